@@ -1,0 +1,64 @@
+"""Handlers by operation: ``(service, operation name) -> async handler``.
+
+A handler takes the request context and the validated input (AWS member names) and returns a
+mapping in the operation's output shape; the wire layer serialises it. An operation without a
+handler is routed but answers that it is not built yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from cognitio.services.access_keys import AccessKeys
+from cognitio.services.clients import Clients
+from cognitio.services.user_pools import Caller, UserPools
+
+IDP = "cognito-idp"
+IDENTITY = "cognito-identity"
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """The domain services a handler may call."""
+
+    pools: UserPools
+    clients: Clients
+    keys: AccessKeys
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """One request as a handler sees it."""
+
+    caller: Caller
+    services: Services
+    # The access key that signed the request; None for operations that take no signature.
+    access_key_id: str | None
+    request_id: str
+
+
+Handler = Callable[[Context, dict[str, Any]], Awaitable[Mapping[str, Any]]]
+
+HANDLERS: dict[tuple[str, str], Handler] = {}
+
+
+def operation(service: str, name: str) -> Callable[[Handler], Handler]:
+    """Register the decorated coroutine as the handler of ``service``'s operation ``name``."""
+
+    def register(handler: Handler) -> Handler:
+        key = (service, name)
+        if key in HANDLERS:
+            raise RuntimeError(f"{service} {name} has two handlers")
+        HANDLERS[key] = handler
+        return handler
+
+    return register
+
+
+def load_handlers() -> Mapping[tuple[str, str], Handler]:
+    """Import every handler module once, filling the registry."""
+    from cognitio.api import clients, tags, user_pools  # noqa: F401
+
+    return HANDLERS

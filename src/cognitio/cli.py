@@ -1,0 +1,150 @@
+"""The command line: ``cognitio serve`` and ``cognitio keys create|list|delete``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Coroutine, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from cognitio.config import ConfigError, Settings, load_settings
+from cognitio.services.access_keys import MasterKeyMismatch, NewKey
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cognitio", description="A self-hosted server that speaks Amazon Cognito's API."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def storage_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--data-dir", help="folder for the SQLite file and master key [./data]")
+        sub.add_argument("--database-url", help="sqlite:///PATH or postgresql://USER@HOST/DB")
+        sub.add_argument("--config", dest="config_file", help="TOML file with these settings")
+
+    serve = commands.add_parser("serve", help="run the server")
+    serve.add_argument("--host", help="address to listen on [127.0.0.1]")
+    serve.add_argument("--port", type=int, help="port to listen on [9229]")
+    storage_options(serve)
+    serve.add_argument("--public-url", help="base URL clients use, for token issuers")
+    serve.add_argument("--region", help="region for requests that do not name one [us-east-1]")
+    serve.add_argument(
+        "--dev",
+        action="store_true",
+        default=None,
+        help="development conveniences (never in production)",
+    )
+
+    keys = commands.add_parser("keys", help="manage admin access keys")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True)
+    create = key_commands.add_parser("create", help="create a key and print its secret once")
+    create.add_argument("--description", default="", help="a note kept with the key")
+    storage_options(create)
+    listing = key_commands.add_parser("list", help="list key ids")
+    storage_options(listing)
+    remove = key_commands.add_parser("delete", help="delete a key")
+    remove.add_argument("access_key_id")
+    storage_options(remove)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``cognitio`` console script."""
+    args = _parser().parse_args(argv)
+    overrides = {
+        key: value
+        for key, value in vars(args).items()
+        if key not in ("command", "keys_command", "description", "access_key_id")
+    }
+    try:
+        settings = load_settings(overrides)
+        if args.command == "serve":
+            return _run(_serve(settings))
+        return _run(_keys(settings, args))
+    except (ConfigError, MasterKeyMismatch) as error:
+        print(f"cognitio: {error}", file=sys.stderr)
+        return 2
+
+
+def _run(main: Coroutine[Any, Any, int]) -> int:
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - platforms without uvloop
+        return asyncio.run(main)
+    return uvloop.run(main)
+
+
+async def _serve(settings: Settings) -> int:
+    import uvicorn
+
+    from cognitio.app import start
+
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    runtime = await start(settings)
+    shown = runtime.generated_key
+    if shown is None and settings.dev and settings.admin_access_key_id is None:
+        shown = await runtime.services.keys.reveal_bootstrap()
+    if shown is None and settings.admin_access_key_id and settings.admin_secret_access_key:
+        shown = NewKey(settings.admin_access_key_id, settings.admin_secret_access_key)
+    _banner(settings, shown, generated=runtime.generated_key is not None)
+    config = uvicorn.Config(
+        runtime.app,
+        host=settings.host,
+        port=settings.port,
+        lifespan="off",
+        access_log=False,
+        log_level=settings.log_level,
+        http="httptools",
+        server_header=False,
+    )
+    try:
+        await uvicorn.Server(config).serve()
+    finally:
+        await runtime.database.dispose()
+    return 0
+
+
+def _banner(settings: Settings, key: NewKey | None, *, generated: bool) -> None:
+    lines = [f"Cognitio is serving {settings.base_url}" + (" (dev mode)" if settings.dev else "")]
+    if generated:
+        lines.append("An admin access key was generated; its secret is shown only now:")
+    lines.append("Point boto3 and the AWS CLI at it:")
+    lines.append(f"  export AWS_ENDPOINT_URL={settings.base_url}")
+    if key is not None:
+        lines.append(f"  export AWS_ACCESS_KEY_ID={key.access_key_id}")
+        lines.append(f"  export AWS_SECRET_ACCESS_KEY={key.secret_access_key}")
+    else:
+        lines.append(
+            "  export AWS_ACCESS_KEY_ID=...      # an admin key; `cognitio keys create` makes one"
+        )
+        lines.append("  export AWS_SECRET_ACCESS_KEY=...")
+    lines.append(f"  export AWS_DEFAULT_REGION={settings.region}")
+    print("\n".join(lines), flush=True)
+
+
+async def _keys(settings: Settings, args: argparse.Namespace) -> int:
+    from cognitio.app import open_services
+
+    if settings.database_url is None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    database, services = await open_services(settings)
+    try:
+        if args.keys_command == "create":
+            new = await services.keys.create(args.description)
+            print(f"AWS_ACCESS_KEY_ID={new.access_key_id}")
+            print(f"AWS_SECRET_ACCESS_KEY={new.secret_access_key}")
+        elif args.keys_command == "list":
+            for record in await services.keys.list_keys():
+                created = datetime.fromtimestamp(record.created_ms / 1000, UTC).isoformat()
+                print(f"{record.access_key_id}\t{created}\t{record.description}")
+        elif not await services.keys.delete(args.access_key_id):
+            print(f"cognitio: no access key {args.access_key_id}", file=sys.stderr)
+            return 1
+        return 0
+    finally:
+        await database.dispose()

@@ -1,0 +1,241 @@
+"""One validated Settings object, read from the command line, the environment and a TOML file.
+
+Precedence, highest first: command-line flags, ``COGNITIO_*`` environment variables, the TOML file
+given by ``--config`` / ``COGNITIO_CONFIG`` (top-level keys named like the flags, with underscores),
+then the defaults below. Any invalid value stops the start with one line naming the setting.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 9229
+DEFAULT_REGION = "us-east-1"
+DEFAULT_ACCOUNT_ID = "123456789012"
+
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+_ACCOUNT = re.compile(r"^\d{12}$")
+_ACCESS_KEY_ID = re.compile(r"^[A-Z0-9]{16,128}$")
+
+
+class ConfigError(Exception):
+    """A setting that cannot be used; the message is the one line shown to the operator."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the server needs to start; each field documents its default."""
+
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    # Holds the SQLite file, the master key file and anything else kept on disk.
+    data_dir: Path = Path("data")
+    # None means SQLite at {data_dir}/cognitio.db; otherwise sqlite:///... or postgresql://...
+    database_url: str | None = None
+    config_file: Path | None = None
+    # The base URL clients reach this server at; the token issuer is derived from it.
+    public_url: str | None = None
+    region: str = DEFAULT_REGION
+    account_id: str = DEFAULT_ACCOUNT_ID
+    # Development conveniences (outbox, printed codes); never on by default.
+    dev: bool = False
+    admin_access_key_id: str | None = field(default=None, repr=False)
+    admin_secret_access_key: str | None = field(default=None, repr=False)
+    # 32 bytes, base64; when absent a key file is created in data_dir (mode 0600).
+    master_key: bytes | None = field(default=None, repr=False)
+    log_level: str = "info"
+
+    @property
+    def base_url(self) -> str:
+        """The public base URL, defaulting to the listening address."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host  # noqa: S104
+        return f"http://{host}:{self.port}"
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The database URL with the async driver SQLAlchemy needs."""
+        url = self.database_url or f"sqlite:///{(self.data_dir / 'cognitio.db').resolve()}"
+        scheme, _, rest = url.partition("://")
+        if scheme in ("postgres", "postgresql", "postgresql+asyncpg"):
+            return f"postgresql+asyncpg://{rest}"
+        if scheme in ("sqlite", "sqlite+aiosqlite"):
+            return f"sqlite+aiosqlite://{rest}"
+        raise ConfigError(f"database_url: unsupported scheme {scheme!r}")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.sqlalchemy_url.startswith("sqlite")
+
+
+# setting name -> environment variable
+_ENV = {
+    "host": "COGNITIO_HOST",
+    "port": "COGNITIO_PORT",
+    "data_dir": "COGNITIO_DATA_DIR",
+    "database_url": "COGNITIO_DATABASE_URL",
+    "config_file": "COGNITIO_CONFIG",
+    "public_url": "COGNITIO_PUBLIC_URL",
+    "region": "COGNITIO_REGION",
+    "account_id": "COGNITIO_ACCOUNT_ID",
+    "dev": "COGNITIO_DEV",
+    "admin_access_key_id": "COGNITIO_ADMIN_ACCESS_KEY_ID",
+    "admin_secret_access_key": "COGNITIO_ADMIN_SECRET_ACCESS_KEY",
+    "master_key": "COGNITIO_MASTER_KEY",
+    "log_level": "COGNITIO_LOG_LEVEL",
+}
+
+# Settings a TOML file may not hold: secrets belong in the environment or a key file.
+_NOT_IN_FILE = frozenset({"config_file"})
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Merge flags, environment and config file into validated Settings."""
+    env = os.environ if environ is None else environ
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
+    from_env = {name: env[var] for name, var in _ENV.items() if env.get(var, "") != ""}
+
+    raw: dict[str, Any] = {}
+    config_file = given.get("config_file") or from_env.get("config_file")
+    if config_file:
+        raw.update(_read_toml(Path(config_file)))
+        raw["config_file"] = config_file
+    raw.update(from_env)
+    raw.update(given)
+    return _validate(raw)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            document = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"config: file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config: {path} is not valid TOML: {exc}") from None
+    known = {f.name for f in fields(Settings)} - _NOT_IN_FILE
+    # Tables (dicts) belong to later features, which read the file themselves.
+    scalars = {k: v for k, v in document.items() if not isinstance(v, dict)}
+    unknown = sorted(set(scalars) - known)
+    if unknown:
+        raise ConfigError(f"config: unknown setting {unknown[0]!r} in {path}")
+    return scalars
+
+
+def _validate(raw: dict[str, Any]) -> Settings:
+    values: dict[str, Any] = {}
+    if "host" in raw:
+        values["host"] = _text(raw, "host")
+    if "port" in raw:
+        values["port"] = _port(raw["port"])
+    if "data_dir" in raw:
+        values["data_dir"] = Path(_text(raw, "data_dir"))
+    if "database_url" in raw:
+        values["database_url"] = _database_url(_text(raw, "database_url"))
+    if "config_file" in raw:
+        values["config_file"] = Path(str(raw["config_file"]))
+    if "public_url" in raw:
+        values["public_url"] = _public_url(_text(raw, "public_url"))
+    if "region" in raw:
+        values["region"] = _matching(raw, "region", _REGION, "an AWS region such as us-east-1")
+    if "account_id" in raw:
+        values["account_id"] = _matching(raw, "account_id", _ACCOUNT, "12 digits")
+    if "dev" in raw:
+        values["dev"] = _boolean(raw["dev"], "dev")
+    if "log_level" in raw:
+        level = _text(raw, "log_level").lower()
+        if level not in ("critical", "error", "warning", "info", "debug"):
+            raise ConfigError("log_level: must be one of critical, error, warning, info, debug")
+        values["log_level"] = level
+    key_id, secret = raw.get("admin_access_key_id"), raw.get("admin_secret_access_key")
+    if (key_id is None) != (secret is None):
+        raise ConfigError(
+            "COGNITIO_ADMIN_ACCESS_KEY_ID and COGNITIO_ADMIN_SECRET_ACCESS_KEY must be set together"
+        )
+    if key_id is not None:
+        values["admin_access_key_id"] = _matching(
+            raw, "admin_access_key_id", _ACCESS_KEY_ID, "16-128 upper-case letters and digits"
+        )
+        if not 16 <= len(str(secret)) <= 128:
+            raise ConfigError("admin_secret_access_key: must be 16 to 128 characters")
+        values["admin_secret_access_key"] = str(secret)
+    if "master_key" in raw:
+        values["master_key"] = parse_master_key(str(raw["master_key"]), "COGNITIO_MASTER_KEY")
+    return Settings(**values)
+
+
+def parse_master_key(text: str, source: str) -> bytes:
+    """Decode a base64 master key and insist on 32 bytes."""
+    try:
+        key = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raise ConfigError(f"{source}: master key must be base64") from None
+    if len(key) != 32:
+        raise ConfigError(f"{source}: master key must decode to 32 bytes, got {len(key)}")
+    return key
+
+
+def _text(raw: Mapping[str, Any], name: str) -> str:
+    value = raw[name]
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{name}: must be a non-empty string")
+    return value.strip()
+
+
+def _port(value: Any) -> int:
+    try:
+        port = int(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"port: {value!r} is not a number") from None
+    if not 0 <= port <= 65535:
+        raise ConfigError(f"port: {port} is outside 0-65535")
+    return port
+
+
+def _boolean(value: Any, name: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name}: {value!r} is not a boolean")
+
+
+def _matching(raw: Mapping[str, Any], name: str, pattern: re.Pattern[str], what: str) -> str:
+    value = _text(raw, name)
+    if not pattern.match(value):
+        raise ConfigError(f"{name}: {value!r} is not {what}")
+    return value
+
+
+def _database_url(url: str) -> str:
+    scheme = url.partition("://")[0]
+    if scheme not in ("sqlite", "postgres", "postgresql", "postgresql+asyncpg", "sqlite+aiosqlite"):
+        raise ConfigError(
+            f"database_url: {scheme!r} is not supported; use sqlite:///PATH or postgresql://..."
+        )
+    return url
+
+
+def _public_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"public_url: {url!r} must be an absolute http(s) URL")
+    if parts.query or parts.fragment:
+        raise ConfigError("public_url: must not have a query or fragment")
+    return url.rstrip("/")

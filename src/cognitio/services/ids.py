@@ -1,0 +1,34 @@
+"""Identifiers in Cognito's formats, from a CSPRNG."""
+
+from __future__ import annotations
+
+import secrets
+import string
+import time
+
+_BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
+_LOWER_ALNUM = string.ascii_lowercase + string.digits
+
+
+def _random(alphabet: str, length: int) -> str:
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+def user_pool_id(region: str) -> str:
+    """``{region}_{9 base62}``, as Cognito names pools."""
+    return f"{region}_{_random(_BASE62, 9)}"
+
+
+def client_id() -> str:
+    """26 lower-case letters and digits."""
+    return _random(_LOWER_ALNUM, 26)
+
+
+def client_secret() -> str:
+    """52 lower-case letters and digits (about 268 bits), the length Cognito generates."""
+    return _random(_LOWER_ALNUM, 52)
+
+
+def now_ms() -> int:
+    """Milliseconds since the epoch, UTC."""
+    return time.time_ns() // 1_000_000

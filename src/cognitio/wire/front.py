@@ -1,0 +1,157 @@
+"""The AWS JSON 1.1 front door: ``POST /`` with ``X-Amz-Target``, for both Cognito services.
+
+Order of checks, as AWS applies them: the target names a known operation; a signed operation
+carries a valid Signature Version 4 from a known key; the body is JSON that satisfies the
+operation's input shape; then the handler runs and its result is serialised by the output shape.
+Errors are ``{"__type", "message"}`` with ``x-amzn-ErrorType``; see
+https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from cognitio.api.registry import Context, Handler, Services
+from cognitio.errors import (
+    CognitoError,
+    InternalErrorException,
+    SerializationException,
+    UnknownOperationException,
+    UnsupportedOperationException,
+)
+from cognitio.services.user_pools import Caller
+from cognitio.wire.model import Operation, operations
+from cognitio.wire.sigv4 import parse_authorization, unknown_access_key, verify_signature
+
+log = logging.getLogger("cognitio.wire")
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+_CONTENT_TYPE = b"application/x-amz-json-1.1"
+_MAX_BODY = 1024 * 1024  # bytes; Cognito's largest inputs are far smaller
+
+
+class AwsJsonEndpoint:
+    """An ASGI app answering AWS JSON 1.1 requests."""
+
+    def __init__(
+        self,
+        services: Services,
+        handlers: Mapping[tuple[str, str], Handler],
+        *,
+        default_region: str,
+        account_id: str,
+    ) -> None:
+        self._services = services
+        self._handlers = handlers
+        self._operations = operations()
+        self._default_region = default_region
+        self._account_id = account_id
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request_id = str(uuid.uuid4())
+        try:
+            headers = _headers(scope)
+            body = await _read_body(receive)
+            result = await self._answer(scope, headers, body, request_id)
+            payload, status, error_type = orjson.dumps(result), 200, None
+        except CognitoError as error:
+            payload, status, error_type = _error_body(error), error.status, error.code
+        except Exception:
+            log.exception("unhandled error in request %s", request_id)
+            fault = InternalErrorException("An internal error occurred.")
+            payload, status, error_type = _error_body(fault), fault.status, fault.code
+        response_headers = [
+            (b"content-type", _CONTENT_TYPE),
+            (b"content-length", str(len(payload)).encode()),
+            (b"x-amzn-requestid", request_id.encode()),
+        ]
+        if error_type is not None:
+            response_headers.append((b"x-amzn-errortype", error_type.encode()))
+        await send({"type": "http.response.start", "status": status, "headers": response_headers})
+        await send({"type": "http.response.body", "body": payload})
+
+    async def _answer(
+        self, scope: Scope, headers: dict[str, str], body: bytes, request_id: str
+    ) -> dict[str, Any]:
+        target = headers.get("x-amz-target", "")
+        op = self._operations.get(target)
+        if op is None:
+            raise UnknownOperationException(f"Unknown operation {target or '(no X-Amz-Target)'}")
+        access_key_id, region = None, self._default_region
+        if not op.unsigned:
+            access_key_id, region = await self._authenticate(op, scope, headers, body)
+        handler = self._handlers.get((op.service, op.name))
+        if handler is None:
+            raise UnsupportedOperationException(
+                f"{op.name} is not available in this version of Cognitio yet."
+            )
+        params = op.validate(_parse_json(body))
+        ctx = Context(
+            caller=Caller(region=region, account_id=self._account_id),
+            services=self._services,
+            access_key_id=access_key_id,
+            request_id=request_id,
+        )
+        return op.serialize(await handler(ctx, params))
+
+    async def _authenticate(
+        self, op: Operation, scope: Scope, headers: dict[str, str], body: bytes
+    ) -> tuple[str, str]:
+        parsed = parse_authorization(headers, services=(op.service,), now=datetime.now(UTC))
+        secret = await self._services.keys.secret_for(parsed.access_key_id)
+        if secret is None:
+            raise unknown_access_key()
+        verify_signature(
+            parsed,
+            secret,
+            method=scope["method"],
+            path=scope.get("raw_path", b"/").decode("latin-1").split("?", 1)[0],
+            query_string=scope.get("query_string", b"").decode("latin-1"),
+            headers=headers,
+            body=body,
+        )
+        return parsed.access_key_id, parsed.region
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for raw_name, raw_value in scope["headers"]:
+        name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
+        headers[name] = f"{headers[name]},{value}" if name in headers else value
+    return headers
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > _MAX_BODY:
+            raise SerializationException("The request body is too large.")
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _parse_json(body: bytes) -> object:
+    if not body.strip():
+        return {}
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise SerializationException("The request body is not valid JSON.") from None
+
+
+def _error_body(error: CognitoError) -> bytes:
+    return orjson.dumps({"__type": error.code, "message": error.message})

@@ -1,0 +1,78 @@
+"""Every Cognito operation, compiled once from botocore's service models.
+
+botocore's ``cognito-idp`` (153 operations) and ``cognito-identity`` (23)
+models are the contract. Both speak AWS JSON 1.1
+(https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html): every call
+is ``POST /`` with ``X-Amz-Target: <targetPrefix>.<Operation>`` and a JSON
+body, signed with SigV4 under the service's signing name unless the model marks
+the operation ``authtype: none`` (``smithy.api#noAuth``).
+
+The raw model JSON is read through botocore's loader (not its ``Shape``
+objects, which are slow to walk) and each operation gets a ``validate`` and a
+``serialize`` closure built by :mod:`cognitio.wire.validate` and
+:mod:`cognitio.wire.serialize`. Shapes shared by several operations compile
+once per service.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from botocore.loaders import create_loader
+
+from cognitio.wire.serialize import OutputCompiler
+from cognitio.wire.validate import InputCompiler
+
+SERVICES = ("cognito-idp", "cognito-identity")
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One operation of a service model, ready to validate input and serialise output."""
+
+    service: str  # the SigV4 signing name: 'cognito-idp' | 'cognito-identity'
+    name: str  # 'CreateUserPool'
+    target: str  # 'AWSCognitoIdentityProviderService.CreateUserPool'
+    unsigned: bool  # the model marks authtype 'none' (smithy.api#noAuth)
+    validate: Callable[[object], dict[str, Any]]  # raises InvalidParameter/SerializationException
+    serialize: Callable[[Mapping[str, Any]], dict[str, Any]]
+    errors: frozenset[str]  # exception names the model declares for it
+
+
+def _is_unsigned(spec: Mapping[str, Any]) -> bool:
+    return spec.get("authtype") == "none" or "smithy.api#noAuth" in spec.get("auth", ())
+
+
+def compile_service(model: Mapping[str, Any]) -> dict[str, Operation]:
+    """The operations of one loaded service model, keyed by ``X-Amz-Target``."""
+    metadata = model["metadata"]
+    service = metadata.get("signingName", metadata["endpointPrefix"])
+    inputs = InputCompiler(model["shapes"])
+    outputs = OutputCompiler(model["shapes"])
+    compiled = {}
+    for name, spec in model["operations"].items():
+        target = f"{metadata['targetPrefix']}.{name}"
+        compiled[target] = Operation(
+            service=service,
+            name=name,
+            target=target,
+            unsigned=_is_unsigned(spec),
+            validate=inputs.validator(spec.get("input", {}).get("shape")),
+            serialize=outputs.serializer(spec.get("output", {}).get("shape")),
+            errors=frozenset(error["shape"] for error in spec.get("errors", ())),
+        )
+    return compiled
+
+
+@functools.cache
+def operations() -> Mapping[str, Operation]:
+    """Every operation of both services, keyed by the full ``X-Amz-Target`` value."""
+    loader = create_loader()
+    table: dict[str, Operation] = {}
+    for service in SERVICES:
+        table.update(compile_service(loader.load_service_model(service, "service-2")))
+    return MappingProxyType(table)

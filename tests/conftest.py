@@ -1,0 +1,82 @@
+"""Shared fixtures: a real server per database backend, and boto3 clients pointed at it.
+
+Every test that uses ``server`` (or a client built on it) runs once on SQLite and, when
+COGNITIO_TEST_DATABASE_URL names a PostgreSQL server, once more on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from tests.server import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY, PostgresDatabase, ServerProcess
+
+POSTGRES_URL = os.environ.get("COGNITIO_TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+def client(service: str, endpoint: str, **overrides: Any) -> Any:
+    """A boto3 client for ``service`` at ``endpoint``, no retries, admin credentials."""
+    options: dict[str, Any] = {
+        "endpoint_url": endpoint,
+        "region_name": REGION,
+        "aws_access_key_id": ACCESS_KEY_ID,
+        "aws_secret_access_key": SECRET_ACCESS_KEY,
+        "config": Config(retries={"max_attempts": 0}),
+    }
+    options.update(overrides)
+    return boto3.client(service, **options)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def make_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Build extra servers (restarts, special settings); all are stopped and dropped at the end."""
+    servers: list[ServerProcess] = []
+    databases: list[PostgresDatabase] = []
+
+    def make(backend: str, **kwargs: Any) -> ServerProcess:
+        data_dir: Path = tmp_path_factory.mktemp(f"server-{backend}") / "data"
+        database_url = None
+        if backend == "postgresql":
+            assert POSTGRES_URL
+            database = PostgresDatabase(POSTGRES_URL)
+            database_url = database.create()
+            databases.append(database)
+        server = ServerProcess(data_dir=data_dir, database_url=database_url, **kwargs)
+        servers.append(server)
+        return server
+
+    yield make
+    for server in servers:
+        server.stop()
+    for database in databases:
+        database.drop()
+
+
+@pytest.fixture(scope="session")
+def server(backend: str, make_server: Any) -> ServerProcess:
+    """The shared server of one backend."""
+    process: ServerProcess = make_server(backend)
+    process.start()
+    return process
+
+
+@pytest.fixture
+def idp(server: ServerProcess) -> Any:
+    return client("cognito-idp", server.url)
+
+
+@pytest.fixture
+def identity(server: ServerProcess) -> Any:
+    return client("cognito-identity", server.url)
