@@ -36,6 +36,8 @@ class ServerProcess:
     database_url: str | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
+    # False: start without the bootstrap key in the environment (the server generates one).
+    admin_env: bool = True
     process: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
 
@@ -45,10 +47,11 @@ class ServerProcess:
 
     def start(self, *args: str) -> None:
         env = {key: value for key, value in os.environ.items() if not key.startswith("COGNITIO_")}
-        env.update(
-            COGNITIO_ADMIN_ACCESS_KEY_ID=ACCESS_KEY_ID,
-            COGNITIO_ADMIN_SECRET_ACCESS_KEY=SECRET_ACCESS_KEY,
-        )
+        if self.admin_env:
+            env.update(
+                COGNITIO_ADMIN_ACCESS_KEY_ID=ACCESS_KEY_ID,
+                COGNITIO_ADMIN_SECRET_ACCESS_KEY=SECRET_ACCESS_KEY,
+            )
         env.update(self.extra_env)
         command = [
             sys.executable,

@@ -31,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     storage_options(serve)
     serve.add_argument("--public-url", help="base URL clients use, for token issuers")
     serve.add_argument("--region", help="region for requests that do not name one [us-east-1]")
+    serve.add_argument("--log-level", help="critical, error, warning, info or debug [info]")
     serve.add_argument(
         "--dev",
         action="store_true",

@@ -65,13 +65,13 @@ class Settings:
 
     @property
     def sqlalchemy_url(self) -> str:
-        """The database URL with the async driver SQLAlchemy needs."""
+        """The database URL with the driver SQLAlchemy uses (sqlite3, or asyncpg)."""
         url = self.database_url or f"sqlite:///{(self.data_dir / 'cognitio.db').resolve()}"
         scheme, _, rest = url.partition("://")
         if scheme in ("postgres", "postgresql", "postgresql+asyncpg"):
             return f"postgresql+asyncpg://{rest}"
-        if scheme in ("sqlite", "sqlite+aiosqlite"):
-            return f"sqlite+aiosqlite://{rest}"
+        if scheme == "sqlite":
+            return f"sqlite://{rest}"
         raise ConfigError(f"database_url: unsupported scheme {scheme!r}")
 
     @property
@@ -225,7 +225,7 @@ def _matching(raw: Mapping[str, Any], name: str, pattern: re.Pattern[str], what:
 
 def _database_url(url: str) -> str:
     scheme = url.partition("://")[0]
-    if scheme not in ("sqlite", "postgres", "postgresql", "postgresql+asyncpg", "sqlite+aiosqlite"):
+    if scheme not in ("sqlite", "postgres", "postgresql", "postgresql+asyncpg"):
         raise ConfigError(
             f"database_url: {scheme!r} is not supported; use sqlite:///PATH or postgresql://..."
         )

@@ -32,7 +32,9 @@ async def delete_user_pool(ctx: Context, params: dict[str, Any]) -> Mapping[str,
 
 @operation(IDP, "ListUserPools")
 async def list_user_pools(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
-    return await ctx.services.pools.list_pools(ctx.caller, params["MaxResults"], params.get("NextToken"))
+    return await ctx.services.pools.list_pools(
+        ctx.caller, params["MaxResults"], params.get("NextToken")
+    )
 
 
 @operation(IDP, "AddCustomAttributes")

@@ -23,7 +23,7 @@ from cognitio.errors import (
     ScopeDoesNotExistException,
 )
 from cognitio.services import ids, pagination
-from cognitio.services.user_pools import Caller, load_pool
+from cognitio.services.user_pools import Caller, check_pool_region, load_pool, require_pool
 from cognitio.store.records import ClientRecord, UserPoolRecord
 from cognitio.store.repositories import Store
 
@@ -109,11 +109,13 @@ class Clients:
         return self._describe(record, secret)
 
     async def describe(self, caller: Caller, pool_id: str, client_id: str) -> dict[str, Any]:
+        check_pool_region(caller, pool_id)
         async with self._store.read() as tx:
-            await load_pool(tx, caller, pool_id)
+            # A client row proves its pool exists (foreign key); look further only on a miss.
             record = await tx.clients.get(pool_id, client_id)
-        if record is None:
-            raise _not_found(client_id)
+            if record is None:
+                await require_pool(tx, caller, pool_id)
+                raise _not_found(client_id)
         return self._describe(record, self._secret(record))
 
     async def update(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
@@ -141,18 +143,21 @@ class Clients:
         )
 
     async def delete(self, caller: Caller, pool_id: str, client_id: str) -> None:
+        check_pool_region(caller, pool_id)
         async with self._store.write() as tx:
-            await load_pool(tx, caller, pool_id)
             if not await tx.clients.delete(pool_id, client_id):
+                await require_pool(tx, caller, pool_id)
                 raise _not_found(client_id)
 
     async def list_clients(
         self, caller: Caller, pool_id: str, max_results: int, next_token: str | None
     ) -> dict[str, Any]:
         after = pagination.decode(next_token)
+        check_pool_region(caller, pool_id)
         async with self._store.read() as tx:
-            await load_pool(tx, caller, pool_id)
             rows = await tx.clients.list(pool_id, after, max_results + 1)
+            if not rows:
+                await require_pool(tx, caller, pool_id)
         page = rows[:max_results]
         result: dict[str, Any] = {
             "UserPoolClients": [

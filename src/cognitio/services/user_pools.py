@@ -43,12 +43,31 @@ def _seconds(ms: int) -> float:
     return ms / 1000
 
 
+def pool_not_found(pool_id: str) -> ResourceNotFoundException:
+    return ResourceNotFoundException(f"User pool {pool_id} does not exist.")
+
+
+def check_pool_region(caller: Caller, pool_id: str) -> None:
+    """A pool id names its region (``us-east-1_...``); another region's caller never sees it."""
+    if (
+        not pool_id.startswith(caller.region)
+        or pool_id[len(caller.region) : len(caller.region) + 1] != "_"
+    ):
+        raise pool_not_found(pool_id)
+
+
 async def load_pool(tx: Transaction, caller: Caller, pool_id: str) -> UserPoolRecord:
     """The pool, or Cognito's ResourceNotFoundException."""
+    check_pool_region(caller, pool_id)
     record = await tx.pools.get(pool_id)
-    if record is None or record.region != caller.region:
-        raise ResourceNotFoundException(f"User pool {pool_id} does not exist.")
+    if record is None:
+        raise pool_not_found(pool_id)
     return record
+
+
+async def require_pool(tx: Transaction, caller: Caller, pool_id: str) -> None:
+    """Raise the pool's ResourceNotFoundException if it does not exist (the slow path only)."""
+    await load_pool(tx, caller, pool_id)
 
 
 class UserPools:

@@ -17,16 +17,20 @@ _PG_LOCK_ID = 0x436F676E
 
 async def upgrade(database: Database) -> None:
     """Bring the schema to the newest revision."""
-    async with database.engine.connect() as conn:
-        if not database.is_sqlite:
-            await conn.execute(text("SELECT pg_advisory_lock(:id)"), {"id": _PG_LOCK_ID})
+    if database.sync_engine is not None:
+        with database.sync_engine.connect() as conn:
+            _upgrade(conn)
+            conn.commit()
+        return
+    assert database.async_engine is not None
+    async with database.async_engine.connect() as conn:
+        await conn.execute(text("SELECT pg_advisory_lock(:id)"), {"id": _PG_LOCK_ID})
         try:
             await conn.run_sync(_upgrade)
             await conn.commit()
         finally:
-            if not database.is_sqlite:
-                await conn.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": _PG_LOCK_ID})
-                await conn.commit()
+            await conn.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": _PG_LOCK_ID})
+            await conn.commit()
 
 
 def _upgrade(connection: Connection) -> None:

@@ -1,11 +1,12 @@
-"""Coral's constraint checks and messages, as every AWS JSON service words them.
+"""Constraint checks and their messages, worded as AWS services word them.
+
+AWS services built on Coral (AWS's service framework) share one message form.
 
 A failure reads ``Value '<value>' at '<path>' failed to satisfy constraint:
 <constraint>`` (``Value at`` when the value must not be echoed, ``Value null
 at`` when it is missing), and a request's failures are joined into ``<n>
-validation error(s) detected: <failure>; <failure>``. Constraint traits are
-described in https://smithy.io/2.0/spec/constraint-traits.html; the wording
-follows what AWS services return for them.
+validation error(s) detected: <failure>; <failure>``. The constraint traits
+themselves are described in https://smithy.io/2.0/spec/constraint-traits.html.
 """
 
 from __future__ import annotations

@@ -75,9 +75,8 @@ class _Canonical(dict[int, int]):
     def __missing__(self, code_point: int) -> int:
         if code_point < 0x80:
             return code_point
-        # A category first seen beyond the BMP has no representative: keep the
-        # character, which then matches no category class (Java would reject
-        # a category it does not know either).
+        # Every general category has BMP members, so a representative is always
+        # found; keeping the character is only a fallback.
         target = _representatives().get(_key(code_point), code_point)
         if code_point < 0x10000:  # bounded cache: astral input stays uncached
             self[code_point] = target
@@ -147,6 +146,10 @@ def translate(pattern: str) -> tuple[str, bool]:
         if char == "\\":
             if pattern[at + 1 : at + 2] in ("p", "P"):
                 body, at = _property(pattern, at)
+                if in_class and pattern.startswith("-", at) and not pattern.startswith("-]", at):
+                    # Java reads '-' after a class literally; the spelled-out
+                    # body would turn it into a range.
+                    raise UnsupportedPattern(f"'-' after a property in {pattern!r}")
                 out.append(body if in_class else f"[{body}]")
                 uses_properties = True
             else:

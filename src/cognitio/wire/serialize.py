@@ -2,8 +2,8 @@
 
 Protocol: https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html. The
 body is the output structure as a JSON object keyed by the model's member
-names; botocore's JSON parser reads timestamps as epoch seconds and blobs as
-base64 (https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html#shape-serialization).
+names; timestamps travel as epoch seconds and blobs as base64, which is what
+botocore's JSON parser expects.
 
 Handlers return plain dicts with the model's member names. Each output shape
 compiles once into a converter that:
@@ -97,9 +97,6 @@ class OutputCompiler:
 
     def _structure(self, spec: Mapping[str, Any]) -> Emit:
         members = {name: self.emitter(member["shape"]) for name, member in spec["members"].items()}
-        if all(convert is None for convert in members.values()):
-            known = frozenset(members)
-            return lambda value: {k: v for k, v in value.items() if v is not None and k in known}
 
         def emit(value: Mapping[str, Any]) -> dict[str, Any]:
             out = {}

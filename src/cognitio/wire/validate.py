@@ -74,24 +74,27 @@ _EXPECTED = {
 _SCALARS = frozenset(("string", "integer", "long", "boolean", "timestamp", "blob"))
 
 
-def _found(value: object) -> str:
+def _mismatch(value: object, expected: str) -> str:
+    """How AWS's JSON reader words ``value`` where ``expected`` belongs."""
     if isinstance(value, dict):
         return "Start of structure or map found where not expected"
     if isinstance(value, list):
         return "Start of list found where not expected"
-    if isinstance(value, bool):
-        return "BOOLEAN_VALUE"
-    if isinstance(value, str):
-        return "STRING_VALUE"
-    return "NUMBER_VALUE"
+    if value is None:
+        found = "NULL_VALUE"
+    elif isinstance(value, bool):
+        found = "BOOLEAN_VALUE"
+    else:
+        found = "STRING_VALUE" if isinstance(value, str) else "NUMBER_VALUE"
+    return f"{found} can not be converted to {expected}"
 
 
 def type_error(value: object, path: str, expected: str) -> SerializationException:
     """The exception for ``value`` found at ``path`` where ``expected`` belongs."""
-    found = _found(value)
-    if found.startswith("Start"):
-        return SerializationException(f"{found} at '{path}'; expected {expected}.")
-    return SerializationException(f"{found} can not be converted to {expected} at '{path}'.")
+    words = _mismatch(value, expected)
+    if words.startswith("Start"):
+        return SerializationException(f"{words} at '{path}'; expected {expected}.")
+    return SerializationException(f"{words} at '{path}'.")
 
 
 # Scalar converters: JSON value in, Python value out, or SerializationException.
@@ -197,8 +200,8 @@ class InputCompiler:
 
         def validate(body: object) -> dict[str, Any]:
             if not isinstance(body, dict):
-                found = "null" if body is None else _found(body)
-                raise SerializationException(f"{found}: the request body must be a JSON object.")
+                words = _mismatch(body, "a Structure")
+                raise SerializationException(f"{words}; the request body must be a JSON object.")
             if root is None:
                 return {}
             errors: list[str] = []
@@ -244,12 +247,13 @@ class InputCompiler:
             return self._list(name, spec, hidden)
         if kind == "map":
             return self._map(name, spec, hidden)
-        convert, broken = self._scalar(name)
+        convert = self._converter(name)
         limits = limits_of(spec)
-        if broken is None or limits is None:
+        if limits is None:
             return convert
         if kind == "string":
             return _string_check(limits, echo=not hidden)
+        broken = limits.compile()
         echo = not hidden and kind != "blob"
 
         def check(value: Any, path: str, errors: list[str]) -> Any:
@@ -261,12 +265,15 @@ class InputCompiler:
 
         return check
 
+    def _converter(self, name: str) -> Check:
+        kind = self._shapes[name]["type"]
+        if kind not in _CONVERTERS:
+            raise ValueError(f"shape {name} of type {kind} is not a scalar")
+        return _CONVERTERS[kind]
+
     def _scalar(self, name: str) -> tuple[Check, Callable[[Any], list[str]] | None]:
-        spec = self._shapes[name]
-        if spec["type"] not in _CONVERTERS:
-            raise ValueError(f"shape {name} of type {spec['type']} is not a scalar")
-        limits = limits_of(spec)
-        return _CONVERTERS[spec["type"]], limits.compile() if limits is not None else None
+        limits = limits_of(self._shapes[name])
+        return self._converter(name), limits.compile() if limits is not None else None
 
     def _is_scalar(self, name: str) -> bool:
         spec = self._shapes[name]
@@ -343,10 +350,9 @@ class InputCompiler:
         return check
 
     def _map(self, name: str, spec: Mapping[str, Any], hidden: bool) -> Check:
-        _, key_broken = self._scalar(spec["key"]["shape"])
-        keys_constraint = (
-            f"Map keys must satisfy constraint: [{self._bracket(spec['key']['shape'])}]"
-        )
+        key_shape = spec["key"]["shape"]
+        _, key_broken = self._scalar(key_shape)
+        keys_constraint = f"Map keys must satisfy constraint: [{self._bracket(key_shape)}]"
         element = spec["value"]["shape"]
         scalar = self._is_scalar(element)
         inner, broken = self._scalar(element) if scalar else (self.check(element, hidden), None)
