@@ -54,8 +54,9 @@ class Runtime:
 
 async def open_services(settings: Settings) -> tuple[Database, Services]:
     """Connect, migrate and check the master key; no HTTP involved (the CLI's keys commands)."""
-    database = Database(settings.sqlalchemy_url)
-    await upgrade(database)
+    await upgrade(settings.sqlalchemy_url)
+    database = Database(settings.database_dsn)
+    await database.open()
     store = SqlStore(database)
     envelope = Envelope(load_master_key(settings))
     keys = AccessKeys(store, envelope)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import sys
 from collections.abc import Coroutine, Sequence
@@ -93,6 +94,10 @@ async def _serve(settings: Settings) -> int:
     if shown is None and settings.admin_access_key_id and settings.admin_secret_access_key:
         shown = NewKey(settings.admin_access_key_id, settings.admin_secret_access_key)
     _banner(settings, shown, generated=runtime.generated_key is not None)
+    # The service models and compiled validators are long-lived: keep the cyclic garbage
+    # collector from walking them again on every full collection.
+    gc.collect()
+    gc.freeze()
     config = uvicorn.Config(
         runtime.app,
         host=settings.host,
@@ -102,6 +107,7 @@ async def _serve(settings: Settings) -> int:
         log_level=settings.log_level,
         http="httptools",
         server_header=False,
+        proxy_headers=False,
     )
     try:
         await uvicorn.Server(config).serve()

@@ -75,8 +75,12 @@ class Settings:
         raise ConfigError(f"database_url: unsupported scheme {scheme!r}")
 
     @property
-    def is_sqlite(self) -> bool:
-        return self.sqlalchemy_url.startswith("sqlite")
+    def database_dsn(self) -> str:
+        """The URL the drivers connect with: sqlite:///ABSOLUTE_PATH or postgresql://..."""
+        url = self.sqlalchemy_url
+        if url.startswith("sqlite"):
+            return url
+        return "postgresql://" + url.partition("://")[2]
 
 
 # setting name -> environment variable

@@ -28,7 +28,7 @@ class Services:
     keys: AccessKeys
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Context:
     """One request as a handler sees it."""
 

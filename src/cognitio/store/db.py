@@ -1,61 +1,58 @@
-"""The database: SQLite (WAL) on one machine, PostgreSQL (asyncpg) for many nodes.
+"""Connections: SQLite (WAL) on one machine, PostgreSQL (asyncpg) for many nodes.
 
-SQLite runs in the event loop's own thread. A query on a local WAL file takes microseconds,
-less than handing it to a worker thread costs, so the SQLite store calls it directly. Two
-rules keep that safe: write transactions of this process take turns (an ``asyncio.Lock``), so
-no coroutine ever waits inside SQLite on another coroutine of the same loop; and they begin
-with ``BEGIN IMMEDIATE``, so a writer in another process (``cognitio keys``) is waited for once,
-up to the busy timeout, instead of failing halfway through. Reads stay deferred and, in WAL
-mode, never wait for writers.
+SQLAlchemy defines the schema and Alembic migrates it; requests go to the drivers directly
+with SQL written once (:mod:`cognitio.store.sql`), because a statement through SQLAlchemy cost
+more CPU than the rest of a request together.
+
+SQLite runs in the event loop's own thread: a query on a local WAL file takes microseconds,
+less than handing it to a worker thread costs. Two connections keep that safe. Reads use one in
+autocommit mode (every statement sees committed data). Writes use the other, one transaction at a
+time per process (an ``asyncio.Lock``), each begun with ``BEGIN IMMEDIATE`` so a writer in another
+process (``cognitio keys``) is waited for once, up to the busy timeout, instead of failing halfway.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import sqlite3
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from sqlalchemy.pool import ConnectionPoolEntry
+import asyncpg
 
-BEGIN_OPTION = "cognitio_begin"
+_BUSY_TIMEOUT_S = 10.0
 
 
 class Database:
-    """Owns the engine: a synchronous one for SQLite, an asyncio one for PostgreSQL."""
+    """The connections of one server process."""
 
     def __init__(self, url: str) -> None:
+        # url: sqlite:///PATH or postgresql://... (as Settings.database_dsn gives it)
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        self.sync_engine: Engine | None = None
-        self.async_engine: AsyncEngine | None = None
+        self.sqlite_reader: sqlite3.Connection | None = None
+        self.sqlite_writer: sqlite3.Connection | None = None
+        self.pg_pool: asyncpg.Pool | None = None
+
+    async def open(self) -> None:
         if self.is_sqlite:
-            self.sync_engine = create_engine(url, pool_size=5, max_overflow=10)
-            _configure_sqlite(self.sync_engine)
+            path = self.url.removeprefix("sqlite:///")
+            self.sqlite_writer = _sqlite_connect(path)
+            self.sqlite_reader = _sqlite_connect(path)
         else:
-            self.async_engine = create_async_engine(
-                url, pool_size=10, max_overflow=20, pool_pre_ping=True
-            )
+            self.pg_pool = await asyncpg.create_pool(self.url, min_size=1, max_size=10)
 
     async def dispose(self) -> None:
-        if self.sync_engine is not None:
-            self.sync_engine.dispose()
-        if self.async_engine is not None:
-            await self.async_engine.dispose()
+        for conn in (self.sqlite_reader, self.sqlite_writer):
+            if conn is not None:
+                conn.close()
+        self.sqlite_reader = self.sqlite_writer = None
+        if self.pg_pool is not None:
+            await self.pg_pool.close()
+            self.pg_pool = None
 
 
-def _configure_sqlite(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
-        # Take transaction control from the driver so BEGIN is ours to choose.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")  # ms a writer waits for another process
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql(conn.get_execution_options().get(BEGIN_OPTION, "BEGIN"))
+def _sqlite_connect(path: str) -> sqlite3.Connection:
+    # isolation_level=None: autocommit, and BEGIN is ours to choose.
+    conn = sqlite3.connect(path, isolation_level=None, timeout=_BUSY_TIMEOUT_S)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    return conn

@@ -1,231 +1,256 @@
-"""The SQLAlchemy Core implementation of the repositories, for SQLite and PostgreSQL.
+"""The repositories in SQL, run by the drivers themselves (sqlite3, asyncpg).
 
-Statements are built once, at import, with bound parameters; a request only binds values.
+Each statement is written once with ``:name`` parameters; :class:`Query` turns it into the
+numbered form PostgreSQL wants. Both databases accept the same text otherwise (``ON CONFLICT DO
+NOTHING``, ``LIMIT``), and the schema comes from :mod:`cognitio.store.tables` via Alembic.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Protocol
 
-from sqlalchemy import (
-    Connection,
-    Executable,
-    Result,
-    Row,
-    Table,
-    and_,
-    bindparam,
-    delete,
-    func,
-    or_,
-    select,
-    update,
-)
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncConnection
+import asyncpg
+import orjson
 
-from cognitio.store.db import BEGIN_OPTION, Database
+from cognitio.store.db import Database
 from cognitio.store.records import AccessKeyRecord, ClientRecord, UserPoolRecord
 from cognitio.store.repositories import Cursor
-from cognitio.store.tables import access_keys, meta, user_pool_clients, user_pools
+
+_PARAM = re.compile(r":([a-z_]+)")
 
 
-class _Executor(Protocol):
-    async def execute(self, statement: Executable, params: Mapping[str, Any]) -> Result[Any]: ...
+class Query:
+    """One SQL statement in both parameter styles."""
+
+    __slots__ = ("names", "pg", "sqlite")
+
+    def __init__(self, text: str) -> None:
+        self.sqlite = " ".join(text.split())
+        self.names: list[str] = []
+
+        def number(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in self.names:
+                self.names.append(name)
+            return f"${self.names.index(name) + 1}"
+
+        self.pg = _PARAM.sub(number, self.sqlite)
 
 
-class _AsyncExecutor:
-    def __init__(self, conn: AsyncConnection) -> None:
+Row = Sequence[Any]
+
+
+class _Runner(Protocol):
+    async def one(self, query: Query, params: Mapping[str, Any]) -> Row | None: ...
+    async def all(self, query: Query, params: Mapping[str, Any]) -> list[Row]: ...
+    async def run(self, query: Query, params: Mapping[str, Any]) -> int:
+        """Execute; the number of rows changed."""
+        ...
+
+
+class _SqliteRunner:
+    """Calls sqlite3 in the loop's thread (see :mod:`cognitio.store.db`)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
 
-    async def execute(self, statement: Executable, params: Mapping[str, Any]) -> Result[Any]:
-        return await self._conn.execute(statement, dict(params))
+    async def one(self, query: Query, params: Mapping[str, Any]) -> Row | None:
+        row: Row | None = self._conn.execute(query.sqlite, params).fetchone()
+        return row
+
+    async def all(self, query: Query, params: Mapping[str, Any]) -> list[Row]:
+        return self._conn.execute(query.sqlite, params).fetchall()
+
+    async def run(self, query: Query, params: Mapping[str, Any]) -> int:
+        return self._conn.execute(query.sqlite, params).rowcount
 
 
-class _InlineExecutor:
-    """SQLite in the loop's thread: see :mod:`cognitio.store.db`."""
-
-    def __init__(self, conn: Connection) -> None:
+class _PgRunner:
+    def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
-    async def execute(self, statement: Executable, params: Mapping[str, Any]) -> Result[Any]:
-        return self._conn.execute(statement, dict(params))
+    @staticmethod
+    def _args(query: Query, params: Mapping[str, Any]) -> list[Any]:
+        return [params[name] for name in query.names]
+
+    async def one(self, query: Query, params: Mapping[str, Any]) -> Row | None:
+        row: Row | None = await self._conn.fetchrow(query.pg, *self._args(query, params))
+        return row
+
+    async def all(self, query: Query, params: Mapping[str, Any]) -> list[Row]:
+        return list(await self._conn.fetch(query.pg, *self._args(query, params)))
+
+    async def run(self, query: Query, params: Mapping[str, Any]) -> int:
+        status: str = await self._conn.execute(query.pg, *self._args(query, params))
+        # "INSERT 0 1", "UPDATE 1", "DELETE 0": the count is the last word.
+        return int(status.rsplit(" ", 1)[-1])
 
 
 def _dumps(document: dict[str, Any]) -> str:
-    return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+    return orjson.dumps(document).decode()
 
 
-def _inserts(table: Table) -> dict[bool, Executable]:
-    # ON CONFLICT DO NOTHING: a duplicate key is an answer, not an aborted transaction.
-    return {
-        True: sqlite_insert(table).on_conflict_do_nothing(),
-        False: pg_insert(table).on_conflict_do_nothing(),
-    }
+_META_GET = Query("SELECT value FROM meta WHERE key = :key")
+_META_INSERT = Query("INSERT INTO meta (key, value) VALUES (:key, :value) ON CONFLICT DO NOTHING")
 
-
-def _after(table: Table) -> Any:
-    # Keyset pagination, written out so SQLite plans it with the (…, created_ms, id) index.
-    created, ident = table.c.created_ms, table.c.id
-    return or_(
-        created > bindparam("after_ms"),
-        and_(created == bindparam("after_ms"), ident > bindparam("after_id")),
-    )
-
-
-_META_GET = select(meta.c.value).where(meta.c.key == bindparam("key"))
-_META_INSERT = _inserts(meta)
-
-_KEY_GET = select(access_keys).where(access_keys.c.access_key_id == bindparam("key_id"))
-_KEY_LIST = select(access_keys).order_by(access_keys.c.created_ms)
-_KEY_DELETE = delete(access_keys).where(access_keys.c.access_key_id == bindparam("key_id"))
-_KEY_INSERT = _inserts(access_keys)
-
-_POOL_GET = select(user_pools).where(user_pools.c.id == bindparam("pool_id"))
-_POOL_UPDATE = update(user_pools).where(
-    user_pools.c.id == bindparam("match_id"), user_pools.c.version == bindparam("expected")
+_KEY_COLUMNS = "access_key_id, secret_sealed, description, created_ms"
+_KEY_GET = Query(f"SELECT {_KEY_COLUMNS} FROM access_keys WHERE access_key_id = :key_id")
+_KEY_LIST = Query(f"SELECT {_KEY_COLUMNS} FROM access_keys ORDER BY created_ms, access_key_id")
+_KEY_DELETE = Query("DELETE FROM access_keys WHERE access_key_id = :key_id")
+_KEY_INSERT = Query(
+    f"INSERT INTO access_keys ({_KEY_COLUMNS}) "
+    "VALUES (:access_key_id, :secret_sealed, :description, :created_ms) ON CONFLICT DO NOTHING"
 )
-_POOL_DELETE = delete(user_pools).where(user_pools.c.id == bindparam("pool_id"))
-_POOL_INSERT = _inserts(user_pools)
-_POOL_LIST = select(user_pools).where(user_pools.c.region == bindparam("region"))
-_POOL_ORDER = (user_pools.c.created_ms, user_pools.c.id)
-_POOL_PAGE = {
-    False: _POOL_LIST.order_by(*_POOL_ORDER).limit(bindparam("limit")),
-    True: _POOL_LIST.where(_after(user_pools)).order_by(*_POOL_ORDER).limit(bindparam("limit")),
-}
 
-_clients = user_pool_clients
-_CLIENT_KEY = and_(
-    _clients.c.id == bindparam("client_id"), _clients.c.pool_id == bindparam("pool_id")
+_POOL_COLUMNS = "id, region, name, config, created_ms, updated_ms, version"
+_POOL_GET = Query(f"SELECT {_POOL_COLUMNS} FROM user_pools WHERE id = :id")
+_POOL_INSERT = Query(
+    f"INSERT INTO user_pools ({_POOL_COLUMNS}) VALUES "
+    "(:id, :region, :name, :config, :created_ms, :updated_ms, :version) ON CONFLICT DO NOTHING"
 )
-_CLIENT_GET = select(_clients).where(_CLIENT_KEY)
-_CLIENT_UPDATE = update(_clients).where(
-    _clients.c.id == bindparam("match_id"),
-    _clients.c.pool_id == bindparam("match_pool"),
-    _clients.c.version == bindparam("expected"),
+_POOL_UPDATE = Query(
+    "UPDATE user_pools SET name = :name, config = :config, updated_ms = :updated_ms, "
+    "version = :version WHERE id = :id AND version = :expected"
 )
-_CLIENT_DELETE = delete(_clients).where(_CLIENT_KEY)
-_CLIENT_INSERT = _inserts(_clients)
-_CLIENT_COUNT = select(func.count()).where(_clients.c.pool_id == bindparam("pool_id"))
-_CLIENT_LIST = select(_clients).where(_clients.c.pool_id == bindparam("pool_id"))
-_CLIENT_ORDER = (_clients.c.created_ms, _clients.c.id)
-_CLIENT_PAGE = {
-    False: _CLIENT_LIST.order_by(*_CLIENT_ORDER).limit(bindparam("limit")),
-    True: _CLIENT_LIST.where(_after(_clients)).order_by(*_CLIENT_ORDER).limit(bindparam("limit")),
-}
+_POOL_DELETE = Query("DELETE FROM user_pools WHERE id = :id")
+# Keyset pagination, written out so SQLite plans it with the (region, created_ms, id) index.
+_POOL_PAGE = Query(
+    f"SELECT {_POOL_COLUMNS} FROM user_pools WHERE region = :region "
+    "ORDER BY created_ms, id LIMIT :limit"
+)
+_POOL_PAGE_AFTER = Query(
+    f"SELECT {_POOL_COLUMNS} FROM user_pools WHERE region = :region AND "
+    "(created_ms > :after_ms OR (created_ms = :after_ms AND id > :after_id)) "
+    "ORDER BY created_ms, id LIMIT :limit"
+)
+
+_CLIENT_COLUMNS = "id, pool_id, name, config, secret_sealed, created_ms, updated_ms, version"
+_CLIENT_GET = Query(
+    f"SELECT {_CLIENT_COLUMNS} FROM user_pool_clients WHERE id = :id AND pool_id = :pool_id"
+)
+_CLIENT_INSERT = Query(
+    f"INSERT INTO user_pool_clients ({_CLIENT_COLUMNS}) VALUES (:id, :pool_id, :name, :config, "
+    ":secret_sealed, :created_ms, :updated_ms, :version) ON CONFLICT DO NOTHING"
+)
+_CLIENT_UPDATE = Query(
+    "UPDATE user_pool_clients SET name = :name, config = :config, updated_ms = :updated_ms, "
+    "version = :version WHERE id = :id AND pool_id = :pool_id AND version = :expected"
+)
+_CLIENT_DELETE = Query("DELETE FROM user_pool_clients WHERE id = :id AND pool_id = :pool_id")
+_CLIENT_COUNT = Query("SELECT count(*) FROM user_pool_clients WHERE pool_id = :pool_id")
+_CLIENT_PAGE = Query(
+    f"SELECT {_CLIENT_COLUMNS} FROM user_pool_clients WHERE pool_id = :pool_id "
+    "ORDER BY created_ms, id LIMIT :limit"
+)
+_CLIENT_PAGE_AFTER = Query(
+    f"SELECT {_CLIENT_COLUMNS} FROM user_pool_clients WHERE pool_id = :pool_id AND "
+    "(created_ms > :after_ms OR (created_ms = :after_ms AND id > :after_id)) "
+    "ORDER BY created_ms, id LIMIT :limit"
+)
 
 
 class _Repository:
-    def __init__(self, run: _Executor, sqlite: bool) -> None:
-        self._run = run
-        self._sqlite = sqlite
-
-    async def _insert_new(self, statements: dict[bool, Executable], values: dict[str, Any]) -> bool:
-        result = await self._run.execute(statements[self._sqlite], values)
-        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
-
-    async def _changed(self, statement: Executable, params: dict[str, Any]) -> bool:
-        result = await self._run.execute(statement, params)
-        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    def __init__(self, sql: _Runner) -> None:
+        self._sql = sql
 
 
 class SqlMetaRepository(_Repository):
     async def get(self, key: str) -> bytes | None:
-        value = (await self._run.execute(_META_GET, {"key": key})).scalar()
-        return None if value is None else bytes(value)
+        row = await self._sql.one(_META_GET, {"key": key})
+        return None if row is None else bytes(row[0])
 
     async def put_if_absent(self, key: str, value: bytes) -> bool:
-        return await self._insert_new(_META_INSERT, {"key": key, "value": value})
+        return await self._sql.run(_META_INSERT, {"key": key, "value": value}) == 1
 
 
 class SqlAccessKeyRepository(_Repository):
     async def insert(self, record: AccessKeyRecord) -> bool:
-        return await self._insert_new(
-            _KEY_INSERT,
-            {
-                "access_key_id": record.access_key_id,
-                "secret_sealed": record.secret_sealed,
-                "description": record.description,
-                "created_ms": record.created_ms,
-            },
-        )
+        params = {
+            "access_key_id": record.access_key_id,
+            "secret_sealed": record.secret_sealed,
+            "description": record.description,
+            "created_ms": record.created_ms,
+        }
+        return await self._sql.run(_KEY_INSERT, params) == 1
 
     async def get(self, access_key_id: str) -> AccessKeyRecord | None:
-        row = (await self._run.execute(_KEY_GET, {"key_id": access_key_id})).first()
+        row = await self._sql.one(_KEY_GET, {"key_id": access_key_id})
         return None if row is None else _access_key(row)
 
     async def list(self) -> list[AccessKeyRecord]:
-        return [_access_key(row) for row in await self._run.execute(_KEY_LIST, {})]
+        return [_access_key(row) for row in await self._sql.all(_KEY_LIST, {})]
 
     async def delete(self, access_key_id: str) -> bool:
-        return await self._changed(_KEY_DELETE, {"key_id": access_key_id})
+        return await self._sql.run(_KEY_DELETE, {"key_id": access_key_id}) == 1
 
 
 class SqlUserPoolRepository(_Repository):
     async def insert(self, record: UserPoolRecord) -> bool:
-        return await self._insert_new(_POOL_INSERT, _pool_values(record))
+        return await self._sql.run(_POOL_INSERT, _pool_values(record)) == 1
 
     async def get(self, pool_id: str) -> UserPoolRecord | None:
-        row = (await self._run.execute(_POOL_GET, {"pool_id": pool_id})).first()
+        row = await self._sql.one(_POOL_GET, {"id": pool_id})
         return None if row is None else _pool(row)
 
     async def update(self, record: UserPoolRecord) -> bool:
         params = _pool_values(record)
-        params.update(match_id=record.id, expected=record.version - 1)
-        return await self._changed(_POOL_UPDATE, params)
+        params["expected"] = record.version - 1
+        return await self._sql.run(_POOL_UPDATE, params) == 1
 
     async def delete(self, pool_id: str) -> bool:
-        return await self._changed(_POOL_DELETE, {"pool_id": pool_id})
+        return await self._sql.run(_POOL_DELETE, {"id": pool_id}) == 1
 
     async def list(self, region: str, after: Cursor | None, limit: int) -> list[UserPoolRecord]:
         params: dict[str, Any] = {"region": region, "limit": limit}
+        query = _POOL_PAGE
         if after is not None:
             params.update(after_ms=after[0], after_id=after[1])
-        rows = await self._run.execute(_POOL_PAGE[after is not None], params)
-        return [_pool(row) for row in rows]
+            query = _POOL_PAGE_AFTER
+        return [_pool(row) for row in await self._sql.all(query, params)]
 
 
 class SqlClientRepository(_Repository):
     async def insert(self, record: ClientRecord) -> bool:
-        return await self._insert_new(_CLIENT_INSERT, _client_values(record))
+        return await self._sql.run(_CLIENT_INSERT, _client_values(record)) == 1
 
     async def get(self, pool_id: str, client_id: str) -> ClientRecord | None:
-        params = {"pool_id": pool_id, "client_id": client_id}
-        row = (await self._run.execute(_CLIENT_GET, params)).first()
+        row = await self._sql.one(_CLIENT_GET, {"id": client_id, "pool_id": pool_id})
         return None if row is None else _client(row)
 
     async def update(self, record: ClientRecord) -> bool:
         params = _client_values(record)
-        params.update(match_id=record.id, match_pool=record.pool_id, expected=record.version - 1)
-        return await self._changed(_CLIENT_UPDATE, params)
+        params["expected"] = record.version - 1
+        return await self._sql.run(_CLIENT_UPDATE, params) == 1
 
     async def delete(self, pool_id: str, client_id: str) -> bool:
-        return await self._changed(_CLIENT_DELETE, {"pool_id": pool_id, "client_id": client_id})
+        return await self._sql.run(_CLIENT_DELETE, {"id": client_id, "pool_id": pool_id}) == 1
 
     async def list(self, pool_id: str, after: Cursor | None, limit: int) -> list[ClientRecord]:
         params: dict[str, Any] = {"pool_id": pool_id, "limit": limit}
+        query = _CLIENT_PAGE
         if after is not None:
             params.update(after_ms=after[0], after_id=after[1])
-        rows = await self._run.execute(_CLIENT_PAGE[after is not None], params)
-        return [_client(row) for row in rows]
+            query = _CLIENT_PAGE_AFTER
+        return [_client(row) for row in await self._sql.all(query, params)]
 
     async def count(self, pool_id: str) -> int:
-        return int((await self._run.execute(_CLIENT_COUNT, {"pool_id": pool_id})).scalar() or 0)
+        row = await self._sql.one(_CLIENT_COUNT, {"pool_id": pool_id})
+        return 0 if row is None else int(row[0])
 
 
 class SqlTransaction:
     """The repositories of one transaction."""
 
-    def __init__(self, run: _Executor, sqlite: bool) -> None:
-        self.meta = SqlMetaRepository(run, sqlite)
-        self.keys = SqlAccessKeyRepository(run, sqlite)
-        self.pools = SqlUserPoolRepository(run, sqlite)
-        self.clients = SqlClientRepository(run, sqlite)
+    def __init__(self, sql: _Runner) -> None:
+        self.meta = SqlMetaRepository(sql)
+        self.keys = SqlAccessKeyRepository(sql)
+        self.pools = SqlUserPoolRepository(sql)
+        self.clients = SqlClientRepository(sql)
 
 
 class SqlStore:
@@ -235,37 +260,67 @@ class SqlStore:
         self.database = database
         # SQLite: this process's writers take turns (see cognitio.store.db).
         self._write_turn = asyncio.Lock()
+        # SQLite has one reader and one writer connection, so their repositories are built once.
+        self._sqlite_reads: SqlTransaction | None = None
+        self._sqlite_writes: SqlTransaction | None = None
+        if database.sqlite_reader is not None and database.sqlite_writer is not None:
+            self._sqlite_reads = SqlTransaction(_SqliteRunner(database.sqlite_reader))
+            self._sqlite_writes = SqlTransaction(_SqliteRunner(database.sqlite_writer))
+
+    def read(self) -> AbstractAsyncContextManager[SqlTransaction]:
+        """Reads in autocommit: each statement sees committed data."""
+        if self._sqlite_reads is not None:
+            return _Ready(self._sqlite_reads)
+        return self._pg(transaction=False)
+
+    def write(self) -> AbstractAsyncContextManager[SqlTransaction]:
+        """A transaction, committed when the block ends without an exception."""
+        if self._sqlite_writes is not None:
+            return self._sqlite_write()
+        return self._pg(transaction=True)
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[SqlTransaction]:
-        if self.database.sync_engine is not None:
-            with self.database.sync_engine.connect() as conn, conn.begin():
-                yield SqlTransaction(_InlineExecutor(conn), True)
-            return
-        assert self.database.async_engine is not None
-        async with self.database.async_engine.connect() as aconn, aconn.begin():
-            yield SqlTransaction(_AsyncExecutor(aconn), False)
+    async def _sqlite_write(self) -> AsyncIterator[SqlTransaction]:
+        writer = self.database.sqlite_writer
+        assert writer is not None and self._sqlite_writes is not None
+        async with self._write_turn:
+            writer.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._sqlite_writes
+            except BaseException:
+                writer.execute("ROLLBACK")
+                raise
+            writer.execute("COMMIT")
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[SqlTransaction]:
-        if self.database.sync_engine is not None:
-            async with self._write_turn:
-                with self.database.sync_engine.connect() as conn:
-                    conn = conn.execution_options(**{BEGIN_OPTION: "BEGIN IMMEDIATE"})
-                    with conn.begin():
-                        yield SqlTransaction(_InlineExecutor(conn), True)
-            return
-        assert self.database.async_engine is not None
-        async with self.database.async_engine.connect() as aconn, aconn.begin():
-            yield SqlTransaction(_AsyncExecutor(aconn), False)
+    async def _pg(self, *, transaction: bool) -> AsyncIterator[SqlTransaction]:
+        assert self.database.pg_pool is not None
+        async with self.database.pg_pool.acquire() as conn:
+            if not transaction:
+                yield SqlTransaction(_PgRunner(conn))
+                return
+            async with conn.transaction():
+                yield SqlTransaction(_PgRunner(conn))
 
 
-def _access_key(row: Row[Any]) -> AccessKeyRecord:
+class _Ready:
+    """An async context manager that hands out a value and does nothing else."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: SqlTransaction) -> None:
+        self._value = value
+
+    async def __aenter__(self) -> SqlTransaction:
+        return self._value
+
+    async def __aexit__(self, *_exc: object) -> None:
+        return None
+
+
+def _access_key(row: Row) -> AccessKeyRecord:
     return AccessKeyRecord(
-        access_key_id=row.access_key_id,
-        secret_sealed=bytes(row.secret_sealed),
-        description=row.description,
-        created_ms=row.created_ms,
+        access_key_id=row[0], secret_sealed=bytes(row[1]), description=row[2], created_ms=row[3]
     )
 
 
@@ -281,15 +336,15 @@ def _pool_values(record: UserPoolRecord) -> dict[str, Any]:
     }
 
 
-def _pool(row: Row[Any]) -> UserPoolRecord:
+def _pool(row: Row) -> UserPoolRecord:
     return UserPoolRecord(
-        id=row.id,
-        region=row.region,
-        name=row.name,
-        config=json.loads(row.config),
-        created_ms=row.created_ms,
-        updated_ms=row.updated_ms,
-        version=row.version,
+        id=row[0],
+        region=row[1],
+        name=row[2],
+        config=orjson.loads(row[3]),
+        created_ms=row[4],
+        updated_ms=row[5],
+        version=row[6],
     )
 
 
@@ -306,14 +361,14 @@ def _client_values(record: ClientRecord) -> dict[str, Any]:
     }
 
 
-def _client(row: Row[Any]) -> ClientRecord:
+def _client(row: Row) -> ClientRecord:
     return ClientRecord(
-        id=row.id,
-        pool_id=row.pool_id,
-        name=row.name,
-        config=json.loads(row.config),
-        secret_sealed=None if row.secret_sealed is None else bytes(row.secret_sealed),
-        created_ms=row.created_ms,
-        updated_ms=row.updated_ms,
-        version=row.version,
+        id=row[0],
+        pool_id=row[1],
+        name=row[2],
+        config=orjson.loads(row[3]),
+        secret_sealed=None if row[4] is None else bytes(row[4]),
+        created_ms=row[5],
+        updated_ms=row[6],
+        version=row[7],
     )

@@ -10,7 +10,8 @@ https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html
 from __future__ import annotations
 
 import logging
-import uuid
+import os
+import re
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from datetime import UTC, datetime
 from typing import Any
@@ -21,6 +22,7 @@ from cognitio.api.registry import Context, Handler, Services
 from cognitio.errors import (
     CognitoError,
     InternalErrorException,
+    InvalidSignatureException,
     SerializationException,
     UnknownOperationException,
     UnsupportedOperationException,
@@ -37,6 +39,9 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 _CONTENT_TYPE = b"application/x-amz-json-1.1"
 _MAX_BODY = 1024 * 1024  # bytes; Cognito's largest inputs are far smaller
+_MAX_CACHED_REGIONS = 64
+# Region names become part of pool ids, so only plain names are accepted.
+_REGION = re.compile(r"^[a-z0-9]{1,16}(-[a-z0-9]{1,16}){0,4}$")
 
 
 class AwsJsonEndpoint:
@@ -55,9 +60,10 @@ class AwsJsonEndpoint:
         self._operations = operations()
         self._default_region = default_region
         self._account_id = account_id
+        self._callers: dict[str, Caller] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request_id = str(uuid.uuid4())
+        request_id = _request_id()
         try:
             headers = _headers(scope)
             body = await _read_body(receive)
@@ -95,18 +101,25 @@ class AwsJsonEndpoint:
                 f"{op.name} is not available in this version of Cognitio yet."
             )
         params = op.validate(_parse_json(body))
-        ctx = Context(
-            caller=Caller(region=region, account_id=self._account_id),
-            services=self._services,
-            access_key_id=access_key_id,
-            request_id=request_id,
-        )
+        ctx = Context(self._caller(region), self._services, access_key_id, request_id)
         return op.serialize(await handler(ctx, params))
+
+    def _caller(self, region: str) -> Caller:
+        caller = self._callers.get(region)
+        if caller is None:
+            caller = Caller(region, self._account_id)
+            if len(self._callers) < _MAX_CACHED_REGIONS:
+                self._callers[region] = caller
+        return caller
 
     async def _authenticate(
         self, op: Operation, scope: Scope, headers: dict[str, str], body: bytes
     ) -> tuple[str, str]:
         parsed = parse_authorization(headers, services=(op.service,), now=datetime.now(UTC))
+        if not _REGION.match(parsed.region):
+            raise InvalidSignatureException(
+                f"Credential should be scoped to a valid region, not '{parsed.region[:32]}'."
+            )
         secret = await self._services.keys.secret_for(parsed.access_key_id)
         if secret is None:
             raise unknown_access_key()
@@ -120,6 +133,15 @@ class AwsJsonEndpoint:
             body=body,
         )
         return parsed.access_key_id, parsed.region
+
+
+def _request_id() -> str:
+    """A random (version 4) UUID in its usual text form, as AWS request ids are."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40
+    raw[8] = (raw[8] & 0x3F) | 0x80
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def _headers(scope: Scope) -> dict[str, str]:
