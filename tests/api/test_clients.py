@@ -228,3 +228,23 @@ def test_deleting_a_pool_deletes_its_clients(idp: Any) -> None:
     idp.delete_user_pool(UserPoolId=pool_id)
     with pytest.raises(idp.exceptions.ResourceNotFoundException):
         idp.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)
+
+
+def test_concurrent_client_creation_gets_distinct_ids(idp: Any, pool_id: str, server: Any) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.conftest import client
+
+    clients = [client("cognito-idp", server.url) for _ in range(6)]
+
+    def create(index: int) -> str:
+        made = clients[index % len(clients)].create_user_pool_client(
+            UserPoolId=pool_id, ClientName=f"parallel-{index}"
+        )
+        return str(made["UserPoolClient"]["ClientId"])
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        ids = list(pool.map(create, range(30)))
+    assert len(set(ids)) == 30
+    listed = idp.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60)["UserPoolClients"]
+    assert {c["ClientId"] for c in listed} == set(ids)

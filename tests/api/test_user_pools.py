@@ -381,3 +381,30 @@ def test_tags_on_a_pool(idp: Any) -> None:
         idp.list_tags_for_resource(ResourceArn=missing)
     with pytest.raises(idp.exceptions.InvalidParameterException, match="at most 50"):
         idp.tag_resource(ResourceArn=arn, Tags={f"k{i}": "v" for i in range(50)})
+
+
+def test_concurrent_changes_to_one_pool_are_all_kept(idp: Any, server: Any) -> None:
+    """Read-modify-write updates from many clients at once lose nothing."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.conftest import client
+
+    pool_id = idp.create_user_pool(PoolName="contended")["UserPool"]["Id"]
+    clients = [client("cognito-idp", server.url) for _ in range(8)]
+
+    def add(index: int) -> None:
+        clients[index % len(clients)].add_custom_attributes(
+            UserPoolId=pool_id,
+            CustomAttributes=[{"Name": f"attr{index}", "AttributeDataType": "String"}],
+        )
+        clients[index % len(clients)].tag_resource(
+            ResourceArn=f"arn:aws:cognito-idp:us-east-1:123456789012:userpool/{pool_id}",
+            Tags={f"tag{index}": str(index)},
+        )
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(add, range(24)))
+    described = idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    names = {a["Name"] for a in described["SchemaAttributes"]}
+    assert {f"custom:attr{i}" for i in range(24)} <= names
+    assert described["UserPoolTags"] == {f"tag{i}": str(i) for i in range(24)}

@@ -86,7 +86,8 @@ class Clients:
             secret = ids.client_secret()
         now = ids.now_ms()
         async with self._store.write() as tx:
-            pool = await load_pool(tx, caller, params["UserPoolId"])
+            # Held until commit, so concurrent creations cannot both pass the count below.
+            pool = await load_pool(tx, caller, params["UserPoolId"], for_update=True)
             settings = client_settings(pool, params, has_secret=secret is not None)
             if await tx.clients.count(pool.id) >= MAX_CLIENTS_PER_POOL:
                 raise LimitExceededException(
@@ -123,7 +124,7 @@ class Clients:
         for _ in range(_UPDATE_ATTEMPTS):
             async with self._store.write() as tx:
                 pool = await load_pool(tx, caller, pool_id)
-                record = await tx.clients.get(pool_id, client_id)
+                record = await tx.clients.get(pool_id, client_id, for_update=True)
                 if record is None:
                     raise _not_found(client_id)
                 settings = client_settings(

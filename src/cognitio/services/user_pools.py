@@ -56,10 +56,12 @@ def check_pool_region(caller: Caller, pool_id: str) -> None:
         raise pool_not_found(pool_id)
 
 
-async def load_pool(tx: Transaction, caller: Caller, pool_id: str) -> UserPoolRecord:
+async def load_pool(
+    tx: Transaction, caller: Caller, pool_id: str, *, for_update: bool = False
+) -> UserPoolRecord:
     """The pool, or Cognito's ResourceNotFoundException."""
     check_pool_region(caller, pool_id)
-    record = await tx.pools.get(pool_id)
+    record = await tx.pools.get(pool_id, for_update=for_update)
     if record is None:
         raise pool_not_found(pool_id)
     return record
@@ -147,7 +149,7 @@ class UserPools:
                 {
                     "Id": row.id,
                     "Name": row.name,
-                    "LambdaConfig": row.config.get("LambdaConfig", {}),
+                    "LambdaConfig": row.lambda_config,
                     "CreationDate": _seconds(row.created_ms),
                     "LastModifiedDate": _seconds(row.updated_ms),
                 }
@@ -225,7 +227,7 @@ class UserPools:
         """Apply ``change`` to the stored pool, retrying when another writer got there first."""
         for _ in range(_UPDATE_ATTEMPTS):
             async with self._store.write() as tx:
-                record = await load_pool(tx, caller, pool_id)
+                record = await load_pool(tx, caller, pool_id, for_update=True)
                 updated = replace(
                     change(record), updated_ms=ids.now_ms(), version=record.version + 1
                 )

@@ -28,6 +28,17 @@ class UserPoolRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class UserPoolSummary:
+    """What ListUserPools shows of a pool."""
+
+    id: str
+    name: str
+    lambda_config: dict[str, Any]
+    created_ms: int
+    updated_ms: int
+
+
+@dataclass(frozen=True, slots=True)
 class ClientRecord:
     id: str
     pool_id: str

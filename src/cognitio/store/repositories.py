@@ -9,7 +9,12 @@ from __future__ import annotations
 from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
-from cognitio.store.records import AccessKeyRecord, ClientRecord, UserPoolRecord
+from cognitio.store.records import (
+    AccessKeyRecord,
+    ClientRecord,
+    UserPoolRecord,
+    UserPoolSummary,
+)
 
 # Keyset position for pagination: (created_ms, id) of the last row returned.
 Cursor = tuple[int, str]
@@ -35,7 +40,9 @@ class UserPoolRepository(Protocol):
         """False when the id is taken."""
         ...
 
-    async def get(self, pool_id: str) -> UserPoolRecord | None: ...
+    async def get(self, pool_id: str, *, for_update: bool = False) -> UserPoolRecord | None:
+        """The pool; ``for_update`` holds it against other writers until the transaction ends."""
+        ...
 
     async def update(self, record: UserPoolRecord) -> bool:
         """Write ``record`` (its version already bumped) if the stored version is the one before."""
@@ -43,14 +50,16 @@ class UserPoolRepository(Protocol):
 
     async def delete(self, pool_id: str) -> bool: ...
 
-    async def list(self, region: str, after: Cursor | None, limit: int) -> list[UserPoolRecord]:
+    async def list(self, region: str, after: Cursor | None, limit: int) -> list[UserPoolSummary]:
         """Pools of one region in creation order, after the cursor."""
         ...
 
 
 class ClientRepository(Protocol):
     async def insert(self, record: ClientRecord) -> bool: ...
-    async def get(self, pool_id: str, client_id: str) -> ClientRecord | None: ...
+    async def get(
+        self, pool_id: str, client_id: str, *, for_update: bool = False
+    ) -> ClientRecord | None: ...
     async def update(self, record: ClientRecord) -> bool: ...
     async def delete(self, pool_id: str, client_id: str) -> bool: ...
     async def list(self, pool_id: str, after: Cursor | None, limit: int) -> list[ClientRecord]: ...

@@ -18,7 +18,12 @@ import asyncpg
 import orjson
 
 from cognitio.store.db import Database
-from cognitio.store.records import AccessKeyRecord, ClientRecord, UserPoolRecord
+from cognitio.store.records import (
+    AccessKeyRecord,
+    ClientRecord,
+    UserPoolRecord,
+    UserPoolSummary,
+)
 from cognitio.store.repositories import Cursor
 
 _PARAM = re.compile(r":([a-z_]+)")
@@ -29,7 +34,7 @@ class Query:
 
     __slots__ = ("names", "pg", "sqlite")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, pg_suffix: str = "") -> None:
         self.sqlite = " ".join(text.split())
         self.names: list[str] = []
 
@@ -39,7 +44,7 @@ class Query:
                 self.names.append(name)
             return f"${self.names.index(name) + 1}"
 
-        self.pg = _PARAM.sub(number, self.sqlite)
+        self.pg = _PARAM.sub(number, self.sqlite) + pg_suffix
 
 
 Row = Sequence[Any]
@@ -107,24 +112,28 @@ _KEY_INSERT = Query(
     "VALUES (:access_key_id, :secret_sealed, :description, :created_ms) ON CONFLICT DO NOTHING"
 )
 
-_POOL_COLUMNS = "id, region, name, config, created_ms, updated_ms, version"
+_POOL_COLUMNS = "id, region, name, config, lambda_config, created_ms, updated_ms, version"
+_SUMMARY_COLUMNS = "id, name, lambda_config, created_ms, updated_ms"
 _POOL_GET = Query(f"SELECT {_POOL_COLUMNS} FROM user_pools WHERE id = :id")
+# Read-modify-write on PostgreSQL locks the row; SQLite's BEGIN IMMEDIATE already serialises.
+_POOL_GET_LOCKED = Query(_POOL_GET.sqlite, pg_suffix=" FOR UPDATE")
 _POOL_INSERT = Query(
     f"INSERT INTO user_pools ({_POOL_COLUMNS}) VALUES "
-    "(:id, :region, :name, :config, :created_ms, :updated_ms, :version) ON CONFLICT DO NOTHING"
+    "(:id, :region, :name, :config, :lambda_config, :created_ms, :updated_ms, :version) "
+    "ON CONFLICT DO NOTHING"
 )
 _POOL_UPDATE = Query(
-    "UPDATE user_pools SET name = :name, config = :config, updated_ms = :updated_ms, "
-    "version = :version WHERE id = :id AND version = :expected"
+    "UPDATE user_pools SET name = :name, config = :config, lambda_config = :lambda_config, "
+    "updated_ms = :updated_ms, version = :version WHERE id = :id AND version = :expected"
 )
 _POOL_DELETE = Query("DELETE FROM user_pools WHERE id = :id")
 # Keyset pagination, written out so SQLite plans it with the (region, created_ms, id) index.
 _POOL_PAGE = Query(
-    f"SELECT {_POOL_COLUMNS} FROM user_pools WHERE region = :region "
+    f"SELECT {_SUMMARY_COLUMNS} FROM user_pools WHERE region = :region "
     "ORDER BY created_ms, id LIMIT :limit"
 )
 _POOL_PAGE_AFTER = Query(
-    f"SELECT {_POOL_COLUMNS} FROM user_pools WHERE region = :region AND "
+    f"SELECT {_SUMMARY_COLUMNS} FROM user_pools WHERE region = :region AND "
     "(created_ms > :after_ms OR (created_ms = :after_ms AND id > :after_id)) "
     "ORDER BY created_ms, id LIMIT :limit"
 )
@@ -133,6 +142,7 @@ _CLIENT_COLUMNS = "id, pool_id, name, config, secret_sealed, created_ms, updated
 _CLIENT_GET = Query(
     f"SELECT {_CLIENT_COLUMNS} FROM user_pool_clients WHERE id = :id AND pool_id = :pool_id"
 )
+_CLIENT_GET_LOCKED = Query(_CLIENT_GET.sqlite, pg_suffix=" FOR UPDATE")
 _CLIENT_INSERT = Query(
     f"INSERT INTO user_pool_clients ({_CLIENT_COLUMNS}) VALUES (:id, :pool_id, :name, :config, "
     ":secret_sealed, :created_ms, :updated_ms, :version) ON CONFLICT DO NOTHING"
@@ -193,8 +203,9 @@ class SqlUserPoolRepository(_Repository):
     async def insert(self, record: UserPoolRecord) -> bool:
         return await self._sql.run(_POOL_INSERT, _pool_values(record)) == 1
 
-    async def get(self, pool_id: str) -> UserPoolRecord | None:
-        row = await self._sql.one(_POOL_GET, {"id": pool_id})
+    async def get(self, pool_id: str, *, for_update: bool = False) -> UserPoolRecord | None:
+        query = _POOL_GET_LOCKED if for_update else _POOL_GET
+        row = await self._sql.one(query, {"id": pool_id})
         return None if row is None else _pool(row)
 
     async def update(self, record: UserPoolRecord) -> bool:
@@ -205,21 +216,24 @@ class SqlUserPoolRepository(_Repository):
     async def delete(self, pool_id: str) -> bool:
         return await self._sql.run(_POOL_DELETE, {"id": pool_id}) == 1
 
-    async def list(self, region: str, after: Cursor | None, limit: int) -> list[UserPoolRecord]:
+    async def list(self, region: str, after: Cursor | None, limit: int) -> list[UserPoolSummary]:
         params: dict[str, Any] = {"region": region, "limit": limit}
         query = _POOL_PAGE
         if after is not None:
             params.update(after_ms=after[0], after_id=after[1])
             query = _POOL_PAGE_AFTER
-        return [_pool(row) for row in await self._sql.all(query, params)]
+        return [_pool_summary(row) for row in await self._sql.all(query, params)]
 
 
 class SqlClientRepository(_Repository):
     async def insert(self, record: ClientRecord) -> bool:
         return await self._sql.run(_CLIENT_INSERT, _client_values(record)) == 1
 
-    async def get(self, pool_id: str, client_id: str) -> ClientRecord | None:
-        row = await self._sql.one(_CLIENT_GET, {"id": client_id, "pool_id": pool_id})
+    async def get(
+        self, pool_id: str, client_id: str, *, for_update: bool = False
+    ) -> ClientRecord | None:
+        query = _CLIENT_GET_LOCKED if for_update else _CLIENT_GET
+        row = await self._sql.one(query, {"id": client_id, "pool_id": pool_id})
         return None if row is None else _client(row)
 
     async def update(self, record: ClientRecord) -> bool:
@@ -330,6 +344,7 @@ def _pool_values(record: UserPoolRecord) -> dict[str, Any]:
         "region": record.region,
         "name": record.name,
         "config": _dumps(record.config),
+        "lambda_config": _dumps(record.config.get("LambdaConfig", {})),
         "created_ms": record.created_ms,
         "updated_ms": record.updated_ms,
         "version": record.version,
@@ -342,9 +357,19 @@ def _pool(row: Row) -> UserPoolRecord:
         region=row[1],
         name=row[2],
         config=orjson.loads(row[3]),
-        created_ms=row[4],
-        updated_ms=row[5],
-        version=row[6],
+        created_ms=row[5],
+        updated_ms=row[6],
+        version=row[7],
+    )
+
+
+def _pool_summary(row: Row) -> UserPoolSummary:
+    return UserPoolSummary(
+        id=row[0],
+        name=row[1],
+        lambda_config=orjson.loads(row[2]),
+        created_ms=row[3],
+        updated_ms=row[4],
     )
 
 

@@ -53,6 +53,8 @@ user_pools = Table(
     Column("region", String(32), nullable=False),
     Column("name", String(128), nullable=False),
     Column("config", Text, nullable=False),
+    # LambdaConfig again, so ListUserPools reads a few bytes per pool instead of the settings.
+    Column("lambda_config", Text, nullable=False),
     Column("created_ms", BigInteger, nullable=False),
     Column("updated_ms", BigInteger, nullable=False),
     # Optimistic concurrency: every update names the version it read.

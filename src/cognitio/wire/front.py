@@ -91,7 +91,8 @@ class AwsJsonEndpoint:
         target = headers.get("x-amz-target", "")
         op = self._operations.get(target)
         if op is None:
-            raise UnknownOperationException(f"Unknown operation {target or '(no X-Amz-Target)'}")
+            named = target[:128] or "(no X-Amz-Target)"
+            raise UnknownOperationException(f"Unknown operation {named}")
         access_key_id, region = None, self._default_region
         if not op.unsigned:
             access_key_id, region = await self._authenticate(op, scope, headers, body)

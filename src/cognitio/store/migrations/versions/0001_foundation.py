@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("region", sa.String(32), nullable=False),
         sa.Column("name", sa.String(128), nullable=False),
         sa.Column("config", sa.Text(), nullable=False),
+        sa.Column("lambda_config", sa.Text(), nullable=False),
         sa.Column("created_ms", sa.BigInteger(), nullable=False),
         sa.Column("updated_ms", sa.BigInteger(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),

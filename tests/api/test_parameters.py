@@ -1,0 +1,70 @@
+"""Every built operation refuses missing and malformed parameters with Cognito's error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import botocore.session
+import pytest
+
+from cognitio.api.registry import IDP, load_handlers
+from tests.wire.test_front import PREFIX, call
+
+MODEL = botocore.session.get_session().get_service_model(IDP)
+BUILT = sorted(name for service, name in load_handlers() if service == IDP)
+
+
+def _camel(name: str) -> str:
+    return name[0].lower() + name[1:]
+
+
+@pytest.mark.parametrize("operation", BUILT)
+def test_missing_required_members_are_each_named(server: Any, operation: str) -> None:
+    required = MODEL.operation_model(operation).input_shape.required_members
+    status, _, body = call(server.url, f"{PREFIX[IDP]}.{operation}", b"{}")
+    assert (status, body["__type"]) == (400, "InvalidParameterException")
+    count = len(required)
+    noun = "error" if count == 1 else "errors"
+    assert body["message"].startswith(f"{count} validation {noun} detected: ")
+    for member in required:
+        assert f"Value null at '{_camel(member)}' failed to satisfy constraint" in body["message"]
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [name for name in BUILT if "UserPoolId" in MODEL.operation_model(name).input_shape.members],
+)
+def test_a_malformed_pool_id_fails_its_pattern(server: Any, operation: str) -> None:
+    shape = MODEL.operation_model(operation).input_shape
+    params: dict[str, Any] = {"UserPoolId": "not a pool id!"}
+    # Fill the other required members with values that pass, so only the pool id fails.
+    fillers = {
+        "ClientId": "a" * 26,
+        "ClientName": "name",
+        "MaxResults": 10,
+        "CustomAttributes": [{"Name": "x", "AttributeDataType": "String"}],
+    }
+    for member in shape.required_members:
+        if member != "UserPoolId":
+            params[member] = fillers[member]
+    import json
+
+    status, _, body = call(server.url, f"{PREFIX[IDP]}.{operation}", json.dumps(params).encode())
+    assert (status, body["__type"]) == (400, "InvalidParameterException")
+    assert body["message"] == (
+        "1 validation error detected: Value 'not a pool id!' at 'userPoolId' failed to satisfy "
+        "constraint: Member must satisfy regular expression pattern: [\\w-]+_[0-9a-zA-Z]+"
+    )
+
+
+@pytest.mark.parametrize("arn_operation", ["TagResource", "UntagResource", "ListTagsForResource"])
+def test_a_malformed_arn_fails_its_constraints(server: Any, arn_operation: str) -> None:
+    extra = {"TagResource": {"Tags": {"a": "b"}}, "UntagResource": {"TagKeys": ["a"]}}
+    import json
+
+    body_in = {"ResourceArn": "nope", **extra.get(arn_operation, {})}
+    status, _, body = call(
+        server.url, f"{PREFIX[IDP]}.{arn_operation}", json.dumps(body_in).encode()
+    )
+    assert (status, body["__type"]) == (400, "InvalidParameterException")
+    assert "at 'resourceArn' failed to satisfy constraint" in body["message"]
