@@ -87,6 +87,8 @@ async def _serve(settings: Settings) -> int:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # Migration progress is noise on every start; failures still surface as errors.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     runtime = await start(settings)
     shown = runtime.generated_key
     if shown is None and settings.dev and settings.admin_access_key_id is None:
@@ -118,8 +120,10 @@ async def _serve(settings: Settings) -> int:
 
 def _banner(settings: Settings, key: NewKey | None, *, generated: bool) -> None:
     lines = [f"Cognitio is serving {settings.base_url}" + (" (dev mode)" if settings.dev else "")]
-    if generated:
-        lines.append("An admin access key was generated; its secret is shown only now:")
+    if generated and not settings.dev:
+        lines.append("An admin access key was generated; its secret is shown only now, keep it:")
+    elif generated:
+        lines.append("An admin access key was generated (dev mode shows it on every start):")
     lines.append("Point boto3 and the AWS CLI at it:")
     lines.append(f"  export AWS_ENDPOINT_URL={settings.base_url}")
     if key is not None:
