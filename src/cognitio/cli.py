@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import logging
 import sys
 from collections.abc import Coroutine, Sequence
@@ -90,16 +89,14 @@ async def _serve(settings: Settings) -> int:
     # Migration progress is noise on every start; failures still surface as errors.
     logging.getLogger("alembic").setLevel(logging.WARNING)
     runtime = await start(settings)
+    # A secret is printed when it was just generated, or on every start in dev mode only.
     shown = runtime.generated_key
-    if shown is None and settings.dev and settings.admin_access_key_id is None:
-        shown = await runtime.services.keys.reveal_bootstrap()
-    if shown is None and settings.admin_access_key_id and settings.admin_secret_access_key:
-        shown = NewKey(settings.admin_access_key_id, settings.admin_secret_access_key)
+    if shown is None and settings.dev:
+        if settings.admin_access_key_id and settings.admin_secret_access_key:
+            shown = NewKey(settings.admin_access_key_id, settings.admin_secret_access_key)
+        else:
+            shown = await runtime.services.keys.reveal_bootstrap()
     _banner(settings, shown, generated=runtime.generated_key is not None)
-    # The service models and compiled validators are long-lived: keep the cyclic garbage
-    # collector from walking them again on every full collection.
-    gc.collect()
-    gc.freeze()
     config = uvicorn.Config(
         runtime.app,
         host=settings.host,
@@ -129,6 +126,9 @@ def _banner(settings: Settings, key: NewKey | None, *, generated: bool) -> None:
     if key is not None:
         lines.append(f"  export AWS_ACCESS_KEY_ID={key.access_key_id}")
         lines.append(f"  export AWS_SECRET_ACCESS_KEY={key.secret_access_key}")
+    elif settings.admin_access_key_id:
+        lines.append(f"  export AWS_ACCESS_KEY_ID={settings.admin_access_key_id}")
+        lines.append("  export AWS_SECRET_ACCESS_KEY=$COGNITIO_ADMIN_SECRET_ACCESS_KEY")
     else:
         lines.append(
             "  export AWS_ACCESS_KEY_ID=...      # an admin key; `cognitio keys create` makes one"

@@ -49,10 +49,7 @@ def pool_not_found(pool_id: str) -> ResourceNotFoundException:
 
 def check_pool_region(caller: Caller, pool_id: str) -> None:
     """A pool id names its region (``us-east-1_...``); another region's caller never sees it."""
-    if (
-        not pool_id.startswith(caller.region)
-        or pool_id[len(caller.region) : len(caller.region) + 1] != "_"
-    ):
+    if not pool_id.startswith(caller.region + "_"):
         raise pool_not_found(pool_id)
 
 
