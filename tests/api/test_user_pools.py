@@ -408,3 +408,14 @@ def test_concurrent_changes_to_one_pool_are_all_kept(idp: Any, server: Any) -> N
     names = {a["Name"] for a in described["SchemaAttributes"]}
     assert {f"custom:attr{i}" for i in range(24)} <= names
     assert described["UserPoolTags"] == {f"tag{i}": str(i) for i in range(24)}
+
+
+def test_mfa_turned_on_by_update_user_pool_uses_sms(idp: Any) -> None:
+    pool_id = idp.create_user_pool(PoolName="sms-mfa")["UserPool"]["Id"]
+    sms = {"SnsCallerArn": "arn:aws:iam::123456789012:role/sms", "ExternalId": "x"}
+    with pytest.raises(idp.exceptions.InvalidParameterException, match="SMS configuration"):
+        idp.update_user_pool(UserPoolId=pool_id, MfaConfiguration="ON")
+    idp.update_user_pool(UserPoolId=pool_id, MfaConfiguration="ON", SmsConfiguration=sms)
+    config = idp.get_user_pool_mfa_config(UserPoolId=pool_id)
+    assert config["MfaConfiguration"] == "ON"
+    assert config["SmsMfaConfiguration"]["SmsConfiguration"] == sms

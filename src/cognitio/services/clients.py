@@ -159,15 +159,15 @@ class Clients:
             rows = await tx.clients.list(pool_id, after, max_results + 1)
             if not rows:
                 await require_pool(tx, caller, pool_id)
-        page = rows[:max_results]
+        shown, token = pagination.page(rows, max_results)
         result: dict[str, Any] = {
             "UserPoolClients": [
                 {"ClientId": row.id, "UserPoolId": row.pool_id, "ClientName": row.name}
-                for row in page
+                for row in shown
             ]
         }
-        if len(rows) > max_results:
-            result["NextToken"] = pagination.encode((page[-1].created_ms, page[-1].id))
+        if token is not None:
+            result["NextToken"] = token
         return result
 
     def _seal(self, client_id: str, secret: str) -> bytes:

@@ -4,9 +4,31 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
 
 from cognitio.errors import InvalidParameterException
 from cognitio.store.repositories import Cursor
+
+
+class Keyed(Protocol):
+    """A row listed in creation order."""
+
+    @property
+    def created_ms(self) -> int: ...
+    @property
+    def id(self) -> str: ...
+
+
+Row = TypeVar("Row", bound=Keyed)
+
+
+def page(rows: Sequence[Row], limit: int) -> tuple[Sequence[Row], str | None]:
+    """Split ``limit + 1`` fetched rows into the page and the token for the next one, if any."""
+    if len(rows) <= limit:
+        return rows, None
+    last = rows[limit - 1]
+    return rows[:limit], encode((last.created_ms, last.id))
 
 
 def encode(cursor: Cursor) -> str:

@@ -106,6 +106,9 @@ def updated_pool_settings(previous: dict[str, Any], params: dict[str, Any]) -> d
     settings["UserPoolTier"] = params.get(
         "UserPoolTier", previous.get("UserPoolTier", "ESSENTIALS")
     )
+    # Turning MFA on here with no other factor means SMS, as in CreateUserPool.
+    if settings["MfaConfiguration"] != "OFF" and not _other_factor(previous):
+        settings["SmsMfaEnabled"] = True
     return settings
 
 
@@ -250,10 +253,13 @@ def _check_account_recovery(setting: dict[str, Any] | None) -> None:
 def _check_mfa_possible(settings: dict[str, Any], previous: dict[str, Any] | None) -> None:
     if settings["MfaConfiguration"] == "OFF":
         return
-    previous = previous or {}
-    other_factor = (
-        previous.get("SoftwareTokenMfaConfiguration", {}).get("Enabled")
-        or "EmailMfaConfiguration" in previous
-    )
-    if not other_factor and "SmsConfiguration" not in settings:
+    if not _other_factor(previous or {}) and "SmsConfiguration" not in settings:
         raise InvalidParameterException(_MFA_NEEDS_SMS)
+
+
+def _other_factor(settings: dict[str, Any]) -> bool:
+    """Whether TOTP or email MFA is on (set only by SetUserPoolMfaConfig)."""
+    return bool(
+        settings.get("SoftwareTokenMfaConfiguration", {}).get("Enabled")
+        or "EmailMfaConfiguration" in settings
+    )

@@ -140,7 +140,7 @@ class UserPools:
         async with self._store.read() as tx:
             # One extra row tells whether another page exists.
             rows = await tx.pools.list(caller.region, after, max_results + 1)
-        page = rows[:max_results]
+        shown, token = pagination.page(rows, max_results)
         result: dict[str, Any] = {
             "UserPools": [
                 {
@@ -150,11 +150,11 @@ class UserPools:
                     "CreationDate": _seconds(row.created_ms),
                     "LastModifiedDate": _seconds(row.updated_ms),
                 }
-                for row in page
+                for row in shown
             ]
         }
-        if len(rows) > max_results:
-            result["NextToken"] = pagination.encode((page[-1].created_ms, page[-1].id))
+        if token is not None:
+            result["NextToken"] = token
         return result
 
     async def add_custom_attributes(
