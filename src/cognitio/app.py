@@ -12,9 +12,19 @@ from starlette.routing import Route
 from cognitio.api.registry import Services, load_handlers
 from cognitio.config import Settings
 from cognitio.crypto.envelope import Envelope, load_master_key
+from cognitio.crypto.passwords import Argon2Params, PasswordHasher
+from cognitio.messaging.delivery import Messenger
+from cognitio.messaging.email import SmtpSender
+from cognitio.messaging.outbox import Outbox, outbox_routes
+from cognitio.messaging.sms import WebhookSmsProvider
 from cognitio.services.access_keys import AccessKeys, NewKey
+from cognitio.services.accounts import PasswordStore
 from cognitio.services.clients import Clients
+from cognitio.services.codes import Codes
+from cognitio.services.sign_up import SelfService
+from cognitio.services.user_list import UserList
 from cognitio.services.user_pools import UserPools
+from cognitio.services.users import Users
 from cognitio.store.db import Database
 from cognitio.store.migrate import upgrade
 from cognitio.store.sql import SqlStore
@@ -52,7 +62,23 @@ class Runtime:
     generated_key: NewKey | None
 
 
-async def open_services(settings: Settings) -> tuple[Database, Services]:
+def messenger_for(settings: Settings, outbox: Outbox | None) -> Messenger:
+    """Email over SMTP and SMS over a webhook as configured; in dev mode, also the outbox."""
+    sms = None
+    if settings.sms_webhook_url:
+        sms = WebhookSmsProvider(settings.sms_webhook_url, secret=settings.sms_webhook_secret)
+    return Messenger(
+        smtp=SmtpSender(settings.smtp_url) if settings.smtp_url else None,
+        sms=sms,
+        outbox=outbox,
+        echo=settings.dev,
+        default_sender=settings.email_from,
+    )
+
+
+async def open_services(
+    settings: Settings, outbox: Outbox | None = None
+) -> tuple[Database, Services]:
     """Connect, migrate and check the master key; no HTTP involved (the CLI's keys commands)."""
     await upgrade(settings.sqlalchemy_url)
     database = Database(settings.database_dsn)
@@ -61,7 +87,20 @@ async def open_services(settings: Settings) -> tuple[Database, Services]:
     envelope = Envelope(load_master_key(settings))
     keys = AccessKeys(store, envelope)
     await keys.check_master_key()
-    services = Services(pools=UserPools(store), clients=Clients(store, envelope), keys=keys)
+    hasher = PasswordHasher(
+        Argon2Params(memory_kib=settings.argon2_memory_kib, time_cost=settings.argon2_time_cost)
+    )
+    passwords = PasswordStore(hasher, envelope)
+    codes = Codes(envelope.derive_key("one-time-codes"))
+    users = Users(store, passwords, codes, messenger_for(settings, outbox))
+    services = Services(
+        pools=UserPools(store),
+        clients=Clients(store, envelope),
+        keys=keys,
+        users=users,
+        user_list=UserList(store),
+        self_service=SelfService(store, envelope, passwords, codes, users),
+    )
     return database, services
 
 
@@ -69,7 +108,8 @@ async def start(settings: Settings) -> Runtime:
     """Everything the server needs before it accepts a request."""
     if settings.database_url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    database, services = await open_services(settings)
+    outbox = Outbox() if settings.dev else None
+    database, services = await open_services(settings, outbox)
     generated = await services.keys.bootstrap(
         settings.admin_access_key_id, settings.admin_secret_access_key
     )
@@ -79,5 +119,8 @@ async def start(settings: Settings) -> Runtime:
         default_region=settings.region,
         account_id=settings.account_id,
     )
-    web = Starlette(routes=[Route("/health", health, methods=["GET"])])
+    routes = [Route("/health", health, methods=["GET"])]
+    if outbox is not None:
+        routes += outbox_routes(outbox)
+    web = Starlette(routes=routes)
     return Runtime(settings, database, services, CognitioApp(aws, web), generated)

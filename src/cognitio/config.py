@@ -54,6 +54,16 @@ class Settings:
     # 32 bytes, base64; when absent a key file is created in data_dir (mode 0600).
     master_key: bytes | None = field(default=None, repr=False)
     log_level: str = "info"
+    # Message delivery: smtp://host:port, smtp+starttls://..., smtps://user:pass@host:port.
+    smtp_url: str | None = field(default=None, repr=False)
+    # Sender when a pool's EmailConfiguration names none.
+    email_from: str = "no-reply@cognitio.local"
+    # SMS go to this URL as JSON POSTs, HMAC-signed when a secret is set.
+    sms_webhook_url: str | None = None
+    sms_webhook_secret: str | None = field(default=None, repr=False)
+    # argon2id cost; lowering it is for test suites only (19 MiB and t=2 otherwise).
+    argon2_memory_kib: int = 19456
+    argon2_time_cost: int = 2
 
     @property
     def base_url(self) -> str:
@@ -98,6 +108,12 @@ _ENV = {
     "admin_secret_access_key": "COGNITIO_ADMIN_SECRET_ACCESS_KEY",
     "master_key": "COGNITIO_MASTER_KEY",
     "log_level": "COGNITIO_LOG_LEVEL",
+    "smtp_url": "COGNITIO_SMTP_URL",
+    "email_from": "COGNITIO_EMAIL_FROM",
+    "sms_webhook_url": "COGNITIO_SMS_WEBHOOK_URL",
+    "sms_webhook_secret": "COGNITIO_SMS_WEBHOOK_SECRET",
+    "argon2_memory_kib": "COGNITIO_ARGON2_MEMORY_KIB",
+    "argon2_time_cost": "COGNITIO_ARGON2_TIME_COST",
 }
 
 # Settings a TOML file may not hold: secrets belong in the environment or a key file.
@@ -152,7 +168,7 @@ def _validate(raw: dict[str, Any]) -> Settings:
     if "config_file" in raw:
         values["config_file"] = Path(str(raw["config_file"]))
     if "public_url" in raw:
-        values["public_url"] = _public_url(_text(raw, "public_url"))
+        values["public_url"] = _public_url(_text(raw, "public_url"), "public_url")
     if "region" in raw:
         values["region"] = _matching(raw, "region", _REGION, "an AWS region such as us-east-1")
     if "account_id" in raw:
@@ -176,6 +192,17 @@ def _validate(raw: dict[str, Any]) -> Settings:
         if not 16 <= len(str(secret)) <= 128:
             raise ConfigError("admin_secret_access_key: must be 16 to 128 characters")
         values["admin_secret_access_key"] = str(secret)
+    if "smtp_url" in raw:
+        values["smtp_url"] = _smtp_url(_text(raw, "smtp_url"))
+    if "email_from" in raw:
+        values["email_from"] = _text(raw, "email_from")
+    if "sms_webhook_url" in raw:
+        values["sms_webhook_url"] = _public_url(_text(raw, "sms_webhook_url"), "sms_webhook_url")
+    if "sms_webhook_secret" in raw:
+        values["sms_webhook_secret"] = _text(raw, "sms_webhook_secret")
+    for name, low in (("argon2_memory_kib", 8), ("argon2_time_cost", 1)):
+        if name in raw:
+            values[name] = _integer(raw[name], name, low)
     if "master_key" in raw:
         values["master_key"] = parse_master_key(str(raw["master_key"]), "COGNITIO_MASTER_KEY")
     return Settings(**values)
@@ -236,10 +263,30 @@ def _database_url(url: str) -> str:
     return url
 
 
-def _public_url(url: str) -> str:
+def _public_url(url: str, name: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(f"public_url: {url!r} must be an absolute http(s) URL")
-    if parts.query or parts.fragment:
-        raise ConfigError("public_url: must not have a query or fragment")
-    return url.rstrip("/")
+        raise ConfigError(f"{name}: {url!r} must be an absolute http(s) URL")
+    if parts.fragment or (name == "public_url" and parts.query):
+        raise ConfigError(f"{name}: must not have a query or fragment")
+    return url.rstrip("/") if name == "public_url" else url
+
+
+def _smtp_url(url: str) -> str:
+    from cognitio.messaging.email import parse_smtp_url
+
+    try:
+        parse_smtp_url(url)
+    except ValueError as error:
+        raise ConfigError(f"smtp_url: {error}") from None
+    return url
+
+
+def _integer(value: Any, name: str, low: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name}: {value!r} is not a number") from None
+    if number < low:
+        raise ConfigError(f"{name}: must be at least {low}")
+    return number

@@ -43,6 +43,10 @@ def test_a_malformed_pool_id_fails_its_pattern(server: Any, operation: str) -> N
         "ClientName": "name",
         "MaxResults": 10,
         "CustomAttributes": [{"Name": "x", "AttributeDataType": "String"}],
+        "Username": "someone",
+        "UserAttributes": [{"Name": "name", "Value": "x"}],
+        "UserAttributeNames": ["name"],
+        "Password": "Passw0rd!",
     }
     for member in shape.required_members:
         if member != "UserPoolId":

@@ -13,7 +13,10 @@ from typing import Any
 
 from cognitio.services.access_keys import AccessKeys
 from cognitio.services.clients import Clients
+from cognitio.services.sign_up import SelfService
+from cognitio.services.user_list import UserList
 from cognitio.services.user_pools import Caller, UserPools
+from cognitio.services.users import Users
 
 IDP = "cognito-idp"
 IDENTITY = "cognito-identity"
@@ -26,6 +29,9 @@ class Services:
     pools: UserPools
     clients: Clients
     keys: AccessKeys
+    users: Users
+    user_list: UserList
+    self_service: SelfService
 
 
 @dataclass(slots=True)
@@ -59,6 +65,6 @@ def operation(service: str, name: str) -> Callable[[Handler], Handler]:
 
 def load_handlers() -> Mapping[tuple[str, str], Handler]:
     """Import every handler module once, filling the registry."""
-    from cognitio.api import clients, tags, user_pools  # noqa: F401
+    from cognitio.api import clients, tags, user_pools, users  # noqa: F401
 
     return HANDLERS

@@ -20,7 +20,9 @@ import secrets
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from cognitio.config import ConfigError, Settings, parse_master_key
 
@@ -40,7 +42,13 @@ class Envelope:
         if len(master_key) != 32:
             raise ValueError("master key must be 32 bytes")
         self._aead = AESGCM(master_key)
+        self._master_key = master_key
         self.key_id = hashlib.sha256(b"cognitio-key-id" + master_key).digest()[:4]
+
+    def derive_key(self, purpose: str) -> bytes:
+        """A 32-byte key for one purpose (HKDF-SHA256, RFC 5869), independent of the others."""
+        hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode())
+        return hkdf.derive(self._master_key)
 
     def seal(self, plaintext: bytes, context: str) -> bytes:
         """Encrypt *plaintext*, bound to *context*."""

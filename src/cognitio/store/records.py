@@ -49,3 +49,33 @@ class ClientRecord:
     created_ms: int
     updated_ms: int
     version: int
+
+
+@dataclass(frozen=True, slots=True)
+class UserRecord:
+    sub: str
+    pool_id: str
+    # As created (shown on the wire); username_key is what lookups match.
+    username: str
+    username_key: str
+    status: str
+    enabled: bool
+    # Attribute name -> value, all strings, as Cognito keeps them; `sub` is not repeated here.
+    attributes: dict[str, str]
+    password_hash: str | None
+    # The SRP salt and verifier, sealed with the master key.
+    srp_sealed: bytes | None
+    password_set_ms: int | None
+    created_ms: int
+    updated_ms: int
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class CodeRecord:
+    sub: str
+    purpose: str
+    code_hash: str
+    expires_ms: int
+    attempts: int
+    created_ms: int

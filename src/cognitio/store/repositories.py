@@ -12,8 +12,10 @@ from typing import Protocol
 from cognitio.store.records import (
     AccessKeyRecord,
     ClientRecord,
+    CodeRecord,
     UserPoolRecord,
     UserPoolSummary,
+    UserRecord,
 )
 
 # Keyset position for pagination: (created_ms, id) of the last row returned.
@@ -64,6 +66,64 @@ class ClientRepository(Protocol):
     async def delete(self, pool_id: str, client_id: str) -> bool: ...
     async def list(self, pool_id: str, after: Cursor | None, limit: int) -> list[ClientRecord]: ...
     async def count(self, pool_id: str) -> int: ...
+    async def find(self, client_id: str) -> ClientRecord | None:
+        """A client by id alone (public operations name only the client)."""
+        ...
+
+
+class UserRepository(Protocol):
+    async def insert(self, record: UserRecord) -> bool:
+        """False when the pool has a user with that username_key."""
+        ...
+
+    async def get(self, sub: str, *, for_update: bool = False) -> UserRecord | None: ...
+    async def by_username(
+        self, pool_id: str, username_key: str, *, for_update: bool = False
+    ) -> UserRecord | None: ...
+    async def update(self, record: UserRecord) -> bool:
+        """Write ``record`` (version bumped) if the stored version is the one before."""
+        ...
+
+    async def delete(self, sub: str) -> bool: ...
+    async def count(self, pool_id: str) -> int: ...
+    async def page(self, pool_id: str, after_sub: str | None, limit: int) -> list[UserRecord]:
+        """Users of a pool ordered by sub."""
+        ...
+
+    async def search(
+        self,
+        pool_id: str,
+        name: str,
+        value: str,
+        *,
+        prefix: bool,
+        after: tuple[str, str] | None,
+        limit: int,
+    ) -> list[tuple[str, UserRecord]]:
+        """Users whose indexed ``name`` equals (or starts with) ``value``, by (value, sub)."""
+        ...
+
+    async def set_search_values(
+        self, pool_id: str, sub: str, values: list[tuple[str, str]]
+    ) -> None:
+        """Replace the user's searchable (name, value) pairs."""
+        ...
+
+    async def alias_owner(self, pool_id: str, kind: str, value_key: str) -> str | None: ...
+    async def claim_alias(self, pool_id: str, kind: str, value_key: str, sub: str) -> bool:
+        """Take the alias for ``sub``; False when another user holds it."""
+        ...
+
+    async def release_alias(self, pool_id: str, kind: str, value_key: str) -> None: ...
+    async def release_aliases(self, sub: str, kind: str | None = None) -> None: ...
+
+    async def put_code(self, record: CodeRecord) -> None:
+        """Store the live code of (sub, purpose), replacing any earlier one."""
+        ...
+
+    async def get_code(self, sub: str, purpose: str) -> CodeRecord | None: ...
+    async def count_code_attempt(self, sub: str, purpose: str) -> None: ...
+    async def delete_code(self, sub: str, purpose: str) -> None: ...
 
 
 class Transaction(Protocol):
@@ -75,6 +135,8 @@ class Transaction(Protocol):
     def pools(self) -> UserPoolRepository: ...
     @property
     def clients(self) -> ClientRepository: ...
+    @property
+    def users(self) -> UserRepository: ...
 
 
 class Store(Protocol):

@@ -1,20 +1,12 @@
-"""The repositories in SQL, run by the drivers themselves (sqlite3, asyncpg).
-
-Each statement is written once with ``:name`` parameters; :class:`Query` turns it into the
-numbered form PostgreSQL wants. Both databases accept the same text otherwise (``ON CONFLICT DO
-NOTHING``, ``LIMIT``), and the schema comes from :mod:`cognitio.store.tables` via Alembic.
-"""
+"""The repositories in SQL (see :mod:`cognitio.store.sqlbase` for how it runs)."""
 
 from __future__ import annotations
 
 import asyncio
-import re
-import sqlite3
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any, Protocol
+from typing import Any
 
-import asyncpg
 import orjson
 
 from cognitio.store.db import Database
@@ -25,80 +17,8 @@ from cognitio.store.records import (
     UserPoolSummary,
 )
 from cognitio.store.repositories import Cursor
-
-_PARAM = re.compile(r":([a-z_]+)")
-
-
-class Query:
-    """One SQL statement in both parameter styles."""
-
-    __slots__ = ("names", "pg", "sqlite")
-
-    def __init__(self, text: str, *, pg_suffix: str = "") -> None:
-        self.sqlite = " ".join(text.split())
-        self.names: list[str] = []
-
-        def number(match: re.Match[str]) -> str:
-            name = match.group(1)
-            if name not in self.names:
-                self.names.append(name)
-            return f"${self.names.index(name) + 1}"
-
-        self.pg = _PARAM.sub(number, self.sqlite) + pg_suffix
-
-
-Row = Sequence[Any]
-
-
-class _Runner(Protocol):
-    async def one(self, query: Query, params: Mapping[str, Any]) -> Row | None: ...
-    async def all(self, query: Query, params: Mapping[str, Any]) -> list[Row]: ...
-    async def run(self, query: Query, params: Mapping[str, Any]) -> int:
-        """Execute; the number of rows changed."""
-        ...
-
-
-class _SqliteRunner:
-    """Calls sqlite3 in the loop's thread (see :mod:`cognitio.store.db`)."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
-
-    async def one(self, query: Query, params: Mapping[str, Any]) -> Row | None:
-        row: Row | None = self._conn.execute(query.sqlite, params).fetchone()
-        return row
-
-    async def all(self, query: Query, params: Mapping[str, Any]) -> list[Row]:
-        return self._conn.execute(query.sqlite, params).fetchall()
-
-    async def run(self, query: Query, params: Mapping[str, Any]) -> int:
-        return self._conn.execute(query.sqlite, params).rowcount
-
-
-class _PgRunner:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self._conn = conn
-
-    @staticmethod
-    def _args(query: Query, params: Mapping[str, Any]) -> list[Any]:
-        return [params[name] for name in query.names]
-
-    async def one(self, query: Query, params: Mapping[str, Any]) -> Row | None:
-        row: Row | None = await self._conn.fetchrow(query.pg, *self._args(query, params))
-        return row
-
-    async def all(self, query: Query, params: Mapping[str, Any]) -> list[Row]:
-        return list(await self._conn.fetch(query.pg, *self._args(query, params)))
-
-    async def run(self, query: Query, params: Mapping[str, Any]) -> int:
-        status: str = await self._conn.execute(query.pg, *self._args(query, params))
-        # "INSERT 0 1", "UPDATE 1", "DELETE 0": the count is the last word.
-        return int(status.rsplit(" ", 1)[-1])
-
-
-def _dumps(document: dict[str, Any]) -> str:
-    return orjson.dumps(document).decode()
-
+from cognitio.store.sql_users import SqlUserRepository
+from cognitio.store.sqlbase import PgRunner, Query, Row, Runner, SqliteRunner, dumps
 
 _META_GET = Query("SELECT value FROM meta WHERE key = :key")
 _META_INSERT = Query("INSERT INTO meta (key, value) VALUES (:key, :value) ON CONFLICT DO NOTHING")
@@ -142,6 +62,7 @@ _CLIENT_COLUMNS = "id, pool_id, name, config, secret_sealed, created_ms, updated
 _CLIENT_GET = Query(
     f"SELECT {_CLIENT_COLUMNS} FROM user_pool_clients WHERE id = :id AND pool_id = :pool_id"
 )
+_CLIENT_FIND = Query(f"SELECT {_CLIENT_COLUMNS} FROM user_pool_clients WHERE id = :id")
 _CLIENT_GET_LOCKED = Query(_CLIENT_GET.sqlite, pg_suffix=" FOR UPDATE")
 _CLIENT_INSERT = Query(
     f"INSERT INTO user_pool_clients ({_CLIENT_COLUMNS}) VALUES (:id, :pool_id, :name, :config, "
@@ -165,7 +86,7 @@ _CLIENT_PAGE_AFTER = Query(
 
 
 class _Repository:
-    def __init__(self, sql: _Runner) -> None:
+    def __init__(self, sql: Runner) -> None:
         self._sql = sql
 
 
@@ -256,15 +177,20 @@ class SqlClientRepository(_Repository):
         row = await self._sql.one(_CLIENT_COUNT, {"pool_id": pool_id})
         return 0 if row is None else int(row[0])
 
+    async def find(self, client_id: str) -> ClientRecord | None:
+        row = await self._sql.one(_CLIENT_FIND, {"id": client_id})
+        return None if row is None else _client(row)
+
 
 class SqlTransaction:
     """The repositories of one transaction."""
 
-    def __init__(self, sql: _Runner) -> None:
+    def __init__(self, sql: Runner) -> None:
         self.meta = SqlMetaRepository(sql)
         self.keys = SqlAccessKeyRepository(sql)
         self.pools = SqlUserPoolRepository(sql)
         self.clients = SqlClientRepository(sql)
+        self.users = SqlUserRepository(sql)
 
 
 class SqlStore:
@@ -278,8 +204,8 @@ class SqlStore:
         self._sqlite_reads: SqlTransaction | None = None
         self._sqlite_writes: SqlTransaction | None = None
         if database.sqlite_reader is not None and database.sqlite_writer is not None:
-            self._sqlite_reads = SqlTransaction(_SqliteRunner(database.sqlite_reader))
-            self._sqlite_writes = SqlTransaction(_SqliteRunner(database.sqlite_writer))
+            self._sqlite_reads = SqlTransaction(SqliteRunner(database.sqlite_reader))
+            self._sqlite_writes = SqlTransaction(SqliteRunner(database.sqlite_writer))
 
     def read(self) -> AbstractAsyncContextManager[SqlTransaction]:
         """Reads in autocommit: each statement sees committed data."""
@@ -311,10 +237,10 @@ class SqlStore:
         assert self.database.pg_pool is not None
         async with self.database.pg_pool.acquire() as conn:
             if not transaction:
-                yield SqlTransaction(_PgRunner(conn))
+                yield SqlTransaction(PgRunner(conn))
                 return
             async with conn.transaction():
-                yield SqlTransaction(_PgRunner(conn))
+                yield SqlTransaction(PgRunner(conn))
 
 
 class _Ready:
@@ -343,8 +269,8 @@ def _pool_values(record: UserPoolRecord) -> dict[str, Any]:
         "id": record.id,
         "region": record.region,
         "name": record.name,
-        "config": _dumps(record.config),
-        "lambda_config": _dumps(record.config.get("LambdaConfig", {})),
+        "config": dumps(record.config),
+        "lambda_config": dumps(record.config.get("LambdaConfig", {})),
         "created_ms": record.created_ms,
         "updated_ms": record.updated_ms,
         "version": record.version,
@@ -378,7 +304,7 @@ def _client_values(record: ClientRecord) -> dict[str, Any]:
         "id": record.id,
         "pool_id": record.pool_id,
         "name": record.name,
-        "config": _dumps(record.config),
+        "config": dumps(record.config),
         "secret_sealed": record.secret_sealed,
         "created_ms": record.created_ms,
         "updated_ms": record.updated_ms,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     ForeignKey,
     Index,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData(
@@ -79,4 +81,60 @@ user_pool_clients = Table(
     Column("updated_ms", BigInteger, nullable=False),
     Column("version", Integer, nullable=False),
     Index(None, "pool_id", "id"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    # The user's `sub`, a UUID: unique across pools, never reused.
+    Column("sub", String(36), primary_key=True),
+    Column("pool_id", String(55), ForeignKey("user_pools.id", ondelete="CASCADE"), nullable=False),
+    Column("username", String(128), nullable=False),
+    # The name as matched: lower-cased in case-insensitive pools.
+    Column("username_key", String(128), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    Column("attributes", Text, nullable=False),
+    Column("password_hash", Text, nullable=True),
+    Column("srp_sealed", LargeBinary, nullable=True),
+    Column("password_set_ms", BigInteger, nullable=True),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("updated_ms", BigInteger, nullable=False),
+    Column("version", Integer, nullable=False),
+    UniqueConstraint("pool_id", "username_key"),
+    Index(None, "pool_id", "sub"),
+)
+
+# A sign-in alias (email, phone_number, preferred_username) belongs to one user of a pool.
+user_aliases = Table(
+    "user_aliases",
+    metadata,
+    Column("pool_id", String(55), primary_key=True),
+    Column("kind", String(32), primary_key=True),
+    Column("value_key", String(512), primary_key=True),
+    Column("sub", String(36), ForeignKey("users.sub", ondelete="CASCADE"), nullable=False),
+    Index(None, "sub"),
+)
+
+# Every searchable value of every user, so ListUsers filters walk an index.
+user_search = Table(
+    "user_search",
+    metadata,
+    Column("pool_id", String(55), primary_key=True),
+    Column("name", String(64), primary_key=True),
+    Column("value", String(512), primary_key=True),
+    Column("sub", String(36), ForeignKey("users.sub", ondelete="CASCADE"), primary_key=True),
+    Index(None, "sub"),
+)
+
+# One live code per user and purpose (sign-up, password reset, attribute verification).
+user_codes = Table(
+    "user_codes",
+    metadata,
+    Column("sub", String(36), ForeignKey("users.sub", ondelete="CASCADE"), primary_key=True),
+    Column("purpose", String(64), primary_key=True),
+    Column("code_hash", String(128), nullable=False),
+    Column("expires_ms", BigInteger, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
 )

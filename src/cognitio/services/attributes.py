@@ -1,0 +1,136 @@
+"""User attributes checked against the pool's schema, as Cognito checks them.
+
+Facts from the developer guide's "User pool attributes" page and Cognito's answers: every value is
+a string; `email` must look like an address and `phone_number` must be E.164 (`+` and up to 15
+digits); `*_verified` take "true"/"false"; Number attributes take integers; string lengths
+follow the schema's constraints; a required attribute must be present when a user is created;
+an immutable attribute can be set once, at creation; `sub` is Cognito's own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from cognitio.errors import InvalidParameterException
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+[0-9]{4,15}$")
+_BOOLEAN_VALUES = ("true", "false")
+# Attributes Cognito manages itself; nobody writes them through the API.
+READ_ONLY = frozenset({"sub", "identities"})
+VERIFIED_FLAGS = {"email": "email_verified", "phone_number": "phone_number_verified"}
+MAX_VALUE_CHARS = 2048
+
+
+def schema_by_name(schema: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    return {entry["Name"]: entry for entry in schema}
+
+
+def as_dict(attributes: list[dict[str, str]] | None) -> dict[str, str]:
+    """Cognito's ``[{"Name", "Value"}]`` list as a dict; a name given twice is an error."""
+    result: dict[str, str] = {}
+    for item in attributes or []:
+        name = item["Name"]
+        if name in result:
+            raise InvalidParameterException(f"Duplicate attribute name: {name}")
+        result[name] = item.get("Value", "")
+    return result
+
+
+def as_list(attributes: Mapping[str, str]) -> list[dict[str, str]]:
+    return [{"Name": name, "Value": value} for name, value in attributes.items()]
+
+
+def _schema_error(detail: str) -> InvalidParameterException:
+    return InvalidParameterException(f"Attributes did not conform to the schema: {detail}")
+
+
+def check_values(
+    schema: Mapping[str, Mapping[str, Any]],
+    values: Mapping[str, str],
+    *,
+    existing: Mapping[str, str] | None = None,
+) -> None:
+    """Each value fits its attribute; immutable ones are only set when ``existing`` lacks them."""
+    for name, value in values.items():
+        entry = schema.get(name)
+        if entry is None:
+            raise _schema_error(f"Type for attribute {{{name}}} could not be determined")
+        if name in READ_ONLY or (
+            existing is not None and not entry.get("Mutable", True) and name in existing
+        ):
+            raise InvalidParameterException(f"user.{name}: Attribute cannot be updated.")
+        _check_value(name, entry, value)
+
+
+def check_required(schema: Mapping[str, Mapping[str, Any]], values: Mapping[str, str]) -> None:
+    """Every required attribute has a value."""
+    for name, entry in schema.items():
+        if entry.get("Required") and name not in READ_ONLY and not values.get(name):
+            raise _schema_error(f"{name}: The attribute is required")
+
+
+def check_deletable(schema: Mapping[str, Mapping[str, Any]], names: Iterable[str]) -> None:
+    for name in names:
+        entry = schema.get(name)
+        if entry is None:
+            raise _schema_error(f"Type for attribute {{{name}}} could not be determined")
+        if name in READ_ONLY or not entry.get("Mutable", True):
+            raise InvalidParameterException(f"user.{name}: Attribute cannot be updated.")
+        if entry.get("Required"):
+            raise InvalidParameterException(f"user.{name}: Required attribute cannot be deleted.")
+
+
+def _check_value(name: str, entry: Mapping[str, Any], value: str) -> None:
+    if len(value) > MAX_VALUE_CHARS:
+        raise _schema_error(f"{name}: String must be no longer than {MAX_VALUE_CHARS} characters")
+    kind = entry.get("AttributeDataType", "String")
+    if name == "email" and value and not _EMAIL.match(value):
+        raise InvalidParameterException("Invalid email address format.")
+    if name == "phone_number" and value and not _PHONE.match(value):
+        raise InvalidParameterException("Invalid phone number format.")
+    if kind == "Boolean" and value not in _BOOLEAN_VALUES:
+        raise _schema_error(f"{name}: Value must be either true or false")
+    if kind == "Number":
+        _check_number(name, entry.get("NumberAttributeConstraints", {}), value)
+    if kind == "String":
+        limits = entry.get("StringAttributeConstraints", {})
+        low, high = int(limits.get("MinLength", "0")), int(limits.get("MaxLength", "2048"))
+        if not low <= len(value) <= high:
+            raise _schema_error(f"{name}: String must be between {low} and {high} characters long")
+
+
+def _check_number(name: str, limits: Mapping[str, str], value: str) -> None:
+    try:
+        number = int(value)
+    except ValueError:
+        raise _schema_error(f"{name}: Number must be an integer") from None
+    if "MinValue" in limits and number < int(limits["MinValue"]):
+        raise _schema_error(f"{name}: Number must be at least {limits['MinValue']}")
+    if "MaxValue" in limits and number > int(limits["MaxValue"]):
+        raise _schema_error(f"{name}: Number must be at most {limits['MaxValue']}")
+
+
+def check_client_may_write(
+    client_config: Mapping[str, Any], schema: Mapping[str, Mapping[str, Any]], names: Iterable[str]
+) -> None:
+    """A public operation writes only what the app client's WriteAttributes allow."""
+    allowed = client_config.get("WriteAttributes")
+    for name in names:
+        permitted = (
+            name in allowed
+            if allowed is not None
+            else not name.startswith("dev:") and name not in READ_ONLY
+        )
+        if not permitted:
+            raise InvalidParameterException("A client attempted to write unauthorized attribute")
+
+
+def readable(client_config: Mapping[str, Any], attributes: Mapping[str, str]) -> dict[str, str]:
+    """What the app client's ReadAttributes let it see (all but developer-only by default)."""
+    allowed = client_config.get("ReadAttributes")
+    if allowed is None:
+        return {k: v for k, v in attributes.items() if not k.startswith("dev:")}
+    return {k: v for k, v in attributes.items() if k in allowed or k == "sub"}

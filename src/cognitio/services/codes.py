@@ -1,0 +1,80 @@
+"""One-time codes: six digits from a CSPRNG, stored only as a keyed hash, single use.
+
+Lifetimes from Cognito's developer guide ("Quotas"): a sign-up or attribute verification code
+lasts 24 hours, a password-reset code 1 hour. A code survives a few wrong guesses, then must be
+requested again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from cognitio.errors import (
+    CodeMismatchException,
+    CognitoError,
+    ExpiredCodeException,
+    LimitExceededException,
+)
+from cognitio.services import ids
+from cognitio.store.records import CodeRecord
+from cognitio.store.repositories import Transaction
+
+SIGN_UP = "signup"
+RESET = "reset"
+HOUR_MS = 3_600_000
+LIFETIME_MS = {SIGN_UP: 24 * HOUR_MS, RESET: HOUR_MS}
+VERIFY_LIFETIME_MS = 24 * HOUR_MS
+MAX_ATTEMPTS = 5
+
+
+def verify_purpose(attribute: str) -> str:
+    return f"verify:{attribute}"
+
+
+class Codes:
+    """Issues and checks codes; the hash key never leaves this object."""
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+
+    def _hash(self, sub: str, purpose: str, code: str) -> str:
+        message = f"{sub}\x00{purpose}\x00{code}".encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
+    async def issue(self, tx: Transaction, sub: str, purpose: str) -> str:
+        """A new code for (sub, purpose), replacing any earlier one; returns the plaintext."""
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        now = ids.now_ms()
+        lifetime = LIFETIME_MS.get(purpose, VERIFY_LIFETIME_MS)
+        record = CodeRecord(
+            sub=sub,
+            purpose=purpose,
+            code_hash=self._hash(sub, purpose, code),
+            expires_ms=now + lifetime,
+            attempts=0,
+            created_ms=now,
+        )
+        await tx.users.put_code(record)
+        return code
+
+    async def consume(
+        self, tx: Transaction, sub: str, purpose: str, code: str
+    ) -> CognitoError | None:
+        """Spend the code, or return Cognito's error for a wrong, used-up or old one.
+
+        The error is returned, not raised, so the caller commits the counted attempt first.
+        """
+        record = await tx.users.get_code(sub, purpose)
+        if record is None:
+            return CodeMismatchException("Invalid verification code provided, please try again.")
+        if record.attempts >= MAX_ATTEMPTS:
+            return LimitExceededException("Attempt limit exceeded, please try after some time.")
+        if ids.now_ms() > record.expires_ms:
+            return ExpiredCodeException("Invalid code provided, please request a code again.")
+        if not hmac.compare_digest(record.code_hash, self._hash(sub, purpose, code)):
+            await tx.users.count_code_attempt(sub, purpose)
+            return CodeMismatchException("Invalid verification code provided, please try again.")
+        await tx.users.delete_code(sub, purpose)
+        return None

@@ -1,0 +1,245 @@
+"""Public user operations, named by an app client: SignUp, ConfirmSignUp, ResendConfirmationCode,
+ForgotPassword and ConfirmForgotPassword (each as its Cognito API reference page describes).
+
+These take no signature: the caller is identified by ClientId, and by SECRET_HASH when the client
+has a secret. With the client's PreventUserExistenceErrors ENABLED, an unknown user gets the same
+answers a real one would, so the operations do not reveal who has an account.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from dataclasses import replace
+from typing import Any
+
+from cognitio.crypto.envelope import Envelope
+from cognitio.errors import (
+    CodeMismatchException,
+    CognitoError,
+    InvalidParameterException,
+    NotAuthorizedException,
+    ResourceNotFoundException,
+    UserNotFoundException,
+)
+from cognitio.messaging.messages import OutgoingMessage
+from cognitio.services import codes as purposes
+from cognitio.services.accounts import (
+    PasswordStore,
+    check_username,
+    find_user,
+    new_user,
+    save,
+    save_new,
+    with_password,
+)
+from cognitio.services.attributes import (
+    VERIFIED_FLAGS,
+    as_dict,
+    check_client_may_write,
+    check_required,
+    check_values,
+    schema_by_name,
+)
+from cognitio.services.codes import Codes
+from cognitio.services.notifications import (
+    Destination,
+    recovery_destination,
+    sign_up_destination,
+    verification_message,
+)
+from cognitio.services.passwords import check_policy
+from cognitio.services.users import Users
+from cognitio.store.records import ClientRecord, UserPoolRecord
+from cognitio.store.repositories import Store, Transaction
+
+_NOT_FOUND = "Username/client id combination not found."
+
+
+def _hides_users(client: ClientRecord) -> bool:
+    return client.config.get("PreventUserExistenceErrors") == "ENABLED"
+
+
+class SelfService:
+    """Operations a user performs through an app client."""
+
+    def __init__(
+        self,
+        store: Store,
+        envelope: Envelope,
+        passwords: PasswordStore,
+        codes: Codes,
+        users: Users,
+    ) -> None:
+        self._store = store
+        self._envelope = envelope
+        self._passwords = passwords
+        self._codes = codes
+        self._users = users
+
+    async def _client(
+        self, tx: Transaction, params: dict[str, Any]
+    ) -> tuple[ClientRecord, UserPoolRecord]:
+        client_id = params["ClientId"]
+        client = await tx.clients.find(client_id)
+        pool = None if client is None else await tx.pools.get(client.pool_id)
+        if client is None or pool is None:
+            raise ResourceNotFoundException(f"User pool client {client_id} does not exist.")
+        self._check_secret_hash(client, params.get("SecretHash"), params["Username"])
+        return client, pool
+
+    def _check_secret_hash(self, client: ClientRecord, given: str | None, username: str) -> None:
+        if client.secret_sealed is None:
+            return
+        if not given:
+            raise NotAuthorizedException(
+                f"Client {client.id} is configured for secret but secret was not received"
+            )
+        secret = self._envelope.open(client.secret_sealed, f"client-secret:{client.id}")
+        digest = hmac.new(secret, (username + client.id).encode(), hashlib.sha256).digest()
+        if not hmac.compare_digest(base64.b64encode(digest).decode(), given):
+            raise NotAuthorizedException(f"Unable to verify secret hash for client {client.id}")
+
+    async def sign_up(self, params: dict[str, Any]) -> dict[str, Any]:
+        async with self._store.read() as tx:
+            client, pool = await self._client(tx, params)
+        if pool.config.get("AdminCreateUserConfig", {}).get("AllowAdminCreateUserOnly"):
+            raise NotAuthorizedException("SignUp is not permitted for this user pool")
+        schema = schema_by_name(pool.config["SchemaAttributes"])
+        attributes = as_dict(params.get("UserAttributes"))
+        check_client_may_write(client.config, schema, attributes)
+        check_values(schema, attributes)
+        attributes = {**attributes, **check_username(pool, params["Username"])}
+        check_required(schema, attributes)
+        password = params.get("Password")
+        if password is None:
+            raise InvalidParameterException("A password is required to sign up.")
+        check_policy(password, pool.config["Policies"]["PasswordPolicy"])
+        user = new_user(pool, params["Username"], attributes, "UNCONFIRMED")
+        user = with_password(
+            user, await self._passwords.credentials(pool.id, user, password), "UNCONFIRMED"
+        )
+        destination = sign_up_destination(pool.config, attributes)
+        message = None
+        async with self._store.write() as tx:
+            await save_new(tx, pool, user)
+            if destination is not None:
+                code = await self._codes.issue(tx, user.sub, purposes.SIGN_UP)
+                message = verification_message(pool.id, pool.config, destination, code)
+        answer: dict[str, Any] = {"UserConfirmed": False, "UserSub": user.sub}
+        if destination is not None and message is not None:
+            answer["CodeDeliveryDetails"] = destination.details()
+            await self._users.deliver([message])
+        return answer
+
+    async def confirm_sign_up(self, params: dict[str, Any]) -> dict[str, Any]:
+        failure: CognitoError | None = None
+        async with self._store.write() as tx:
+            client, pool = await self._client(tx, params)
+            user = await find_user(tx, pool, params["Username"], for_update=True)
+            if user is None:
+                if _hides_users(client):
+                    raise CodeMismatchException(
+                        "Invalid verification code provided, please try again."
+                    )
+                raise UserNotFoundException(_NOT_FOUND)
+            if user.status != "UNCONFIRMED":
+                raise NotAuthorizedException(
+                    f"User cannot be confirmed. Current status is {user.status}"
+                )
+            failure = await self._codes.consume(
+                tx, user.sub, purposes.SIGN_UP, params["ConfirmationCode"]
+            )
+            if failure is None:
+                attributes = dict(user.attributes)
+                destination = sign_up_destination(pool.config, attributes)
+                if destination is not None:
+                    attributes[VERIFIED_FLAGS[destination.attribute]] = "true"
+                confirmed = replace(user, status="CONFIRMED", attributes=attributes)
+                await save(
+                    tx, pool, user, confirmed, force_alias=bool(params.get("ForceAliasCreation"))
+                )
+        if failure is not None:
+            raise failure
+        return {}
+
+    async def resend_confirmation_code(self, params: dict[str, Any]) -> dict[str, Any]:
+        async with self._store.write() as tx:
+            client, pool = await self._client(tx, params)
+            user = await find_user(tx, pool, params["Username"], for_update=True)
+            if user is None:
+                return self._pretend(client, pool)
+            if user.status != "UNCONFIRMED":
+                raise InvalidParameterException("User is already confirmed.")
+            destination = sign_up_destination(pool.config, user.attributes)
+            if destination is None:
+                raise InvalidParameterException(
+                    "Auto verification not turned on for this user pool, or the user has no "
+                    "address to verify."
+                )
+            code = await self._codes.issue(tx, user.sub, purposes.SIGN_UP)
+            message = verification_message(pool.id, pool.config, destination, code)
+        await self._users.deliver([message])
+        return {"CodeDeliveryDetails": destination.details()}
+
+    async def forgot_password(self, params: dict[str, Any]) -> dict[str, Any]:
+        async with self._store.write() as tx:
+            client, pool = await self._client(tx, params)
+            user = await find_user(tx, pool, params["Username"], for_update=True)
+            destination = (
+                None if user is None else recovery_destination(pool.config, user.attributes)
+            )
+            if user is None or (_hides_users(client) and (destination is None or not user.enabled)):
+                return self._pretend(client, pool)
+            if not user.enabled:
+                raise NotAuthorizedException("User is disabled.")
+            if destination is None:
+                raise InvalidParameterException(
+                    "Cannot reset password for the user as there is no registered/verified "
+                    "email or phone_number"
+                )
+            code = await self._codes.issue(tx, user.sub, purposes.RESET)
+            message: OutgoingMessage = verification_message(pool.id, pool.config, destination, code)
+        await self._users.deliver([message])
+        return {"CodeDeliveryDetails": destination.details()}
+
+    async def confirm_forgot_password(self, params: dict[str, Any]) -> dict[str, Any]:
+        async with self._store.read() as tx:
+            client, pool = await self._client(tx, params)
+        check_policy(
+            params["Password"],
+            pool.config["Policies"]["PasswordPolicy"],
+            operation="ConfirmForgotPassword",
+        )
+        failure: CognitoError | None = None
+        async with self._store.write() as tx:
+            user = await find_user(tx, pool, params["Username"], for_update=True)
+            if user is None:
+                if _hides_users(client):
+                    raise CodeMismatchException(
+                        "Invalid verification code provided, please try again."
+                    )
+                raise UserNotFoundException(_NOT_FOUND)
+            failure = await self._codes.consume(
+                tx, user.sub, purposes.RESET, params["ConfirmationCode"]
+            )
+            if failure is None:
+                credentials = await self._passwords.credentials(pool.id, user, params["Password"])
+                status = "UNCONFIRMED" if user.status == "UNCONFIRMED" else "CONFIRMED"
+                await save(tx, pool, user, with_password(user, credentials, status))
+        if failure is not None:
+            raise failure
+        return {}
+
+    def _pretend(self, client: ClientRecord, pool: UserPoolRecord) -> dict[str, Any]:
+        """What an unknown user gets when the client hides whether users exist."""
+        if not _hides_users(client):
+            raise UserNotFoundException(_NOT_FOUND)
+        attribute = (
+            "phone_number"
+            if "phone_number" in pool.config.get("AutoVerifiedAttributes", [])
+            else "email"
+        )
+        address = "+10000000000" if attribute == "phone_number" else "user@example.com"
+        return {"CodeDeliveryDetails": Destination(attribute, address).details()}

@@ -1,0 +1,257 @@
+"""Admin user operations (IAM-authorised): create, get, delete, enable, disable, attributes,
+confirmation and passwords. Behaviour follows each operation's page in the Cognito API reference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from cognitio.errors import (
+    CodeDeliveryFailureException,
+    InvalidParameterException,
+    NotAuthorizedException,
+    UnsupportedUserStateException,
+)
+from cognitio.messaging.delivery import DeliveryError, Messenger
+from cognitio.messaging.messages import OutgoingMessage
+from cognitio.services import codes as code_purposes
+from cognitio.services.accounts import (
+    PasswordStore,
+    admin_get_view,
+    check_username,
+    new_user,
+    require_user,
+    save,
+    save_new,
+    user_view,
+    with_password,
+)
+from cognitio.services.attributes import (
+    VERIFIED_FLAGS,
+    as_dict,
+    check_deletable,
+    check_required,
+    check_values,
+    schema_by_name,
+)
+from cognitio.services.codes import Codes
+from cognitio.services.notifications import (
+    Destination,
+    invitation_message,
+    recovery_destination,
+    verification_message,
+)
+from cognitio.services.passwords import check_policy, generate_temporary_password
+from cognitio.services.user_pools import Caller, load_pool
+from cognitio.store.records import UserPoolRecord, UserRecord
+from cognitio.store.repositories import Store
+
+
+def _schema(pool: UserPoolRecord) -> dict[str, Any]:
+    return schema_by_name(pool.config["SchemaAttributes"])
+
+
+def _policy(pool: UserPoolRecord) -> dict[str, Any]:
+    policy: dict[str, Any] = pool.config["Policies"]["PasswordPolicy"]
+    return policy
+
+
+class Users:
+    """The Admin* user operations."""
+
+    def __init__(
+        self, store: Store, passwords: PasswordStore, codes: Codes, messenger: Messenger
+    ) -> None:
+        self._store = store
+        self._passwords = passwords
+        self._codes = codes
+        self._messenger = messenger
+
+    async def deliver(self, messages: list[OutgoingMessage]) -> None:
+        """Send after commit: a failed delivery loses nothing, the caller can resend."""
+        for message in messages:
+            try:
+                await self._messenger.deliver(message)
+            except DeliveryError as error:
+                raise CodeDeliveryFailureException(
+                    f"Unable to deliver the message to the {message.channel} destination: {error}"
+                ) from None
+
+    async def create(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        async with self._store.read() as tx:
+            pool = await load_pool(tx, caller, params["UserPoolId"])
+        if params.get("MessageAction") == "RESEND":
+            return await self._resend_invitation(caller, pool, params)
+        attributes = as_dict(params.get("UserAttributes"))
+        schema = _schema(pool)
+        check_values(schema, attributes)
+        attributes = {**attributes, **check_username(pool, params["Username"])}
+        check_required(schema, attributes)
+        if params.get("MessageAction") != "SUPPRESS":
+            _check_mediums(params.get("DesiredDeliveryMediums") or ["SMS"], attributes)
+        password = params.get("TemporaryPassword")
+        if password is None:
+            password = generate_temporary_password(_policy(pool))
+        else:
+            check_policy(
+                password, _policy(pool), operation="AdminCreateUser", member="temporaryPassword"
+            )
+        user = new_user(pool, params["Username"], attributes, "FORCE_CHANGE_PASSWORD")
+        user = with_password(
+            user,
+            await self._passwords.credentials(pool.id, user, password),
+            "FORCE_CHANGE_PASSWORD",
+        )
+        async with self._store.write() as tx:
+            await save_new(tx, pool, user, force_alias=bool(params.get("ForceAliasCreation")))
+        if params.get("MessageAction") != "SUPPRESS":
+            await self.deliver(self._invitations(pool, user, password, params))
+        return {"User": user_view(user)}
+
+    def _invitations(
+        self, pool: UserPoolRecord, user: UserRecord, password: str, params: dict[str, Any]
+    ) -> list[OutgoingMessage]:
+        mediums = params.get("DesiredDeliveryMediums") or ["SMS"]
+        messages = []
+        for medium in mediums:
+            attribute = "email" if medium == "EMAIL" else "phone_number"
+            address = user.attributes.get(attribute)
+            if not address:
+                continue  # checked before the user was created
+            destination = Destination(attribute, address)
+            messages.append(
+                invitation_message(pool.id, pool.config, destination, user.username, password)
+            )
+        return messages
+
+    async def _resend_invitation(
+        self, caller: Caller, pool: UserPoolRecord, params: dict[str, Any]
+    ) -> dict[str, Any]:
+        password = params.get("TemporaryPassword") or generate_temporary_password(_policy(pool))
+        check_policy(
+            password, _policy(pool), operation="AdminCreateUser", member="temporaryPassword"
+        )
+        async with self._store.write() as tx:
+            user = await require_user(tx, pool, params["Username"], for_update=True)
+            if user.status != "FORCE_CHANGE_PASSWORD":
+                raise UnsupportedUserStateException(
+                    f"Resend not possible. {user.username} status is not FORCE_CHANGE_PASSWORD."
+                )
+            credentials = await self._passwords.credentials(pool.id, user, password)
+            user = await save(
+                tx, pool, user, with_password(user, credentials, "FORCE_CHANGE_PASSWORD")
+            )
+        if params.get("MessageAction") != "SUPPRESS":
+            await self.deliver(self._invitations(pool, user, password, params))
+        return {"User": user_view(user)}
+
+    async def get(self, caller: Caller, pool_id: str, username: str) -> dict[str, Any]:
+        async with self._store.read() as tx:
+            pool = await load_pool(tx, caller, pool_id)
+            user = await require_user(tx, pool, username)
+        return admin_get_view(user)
+
+    async def delete(self, caller: Caller, pool_id: str, username: str) -> None:
+        async with self._store.write() as tx:
+            pool = await load_pool(tx, caller, pool_id)
+            user = await require_user(tx, pool, username, for_update=True)
+            await tx.users.delete(user.sub)
+
+    async def set_enabled(self, caller: Caller, pool_id: str, username: str, enabled: bool) -> None:
+        await self._change(caller, pool_id, username, lambda _pool, u: replace(u, enabled=enabled))
+
+    async def confirm(self, caller: Caller, pool_id: str, username: str) -> None:
+        def confirm(_pool: UserPoolRecord, user: UserRecord) -> UserRecord:
+            if user.status != "UNCONFIRMED":
+                raise NotAuthorizedException(
+                    f"User cannot be confirmed. Current status is {user.status}"
+                )
+            return replace(user, status="CONFIRMED")
+
+        await self._change(caller, pool_id, username, confirm)
+
+    async def update_attributes(self, caller: Caller, params: dict[str, Any]) -> None:
+        given = as_dict(params["UserAttributes"])
+        messages: list[OutgoingMessage] = []
+        async with self._store.write() as tx:
+            pool = await load_pool(tx, caller, params["UserPoolId"])
+            user = await require_user(tx, pool, params["Username"], for_update=True)
+            check_values(_schema(pool), given, existing=user.attributes)
+            attributes = {**user.attributes, **given}
+            auto = pool.config.get("AutoVerifiedAttributes", [])
+            for attribute, flag in VERIFIED_FLAGS.items():
+                changed = attribute in given and given[attribute] != user.attributes.get(attribute)
+                if not changed or flag in given:
+                    continue
+                # A new address is unverified until the user proves it with a code.
+                attributes[flag] = "false"
+                if attribute in auto and given[attribute]:
+                    code = await self._codes.issue(
+                        tx, user.sub, code_purposes.verify_purpose(attribute)
+                    )
+                    destination = Destination(attribute, given[attribute])
+                    messages.append(verification_message(pool.id, pool.config, destination, code))
+            check_required(_schema(pool), attributes)
+            await save(tx, pool, user, replace(user, attributes=attributes))
+        await self.deliver(messages)
+
+    async def delete_attributes(self, caller: Caller, params: dict[str, Any]) -> None:
+        names = params["UserAttributeNames"]
+
+        def remove(pool: UserPoolRecord, user: UserRecord) -> UserRecord:
+            check_deletable(_schema(pool), names)
+            kept = {k: v for k, v in user.attributes.items() if k not in names}
+            for attribute, flag in VERIFIED_FLAGS.items():
+                if attribute in names:
+                    kept.pop(flag, None)
+            return replace(user, attributes=kept)
+
+        await self._change(caller, params["UserPoolId"], params["Username"], remove)
+
+    async def set_password(self, caller: Caller, params: dict[str, Any]) -> None:
+        password, permanent = params["Password"], bool(params.get("Permanent", False))
+        async with self._store.read() as tx:
+            pool = await load_pool(tx, caller, params["UserPoolId"])
+        check_policy(password, _policy(pool), operation="AdminSetUserPassword")
+        async with self._store.write() as tx:
+            user = await require_user(tx, pool, params["Username"], for_update=True)
+            credentials = await self._passwords.credentials(pool.id, user, password)
+            status = "CONFIRMED" if permanent else "FORCE_CHANGE_PASSWORD"
+            await save(tx, pool, user, with_password(user, credentials, status))
+
+    async def reset_password(self, caller: Caller, params: dict[str, Any]) -> None:
+        message = None
+        async with self._store.write() as tx:
+            pool = await load_pool(tx, caller, params["UserPoolId"])
+            user = await require_user(tx, pool, params["Username"], for_update=True)
+            destination = recovery_destination(pool.config, user.attributes)
+            if destination is None:
+                raise InvalidParameterException(
+                    "Cannot reset password for the user as there is no registered/verified "
+                    "email or phone_number"
+                )
+            if user.status in ("UNCONFIRMED", "FORCE_CHANGE_PASSWORD"):
+                raise NotAuthorizedException("User password cannot be reset in the current state.")
+            code = await self._codes.issue(tx, user.sub, code_purposes.RESET)
+            message = verification_message(pool.id, pool.config, destination, code)
+            await save(tx, pool, user, replace(user, status="RESET_REQUIRED"))
+        await self.deliver([message])
+
+    async def _change(
+        self,
+        caller: Caller,
+        pool_id: str,
+        username: str,
+        change: Callable[[UserPoolRecord, UserRecord], UserRecord],
+    ) -> UserRecord:
+        async with self._store.write() as tx:
+            pool = await load_pool(tx, caller, pool_id)
+            user = await require_user(tx, pool, username, for_update=True)
+            return await save(tx, pool, user, change(pool, user))
+
+
+def _check_mediums(mediums: list[str], attributes: dict[str, str]) -> None:
+    if "EMAIL" in mediums and not attributes.get("email"):
+        raise InvalidParameterException("No email provided but desired delivery medium was Email")
