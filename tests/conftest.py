@@ -15,7 +15,15 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from tests.server import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY, PostgresDatabase, ServerProcess
+from tests.mailbox import Mailbox
+from tests.server import (
+    ACCESS_KEY_ID,
+    REGION,
+    SECRET_ACCESS_KEY,
+    PostgresDatabase,
+    ServerProcess,
+    free_port,
+)
 
 POSTGRES_URL = os.environ.get("COGNITIO_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
@@ -65,10 +73,19 @@ def make_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def server(backend: str, make_server: Any) -> ServerProcess:
-    """The shared server of one backend."""
-    process: ServerProcess = make_server(backend)
-    process.start()
+def mailbox() -> Iterator[Mailbox]:
+    """A real SMTP server every shared test server delivers email to."""
+    box = Mailbox(free_port())
+    box.start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture(scope="session")
+def server(backend: str, make_server: Any, mailbox: Mailbox) -> ServerProcess:
+    """The shared server of one backend, in dev mode (outbox) and sending email over SMTP."""
+    process: ServerProcess = make_server(backend, extra_env={"COGNITIO_SMTP_URL": mailbox.url})
+    process.start("--dev")
     return process
 
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
@@ -52,6 +53,8 @@ class ServerProcess:
                 COGNITIO_ADMIN_ACCESS_KEY_ID=ACCESS_KEY_ID,
                 COGNITIO_ADMIN_SECRET_ACCESS_KEY=SECRET_ACCESS_KEY,
             )
+        # argon2id at test cost: correctness is the same, the suite stays fast.
+        env.update(COGNITIO_ARGON2_MEMORY_KIB="1024", COGNITIO_ARGON2_TIME_COST="1")
         env.update(self.extra_env)
         command = [
             sys.executable,
@@ -96,6 +99,25 @@ class ServerProcess:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+
+    def outbox(self, to: str | None = None) -> list[dict[str, str]]:
+        """The dev outbox's messages (the server must run with --dev)."""
+        import json
+
+        query = "" if to is None else "?" + urllib.parse.urlencode({"to": to})
+        with urllib.request.urlopen(f"{self.url}/_dev/outbox{query}", timeout=5) as response:
+            messages: list[dict[str, str]] = json.loads(response.read())["messages"]
+        return messages
+
+    def last_code(self, to: str) -> str:
+        """The six-digit code (or temporary password) in the newest outbox message to ``to``."""
+        import re
+
+        messages = self.outbox(to)
+        assert messages, f"no message to {to}"
+        found = re.findall(r"\b\d{6}\b", messages[-1]["body"])
+        assert found, messages[-1]["body"]
+        return str(found[-1])
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path else ""

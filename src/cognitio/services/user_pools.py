@@ -7,6 +7,7 @@ region its id names, and a caller signing for another region does not see it.
 from __future__ import annotations
 
 import copy
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -69,13 +70,32 @@ async def require_pool(tx: Transaction, caller: Caller, pool_id: str) -> None:
     await load_pool(tx, caller, pool_id)
 
 
+# EstimatedNumberOfUsers is an estimate in Cognito too; counting a large pool on every
+# DescribeUserPool would cost more than the rest of the call, so each node keeps the count a while.
+USER_COUNT_SECONDS = 30.0
+
+
 class UserPools:
     """The user pool operations."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
+        self._user_counts: dict[str, tuple[float, int]] = {}
 
-    def describe_record(self, caller: Caller, record: UserPoolRecord) -> dict[str, Any]:
+    async def _user_count(self, tx: Transaction, pool_id: str) -> int:
+        now = time.monotonic()
+        cached = self._user_counts.get(pool_id)
+        if cached is not None and now - cached[0] < USER_COUNT_SECONDS:
+            return cached[1]
+        count = await tx.users.count(pool_id)
+        if len(self._user_counts) > 10_000:
+            self._user_counts.clear()
+        self._user_counts[pool_id] = (now, count)
+        return count
+
+    def describe_record(
+        self, caller: Caller, record: UserPoolRecord, users: int = 0
+    ) -> dict[str, Any]:
         """The UserPoolType document for a stored pool."""
         description = dict(record.config)
         description.update(
@@ -84,8 +104,7 @@ class UserPools:
             Arn=pool_arn(caller, record.id),
             CreationDate=_seconds(record.created_ms),
             LastModifiedDate=_seconds(record.updated_ms),
-            # Users arrive with the users capability; until then a pool has none.
-            EstimatedNumberOfUsers=0,
+            EstimatedNumberOfUsers=users,
         )
         return description
 
@@ -111,7 +130,8 @@ class UserPools:
     async def describe(self, caller: Caller, pool_id: str) -> dict[str, Any]:
         async with self._store.read() as tx:
             record = await load_pool(tx, caller, pool_id)
-        return self.describe_record(caller, record)
+            users = await self._user_count(tx, pool_id)
+        return self.describe_record(caller, record, users)
 
     async def update(self, caller: Caller, params: dict[str, Any]) -> None:
         pool_id = params["UserPoolId"]
