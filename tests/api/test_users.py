@@ -493,3 +493,26 @@ def test_list_users_walks_every_page_and_filters(idp: Any) -> None:
     ):
         idp.list_users(UserPoolId=pool_id, Filter="email = unquoted")
     assert idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]["EstimatedNumberOfUsers"] == 23
+
+
+def test_password_history_refuses_recent_passwords(idp: Any) -> None:
+    pool_id, _ = make_pool(
+        idp, Policies={"PasswordPolicy": {"MinimumLength": 8, "PasswordHistorySize": 2}}
+    )
+    idp.admin_create_user(UserPoolId=pool_id, Username="history", MessageAction="SUPPRESS")
+    first, second, third = "first-pass-1", "second-pass-2", "third-pass-3"
+    for password in (first, second):
+        idp.admin_set_user_password(
+            UserPoolId=pool_id, Username="history", Password=password, Permanent=True
+        )
+    with pytest.raises(idp.exceptions.PasswordHistoryPolicyViolationException):
+        idp.admin_set_user_password(
+            UserPoolId=pool_id, Username="history", Password=first, Permanent=True
+        )
+    idp.admin_set_user_password(
+        UserPoolId=pool_id, Username="history", Password=third, Permanent=True
+    )
+    # Two passwords later, the first is allowed again.
+    idp.admin_set_user_password(
+        UserPoolId=pool_id, Username="history", Password=first, Permanent=True
+    )

@@ -21,6 +21,7 @@ from cognitio.errors import (
     AliasExistsException,
     ConcurrentModificationException,
     InvalidParameterException,
+    PasswordHistoryPolicyViolationException,
     UsernameExistsException,
     UserNotFoundException,
 )
@@ -149,6 +150,8 @@ async def save_new(
     """Insert a user with its aliases and search values, or raise UsernameExistsException."""
     if not await tx.users.insert(user):
         raise UsernameExistsException("User already exists")
+    if user.password_hash is not None:
+        await tx.users.remember_password(user.sub, user.password_hash, user.updated_ms)
     await sync_aliases(tx, pool, user, force=force_alias)
     await tx.users.set_search_values(pool.id, user.sub, search_values(user))
 
@@ -165,6 +168,8 @@ async def save(
     after = replace(after, updated_ms=ids.now_ms(), version=before.version + 1)
     if not await tx.users.update(after):
         raise ConcurrentModificationException("The user was changed by another request; try again.")
+    if after.password_hash is not None and after.password_hash != before.password_hash:
+        await tx.users.remember_password(after.sub, after.password_hash, after.updated_ms)
     if after.attributes != before.attributes:
         await sync_aliases(tx, pool, after, force=force_alias)
     await tx.users.set_search_values(pool.id, after.sub, search_values(after))
@@ -209,6 +214,19 @@ class PasswordStore:
     def __init__(self, hasher: PasswordHasher, envelope: Envelope) -> None:
         self.hasher = hasher
         self._envelope = envelope
+
+    async def check_reuse(
+        self, tx: Transaction, pool: UserPoolRecord, user: UserRecord, password: str
+    ) -> None:
+        """Refuse a password among the user's last PasswordHistorySize ones."""
+        size = pool.config["Policies"]["PasswordPolicy"].get("PasswordHistorySize", 0)
+        if not size:
+            return
+        for earlier in await tx.users.recent_passwords(user.sub, size):
+            if await self.hasher.verify_async(earlier, password):
+                raise PasswordHistoryPolicyViolationException(
+                    f"The password must not be any of the last {size} passwords of this user."
+                )
 
     async def credentials(self, pool_id: str, user: UserRecord, password: str) -> Credentials:
         verifier = srp.make_verifier(pool_id, user.username, password)

@@ -225,6 +225,7 @@ class SelfService:
                 tx, user.sub, purposes.RESET, params["ConfirmationCode"]
             )
             if failure is None:
+                await self._passwords.check_reuse(tx, pool, user, params["Password"])
                 credentials = await self._passwords.credentials(pool.id, user, params["Password"])
                 status = "UNCONFIRMED" if user.status == "UNCONFIRMED" else "CONFIRMED"
                 await save(tx, pool, user, with_password(user, credentials, status))

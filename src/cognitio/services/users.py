@@ -217,6 +217,7 @@ class Users:
         check_policy(password, _policy(pool), operation="AdminSetUserPassword")
         async with self._store.write() as tx:
             user = await require_user(tx, pool, params["Username"], for_update=True)
+            await self._passwords.check_reuse(tx, pool, user, password)
             credentials = await self._passwords.credentials(pool.id, user, password)
             status = "CONFIRMED" if permanent else "FORCE_CHANGE_PASSWORD"
             await save(tx, pool, user, with_password(user, credentials, status))

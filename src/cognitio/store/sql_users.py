@@ -69,6 +69,21 @@ _ALIAS_RELEASE = Query(
 )
 _ALIASES_RELEASE = Query("DELETE FROM user_aliases WHERE sub = :sub")
 _ALIASES_RELEASE_KIND = Query("DELETE FROM user_aliases WHERE sub = :sub AND kind = :kind")
+_HISTORY = Query(
+    "SELECT password_hash FROM password_history WHERE sub = :sub "
+    "ORDER BY created_ms DESC LIMIT :limit"
+)
+_HISTORY_ADD = Query(
+    "INSERT INTO password_history (sub, created_ms, password_hash) "
+    "VALUES (:sub, :created_ms, :password_hash) ON CONFLICT DO NOTHING"
+)
+_HISTORY_PRUNE = Query(
+    "DELETE FROM password_history WHERE sub = :sub AND created_ms < ("
+    "SELECT min(created_ms) FROM (SELECT created_ms FROM password_history WHERE sub = :sub "
+    "ORDER BY created_ms DESC LIMIT :keep) AS newest)"
+)
+# PasswordHistorySize's maximum in the API reference.
+HISTORY_KEPT = 24
 _CODE_PUT = Query(
     "INSERT INTO user_codes (sub, purpose, code_hash, expires_ms, attempts, created_ms) "
     "VALUES (:sub, :purpose, :code_hash, :expires_ms, :attempts, :created_ms) "
@@ -183,6 +198,15 @@ class SqlUserRepository:
             await self._sql.run(_ALIASES_RELEASE, {"sub": sub})
         else:
             await self._sql.run(_ALIASES_RELEASE_KIND, {"sub": sub, "kind": kind})
+
+    async def recent_passwords(self, sub: str, limit: int) -> list[str]:
+        rows = await self._sql.all(_HISTORY, {"sub": sub, "limit": limit})
+        return [str(row[0]) for row in rows]
+
+    async def remember_password(self, sub: str, password_hash: str, created_ms: int) -> None:
+        params = {"sub": sub, "created_ms": created_ms, "password_hash": password_hash}
+        await self._sql.run(_HISTORY_ADD, params)
+        await self._sql.run(_HISTORY_PRUNE, {"sub": sub, "keep": HISTORY_KEPT})
 
     async def put_code(self, record: CodeRecord) -> None:
         params = {

@@ -138,3 +138,12 @@ user_codes = Table(
     Column("attempts", Integer, nullable=False),
     Column("created_ms", BigInteger, nullable=False),
 )
+
+# Earlier password hashes, for the pool's PasswordHistorySize (at most 24 kept).
+password_history = Table(
+    "password_history",
+    metadata,
+    Column("sub", String(36), ForeignKey("users.sub", ondelete="CASCADE"), primary_key=True),
+    Column("created_ms", BigInteger, primary_key=True),
+    Column("password_hash", Text, nullable=False),
+)

@@ -1,4 +1,4 @@
-"""Users: accounts, sign-in aliases, searchable attribute values, one-time codes.
+"""Users: accounts, sign-in aliases, searchable values, password history, one-time codes.
 
 Revision ID: 0002
 Revises: 0001
@@ -64,6 +64,16 @@ def upgrade() -> None:
     )
     op.create_index("ix_user_search_sub", "user_search", ["sub"])
     op.create_table(
+        "password_history",
+        sa.Column("sub", sa.String(36), nullable=False),
+        sa.Column("created_ms", sa.BigInteger(), nullable=False),
+        sa.Column("password_hash", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["sub"], ["users.sub"], name="fk_password_history_sub_users", ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("sub", "created_ms", name="pk_password_history"),
+    )
+    op.create_table(
         "user_codes",
         sa.Column("sub", sa.String(36), nullable=False),
         sa.Column("purpose", sa.String(64), nullable=False),
@@ -80,6 +90,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("user_codes")
+    op.drop_table("password_history")
     op.drop_table("user_search")
     op.drop_table("user_aliases")
     op.drop_table("users")
