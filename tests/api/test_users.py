@@ -516,3 +516,10 @@ def test_password_history_refuses_recent_passwords(idp: Any) -> None:
     idp.admin_set_user_password(
         UserPoolId=pool_id, Username="history", Password=first, Permanent=True
     )
+
+
+def test_passwords_may_hold_inner_spaces_but_not_outer_ones(idp: Any) -> None:
+    _, client_id = make_pool(idp)
+    idp.sign_up(ClientId=client_id, Username="spacey", Password="Correct horse 9!")
+    with pytest.raises(idp.exceptions.InvalidParameterException, match="regular expression"):
+        idp.sign_up(ClientId=client_id, Username="spacey2", Password=" Correct horse 9!")

@@ -29,6 +29,13 @@ from cognitio.wire.validate import InputCompiler
 
 SERVICES = ("cognito-idp", "cognito-identity")
 
+# Where Cognito's service checks differently from the model it publishes, the service wins:
+# its errors quote ^[\S]+.*[\S]+$ for passwords (inner spaces allowed, as the developer guide's
+# password policy page says), while botocore's PasswordType says [\S]+.
+SHAPE_OVERRIDES: Mapping[str, Mapping[str, Mapping[str, Any]]] = {
+    "cognito-idp": {"PasswordType": {"pattern": "^[\\S]+.*[\\S]+$"}},
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Operation:
@@ -74,5 +81,8 @@ def operations() -> Mapping[str, Operation]:
     loader = create_loader()
     table: dict[str, Operation] = {}
     for service in SERVICES:
-        table.update(compile_service(loader.load_service_model(service, "service-2")))
+        model = loader.load_service_model(service, "service-2")
+        for shape, changes in SHAPE_OVERRIDES.get(service, {}).items():
+            model["shapes"][shape] = {**model["shapes"][shape], **changes}
+        table.update(compile_service(model))
     return MappingProxyType(table)
