@@ -88,6 +88,8 @@ async def _serve(settings: Settings) -> int:
     )
     # Migration progress is noise on every start; failures still surface as errors.
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # httpx logs every request URL at INFO; a webhook URL may carry a token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     runtime = await start(settings)
     # A secret is printed when it was just generated, or on every start in dev mode only.
     shown = runtime.generated_key

@@ -59,7 +59,7 @@ class Settings:
     # Sender when a pool's EmailConfiguration names none.
     email_from: str = "no-reply@cognitio.local"
     # SMS go to this URL as JSON POSTs, HMAC-signed when a secret is set.
-    sms_webhook_url: str | None = None
+    sms_webhook_url: str | None = field(default=None, repr=False)
     sms_webhook_secret: str | None = field(default=None, repr=False)
     # argon2id cost; lowering it is for test suites only (19 MiB and t=2 otherwise).
     argon2_memory_kib: int = 19456
@@ -197,7 +197,7 @@ def _validate(raw: dict[str, Any]) -> Settings:
     if "email_from" in raw:
         values["email_from"] = _text(raw, "email_from")
     if "sms_webhook_url" in raw:
-        values["sms_webhook_url"] = _public_url(_text(raw, "sms_webhook_url"), "sms_webhook_url")
+        values["sms_webhook_url"] = _webhook_url(_text(raw, "sms_webhook_url"))
     if "sms_webhook_secret" in raw:
         values["sms_webhook_secret"] = _text(raw, "sms_webhook_secret")
     for name, low in (("argon2_memory_kib", 8), ("argon2_time_cost", 1)):
@@ -267,9 +267,20 @@ def _public_url(url: str, name: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(f"{name}: {url!r} must be an absolute http(s) URL")
-    if parts.fragment or (name == "public_url" and parts.query):
+    if parts.query or parts.fragment:
         raise ConfigError(f"{name}: must not have a query or fragment")
-    return url.rstrip("/") if name == "public_url" else url
+    return url.rstrip("/")
+
+
+def _webhook_url(url: str) -> str:
+    from cognitio.messaging.sms import WebhookSmsProvider
+
+    try:
+        WebhookSmsProvider(url)
+    except ValueError as error:
+        # The message names the problem, never the URL: it may carry a token.
+        raise ConfigError(f"sms_webhook_url: {error}") from None
+    return url
 
 
 def _smtp_url(url: str) -> str:

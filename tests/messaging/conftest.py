@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 SMTP_USER = "mailer"
-SMTP_PASSWORD = "s3cret:p@ss/word"  # noqa: S105
+SMTP_PASSWORD = "s3cret:p@ss/word"
 
 
 def free_port() -> int:
@@ -158,9 +158,9 @@ class WebhookServer:
     status: int = 204
 
 
-@pytest.fixture
-def webhook_server() -> Iterator[WebhookServer]:
-    """An HTTP server that records each POST and answers ``status``."""
+@pytest.fixture(scope="session")
+def _webhook_state() -> Iterator[WebhookServer]:
+    """One HTTP server for the session that records each POST and answers ``status``."""
     state = WebhookServer(url="")
 
     class Handler(BaseHTTPRequestHandler):
@@ -190,3 +190,11 @@ def webhook_server() -> Iterator[WebhookServer]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@pytest.fixture
+def webhook_server(_webhook_state: WebhookServer) -> WebhookServer:
+    """The webhook server, with no requests recorded and answering 204."""
+    _webhook_state.requests.clear()
+    _webhook_state.status = 204
+    return _webhook_state

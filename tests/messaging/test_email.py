@@ -105,9 +105,10 @@ def test_parse_smtp_url_reads_security_host_port_and_credentials(
     ],
 )
 def test_parse_smtp_url_rejects_bad_urls_with_one_line(text: str, reason: str) -> None:
-    with pytest.raises(ValueError, match="^[^\n]+$") as caught:
+    with pytest.raises(ValueError) as caught:
         parse_smtp_url(text)
     assert reason in str(caught.value)
+    assert "\n" not in str(caught.value)
 
 
 def test_errors_and_reprs_never_show_the_smtp_password() -> None:
@@ -198,11 +199,12 @@ def test_implicit_tls_with_login_delivers_the_message(smtp_server: StartSmtp) ->
     assert [e.rcpt_tos for e in server.mailbox.envelopes] == [["jane@example.com"]]
 
 
-def test_untrusted_certificate_is_refused_by_default(smtp_server: StartSmtp) -> None:
-    server = smtp_server("tls")
-    sender = SmtpSender(url("tls", server.port, credentials=True))
+@pytest.mark.parametrize("security", ["tls", "starttls"])
+def test_untrusted_certificate_is_refused_by_default(smtp_server: StartSmtp, security: str) -> None:
+    server = smtp_server(security)
+    sender = SmtpSender(url(security, server.port, credentials=True))
 
-    with pytest.raises(DeliveryError, match="certificate"):
+    with pytest.raises(DeliveryError, match="certificate not trusted"):
         asyncio.run(sender.send(verification_email(), DEFAULT_SENDER))
     assert server.mailbox.envelopes == []
 

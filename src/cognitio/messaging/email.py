@@ -8,6 +8,8 @@ Each may carry ``USER:PASSWORD@`` before the host, percent-encoded. The message 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import ssl
 from dataclasses import dataclass, field
@@ -141,19 +143,26 @@ class SmtpSender:
         except ValueError as exc:
             raise DeliveryError("the message has an invalid address or header") from exc
         target = self.target
+        client = aiosmtplib.SMTP(
+            hostname=target.host,
+            port=target.port,
+            use_tls=target.security == "tls",
+            start_tls=target.security == "starttls",
+            tls_context=self._tls_context,
+            timeout=self.timeout,
+            local_hostname=self.local_hostname,
+        )
         try:
-            await aiosmtplib.send(
-                mail,
-                hostname=target.host,
-                port=target.port,
-                username=target.username,
-                password=target.password,
-                use_tls=target.security == "tls",
-                start_tls=target.security == "starttls",
-                tls_context=self._tls_context,
-                timeout=self.timeout,
-                local_hostname=self.local_hostname,
-            )
+            await client.connect()
+            try:
+                if target.username is not None:
+                    await client.login(target.username, target.password or "")
+                await client.send_message(mail)
+                # The message is accepted: a failed goodbye must not report it as lost.
+                with contextlib.suppress(aiosmtplib.SMTPException, OSError):
+                    await client.execute_command(b"QUIT")
+            finally:
+                _drop(client)
         except aiosmtplib.SMTPResponseException as exc:
             raise DeliveryError(
                 f"SMTP server {target.host}:{target.port} refused: {exc.code} {exc.message}"
@@ -164,10 +173,25 @@ class SmtpSender:
             ) from exc
 
 
+def _drop(client: aiosmtplib.SMTP) -> None:
+    """Close the connection now, without waiting for the server's TLS close_notify.
+
+    After QUIT (or a failure) nothing more is read from the server, and a server that never
+    answers the TLS shutdown would otherwise hold the socket open until asyncio gives up.
+    """
+    transport = client.transport
+    if isinstance(transport, asyncio.WriteTransport):
+        transport.abort()
+    client.close()
+
+
 def _describe(exc: BaseException) -> str:
     """A short reason for a connection-level failure."""
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        return f"certificate not trusted ({exc.verify_message})"
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return f"certificate not trusted ({cause.verify_message})"
+        cause = cause.__cause__
     if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
         return "all recipients refused"
     text = str(exc).strip()

@@ -136,7 +136,7 @@ pre {{ margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }}
 <main>
 <h1>Outbox</h1>
 <p>Email and SMS this development server has sent, kept in memory only.</p>
-<form method="get" action="">
+<form method="get">
 <label for="to">Recipient</label>
 <input id="to" name="to" type="search" value="{esc(to or "")}">
 <button type="submit">Show</button>

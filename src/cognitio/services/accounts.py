@@ -145,11 +145,16 @@ def search_values(user: UserRecord) -> list[tuple[str, str]]:
 
 
 async def save_new(
-    tx: Transaction, pool: UserPoolRecord, user: UserRecord, *, force_alias: bool = False
+    tx: Transaction,
+    pool: UserPoolRecord,
+    user: UserRecord,
+    *,
+    force_alias: bool = False,
+    exists_message: str = "User already exists",
 ) -> None:
     """Insert a user with its aliases and search values, or raise UsernameExistsException."""
     if not await tx.users.insert(user):
-        raise UsernameExistsException("User already exists")
+        raise UsernameExistsException(exists_message)
     if user.password_hash is not None:
         await tx.users.remember_password(user.sub, user.password_hash, user.updated_ms)
     await sync_aliases(tx, pool, user, force=force_alias)

@@ -105,7 +105,13 @@ class Users:
             "FORCE_CHANGE_PASSWORD",
         )
         async with self._store.write() as tx:
-            await save_new(tx, pool, user, force_alias=bool(params.get("ForceAliasCreation")))
+            await save_new(
+                tx,
+                pool,
+                user,
+                force_alias=bool(params.get("ForceAliasCreation")),
+                exists_message="User account already exists",
+            )
         if params.get("MessageAction") != "SUPPRESS":
             await self.deliver(self._invitations(pool, user, password, params))
         return {"User": user_view(user)}
