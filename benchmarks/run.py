@@ -110,6 +110,12 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--n", type=_positive, default=2000, help="timed calls per operation")
     parser.add_argument(
+        "--n-hashing",
+        type=_positive,
+        help="timed calls for the password-hashing operations (SignUp, AdminCreateUser);"
+        " default: --n",
+    )
+    parser.add_argument(
         "--warmup", type=_non_negative, default=200, help="untimed calls before each timed phase"
     )
     parser.add_argument(
@@ -182,6 +188,12 @@ def start_targets(
     return targets, statuses
 
 
+def timed_calls(args: argparse.Namespace, operation: Operation) -> int:
+    if operation.hashes_password and args.n_hashing is not None:
+        return int(args.n_hashing)
+    return int(args.n)
+
+
 def measure(
     target: Target, operation: Operation, args: argparse.Namespace, round_number: int
 ) -> Measurement:
@@ -193,6 +205,8 @@ def measure(
 
     if not target.server.is_alive():
         return refused(f"server exited with code {target.server.process.returncode}")
+    if operation.reads_setup_users and target.fixture.users_setup_error:
+        return refused(f"setup users not made: {target.fixture.users_setup_error}")
     # The probe is the first warm-up call: an error here means the server cannot do this at all.
     try:
         response = operation.call(target.clients[0], target.fixture, target.take_indices(1))
@@ -213,7 +227,7 @@ def measure(
 
     if args.warmup > 1:
         phase(args.warmup - 1)
-    result = phase(args.n)
+    result = phase(timed_calls(args, operation))
     if result.errors == result.calls:
         return refused(result.first_error or "every call failed")
     if result.calls < result.planned_calls:
@@ -261,7 +275,7 @@ def write_outputs(report: Report, markdown: str, out: Path) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_arguments(argv)
-    # Ops always run in the registry's order (CreateUserPool last, after ListUserPools).
+    # Ops always run in the registry's order (CreateUserPool after ListUserPools).
     args.ops = [name for name in OPERATIONS if name in args.ops]
     options = ServerOptions(cognitio_bin=args.cognitio_bin, peers_dir=args.peers_dir)
     with ExitStack() as stack:
@@ -285,6 +299,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         machine=machine_info(REPO_ROOT),
         settings={
             "calls": args.n,
+            "calls_password_hashing": args.n_hashing or args.n,
+            "password_hashing_operations": [
+                name for name in args.ops if OPERATIONS[name].hashes_password
+            ],
             "warmup": args.warmup,
             "concurrency": args.concurrency,
             "repeat": args.repeat,

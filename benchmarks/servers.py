@@ -135,6 +135,12 @@ class CognitoLocal:
         # cognito-local reads PORT and HOST from the environment and always keeps its data in
         # ./.cognito/ under its working directory, so the temporary directory is its cwd.
         env = {"PORT": str(port), "HOST": HOST}
+        # Its default config gives every new pool UsernameAttributes=["email"], which Cognito's
+        # CreateUserPool does not; an empty list makes its pools take plain usernames too.
+        config_dir = data_dir / ".cognito"
+        config_dir.mkdir(exist_ok=True)
+        config: dict[str, dict[str, list[str]]] = {"UserPoolDefaults": {"UsernameAttributes": []}}
+        (config_dir / "config.json").write_text(json.dumps(config))
         return Launch(
             argv=[str(self.executable(options))],
             env=env,

@@ -18,7 +18,7 @@ from cognitio.messaging.email import SmtpSender
 from cognitio.messaging.outbox import Outbox, outbox_routes
 from cognitio.messaging.sms import WebhookSmsProvider
 from cognitio.services.access_keys import AccessKeys, NewKey
-from cognitio.services.accounts import PasswordStore
+from cognitio.services.accounts import PasswordStore, SignInCache
 from cognitio.services.clients import Clients
 from cognitio.services.codes import Codes
 from cognitio.services.sign_up import SelfService
@@ -92,13 +92,14 @@ async def open_services(
     )
     passwords = PasswordStore(hasher, envelope)
     codes = Codes(envelope.derive_key("one-time-codes"))
-    users = Users(store, passwords, codes, messenger_for(settings, outbox))
+    sign_in = SignInCache()
+    users = Users(store, passwords, codes, messenger_for(settings, outbox), sign_in)
     services = Services(
         pools=UserPools(store),
         clients=Clients(store, envelope),
         keys=keys,
         users=users,
-        user_list=UserList(store),
+        user_list=UserList(store, sign_in),
         self_service=SelfService(store, envelope, passwords, codes, users),
     )
     return database, services

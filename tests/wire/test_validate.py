@@ -163,7 +163,7 @@ def test_numbers_outside_their_range_are_refused(limit: int, constraint: str) ->
 def test_sensitive_values_are_never_echoed() -> None:
     message = invalid(
         "AdminCreateUser",
-        {"UserPoolId": POOL_ID, "Username": "has space", "TemporaryPassword": "has space"},
+        {"UserPoolId": POOL_ID, "Username": "has space", "TemporaryPassword": " has space"},
     )
     assert "has space" not in message
     assert "Value at 'username' failed to satisfy constraint" in message

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 from cognitio.crypto import srp
 from cognitio.crypto.envelope import Envelope
@@ -27,26 +27,70 @@ from cognitio.errors import (
 )
 from cognitio.services import ids
 from cognitio.services.attributes import as_list
-from cognitio.store.records import UserPoolRecord, UserRecord
+from cognitio.services.user_pools import Caller, check_pool_region, load_pool
+from cognitio.store.records import UserListing, UserPoolRecord, UserRecord
 from cognitio.store.repositories import Transaction
 
 ALIAS_KINDS = ("email", "phone_number", "preferred_username")
+# Sign-in settings are fixed when a pool is created (Cognito makes them immutable).
+_SIGN_IN_SETTINGS = ("UsernameConfiguration", "UsernameAttributes", "AliasAttributes")
+
+
+class PoolLike(Protocol):
+    """What finding a user needs of a pool: its id and (at least) its sign-in settings."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def config(self) -> Mapping[str, Any]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SignInRules:
+    """A pool's id and its immutable sign-in settings, cheap to keep per node."""
+
+    id: str
+    config: Mapping[str, Any]
+
+
+class SignInCache:
+    """Sign-in rules by pool id, so reading a user need not load the pool's whole settings.
+
+    Safe to keep: the settings cannot change, and a deleted pool is noticed on the slow path
+    (a user that is not found makes the caller check that the pool still exists).
+    """
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self._rules: dict[str, SignInRules] = {}
+        self._limit = limit
+
+    async def rules(self, tx: Transaction, caller: Caller, pool_id: str) -> SignInRules:
+        check_pool_region(caller, pool_id)
+        rules = self._rules.get(pool_id)
+        if rules is None:
+            pool = await load_pool(tx, caller, pool_id)
+            config = {k: pool.config[k] for k in _SIGN_IN_SETTINGS if k in pool.config}
+            rules = SignInRules(pool.id, config)
+            if len(self._rules) >= self._limit:
+                self._rules.clear()
+            self._rules[pool_id] = rules
+        return rules
 
 
 def user_not_found() -> UserNotFoundException:
     return UserNotFoundException("User does not exist.")
 
 
-def case_sensitive(pool: UserPoolRecord) -> bool:
+def case_sensitive(pool: PoolLike) -> bool:
     return bool(pool.config.get("UsernameConfiguration", {}).get("CaseSensitive", False))
 
 
-def name_key(pool: UserPoolRecord, value: str) -> str:
+def name_key(pool: PoolLike, value: str) -> str:
     """How a name or alias value is matched in this pool."""
     return value if case_sensitive(pool) else value.lower()
 
 
-def sign_in_attributes(pool: UserPoolRecord) -> list[str]:
+def sign_in_attributes(pool: PoolLike) -> list[str]:
     """Attributes that sign a user in besides the username."""
     return list(pool.config.get("UsernameAttributes", [])) + list(
         pool.config.get("AliasAttributes", [])
@@ -54,7 +98,7 @@ def sign_in_attributes(pool: UserPoolRecord) -> list[str]:
 
 
 async def find_user(
-    tx: Transaction, pool: UserPoolRecord, name: str, *, for_update: bool = False
+    tx: Transaction, pool: PoolLike, name: str, *, for_update: bool = False
 ) -> UserRecord | None:
     """The user a sign-in name means: username, then an alias, then the `sub` itself."""
     user = await tx.users.by_username(pool.id, name_key(pool, name), for_update=for_update)
@@ -72,7 +116,7 @@ async def find_user(
 
 
 async def require_user(
-    tx: Transaction, pool: UserPoolRecord, name: str, *, for_update: bool = False
+    tx: Transaction, pool: PoolLike, name: str, *, for_update: bool = False
 ) -> UserRecord:
     user = await find_user(tx, pool, name, for_update=for_update)
     if user is None:
@@ -80,7 +124,7 @@ async def require_user(
     return user
 
 
-def alias_key(pool: UserPoolRecord, kind: str, value: str) -> str:
+def alias_key(pool: PoolLike, kind: str, value: str) -> str:
     return value if kind == "phone_number" else name_key(pool, value)
 
 
@@ -126,7 +170,7 @@ async def sync_aliases(
         await tx.users.claim_alias(pool.id, kind, key, user.sub)
 
 
-def _alias_taken(pool: UserPoolRecord, kind: str) -> Exception:
+def _alias_taken(pool: PoolLike, kind: str) -> Exception:
     if kind in pool.config.get("UsernameAttributes", []):
         return UsernameExistsException(f"An account with the given {kind} already exists.")
     return AliasExistsException(f"An account with the {kind} already exists.")
@@ -276,7 +320,9 @@ def check_username(pool: UserPoolRecord, username: str) -> dict[str, str]:
     return {}
 
 
-def user_view(user: UserRecord, *, attributes_to_get: list[str] | None = None) -> dict[str, Any]:
+def user_view(
+    user: UserRecord | UserListing, *, attributes_to_get: list[str] | None = None
+) -> dict[str, Any]:
     """UserType (ListUsers, AdminCreateUser)."""
     attributes = {"sub": user.sub, **user.attributes}
     if attributes_to_get is not None:

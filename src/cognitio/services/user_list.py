@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from cognitio.errors import InvalidParameterException
-from cognitio.services.accounts import name_key, user_view
+from cognitio.services.accounts import SignInCache, name_key, user_view
 from cognitio.services.user_filter import parse
 from cognitio.services.user_pools import Caller, load_pool
 from cognitio.store.repositories import Store
@@ -40,16 +40,18 @@ def _decode(token: str | None, size: int) -> list[str] | None:
 
 
 class UserList:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, sign_in: SignInCache) -> None:
         self._store = store
+        self._sign_in = sign_in
 
     async def list_users(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
         limit = params.get("Limit", DEFAULT_LIMIT)
         wanted = params.get("AttributesToGet")
         criterion = parse(params.get("Filter"))
         token = params.get("PaginationToken")
+        pool_id = params["UserPoolId"]
         async with self._store.read() as tx:
-            pool = await load_pool(tx, caller, params["UserPoolId"])
+            pool = await self._sign_in.rules(tx, caller, pool_id)
             if criterion is None:
                 after = _decode(token, 1)
                 users = await tx.users.page(pool.id, after[0] if after else None, limit + 1)
@@ -72,6 +74,8 @@ class UserList:
                 next_position = None
                 if len(found) > limit:
                     next_position = [found[limit - 1][0], shown[-1].sub]
+            if not shown:
+                await load_pool(tx, caller, pool_id)  # an empty page of a deleted pool
         result: dict[str, Any] = {
             "Users": [user_view(user, attributes_to_get=wanted) for user in shown]
         }

@@ -19,12 +19,15 @@ from cognitio.messaging.messages import OutgoingMessage
 from cognitio.services import codes as code_purposes
 from cognitio.services.accounts import (
     PasswordStore,
+    SignInCache,
     admin_get_view,
     check_username,
+    find_user,
     new_user,
     require_user,
     save,
     save_new,
+    user_not_found,
     user_view,
     with_password,
 )
@@ -62,9 +65,15 @@ class Users:
     """The Admin* user operations."""
 
     def __init__(
-        self, store: Store, passwords: PasswordStore, codes: Codes, messenger: Messenger
+        self,
+        store: Store,
+        passwords: PasswordStore,
+        codes: Codes,
+        messenger: Messenger,
+        sign_in: SignInCache,
     ) -> None:
         self._store = store
+        self._sign_in = sign_in
         self._passwords = passwords
         self._codes = codes
         self._messenger = messenger
@@ -155,8 +164,11 @@ class Users:
 
     async def get(self, caller: Caller, pool_id: str, username: str) -> dict[str, Any]:
         async with self._store.read() as tx:
-            pool = await load_pool(tx, caller, pool_id)
-            user = await require_user(tx, pool, username)
+            rules = await self._sign_in.rules(tx, caller, pool_id)
+            user = await find_user(tx, rules, username)
+            if user is None:
+                await load_pool(tx, caller, pool_id)  # gone since cached: not found as a pool
+                raise user_not_found()
         return admin_get_view(user)
 
     async def delete(self, caller: Caller, pool_id: str, username: str) -> None:

@@ -51,7 +51,9 @@ class ClientRecord:
     version: int
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a ListUsers page builds sixty of these, and a frozen dataclass pays a
+# setattr call per field. Services change users with dataclasses.replace all the same.
+@dataclass(slots=True)
 class UserRecord:
     sub: str
     pool_id: str
@@ -69,6 +71,19 @@ class UserRecord:
     created_ms: int
     updated_ms: int
     version: int
+
+
+@dataclass(slots=True)
+class UserListing:
+    """What ListUsers shows of a user; no password material is read for it."""
+
+    sub: str
+    username: str
+    status: str
+    enabled: bool
+    attributes: dict[str, str]
+    created_ms: int
+    updated_ms: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from cognitio.store.records import (
     AccessKeyRecord,
     ClientRecord,
     CodeRecord,
+    UserListing,
     UserPoolRecord,
     UserPoolSummary,
     UserRecord,
@@ -86,7 +87,7 @@ class UserRepository(Protocol):
 
     async def delete(self, sub: str) -> bool: ...
     async def count(self, pool_id: str) -> int: ...
-    async def page(self, pool_id: str, after_sub: str | None, limit: int) -> list[UserRecord]:
+    async def page(self, pool_id: str, after_sub: str | None, limit: int) -> list[UserListing]:
         """Users of a pool ordered by sub."""
         ...
 
@@ -99,7 +100,7 @@ class UserRepository(Protocol):
         prefix: bool,
         after: tuple[str, str] | None,
         limit: int,
-    ) -> list[tuple[str, UserRecord]]:
+    ) -> list[tuple[str, UserListing]]:
         """Users whose indexed ``name`` equals (or starts with) ``value``, by (value, sub)."""
         ...
 

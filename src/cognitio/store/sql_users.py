@@ -6,7 +6,7 @@ from typing import Any
 
 import orjson
 
-from cognitio.store.records import CodeRecord, UserRecord
+from cognitio.store.records import CodeRecord, UserListing, UserRecord
 from cognitio.store.sqlbase import Query, Row, Runner, dumps
 
 # Indexed values are cut to this many characters; filters match on that prefix.
@@ -16,7 +16,8 @@ _COLUMNS = (
     "sub, pool_id, username, username_key, status, enabled, attributes, password_hash, "
     "srp_sealed, password_set_ms, created_ms, updated_ms, version"
 )
-_U_COLUMNS = ", ".join(f"u.{name.strip()}" for name in _COLUMNS.split(","))
+_LISTING = "sub, username, status, enabled, attributes, created_ms, updated_ms"
+_U_LISTING = ", ".join(f"u.{name.strip()}" for name in _LISTING.split(","))
 
 _GET = Query(f"SELECT {_COLUMNS} FROM users WHERE sub = :sub")
 _GET_LOCKED = Query(_GET.sqlite, pg_suffix=" FOR UPDATE")
@@ -35,12 +36,12 @@ _UPDATE = Query(
 )
 _DELETE = Query("DELETE FROM users WHERE sub = :sub")
 _COUNT = Query("SELECT count(*) FROM users WHERE pool_id = :pool_id")
-_PAGE = Query(f"SELECT {_COLUMNS} FROM users WHERE pool_id = :pool_id ORDER BY sub LIMIT :limit")
+_PAGE = Query(f"SELECT {_LISTING} FROM users WHERE pool_id = :pool_id ORDER BY sub LIMIT :limit")
 _PAGE_AFTER = Query(
-    f"SELECT {_COLUMNS} FROM users WHERE pool_id = :pool_id AND sub > :after_sub "
+    f"SELECT {_LISTING} FROM users WHERE pool_id = :pool_id AND sub > :after_sub "
     "ORDER BY sub LIMIT :limit"
 )
-_SEARCH_JOIN = f"SELECT s.value, {_U_COLUMNS} FROM user_search s JOIN users u ON u.sub = s.sub "
+_SEARCH_JOIN = f"SELECT s.value, {_U_LISTING} FROM user_search s JOIN users u ON u.sub = s.sub "
 _SEARCH_EQ = Query(
     _SEARCH_JOIN + "WHERE s.pool_id = :pool_id AND s.name = :name AND s.value = :value "
     "AND s.sub > :after_sub ORDER BY s.value, s.sub LIMIT :limit"
@@ -131,13 +132,13 @@ class SqlUserRepository:
         row = await self._sql.one(_COUNT, {"pool_id": pool_id})
         return 0 if row is None else int(row[0])
 
-    async def page(self, pool_id: str, after_sub: str | None, limit: int) -> list[UserRecord]:
+    async def page(self, pool_id: str, after_sub: str | None, limit: int) -> list[UserListing]:
         params: dict[str, Any] = {"pool_id": pool_id, "limit": limit}
         query = _PAGE
         if after_sub is not None:
             params["after_sub"] = after_sub
             query = _PAGE_AFTER
-        return [_user(row) for row in await self._sql.all(query, params)]
+        return [_listing(row) for row in await self._sql.all(query, params)]
 
     async def search(
         self,
@@ -148,7 +149,7 @@ class SqlUserRepository:
         prefix: bool,
         after: tuple[str, str] | None,
         limit: int,
-    ) -> list[tuple[str, UserRecord]]:
+    ) -> list[tuple[str, UserListing]]:
         value = value[:SEARCH_VALUE_CHARS]
         after_value, after_sub = after if after is not None else ("", "")
         params: dict[str, Any] = {
@@ -163,7 +164,7 @@ class SqlUserRepository:
         else:
             params["value"] = value
             query = _SEARCH_EQ
-        return [(row[0], _user(row[1:])) for row in await self._sql.all(query, params)]
+        return [(row[0], _listing(row[1:])) for row in await self._sql.all(query, params)]
 
     async def set_search_values(
         self, pool_id: str, sub: str, values: list[tuple[str, str]]
@@ -272,4 +273,16 @@ def _user(row: Row) -> UserRecord:
         created_ms=row[10],
         updated_ms=row[11],
         version=row[12],
+    )
+
+
+def _listing(row: Row) -> UserListing:
+    return UserListing(
+        sub=row[0],
+        username=row[1],
+        status=row[2],
+        enabled=bool(row[3]),
+        attributes=orjson.loads(row[4]),
+        created_ms=row[5],
+        updated_ms=row[6],
     )

@@ -97,6 +97,10 @@ class OutputCompiler:
 
     def _structure(self, spec: Mapping[str, Any]) -> Emit:
         members = {name: self.emitter(member["shape"]) for name, member in spec["members"].items()}
+        if all(convert is None for convert in members.values()):
+            # Only plain values inside (AttributeType and the like): one comprehension.
+            names = frozenset(members)
+            return lambda value: {k: v for k, v in value.items() if v is not None and k in names}
 
         def emit(value: Mapping[str, Any]) -> dict[str, Any]:
             out = {}
