@@ -98,9 +98,16 @@ class OutputCompiler:
     def _structure(self, spec: Mapping[str, Any]) -> Emit:
         members = {name: self.emitter(member["shape"]) for name, member in spec["members"].items()}
         if all(convert is None for convert in members.values()):
-            # Only plain values inside (AttributeType and the like): one comprehension.
+            # Only plain values inside (AttributeType and the like): a value already in shape
+            # is passed on as it is, anything else is filtered by one comprehension.
             names = frozenset(members)
-            return lambda value: {k: v for k, v in value.items() if v is not None and k in names}
+
+            def plain(value: Mapping[str, Any]) -> Mapping[str, Any]:
+                if value.keys() <= names and None not in value.values():
+                    return value
+                return {k: v for k, v in value.items() if v is not None and k in names}
+
+            return plain
 
         def emit(value: Mapping[str, Any]) -> dict[str, Any]:
             out = {}
