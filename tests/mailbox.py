@@ -6,7 +6,6 @@ import email
 import email.policy
 import threading
 from dataclasses import dataclass
-from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
@@ -74,7 +73,3 @@ class Mailbox:
         found = re.findall(r"\b\d{6}\b", mails[-1].body)
         assert found, mails[-1].body
         return str(found[-1])
-
-
-def mailbox_fields(mail: ReceivedMail) -> dict[str, Any]:
-    return {"subject": mail.subject, "body": mail.body, "to": mail.recipients}

@@ -523,3 +523,25 @@ def test_passwords_may_hold_inner_spaces_but_not_outer_ones(idp: Any) -> None:
     idp.sign_up(ClientId=client_id, Username="spacey", Password="Correct horse 9!")
     with pytest.raises(idp.exceptions.InvalidParameterException, match="regular expression"):
         idp.sign_up(ClientId=client_id, Username="spacey2", Password=" Correct horse 9!")
+
+
+def test_sign_up_writes_only_what_the_client_may_write(idp: Any) -> None:
+    pool_id = idp.create_user_pool(PoolName="writes")["UserPool"]["Id"]
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="narrow", WriteAttributes=["email"]
+    )["UserPoolClient"]["ClientId"]
+    with pytest.raises(
+        idp.exceptions.InvalidParameterException, match="attempted to write unauthorized"
+    ):
+        idp.sign_up(
+            ClientId=client_id,
+            Username="writer",
+            Password=PASSWORD,
+            UserAttributes=[{"Name": "name", "Value": "Not allowed"}],
+        )
+    idp.sign_up(
+        ClientId=client_id,
+        Username="writer",
+        Password=PASSWORD,
+        UserAttributes=[{"Name": "email", "Value": email()}],
+    )

@@ -31,7 +31,6 @@ from cognitio.services.user_pools import Caller, check_pool_region, load_pool
 from cognitio.store.records import UserListing, UserPoolRecord, UserRecord
 from cognitio.store.repositories import Transaction
 
-ALIAS_KINDS = ("email", "phone_number", "preferred_username")
 # Sign-in settings are fixed when a pool is created (Cognito makes them immutable).
 _SIGN_IN_SETTINGS = ("UsernameConfiguration", "UsernameAttributes", "AliasAttributes")
 

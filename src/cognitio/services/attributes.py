@@ -113,9 +113,7 @@ def _check_number(name: str, limits: Mapping[str, str], value: str) -> None:
         raise _schema_error(f"{name}: Number must be at most {limits['MaxValue']}")
 
 
-def check_client_may_write(
-    client_config: Mapping[str, Any], schema: Mapping[str, Mapping[str, Any]], names: Iterable[str]
-) -> None:
+def check_client_may_write(client_config: Mapping[str, Any], names: Iterable[str]) -> None:
     """A public operation writes only what the app client's WriteAttributes allow."""
     allowed = client_config.get("WriteAttributes")
     for name in names:
@@ -126,11 +124,3 @@ def check_client_may_write(
         )
         if not permitted:
             raise InvalidParameterException("A client attempted to write unauthorized attribute")
-
-
-def readable(client_config: Mapping[str, Any], attributes: Mapping[str, str]) -> dict[str, str]:
-    """What the app client's ReadAttributes let it see (all but developer-only by default)."""
-    allowed = client_config.get("ReadAttributes")
-    if allowed is None:
-        return {k: v for k, v in attributes.items() if not k.startswith("dev:")}
-    return {k: v for k, v in attributes.items() if k in allowed or k == "sub"}

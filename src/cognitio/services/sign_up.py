@@ -108,7 +108,7 @@ class SelfService:
             raise NotAuthorizedException("SignUp is not permitted for this user pool")
         schema = schema_by_name(pool.config["SchemaAttributes"])
         attributes = as_dict(params.get("UserAttributes"))
-        check_client_may_write(client.config, schema, attributes)
+        check_client_may_write(client.config, attributes)
         check_values(schema, attributes)
         attributes = {**attributes, **check_username(pool, params["Username"])}
         check_required(schema, attributes)
