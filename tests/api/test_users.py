@@ -474,6 +474,14 @@ def test_list_users_walks_every_page_and_filters(idp: Any) -> None:
     assert sorted(seen) == [f"member{i:02d}" for i in range(23)] and len(set(seen)) == 23
     prefix = idp.list_users(UserPoolId=pool_id, Filter='email ^= "member1"')["Users"]
     assert sorted(u["Username"] for u in prefix) == [f"member{i}" for i in range(10, 20)]
+    paged = [
+        user["Username"]
+        for page in idp.get_paginator("list_users").paginate(
+            UserPoolId=pool_id, Filter='email ^= "member"', PaginationConfig={"PageSize": 4}
+        )
+        for user in page["Users"]
+    ]
+    assert sorted(paged) == sorted(seen) and len(paged) == 23
     exact = idp.list_users(UserPoolId=pool_id, Filter='username = "MEMBER07"')["Users"]
     assert [u["Username"] for u in exact] == ["member07"]
     red = idp.list_users(UserPoolId=pool_id, Filter='custom:team = "red"', Limit=2)

@@ -46,11 +46,16 @@ _SEARCH_EQ = Query(
     _SEARCH_JOIN + "WHERE s.pool_id = :pool_id AND s.name = :name AND s.value = :value "
     "AND s.sub > :after_sub ORDER BY s.value, s.sub LIMIT :limit"
 )
-# A prefix is the range [value, value + U+10FFFF): an index range scan on both databases.
+# A prefix is the range [value, value + U+10FFFF): an index range scan on both databases. The
+# next page starts the range at the last value shown, so the planner bounds the scan by it.
 _SEARCH_PREFIX = Query(
     _SEARCH_JOIN + "WHERE s.pool_id = :pool_id AND s.name = :name AND s.value >= :low "
-    "AND s.value < :high AND (s.value > :after_value OR (s.value = :after_value "
-    "AND s.sub > :after_sub)) ORDER BY s.value, s.sub LIMIT :limit"
+    "AND s.value < :high ORDER BY s.value, s.sub LIMIT :limit"
+)
+_SEARCH_PREFIX_AFTER = Query(
+    _SEARCH_JOIN + "WHERE s.pool_id = :pool_id AND s.name = :name AND s.value >= :after_value "
+    "AND s.value < :high AND (s.value > :after_value OR s.sub > :after_sub) "
+    "ORDER BY s.value, s.sub LIMIT :limit"
 )
 _SEARCH_CLEAR = Query("DELETE FROM user_search WHERE sub = :sub")
 _SEARCH_ADD = Query(
@@ -152,18 +157,16 @@ class SqlUserRepository:
     ) -> list[tuple[str, UserListing]]:
         value = value[:SEARCH_VALUE_CHARS]
         after_value, after_sub = after if after is not None else ("", "")
-        params: dict[str, Any] = {
-            "pool_id": pool_id,
-            "name": name,
-            "after_sub": after_sub,
-            "limit": limit,
-        }
-        if prefix:
-            params.update(low=value, high=value + "\U0010ffff", after_value=after_value)
+        params: dict[str, Any] = {"pool_id": pool_id, "name": name, "limit": limit}
+        if not prefix:
+            params.update(value=value, after_sub=after_sub)
+            query = _SEARCH_EQ
+        elif after is None:
+            params.update(low=value, high=value + "\U0010ffff")
             query = _SEARCH_PREFIX
         else:
-            params["value"] = value
-            query = _SEARCH_EQ
+            params.update(high=value + "\U0010ffff", after_value=after_value, after_sub=after_sub)
+            query = _SEARCH_PREFIX_AFTER
         return [(row[0], _listing(row[1:])) for row in await self._sql.all(query, params)]
 
     async def set_search_values(
