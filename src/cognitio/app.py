@@ -19,15 +19,18 @@ from cognitio.messaging.outbox import Outbox, outbox_routes
 from cognitio.messaging.sms import WebhookSmsProvider
 from cognitio.services.access_keys import AccessKeys, NewKey
 from cognitio.services.accounts import PasswordStore, SignInCache
+from cognitio.services.auth import Authenticator, SignOut
 from cognitio.services.clients import Clients
 from cognitio.services.codes import Codes
 from cognitio.services.sign_up import SelfService
+from cognitio.services.tokens import Tokens
 from cognitio.services.user_list import UserList
 from cognitio.services.user_pools import UserPools
 from cognitio.services.users import Users
 from cognitio.store.db import Database
 from cognitio.store.migrate import upgrade
 from cognitio.store.sql import SqlStore
+from cognitio.web.well_known import well_known_routes
 from cognitio.wire.front import AwsJsonEndpoint, Receive, Scope, Send
 
 
@@ -94,6 +97,7 @@ async def open_services(
     codes = Codes(envelope.derive_key("one-time-codes"))
     sign_in = SignInCache()
     users = Users(store, passwords, codes, messenger_for(settings, outbox), sign_in)
+    tokens = Tokens(store, envelope, settings)
     services = Services(
         pools=UserPools(store),
         clients=Clients(store, envelope),
@@ -101,6 +105,10 @@ async def open_services(
         users=users,
         user_list=UserList(store, sign_in),
         self_service=SelfService(store, envelope, passwords, codes, users),
+        store=store,
+        tokens=tokens,
+        auth=Authenticator(store, passwords, tokens, envelope),
+        sign_out=SignOut(store, tokens, envelope),
     )
     return database, services
 
@@ -120,7 +128,7 @@ async def start(settings: Settings) -> Runtime:
         default_region=settings.region,
         account_id=settings.account_id,
     )
-    routes = [Route("/health", health, methods=["GET"])]
+    routes = [Route("/health", health, methods=["GET"]), *well_known_routes(services)]
     if outbox is not None:
         routes += outbox_routes(outbox)
     web = Starlette(routes=routes)

@@ -61,6 +61,9 @@ class Settings:
     # SMS go to this URL as JSON POSTs, HMAC-signed when a secret is set.
     sms_webhook_url: str | None = field(default=None, repr=False)
     sms_webhook_secret: str | None = field(default=None, repr=False)
+    # Token issuer: {base_url}/{pool_id} unless a template with {base_url}, {region} and
+    # {pool_id} says otherwise (e.g. https://cognito-idp.{region}.amazonaws.com/{pool_id}).
+    issuer_template: str = "{base_url}/{pool_id}"
     # argon2id cost; lowering it is for test suites only (19 MiB and t=2 otherwise).
     argon2_memory_kib: int = 19456
     argon2_time_cost: int = 2
@@ -108,6 +111,7 @@ _ENV = {
     "admin_secret_access_key": "COGNITIO_ADMIN_SECRET_ACCESS_KEY",
     "master_key": "COGNITIO_MASTER_KEY",
     "log_level": "COGNITIO_LOG_LEVEL",
+    "issuer_template": "COGNITIO_ISSUER_TEMPLATE",
     "smtp_url": "COGNITIO_SMTP_URL",
     "email_from": "COGNITIO_EMAIL_FROM",
     "sms_webhook_url": "COGNITIO_SMS_WEBHOOK_URL",
@@ -192,6 +196,8 @@ def _validate(raw: dict[str, Any]) -> Settings:
         if not 16 <= len(str(secret)) <= 128:
             raise ConfigError("admin_secret_access_key: must be 16 to 128 characters")
         values["admin_secret_access_key"] = str(secret)
+    if "issuer_template" in raw:
+        values["issuer_template"] = _issuer_template(_text(raw, "issuer_template"))
     if "smtp_url" in raw:
         values["smtp_url"] = _smtp_url(_text(raw, "smtp_url"))
     if "email_from" in raw:
@@ -281,6 +287,19 @@ def _webhook_url(url: str) -> str:
         # The message names the problem, never the URL: it may carry a token.
         raise ConfigError(f"sms_webhook_url: {error}") from None
     return url
+
+
+def _issuer_template(template: str) -> str:
+    try:
+        sample = template.format(base_url="http://x", region="us-east-1", pool_id="us-east-1_X")
+    except (KeyError, IndexError, ValueError):
+        raise ConfigError(
+            "issuer_template: only {base_url}, {region} and {pool_id} may appear in it"
+        ) from None
+    if "{pool_id}" not in template:
+        raise ConfigError("issuer_template: must contain {pool_id}")
+    _public_url(sample, "issuer_template")
+    return template
 
 
 def _smtp_url(url: str) -> str:

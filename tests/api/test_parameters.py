@@ -47,6 +47,7 @@ def test_a_malformed_pool_id_fails_its_pattern(server: Any, operation: str) -> N
         "UserAttributes": [{"Name": "name", "Value": "x"}],
         "UserAttributeNames": ["name"],
         "Password": "Passw0rd!",
+        "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
     }
     for member in shape.required_members:
         if member != "UserPoolId":

@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from cognitio.services.access_keys import AccessKeys
+from cognitio.services.auth import Authenticator, SignOut
 from cognitio.services.clients import Clients
 from cognitio.services.sign_up import SelfService
+from cognitio.services.tokens import Tokens
 from cognitio.services.user_list import UserList
 from cognitio.services.user_pools import Caller, UserPools
 from cognitio.services.users import Users
+from cognitio.store.repositories import Store
 
 IDP = "cognito-idp"
 IDENTITY = "cognito-identity"
@@ -32,6 +35,10 @@ class Services:
     users: Users
     user_list: UserList
     self_service: SelfService
+    store: Store
+    tokens: Tokens
+    auth: Authenticator
+    sign_out: SignOut
 
 
 @dataclass(slots=True)
@@ -65,6 +72,6 @@ def operation(service: str, name: str) -> Callable[[Handler], Handler]:
 
 def load_handlers() -> Mapping[tuple[str, str], Handler]:
     """Import every handler module once, filling the registry."""
-    from cognitio.api import clients, tags, user_pools, users  # noqa: F401
+    from cognitio.api import auth, clients, tags, user_pools, users  # noqa: F401
 
     return HANDLERS

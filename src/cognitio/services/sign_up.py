@@ -8,9 +8,6 @@ answers a real one would, so the operations do not reveal who has an account.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 from dataclasses import replace
 from typing import Any
 
@@ -50,6 +47,7 @@ from cognitio.services.notifications import (
     verification_message,
 )
 from cognitio.services.passwords import check_policy
+from cognitio.services.secret_hash import check_secret_hash, client_secret_opener
 from cognitio.services.users import Users
 from cognitio.store.records import ClientRecord, UserPoolRecord
 from cognitio.store.repositories import Store, Transaction
@@ -90,16 +88,7 @@ class SelfService:
         return client, pool
 
     def _check_secret_hash(self, client: ClientRecord, given: str | None, username: str) -> None:
-        if client.secret_sealed is None:
-            return
-        if not given:
-            raise NotAuthorizedException(
-                f"Client {client.id} is configured for secret but secret was not received"
-            )
-        secret = self._envelope.open(client.secret_sealed, f"client-secret:{client.id}")
-        digest = hmac.new(secret, (username + client.id).encode(), hashlib.sha256).digest()
-        if not hmac.compare_digest(base64.b64encode(digest).decode(), given):
-            raise NotAuthorizedException(f"Unable to verify secret hash for client {client.id}")
+        check_secret_hash(client, given, username, client_secret_opener(self._envelope))
 
     async def sign_up(self, params: dict[str, Any]) -> dict[str, Any]:
         async with self._store.read() as tx:

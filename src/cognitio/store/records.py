@@ -94,3 +94,25 @@ class CodeRecord:
     expires_ms: int
     attempts: int
     created_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class SigningKeyRecord:
+    kid: str
+    pool_id: str
+    purpose: str  # "id" | "access"
+    private_sealed: bytes
+    created_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshTokenRecord:
+    token_hash: str
+    pool_id: str
+    client_id: str
+    sub: str
+    origin_jti: str
+    auth_time: int  # seconds, as the auth_time claim
+    created_ms: int
+    expires_ms: int
+    revoked: bool

@@ -147,3 +147,32 @@ password_history = Table(
     Column("created_ms", BigInteger, primary_key=True),
     Column("password_hash", Text, nullable=False),
 )
+
+# Two RSA keys per pool (one signs ID tokens, one access tokens), private halves sealed.
+signing_keys = Table(
+    "signing_keys",
+    metadata,
+    Column("kid", String(64), primary_key=True),
+    Column("pool_id", String(55), ForeignKey("user_pools.id", ondelete="CASCADE"), nullable=False),
+    Column("purpose", String(16), nullable=False),
+    Column("private_sealed", LargeBinary, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    UniqueConstraint("pool_id", "purpose"),
+)
+
+# Refresh tokens, kept only as SHA-256 hashes.
+refresh_tokens = Table(
+    "refresh_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("pool_id", String(55), nullable=False),
+    Column("client_id", String(128), nullable=False),
+    Column("sub", String(36), ForeignKey("users.sub", ondelete="CASCADE"), nullable=False),
+    Column("origin_jti", String(36), nullable=False),
+    Column("auth_time", BigInteger, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("expires_ms", BigInteger, nullable=False),
+    Column("revoked", Boolean, nullable=False),
+    Index(None, "sub"),
+    Index(None, "origin_jti"),
+)

@@ -1,0 +1,57 @@
+"""Sign-in and token operations on the wire."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from cognitio.api.registry import IDP, Context, operation
+from cognitio.services.accounts import require_user
+from cognitio.services.auth import current_user
+from cognitio.services.user_pools import load_pool
+
+
+@operation(IDP, "InitiateAuth")
+async def initiate_auth(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
+    return await ctx.services.auth.initiate(params, admin=False)
+
+
+@operation(IDP, "AdminInitiateAuth")
+async def admin_initiate_auth(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
+    async with ctx.services.store.read() as tx:
+        await load_pool(tx, ctx.caller, params["UserPoolId"])
+    return await ctx.services.auth.initiate(params, admin=True)
+
+
+@operation(IDP, "GetUser")
+async def get_user(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
+    async with ctx.services.store.read() as tx:
+        user = await current_user(tx, ctx.services.tokens, params["AccessToken"])
+    return {
+        "Username": user.username,
+        "UserAttributes": [
+            {"Name": name, "Value": value}
+            for name, value in {"sub": user.sub, **user.attributes}.items()
+        ],
+    }
+
+
+@operation(IDP, "GlobalSignOut")
+async def global_sign_out(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
+    await ctx.services.sign_out.global_sign_out(params["AccessToken"])
+    return {}
+
+
+@operation(IDP, "AdminUserGlobalSignOut")
+async def admin_user_global_sign_out(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
+    async with ctx.services.store.write() as tx:
+        pool = await load_pool(tx, ctx.caller, params["UserPoolId"])
+        user = await require_user(tx, pool, params["Username"], for_update=True)
+        await ctx.services.sign_out.admin_global_sign_out(tx, user)
+    return {}
+
+
+@operation(IDP, "RevokeToken")
+async def revoke_token(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
+    await ctx.services.sign_out.revoke(params)
+    return {}

@@ -1,0 +1,238 @@
+"""InitiateAuth and AdminInitiateAuth: a registry of flows, one function each.
+
+Behaviour from the InitiateAuth / AdminInitiateAuth API references and the developer guide's
+"Authentication flows" page: the app client must allow the flow (ExplicitAuthFlows, whose
+default is SRP, custom and refresh), SECRET_HASH is required for clients with a secret, and a
+user's state decides the answer — tokens, a challenge, or Cognito's error.
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from cognitio.crypto.envelope import Envelope
+from cognitio.errors import (
+    InvalidParameterException,
+    NotAuthorizedException,
+    PasswordResetRequiredException,
+    ResourceNotFoundException,
+    UnauthorizedException,
+    UnsupportedOperationException,
+    UnsupportedTokenTypeException,
+    UserNotConfirmedException,
+    UserNotFoundException,
+)
+from cognitio.services.accounts import PasswordStore, find_user
+from cognitio.services.secret_hash import check_secret_hash, client_secret_opener
+from cognitio.services.tokens import Tokens, token_hash
+from cognitio.store.records import ClientRecord, UserPoolRecord, UserRecord
+from cognitio.store.repositories import Store, Transaction
+
+_DEFAULT_FLOWS = ("ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
+# The client setting that allows each flow, with its legacy spelling.
+_ALLOWED_BY = {
+    "USER_PASSWORD_AUTH": ("ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH"),
+    "ADMIN_USER_PASSWORD_AUTH": ("ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"),
+    "ADMIN_NO_SRP_AUTH": ("ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"),
+    "REFRESH_TOKEN_AUTH": ("ALLOW_REFRESH_TOKEN_AUTH",),
+    "REFRESH_TOKEN": ("ALLOW_REFRESH_TOKEN_AUTH",),
+}
+_ADMIN_ONLY = frozenset({"ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"})
+_INCORRECT = "Incorrect username or password."
+
+
+@dataclass(frozen=True, slots=True)
+class AuthRequest:
+    pool: UserPoolRecord
+    client: ClientRecord
+    parameters: dict[str, str]
+    admin: bool
+
+
+Flow = Callable[["Authenticator", AuthRequest], Awaitable[dict[str, Any]]]
+
+
+class Authenticator:
+    """Runs the flow a request names."""
+
+    def __init__(
+        self, store: Store, passwords: PasswordStore, tokens: Tokens, envelope: Envelope
+    ) -> None:
+        self._store = store
+        self._passwords = passwords
+        self._tokens = tokens
+        self._open_secret = client_secret_opener(envelope)
+
+    async def initiate(self, params: dict[str, Any], *, admin: bool) -> dict[str, Any]:
+        flow_name = params["AuthFlow"]
+        async with self._store.read() as tx:
+            client = await tx.clients.find(params["ClientId"])
+            pool = None if client is None else await tx.pools.get(client.pool_id)
+        if client is None or pool is None or (admin and pool.id != params.get("UserPoolId")):
+            raise ResourceNotFoundException(
+                f"User pool client {params['ClientId']} does not exist."
+            )
+        if flow_name in _ADMIN_ONLY and not admin:
+            raise InvalidParameterException(
+                f"Initiate Auth method not supported: {flow_name} is for AdminInitiateAuth."
+            )
+        flow = FLOWS.get(flow_name)
+        if flow is None:
+            raise UnsupportedOperationException(
+                f"The {flow_name} flow is not available in this version of Cognitio yet."
+            )
+        allowed = client.config.get("ExplicitAuthFlows") or _DEFAULT_FLOWS
+        if not any(setting in allowed for setting in _ALLOWED_BY[flow_name]):
+            raise InvalidParameterException(f"{flow_name} flow not enabled for this client")
+        parameters = dict(params.get("AuthParameters") or {})
+        return await flow(self, AuthRequest(pool, client, parameters, admin))
+
+    def check_secret_hash(self, request: AuthRequest, username: str) -> None:
+        check_secret_hash(
+            request.client, request.parameters.get("SECRET_HASH"), username, self._open_secret
+        )
+
+    async def password_flow(self, request: AuthRequest) -> dict[str, Any]:
+        username, password = request.parameters.get("USERNAME"), request.parameters.get("PASSWORD")
+        if not username:
+            raise InvalidParameterException("Missing required parameter USERNAME")
+        if not password:
+            raise InvalidParameterException("Missing required parameter PASSWORD")
+        self.check_secret_hash(request, username)
+        async with self._store.read() as tx:
+            user = await find_user(tx, request.pool, username)
+        if user is None or user.password_hash is None:
+            await self._passwords.hasher.verify_dummy_async(password)
+            if request.client.config.get("PreventUserExistenceErrors") == "ENABLED":
+                raise NotAuthorizedException(_INCORRECT)
+            raise UserNotFoundException("User does not exist.")
+        if not await self._passwords.hasher.verify_async(user.password_hash, password):
+            raise NotAuthorizedException(_INCORRECT)
+        return await self._after_password(request, user)
+
+    async def _after_password(self, request: AuthRequest, user: UserRecord) -> dict[str, Any]:
+        if not user.enabled:
+            raise NotAuthorizedException("User is disabled.")
+        if user.status == "UNCONFIRMED":
+            raise UserNotConfirmedException("User is not confirmed.")
+        if user.status == "RESET_REQUIRED":
+            raise PasswordResetRequiredException("Password reset required for the user")
+        if user.status == "FORCE_CHANGE_PASSWORD":
+            days = request.pool.config["Policies"]["PasswordPolicy"].get(
+                "TemporaryPasswordValidityDays", 7
+            )
+            set_ms = user.password_set_ms or user.created_ms
+            if time.time() * 1000 > set_ms + days * 86_400_000:
+                raise NotAuthorizedException(
+                    "Temporary password has expired and must be reset by an administrator."
+                )
+            raise UnsupportedOperationException(
+                "The NEW_PASSWORD_REQUIRED challenge is not available in this version of "
+                "Cognitio yet; set a permanent password with AdminSetUserPassword."
+            )
+        async with self._store.write() as tx:
+            result = await self._tokens.issue(tx, request.client, user)
+        return {"ChallengeParameters": {}, "AuthenticationResult": result}
+
+    async def refresh_flow(self, request: AuthRequest) -> dict[str, Any]:
+        token = request.parameters.get("REFRESH_TOKEN")
+        if not token:
+            raise InvalidParameterException("Missing required parameter REFRESH_TOKEN")
+        async with self._store.write() as tx:
+            record = await tx.tokens.refresh_token(token_hash(token))
+            if (
+                record is None
+                or record.revoked
+                or record.client_id != request.client.id
+                or record.expires_ms < time.time() * 1000
+            ):
+                raise NotAuthorizedException("Invalid Refresh Token")
+            user = await tx.users.get(record.sub)
+            if user is None:
+                raise NotAuthorizedException("Invalid Refresh Token")
+            if request.client.secret_sealed is not None:
+                self.check_secret_hash(request, request.parameters.get("USERNAME", user.username))
+            if not user.enabled:
+                raise NotAuthorizedException("User is disabled.")
+            result = await self._tokens.issue(
+                tx,
+                request.client,
+                user,
+                auth_time=record.auth_time,
+                origin_jti=record.origin_jti,
+                with_refresh=False,
+            )
+        return {"ChallengeParameters": {}, "AuthenticationResult": result}
+
+
+FLOWS: dict[str, Flow] = {
+    "USER_PASSWORD_AUTH": Authenticator.password_flow,
+    "ADMIN_USER_PASSWORD_AUTH": Authenticator.password_flow,
+    "ADMIN_NO_SRP_AUTH": Authenticator.password_flow,
+    "REFRESH_TOKEN_AUTH": Authenticator.refresh_flow,
+    "REFRESH_TOKEN": Authenticator.refresh_flow,
+}
+
+
+async def current_user(tx: Transaction, tokens: Tokens, access_token: str) -> UserRecord:
+    """The user an access token speaks for, refusing revoked tokens and disabled users."""
+    verified = await tokens.verify_access(tx, access_token)
+    user = await tx.users.get(verified.sub)
+    if user is None or user.pool_id != verified.pool_id:
+        raise NotAuthorizedException("Invalid Access Token")
+    # Every sign-in leaves a refresh-token row under its origin_jti; revoking that row (RevokeToken,
+    # GlobalSignOut) voids every access token of the sign-in, exactly.
+    if await tx.tokens.origin_revoked(str(verified.claims.get("origin_jti", ""))):
+        raise NotAuthorizedException("Access Token has been revoked")
+    if not user.enabled:
+        raise NotAuthorizedException("User is disabled.")
+    return user
+
+
+class SignOut:
+    """GlobalSignOut, AdminUserGlobalSignOut and RevokeToken."""
+
+    def __init__(self, store: Store, tokens: Tokens, envelope: Envelope) -> None:
+        self._store = store
+        self._tokens = tokens
+        self._open_secret = client_secret_opener(envelope)
+
+    async def global_sign_out(self, access_token: str) -> None:
+        async with self._store.write() as tx:
+            user = await current_user(tx, self._tokens, access_token)
+            await _sign_out(tx, user)
+
+    async def admin_global_sign_out(self, tx: Transaction, user: UserRecord) -> None:
+        await _sign_out(tx, user)
+
+    async def revoke(self, params: dict[str, Any]) -> None:
+        async with self._store.write() as tx:
+            client = await tx.clients.find(params["ClientId"])
+            if client is None:
+                raise ResourceNotFoundException(
+                    f"User pool client {params['ClientId']} does not exist."
+                )
+            if client.secret_sealed is not None:
+                given = params.get("ClientSecret") or ""
+                if not hmac.compare_digest(given.encode(), self._open_secret(client)):
+                    raise UnauthorizedException("Unauthorized")
+            if not client.config.get("EnableTokenRevocation", True):
+                raise UnsupportedOperationException(
+                    "Token revocation is not enabled for this client."
+                )
+            token = params["Token"]
+            if token.count(".") == 2:
+                raise UnsupportedTokenTypeException("Only refresh tokens can be revoked.")
+            record = await tx.tokens.refresh_token(token_hash(token))
+            # An unknown or foreign token is not an error: revocation is idempotent, and the
+            # answer must not tell a caller which tokens exist.
+            if record is not None and record.client_id == client.id:
+                await tx.tokens.revoke_origin(record.origin_jti)
+
+
+async def _sign_out(tx: Transaction, user: UserRecord) -> None:
+    await tx.tokens.revoke_user_tokens(user.sub)

@@ -1,0 +1,222 @@
+"""ID, access and refresh tokens as Cognito issues them, and the checks on an access token.
+
+Claims follow the developer guide's "Understanding the identity (ID) token" and "Understanding
+the access token" pages (see ../shared reference §9): RS256, a `kid` per key, one key for ID
+tokens and one for access tokens per pool; refresh tokens are opaque and kept only as hashes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from cognitio.config import Settings
+from cognitio.crypto import jwt
+from cognitio.crypto.envelope import Envelope
+from cognitio.errors import NotAuthorizedException
+from cognitio.services import ids
+from cognitio.store.records import ClientRecord, RefreshTokenRecord, SigningKeyRecord, UserRecord
+from cognitio.store.repositories import Store, Transaction
+
+_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
+_PURPOSES = ("id", "access")
+ADMIN_SCOPE = "aws.cognito.signin.user.admin"
+ACCESS_USE = "access"
+
+
+def validity_seconds(client: ClientRecord, member: str, unit_key: str, default_unit: str) -> int:
+    """A token lifetime from the client's settings, in seconds (Cognito's defaults otherwise)."""
+    config = client.config
+    units = config.get("TokenValidityUnits", {})
+    if member not in config:
+        return 3600 if member != "RefreshTokenValidity" else 30 * 86400
+    return int(config[member]) * _SECONDS[units.get(unit_key, default_unit)]
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Verified:
+    """An access token that passed every check, and whose it is."""
+
+    claims: dict[str, Any]
+    pool_id: str
+    sub: str
+
+
+class Tokens:
+    """Signs tokens with each pool's keys, and verifies access tokens."""
+
+    def __init__(self, store: Store, envelope: Envelope, settings: Settings) -> None:
+        self._store = store
+        self._envelope = envelope
+        self._settings = settings
+        self._keys: dict[str, dict[str, jwt.SigningKey]] = {}  # pool id -> purpose -> key
+        self._by_kid: dict[str, tuple[str, jwt.SigningKey]] = {}  # kid -> (pool id, key)
+
+    def jwks_url(self, pool_id: str) -> str:
+        """Where this server publishes the pool's keys, whatever the issuer says."""
+        return f"{self._settings.base_url}/{pool_id}/.well-known/jwks.json"
+
+    def issuer(self, pool_id: str) -> str:
+        region = pool_id.partition("_")[0]
+        return self._settings.issuer_template.format(
+            base_url=self._settings.base_url, region=region, pool_id=pool_id
+        )
+
+    async def keys(self, tx: Transaction, pool_id: str) -> dict[str, jwt.SigningKey]:
+        """The pool's two signing keys, made on first use (any node may make them)."""
+        cached = self._keys.get(pool_id)
+        if cached is not None:
+            return cached
+        records = await tx.tokens.signing_keys(pool_id)
+        have = {record.purpose for record in records}
+        for purpose in _PURPOSES:
+            if purpose not in have:
+                key = jwt.generate_signing_key(ids.now_ms())
+                sealed = self._envelope.seal(key.private_pem, f"signing-key:{key.kid}")
+                record = SigningKeyRecord(key.kid, pool_id, purpose, sealed, key.created_ms)
+                await tx.tokens.add_signing_key(record)
+        records = await tx.tokens.signing_keys(pool_id)
+        keys = {record.purpose: self._open(record) for record in records}
+        self._keys[pool_id] = keys
+        for key in keys.values():
+            self._by_kid[key.kid] = (pool_id, key)
+        return keys
+
+    def _open(self, record: SigningKeyRecord) -> jwt.SigningKey:
+        pem = self._envelope.open(record.private_sealed, f"signing-key:{record.kid}")
+        return jwt.SigningKey(kid=record.kid, private_pem=pem, created_ms=record.created_ms)
+
+    async def jwks(self, pool_id: str) -> dict[str, Any]:
+        async with self._store.write() as tx:
+            keys = await self.keys(tx, pool_id)
+        return jwt.jwks(keys[purpose] for purpose in _PURPOSES)
+
+    async def issue(
+        self,
+        tx: Transaction,
+        client: ClientRecord,
+        user: UserRecord,
+        *,
+        auth_time: int | None = None,
+        origin_jti: str | None = None,
+        with_refresh: bool = True,
+    ) -> dict[str, Any]:
+        """An AuthenticationResult: ID, access and (on sign-in) refresh tokens."""
+        keys = await self.keys(tx, client.pool_id)
+        now = int(time.time())
+        auth_time = auth_time or now
+        origin_jti = origin_jti or str(uuid.uuid4())
+        event_id = str(uuid.uuid4())
+        issuer = self.issuer(client.pool_id)
+        access_seconds = validity_seconds(client, "AccessTokenValidity", "AccessToken", "hours")
+        id_seconds = validity_seconds(client, "IdTokenValidity", "IdToken", "hours")
+        access = {
+            "sub": user.sub,
+            "iss": issuer,
+            "client_id": client.id,
+            "origin_jti": origin_jti,
+            "event_id": event_id,
+            "token_use": "access",
+            "scope": ADMIN_SCOPE,
+            "auth_time": auth_time,
+            "exp": now + access_seconds,
+            "iat": now,
+            "jti": str(uuid.uuid4()),
+            "username": user.username,
+        }
+        identity: dict[str, Any] = {
+            "sub": user.sub,
+            **_identity_attributes(user.attributes),
+            "iss": issuer,
+            "cognito:username": user.username,
+            "origin_jti": origin_jti,
+            "aud": client.id,
+            "event_id": event_id,
+            "token_use": "id",
+            "auth_time": auth_time,
+            "exp": now + id_seconds,
+            "iat": now,
+            "jti": str(uuid.uuid4()),
+        }
+        result: dict[str, Any] = {
+            "AccessToken": jwt.sign(keys["access"], access),
+            "ExpiresIn": access_seconds,
+            "TokenType": "Bearer",
+            "IdToken": jwt.sign(keys["id"], identity),
+        }
+        if with_refresh:
+            refresh = base64.urlsafe_b64encode(secrets.token_bytes(48)).decode().rstrip("=")
+            created = ids.now_ms()
+            lifetime = validity_seconds(client, "RefreshTokenValidity", "RefreshToken", "days")
+            await tx.tokens.add_refresh_token(
+                RefreshTokenRecord(
+                    token_hash=token_hash(refresh),
+                    pool_id=client.pool_id,
+                    client_id=client.id,
+                    sub=user.sub,
+                    origin_jti=origin_jti,
+                    auth_time=auth_time,
+                    created_ms=created,
+                    expires_ms=created + lifetime * 1000,
+                    revoked=False,
+                )
+            )
+            result["RefreshToken"] = refresh
+        return result
+
+    async def verify_access(self, tx: Transaction, token: str) -> Verified:
+        """Check an access token's signature, expiry, issuer and use, or NotAuthorizedException."""
+        kid = _unverified_kid(token)
+        found = self._by_kid.get(kid or "")
+        if found is None and kid:
+            record = await tx.tokens.signing_key(kid)
+            if record is not None:
+                await self.keys(tx, record.pool_id)
+                found = self._by_kid.get(kid)
+        if found is None:
+            raise NotAuthorizedException("Invalid Access Token")
+        pool_id, key = found
+        try:
+            claims = jwt.verify(
+                token, {key.kid: key}, issuer=self.issuer(pool_id), token_use=ACCESS_USE
+            )
+        except jwt.TokenError as error:
+            if error.reason == "expired":
+                raise NotAuthorizedException("Access Token has expired") from None
+            raise NotAuthorizedException("Invalid Access Token") from None
+        return Verified(claims=claims, pool_id=pool_id, sub=str(claims["sub"]))
+
+
+def _identity_attributes(attributes: dict[str, str]) -> dict[str, Any]:
+    """User attributes as ID-token claims: `*_verified` as booleans, the rest as strings."""
+    claims: dict[str, Any] = {}
+    for name, value in attributes.items():
+        if name.startswith("dev:"):
+            continue
+        if name in ("email_verified", "phone_number_verified"):
+            claims[name] = value == "true"
+        else:
+            claims[name] = value
+    return claims
+
+
+def _unverified_kid(token: str) -> str | None:
+    """The `kid` a token's header names, read before anything about the token is trusted."""
+    header = token.partition(".")[0]
+    try:
+        parsed = orjson.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))
+    except (ValueError, orjson.JSONDecodeError):
+        return None
+    kid = parsed.get("kid") if isinstance(parsed, dict) else None
+    return kid if isinstance(kid, str) and len(kid) <= 128 else None

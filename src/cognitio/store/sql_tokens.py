@@ -1,0 +1,108 @@
+"""Signing keys and refresh tokens, in SQL."""
+
+from __future__ import annotations
+
+from cognitio.store.records import RefreshTokenRecord, SigningKeyRecord
+from cognitio.store.sqlbase import Query, Row, Runner
+
+_KEY_COLUMNS = "kid, pool_id, purpose, private_sealed, created_ms"
+_KEYS_OF_POOL = Query(f"SELECT {_KEY_COLUMNS} FROM signing_keys WHERE pool_id = :pool_id")
+_KEY_BY_KID = Query(f"SELECT {_KEY_COLUMNS} FROM signing_keys WHERE kid = :kid")
+_KEY_INSERT = Query(
+    f"INSERT INTO signing_keys ({_KEY_COLUMNS}) VALUES (:kid, :pool_id, :purpose, "
+    ":private_sealed, :created_ms) ON CONFLICT DO NOTHING"
+)
+_REFRESH_COLUMNS = (
+    "token_hash, pool_id, client_id, sub, origin_jti, auth_time, created_ms, expires_ms, revoked"
+)
+_REFRESH_INSERT = Query(
+    f"INSERT INTO refresh_tokens ({_REFRESH_COLUMNS}) VALUES (:token_hash, :pool_id, "
+    ":client_id, :sub, :origin_jti, :auth_time, :created_ms, :expires_ms, :revoked)"
+)
+_REFRESH_GET = Query(f"SELECT {_REFRESH_COLUMNS} FROM refresh_tokens WHERE token_hash = :hash")
+_REFRESH_REVOKE = Query("UPDATE refresh_tokens SET revoked = :yes WHERE token_hash = :hash")
+_REFRESH_REVOKE_ORIGIN = Query(
+    "UPDATE refresh_tokens SET revoked = :yes WHERE origin_jti = :origin_jti"
+)
+_ORIGIN_REVOKED = Query(
+    "SELECT 1 FROM refresh_tokens WHERE origin_jti = :origin_jti AND revoked = :yes LIMIT 1"
+)
+_REFRESH_REVOKE_USER = Query("UPDATE refresh_tokens SET revoked = :yes WHERE sub = :sub")
+
+
+class SqlTokenRepository:
+    def __init__(self, sql: Runner) -> None:
+        self._sql = sql
+
+    async def signing_keys(self, pool_id: str) -> list[SigningKeyRecord]:
+        rows = await self._sql.all(_KEYS_OF_POOL, {"pool_id": pool_id})
+        return [_key(row) for row in rows]
+
+    async def signing_key(self, kid: str) -> SigningKeyRecord | None:
+        row = await self._sql.one(_KEY_BY_KID, {"kid": kid})
+        return None if row is None else _key(row)
+
+    async def add_signing_key(self, record: SigningKeyRecord) -> bool:
+        params = {
+            "kid": record.kid,
+            "pool_id": record.pool_id,
+            "purpose": record.purpose,
+            "private_sealed": record.private_sealed,
+            "created_ms": record.created_ms,
+        }
+        return await self._sql.run(_KEY_INSERT, params) == 1
+
+    async def add_refresh_token(self, record: RefreshTokenRecord) -> None:
+        await self._sql.run(
+            _REFRESH_INSERT,
+            {
+                "token_hash": record.token_hash,
+                "pool_id": record.pool_id,
+                "client_id": record.client_id,
+                "sub": record.sub,
+                "origin_jti": record.origin_jti,
+                "auth_time": record.auth_time,
+                "created_ms": record.created_ms,
+                "expires_ms": record.expires_ms,
+                "revoked": record.revoked,
+            },
+        )
+
+    async def refresh_token(self, token_hash: str) -> RefreshTokenRecord | None:
+        row = await self._sql.one(_REFRESH_GET, {"hash": token_hash})
+        if row is None:
+            return None
+        return RefreshTokenRecord(
+            token_hash=row[0],
+            pool_id=row[1],
+            client_id=row[2],
+            sub=row[3],
+            origin_jti=row[4],
+            auth_time=row[5],
+            created_ms=row[6],
+            expires_ms=row[7],
+            revoked=bool(row[8]),
+        )
+
+    async def revoke_refresh_token(self, token_hash: str) -> None:
+        await self._sql.run(_REFRESH_REVOKE, {"hash": token_hash, "yes": True})
+
+    async def revoke_origin(self, origin_jti: str) -> None:
+        await self._sql.run(_REFRESH_REVOKE_ORIGIN, {"origin_jti": origin_jti, "yes": True})
+
+    async def origin_revoked(self, origin_jti: str) -> bool:
+        params = {"origin_jti": origin_jti, "yes": True}
+        return await self._sql.one(_ORIGIN_REVOKED, params) is not None
+
+    async def revoke_user_tokens(self, sub: str) -> None:
+        await self._sql.run(_REFRESH_REVOKE_USER, {"sub": sub, "yes": True})
+
+
+def _key(row: Row) -> SigningKeyRecord:
+    return SigningKeyRecord(
+        kid=row[0],
+        pool_id=row[1],
+        purpose=row[2],
+        private_sealed=bytes(row[3]),
+        created_ms=row[4],
+    )

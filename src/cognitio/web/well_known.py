@@ -1,0 +1,51 @@
+"""A pool's JWKS and OpenID discovery document, under its issuer path.
+
+``GET /{poolId}/.well-known/jwks.json`` and ``GET /{poolId}/.well-known/openid-configuration``
+(OpenID Connect Discovery 1.0 §4), as Cognito serves them on its issuer host.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from cognitio.api.registry import Services
+
+
+def well_known_routes(services: Services) -> list[Route]:
+    async def _pool_exists(pool_id: str) -> bool:
+        async with services.store.read() as tx:
+            return await tx.pools.get(pool_id) is not None
+
+    async def jwks(request: Request) -> JSONResponse:
+        pool_id = request.path_params["pool_id"]
+        if not await _pool_exists(pool_id):
+            return JSONResponse({"message": f"User pool {pool_id} does not exist."}, 404)
+        return JSONResponse(await services.tokens.jwks(pool_id))
+
+    async def discovery(request: Request) -> JSONResponse:
+        pool_id = request.path_params["pool_id"]
+        if not await _pool_exists(pool_id):
+            return JSONResponse({"message": f"User pool {pool_id} does not exist."}, 404)
+        issuer = services.tokens.issuer(pool_id)
+        return JSONResponse(
+            {
+                "issuer": issuer,
+                "jwks_uri": services.tokens.jwks_url(pool_id),
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "subject_types_supported": ["public"],
+                "response_types_supported": ["code", "token"],
+                "scopes_supported": ["openid", "email", "phone", "profile"],
+                "token_endpoint_auth_methods_supported": [
+                    "client_secret_basic",
+                    "client_secret_post",
+                ],
+                "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "email"],
+            }
+        )
+
+    return [
+        Route("/{pool_id}/.well-known/jwks.json", jwks, methods=["GET"]),
+        Route("/{pool_id}/.well-known/openid-configuration", discovery, methods=["GET"]),
+    ]
