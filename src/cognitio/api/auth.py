@@ -55,3 +55,17 @@ async def admin_user_global_sign_out(ctx: Context, params: dict[str, Any]) -> Ma
 async def revoke_token(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
     await ctx.services.sign_out.revoke(params)
     return {}
+
+
+@operation(IDP, "RespondToAuthChallenge")
+async def respond_to_auth_challenge(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
+    return await ctx.services.auth.respond(params, admin=False)
+
+
+@operation(IDP, "AdminRespondToAuthChallenge")
+async def admin_respond_to_auth_challenge(
+    ctx: Context, params: dict[str, Any]
+) -> Mapping[str, Any]:
+    async with ctx.services.store.read() as tx:
+        await load_pool(tx, ctx.caller, params["UserPoolId"])
+    return await ctx.services.auth.respond(params, admin=True)

@@ -11,8 +11,10 @@ from __future__ import annotations
 import hmac
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+
+import orjson
 
 from cognitio.crypto.envelope import Envelope
 from cognitio.errors import (
@@ -26,7 +28,10 @@ from cognitio.errors import (
     UserNotConfirmedException,
     UserNotFoundException,
 )
-from cognitio.services.accounts import PasswordStore, find_user
+from cognitio.services.accounts import PasswordStore, find_user, save, with_password
+from cognitio.services.attributes import check_values, schema_by_name
+from cognitio.services.auth_sessions import AuthSession, Sessions
+from cognitio.services.passwords import check_policy
 from cognitio.services.secret_hash import check_secret_hash, client_secret_opener
 from cognitio.services.tokens import Tokens, token_hash
 from cognitio.store.records import ClientRecord, UserPoolRecord, UserRecord
@@ -63,6 +68,7 @@ class Authenticator:
         self, store: Store, passwords: PasswordStore, tokens: Tokens, envelope: Envelope
     ) -> None:
         self._store = store
+        self._sessions = Sessions(envelope)
         self._passwords = passwords
         self._tokens = tokens
         self._open_secret = client_secret_opener(envelope)
@@ -130,11 +136,94 @@ class Authenticator:
                 raise NotAuthorizedException(
                     "Temporary password has expired and must be reset by an administrator."
                 )
-            raise UnsupportedOperationException(
-                "The NEW_PASSWORD_REQUIRED challenge is not available in this version of "
-                "Cognitio yet; set a permanent password with AdminSetUserPassword."
-            )
+            return self._new_password_challenge(request, user)
         async with self._store.write() as tx:
+            result = await self._tokens.issue(tx, request.client, user)
+        return {"ChallengeParameters": {}, "AuthenticationResult": result}
+
+    def _new_password_challenge(self, request: AuthRequest, user: UserRecord) -> dict[str, Any]:
+        """A user with a temporary password must choose a new one (and any required attribute)."""
+        required = [
+            entry["Name"]
+            for entry in request.pool.config["SchemaAttributes"]
+            if entry.get("Required")
+            and entry["Name"] != "sub"
+            and not user.attributes.get(entry["Name"])
+        ]
+        shown = {k: v for k, v in user.attributes.items() if not k.startswith("dev:")}
+        session = self._sessions.issue(
+            pool_id=request.pool.id,
+            client_id=request.client.id,
+            sub=user.sub,
+            username=user.username,
+            challenge="NEW_PASSWORD_REQUIRED",
+            validity_minutes=int(request.client.config.get("AuthSessionValidity", 3)),
+        )
+        return {
+            "ChallengeName": "NEW_PASSWORD_REQUIRED",
+            "Session": session,
+            "ChallengeParameters": {
+                "USER_ID_FOR_SRP": user.username,
+                "requiredAttributes": orjson.dumps(
+                    [f"userAttributes.{n}" for n in required]
+                ).decode(),
+                "userAttributes": orjson.dumps(shown).decode(),
+            },
+        }
+
+    async def respond(self, params: dict[str, Any], *, admin: bool) -> dict[str, Any]:
+        """RespondToAuthChallenge and its admin twin: a registry of challenge answers."""
+        async with self._store.read() as tx:
+            client = await tx.clients.find(params["ClientId"])
+            pool = None if client is None else await tx.pools.get(client.pool_id)
+        if client is None or pool is None or (admin and pool.id != params.get("UserPoolId")):
+            raise ResourceNotFoundException(
+                f"User pool client {params['ClientId']} does not exist."
+            )
+        name = params["ChallengeName"]
+        answer = CHALLENGES.get(name)
+        if answer is None:
+            raise UnsupportedOperationException(
+                f"The {name} challenge is not available in this version of Cognitio yet."
+            )
+        if not params.get("Session"):
+            raise InvalidParameterException("Missing required parameter Session")
+        responses = dict(params.get("ChallengeResponses") or {})
+        request = AuthRequest(pool, client, responses, admin)
+        self.check_secret_hash(request, responses.get("USERNAME", ""))
+        # Spent in a transaction of its own: a wrong answer uses the session up as well.
+        async with self._store.write() as tx:
+            session = await self._sessions.spend(
+                tx, params["Session"], client_id=client.id, challenge=name
+            )
+        return await answer(self, request, session)
+
+    async def new_password(self, request: AuthRequest, session: AuthSession) -> dict[str, Any]:
+        responses = request.parameters
+        password = responses.get("NEW_PASSWORD")
+        if not password:
+            raise InvalidParameterException("Missing required parameter NEW_PASSWORD")
+        policy = request.pool.config["Policies"]["PasswordPolicy"]
+        check_policy(password, policy, operation="RespondToAuthChallenge", member="NEW_PASSWORD")
+        given = {
+            key.removeprefix("userAttributes."): value
+            for key, value in responses.items()
+            if key.startswith("userAttributes.")
+        }
+        schema = schema_by_name(request.pool.config["SchemaAttributes"])
+        async with self._store.write() as tx:
+            user = await tx.users.get(session.sub, for_update=True)
+            if user is None or user.status != "FORCE_CHANGE_PASSWORD":
+                raise NotAuthorizedException("Invalid session for the user.")
+            check_values(schema, given, existing=user.attributes)
+            attributes = {**user.attributes, **given}
+            for name, entry in schema.items():
+                if entry.get("Required") and name != "sub" and not attributes.get(name):
+                    raise InvalidParameterException(f"Invalid attributes given, {name} is missing")
+            await self._passwords.check_reuse(tx, request.pool, user, password)
+            credentials = await self._passwords.credentials(request.pool.id, user, password)
+            changed = with_password(replace(user, attributes=attributes), credentials, "CONFIRMED")
+            user = await save(tx, request.pool, user, changed)
             result = await self._tokens.issue(tx, request.client, user)
         return {"ChallengeParameters": {}, "AuthenticationResult": result}
 
@@ -168,6 +257,12 @@ class Authenticator:
             )
         return {"ChallengeParameters": {}, "AuthenticationResult": result}
 
+
+Answer = Callable[["Authenticator", AuthRequest, AuthSession], Awaitable[dict[str, Any]]]
+
+CHALLENGES: dict[str, Answer] = {
+    "NEW_PASSWORD_REQUIRED": Authenticator.new_password,
+}
 
 FLOWS: dict[str, Flow] = {
     "USER_PASSWORD_AUTH": Authenticator.password_flow,

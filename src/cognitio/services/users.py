@@ -97,7 +97,8 @@ class Users:
         schema = _schema(pool)
         check_values(schema, attributes)
         attributes = {**attributes, **check_username(pool, params["Username"])}
-        check_required(schema, attributes)
+        # Required attributes may be missing here: the user supplies them with the new password
+        # (NEW_PASSWORD_REQUIRED names them in requiredAttributes).
         if params.get("MessageAction") != "SUPPRESS":
             _check_mediums(params.get("DesiredDeliveryMediums") or ["SMS"], attributes)
         password = params.get("TemporaryPassword")

@@ -27,6 +27,10 @@ _REFRESH_REVOKE_ORIGIN = Query(
 _ORIGIN_REVOKED = Query(
     "SELECT 1 FROM refresh_tokens WHERE origin_jti = :origin_jti AND revoked = :yes LIMIT 1"
 )
+_SPEND_SESSION = Query(
+    "INSERT INTO spent_sessions (sid, expires_ms) VALUES (:sid, :expires_ms) ON CONFLICT DO NOTHING"
+)
+_FORGET_SPENT = Query("DELETE FROM spent_sessions WHERE expires_ms < :now")
 _REFRESH_REVOKE_USER = Query("UPDATE refresh_tokens SET revoked = :yes WHERE sub = :sub")
 
 
@@ -93,6 +97,10 @@ class SqlTokenRepository:
     async def origin_revoked(self, origin_jti: str) -> bool:
         params = {"origin_jti": origin_jti, "yes": True}
         return await self._sql.one(_ORIGIN_REVOKED, params) is not None
+
+    async def spend_session(self, sid: str, expires_ms: int, now_ms: int) -> bool:
+        await self._sql.run(_FORGET_SPENT, {"now": now_ms})
+        return await self._sql.run(_SPEND_SESSION, {"sid": sid, "expires_ms": expires_ms}) == 1
 
     async def revoke_user_tokens(self, sub: str) -> None:
         await self._sql.run(_REFRESH_REVOKE_USER, {"sub": sub, "yes": True})

@@ -176,3 +176,11 @@ refresh_tokens = Table(
     Index(None, "sub"),
     Index(None, "origin_jti"),
 )
+
+# Auth-flow Session strings already answered, kept until they would have expired anyway.
+spent_sessions = Table(
+    "spent_sessions",
+    metadata,
+    Column("sid", String(36), primary_key=True),
+    Column("expires_ms", BigInteger, nullable=False),
+)

@@ -1,4 +1,4 @@
-"""Tokens: per-pool signing keys and refresh tokens.
+"""Tokens: per-pool signing keys, refresh tokens, spent auth sessions.
 
 Revision ID: 0003
 Revises: 0002
@@ -51,8 +51,16 @@ def upgrade() -> None:
     )
     op.create_index("ix_refresh_tokens_sub", "refresh_tokens", ["sub"])
     op.create_index("ix_refresh_tokens_origin_jti", "refresh_tokens", ["origin_jti"])
+    # Auth-flow sessions already answered: a Session string works once.
+    op.create_table(
+        "spent_sessions",
+        sa.Column("sid", sa.String(36), nullable=False),
+        sa.Column("expires_ms", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("sid", name="pk_spent_sessions"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("spent_sessions")
     op.drop_table("refresh_tokens")
     op.drop_table("signing_keys")
