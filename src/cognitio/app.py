@@ -22,6 +22,7 @@ from cognitio.services.accounts import PasswordStore, SignInCache
 from cognitio.services.auth import Authenticator, SignOut
 from cognitio.services.clients import Clients
 from cognitio.services.codes import Codes
+from cognitio.services.own_account import OwnAccount
 from cognitio.services.sign_up import SelfService
 from cognitio.services.tokens import Tokens
 from cognitio.services.user_list import UserList
@@ -109,6 +110,7 @@ async def open_services(
         tokens=tokens,
         auth=Authenticator(store, passwords, tokens, envelope),
         sign_out=SignOut(store, tokens, envelope),
+        own_account=OwnAccount(store, tokens, passwords, codes, users),
     )
     return database, services
 

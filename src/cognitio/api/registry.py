@@ -14,6 +14,7 @@ from typing import Any
 from cognitio.services.access_keys import AccessKeys
 from cognitio.services.auth import Authenticator, SignOut
 from cognitio.services.clients import Clients
+from cognitio.services.own_account import OwnAccount
 from cognitio.services.sign_up import SelfService
 from cognitio.services.tokens import Tokens
 from cognitio.services.user_list import UserList
@@ -39,6 +40,7 @@ class Services:
     tokens: Tokens
     auth: Authenticator
     sign_out: SignOut
+    own_account: OwnAccount
 
 
 @dataclass(slots=True)
@@ -72,6 +74,6 @@ def operation(service: str, name: str) -> Callable[[Handler], Handler]:
 
 def load_handlers() -> Mapping[tuple[str, str], Handler]:
     """Import every handler module once, filling the registry."""
-    from cognitio.api import auth, clients, tags, user_pools, users  # noqa: F401
+    from cognitio.api import account, auth, clients, tags, user_pools, users  # noqa: F401
 
     return HANDLERS

@@ -1,0 +1,147 @@
+"""Operations a signed-in user performs on their own account, authorised by the access token:
+ChangePassword, DeleteUser, UpdateUserAttributes, DeleteUserAttributes,
+GetUserAttributeVerificationCode and VerifyUserAttribute (Cognito API reference pages).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from cognitio.errors import CognitoError, InvalidParameterException, NotAuthorizedException
+from cognitio.messaging.messages import OutgoingMessage
+from cognitio.services import codes as purposes
+from cognitio.services.accounts import PasswordStore, save, with_password
+from cognitio.services.attributes import (
+    VERIFIED_FLAGS,
+    as_dict,
+    check_client_may_write,
+    check_deletable,
+    check_required,
+    check_values,
+    schema_by_name,
+)
+from cognitio.services.auth import current_user
+from cognitio.services.codes import Codes
+from cognitio.services.notifications import Destination, verification_message
+from cognitio.services.passwords import check_policy
+from cognitio.services.tokens import Tokens
+from cognitio.services.users import Users
+from cognitio.store.records import ClientRecord, UserPoolRecord, UserRecord
+from cognitio.store.repositories import Store, Transaction
+
+
+class OwnAccount:
+    def __init__(
+        self, store: Store, tokens: Tokens, passwords: PasswordStore, codes: Codes, users: Users
+    ) -> None:
+        self._store = store
+        self._tokens = tokens
+        self._passwords = passwords
+        self._codes = codes
+        self._users = users
+
+    async def _context(
+        self, tx: Transaction, access_token: str
+    ) -> tuple[UserRecord, UserPoolRecord, ClientRecord]:
+        user = await current_user(tx, self._tokens, access_token)
+        verified = await self._tokens.verify_access(tx, access_token)
+        pool = await tx.pools.get(user.pool_id)
+        client = await tx.clients.find(str(verified.claims["client_id"]))
+        if pool is None or client is None:
+            raise NotAuthorizedException("Invalid Access Token")
+        return user, pool, client
+
+    async def change_password(self, params: dict[str, Any]) -> None:
+        async with self._store.write() as tx:
+            user, pool, _ = await self._context(tx, params["AccessToken"])
+            previous = params.get("PreviousPassword") or ""
+            if user.password_hash is None or not await self._passwords.hasher.verify_async(
+                user.password_hash, previous
+            ):
+                raise NotAuthorizedException("Incorrect username or password.")
+            proposed = params["ProposedPassword"]
+            check_policy(
+                proposed,
+                pool.config["Policies"]["PasswordPolicy"],
+                operation="ChangePassword",
+                member="proposedPassword",
+            )
+            await self._passwords.check_reuse(tx, pool, user, proposed)
+            credentials = await self._passwords.credentials(pool.id, user, proposed)
+            await save(tx, pool, user, with_password(user, credentials, user.status))
+
+    async def delete_user(self, access_token: str) -> None:
+        async with self._store.write() as tx:
+            user = await current_user(tx, self._tokens, access_token)
+            await tx.users.delete(user.sub)
+
+    async def update_attributes(self, params: dict[str, Any]) -> dict[str, Any]:
+        given = as_dict(params["UserAttributes"])
+        messages: list[OutgoingMessage] = []
+        details: list[dict[str, str]] = []
+        async with self._store.write() as tx:
+            user, pool, client = await self._context(tx, params["AccessToken"])
+            schema = schema_by_name(pool.config["SchemaAttributes"])
+            check_client_may_write(client.config, given)
+            check_values(schema, given, existing=user.attributes)
+            attributes = {**user.attributes, **given}
+            auto = pool.config.get("AutoVerifiedAttributes", [])
+            for attribute, flag in VERIFIED_FLAGS.items():
+                if given.get(attribute) in (None, "", user.attributes.get(attribute)):
+                    continue
+                # A new address is unverified until the user proves it with a code.
+                attributes[flag] = "false"
+                if attribute in auto:
+                    destination = Destination(attribute, given[attribute])
+                    code = await self._codes.issue(tx, user.sub, purposes.verify_purpose(attribute))
+                    messages.append(verification_message(pool.id, pool.config, destination, code))
+                    details.append(destination.details())
+            check_required(schema, attributes)
+            await save(tx, pool, user, replace(user, attributes=attributes))
+        await self._users.deliver(messages)
+        return {"CodeDeliveryDetailsList": details} if details else {}
+
+    async def delete_attributes(self, params: dict[str, Any]) -> None:
+        names = params["UserAttributeNames"]
+        async with self._store.write() as tx:
+            user, pool, client = await self._context(tx, params["AccessToken"])
+            check_client_may_write(client.config, names)
+            check_deletable(schema_by_name(pool.config["SchemaAttributes"]), names)
+            kept = {k: v for k, v in user.attributes.items() if k not in names}
+            for attribute, flag in VERIFIED_FLAGS.items():
+                if attribute in names:
+                    kept.pop(flag, None)
+            await save(tx, pool, user, replace(user, attributes=kept))
+
+    async def verification_code(self, params: dict[str, Any]) -> dict[str, Any]:
+        attribute = params["AttributeName"]
+        async with self._store.write() as tx:
+            user, pool, _ = await self._context(tx, params["AccessToken"])
+            if attribute not in VERIFIED_FLAGS or not user.attributes.get(attribute):
+                raise InvalidParameterException(
+                    f"The user has no {attribute} to verify."
+                    if attribute in VERIFIED_FLAGS
+                    else "Only email and phone_number can be verified."
+                )
+            destination = Destination(attribute, user.attributes[attribute])
+            code = await self._codes.issue(tx, user.sub, purposes.verify_purpose(attribute))
+            message = verification_message(pool.id, pool.config, destination, code)
+        await self._users.deliver([message])
+        return {"CodeDeliveryDetails": destination.details()}
+
+    async def verify_attribute(self, params: dict[str, Any]) -> None:
+        attribute = params["AttributeName"]
+        if attribute not in VERIFIED_FLAGS:
+            raise InvalidParameterException("Only email and phone_number can be verified.")
+        failure: CognitoError | None = None
+        async with self._store.write() as tx:
+            user, pool, _ = await self._context(tx, params["AccessToken"])
+            failure = await self._codes.consume(
+                tx, user.sub, purposes.verify_purpose(attribute), params["Code"]
+            )
+            if failure is None:
+                attributes = {**user.attributes, VERIFIED_FLAGS[attribute]: "true"}
+                await save(tx, pool, user, replace(user, attributes=attributes))
+        if failure is not None:
+            raise failure
