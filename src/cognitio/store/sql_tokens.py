@@ -31,6 +31,16 @@ _SPEND_SESSION = Query(
     "INSERT INTO spent_sessions (sid, expires_ms) VALUES (:sid, :expires_ms) ON CONFLICT DO NOTHING"
 )
 _FORGET_SPENT = Query("DELETE FROM spent_sessions WHERE expires_ms < :now")
+_FAILURES_GET = Query(
+    "SELECT failures, last_failure_ms, locked_until_ms FROM sign_in_failures WHERE sub = :sub"
+)
+_FAILURES_PUT = Query(
+    "INSERT INTO sign_in_failures (sub, failures, last_failure_ms, locked_until_ms) "
+    "VALUES (:sub, :failures, :last_failure_ms, :locked_until_ms) ON CONFLICT (sub) DO UPDATE "
+    "SET failures = excluded.failures, last_failure_ms = excluded.last_failure_ms, "
+    "locked_until_ms = excluded.locked_until_ms"
+)
+_FAILURES_CLEAR = Query("DELETE FROM sign_in_failures WHERE sub = :sub")
 _REFRESH_REVOKE_USER = Query("UPDATE refresh_tokens SET revoked = :yes WHERE sub = :sub")
 
 
@@ -101,6 +111,25 @@ class SqlTokenRepository:
     async def spend_session(self, sid: str, expires_ms: int, now_ms: int) -> bool:
         await self._sql.run(_FORGET_SPENT, {"now": now_ms})
         return await self._sql.run(_SPEND_SESSION, {"sid": sid, "expires_ms": expires_ms}) == 1
+
+    async def failures(self, sub: str) -> tuple[int, int, int] | None:
+        """(failures, last failure ms, locked until ms) of a user, if any were counted."""
+        row = await self._sql.one(_FAILURES_GET, {"sub": sub})
+        return None if row is None else (int(row[0]), int(row[1]), int(row[2]))
+
+    async def put_failures(
+        self, sub: str, failures: int, last_failure_ms: int, locked_until_ms: int
+    ) -> None:
+        params = {
+            "sub": sub,
+            "failures": failures,
+            "last_failure_ms": last_failure_ms,
+            "locked_until_ms": locked_until_ms,
+        }
+        await self._sql.run(_FAILURES_PUT, params)
+
+    async def clear_failures(self, sub: str) -> None:
+        await self._sql.run(_FAILURES_CLEAR, {"sub": sub})
 
     async def revoke_user_tokens(self, sub: str) -> None:
         await self._sql.run(_REFRESH_REVOKE_USER, {"sub": sub, "yes": True})

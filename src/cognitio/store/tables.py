@@ -184,3 +184,13 @@ spent_sessions = Table(
     Column("sid", String(36), primary_key=True),
     Column("expires_ms", BigInteger, nullable=False),
 )
+
+# Failed password checks of a user, shared by every node (the lockout policy).
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("sub", String(36), ForeignKey("users.sub", ondelete="CASCADE"), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure_ms", BigInteger, nullable=False),
+    Column("locked_until_ms", BigInteger, nullable=False),
+)

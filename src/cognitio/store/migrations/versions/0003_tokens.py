@@ -1,4 +1,4 @@
-"""Tokens: per-pool signing keys, refresh tokens, spent auth sessions.
+"""Sign-in state: signing keys, refresh tokens, spent sessions, failed attempts.
 
 Revision ID: 0003
 Revises: 0002
@@ -51,6 +51,18 @@ def upgrade() -> None:
     )
     op.create_index("ix_refresh_tokens_sub", "refresh_tokens", ["sub"])
     op.create_index("ix_refresh_tokens_origin_jti", "refresh_tokens", ["origin_jti"])
+    # Failed password checks per user, for Cognito's lockout.
+    op.create_table(
+        "sign_in_failures",
+        sa.Column("sub", sa.String(36), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("last_failure_ms", sa.BigInteger(), nullable=False),
+        sa.Column("locked_until_ms", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["sub"], ["users.sub"], name="fk_sign_in_failures_sub_users", ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("sub", name="pk_sign_in_failures"),
+    )
     # Auth-flow sessions already answered: a Session string works once.
     op.create_table(
         "spent_sessions",
@@ -62,5 +74,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("spent_sessions")
+    op.drop_table("sign_in_failures")
     op.drop_table("refresh_tokens")
     op.drop_table("signing_keys")
