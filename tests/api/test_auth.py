@@ -262,3 +262,14 @@ def test_forged_access_tokens_are_refused(idp: Any) -> None:
     idp.admin_delete_user(UserPoolId=other_pool, Username="target")
     with pytest.raises(idp.exceptions.NotAuthorizedException):
         idp.get_user(AccessToken=foreign)
+
+
+def test_five_wrong_passwords_lock_the_user_out(idp: Any) -> None:
+    pool_id, client_id = setup_pool(idp)
+    make_user(idp, pool_id, "locked")
+    for _ in range(5):
+        with pytest.raises(idp.exceptions.NotAuthorizedException, match="Incorrect"):
+            sign_in(idp, client_id, "locked", "Wrong-passw0rd!")
+    # Locked for a second after the fifth failure: even the right password is refused now.
+    with pytest.raises(idp.exceptions.NotAuthorizedException, match="Password attempts exceeded"):
+        sign_in(idp, client_id, "locked")

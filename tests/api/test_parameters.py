@@ -48,6 +48,7 @@ def test_a_malformed_pool_id_fails_its_pattern(server: Any, operation: str) -> N
         "UserAttributeNames": ["name"],
         "Password": "Passw0rd!",
         "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+        "ChallengeName": "NEW_PASSWORD_REQUIRED",
     }
     for member in shape.required_members:
         if member != "UserPoolId":

@@ -8,6 +8,8 @@ user's state decides the answer — tokens, a challenge, or Cognito's error.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hmac
 import time
 from collections.abc import Awaitable, Callable
@@ -31,8 +33,10 @@ from cognitio.errors import (
 from cognitio.services.accounts import PasswordStore, find_user, save, with_password
 from cognitio.services.attributes import check_values, schema_by_name
 from cognitio.services.auth_sessions import AuthSession, Sessions
+from cognitio.services.lockout import Lockout
 from cognitio.services.passwords import check_policy
 from cognitio.services.secret_hash import check_secret_hash, client_secret_opener
+from cognitio.services.srp_flow import srp_flow, verify_password_claim
 from cognitio.services.tokens import Tokens, token_hash
 from cognitio.store.records import ClientRecord, UserPoolRecord, UserRecord
 from cognitio.store.repositories import Store, Transaction
@@ -45,6 +49,7 @@ _ALLOWED_BY = {
     "ADMIN_NO_SRP_AUTH": ("ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"),
     "REFRESH_TOKEN_AUTH": ("ALLOW_REFRESH_TOKEN_AUTH",),
     "REFRESH_TOKEN": ("ALLOW_REFRESH_TOKEN_AUTH",),
+    "USER_SRP_AUTH": ("ALLOW_USER_SRP_AUTH",),
 }
 _ADMIN_ONLY = frozenset({"ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"})
 _INCORRECT = "Incorrect username or password."
@@ -69,6 +74,7 @@ class Authenticator:
     ) -> None:
         self._store = store
         self._sessions = Sessions(envelope)
+        self.lockout = Lockout(store)
         self._passwords = passwords
         self._tokens = tokens
         self._open_secret = client_secret_opener(envelope)
@@ -116,8 +122,11 @@ class Authenticator:
             if request.client.config.get("PreventUserExistenceErrors") == "ENABLED":
                 raise NotAuthorizedException(_INCORRECT)
             raise UserNotFoundException("User does not exist.")
+        await self.lockout.check(user.sub)
         if not await self._passwords.hasher.verify_async(user.password_hash, password):
+            await self.lockout.failed(user.sub)
             raise NotAuthorizedException(_INCORRECT)
+        await self.lockout.succeeded(user.sub)
         return await self._after_password(request, user)
 
     async def _after_password(self, request: AuthRequest, user: UserRecord) -> dict[str, Any]:
@@ -186,15 +195,16 @@ class Authenticator:
             raise UnsupportedOperationException(
                 f"The {name} challenge is not available in this version of Cognitio yet."
             )
-        if not params.get("Session"):
-            raise InvalidParameterException("Missing required parameter Session")
         responses = dict(params.get("ChallengeResponses") or {})
+        session_token = params.get("Session") or _session_in_secret_block(name, responses)
+        if not session_token:
+            raise InvalidParameterException("Missing required parameter Session")
         request = AuthRequest(pool, client, responses, admin)
         self.check_secret_hash(request, responses.get("USERNAME", ""))
         # Spent in a transaction of its own: a wrong answer uses the session up as well.
         async with self._store.write() as tx:
             session = await self._sessions.spend(
-                tx, params["Session"], client_id=client.id, challenge=name
+                tx, session_token, client_id=client.id, challenge=name
             )
         return await answer(self, request, session)
 
@@ -258,10 +268,23 @@ class Authenticator:
         return {"ChallengeParameters": {}, "AuthenticationResult": result}
 
 
+def _session_in_secret_block(challenge: str, responses: dict[str, str]) -> str | None:
+    """PASSWORD_VERIFIER carries its state in the SECRET_BLOCK, not in a Session."""
+    block = responses.get("PASSWORD_CLAIM_SECRET_BLOCK")
+    if challenge != "PASSWORD_VERIFIER" or not block:
+        return None
+    try:
+        raw = base64.b64decode(block, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
 Answer = Callable[["Authenticator", AuthRequest, AuthSession], Awaitable[dict[str, Any]]]
 
 CHALLENGES: dict[str, Answer] = {
     "NEW_PASSWORD_REQUIRED": Authenticator.new_password,
+    "PASSWORD_VERIFIER": verify_password_claim,
 }
 
 FLOWS: dict[str, Flow] = {
@@ -270,11 +293,20 @@ FLOWS: dict[str, Flow] = {
     "ADMIN_NO_SRP_AUTH": Authenticator.password_flow,
     "REFRESH_TOKEN_AUTH": Authenticator.refresh_flow,
     "REFRESH_TOKEN": Authenticator.refresh_flow,
+    "USER_SRP_AUTH": srp_flow,
 }
 
 
 async def current_user(tx: Transaction, tokens: Tokens, access_token: str) -> UserRecord:
     """The user an access token speaks for, refusing revoked tokens and disabled users."""
+    user, _ = await signed_in(tx, tokens, access_token)
+    return user
+
+
+async def signed_in(
+    tx: Transaction, tokens: Tokens, access_token: str
+) -> tuple[UserRecord, dict[str, Any]]:
+    """The user an access token speaks for, with the token's verified claims."""
     verified = await tokens.verify_access(tx, access_token)
     user = await tx.users.get(verified.sub)
     if user is None or user.pool_id != verified.pool_id:
@@ -285,7 +317,7 @@ async def current_user(tx: Transaction, tokens: Tokens, access_token: str) -> Us
         raise NotAuthorizedException("Access Token has been revoked")
     if not user.enabled:
         raise NotAuthorizedException("User is disabled.")
-    return user
+    return user, verified.claims
 
 
 class SignOut:

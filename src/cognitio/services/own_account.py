@@ -21,7 +21,7 @@ from cognitio.services.attributes import (
     check_values,
     schema_by_name,
 )
-from cognitio.services.auth import current_user
+from cognitio.services.auth import current_user, signed_in
 from cognitio.services.codes import Codes
 from cognitio.services.notifications import Destination, verification_message
 from cognitio.services.passwords import check_policy
@@ -44,10 +44,9 @@ class OwnAccount:
     async def _context(
         self, tx: Transaction, access_token: str
     ) -> tuple[UserRecord, UserPoolRecord, ClientRecord]:
-        user = await current_user(tx, self._tokens, access_token)
-        verified = await self._tokens.verify_access(tx, access_token)
+        user, claims = await signed_in(tx, self._tokens, access_token)
         pool = await tx.pools.get(user.pool_id)
-        client = await tx.clients.find(str(verified.claims["client_id"]))
+        client = await tx.clients.find(str(claims["client_id"]))
         if pool is None or client is None:
             raise NotAuthorizedException("Invalid Access Token")
         return user, pool, client
