@@ -273,3 +273,42 @@ def test_five_wrong_passwords_lock_the_user_out(idp: Any) -> None:
     # Locked for a second after the fifth failure: even the right password is refused now.
     with pytest.raises(idp.exceptions.NotAuthorizedException, match="Password attempts exceeded"):
         sign_in(idp, client_id, "locked")
+
+
+def test_get_tokens_from_refresh_token_rotates_and_detects_reuse(idp: Any) -> None:
+    pool_id, _ = setup_pool(idp)
+    rotating = idp.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName="rotating",
+        ExplicitAuthFlows=FLOWS,
+        RefreshTokenRotation={"Feature": "ENABLED", "RetryGracePeriodSeconds": 0},
+    )["UserPoolClient"]["ClientId"]
+    make_user(idp, pool_id, "rotator")
+    first = sign_in(idp, rotating, "rotator")
+    second = idp.get_tokens_from_refresh_token(
+        RefreshToken=first["RefreshToken"], ClientId=rotating
+    )["AuthenticationResult"]
+    assert second["RefreshToken"] != first["RefreshToken"]
+    assert idp.get_user(AccessToken=second["AccessToken"])["Username"] == "rotator"
+    third = idp.get_tokens_from_refresh_token(
+        RefreshToken=second["RefreshToken"], ClientId=rotating
+    )["AuthenticationResult"]
+    # The first token again, after rotation replaced it: stolen, so the whole sign-in ends.
+    with pytest.raises(idp.exceptions.RefreshTokenReuseException):
+        idp.get_tokens_from_refresh_token(RefreshToken=first["RefreshToken"], ClientId=rotating)
+    with pytest.raises(idp.exceptions.NotAuthorizedException):
+        idp.get_tokens_from_refresh_token(RefreshToken=third["RefreshToken"], ClientId=rotating)
+    with pytest.raises(idp.exceptions.NotAuthorizedException, match="revoked"):
+        idp.get_user(AccessToken=third["AccessToken"])
+
+
+def test_get_tokens_from_refresh_token_without_rotation(idp: Any) -> None:
+    pool_id, client_id = setup_pool(idp)
+    make_user(idp, pool_id, "plain-refresh")
+    first = sign_in(idp, client_id, "plain-refresh")
+    result = idp.get_tokens_from_refresh_token(
+        RefreshToken=first["RefreshToken"], ClientId=client_id
+    )["AuthenticationResult"]
+    assert "RefreshToken" not in result and result["IdToken"]
+    with pytest.raises(idp.exceptions.NotAuthorizedException, match="Invalid Refresh Token"):
+        idp.get_tokens_from_refresh_token(RefreshToken="not-a-token", ClientId=client_id)

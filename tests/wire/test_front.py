@@ -196,12 +196,13 @@ def test_unbuilt_operation_names_itself_without_a_5xx(idp: Any) -> None:
 def test_unbuilt_public_operation_needs_no_signature(server: Any) -> None:
     status, _, body = call(
         server.url,
-        f"{PREFIX['cognito-idp']}.GetTokensFromRefreshToken",
-        b'{"ClientId": "x", "RefreshToken": "y"}',
+        f"{PREFIX['cognito-idp']}.UpdateAuthEventFeedback",
+        b'{"UserPoolId": "us-east-1_x", "Username": "u", "EventId": "e", '
+        b'"FeedbackToken": "t", "FeedbackValue": "Valid"}',
         sign=False,
     )
     assert (status, body["__type"]) == (400, "UnsupportedOperationException")
-    assert "GetTokensFromRefreshToken" in body["message"]
+    assert "UpdateAuthEventFeedback" in body["message"]
 
 
 def test_every_operation_of_both_models_is_routed(server: Any) -> None:

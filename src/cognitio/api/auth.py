@@ -69,3 +69,8 @@ async def admin_respond_to_auth_challenge(
     async with ctx.services.store.read() as tx:
         await load_pool(tx, ctx.caller, params["UserPoolId"])
     return await ctx.services.auth.respond(params, admin=True)
+
+
+@operation(IDP, "GetTokensFromRefreshToken")
+async def get_tokens_from_refresh_token(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
+    return await ctx.services.auth.tokens_from_refresh_token(params)

@@ -23,6 +23,7 @@ from cognitio.errors import (
     InvalidParameterException,
     NotAuthorizedException,
     PasswordResetRequiredException,
+    RefreshTokenReuseException,
     ResourceNotFoundException,
     UnauthorizedException,
     UnsupportedOperationException,
@@ -241,31 +242,85 @@ class Authenticator:
         token = request.parameters.get("REFRESH_TOKEN")
         if not token:
             raise InvalidParameterException("Missing required parameter REFRESH_TOKEN")
+
+        def check(user: UserRecord) -> None:
+            if request.client.secret_sealed is not None:
+                self.check_secret_hash(request, request.parameters.get("USERNAME", user.username))
+
+        result = await self._refresh(request.client, token, rotate=False, check=check)
+        return {"ChallengeParameters": {}, "AuthenticationResult": result}
+
+    async def tokens_from_refresh_token(self, params: dict[str, Any]) -> dict[str, Any]:
+        """GetTokensFromRefreshToken: new tokens, and a new refresh token when the client rotates.
+
+        Beyond Cognito's grace-period rule, a rotated token used after its grace period is taken
+        as stolen: RefreshTokenReuseException, and every token of that sign-in is revoked.
+        """
+        async with self._store.read() as tx:
+            client = await tx.clients.find(params["ClientId"])
+        if client is None:
+            raise ResourceNotFoundException(
+                f"User pool client {params['ClientId']} does not exist."
+            )
+        if client.secret_sealed is not None:
+            given = (params.get("ClientSecret") or "").encode()
+            if not hmac.compare_digest(given, self._open_secret(client)):
+                raise NotAuthorizedException(f"Unable to verify secret for client {client.id}")
+        rotation = client.config.get("RefreshTokenRotation", {})
+        rotate = rotation.get("Feature") == "ENABLED"
+        result = await self._refresh(
+            client,
+            params["RefreshToken"],
+            rotate=rotate,
+            grace_ms=int(rotation.get("RetryGracePeriodSeconds", 0)) * 1000,
+        )
+        return {"AuthenticationResult": result}
+
+    async def _refresh(
+        self,
+        client: ClientRecord,
+        token: str,
+        *,
+        rotate: bool,
+        grace_ms: int = 0,
+        check: Callable[[UserRecord], None] | None = None,
+    ) -> dict[str, Any]:
+        now = time.time() * 1000
+        reused = False
         async with self._store.write() as tx:
             record = await tx.tokens.refresh_token(token_hash(token))
             if (
                 record is None
                 or record.revoked
-                or record.client_id != request.client.id
-                or record.expires_ms < time.time() * 1000
+                or record.client_id != client.id
+                or record.expires_ms < now
             ):
                 raise NotAuthorizedException("Invalid Refresh Token")
             user = await tx.users.get(record.sub)
             if user is None:
                 raise NotAuthorizedException("Invalid Refresh Token")
-            if request.client.secret_sealed is not None:
-                self.check_secret_hash(request, request.parameters.get("USERNAME", user.username))
+            if check is not None:
+                check(user)
             if not user.enabled:
                 raise NotAuthorizedException("User is disabled.")
-            result = await self._tokens.issue(
-                tx,
-                request.client,
-                user,
-                auth_time=record.auth_time,
-                origin_jti=record.origin_jti,
-                with_refresh=False,
-            )
-        return {"ChallengeParameters": {}, "AuthenticationResult": result}
+            if rotate and record.rotated_ms is not None and now > record.rotated_ms + grace_ms:
+                await tx.tokens.revoke_origin(record.origin_jti)
+                reused = True
+            else:
+                if rotate and record.rotated_ms is None:
+                    await tx.tokens.mark_rotated(record.token_hash, int(now))
+                result = await self._tokens.issue(
+                    tx,
+                    client,
+                    user,
+                    auth_time=record.auth_time,
+                    origin_jti=record.origin_jti,
+                    with_refresh=rotate,
+                )
+        if reused:
+            # Raised after the commit, so the revocation stands.
+            raise RefreshTokenReuseException("Refresh token has already been used.")
+        return result
 
 
 def _session_in_secret_block(challenge: str, responses: dict[str, str]) -> str | None:

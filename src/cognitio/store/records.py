@@ -116,3 +116,5 @@ class RefreshTokenRecord:
     created_ms: int
     expires_ms: int
     revoked: bool
+    # Set when rotation replaced this token (it works on for the grace period).
+    rotated_ms: int | None = None

@@ -13,14 +13,18 @@ _KEY_INSERT = Query(
     ":private_sealed, :created_ms) ON CONFLICT DO NOTHING"
 )
 _REFRESH_COLUMNS = (
-    "token_hash, pool_id, client_id, sub, origin_jti, auth_time, created_ms, expires_ms, revoked"
+    "token_hash, pool_id, client_id, sub, origin_jti, auth_time, created_ms, expires_ms, revoked, "
+    "rotated_ms"
 )
 _REFRESH_INSERT = Query(
     f"INSERT INTO refresh_tokens ({_REFRESH_COLUMNS}) VALUES (:token_hash, :pool_id, "
-    ":client_id, :sub, :origin_jti, :auth_time, :created_ms, :expires_ms, :revoked)"
+    ":client_id, :sub, :origin_jti, :auth_time, :created_ms, :expires_ms, :revoked, :rotated_ms)"
 )
 _REFRESH_GET = Query(f"SELECT {_REFRESH_COLUMNS} FROM refresh_tokens WHERE token_hash = :hash")
-_REFRESH_REVOKE = Query("UPDATE refresh_tokens SET revoked = :yes WHERE token_hash = :hash")
+_REFRESH_ROTATED = Query(
+    "UPDATE refresh_tokens SET rotated_ms = :rotated_ms WHERE token_hash = :hash "
+    "AND rotated_ms IS NULL"
+)
 _REFRESH_REVOKE_ORIGIN = Query(
     "UPDATE refresh_tokens SET revoked = :yes WHERE origin_jti = :origin_jti"
 )
@@ -79,6 +83,7 @@ class SqlTokenRepository:
                 "created_ms": record.created_ms,
                 "expires_ms": record.expires_ms,
                 "revoked": record.revoked,
+                "rotated_ms": record.rotated_ms,
             },
         )
 
@@ -96,10 +101,13 @@ class SqlTokenRepository:
             created_ms=row[6],
             expires_ms=row[7],
             revoked=bool(row[8]),
+            rotated_ms=row[9],
         )
 
-    async def revoke_refresh_token(self, token_hash: str) -> None:
-        await self._sql.run(_REFRESH_REVOKE, {"hash": token_hash, "yes": True})
+    async def mark_rotated(self, token_hash: str, rotated_ms: int) -> bool:
+        """Mark a current token replaced; False when it was replaced already (a race lost)."""
+        params = {"hash": token_hash, "rotated_ms": rotated_ms}
+        return await self._sql.run(_REFRESH_ROTATED, params) == 1
 
     async def revoke_origin(self, origin_jti: str) -> None:
         await self._sql.run(_REFRESH_REVOKE_ORIGIN, {"origin_jti": origin_jti, "yes": True})

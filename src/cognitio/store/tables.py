@@ -173,6 +173,7 @@ refresh_tokens = Table(
     Column("created_ms", BigInteger, nullable=False),
     Column("expires_ms", BigInteger, nullable=False),
     Column("revoked", Boolean, nullable=False),
+    Column("rotated_ms", BigInteger, nullable=True),
     Index(None, "sub"),
     Index(None, "origin_jti"),
 )

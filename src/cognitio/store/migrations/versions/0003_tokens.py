@@ -44,6 +44,8 @@ def upgrade() -> None:
         sa.Column("created_ms", sa.BigInteger(), nullable=False),
         sa.Column("expires_ms", sa.BigInteger(), nullable=False),
         sa.Column("revoked", sa.Boolean(), nullable=False),
+        # When rotation replaced it; it stays usable for the client's grace period.
+        sa.Column("rotated_ms", sa.BigInteger(), nullable=True),
         sa.ForeignKeyConstraint(
             ["sub"], ["users.sub"], name="fk_refresh_tokens_sub_users", ondelete="CASCADE"
         ),

@@ -1,0 +1,135 @@
+"""amazon-cognito-identity-js against a running server: SRP sign-in, refresh, password change.
+
+The library is pointed at the server with CognitoUserPool's ``endpoint`` option. The Node
+script prints one JSON line; every HTTP exchange it made is kept for the failure message.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.server import ServerProcess
+
+NODE_DIR = Path(__file__).parent
+SCRIPT = NODE_DIR / "identity_js_flow.js"
+PASSWORD = "Corr3ct-horse!"
+NEW_PASSWORD = "N3w-battery-staple!"
+FLOWS = ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_PASSWORD_AUTH"]
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("node") is None or shutil.which("npm") is None,
+    reason="node and npm must be on PATH to run amazon-cognito-identity-js",
+)
+
+
+@pytest.fixture(scope="session")
+def node_modules() -> Path:
+    """Install the pinned Node dependencies once (slow the first time: it downloads them)."""
+    installed = NODE_DIR / "node_modules"
+    if not installed.is_dir():
+        subprocess.run(
+            ["npm", "ci", "--prefix", str(NODE_DIR), "--no-audit", "--no-fund"],
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+    return installed
+
+
+def setup_pool(idp: Any, username: str) -> tuple[str, str]:
+    """A pool, a client without a secret (the library cannot send SECRET_HASH), one user."""
+    pool_id = idp.create_user_pool(PoolName="identity-js")["UserPool"]["Id"]
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="browser", ExplicitAuthFlows=FLOWS
+    )["UserPoolClient"]["ClientId"]
+    idp.admin_create_user(
+        UserPoolId=pool_id,
+        Username=username,
+        MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": "email", "Value": f"{username}@example.com"}],
+    )
+    idp.admin_set_user_password(
+        UserPoolId=pool_id, Username=username, Password=PASSWORD, Permanent=True
+    )
+    return pool_id, client_id
+
+
+def run_flow(server: ServerProcess, **inputs: str) -> tuple[dict[str, Any], str]:
+    """Run the Node script; return its JSON result and its HTTP trace."""
+    completed = subprocess.run(
+        ["node", str(SCRIPT), json.dumps({"endpoint": server.url + "/", **inputs})],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**_node_env(), "COGNITIO_TRACE_HTTP": "1"},
+        check=False,
+    )
+    trace = completed.stderr
+    assert completed.returncode == 0, f"node failed:\n{completed.stdout}\n{trace}"
+    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert "error" not in result, f"{result['error']}\n{trace}"
+    return result, trace
+
+
+def _node_env() -> dict[str, str]:
+    import os
+
+    return dict(os.environ)
+
+
+def test_srp_sign_in_refresh_and_password_change(
+    idp: Any, server: ServerProcess, node_modules: Path
+) -> None:
+    username = f"js-{uuid.uuid4().hex[:8]}"
+    pool_id, client_id = setup_pool(idp, username)
+    result, trace = run_flow(
+        server,
+        userPoolId=pool_id,
+        clientId=client_id,
+        username=username,
+        password=PASSWORD,
+        newPassword=NEW_PASSWORD,
+    )
+    steps = result["steps"]
+    for name in ("signIn", "refresh", "changePassword", "signInAgain"):
+        assert steps.get(name, {}).get("ok"), f"{name}: {steps.get(name)}\n{trace}"
+    for name in ("signIn", "refresh", "signInAgain"):
+        assert steps[name]["username"] == username
+    assert steps["refresh"]["refreshToken"] == steps["signIn"]["refreshToken"]
+    # The SRP exchange really ran: the library asked for the verifier challenge.
+    assert '"AuthFlow":"USER_SRP_AUTH"' in trace
+    assert '"ChallengeName":"PASSWORD_VERIFIER"' in trace
+    for name in ("refresh", "signInAgain"):
+        user = idp.get_user(AccessToken=steps[name]["accessToken"])
+        assert user["Username"] == username
+    with pytest.raises(idp.exceptions.NotAuthorizedException):
+        idp.initiate_auth(
+            ClientId=client_id,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": username, "PASSWORD": PASSWORD},
+        )
+
+
+def test_srp_sign_in_with_wrong_password_is_not_authorized(
+    idp: Any, server: ServerProcess, node_modules: Path
+) -> None:
+    username = f"js-{uuid.uuid4().hex[:8]}"
+    pool_id, client_id = setup_pool(idp, username)
+    result, trace = run_flow(
+        server,
+        userPoolId=pool_id,
+        clientId=client_id,
+        username=username,
+        password="Wrong-passw0rd!",
+    )
+    sign_in = result["steps"]["signIn"]
+    assert not sign_in["ok"], trace
+    assert sign_in["error"]["code"] == "NotAuthorizedException", trace
+    assert sign_in["error"]["message"] == "Incorrect username or password.", trace
