@@ -77,3 +77,28 @@ def test_delete_user_ends_the_account(idp: Any) -> None:
         idp.admin_get_user(UserPoolId=pool_id, Username="leaver")
     with pytest.raises(idp.exceptions.NotAuthorizedException):
         idp.get_user(AccessToken=token)
+
+
+def test_a_verified_email_stays_until_the_new_one_is_proven(
+    idp: Any, server: ServerProcess
+) -> None:
+    pool_id = idp.create_user_pool(
+        PoolName="held",
+        AutoVerifiedAttributes=["email"],
+        UserAttributeUpdateSettings={"AttributesRequireVerificationBeforeUpdate": ["email"]},
+    )["UserPool"]["Id"]
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=FLOWS
+    )["UserPoolClient"]["ClientId"]
+    make_user(idp, pool_id, "holder", email="kept@example.com", email_verified="true")
+    token = sign_in(idp, client_id, "holder")["AccessToken"]
+    idp.update_user_attributes(
+        AccessToken=token, UserAttributes=[{"Name": "email", "Value": "next@example.com"}]
+    )
+    attributes = {a["Name"]: a["Value"] for a in idp.get_user(AccessToken=token)["UserAttributes"]}
+    assert attributes["email"] == "kept@example.com" and attributes["email_verified"] == "true"
+    idp.verify_user_attribute(
+        AccessToken=token, AttributeName="email", Code=server.last_code("next@example.com")
+    )
+    attributes = {a["Name"]: a["Value"] for a in idp.get_user(AccessToken=token)["UserAttributes"]}
+    assert attributes["email"] == "next@example.com" and attributes["email_verified"] == "true"

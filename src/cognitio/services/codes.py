@@ -43,7 +43,9 @@ class Codes:
         message = f"{sub}\x00{purpose}\x00{code}".encode()
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
-    async def issue(self, tx: Transaction, sub: str, purpose: str) -> str:
+    async def issue(
+        self, tx: Transaction, sub: str, purpose: str, *, pending_value: str | None = None
+    ) -> str:
         """A new code for (sub, purpose), replacing any earlier one; returns the plaintext."""
         code = f"{secrets.randbelow(1_000_000):06d}"
         now = ids.now_ms()
@@ -55,6 +57,7 @@ class Codes:
             expires_ms=now + lifetime,
             attempts=0,
             created_ms=now,
+            pending_value=pending_value,
         )
         await tx.users.put_code(record)
         return code
@@ -66,15 +69,28 @@ class Codes:
 
         The error is returned, not raised, so the caller commits the counted attempt first.
         """
+        failure, _ = await self.consume_with_value(tx, sub, purpose, code)
+        return failure
+
+    async def consume_with_value(
+        self, tx: Transaction, sub: str, purpose: str, code: str
+    ) -> tuple[CognitoError | None, str | None]:
+        """As :meth:`consume`, also giving the pending value the code confirms."""
         record = await tx.users.get_code(sub, purpose)
         if record is None:
-            return CodeMismatchException("Invalid verification code provided, please try again.")
+            return _mismatch(), None
         if record.attempts >= MAX_ATTEMPTS:
-            return LimitExceededException("Attempt limit exceeded, please try after some time.")
+            return LimitExceededException(
+                "Attempt limit exceeded, please try after some time."
+            ), None
         if ids.now_ms() > record.expires_ms:
-            return ExpiredCodeException("Invalid code provided, please request a code again.")
+            return ExpiredCodeException("Invalid code provided, please request a code again."), None
         if not hmac.compare_digest(record.code_hash, self._hash(sub, purpose, code)):
             await tx.users.count_code_attempt(sub, purpose)
-            return CodeMismatchException("Invalid verification code provided, please try again.")
+            return _mismatch(), None
         await tx.users.delete_code(sub, purpose)
-        return None
+        return None, record.pending_value
+
+
+def _mismatch() -> CodeMismatchException:
+    return CodeMismatchException("Invalid verification code provided, please try again.")

@@ -86,14 +86,26 @@ class OwnAccount:
             check_values(schema, given, existing=user.attributes)
             attributes = {**user.attributes, **given}
             auto = pool.config.get("AutoVerifiedAttributes", [])
+            held = pool.config.get("UserAttributeUpdateSettings", {}).get(
+                "AttributesRequireVerificationBeforeUpdate", []
+            )
             for attribute, flag in VERIFIED_FLAGS.items():
                 if given.get(attribute) in (None, "", user.attributes.get(attribute)):
                     continue
-                # A new address is unverified until the user proves it with a code.
-                attributes[flag] = "false"
+                pending = None
+                if attribute in held and user.attributes.get(flag) == "true":
+                    # The verified address stays until the new one is proven (Cognito's
+                    # AttributesRequireVerificationBeforeUpdate): sign-in keeps working.
+                    pending = given[attribute]
+                    attributes[attribute] = user.attributes[attribute]
+                else:
+                    # A new address is unverified until the user proves it with a code.
+                    attributes[flag] = "false"
                 if attribute in auto:
                     destination = Destination(attribute, given[attribute])
-                    code = await self._codes.issue(tx, user.sub, purposes.verify_purpose(attribute))
+                    code = await self._codes.issue(
+                        tx, user.sub, purposes.verify_purpose(attribute), pending_value=pending
+                    )
                     messages.append(verification_message(pool.id, pool.config, destination, code))
                     details.append(destination.details())
             check_required(schema, attributes)
@@ -136,11 +148,13 @@ class OwnAccount:
         failure: CognitoError | None = None
         async with self._store.write() as tx:
             user, pool, _ = await self._context(tx, params["AccessToken"])
-            failure = await self._codes.consume(
+            failure, pending = await self._codes.consume_with_value(
                 tx, user.sub, purposes.verify_purpose(attribute), params["Code"]
             )
             if failure is None:
                 attributes = {**user.attributes, VERIFIED_FLAGS[attribute]: "true"}
+                if pending is not None:
+                    attributes[attribute] = pending
                 await save(tx, pool, user, replace(user, attributes=attributes))
         if failure is not None:
             raise failure

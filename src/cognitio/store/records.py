@@ -94,6 +94,8 @@ class CodeRecord:
     expires_ms: int
     attempts: int
     created_ms: int
+    # The new value the code confirms, when the pool verifies before updating.
+    pending_value: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -91,14 +91,15 @@ _HISTORY_PRUNE = Query(
 # PasswordHistorySize's maximum in the API reference.
 HISTORY_KEPT = 24
 _CODE_PUT = Query(
-    "INSERT INTO user_codes (sub, purpose, code_hash, expires_ms, attempts, created_ms) "
-    "VALUES (:sub, :purpose, :code_hash, :expires_ms, :attempts, :created_ms) "
-    "ON CONFLICT (sub, purpose) DO UPDATE SET code_hash = excluded.code_hash, "
+    "INSERT INTO user_codes (sub, purpose, code_hash, expires_ms, attempts, created_ms, "
+    "pending_value) VALUES (:sub, :purpose, :code_hash, :expires_ms, :attempts, :created_ms, "
+    ":pending_value) ON CONFLICT (sub, purpose) DO UPDATE SET code_hash = excluded.code_hash, "
     "expires_ms = excluded.expires_ms, attempts = excluded.attempts, "
-    "created_ms = excluded.created_ms"
+    "created_ms = excluded.created_ms, pending_value = excluded.pending_value"
 )
 _CODE_GET = Query(
-    "SELECT sub, purpose, code_hash, expires_ms, attempts, created_ms FROM user_codes "
+    "SELECT sub, purpose, code_hash, expires_ms, attempts, created_ms, pending_value "
+    "FROM user_codes "
     "WHERE sub = :sub AND purpose = :purpose"
 )
 _CODE_ATTEMPT = Query(
@@ -220,6 +221,7 @@ class SqlUserRepository:
             "expires_ms": record.expires_ms,
             "attempts": record.attempts,
             "created_ms": record.created_ms,
+            "pending_value": record.pending_value,
         }
         await self._sql.run(_CODE_PUT, params)
 
@@ -234,6 +236,7 @@ class SqlUserRepository:
             expires_ms=row[3],
             attempts=row[4],
             created_ms=row[5],
+            pending_value=row[6],
         )
 
     async def count_code_attempt(self, sub: str, purpose: str) -> None:

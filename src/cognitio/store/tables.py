@@ -137,6 +137,8 @@ user_codes = Table(
     Column("expires_ms", BigInteger, nullable=False),
     Column("attempts", Integer, nullable=False),
     Column("created_ms", BigInteger, nullable=False),
+    # A new email or phone number waiting for this code (AttributesRequireVerificationBeforeUpdate).
+    Column("pending_value", Text, nullable=True),
 )
 
 # Earlier password hashes, for the pool's PasswordHistorySize (at most 24 kept).

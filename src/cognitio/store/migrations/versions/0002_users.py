@@ -81,6 +81,7 @@ def upgrade() -> None:
         sa.Column("expires_ms", sa.BigInteger(), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("created_ms", sa.BigInteger(), nullable=False),
+        sa.Column("pending_value", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["sub"], ["users.sub"], name="fk_user_codes_sub_users", ondelete="CASCADE"
         ),
