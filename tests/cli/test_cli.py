@@ -158,3 +158,39 @@ def test_a_restart_keeps_pools_and_clients(backend: str, make_server: Any) -> No
         assert kept["UserPoolClient"] == made
     finally:
         server.stop()
+
+
+def test_issuer_template_sets_the_token_issuer(tmp_path: Path) -> None:
+    import base64 as b64
+    import json
+
+    template = "https://cognito-idp.{region}.amazonaws.com/{pool_id}"
+    server = ServerProcess(
+        data_dir=tmp_path / "data", extra_env={"COGNITIO_ISSUER_TEMPLATE": template}
+    )
+    try:
+        server.start()
+        idp = client("cognito-idp", server.url)
+        pool_id = idp.create_user_pool(PoolName="issuer")["UserPool"]["Id"]
+        client_id = idp.create_user_pool_client(
+            UserPoolId=pool_id, ClientName="c", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
+        )["UserPoolClient"]["ClientId"]
+        idp.admin_create_user(UserPoolId=pool_id, Username="iss", MessageAction="SUPPRESS")
+        idp.admin_set_user_password(
+            UserPoolId=pool_id, Username="iss", Password="Corr3ct-horse!", Permanent=True
+        )
+        tokens = idp.initiate_auth(
+            ClientId=client_id,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": "iss", "PASSWORD": "Corr3ct-horse!"},
+        )["AuthenticationResult"]
+        payload = tokens["AccessToken"].split(".")[1]
+        claims = json.loads(b64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        assert claims["iss"] == f"https://cognito-idp.us-east-1.amazonaws.com/{pool_id}"
+        assert idp.get_user(AccessToken=tokens["AccessToken"])["Username"] == "iss"
+    finally:
+        server.stop()
+    bad = cognitio(
+        "serve", "--data-dir", str(tmp_path), env={"COGNITIO_ISSUER_TEMPLATE": "x/{nope}"}
+    )
+    assert bad.returncode == 2 and "issuer_template" in bad.stderr
