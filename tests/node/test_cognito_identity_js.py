@@ -7,6 +7,7 @@ script prints one JSON line; every HTTP exchange it made is kept for the failure
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import uuid
@@ -34,12 +35,14 @@ def node_modules() -> Path:
     """Install the pinned Node dependencies once (slow the first time: it downloads them)."""
     installed = NODE_DIR / "node_modules"
     if not installed.is_dir():
-        subprocess.run(
+        completed = subprocess.run(
             ["npm", "ci", "--prefix", str(NODE_DIR), "--no-audit", "--no-fund"],
-            check=True,
             capture_output=True,
+            text=True,
             timeout=600,
+            check=False,
         )
+        assert completed.returncode == 0, f"npm ci failed:\n{completed.stdout}{completed.stderr}"
     return installed
 
 
@@ -68,7 +71,7 @@ def run_flow(server: ServerProcess, **inputs: str) -> tuple[dict[str, Any], str]
         capture_output=True,
         text=True,
         timeout=120,
-        env={**_node_env(), "COGNITIO_TRACE_HTTP": "1"},
+        env={**os.environ, "COGNITIO_TRACE_HTTP": "1"},
         check=False,
     )
     trace = completed.stderr
@@ -76,12 +79,6 @@ def run_flow(server: ServerProcess, **inputs: str) -> tuple[dict[str, Any], str]
     result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
     assert "error" not in result, f"{result['error']}\n{trace}"
     return result, trace
-
-
-def _node_env() -> dict[str, str]:
-    import os
-
-    return dict(os.environ)
 
 
 def test_srp_sign_in_refresh_and_password_change(
@@ -103,9 +100,18 @@ def test_srp_sign_in_refresh_and_password_change(
     for name in ("signIn", "refresh", "signInAgain"):
         assert steps[name]["username"] == username
     assert steps["refresh"]["refreshToken"] == steps["signIn"]["refreshToken"]
-    # The SRP exchange really ran: the library asked for the verifier challenge.
-    assert '"AuthFlow":"USER_SRP_AUTH"' in trace
-    assert '"ChallengeName":"PASSWORD_VERIFIER"' in trace
+    requests = [json.loads(line) for line in trace.splitlines() if '"request"' in line]
+    calls = [(entry["target"].rsplit(".", 1)[-1], json.loads(entry["body"])) for entry in requests]
+    # Both sign-ins really were SRP: USER_SRP_AUTH answered by PASSWORD_VERIFIER.
+    assert [body.get("AuthFlow") or body.get("ChallengeName") for _, body in calls] == [
+        "USER_SRP_AUTH",
+        "PASSWORD_VERIFIER",
+        "REFRESH_TOKEN_AUTH",
+        None,
+        "USER_SRP_AUTH",
+        "PASSWORD_VERIFIER",
+    ], trace
+    assert [operation for operation, _ in calls][3] == "ChangePassword", trace
     for name in ("refresh", "signInAgain"):
         user = idp.get_user(AccessToken=steps[name]["accessToken"])
         assert user["Username"] == username
