@@ -17,8 +17,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from floor import VERIFY_CALLS, argon2id_verify_cpu_s
 from machine import machine_info
-from report import OK, PARTIAL, UNSUPPORTED, Measurement, Report, to_markdown
+from report import OK, PARTIAL, UNSUPPORTED, Floor, Measurement, Report, to_markdown
 from servers import (
     PEERS_DIR,
     REPO_ROOT,
@@ -112,8 +113,8 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--n-hashing",
         type=_positive,
-        help="timed calls for the password-hashing operations (SignUp, AdminCreateUser);"
-        " default: --n",
+        help="timed calls for the crypto operations, marked ‡ (SignUp, AdminCreateUser and the"
+        " sign-ins but GetUser); default: --n",
     )
     parser.add_argument(
         "--warmup", type=_non_negative, default=200, help="untimed calls before each timed phase"
@@ -189,7 +190,7 @@ def start_targets(
 
 
 def timed_calls(args: argparse.Namespace, operation: Operation) -> int:
-    if operation.hashes_password and args.n_hashing is not None:
+    if operation.is_crypto and args.n_hashing is not None:
         return int(args.n_hashing)
     return int(args.n)
 
@@ -205,8 +206,8 @@ def measure(
 
     if not target.server.is_alive():
         return refused(f"server exited with code {target.server.process.returncode}")
-    if operation.reads_setup_users and target.fixture.users_setup_error:
-        return refused(f"setup users not made: {target.fixture.users_setup_error}")
+    if operation.needs and (error := target.fixture.setup_errors.get(operation.needs)):
+        return refused(f"{operation.needs} not made in setup: {error}")
     # The probe is the first warm-up call: an error here means the server cannot do this at all.
     try:
         response = operation.call(target.clients[0], target.fixture, target.take_indices(1))
@@ -250,18 +251,39 @@ def _progress_line(measurement: Measurement) -> str:
     )
 
 
-def measure_all(targets: list[Target], args: argparse.Namespace) -> list[Measurement]:
+# Its server CPU per call is compared with one argon2id verify, measured just before and just
+# after its phases in every round so that the floor sees the same spell of the machine.
+FLOOR_OPERATION = "InitiateAuth (USER_PASSWORD_AUTH)"
+
+
+def _floor_sample(floor_samples_s: list[float]) -> None:
+    sample = argon2id_verify_cpu_s()
+    if sample is None:
+        say("argon2id floor: cognitio is not importable here; not measured")
+        return
+    say(f"argon2id floor: {sample * 1e6:,.0f} µs CPU per verify ({VERIFY_CALLS} calls)")
+    floor_samples_s.append(sample)
+
+
+def measure_all(
+    targets: list[Target], args: argparse.Namespace
+) -> tuple[list[Measurement], list[float]]:
     measurements: list[Measurement] = []
+    floor_samples_s: list[float] = []
     for round_number in range(1, args.repeat + 1):
         for name in args.ops:
             operation = OPERATIONS[name]
+            if name == FLOOR_OPERATION:
+                _floor_sample(floor_samples_s)
             for target in targets:
                 if name in target.unsupported:
                     continue
                 measurement = measure(target, operation, args, round_number)
                 say(_progress_line(measurement))
                 measurements.append(measurement)
-    return measurements
+            if name == FLOOR_OPERATION:
+                _floor_sample(floor_samples_s)
+    return measurements, floor_samples_s
 
 
 def write_outputs(report: Report, markdown: str, out: Path) -> None:
@@ -287,7 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not targets:
             say("no server could be measured")
             return 1
-        measurements = measure_all(targets, args)
+        measurements, floor_samples_s = measure_all(targets, args)
 
     measured = [target.server.name for target in targets]
     baseline = args.baseline if args.baseline in measured else measured[0]
@@ -303,6 +325,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "password_hashing_operations": [
                 name for name in args.ops if OPERATIONS[name].hashes_password
             ],
+            "crypto_operations": {
+                name: OPERATIONS[name].crypto for name in args.ops if OPERATIONS[name].is_crypto
+            },
             "warmup": args.warmup,
             "concurrency": args.concurrency,
             "repeat": args.repeat,
@@ -313,6 +338,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         servers=statuses,
         measurements=measurements,
         baseline=baseline,
+        floor=Floor(FLOOR_OPERATION, VERIFY_CALLS, floor_samples_s) if floor_samples_s else None,
     )
     markdown = to_markdown(report)
     print(markdown, end="")

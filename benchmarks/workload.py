@@ -14,6 +14,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+from pycognito.aws_srp import AWSSRP
 
 from servers import REGION, RunningServer
 
@@ -27,7 +28,7 @@ LIST_PAGE_SIZE = 10
 # this many pools so long runs stay under the cap on every server.
 CLIENT_POOLS = 10
 # Pools for the user operations, counted in LIST_POOLS_IN_SETUP so ListUserPools still sees 21.
-USER_POOLS = ("bench-users", "bench-signup", "bench-admin-create")
+USER_POOLS = ("bench-users", "bench-signup", "bench-admin-create", "bench-signin")
 
 USERS_IN_SETUP = 100
 USERS_PAGE_SIZE = 60  # Cognito's largest Limit for ListUsers
@@ -36,6 +37,16 @@ USER_FILTER = f'email ^= "{USER_FILTER_PREFIX}"'
 # Meets the default password policy: 8 or more characters with upper and lower case letters,
 # a digit and a symbol. The same for every user, so no server's hashing cost varies by call.
 PASSWORD = "Bench-Passw0rd!"
+
+# The one confirmed user that every sign-in operation signs in, and its app client's flows.
+SIGNIN_USER = "bench-signin-user"
+SIGNIN_AUTH_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+TOKEN_NAMES = ("AccessToken", "IdToken", "RefreshToken")
+
+# Parts of the fixture an operation can depend on (Operation.needs, Fixture.setup_errors).
+NEEDS_USERS = "setup users"
+NEEDS_SIGNIN_USER = "sign-in user"
+NEEDS_TOKENS = "tokens from a sign-in"
 
 
 def setup_user_name(number: int) -> str:
@@ -63,9 +74,14 @@ class Fixture:
     user_name: str  # the one AdminGetUser reads
     signup_client_id: str  # an app client without a secret, so SignUp needs no SECRET_HASH
     admin_create_pool_id: str
-    # Why the setup users could not be made (a server without AdminCreateUser): the operations
-    # that read them are then reported unsupported instead of the whole server being skipped.
-    users_setup_error: str | None = None
+    signin_pool_id: str
+    signin_client_id: str  # no secret; allows password, SRP and refresh-token sign-in
+    access_token: str | None = None  # from a sign-in of SIGNIN_USER during setup
+    refresh_token: str | None = None
+    # Why a part of the fixture could not be made (a server without AdminCreateUser, say), keyed
+    # by NEEDS_*: the operations that need it are then reported unsupported instead of the whole
+    # server being skipped.
+    setup_errors: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -76,10 +92,17 @@ class Operation:
     call: Callable[[CognitoClient, Fixture, int], Response]
     # Looks at one answer and returns a remark when the server deviates from Cognito's contract.
     check: Callable[[Response], str | None] | None = None
-    # Cognitio hashes a password here (argon2id) where the peers store it as it is; the report
-    # marks these, and the 0.5 target does not apply to them.
+    # Cognitio hashes or verifies a password here (argon2id) where the peers store and compare
+    # it as it is; the report marks these, and the 0.5 target does not apply to them.
     hashes_password: bool = False
-    reads_setup_users: bool = False
+    # The cryptography Cognitio does in one call, for the report's ‡ note; None: nothing that
+    # weighs (a signature check of ~44 µs does not). The 0.5 target does not apply when set.
+    crypto: str | None = None
+    needs: str | None = None  # a NEEDS_* part of the fixture this operation reads
+
+    @property
+    def is_crypto(self) -> bool:
+        return self.hashes_password or self.crypto is not None
 
 
 def _describe_user_pool(client: CognitoClient, fixture: Fixture, _index: int) -> Response:
@@ -192,6 +215,79 @@ def _check_filtered_users(response: Response) -> str | None:
     return None
 
 
+class UnexpectedAnswer(Exception):
+    """An answer that the client side of a flow could not use (a malformed SRP challenge)."""
+
+
+def _initiate_password_auth(client: CognitoClient, fixture: Fixture, _index: int) -> Response:
+    response: Response = client.initiate_auth(
+        ClientId=fixture.signin_client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": SIGNIN_USER, "PASSWORD": PASSWORD},
+    )
+    return response
+
+
+def _srp_sign_in(client: CognitoClient, fixture: Fixture, _index: int) -> Response:
+    """InitiateAuth USER_SRP_AUTH, then RespondToAuthChallenge PASSWORD_VERIFIER (no Session).
+
+    pycognito's AWSSRP does the client's side (A, then the password claim from B and the salt)
+    and both calls; its modular exponentiations cost client CPU, not server CPU.
+    """
+    srp = AWSSRP(
+        SIGNIN_USER, PASSWORD, fixture.signin_pool_id, fixture.signin_client_id, client=client
+    )
+    try:
+        response: Response = srp.authenticate_user()
+    except CALL_ERRORS:
+        raise
+    except Exception as error:  # pycognito fails with KeyError, ValueError and its own errors
+        raise UnexpectedAnswer(f"{type(error).__name__}: {error}") from error
+    return response
+
+
+def _get_user(client: CognitoClient, fixture: Fixture, _index: int) -> Response:
+    response: Response = client.get_user(AccessToken=fixture.access_token)
+    return response
+
+
+def _initiate_refresh_auth(client: CognitoClient, fixture: Fixture, _index: int) -> Response:
+    response: Response = client.initiate_auth(
+        ClientId=fixture.signin_client_id,
+        AuthFlow="REFRESH_TOKEN_AUTH",
+        AuthParameters={"REFRESH_TOKEN": fixture.refresh_token},
+    )
+    return response
+
+
+def _missing_tokens(response: Response, expected: tuple[str, ...]) -> str | None:
+    if response.get("ChallengeName"):
+        return f"answers with the challenge {response['ChallengeName']} instead of tokens"
+    result = response.get("AuthenticationResult") or {}
+    missing = [name for name in expected if not result.get(name)]
+    if missing:
+        return f"returns no {', '.join(missing)}"
+    return None
+
+
+def _check_sign_in(response: Response) -> str | None:
+    return _missing_tokens(response, TOKEN_NAMES)
+
+
+def _check_refresh(response: Response) -> str | None:
+    remark = _missing_tokens(response, ("AccessToken", "IdToken"))
+    if remark is None and (response.get("AuthenticationResult") or {}).get("RefreshToken"):
+        # Cognito returns a new refresh token only when the client turns on rotation.
+        return "returns a new RefreshToken (Cognito does not, without rotation)"
+    return remark
+
+
+def _check_get_user(response: Response) -> str | None:
+    if response.get("Username") != SIGNIN_USER:
+        return f"returns Username={response.get('Username')!r} for {SIGNIN_USER}"
+    return None
+
+
 OPERATIONS: dict[str, Operation] = {
     op.name: op
     for op in (
@@ -201,15 +297,49 @@ OPERATIONS: dict[str, Operation] = {
         Operation("DescribeUserPoolClient", _describe_user_pool_client),
         # After ListUserPools, so that it sees only the setup's pools.
         Operation("CreateUserPool", _create_user_pool),
-        Operation("SignUp", _sign_up, _check_no_code_sent, hashes_password=True),
-        Operation("AdminCreateUser", _admin_create_user, hashes_password=True),
-        Operation("AdminGetUser", _admin_get_user, reads_setup_users=True),
-        Operation("ListUsers", _list_users, _check_users_page, reads_setup_users=True),
+        Operation(
+            "SignUp",
+            _sign_up,
+            _check_no_code_sent,
+            hashes_password=True,
+            crypto="one argon2id hash and the password's SRP verifier",
+        ),
+        Operation(
+            "AdminCreateUser",
+            _admin_create_user,
+            hashes_password=True,
+            crypto="one argon2id hash and the password's SRP verifier",
+        ),
+        Operation("AdminGetUser", _admin_get_user, needs=NEEDS_USERS),
+        Operation("ListUsers", _list_users, _check_users_page, needs=NEEDS_USERS),
         Operation(
             "ListUsers (filter)",
             _list_users_filtered,
             _check_filtered_users,
-            reads_setup_users=True,
+            needs=NEEDS_USERS,
+        ),
+        Operation(
+            "InitiateAuth (USER_PASSWORD_AUTH)",
+            _initiate_password_auth,
+            _check_sign_in,
+            hashes_password=True,
+            crypto="one argon2id verify, and signs the three tokens (RS256)",
+            needs=NEEDS_SIGNIN_USER,
+        ),
+        Operation(
+            "USER_SRP_AUTH sign-in",
+            _srp_sign_in,
+            _check_sign_in,
+            crypto="two calls: SRP modular exponentiation (B, then S) and signs the three tokens",
+            needs=NEEDS_SIGNIN_USER,
+        ),
+        Operation("GetUser", _get_user, _check_get_user, needs=NEEDS_TOKENS),
+        Operation(
+            "InitiateAuth (REFRESH_TOKEN_AUTH)",
+            _initiate_refresh_auth,
+            _check_refresh,
+            crypto="signs two tokens (RS256, ~0.36 ms each)",
+            needs=NEEDS_TOKENS,
         ),
     )
 }
@@ -249,6 +379,62 @@ def _new_app_client(client: CognitoClient, pool_id: str, name: str) -> str:
     return client_id
 
 
+def _make_setup_users(client: CognitoClient, pool_id: str) -> None:
+    for number in range(USERS_IN_SETUP):
+        client.admin_create_user(
+            UserPoolId=pool_id,
+            Username=setup_user_name(number),
+            TemporaryPassword=PASSWORD,
+            MessageAction="SUPPRESS",
+            UserAttributes=[{"Name": "email", "Value": setup_user_email(number)}],
+        )
+
+
+def _make_signin_user(client: CognitoClient, pool_id: str) -> None:
+    """A confirmed user with a permanent password, so sign-in answers with tokens at once."""
+    client.admin_create_user(
+        UserPoolId=pool_id,
+        Username=SIGNIN_USER,
+        TemporaryPassword=PASSWORD,
+        MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": "email", "Value": f"{SIGNIN_USER}@example.com"}],
+    )
+    client.admin_set_user_password(
+        UserPoolId=pool_id, Username=SIGNIN_USER, Password=PASSWORD, Permanent=True
+    )
+
+
+def _first_tokens(client: CognitoClient, pool_id: str, client_id: str) -> tuple[str, str]:
+    """An access and a refresh token: by USER_PASSWORD_AUTH, else by SRP."""
+    fixture = _partial_fixture(pool_id, client_id)
+    failures = []
+    for sign_in in (_initiate_password_auth, _srp_sign_in):
+        try:
+            result = sign_in(client, fixture, 0).get("AuthenticationResult") or {}
+        except CALL_ERRORS as error:
+            failures.append(describe_error(error))
+            continue
+        if result.get("AccessToken") and result.get("RefreshToken"):
+            return result["AccessToken"], result["RefreshToken"]
+        failures.append("a sign-in returned no AccessToken or RefreshToken")
+    raise UnexpectedAnswer("; ".join(failures))
+
+
+def _partial_fixture(pool_id: str, client_id: str) -> Fixture:
+    # Only the sign-in fields are read by the sign-in calls.
+    return Fixture(
+        pool_id="",
+        client_id="",
+        client_pools=(),
+        users_pool_id="",
+        user_name="",
+        signup_client_id="",
+        admin_create_pool_id="",
+        signin_pool_id=pool_id,
+        signin_client_id=client_id,
+    )
+
+
 def create_fixture(client: CognitoClient) -> Fixture:
     """Create the pools, app clients and users that the operations read."""
     pool_id = _new_pool(client, "bench-main")
@@ -256,24 +442,33 @@ def create_fixture(client: CognitoClient) -> Fixture:
     client_pools = tuple(
         _new_pool(client, f"bench-clients-{number:02d}") for number in range(CLIENT_POOLS)
     )
-    users_pool_id, signup_pool_id, admin_create_pool_id = (
+    users_pool_id, signup_pool_id, admin_create_pool_id, signin_pool_id = (
         _new_pool(client, name) for name in USER_POOLS
     )
     for number in range(LIST_POOLS_IN_SETUP - CLIENT_POOLS - len(USER_POOLS)):
         _new_pool(client, f"bench-list-{number:02d}")
     signup_client_id = _new_app_client(client, signup_pool_id, "bench-signup")
-    users_setup_error = None
+    signin_client_id: str = client.create_user_pool_client(
+        UserPoolId=signin_pool_id,
+        ClientName="bench-signin",
+        GenerateSecret=False,
+        ExplicitAuthFlows=SIGNIN_AUTH_FLOWS,
+    )["UserPoolClient"]["ClientId"]
+    setup_errors: dict[str, str] = {}
     try:
-        for number in range(USERS_IN_SETUP):
-            client.admin_create_user(
-                UserPoolId=users_pool_id,
-                Username=setup_user_name(number),
-                TemporaryPassword=PASSWORD,
-                MessageAction="SUPPRESS",
-                UserAttributes=[{"Name": "email", "Value": setup_user_email(number)}],
-            )
+        _make_setup_users(client, users_pool_id)
     except CALL_ERRORS as error:
-        users_setup_error = describe_error(error)
+        setup_errors[NEEDS_USERS] = describe_error(error)
+    access_token = refresh_token = None
+    try:
+        _make_signin_user(client, signin_pool_id)
+    except CALL_ERRORS as error:
+        setup_errors[NEEDS_SIGNIN_USER] = setup_errors[NEEDS_TOKENS] = describe_error(error)
+    else:
+        try:
+            access_token, refresh_token = _first_tokens(client, signin_pool_id, signin_client_id)
+        except CALL_ERRORS as error:
+            setup_errors[NEEDS_TOKENS] = describe_error(error)
     return Fixture(
         pool_id=pool_id,
         client_id=client_id,
@@ -282,7 +477,11 @@ def create_fixture(client: CognitoClient) -> Fixture:
         user_name=setup_user_name(USERS_IN_SETUP // 2),
         signup_client_id=signup_client_id,
         admin_create_pool_id=admin_create_pool_id,
-        users_setup_error=users_setup_error,
+        signin_pool_id=signin_pool_id,
+        signin_client_id=signin_client_id,
+        access_token=access_token,
+        refresh_token=refresh_token,
+        setup_errors=setup_errors,
     )
 
 
@@ -298,7 +497,7 @@ def describe_error(error: Exception) -> str:
     return text if len(text) <= 160 else text[:157] + "..."
 
 
-CALL_ERRORS = (ClientError, BotoCoreError)
+CALL_ERRORS = (ClientError, BotoCoreError, UnexpectedAnswer)
 
 
 @dataclass

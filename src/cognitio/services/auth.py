@@ -123,11 +123,12 @@ class Authenticator:
             if request.client.config.get("PreventUserExistenceErrors") == "ENABLED":
                 raise NotAuthorizedException(_INCORRECT)
             raise UserNotFoundException("User does not exist.")
-        await self.lockout.check(user.sub)
+        had_failures = await self.lockout.check(user.sub)
         if not await self._passwords.hasher.verify_async(user.password_hash, password):
             await self.lockout.failed(user.sub)
             raise NotAuthorizedException(_INCORRECT)
-        await self.lockout.succeeded(user.sub)
+        if had_failures:
+            await self.lockout.succeeded(user.sub)
         return await self._after_password(request, user)
 
     async def _after_password(self, request: AuthRequest, user: UserRecord) -> dict[str, Any]:

@@ -26,12 +26,13 @@ class Lockout:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    async def check(self, sub: str) -> None:
-        """Refuse an attempt while the user is locked out."""
+    async def check(self, sub: str) -> bool:
+        """Refuse an attempt while the user is locked out; whether failures are on record."""
         async with self._store.read() as tx:
             state = await tx.tokens.failures(sub)
         if state is not None and ids.now_ms() < state[2]:
             raise attempts_exceeded()
+        return state is not None
 
     async def failed(self, sub: str) -> None:
         """Count a wrong password (in its own transaction: the caller's answer is an error)."""

@@ -154,11 +154,12 @@ async def verify_password_claim(
     given = _strict_b64decode(responses["PASSWORD_CLAIM_SIGNATURE"]) or b""
     if user is None:
         raise NotAuthorizedException(_INCORRECT)
-    await authenticator.lockout.check(user.sub)
+    had_failures = await authenticator.lockout.check(user.sub)
     if not hmac.compare_digest(expected, given):
         await authenticator.lockout.failed(user.sub)
         raise NotAuthorizedException(_INCORRECT)
-    await authenticator.lockout.succeeded(user.sub)
+    if had_failures:
+        await authenticator.lockout.succeeded(user.sub)
     return await authenticator._after_password(request, user)
 
 
