@@ -98,8 +98,10 @@ class Tokens:
         return jwt.SigningKey(kid=record.kid, private_pem=pem, created_ms=record.created_ms)
 
     async def jwks(self, pool_id: str) -> dict[str, Any]:
-        async with self._store.write() as tx:
-            keys = await self.keys(tx, pool_id)
+        keys = self._keys.get(pool_id)
+        if keys is None:  # first request for this pool on this node: load (or make) the keys
+            async with self._store.write() as tx:
+                keys = await self.keys(tx, pool_id)
         return jwt.jwks(keys[purpose] for purpose in _PURPOSES)
 
     async def issue(
