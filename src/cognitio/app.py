@@ -19,10 +19,11 @@ from cognitio.messaging.outbox import Outbox, outbox_routes
 from cognitio.messaging.sms import WebhookSmsProvider
 from cognitio.services.access_keys import AccessKeys, NewKey
 from cognitio.services.accounts import PasswordStore, SignInCache
-from cognitio.services.auth import Authenticator, SignOut
+from cognitio.services.auth import Authenticator
 from cognitio.services.clients import Clients
 from cognitio.services.codes import Codes
 from cognitio.services.own_account import OwnAccount
+from cognitio.services.sign_out import SignOut
 from cognitio.services.sign_up import SelfService
 from cognitio.services.tokens import Tokens
 from cognitio.services.user_list import UserList

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from cognitio.api.registry import IDP, Context, operation
+from cognitio.services.access_tokens import current_user
 from cognitio.services.accounts import require_user
-from cognitio.services.auth import current_user
 from cognitio.services.user_pools import load_pool
 
 

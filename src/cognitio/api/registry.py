@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from cognitio.services.access_keys import AccessKeys
-from cognitio.services.auth import Authenticator, SignOut
+from cognitio.services.auth import Authenticator
 from cognitio.services.clients import Clients
 from cognitio.services.own_account import OwnAccount
+from cognitio.services.sign_out import SignOut
 from cognitio.services.sign_up import SelfService
 from cognitio.services.tokens import Tokens
 from cognitio.services.user_list import UserList

@@ -25,9 +25,7 @@ from cognitio.errors import (
     PasswordResetRequiredException,
     RefreshTokenReuseException,
     ResourceNotFoundException,
-    UnauthorizedException,
     UnsupportedOperationException,
-    UnsupportedTokenTypeException,
     UserNotConfirmedException,
     UserNotFoundException,
 )
@@ -40,7 +38,7 @@ from cognitio.services.secret_hash import check_secret_hash, client_secret_opene
 from cognitio.services.srp_flow import srp_flow, verify_password_claim
 from cognitio.services.tokens import Tokens, token_hash
 from cognitio.store.records import ClientRecord, UserPoolRecord, UserRecord
-from cognitio.store.repositories import Store, Transaction
+from cognitio.store.repositories import Store
 
 _DEFAULT_FLOWS = ("ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
 # The client setting that allows each flow, with its legacy spelling.
@@ -351,71 +349,3 @@ FLOWS: dict[str, Flow] = {
     "REFRESH_TOKEN": Authenticator.refresh_flow,
     "USER_SRP_AUTH": srp_flow,
 }
-
-
-async def current_user(tx: Transaction, tokens: Tokens, access_token: str) -> UserRecord:
-    """The user an access token speaks for, refusing revoked tokens and disabled users."""
-    user, _ = await signed_in(tx, tokens, access_token)
-    return user
-
-
-async def signed_in(
-    tx: Transaction, tokens: Tokens, access_token: str
-) -> tuple[UserRecord, dict[str, Any]]:
-    """The user an access token speaks for, with the token's verified claims."""
-    verified = await tokens.verify_access(tx, access_token)
-    user = await tx.users.get(verified.sub)
-    if user is None or user.pool_id != verified.pool_id:
-        raise NotAuthorizedException("Invalid Access Token")
-    # Every sign-in leaves a refresh-token row under its origin_jti; revoking that row (RevokeToken,
-    # GlobalSignOut) voids every access token of the sign-in, exactly.
-    if await tx.tokens.origin_revoked(str(verified.claims.get("origin_jti", ""))):
-        raise NotAuthorizedException("Access Token has been revoked")
-    if not user.enabled:
-        raise NotAuthorizedException("User is disabled.")
-    return user, verified.claims
-
-
-class SignOut:
-    """GlobalSignOut, AdminUserGlobalSignOut and RevokeToken."""
-
-    def __init__(self, store: Store, tokens: Tokens, envelope: Envelope) -> None:
-        self._store = store
-        self._tokens = tokens
-        self._open_secret = client_secret_opener(envelope)
-
-    async def global_sign_out(self, access_token: str) -> None:
-        async with self._store.write() as tx:
-            user = await current_user(tx, self._tokens, access_token)
-            await _sign_out(tx, user)
-
-    async def admin_global_sign_out(self, tx: Transaction, user: UserRecord) -> None:
-        await _sign_out(tx, user)
-
-    async def revoke(self, params: dict[str, Any]) -> None:
-        async with self._store.write() as tx:
-            client = await tx.clients.find(params["ClientId"])
-            if client is None:
-                raise ResourceNotFoundException(
-                    f"User pool client {params['ClientId']} does not exist."
-                )
-            if client.secret_sealed is not None:
-                given = params.get("ClientSecret") or ""
-                if not hmac.compare_digest(given.encode(), self._open_secret(client)):
-                    raise UnauthorizedException("Unauthorized")
-            if not client.config.get("EnableTokenRevocation", True):
-                raise UnsupportedOperationException(
-                    "Token revocation is not enabled for this client."
-                )
-            token = params["Token"]
-            if token.count(".") == 2:
-                raise UnsupportedTokenTypeException("Only refresh tokens can be revoked.")
-            record = await tx.tokens.refresh_token(token_hash(token))
-            # An unknown or foreign token is not an error: revocation is idempotent, and the
-            # answer must not tell a caller which tokens exist.
-            if record is not None and record.client_id == client.id:
-                await tx.tokens.revoke_origin(record.origin_jti)
-
-
-async def _sign_out(tx: Transaction, user: UserRecord) -> None:
-    await tx.tokens.revoke_user_tokens(user.sub)

@@ -11,6 +11,7 @@ from typing import Any
 from cognitio.errors import CognitoError, InvalidParameterException, NotAuthorizedException
 from cognitio.messaging.messages import OutgoingMessage
 from cognitio.services import codes as purposes
+from cognitio.services.access_tokens import current_user, signed_in
 from cognitio.services.accounts import PasswordStore, save, with_password
 from cognitio.services.attributes import (
     VERIFIED_FLAGS,
@@ -21,7 +22,6 @@ from cognitio.services.attributes import (
     check_values,
     schema_by_name,
 )
-from cognitio.services.auth import current_user, signed_in
 from cognitio.services.codes import Codes
 from cognitio.services.notifications import Destination, verification_message
 from cognitio.services.passwords import check_policy
