@@ -18,7 +18,10 @@ def _camel(name: str) -> str:
     return name[0].lower() + name[1:]
 
 
-@pytest.mark.parametrize("operation", BUILT)
+@pytest.mark.parametrize(
+    "operation",
+    [name for name in BUILT if MODEL.operation_model(name).input_shape.required_members],
+)
 def test_missing_required_members_are_each_named(server: Any, operation: str) -> None:
     required = MODEL.operation_model(operation).input_shape.required_members
     status, _, body = call(server.url, f"{PREFIX[IDP]}.{operation}", b"{}")

@@ -8,6 +8,7 @@ from typing import Any
 from cognitio.api.registry import IDP, Context, operation
 from cognitio.services.access_tokens import current_user
 from cognitio.services.accounts import require_user
+from cognitio.services.mfa import view as mfa_view
 from cognitio.services.user_pools import load_pool
 
 
@@ -27,12 +28,14 @@ async def admin_initiate_auth(ctx: Context, params: dict[str, Any]) -> Mapping[s
 async def get_user(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
     async with ctx.services.store.read() as tx:
         user = await current_user(tx, ctx.services.tokens, params["AccessToken"])
+        factors = await tx.mfa.get(user.sub)
     return {
         "Username": user.username,
         "UserAttributes": [
             {"Name": name, "Value": value}
             for name, value in {"sub": user.sub, **user.attributes}.items()
         ],
+        **mfa_view(factors),
     }
 
 

@@ -20,6 +20,7 @@ import orjson
 
 from cognitio.crypto.envelope import Envelope
 from cognitio.errors import (
+    CodeMismatchException,
     InvalidParameterException,
     NotAuthorizedException,
     PasswordResetRequiredException,
@@ -33,6 +34,7 @@ from cognitio.services.accounts import PasswordStore, find_user, save, with_pass
 from cognitio.services.attributes import check_values, schema_by_name
 from cognitio.services.auth_sessions import AuthSession, Sessions
 from cognitio.services.lockout import Lockout
+from cognitio.services.mfa import TOTP, Mfa
 from cognitio.services.passwords import check_policy
 from cognitio.services.secret_hash import check_secret_hash, client_secret_opener
 from cognitio.services.srp_flow import srp_flow, verify_password_claim
@@ -69,9 +71,15 @@ class Authenticator:
     """Runs the flow a request names."""
 
     def __init__(
-        self, store: Store, passwords: PasswordStore, tokens: Tokens, envelope: Envelope
+        self,
+        store: Store,
+        passwords: PasswordStore,
+        tokens: Tokens,
+        envelope: Envelope,
+        mfa: Mfa,
     ) -> None:
         self._store = store
+        self._mfa = mfa
         self._sessions = Sessions(envelope)
         self.lockout = Lockout(store)
         self._passwords = passwords
@@ -146,8 +154,53 @@ class Authenticator:
                     "Temporary password has expired and must be reset by an administrator."
                 )
             return self._new_password_challenge(request, user)
+        if request.pool.config.get("MfaConfiguration", "OFF") != "OFF":
+            async with self._store.read() as tx:
+                factors = await tx.mfa.get(user.sub)
+            if factors is not None and factors.totp_enabled:
+                return self._challenge(request, user, TOTP, {"USER_ID_FOR_SRP": user.username})
+            if request.pool.config["MfaConfiguration"] == "ON":
+                raise UnsupportedOperationException(
+                    "The MFA_SETUP challenge is not available in this version of Cognitio yet; "
+                    "a user of a pool with MFA ON needs a verified software token first."
+                )
         async with self._store.write() as tx:
             result = await self._tokens.issue(tx, request.client, user)
+        return {"ChallengeParameters": {}, "AuthenticationResult": result}
+
+    def _challenge(
+        self, request: AuthRequest, user: UserRecord, name: str, parameters: dict[str, str]
+    ) -> dict[str, Any]:
+        session = self._sessions.issue(
+            pool_id=request.pool.id,
+            client_id=request.client.id,
+            sub=user.sub,
+            username=user.username,
+            challenge=name,
+            validity_minutes=int(request.client.config.get("AuthSessionValidity", 3)),
+        )
+        return {"ChallengeName": name, "Session": session, "ChallengeParameters": parameters}
+
+    async def software_token(self, request: AuthRequest, session: AuthSession) -> dict[str, Any]:
+        """SOFTWARE_TOKEN_MFA: the code from the user's authenticator app."""
+        code = request.parameters.get("SOFTWARE_TOKEN_MFA_CODE")
+        if not code:
+            raise InvalidParameterException("Missing required parameter SOFTWARE_TOKEN_MFA_CODE")
+        await self.lockout.check(session.sub)
+        async with self._store.write() as tx:
+            user = await tx.users.get(session.sub)
+            if user is None or not user.enabled:
+                raise NotAuthorizedException("Invalid session for the user.")
+            try:
+                await self._mfa.check_code(tx, user, code)
+            except CodeMismatchException:
+                failed = True
+            else:
+                failed = False
+                result = await self._tokens.issue(tx, request.client, user)
+        if failed:
+            await self.lockout.failed(session.sub)
+            raise CodeMismatchException("Invalid code received for user")
         return {"ChallengeParameters": {}, "AuthenticationResult": result}
 
     def _new_password_challenge(self, request: AuthRequest, user: UserRecord) -> dict[str, Any]:
@@ -337,6 +390,7 @@ def _session_in_secret_block(challenge: str, responses: dict[str, str]) -> str |
 Answer = Callable[["Authenticator", AuthRequest, AuthSession], Awaitable[dict[str, Any]]]
 
 CHALLENGES: dict[str, Answer] = {
+    TOTP: Authenticator.software_token,
     "NEW_PASSWORD_REQUIRED": Authenticator.new_password,
     "PASSWORD_VERIFIER": verify_password_claim,
 }

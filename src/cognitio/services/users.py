@@ -40,6 +40,7 @@ from cognitio.services.attributes import (
     schema_by_name,
 )
 from cognitio.services.codes import Codes
+from cognitio.services.mfa import view as mfa_view
 from cognitio.services.notifications import (
     Destination,
     invitation_message,
@@ -170,7 +171,8 @@ class Users:
             if user is None:
                 await load_pool(tx, caller, pool_id)  # gone since cached: not found as a pool
                 raise user_not_found()
-        return admin_get_view(user)
+            factors = await tx.mfa.get(user.sub)
+        return {**admin_get_view(user), **mfa_view(factors)}
 
     async def delete(self, caller: Caller, pool_id: str, username: str) -> None:
         async with self._store.write() as tx:

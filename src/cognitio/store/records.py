@@ -120,3 +120,13 @@ class RefreshTokenRecord:
     revoked: bool
     # Set when rotation replaced this token (it works on for the grace period).
     rotated_ms: int | None = None
+
+
+@dataclass(slots=True)
+class MfaRecord:
+    sub: str
+    totp_sealed: bytes | None = None
+    totp_pending_sealed: bytes | None = None
+    totp_enabled: bool = False
+    totp_last_step: int = 0
+    preferred: str | None = None  # "SOFTWARE_TOKEN_MFA" | "SMS_MFA" | "EMAIL_OTP" | None

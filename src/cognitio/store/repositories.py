@@ -13,6 +13,7 @@ from cognitio.store.records import (
     AccessKeyRecord,
     ClientRecord,
     CodeRecord,
+    MfaRecord,
     RefreshTokenRecord,
     SigningKeyRecord,
     UserListing,
@@ -164,6 +165,14 @@ class TokenRepository(Protocol):
     async def clear_failures(self, sub: str) -> None: ...
 
 
+class MfaRepository(Protocol):
+    async def get(self, sub: str) -> MfaRecord | None: ...
+    async def put(self, record: MfaRecord) -> None: ...
+    async def use_step(self, sub: str, step: int) -> bool:
+        """Record a TOTP step as used; False when it (or a later one) was used already."""
+        ...
+
+
 class Transaction(Protocol):
     @property
     def meta(self) -> MetaRepository: ...
@@ -177,6 +186,8 @@ class Transaction(Protocol):
     def users(self) -> UserRepository: ...
     @property
     def tokens(self) -> TokenRepository: ...
+    @property
+    def mfa(self) -> MfaRepository: ...
 
 
 class Store(Protocol):

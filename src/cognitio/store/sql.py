@@ -17,6 +17,7 @@ from cognitio.store.records import (
     UserPoolSummary,
 )
 from cognitio.store.repositories import Cursor
+from cognitio.store.sql_mfa import SqlMfaRepository
 from cognitio.store.sql_tokens import SqlTokenRepository
 from cognitio.store.sql_users import SqlUserRepository
 from cognitio.store.sqlbase import PgRunner, Query, Row, Runner, SqliteRunner, dumps
@@ -193,6 +194,7 @@ class SqlTransaction:
         self.clients = SqlClientRepository(sql)
         self.users = SqlUserRepository(sql)
         self.tokens = SqlTokenRepository(sql)
+        self.mfa = SqlMfaRepository(sql)
 
 
 class SqlStore:

@@ -197,3 +197,15 @@ sign_in_failures = Table(
     Column("last_failure_ms", BigInteger, nullable=False),
     Column("locked_until_ms", BigInteger, nullable=False),
 )
+
+# A user's software token and MFA preference.
+user_mfa = Table(
+    "user_mfa",
+    metadata,
+    Column("sub", String(36), ForeignKey("users.sub", ondelete="CASCADE"), primary_key=True),
+    Column("totp_sealed", LargeBinary, nullable=True),
+    Column("totp_pending_sealed", LargeBinary, nullable=True),
+    Column("totp_enabled", Boolean, nullable=False),
+    Column("totp_last_step", BigInteger, nullable=False),
+    Column("preferred", String(32), nullable=True),
+)

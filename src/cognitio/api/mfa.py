@@ -1,0 +1,64 @@
+"""Software-token MFA and MFA preferences on the wire."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from cognitio.api.registry import IDP, Context, operation
+from cognitio.errors import InvalidParameterException, UnsupportedOperationException
+from cognitio.services.access_tokens import current_user
+from cognitio.services.accounts import require_user
+from cognitio.services.user_pools import load_pool
+
+
+def _access_token(params: dict[str, Any], operation_name: str) -> str:
+    token = params.get("AccessToken")
+    if not token and not params.get("Session"):
+        raise InvalidParameterException("Either AccessToken or Session must be given.")
+    if not token:
+        # With a Session instead, this belongs to the MFA_SETUP challenge.
+        raise UnsupportedOperationException(
+            f"{operation_name} with a Session (MFA_SETUP) is not available in this version of "
+            "Cognitio yet; call it with an AccessToken."
+        )
+    return str(token)
+
+
+@operation(IDP, "AssociateSoftwareToken")
+async def associate_software_token(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
+    token = _access_token(params, "AssociateSoftwareToken")
+    async with ctx.services.store.write() as tx:
+        user = await current_user(tx, ctx.services.tokens, token)
+        pool = await tx.pools.get(user.pool_id)
+        assert pool is not None  # the user's row proves its pool (foreign key)
+        secret = await ctx.services.mfa.associate(tx, pool, user)
+    return {"SecretCode": secret}
+
+
+@operation(IDP, "VerifySoftwareToken")
+async def verify_software_token(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
+    token = _access_token(params, "VerifySoftwareToken")
+    async with ctx.services.store.write() as tx:
+        user = await current_user(tx, ctx.services.tokens, token)
+        await ctx.services.mfa.verify_new(tx, user, params["UserCode"])
+    return {"Status": "SUCCESS"}
+
+
+@operation(IDP, "SetUserMFAPreference")
+async def set_user_mfa_preference(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
+    async with ctx.services.store.write() as tx:
+        user = await current_user(tx, ctx.services.tokens, params["AccessToken"])
+        pool = await tx.pools.get(user.pool_id)
+        assert pool is not None
+        await ctx.services.mfa.set_preference(tx, pool, user, params)
+    return {}
+
+
+@operation(IDP, "AdminSetUserMFAPreference")
+async def admin_set_user_mfa_preference(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
+    async with ctx.services.store.write() as tx:
+        pool = await load_pool(tx, ctx.caller, params["UserPoolId"])
+        user = await require_user(tx, pool, params["Username"])
+        await ctx.services.mfa.set_preference(tx, pool, user, params)
+    return {}

@@ -1,0 +1,130 @@
+"""Software-token MFA (TOTP, RFC 6238) and users' MFA preferences.
+
+AssociateSoftwareToken gives a user a new secret (sealed at rest, pending until proven);
+VerifySoftwareToken turns it on when a code from the authenticator matches; SetUserMFAPreference
+and AdminSetUserMFAPreference choose what sign-in asks for. A code is accepted within one
+30-second step of the server's clock either way, and each step at most once per user.
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+from typing import Any
+
+import pyotp
+
+from cognitio.crypto.envelope import Envelope
+from cognitio.errors import (
+    CodeMismatchException,
+    EnableSoftwareTokenMFAException,
+    InvalidParameterException,
+    InvalidUserPoolConfigurationException,
+    SoftwareTokenMFANotFoundException,
+)
+from cognitio.store.records import MfaRecord, UserPoolRecord, UserRecord
+from cognitio.store.repositories import Transaction
+
+TOTP = "SOFTWARE_TOKEN_MFA"
+STEP_SECONDS = 30
+_WINDOW = 1  # steps either side of now: clock skew between phone and server
+
+
+def _context(sub: str) -> str:
+    return f"totp:{sub}"
+
+
+def software_token_enabled_in(pool: UserPoolRecord) -> bool:
+    return bool(pool.config.get("SoftwareTokenMfaConfiguration", {}).get("Enabled"))
+
+
+class Mfa:
+    def __init__(self, envelope: Envelope) -> None:
+        self._envelope = envelope
+
+    async def associate(self, tx: Transaction, pool: UserPoolRecord, user: UserRecord) -> str:
+        """A new TOTP secret (base32, 32 characters), pending until verified."""
+        if not software_token_enabled_in(pool):
+            raise InvalidUserPoolConfigurationException(
+                "Software token MFA is not enabled for the user pool."
+            )
+        secret = pyotp.random_base32(32)
+        record = await tx.mfa.get(user.sub) or MfaRecord(sub=user.sub)
+        record.totp_pending_sealed = self._envelope.seal(secret.encode(), _context(user.sub))
+        await tx.mfa.put(record)
+        return secret
+
+    async def verify_new(self, tx: Transaction, user: UserRecord, code: str) -> None:
+        """Turn the pending secret on if ``code`` comes from it."""
+        record = await tx.mfa.get(user.sub)
+        if record is None or record.totp_pending_sealed is None:
+            raise SoftwareTokenMFANotFoundException(
+                "Software token TOTP multi-factor authentication (MFA) is not enabled for the user."
+            )
+        secret = self._envelope.open(record.totp_pending_sealed, _context(user.sub)).decode()
+        step = _matching_step(secret, code)
+        if step is None:
+            raise EnableSoftwareTokenMFAException("Code mismatch")
+        record.totp_sealed = record.totp_pending_sealed
+        record.totp_pending_sealed = None
+        record.totp_enabled = True
+        record.totp_last_step = max(record.totp_last_step, step)
+        await tx.mfa.put(record)
+
+    async def check_code(self, tx: Transaction, user: UserRecord, code: str) -> None:
+        """A sign-in's TOTP code: right, current, and not used before."""
+        record = await tx.mfa.get(user.sub)
+        if record is None or not record.totp_enabled or record.totp_sealed is None:
+            raise SoftwareTokenMFANotFoundException(
+                "Software token TOTP multi-factor authentication (MFA) is not enabled for the user."
+            )
+        secret = self._envelope.open(record.totp_sealed, _context(user.sub)).decode()
+        step = _matching_step(secret, code)
+        if step is None or not await tx.mfa.use_step(user.sub, step):
+            raise CodeMismatchException("Invalid code received for user")
+
+    async def set_preference(
+        self, tx: Transaction, pool: UserPoolRecord, user: UserRecord, params: dict[str, Any]
+    ) -> None:
+        """SetUserMFAPreference / AdminSetUserMFAPreference (software token settings)."""
+        for member in ("SMSMfaSettings", "EmailMfaSettings"):
+            settings = params.get(member) or {}
+            if settings.get("Enabled") or settings.get("PreferredMfa"):
+                raise InvalidParameterException(
+                    f"{member} is not available in this version of Cognitio yet."
+                )
+        settings = params.get("SoftwareTokenMfaSettings")
+        if settings is None:
+            return
+        record = await tx.mfa.get(user.sub) or MfaRecord(sub=user.sub)
+        if settings.get("Enabled") and record.totp_sealed is None:
+            raise SoftwareTokenMFANotFoundException("User has not verified software token mfa")
+        if "Enabled" in settings:
+            record.totp_enabled = bool(settings["Enabled"])
+        if settings.get("PreferredMfa"):
+            record.preferred = TOTP
+        elif record.preferred == TOTP and ("PreferredMfa" in settings or not record.totp_enabled):
+            record.preferred = None
+        await tx.mfa.put(record)
+
+
+def view(record: MfaRecord | None) -> dict[str, Any]:
+    """The MFA members of GetUser and AdminGetUser."""
+    if record is None or not record.totp_enabled:
+        return {}
+    shown: dict[str, Any] = {"UserMFASettingList": [TOTP]}
+    if record.preferred:
+        shown["PreferredMfaSetting"] = record.preferred
+    return shown
+
+
+def _matching_step(secret: str, code: str) -> int | None:
+    """The time step ``code`` belongs to, within the window, or None."""
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp = pyotp.TOTP(secret, interval=STEP_SECONDS)
+    now = int(time.time()) // STEP_SECONDS
+    for step in range(now - _WINDOW, now + _WINDOW + 1):
+        if hmac.compare_digest(totp.at(step * STEP_SECONDS), code):
+            return step
+    return None

@@ -1,0 +1,108 @@
+"""Software-token MFA: set-up, sign-in with a code, a code used once, preferences."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pyotp
+import pytest
+
+from tests.api.test_auth import FLOWS, PASSWORD, make_user, sign_in
+
+
+def totp_pool(idp: Any, mode: str = "OPTIONAL") -> tuple[str, str]:
+    pool_id = idp.create_user_pool(PoolName="totp")["UserPool"]["Id"]
+    idp.set_user_pool_mfa_config(
+        UserPoolId=pool_id,
+        SoftwareTokenMfaConfiguration={"Enabled": True},
+        MfaConfiguration=mode,
+    )
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=FLOWS
+    )["UserPoolClient"]["ClientId"]
+    return pool_id, client_id
+
+
+def enrol(idp: Any, pool_id: str, client_id: str, name: str) -> pyotp.TOTP:
+    make_user(idp, pool_id, name)
+    token = sign_in(idp, client_id, name)["AccessToken"]
+    secret = idp.associate_software_token(AccessToken=token)["SecretCode"]
+    assert len(secret) == 32
+    totp = pyotp.TOTP(secret)
+    with pytest.raises(idp.exceptions.EnableSoftwareTokenMFAException):
+        idp.verify_software_token(
+            AccessToken=token, UserCode="000000" if totp.now() != "000000" else "111111"
+        )
+    assert idp.verify_software_token(AccessToken=token, UserCode=totp.now())["Status"] == "SUCCESS"
+    idp.set_user_mfa_preference(
+        AccessToken=token, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}
+    )
+    user = idp.get_user(AccessToken=token)
+    assert user["UserMFASettingList"] == ["SOFTWARE_TOKEN_MFA"]
+    assert user["PreferredMfaSetting"] == "SOFTWARE_TOKEN_MFA"
+    return totp
+
+
+def next_step_code(totp: pyotp.TOTP) -> str:
+    """A code for the next 30-second step (inside the server's window), unused so far."""
+    return str(totp.at(time.time() + 30))
+
+
+def test_sign_in_asks_for_the_code_and_accepts_it_once(idp: Any) -> None:
+    pool_id, client_id = totp_pool(idp)
+    totp = enrol(idp, pool_id, client_id, "mfa-user")
+    challenge = idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "mfa-user", "PASSWORD": PASSWORD},
+    )
+    assert challenge["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
+    assert "AuthenticationResult" not in challenge
+    code = next_step_code(totp)
+    done = idp.respond_to_auth_challenge(
+        ClientId=client_id,
+        ChallengeName="SOFTWARE_TOKEN_MFA",
+        Session=challenge["Session"],
+        ChallengeResponses={"USERNAME": "mfa-user", "SOFTWARE_TOKEN_MFA_CODE": code},
+    )
+    assert idp.get_user(AccessToken=done["AuthenticationResult"]["AccessToken"])
+    again = idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "mfa-user", "PASSWORD": PASSWORD},
+    )
+    with pytest.raises(idp.exceptions.CodeMismatchException):
+        idp.respond_to_auth_challenge(
+            ClientId=client_id,
+            ChallengeName="SOFTWARE_TOKEN_MFA",
+            Session=again["Session"],
+            ChallengeResponses={"USERNAME": "mfa-user", "SOFTWARE_TOKEN_MFA_CODE": code},
+        )
+    admin_view = idp.admin_get_user(UserPoolId=pool_id, Username="mfa-user")
+    assert admin_view["UserMFASettingList"] == ["SOFTWARE_TOKEN_MFA"]
+
+
+def test_mfa_off_in_the_pool_or_for_the_user_skips_the_challenge(idp: Any) -> None:
+    pool_id, client_id = totp_pool(idp)
+    enrol(idp, pool_id, client_id, "optional")
+    idp.admin_set_user_mfa_preference(
+        UserPoolId=pool_id,
+        Username="optional",
+        SoftwareTokenMfaSettings={"Enabled": False, "PreferredMfa": False},
+    )
+    assert sign_in(idp, client_id, "optional")["AccessToken"]
+    assert "UserMFASettingList" not in idp.admin_get_user(UserPoolId=pool_id, Username="optional")
+
+
+def test_totp_needs_the_pool_to_allow_it(idp: Any) -> None:
+    pool_id = idp.create_user_pool(PoolName="no-totp")["UserPool"]["Id"]
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=FLOWS
+    )["UserPoolClient"]["ClientId"]
+    make_user(idp, pool_id, "plain")
+    token = sign_in(idp, client_id, "plain")["AccessToken"]
+    with pytest.raises(idp.exceptions.InvalidUserPoolConfigurationException):
+        idp.associate_software_token(AccessToken=token)
+    with pytest.raises(idp.exceptions.SoftwareTokenMFANotFoundException):
+        idp.set_user_mfa_preference(AccessToken=token, SoftwareTokenMfaSettings={"Enabled": True})
