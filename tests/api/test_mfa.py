@@ -106,3 +106,51 @@ def test_totp_needs_the_pool_to_allow_it(idp: Any) -> None:
         idp.associate_software_token(AccessToken=token)
     with pytest.raises(idp.exceptions.SoftwareTokenMFANotFoundException):
         idp.set_user_mfa_preference(AccessToken=token, SoftwareTokenMfaSettings={"Enabled": True})
+
+
+def test_a_pool_with_mfa_on_sets_up_the_token_during_sign_in(idp: Any) -> None:
+    pool_id, client_id = totp_pool(idp, mode="ON")
+    make_user(idp, pool_id, "newcomer")
+    challenge = idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "newcomer", "PASSWORD": PASSWORD},
+    )
+    assert challenge["ChallengeName"] == "MFA_SETUP"
+    assert challenge["ChallengeParameters"]["MFAS_CAN_SETUP"] == '["SOFTWARE_TOKEN_MFA"]'
+    associated = idp.associate_software_token(Session=challenge["Session"])
+    totp = pyotp.TOTP(associated["SecretCode"])
+    verified = idp.verify_software_token(Session=associated["Session"], UserCode=totp.now())
+    assert verified["Status"] == "SUCCESS"
+    done = idp.respond_to_auth_challenge(
+        ClientId=client_id,
+        ChallengeName="MFA_SETUP",
+        Session=verified["Session"],
+        ChallengeResponses={"USERNAME": "newcomer"},
+    )
+    assert idp.get_user(AccessToken=done["AuthenticationResult"]["AccessToken"])
+    with pytest.raises(idp.exceptions.NotAuthorizedException, match="only be used once"):
+        idp.associate_software_token(Session=challenge["Session"])
+    later = idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "newcomer", "PASSWORD": PASSWORD},
+    )
+    assert later["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
+
+
+def test_mfa_setup_cannot_be_skipped(idp: Any) -> None:
+    pool_id, client_id = totp_pool(idp, mode="ON")
+    make_user(idp, pool_id, "skipper")
+    challenge = idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "skipper", "PASSWORD": PASSWORD},
+    )
+    with pytest.raises(idp.exceptions.NotAuthorizedException):
+        idp.respond_to_auth_challenge(
+            ClientId=client_id,
+            ChallengeName="MFA_SETUP",
+            Session=challenge["Session"],
+            ChallengeResponses={"USERNAME": "skipper"},
+        )

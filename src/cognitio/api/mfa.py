@@ -6,28 +6,26 @@ from collections.abc import Mapping
 from typing import Any
 
 from cognitio.api.registry import IDP, Context, operation
-from cognitio.errors import InvalidParameterException, UnsupportedOperationException
+from cognitio.errors import InvalidParameterException
 from cognitio.services.access_tokens import current_user
 from cognitio.services.accounts import require_user
 from cognitio.services.user_pools import load_pool
 
 
-def _access_token(params: dict[str, Any], operation_name: str) -> str:
-    token = params.get("AccessToken")
-    if not token and not params.get("Session"):
-        raise InvalidParameterException("Either AccessToken or Session must be given.")
-    if not token:
-        # With a Session instead, this belongs to the MFA_SETUP challenge.
-        raise UnsupportedOperationException(
-            f"{operation_name} with a Session (MFA_SETUP) is not available in this version of "
-            "Cognitio yet; call it with an AccessToken."
-        )
-    return str(token)
+def _signed_in(params: dict[str, Any]) -> bool:
+    """An access token (a signed-in user) or a Session (the MFA_SETUP step of a sign-in)."""
+    if params.get("AccessToken"):
+        return True
+    if params.get("Session"):
+        return False
+    raise InvalidParameterException("Either AccessToken or Session must be given.")
 
 
 @operation(IDP, "AssociateSoftwareToken")
 async def associate_software_token(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
-    token = _access_token(params, "AssociateSoftwareToken")
+    if not _signed_in(params):
+        return await ctx.services.auth.associate_in_setup(params["Session"])
+    token = params["AccessToken"]
     async with ctx.services.store.write() as tx:
         user = await current_user(tx, ctx.services.tokens, token)
         pool = await tx.pools.get(user.pool_id)
@@ -38,7 +36,9 @@ async def associate_software_token(ctx: Context, params: dict[str, Any]) -> Mapp
 
 @operation(IDP, "VerifySoftwareToken")
 async def verify_software_token(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
-    token = _access_token(params, "VerifySoftwareToken")
+    if not _signed_in(params):
+        return await ctx.services.auth.verify_in_setup(params["Session"], params["UserCode"])
+    token = params["AccessToken"]
     async with ctx.services.store.write() as tx:
         user = await current_user(tx, ctx.services.tokens, token)
         await ctx.services.mfa.verify_new(tx, user, params["UserCode"])

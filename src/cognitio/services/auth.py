@@ -34,7 +34,7 @@ from cognitio.services.accounts import PasswordStore, find_user, save, with_pass
 from cognitio.services.attributes import check_values, schema_by_name
 from cognitio.services.auth_sessions import AuthSession, Sessions
 from cognitio.services.lockout import Lockout
-from cognitio.services.mfa import TOTP, Mfa
+from cognitio.services.mfa import TOTP, Mfa, software_token_enabled_in
 from cognitio.services.passwords import check_policy
 from cognitio.services.secret_hash import check_secret_hash, client_secret_opener
 from cognitio.services.srp_flow import srp_flow, verify_password_claim
@@ -54,6 +54,7 @@ _ALLOWED_BY = {
 }
 _ADMIN_ONLY = frozenset({"ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"})
 _INCORRECT = "Incorrect username or password."
+MFA_SETUP = "MFA_SETUP"
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,10 +161,13 @@ class Authenticator:
             if factors is not None and factors.totp_enabled:
                 return self._challenge(request, user, TOTP, {"USER_ID_FOR_SRP": user.username})
             if request.pool.config["MfaConfiguration"] == "ON":
-                raise UnsupportedOperationException(
-                    "The MFA_SETUP challenge is not available in this version of Cognitio yet; "
-                    "a user of a pool with MFA ON needs a verified software token first."
-                )
+                if not software_token_enabled_in(request.pool):
+                    raise UnsupportedOperationException(
+                        "Setting up SMS or email MFA at sign-in is not available in this version "
+                        "of Cognitio yet; enable software tokens in the pool's MFA configuration."
+                    )
+                can_set_up = orjson.dumps([TOTP]).decode()
+                return self._challenge(request, user, MFA_SETUP, {"MFAS_CAN_SETUP": can_set_up})
         async with self._store.write() as tx:
             result = await self._tokens.issue(tx, request.client, user)
         return {"ChallengeParameters": {}, "AuthenticationResult": result}
@@ -180,6 +184,41 @@ class Authenticator:
             validity_minutes=int(request.client.config.get("AuthSessionValidity", 3)),
         )
         return {"ChallengeName": name, "Session": session, "ChallengeParameters": parameters}
+
+    async def mfa_setup(self, request: AuthRequest, session: AuthSession) -> dict[str, Any]:
+        """MFA_SETUP: answered once VerifySoftwareToken has proven the new authenticator."""
+        if not session.data.get("verified"):
+            raise NotAuthorizedException("Invalid session for the user.")
+        async with self._store.write() as tx:
+            user = await tx.users.get(session.sub)
+            if user is None or not user.enabled:
+                raise NotAuthorizedException("Invalid session for the user.")
+            result = await self._tokens.issue(tx, request.client, user)
+        return {"ChallengeParameters": {}, "AuthenticationResult": result}
+
+    async def associate_in_setup(self, session_token: str) -> dict[str, Any]:
+        """AssociateSoftwareToken with the MFA_SETUP Session instead of an access token."""
+        async with self._store.write() as tx:
+            session = await self._sessions.spend_any_client(tx, session_token, challenge=MFA_SETUP)
+            user = await tx.users.get(session.sub)
+            pool = await tx.pools.get(session.pool_id)
+            if user is None or pool is None:
+                raise NotAuthorizedException("Invalid session for the user.")
+            secret = await self._mfa.associate(tx, pool, user)
+        return {"SecretCode": secret, "Session": self._sessions.reissue(session)}
+
+    async def verify_in_setup(self, session_token: str, code: str) -> dict[str, Any]:
+        """VerifySoftwareToken with the MFA_SETUP Session; its answer's Session finishes sign-in."""
+        async with self._store.write() as tx:
+            session = await self._sessions.spend_any_client(tx, session_token, challenge=MFA_SETUP)
+            user = await tx.users.get(session.sub)
+            if user is None:
+                raise NotAuthorizedException("Invalid session for the user.")
+            await self._mfa.verify_new(tx, user, code)
+        return {
+            "Status": "SUCCESS",
+            "Session": self._sessions.reissue(session, data={"verified": True}),
+        }
 
     async def software_token(self, request: AuthRequest, session: AuthSession) -> dict[str, Any]:
         """SOFTWARE_TOKEN_MFA: the code from the user's authenticator app."""
@@ -391,6 +430,7 @@ Answer = Callable[["Authenticator", AuthRequest, AuthSession], Awaitable[dict[st
 
 CHALLENGES: dict[str, Answer] = {
     TOTP: Authenticator.software_token,
+    MFA_SETUP: Authenticator.mfa_setup,
     "NEW_PASSWORD_REQUIRED": Authenticator.new_password,
     "PASSWORD_VERIFIER": verify_password_claim,
 }

@@ -79,6 +79,29 @@ class Sessions:
             )
         return session
 
+    async def spend_any_client(self, tx: Transaction, token: str, *, challenge: str) -> AuthSession:
+        """As :meth:`spend`, for calls that name no client (AssociateSoftwareToken,
+        VerifySoftwareToken); the session still carries and keeps its client."""
+        session = self._open(token)
+        if session is None:
+            raise NotAuthorizedException("Invalid session for the user.")
+        return await self.spend(tx, token, client_id=session.client_id, challenge=challenge)
+
+    def reissue(self, session: AuthSession, *, data: dict[str, Any] | None = None) -> str:
+        """A fresh Session string for the same sign-in, step and deadline."""
+        renewed = AuthSession(
+            sid=str(uuid.uuid4()),
+            pool_id=session.pool_id,
+            client_id=session.client_id,
+            sub=session.sub,
+            username=session.username,
+            challenge=session.challenge,
+            expires_ms=session.expires_ms,
+            data={**session.data, **(data or {})},
+        )
+        sealed = self._envelope.seal(orjson.dumps(asdict(renewed)), _CONTEXT)
+        return base64.urlsafe_b64encode(sealed).decode().rstrip("=")
+
     def _open(self, token: str) -> AuthSession | None:
         try:
             blob = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
