@@ -111,7 +111,7 @@ async def open_services(
         self_service=SelfService(store, envelope, passwords, codes, users),
         store=store,
         tokens=tokens,
-        auth=Authenticator(store, passwords, tokens, envelope, mfa),
+        auth=Authenticator(store, passwords, tokens, envelope, mfa, codes, users),
         sign_out=SignOut(store, tokens, envelope),
         own_account=OwnAccount(store, tokens, passwords, codes, users),
         mfa=mfa,

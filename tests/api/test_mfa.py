@@ -154,3 +154,101 @@ def test_mfa_setup_cannot_be_skipped(idp: Any) -> None:
             Session=challenge["Session"],
             ChallengeResponses={"USERNAME": "skipper"},
         )
+
+
+def code_pool(idp: Any) -> tuple[str, str]:
+    pool_id = idp.create_user_pool(PoolName="codes")["UserPool"]["Id"]
+    idp.set_user_pool_mfa_config(
+        UserPoolId=pool_id,
+        SmsMfaConfiguration={
+            "SmsAuthenticationMessage": "Sign-in code {####}",
+            "SmsConfiguration": {"SnsCallerArn": "arn:aws:iam::123456789012:role/sms"},
+        },
+        EmailMfaConfiguration={"Message": "Your code: {####}", "Subject": "Sign-in"},
+        MfaConfiguration="OPTIONAL",
+    )
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=FLOWS
+    )["UserPoolClient"]["ClientId"]
+    return pool_id, client_id
+
+
+def begin(idp: Any, client_id: str, name: str) -> dict[str, Any]:
+    answer: dict[str, Any] = idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": name, "PASSWORD": PASSWORD},
+    )
+    return answer
+
+
+def test_sms_and_email_codes_and_choosing_between_them(idp: Any, server: Any) -> None:
+    pool_id, client_id = code_pool(idp)
+    make_user(idp, pool_id, "two-factors", email="two@example.com", phone_number="+15555550199")
+    idp.admin_set_user_mfa_preference(
+        UserPoolId=pool_id,
+        Username="two-factors",
+        SMSMfaSettings={"Enabled": True},
+        EmailMfaSettings={"Enabled": True},
+    )
+    shown = idp.admin_get_user(UserPoolId=pool_id, Username="two-factors")
+    assert shown["UserMFASettingList"] == ["SMS_MFA", "EMAIL_OTP"]
+    select = begin(idp, client_id, "two-factors")
+    assert select["ChallengeName"] == "SELECT_MFA_TYPE"
+    assert select["ChallengeParameters"]["MFAS_CAN_CHOOSE"] == '["SMS_MFA","EMAIL_OTP"]'
+    sms = idp.respond_to_auth_challenge(
+        ClientId=client_id,
+        ChallengeName="SELECT_MFA_TYPE",
+        Session=select["Session"],
+        ChallengeResponses={"USERNAME": "two-factors", "ANSWER": "SMS_MFA"},
+    )
+    assert sms["ChallengeName"] == "SMS_MFA"
+    assert sms["ChallengeParameters"]["CODE_DELIVERY_DESTINATION"] == "+*******0199"
+    message = server.outbox("+15555550199")[-1]
+    assert message["body"].startswith("Sign-in code ")
+    done = idp.respond_to_auth_challenge(
+        ClientId=client_id,
+        ChallengeName="SMS_MFA",
+        Session=sms["Session"],
+        ChallengeResponses={
+            "USERNAME": "two-factors",
+            "SMS_MFA_CODE": server.last_code("+15555550199"),
+        },
+    )
+    assert done["AuthenticationResult"]["AccessToken"]
+    idp.admin_set_user_mfa_preference(
+        UserPoolId=pool_id,
+        Username="two-factors",
+        EmailMfaSettings={"Enabled": True, "PreferredMfa": True},
+    )
+    email = begin(idp, client_id, "two-factors")
+    assert email["ChallengeName"] == "EMAIL_OTP"
+    with pytest.raises(idp.exceptions.CodeMismatchException):
+        idp.respond_to_auth_challenge(
+            ClientId=client_id,
+            ChallengeName="EMAIL_OTP",
+            Session=email["Session"],
+            ChallengeResponses={"USERNAME": "two-factors", "EMAIL_OTP_CODE": "12345x"},
+        )
+    email = begin(idp, client_id, "two-factors")
+    mail = server.outbox("two@example.com")[-1]
+    assert mail["subject"] == "Sign-in"
+    done = idp.respond_to_auth_challenge(
+        ClientId=client_id,
+        ChallengeName="EMAIL_OTP",
+        Session=email["Session"],
+        ChallengeResponses={
+            "USERNAME": "two-factors",
+            "EMAIL_OTP_CODE": server.last_code("two@example.com"),
+        },
+    )
+    assert done["AuthenticationResult"]["IdToken"]
+
+
+def test_sms_mfa_needs_a_phone_number(idp: Any) -> None:
+    pool_id, _ = code_pool(idp)
+    make_user(idp, pool_id, "no-phone", email="nophone@example.com")
+    with pytest.raises(idp.exceptions.InvalidParameterException, match="phone_number"):
+        idp.admin_set_user_mfa_preference(
+            UserPoolId=pool_id, Username="no-phone", SMSMfaSettings={"Enabled": True}
+        )

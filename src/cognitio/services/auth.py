@@ -33,12 +33,21 @@ from cognitio.errors import (
 from cognitio.services.accounts import PasswordStore, find_user, save, with_password
 from cognitio.services.attributes import check_values, schema_by_name
 from cognitio.services.auth_sessions import AuthSession, Sessions
+from cognitio.services.codes import Codes
 from cognitio.services.lockout import Lockout
-from cognitio.services.mfa import TOTP, Mfa, software_token_enabled_in
+from cognitio.services.mfa import EMAIL, SMS, TOTP, Mfa
+from cognitio.services.mfa_challenges import (
+    MFA_SETUP,
+    SELECT,
+    answer_code,
+    answer_select,
+    second_step,
+)
 from cognitio.services.passwords import check_policy
 from cognitio.services.secret_hash import check_secret_hash, client_secret_opener
 from cognitio.services.srp_flow import srp_flow, verify_password_claim
 from cognitio.services.tokens import Tokens, token_hash
+from cognitio.services.users import Users
 from cognitio.store.records import ClientRecord, UserPoolRecord, UserRecord
 from cognitio.store.repositories import Store
 
@@ -54,7 +63,6 @@ _ALLOWED_BY = {
 }
 _ADMIN_ONLY = frozenset({"ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"})
 _INCORRECT = "Incorrect username or password."
-MFA_SETUP = "MFA_SETUP"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +86,13 @@ class Authenticator:
         tokens: Tokens,
         envelope: Envelope,
         mfa: Mfa,
+        codes: Codes,
+        users: Users,
     ) -> None:
         self._store = store
         self._mfa = mfa
+        self._codes = codes
+        self._users = users
         self._sessions = Sessions(envelope)
         self.lockout = Lockout(store)
         self._passwords = passwords
@@ -155,19 +167,9 @@ class Authenticator:
                     "Temporary password has expired and must be reset by an administrator."
                 )
             return self._new_password_challenge(request, user)
-        if request.pool.config.get("MfaConfiguration", "OFF") != "OFF":
-            async with self._store.read() as tx:
-                factors = await tx.mfa.get(user.sub)
-            if factors is not None and factors.totp_enabled:
-                return self._challenge(request, user, TOTP, {"USER_ID_FOR_SRP": user.username})
-            if request.pool.config["MfaConfiguration"] == "ON":
-                if not software_token_enabled_in(request.pool):
-                    raise UnsupportedOperationException(
-                        "Setting up SMS or email MFA at sign-in is not available in this version "
-                        "of Cognitio yet; enable software tokens in the pool's MFA configuration."
-                    )
-                can_set_up = orjson.dumps([TOTP]).decode()
-                return self._challenge(request, user, MFA_SETUP, {"MFAS_CAN_SETUP": can_set_up})
+        challenge = await second_step(self, request, user)
+        if challenge is not None:
+            return challenge
         async with self._store.write() as tx:
             result = await self._tokens.issue(tx, request.client, user)
         return {"ChallengeParameters": {}, "AuthenticationResult": result}
@@ -431,6 +433,9 @@ Answer = Callable[["Authenticator", AuthRequest, AuthSession], Awaitable[dict[st
 CHALLENGES: dict[str, Answer] = {
     TOTP: Authenticator.software_token,
     MFA_SETUP: Authenticator.mfa_setup,
+    SMS: answer_code,
+    EMAIL: answer_code,
+    SELECT: answer_select,
     "NEW_PASSWORD_REQUIRED": Authenticator.new_password,
     "PASSWORD_VERIFIER": verify_password_claim,
 }

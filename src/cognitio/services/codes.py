@@ -23,8 +23,10 @@ from cognitio.store.repositories import Transaction
 
 SIGN_UP = "signup"
 RESET = "reset"
+MFA = "mfa"
 HOUR_MS = 3_600_000
-LIFETIME_MS = {SIGN_UP: 24 * HOUR_MS, RESET: HOUR_MS}
+# A sign-in's SMS or email code lasts 3 minutes, the shortest MFA code lifetime Cognito states.
+LIFETIME_MS = {SIGN_UP: 24 * HOUR_MS, RESET: HOUR_MS, MFA: 3 * 60_000}
 VERIFY_LIFETIME_MS = 24 * HOUR_MS
 MAX_ATTEMPTS = 5
 

@@ -26,6 +26,10 @@ from cognitio.store.records import MfaRecord, UserPoolRecord, UserRecord
 from cognitio.store.repositories import Transaction
 
 TOTP = "SOFTWARE_TOKEN_MFA"
+SMS = "SMS_MFA"
+EMAIL = "EMAIL_OTP"
+# The order GetUser lists factors in.
+_ORDER = (SMS, TOTP, EMAIL)
 STEP_SECONDS = 30
 _WINDOW = 1  # steps either side of now: clock skew between phone and server
 
@@ -36,6 +40,31 @@ def _context(sub: str) -> str:
 
 def software_token_enabled_in(pool: UserPoolRecord) -> bool:
     return bool(pool.config.get("SoftwareTokenMfaConfiguration", {}).get("Enabled"))
+
+
+def pool_factors(pool: UserPoolRecord) -> set[str]:
+    """The second factors a pool offers (SetUserPoolMfaConfig)."""
+    offered = set()
+    if pool.config.get("SmsMfaEnabled"):
+        offered.add(SMS)
+    if software_token_enabled_in(pool):
+        offered.add(TOTP)
+    if "EmailMfaConfiguration" in pool.config:
+        offered.add(EMAIL)
+    return offered
+
+
+def user_factors(pool: UserPoolRecord, user: UserRecord, record: MfaRecord | None) -> list[str]:
+    """The factors a user has on and the pool offers, in Cognito's order."""
+    if record is None:
+        return []
+    on = {
+        SMS: record.sms_enabled and bool(user.attributes.get("phone_number")),
+        TOTP: record.totp_enabled,
+        EMAIL: record.email_enabled and bool(user.attributes.get("email")),
+    }
+    offered = pool_factors(pool)
+    return [factor for factor in _ORDER if on[factor] and factor in offered]
 
 
 class Mfa:
@@ -86,34 +115,49 @@ class Mfa:
     async def set_preference(
         self, tx: Transaction, pool: UserPoolRecord, user: UserRecord, params: dict[str, Any]
     ) -> None:
-        """SetUserMFAPreference / AdminSetUserMFAPreference (software token settings)."""
-        for member in ("SMSMfaSettings", "EmailMfaSettings"):
-            settings = params.get(member) or {}
-            if settings.get("Enabled") or settings.get("PreferredMfa"):
-                raise InvalidParameterException(
-                    f"{member} is not available in this version of Cognitio yet."
-                )
-        settings = params.get("SoftwareTokenMfaSettings")
-        if settings is None:
-            return
+        """SetUserMFAPreference / AdminSetUserMFAPreference."""
         record = await tx.mfa.get(user.sub) or MfaRecord(sub=user.sub)
-        if settings.get("Enabled") and record.totp_sealed is None:
-            raise SoftwareTokenMFANotFoundException("User has not verified software token mfa")
-        if "Enabled" in settings:
-            record.totp_enabled = bool(settings["Enabled"])
-        if settings.get("PreferredMfa"):
-            record.preferred = TOTP
-        elif record.preferred == TOTP and ("PreferredMfa" in settings or not record.totp_enabled):
-            record.preferred = None
+        for member, factor, attribute in (
+            ("SMSMfaSettings", SMS, "phone_number"),
+            ("SoftwareTokenMfaSettings", TOTP, None),
+            ("EmailMfaSettings", EMAIL, "email"),
+        ):
+            settings = params.get(member)
+            if settings is None:
+                continue
+            enabled = settings.get("Enabled")
+            if enabled and factor == TOTP and record.totp_sealed is None:
+                raise SoftwareTokenMFANotFoundException("User has not verified software token mfa")
+            if enabled and attribute is not None and not user.attributes.get(attribute):
+                raise InvalidParameterException(
+                    f"User does not have a {attribute} to receive {factor} codes."
+                )
+            if enabled and factor not in pool_factors(pool):
+                raise InvalidParameterException(f"{factor} is not enabled for the user pool.")
+            if enabled is not None:
+                if factor == SMS:
+                    record.sms_enabled = bool(enabled)
+                elif factor == TOTP:
+                    record.totp_enabled = bool(enabled)
+                else:
+                    record.email_enabled = bool(enabled)
+            if settings.get("PreferredMfa"):
+                record.preferred = factor
+            elif record.preferred == factor and ("PreferredMfa" in settings or not enabled):
+                record.preferred = None
         await tx.mfa.put(record)
 
 
 def view(record: MfaRecord | None) -> dict[str, Any]:
     """The MFA members of GetUser and AdminGetUser."""
-    if record is None or not record.totp_enabled:
+    if record is None:
         return {}
-    shown: dict[str, Any] = {"UserMFASettingList": [TOTP]}
-    if record.preferred:
+    on = {SMS: record.sms_enabled, TOTP: record.totp_enabled, EMAIL: record.email_enabled}
+    factors = [factor for factor in _ORDER if on[factor]]
+    if not factors:
+        return {}
+    shown: dict[str, Any] = {"UserMFASettingList": factors}
+    if record.preferred in factors:
         shown["PreferredMfaSetting"] = record.preferred
     return shown
 

@@ -130,3 +130,5 @@ class MfaRecord:
     totp_enabled: bool = False
     totp_last_step: int = 0
     preferred: str | None = None  # "SOFTWARE_TOKEN_MFA" | "SMS_MFA" | "EMAIL_OTP" | None
+    sms_enabled: bool = False
+    email_enabled: bool = False

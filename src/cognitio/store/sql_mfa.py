@@ -5,14 +5,19 @@ from __future__ import annotations
 from cognitio.store.records import MfaRecord
 from cognitio.store.sqlbase import Query, Runner
 
-_COLUMNS = "sub, totp_sealed, totp_pending_sealed, totp_enabled, totp_last_step, preferred"
+_COLUMNS = (
+    "sub, totp_sealed, totp_pending_sealed, totp_enabled, totp_last_step, preferred, "
+    "sms_enabled, email_enabled"
+)
 _GET = Query(f"SELECT {_COLUMNS} FROM user_mfa WHERE sub = :sub")
 _PUT = Query(
     f"INSERT INTO user_mfa ({_COLUMNS}) VALUES (:sub, :totp_sealed, :totp_pending_sealed, "
-    ":totp_enabled, :totp_last_step, :preferred) ON CONFLICT (sub) DO UPDATE SET "
+    ":totp_enabled, :totp_last_step, :preferred, :sms_enabled, :email_enabled) "
+    "ON CONFLICT (sub) DO UPDATE SET "
     "totp_sealed = excluded.totp_sealed, totp_pending_sealed = excluded.totp_pending_sealed, "
     "totp_enabled = excluded.totp_enabled, totp_last_step = excluded.totp_last_step, "
-    "preferred = excluded.preferred"
+    "preferred = excluded.preferred, sms_enabled = excluded.sms_enabled, "
+    "email_enabled = excluded.email_enabled"
 )
 # Accept a step only if it is newer than the last accepted one: a TOTP code works once,
 # even when two nodes check it at the same moment.
@@ -36,6 +41,8 @@ class SqlMfaRepository:
             totp_enabled=bool(row[3]),
             totp_last_step=int(row[4]),
             preferred=row[5],
+            sms_enabled=bool(row[6]),
+            email_enabled=bool(row[7]),
         )
 
     async def put(self, record: MfaRecord) -> None:
@@ -46,6 +53,8 @@ class SqlMfaRepository:
             "totp_enabled": record.totp_enabled,
             "totp_last_step": record.totp_last_step,
             "preferred": record.preferred,
+            "sms_enabled": record.sms_enabled,
+            "email_enabled": record.email_enabled,
         }
         await self._sql.run(_PUT, params)
 

@@ -208,4 +208,6 @@ user_mfa = Table(
     Column("totp_enabled", Boolean, nullable=False),
     Column("totp_last_step", BigInteger, nullable=False),
     Column("preferred", String(32), nullable=True),
+    Column("sms_enabled", Boolean, nullable=False),
+    Column("email_enabled", Boolean, nullable=False),
 )

@@ -27,6 +27,8 @@ def upgrade() -> None:
         # The last 30-second step a code was accepted for: a code works once.
         sa.Column("totp_last_step", sa.BigInteger(), nullable=False),
         sa.Column("preferred", sa.String(32), nullable=True),
+        sa.Column("sms_enabled", sa.Boolean(), nullable=False),
+        sa.Column("email_enabled", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
             ["sub"], ["users.sub"], name="fk_user_mfa_sub_users", ondelete="CASCADE"
         ),

@@ -1,0 +1,148 @@
+"""The second step of a sign-in: SMS_MFA, EMAIL_OTP, SOFTWARE_TOKEN_MFA, SELECT_MFA_TYPE, MFA_SETUP.
+
+Which one follows a correct password (developer guide, "Adding MFA"): with the pool's MFA OFF,
+none; otherwise the user's preferred factor, or the only one they have on, or SELECT_MFA_TYPE
+when they have several and no preference; with MFA ON and no factor at all, MFA_SETUP. SMS and
+email codes are six digits, valid for the sign-in Session's lifetime, sent with the pool's
+SmsAuthenticationMessage or EmailMfaConfiguration.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from cognitio.errors import (
+    CodeMismatchException,
+    InvalidParameterException,
+    NotAuthorizedException,
+    UnsupportedOperationException,
+)
+from cognitio.messaging.messages import DEFAULT_SMS_AUTHENTICATION_MESSAGE, OutgoingMessage, render
+from cognitio.services.auth_sessions import AuthSession
+from cognitio.services.codes import MFA as MFA_CODE
+from cognitio.services.mfa import EMAIL, SMS, TOTP, software_token_enabled_in, user_factors
+from cognitio.services.notifications import Destination
+from cognitio.store.records import UserRecord
+
+if TYPE_CHECKING:
+    from cognitio.services.auth import Authenticator, AuthRequest
+
+MFA_SETUP = "MFA_SETUP"
+SELECT = "SELECT_MFA_TYPE"
+_CODE_MEMBERS = {SMS: "SMS_MFA_CODE", EMAIL: "EMAIL_OTP_CODE", TOTP: "SOFTWARE_TOKEN_MFA_CODE"}
+_DEFAULT_EMAIL_SUBJECT = "Your sign-in code"
+_DEFAULT_EMAIL_MESSAGE = "Your sign-in code is {####}. "
+
+
+async def second_step(
+    auth: Authenticator, request: AuthRequest, user: UserRecord
+) -> dict[str, Any] | None:
+    """The MFA challenge a sign-in continues with, or None when it goes straight to tokens."""
+    mode = request.pool.config.get("MfaConfiguration", "OFF")
+    if mode == "OFF":
+        return None
+    async with auth._store.read() as tx:
+        record = await tx.mfa.get(user.sub)
+    factors = user_factors(request.pool, user, record)
+    if not factors:
+        if mode != "ON":
+            return None
+        if not software_token_enabled_in(request.pool):
+            raise UnsupportedOperationException(
+                "Setting up SMS or email MFA at sign-in is not available in this version of "
+                "Cognitio yet; enable software tokens in the pool's MFA configuration."
+            )
+        can_set_up = orjson.dumps([TOTP]).decode()
+        return auth._challenge(request, user, MFA_SETUP, {"MFAS_CAN_SETUP": can_set_up})
+    preferred = record.preferred if record is not None else None
+    if preferred in factors:
+        return await challenge_for(auth, request, user, str(preferred))
+    if len(factors) == 1:
+        return await challenge_for(auth, request, user, factors[0])
+    return auth._challenge(
+        request, user, SELECT, {"MFAS_CAN_CHOOSE": orjson.dumps(factors).decode()}
+    )
+
+
+async def challenge_for(
+    auth: Authenticator, request: AuthRequest, user: UserRecord, factor: str
+) -> dict[str, Any]:
+    if factor == TOTP:
+        return auth._challenge(request, user, TOTP, {"USER_ID_FOR_SRP": user.username})
+    attribute = "phone_number" if factor == SMS else "email"
+    destination = Destination(attribute, user.attributes[attribute])
+    async with auth._store.write() as tx:
+        code = await auth._codes.issue(tx, user.sub, MFA_CODE)
+    await auth._users.deliver([_code_message(request, destination, factor, code)])
+    details = destination.details()
+    return auth._challenge(
+        request,
+        user,
+        factor,
+        {
+            "CODE_DELIVERY_DELIVERY_MEDIUM": details["DeliveryMedium"],
+            "CODE_DELIVERY_DESTINATION": details["Destination"],
+        },
+    )
+
+
+def _code_message(
+    request: AuthRequest, destination: Destination, factor: str, code: str
+) -> OutgoingMessage:
+    pool = request.pool.config
+    if factor == SMS:
+        template = pool.get("SmsAuthenticationMessage", DEFAULT_SMS_AUTHENTICATION_MESSAGE)
+        body, subject = render(template, code=code, username=None), None
+    else:
+        settings = pool.get("EmailMfaConfiguration", {})
+        template = settings.get("Message", _DEFAULT_EMAIL_MESSAGE)
+        body = render(template, code=code, username=None)
+        subject = settings.get("Subject", _DEFAULT_EMAIL_SUBJECT)
+    return OutgoingMessage(
+        channel="sms" if factor == SMS else "email",
+        to=destination.address,
+        subject=subject,
+        body=body,
+        user_pool_id=request.pool.id,
+    )
+
+
+async def answer_code(
+    auth: Authenticator, request: AuthRequest, session: AuthSession
+) -> dict[str, Any]:
+    """SMS_MFA and EMAIL_OTP: the code that was sent."""
+    member = _CODE_MEMBERS[session.challenge]
+    code = request.parameters.get(member)
+    if not code:
+        raise InvalidParameterException(f"Missing required parameter {member}")
+    await auth.lockout.check(session.sub)
+    async with auth._store.write() as tx:
+        user = await tx.users.get(session.sub)
+        if user is None or not user.enabled:
+            raise NotAuthorizedException("Invalid session for the user.")
+        failure = await auth._codes.consume(tx, user.sub, MFA_CODE, code)
+        if failure is None:
+            result = await auth._tokens.issue(tx, request.client, user)
+    if failure is not None:
+        await auth.lockout.failed(session.sub)
+        raise CodeMismatchException("Invalid code received for user")
+    return {"ChallengeParameters": {}, "AuthenticationResult": result}
+
+
+async def answer_select(
+    auth: Authenticator, request: AuthRequest, session: AuthSession
+) -> dict[str, Any]:
+    """SELECT_MFA_TYPE: the factor the user picked; the chosen challenge follows."""
+    chosen = request.parameters.get("ANSWER", "")
+    async with auth._store.read() as tx:
+        user = await tx.users.get(session.sub)
+        record = None if user is None else await tx.mfa.get(user.sub)
+    if user is None:
+        raise NotAuthorizedException("Invalid session for the user.")
+    # Older clients answer EMAIL_MFA for the email factor.
+    chosen = EMAIL if chosen == "EMAIL_MFA" else chosen
+    if chosen not in user_factors(request.pool, user, record):
+        raise InvalidParameterException(f"Invalid ANSWER for SELECT_MFA_TYPE: {chosen[:32]}")
+    return await challenge_for(auth, request, user, chosen)
