@@ -252,3 +252,33 @@ def test_sms_mfa_needs_a_phone_number(idp: Any) -> None:
         idp.admin_set_user_mfa_preference(
             UserPoolId=pool_id, Username="no-phone", SMSMfaSettings={"Enabled": True}
         )
+
+
+def test_legacy_settings_and_deleting_a_software_token(idp: Any) -> None:
+    pool_id, client_id = totp_pool(idp)
+    idp.set_user_pool_mfa_config(
+        UserPoolId=pool_id,
+        SoftwareTokenMfaConfiguration={"Enabled": True},
+        SmsMfaConfiguration={
+            "SmsConfiguration": {"SnsCallerArn": "arn:aws:iam::123456789012:role/sms"}
+        },
+        MfaConfiguration="OPTIONAL",
+    )
+    enrol(idp, pool_id, client_id, "legacy")
+    idp.admin_update_user_attributes(
+        UserPoolId=pool_id,
+        Username="legacy",
+        UserAttributes=[{"Name": "phone_number", "Value": "+15555550142"}],
+    )
+    sms = [{"DeliveryMedium": "SMS", "AttributeName": "phone_number"}]
+    idp.admin_set_user_settings(UserPoolId=pool_id, Username="legacy", MFAOptions=sms)
+    shown = idp.admin_get_user(UserPoolId=pool_id, Username="legacy")
+    assert shown["MFAOptions"] == sms
+    assert shown["UserMFASettingList"] == ["SMS_MFA", "SOFTWARE_TOKEN_MFA"]
+    idp.admin_delete_software_token(UserPoolId=pool_id, Username="legacy")
+    shown = idp.admin_get_user(UserPoolId=pool_id, Username="legacy")
+    assert shown["UserMFASettingList"] == ["SMS_MFA"] and "PreferredMfaSetting" not in shown
+    with pytest.raises(idp.exceptions.SoftwareTokenMFANotFoundException):
+        idp.admin_delete_software_token(UserPoolId=pool_id, Username="legacy")
+    idp.admin_set_user_settings(UserPoolId=pool_id, Username="legacy", MFAOptions=[])
+    assert "UserMFASettingList" not in idp.admin_get_user(UserPoolId=pool_id, Username="legacy")

@@ -52,6 +52,7 @@ def test_a_malformed_pool_id_fails_its_pattern(server: Any, operation: str) -> N
         "Password": "Passw0rd!",
         "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
         "ChallengeName": "NEW_PASSWORD_REQUIRED",
+        "MFAOptions": [],
     }
     for member in shape.required_members:
         if member != "UserPoolId":

@@ -9,6 +9,7 @@ from cognitio.api.registry import IDP, Context, operation
 from cognitio.errors import InvalidParameterException
 from cognitio.services.access_tokens import current_user
 from cognitio.services.accounts import require_user
+from cognitio.services.mfa import delete_software_token, set_legacy_options
 from cognitio.services.user_pools import load_pool
 
 
@@ -61,4 +62,30 @@ async def admin_set_user_mfa_preference(ctx: Context, params: dict[str, Any]) ->
         pool = await load_pool(tx, ctx.caller, params["UserPoolId"])
         user = await require_user(tx, pool, params["Username"])
         await ctx.services.mfa.set_preference(tx, pool, user, params)
+    return {}
+
+
+@operation(IDP, "SetUserSettings")
+async def set_user_settings(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
+    async with ctx.services.store.write() as tx:
+        user = await current_user(tx, ctx.services.tokens, params["AccessToken"])
+        await set_legacy_options(tx, user, params["MFAOptions"])
+    return {}
+
+
+@operation(IDP, "AdminSetUserSettings")
+async def admin_set_user_settings(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
+    async with ctx.services.store.write() as tx:
+        pool = await load_pool(tx, ctx.caller, params["UserPoolId"])
+        user = await require_user(tx, pool, params["Username"])
+        await set_legacy_options(tx, user, params["MFAOptions"])
+    return {}
+
+
+@operation(IDP, "AdminDeleteSoftwareToken")
+async def admin_delete_software_token(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
+    async with ctx.services.store.write() as tx:
+        pool = await load_pool(tx, ctx.caller, params["UserPoolId"])
+        user = await require_user(tx, pool, params["Username"])
+        await delete_software_token(tx, user)
     return {}

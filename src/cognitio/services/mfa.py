@@ -148,6 +148,40 @@ class Mfa:
         await tx.mfa.put(record)
 
 
+async def set_legacy_options(
+    tx: Transaction, user: UserRecord, options: list[dict[str, str]]
+) -> None:
+    """SetUserSettings / AdminSetUserSettings: the legacy MFAOptions, SMS MFA on or off."""
+    for option in options:
+        if option.get("DeliveryMedium") != "SMS" or option.get("AttributeName") != "phone_number":
+            raise InvalidParameterException(
+                "MFAOptions supports only DeliveryMedium SMS with AttributeName phone_number."
+            )
+    if options and not user.attributes.get("phone_number"):
+        raise InvalidParameterException(
+            "User does not have a phone_number to receive SMS_MFA codes."
+        )
+    record = await tx.mfa.get(user.sub) or MfaRecord(sub=user.sub)
+    record.sms_enabled = bool(options)
+    if not options and record.preferred == SMS:
+        record.preferred = None
+    await tx.mfa.put(record)
+
+
+async def delete_software_token(tx: Transaction, user: UserRecord) -> None:
+    """AdminDeleteSoftwareToken: the user's authenticator is forgotten."""
+    record = await tx.mfa.get(user.sub)
+    if record is None or (record.totp_sealed is None and record.totp_pending_sealed is None):
+        raise SoftwareTokenMFANotFoundException(
+            "Software token TOTP multi-factor authentication (MFA) is not enabled for the user."
+        )
+    record.totp_sealed = record.totp_pending_sealed = None
+    record.totp_enabled = False
+    if record.preferred == TOTP:
+        record.preferred = None
+    await tx.mfa.put(record)
+
+
 def view(record: MfaRecord | None) -> dict[str, Any]:
     """The MFA members of GetUser and AdminGetUser."""
     if record is None:
@@ -157,6 +191,9 @@ def view(record: MfaRecord | None) -> dict[str, Any]:
     if not factors:
         return {}
     shown: dict[str, Any] = {"UserMFASettingList": factors}
+    if record.sms_enabled:
+        # The legacy view of SMS MFA, still read by older clients.
+        shown["MFAOptions"] = [{"DeliveryMedium": "SMS", "AttributeName": "phone_number"}]
     if record.preferred in factors:
         shown["PreferredMfaSetting"] = record.preferred
     return shown
