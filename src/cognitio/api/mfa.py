@@ -10,7 +10,10 @@ from cognitio.errors import InvalidParameterException
 from cognitio.services.access_tokens import current_user
 from cognitio.services.accounts import require_user
 from cognitio.services.mfa import delete_software_token, set_legacy_options
+from cognitio.services.mfa import view as mfa_view
+from cognitio.services.user_auth import configured_factors
 from cognitio.services.user_pools import load_pool
+from cognitio.store.records import MfaRecord, UserPoolRecord, UserRecord
 
 
 def _signed_in(params: dict[str, Any]) -> bool:
@@ -89,3 +92,32 @@ async def admin_delete_software_token(ctx: Context, params: dict[str, Any]) -> M
         user = await require_user(tx, pool, params["Username"])
         await delete_software_token(tx, user)
     return {}
+
+
+def _auth_factors(
+    pool: UserPoolRecord, user: UserRecord, factors: MfaRecord | None
+) -> dict[str, Any]:
+    return {
+        "Username": user.username,
+        "ConfiguredUserAuthFactors": configured_factors(pool, user),
+        **mfa_view(factors),
+    }
+
+
+@operation(IDP, "GetUserAuthFactors")
+async def get_user_auth_factors(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
+    async with ctx.services.store.read() as tx:
+        user = await current_user(tx, ctx.services.tokens, params["AccessToken"])
+        pool = await tx.pools.get(user.pool_id)
+        assert pool is not None
+        factors = await tx.mfa.get(user.sub)
+    return _auth_factors(pool, user, factors)
+
+
+@operation(IDP, "AdminGetUserAuthFactors")
+async def admin_get_user_auth_factors(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
+    async with ctx.services.store.read() as tx:
+        pool = await load_pool(tx, ctx.caller, params["UserPoolId"])
+        user = await require_user(tx, pool, params["Username"])
+        factors = await tx.mfa.get(user.sub)
+    return _auth_factors(pool, user, factors)

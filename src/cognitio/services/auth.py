@@ -39,6 +39,7 @@ from cognitio.services.mfa import EMAIL, SMS, TOTP, Mfa
 from cognitio.services.mfa_challenges import (
     MFA_SETUP,
     SELECT,
+    SMS_OTP,
     answer_code,
     answer_select,
     second_step,
@@ -47,6 +48,8 @@ from cognitio.services.passwords import check_policy
 from cognitio.services.secret_hash import check_secret_hash, client_secret_opener
 from cognitio.services.srp_flow import srp_flow, verify_password_claim
 from cognitio.services.tokens import Tokens, token_hash
+from cognitio.services.user_auth import SELECT_CHALLENGE, user_auth_flow
+from cognitio.services.user_auth import answer_select as answer_select_challenge
 from cognitio.services.users import Users
 from cognitio.store.records import ClientRecord, UserPoolRecord, UserRecord
 from cognitio.store.repositories import Store
@@ -59,6 +62,7 @@ _ALLOWED_BY = {
     "ADMIN_NO_SRP_AUTH": ("ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"),
     "REFRESH_TOKEN_AUTH": ("ALLOW_REFRESH_TOKEN_AUTH",),
     "REFRESH_TOKEN": ("ALLOW_REFRESH_TOKEN_AUTH",),
+    "USER_AUTH": ("ALLOW_USER_AUTH",),
     "USER_SRP_AUTH": ("ALLOW_USER_SRP_AUTH",),
 }
 _ADMIN_ONLY = frozenset({"ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"})
@@ -434,8 +438,10 @@ CHALLENGES: dict[str, Answer] = {
     TOTP: Authenticator.software_token,
     MFA_SETUP: Authenticator.mfa_setup,
     SMS: answer_code,
+    SMS_OTP: answer_code,
     EMAIL: answer_code,
     SELECT: answer_select,
+    SELECT_CHALLENGE: answer_select_challenge,
     "NEW_PASSWORD_REQUIRED": Authenticator.new_password,
     "PASSWORD_VERIFIER": verify_password_claim,
 }
@@ -447,4 +453,5 @@ FLOWS: dict[str, Flow] = {
     "REFRESH_TOKEN_AUTH": Authenticator.refresh_flow,
     "REFRESH_TOKEN": Authenticator.refresh_flow,
     "USER_SRP_AUTH": srp_flow,
+    "USER_AUTH": user_auth_flow,
 }

@@ -31,7 +31,13 @@ if TYPE_CHECKING:
 
 MFA_SETUP = "MFA_SETUP"
 SELECT = "SELECT_MFA_TYPE"
-_CODE_MEMBERS = {SMS: "SMS_MFA_CODE", EMAIL: "EMAIL_OTP_CODE", TOTP: "SOFTWARE_TOKEN_MFA_CODE"}
+SMS_OTP = "SMS_OTP"  # a passwordless first factor (USER_AUTH); EMAIL_OTP serves both roles
+_CODE_MEMBERS = {
+    SMS: "SMS_MFA_CODE",
+    SMS_OTP: "SMS_OTP_CODE",
+    EMAIL: "EMAIL_OTP_CODE",
+    TOTP: "SOFTWARE_TOKEN_MFA_CODE",
+}
 _DEFAULT_EMAIL_SUBJECT = "Your sign-in code"
 _DEFAULT_EMAIL_MESSAGE = "Your sign-in code is {####}. "
 
@@ -71,7 +77,14 @@ async def challenge_for(
 ) -> dict[str, Any]:
     if factor == TOTP:
         return auth._challenge(request, user, TOTP, {"USER_ID_FOR_SRP": user.username})
-    attribute = "phone_number" if factor == SMS else "email"
+    return await send_code(auth, request, user, factor)
+
+
+async def send_code(
+    auth: Authenticator, request: AuthRequest, user: UserRecord, factor: str
+) -> dict[str, Any]:
+    """Send a sign-in code by SMS (SMS_MFA, SMS_OTP) or email (EMAIL_OTP); challenge for it."""
+    attribute = "email" if factor == EMAIL else "phone_number"
     destination = Destination(attribute, user.attributes[attribute])
     async with auth._store.write() as tx:
         code = await auth._codes.issue(tx, user.sub, MFA_CODE)
@@ -92,7 +105,7 @@ def _code_message(
     request: AuthRequest, destination: Destination, factor: str, code: str
 ) -> OutgoingMessage:
     pool = request.pool.config
-    if factor == SMS:
+    if factor != EMAIL:
         template = pool.get("SmsAuthenticationMessage", DEFAULT_SMS_AUTHENTICATION_MESSAGE)
         body, subject = render(template, code=code, username=None), None
     else:
@@ -101,7 +114,7 @@ def _code_message(
         body = render(template, code=code, username=None)
         subject = settings.get("Subject", _DEFAULT_EMAIL_SUBJECT)
     return OutgoingMessage(
-        channel="sms" if factor == SMS else "email",
+        channel="email" if factor == EMAIL else "sms",
         to=destination.address,
         subject=subject,
         body=body,

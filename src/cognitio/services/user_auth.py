@@ -1,0 +1,119 @@
+"""Choice-based sign-in (AuthFlow USER_AUTH) and the factors a user can start with.
+
+From the InitiateAuth reference and the developer guide's "Authentication flows": the pool's
+SignInPolicy.AllowedFirstAuthFactors lists what may come first; a user can use PASSWORD and
+PASSWORD_SRP with a password, EMAIL_OTP with an email address and SMS_OTP with a phone number.
+With PREFERRED_CHALLENGE the named factor starts at once; without it the answer is
+SELECT_CHALLENGE with the AvailableChallenges, and the user answers with one of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from cognitio.errors import (
+    InvalidParameterException,
+    NotAuthorizedException,
+    UnsupportedOperationException,
+    UserNotConfirmedException,
+    UserNotFoundException,
+)
+from cognitio.services.accounts import find_user
+from cognitio.services.auth_sessions import AuthSession
+from cognitio.services.mfa_challenges import send_code
+from cognitio.services.srp_flow import srp_flow
+from cognitio.store.records import UserPoolRecord, UserRecord
+
+if TYPE_CHECKING:
+    from cognitio.services.auth import Authenticator, AuthRequest
+
+SELECT_CHALLENGE = "SELECT_CHALLENGE"
+_ORDER = ("PASSWORD", "PASSWORD_SRP", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN")
+
+
+def available_factors(pool: UserPoolRecord, user: UserRecord) -> list[str]:
+    """The first factors this user may use in this pool, in Cognito's order."""
+    allowed = (
+        pool.config.get("Policies", {})
+        .get("SignInPolicy", {})
+        .get("AllowedFirstAuthFactors", ["PASSWORD"])
+    )
+    has = {
+        "PASSWORD": user.password_hash is not None,
+        "PASSWORD_SRP": user.srp_sealed is not None,
+        "EMAIL_OTP": bool(user.attributes.get("email")),
+        "SMS_OTP": bool(user.attributes.get("phone_number")),
+        "WEB_AUTHN": False,  # passkeys are not built yet
+    }
+    # PASSWORD in the policy allows both password factors.
+    permitted = set(allowed) | ({"PASSWORD_SRP"} if "PASSWORD" in allowed else set())
+    return [factor for factor in _ORDER if factor in permitted and has[factor]]
+
+
+def configured_factors(pool: UserPoolRecord, user: UserRecord) -> list[str]:
+    """GetUserAuthFactors' ConfiguredUserAuthFactors: the first factors the user can use now."""
+    return [factor for factor in available_factors(pool, user) if factor != "PASSWORD_SRP"]
+
+
+async def user_auth_flow(auth: Authenticator, request: AuthRequest) -> dict[str, Any]:
+    """InitiateAuth USER_AUTH."""
+    username = request.parameters.get("USERNAME")
+    if not username:
+        raise InvalidParameterException("Missing required parameter USERNAME")
+    auth.check_secret_hash(request, username)
+    async with auth._store.read() as tx:
+        user = await find_user(tx, request.pool, username)
+    if user is None:
+        raise UserNotFoundException("User does not exist.")
+    preferred = request.parameters.get("PREFERRED_CHALLENGE")
+    if preferred:
+        return await start(auth, request, user, preferred)
+    challenge = auth._challenge(request, user, SELECT_CHALLENGE, {})
+    challenge["AvailableChallenges"] = available_factors(request.pool, user)
+    return challenge
+
+
+async def start(
+    auth: Authenticator, request: AuthRequest, user: UserRecord, factor: str
+) -> dict[str, Any]:
+    """Begin the chosen first factor; the request's parameters carry what it needs."""
+    if factor not in available_factors(request.pool, user):
+        raise InvalidParameterException(
+            f"The {factor[:32]} challenge is not available for the user."
+        )
+    if factor == "PASSWORD":
+        return await auth.password_flow(request)
+    if factor == "PASSWORD_SRP":
+        return await srp_flow(auth, request)
+    if factor in ("EMAIL_OTP", "SMS_OTP"):
+        # Without a password step, the account's state is checked here.
+        if not user.enabled:
+            raise NotAuthorizedException("User is disabled.")
+        if user.status == "UNCONFIRMED":
+            raise UserNotConfirmedException("User is not confirmed.")
+        if user.status != "CONFIRMED":
+            raise NotAuthorizedException(
+                f"A one-time code cannot sign in a user whose status is {user.status}."
+            )
+        return await send_code(auth, request, user, factor)
+    raise UnsupportedOperationException(
+        f"The {factor} challenge is not available in this version of Cognitio yet."
+    )
+
+
+async def answer_select(
+    auth: Authenticator, request: AuthRequest, session: AuthSession
+) -> dict[str, Any]:
+    """SELECT_CHALLENGE: ANSWER names the factor, with its inputs (PASSWORD, SRP_A) beside it."""
+    async with auth._store.read() as tx:
+        user = await tx.users.get(session.sub)
+    if user is None:
+        raise NotAuthorizedException("Invalid session for the user.")
+    parameters = {
+        **request.parameters,
+        "USERNAME": request.parameters.get("USERNAME", user.username),
+    }
+    return await start(
+        auth, replace(request, parameters=parameters), user, request.parameters.get("ANSWER", "")
+    )
