@@ -11,6 +11,7 @@ from cognitio.services.access_tokens import current_user
 from cognitio.services.accounts import require_user
 from cognitio.services.mfa import delete_software_token, set_legacy_options
 from cognitio.services.mfa import view as mfa_view
+from cognitio.services.mfa_challenges import associate_in_setup, verify_in_setup
 from cognitio.services.user_auth import configured_factors
 from cognitio.services.user_pools import load_pool
 from cognitio.store.records import MfaRecord, UserPoolRecord, UserRecord
@@ -28,7 +29,7 @@ def _signed_in(params: dict[str, Any]) -> bool:
 @operation(IDP, "AssociateSoftwareToken")
 async def associate_software_token(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
     if not _signed_in(params):
-        return await ctx.services.auth.associate_in_setup(params["Session"])
+        return await associate_in_setup(ctx.services.auth, params["Session"])
     token = params["AccessToken"]
     async with ctx.services.store.write() as tx:
         user = await current_user(tx, ctx.services.tokens, token)
@@ -41,7 +42,7 @@ async def associate_software_token(ctx: Context, params: dict[str, Any]) -> Mapp
 @operation(IDP, "VerifySoftwareToken")
 async def verify_software_token(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
     if not _signed_in(params):
-        return await ctx.services.auth.verify_in_setup(params["Session"], params["UserCode"])
+        return await verify_in_setup(ctx.services.auth, params["Session"], params["UserCode"])
     token = params["AccessToken"]
     async with ctx.services.store.write() as tx:
         user = await current_user(tx, ctx.services.tokens, token)

@@ -20,7 +20,6 @@ import orjson
 
 from cognitio.crypto.envelope import Envelope
 from cognitio.errors import (
-    CodeMismatchException,
     InvalidParameterException,
     NotAuthorizedException,
     PasswordResetRequiredException,
@@ -42,7 +41,9 @@ from cognitio.services.mfa_challenges import (
     SMS_OTP,
     answer_code,
     answer_select,
+    mfa_setup,
     second_step,
+    software_token,
 )
 from cognitio.services.passwords import check_policy
 from cognitio.services.secret_hash import check_secret_hash, client_secret_opener
@@ -190,63 +191,6 @@ class Authenticator:
             validity_minutes=int(request.client.config.get("AuthSessionValidity", 3)),
         )
         return {"ChallengeName": name, "Session": session, "ChallengeParameters": parameters}
-
-    async def mfa_setup(self, request: AuthRequest, session: AuthSession) -> dict[str, Any]:
-        """MFA_SETUP: answered once VerifySoftwareToken has proven the new authenticator."""
-        if not session.data.get("verified"):
-            raise NotAuthorizedException("Invalid session for the user.")
-        async with self._store.write() as tx:
-            user = await tx.users.get(session.sub)
-            if user is None or not user.enabled:
-                raise NotAuthorizedException("Invalid session for the user.")
-            result = await self._tokens.issue(tx, request.client, user)
-        return {"ChallengeParameters": {}, "AuthenticationResult": result}
-
-    async def associate_in_setup(self, session_token: str) -> dict[str, Any]:
-        """AssociateSoftwareToken with the MFA_SETUP Session instead of an access token."""
-        async with self._store.write() as tx:
-            session = await self._sessions.spend_any_client(tx, session_token, challenge=MFA_SETUP)
-            user = await tx.users.get(session.sub)
-            pool = await tx.pools.get(session.pool_id)
-            if user is None or pool is None:
-                raise NotAuthorizedException("Invalid session for the user.")
-            secret = await self._mfa.associate(tx, pool, user)
-        return {"SecretCode": secret, "Session": self._sessions.reissue(session)}
-
-    async def verify_in_setup(self, session_token: str, code: str) -> dict[str, Any]:
-        """VerifySoftwareToken with the MFA_SETUP Session; its answer's Session finishes sign-in."""
-        async with self._store.write() as tx:
-            session = await self._sessions.spend_any_client(tx, session_token, challenge=MFA_SETUP)
-            user = await tx.users.get(session.sub)
-            if user is None:
-                raise NotAuthorizedException("Invalid session for the user.")
-            await self._mfa.verify_new(tx, user, code)
-        return {
-            "Status": "SUCCESS",
-            "Session": self._sessions.reissue(session, data={"verified": True}),
-        }
-
-    async def software_token(self, request: AuthRequest, session: AuthSession) -> dict[str, Any]:
-        """SOFTWARE_TOKEN_MFA: the code from the user's authenticator app."""
-        code = request.parameters.get("SOFTWARE_TOKEN_MFA_CODE")
-        if not code:
-            raise InvalidParameterException("Missing required parameter SOFTWARE_TOKEN_MFA_CODE")
-        await self.lockout.check(session.sub)
-        async with self._store.write() as tx:
-            user = await tx.users.get(session.sub)
-            if user is None or not user.enabled:
-                raise NotAuthorizedException("Invalid session for the user.")
-            try:
-                await self._mfa.check_code(tx, user, code)
-            except CodeMismatchException:
-                failed = True
-            else:
-                failed = False
-                result = await self._tokens.issue(tx, request.client, user)
-        if failed:
-            await self.lockout.failed(session.sub)
-            raise CodeMismatchException("Invalid code received for user")
-        return {"ChallengeParameters": {}, "AuthenticationResult": result}
 
     def _new_password_challenge(self, request: AuthRequest, user: UserRecord) -> dict[str, Any]:
         """A user with a temporary password must choose a new one (and any required attribute)."""
@@ -435,8 +379,8 @@ def _session_in_secret_block(challenge: str, responses: dict[str, str]) -> str |
 Answer = Callable[["Authenticator", AuthRequest, AuthSession], Awaitable[dict[str, Any]]]
 
 CHALLENGES: dict[str, Answer] = {
-    TOTP: Authenticator.software_token,
-    MFA_SETUP: Authenticator.mfa_setup,
+    TOTP: software_token,
+    MFA_SETUP: mfa_setup,
     SMS: answer_code,
     SMS_OTP: answer_code,
     EMAIL: answer_code,

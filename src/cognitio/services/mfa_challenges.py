@@ -159,3 +159,68 @@ async def answer_select(
     if chosen not in user_factors(request.pool, user, record):
         raise InvalidParameterException(f"Invalid ANSWER for SELECT_MFA_TYPE: {chosen[:32]}")
     return await challenge_for(auth, request, user, chosen)
+
+
+async def mfa_setup(
+    auth: Authenticator, request: AuthRequest, session: AuthSession
+) -> dict[str, Any]:
+    """MFA_SETUP: answered once VerifySoftwareToken has proven the new authenticator."""
+    if not session.data.get("verified"):
+        raise NotAuthorizedException("Invalid session for the user.")
+    async with auth._store.write() as tx:
+        user = await tx.users.get(session.sub)
+        if user is None or not user.enabled:
+            raise NotAuthorizedException("Invalid session for the user.")
+        result = await auth._tokens.issue(tx, request.client, user)
+    return {"ChallengeParameters": {}, "AuthenticationResult": result}
+
+
+async def associate_in_setup(auth: Authenticator, session_token: str) -> dict[str, Any]:
+    """AssociateSoftwareToken with the MFA_SETUP Session instead of an access token."""
+    async with auth._store.write() as tx:
+        session = await auth._sessions.spend_any_client(tx, session_token, challenge=MFA_SETUP)
+        user = await tx.users.get(session.sub)
+        pool = await tx.pools.get(session.pool_id)
+        if user is None or pool is None:
+            raise NotAuthorizedException("Invalid session for the user.")
+        secret = await auth._mfa.associate(tx, pool, user)
+    return {"SecretCode": secret, "Session": auth._sessions.reissue(session)}
+
+
+async def verify_in_setup(auth: Authenticator, session_token: str, code: str) -> dict[str, Any]:
+    """VerifySoftwareToken with the MFA_SETUP Session; its answer's Session finishes sign-in."""
+    async with auth._store.write() as tx:
+        session = await auth._sessions.spend_any_client(tx, session_token, challenge=MFA_SETUP)
+        user = await tx.users.get(session.sub)
+        if user is None:
+            raise NotAuthorizedException("Invalid session for the user.")
+        await auth._mfa.verify_new(tx, user, code)
+    return {
+        "Status": "SUCCESS",
+        "Session": auth._sessions.reissue(session, data={"verified": True}),
+    }
+
+
+async def software_token(
+    auth: Authenticator, request: AuthRequest, session: AuthSession
+) -> dict[str, Any]:
+    """SOFTWARE_TOKEN_MFA: the code from the user's authenticator app."""
+    code = request.parameters.get("SOFTWARE_TOKEN_MFA_CODE")
+    if not code:
+        raise InvalidParameterException("Missing required parameter SOFTWARE_TOKEN_MFA_CODE")
+    await auth.lockout.check(session.sub)
+    async with auth._store.write() as tx:
+        user = await tx.users.get(session.sub)
+        if user is None or not user.enabled:
+            raise NotAuthorizedException("Invalid session for the user.")
+        try:
+            await auth._mfa.check_code(tx, user, code)
+        except CodeMismatchException:
+            failed = True
+        else:
+            failed = False
+            result = await auth._tokens.issue(tx, request.client, user)
+    if failed:
+        await auth.lockout.failed(session.sub)
+        raise CodeMismatchException("Invalid code received for user")
+    return {"ChallengeParameters": {}, "AuthenticationResult": result}
