@@ -102,6 +102,11 @@ def test_client_keeps_every_setting(idp: Any, pool_id: str) -> None:
         ),
         ({"WriteAttributes": ["sub"]}, "InvalidParameterException", "Invalid write attributes"),
         (
+            {"WriteAttributes": ["email_verified"]},
+            "InvalidParameterException",
+            "Invalid write attributes",
+        ),
+        (
             {"SupportedIdentityProviders": ["Google"]},
             "InvalidParameterException",
             "provider Google does not exist",

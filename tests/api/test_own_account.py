@@ -67,6 +67,16 @@ def test_update_and_verify_an_email(idp: Any, server: ServerProcess) -> None:
         idp.update_user_attributes(
             AccessToken=token, UserAttributes=[{"Name": "sub", "Value": "x"}]
         )
+    with pytest.raises(idp.exceptions.InvalidParameterException, match="unauthorized attribute"):
+        idp.update_user_attributes(
+            AccessToken=token,
+            UserAttributes=[
+                {"Name": "email", "Value": "unproven@example.com"},
+                {"Name": "email_verified", "Value": "true"},
+            ],
+        )
+    attributes = {a["Name"]: a["Value"] for a in idp.get_user(AccessToken=token)["UserAttributes"]}
+    assert attributes["email"] == "new@example.com"
     assert idp.admin_get_user(UserPoolId=pool_id, Username="verifier")["Username"] == "verifier"
 
 

@@ -553,3 +553,40 @@ def test_sign_up_writes_only_what_the_client_may_write(idp: Any) -> None:
         Password=PASSWORD,
         UserAttributes=[{"Name": "email", "Value": email()}],
     )
+
+
+def test_admin_address_change_waits_for_proof_unless_marked_verified(
+    idp: Any, server: ServerProcess
+) -> None:
+    pool_id, _ = make_pool(
+        idp,
+        AutoVerifiedAttributes=["email"],
+        UserAttributeUpdateSettings={"AttributesRequireVerificationBeforeUpdate": ["email"]},
+    )
+    kept, proposed, forced = email(), email(), email()
+    idp.admin_create_user(
+        UserPoolId=pool_id,
+        Username="mover",
+        MessageAction="SUPPRESS",
+        UserAttributes=[
+            {"Name": "email", "Value": kept},
+            {"Name": "email_verified", "Value": "true"},
+        ],
+    )
+    idp.admin_update_user_attributes(
+        UserPoolId=pool_id, Username="mover", UserAttributes=[{"Name": "email", "Value": proposed}]
+    )
+    got = attributes(idp.admin_get_user(UserPoolId=pool_id, Username="mover"), "UserAttributes")
+    assert got["email"] == kept and got["email_verified"] == "true"
+    assert server.last_code(proposed)
+    idp.admin_update_user_attributes(
+        UserPoolId=pool_id,
+        Username="mover",
+        UserAttributes=[
+            {"Name": "email", "Value": forced},
+            {"Name": "email_verified", "Value": "true"},
+        ],
+    )
+    got = attributes(idp.admin_get_user(UserPoolId=pool_id, Username="mover"), "UserAttributes")
+    assert got["email"] == forced and got["email_verified"] == "true"
+    assert not server.outbox(forced)

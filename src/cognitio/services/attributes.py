@@ -117,7 +117,8 @@ def check_client_may_write(client_config: Mapping[str, Any], names: Iterable[str
     """A public operation writes only what the app client's WriteAttributes allow."""
     allowed = client_config.get("WriteAttributes")
     for name in names:
-        permitted = (
+        # Only an administrator marks an address verified; users prove it with a code.
+        permitted = name not in VERIFIED_FLAGS.values() and (
             name in allowed
             if allowed is not None
             else not name.startswith("dev:") and name not in READ_ONLY

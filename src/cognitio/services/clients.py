@@ -23,6 +23,7 @@ from cognitio.errors import (
     ScopeDoesNotExistException,
 )
 from cognitio.services import ids, pagination
+from cognitio.services.attributes import VERIFIED_FLAGS
 from cognitio.services.user_pools import Caller, check_pool_region, load_pool, require_pool
 from cognitio.store.records import ClientRecord, UserPoolRecord
 from cognitio.store.repositories import Store
@@ -268,6 +269,7 @@ def _attribute_permissions(pool: UserPoolRecord, settings: dict[str, Any]) -> No
             or name == "sub"
             or (verb == "write" and not schema[name]["Mutable"])
             or name.startswith("dev:")
+            or (verb == "write" and name in VERIFIED_FLAGS.values())
         ]
         if bad:
             raise InvalidParameterException(

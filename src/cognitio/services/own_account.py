@@ -9,18 +9,14 @@ from dataclasses import replace
 from typing import Any
 
 from cognitio.errors import CognitoError, InvalidParameterException, NotAuthorizedException
-from cognitio.messaging.messages import OutgoingMessage
 from cognitio.services import codes as purposes
 from cognitio.services.access_tokens import current_user, signed_in
 from cognitio.services.accounts import PasswordStore, save, with_password
+from cognitio.services.attribute_changes import change_attributes, without_attributes
 from cognitio.services.attributes import (
     VERIFIED_FLAGS,
     as_dict,
     check_client_may_write,
-    check_deletable,
-    check_required,
-    check_values,
-    schema_by_name,
 )
 from cognitio.services.codes import Codes
 from cognitio.services.notifications import Destination, verification_message
@@ -77,52 +73,20 @@ class OwnAccount:
 
     async def update_attributes(self, params: dict[str, Any]) -> dict[str, Any]:
         given = as_dict(params["UserAttributes"])
-        messages: list[OutgoingMessage] = []
-        details: list[dict[str, str]] = []
         async with self._store.write() as tx:
             user, pool, client = await self._context(tx, params["AccessToken"])
-            schema = schema_by_name(pool.config["SchemaAttributes"])
             check_client_may_write(client.config, given)
-            check_values(schema, given, existing=user.attributes)
-            attributes = {**user.attributes, **given}
-            auto = pool.config.get("AutoVerifiedAttributes", [])
-            held = pool.config.get("UserAttributeUpdateSettings", {}).get(
-                "AttributesRequireVerificationBeforeUpdate", []
-            )
-            for attribute, flag in VERIFIED_FLAGS.items():
-                if given.get(attribute) in (None, "", user.attributes.get(attribute)):
-                    continue
-                pending = None
-                if attribute in held and user.attributes.get(flag) == "true":
-                    # The verified address stays until the new one is proven (Cognito's
-                    # AttributesRequireVerificationBeforeUpdate): sign-in keeps working.
-                    pending = given[attribute]
-                    attributes[attribute] = user.attributes[attribute]
-                else:
-                    # A new address is unverified until the user proves it with a code.
-                    attributes[flag] = "false"
-                if attribute in auto:
-                    destination = Destination(attribute, given[attribute])
-                    code = await self._codes.issue(
-                        tx, user.sub, purposes.verify_purpose(attribute), pending_value=pending
-                    )
-                    messages.append(verification_message(pool.id, pool.config, destination, code))
-                    details.append(destination.details())
-            check_required(schema, attributes)
-            await save(tx, pool, user, replace(user, attributes=attributes))
-        await self._users.deliver(messages)
-        return {"CodeDeliveryDetailsList": details} if details else {}
+            change = await change_attributes(tx, self._codes, pool, user, given)
+            await save(tx, pool, user, replace(user, attributes=change.attributes))
+        await self._users.deliver(change.messages)
+        return {"CodeDeliveryDetailsList": change.details} if change.details else {}
 
     async def delete_attributes(self, params: dict[str, Any]) -> None:
         names = params["UserAttributeNames"]
         async with self._store.write() as tx:
             user, pool, client = await self._context(tx, params["AccessToken"])
             check_client_may_write(client.config, names)
-            check_deletable(schema_by_name(pool.config["SchemaAttributes"]), names)
-            kept = {k: v for k, v in user.attributes.items() if k not in names}
-            for attribute, flag in VERIFIED_FLAGS.items():
-                if attribute in names:
-                    kept.pop(flag, None)
+            kept = without_attributes(pool, user, names)
             await save(tx, pool, user, replace(user, attributes=kept))
 
     async def verification_code(self, params: dict[str, Any]) -> dict[str, Any]:

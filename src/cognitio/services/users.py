@@ -31,11 +31,9 @@ from cognitio.services.accounts import (
     user_view,
     with_password,
 )
+from cognitio.services.attribute_changes import change_attributes, without_attributes
 from cognitio.services.attributes import (
-    VERIFIED_FLAGS,
     as_dict,
-    check_deletable,
-    check_required,
     check_values,
     schema_by_name,
 )
@@ -194,39 +192,17 @@ class Users:
         await self._change(caller, pool_id, username, confirm)
 
     async def update_attributes(self, caller: Caller, params: dict[str, Any]) -> None:
-        given = as_dict(params["UserAttributes"])
-        messages: list[OutgoingMessage] = []
         async with self._store.write() as tx:
             pool = await load_pool(tx, caller, params["UserPoolId"])
             user = await require_user(tx, pool, params["Username"], for_update=True)
-            check_values(_schema(pool), given, existing=user.attributes)
-            attributes = {**user.attributes, **given}
-            auto = pool.config.get("AutoVerifiedAttributes", [])
-            for attribute, flag in VERIFIED_FLAGS.items():
-                changed = attribute in given and given[attribute] != user.attributes.get(attribute)
-                if not changed or flag in given:
-                    continue
-                # A new address is unverified until the user proves it with a code.
-                attributes[flag] = "false"
-                if attribute in auto and given[attribute]:
-                    code = await self._codes.issue(
-                        tx, user.sub, code_purposes.verify_purpose(attribute)
-                    )
-                    destination = Destination(attribute, given[attribute])
-                    messages.append(verification_message(pool.id, pool.config, destination, code))
-            check_required(_schema(pool), attributes)
-            await save(tx, pool, user, replace(user, attributes=attributes))
-        await self.deliver(messages)
+            given = as_dict(params["UserAttributes"])
+            change = await change_attributes(tx, self._codes, pool, user, given)
+            await save(tx, pool, user, replace(user, attributes=change.attributes))
+        await self.deliver(change.messages)
 
     async def delete_attributes(self, caller: Caller, params: dict[str, Any]) -> None:
-        names = params["UserAttributeNames"]
-
         def remove(pool: UserPoolRecord, user: UserRecord) -> UserRecord:
-            check_deletable(_schema(pool), names)
-            kept = {k: v for k, v in user.attributes.items() if k not in names}
-            for attribute, flag in VERIFIED_FLAGS.items():
-                if attribute in names:
-                    kept.pop(flag, None)
+            kept = without_attributes(pool, user, params["UserAttributeNames"])
             return replace(user, attributes=kept)
 
         await self._change(caller, params["UserPoolId"], params["Username"], remove)
