@@ -22,6 +22,7 @@ from cognitio.services.accounts import PasswordStore, SignInCache
 from cognitio.services.auth import Authenticator
 from cognitio.services.clients import Clients
 from cognitio.services.codes import Codes
+from cognitio.services.devices import Devices
 from cognitio.services.mfa import Mfa
 from cognitio.services.own_account import OwnAccount
 from cognitio.services.sign_out import SignOut
@@ -102,6 +103,7 @@ async def open_services(
     users = Users(store, passwords, codes, messenger_for(settings, outbox), sign_in)
     tokens = Tokens(store, envelope, settings)
     mfa = Mfa(envelope)
+    devices = Devices(envelope)
     services = Services(
         pools=UserPools(store),
         clients=Clients(store, envelope),
@@ -111,10 +113,11 @@ async def open_services(
         self_service=SelfService(store, envelope, passwords, codes, users),
         store=store,
         tokens=tokens,
-        auth=Authenticator(store, passwords, tokens, envelope, mfa, codes, users),
+        auth=Authenticator(store, passwords, tokens, envelope, mfa, codes, users, devices),
         sign_out=SignOut(store, tokens, envelope),
         own_account=OwnAccount(store, tokens, passwords, codes, users),
         mfa=mfa,
+        devices=devices,
     )
     return database, services
 

@@ -9,6 +9,7 @@ from cognitio.api.registry import IDP, Context, operation
 from cognitio.services.access_tokens import current_user
 from cognitio.services.accounts import require_user
 from cognitio.services.mfa import view as mfa_view
+from cognitio.services.refresh import tokens_from_refresh_token
 from cognitio.services.user_pools import load_pool
 
 
@@ -76,4 +77,4 @@ async def admin_respond_to_auth_challenge(
 
 @operation(IDP, "GetTokensFromRefreshToken")
 async def get_tokens_from_refresh_token(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
-    return await ctx.services.auth.tokens_from_refresh_token(params)
+    return await tokens_from_refresh_token(ctx.services.auth, params)

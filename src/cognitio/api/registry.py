@@ -14,6 +14,7 @@ from typing import Any
 from cognitio.services.access_keys import AccessKeys
 from cognitio.services.auth import Authenticator
 from cognitio.services.clients import Clients
+from cognitio.services.devices import Devices
 from cognitio.services.mfa import Mfa
 from cognitio.services.own_account import OwnAccount
 from cognitio.services.sign_out import SignOut
@@ -44,6 +45,7 @@ class Services:
     sign_out: SignOut
     own_account: OwnAccount
     mfa: Mfa
+    devices: Devices
 
 
 @dataclass(slots=True)
@@ -77,6 +79,15 @@ def operation(service: str, name: str) -> Callable[[Handler], Handler]:
 
 def load_handlers() -> Mapping[tuple[str, str], Handler]:
     """Import every handler module once, filling the registry."""
-    from cognitio.api import account, auth, clients, mfa, tags, user_pools, users  # noqa: F401
+    from cognitio.api import (  # noqa: F401
+        account,
+        auth,
+        clients,
+        devices,
+        mfa,
+        tags,
+        user_pools,
+        users,
+    )
 
     return HANDLERS

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hmac
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -23,16 +22,25 @@ from cognitio.errors import (
     InvalidParameterException,
     NotAuthorizedException,
     PasswordResetRequiredException,
-    RefreshTokenReuseException,
     ResourceNotFoundException,
     UnsupportedOperationException,
     UserNotConfirmedException,
     UserNotFoundException,
 )
+from cognitio.services import ids
 from cognitio.services.accounts import PasswordStore, find_user, save, with_password
 from cognitio.services.attributes import check_values, schema_by_name
 from cognitio.services.auth_sessions import AuthSession, Sessions
 from cognitio.services.codes import Codes
+from cognitio.services.device_srp import (
+    DEVICE_PASSWORD_VERIFIER,
+    DEVICE_SRP_AUTH,
+    answer_device_password,
+    answer_device_srp,
+    armed_session,
+    device_challenge,
+)
+from cognitio.services.devices import Devices, skips_mfa, tracks_devices
 from cognitio.services.lockout import Lockout
 from cognitio.services.mfa import EMAIL, SMS, TOTP, Mfa
 from cognitio.services.mfa_challenges import (
@@ -46,9 +54,11 @@ from cognitio.services.mfa_challenges import (
     software_token,
 )
 from cognitio.services.passwords import check_policy
+from cognitio.services.refresh import refresh_flow
 from cognitio.services.secret_hash import check_secret_hash, client_secret_opener
+from cognitio.services.srp_flow import CHALLENGE as PASSWORD_VERIFIER
 from cognitio.services.srp_flow import srp_flow, verify_password_claim
-from cognitio.services.tokens import Tokens, token_hash
+from cognitio.services.tokens import Tokens
 from cognitio.services.user_auth import SELECT_CHALLENGE, user_auth_flow
 from cognitio.services.user_auth import answer_select as answer_select_challenge
 from cognitio.services.users import Users
@@ -76,6 +86,8 @@ class AuthRequest:
     client: ClientRecord
     parameters: dict[str, str]
     admin: bool
+    # The confirmed device this sign-in named (DEVICE_KEY), carried from step to step.
+    device_key: str | None = None
 
 
 Flow = Callable[["Authenticator", AuthRequest], Awaitable[dict[str, Any]]]
@@ -93,8 +105,10 @@ class Authenticator:
         mfa: Mfa,
         codes: Codes,
         users: Users,
+        devices: Devices,
     ) -> None:
         self._store = store
+        self._devices = devices
         self._mfa = mfa
         self._codes = codes
         self._users = users
@@ -172,11 +186,35 @@ class Authenticator:
                     "Temporary password has expired and must be reset by an administrator."
                 )
             return self._new_password_challenge(request, user)
-        challenge = await second_step(self, request, user)
-        if challenge is not None:
-            return challenge
+        device = None
+        device_key = request.parameters.get("DEVICE_KEY")
+        if device_key and tracks_devices(request.pool):
+            async with self._store.read() as tx:
+                device = await self._devices.confirmed(tx, user, device_key)
+            request = replace(request, device_key=device_key)
+        if device is None or not skips_mfa(request.pool, device):
+            challenge = await second_step(self, request, user)
+            if challenge is not None:
+                return challenge
+        return await self.complete(request, user)
+
+    async def complete(
+        self, request: AuthRequest, user: UserRecord, *, device_proven: bool = False
+    ) -> dict[str, Any]:
+        """The end of a sign-in: the device's own proof if it named one, then the tokens.
+
+        Tokens of a sign-in without a device carry NewDeviceMetadata when the pool tracks devices.
+        """
+        if request.device_key is not None and not device_proven:
+            return await device_challenge(self, request, user)
         async with self._store.write() as tx:
-            result = await self._tokens.issue(tx, request.client, user)
+            result = await self._tokens.issue(
+                tx, request.client, user, device_key=request.device_key
+            )
+            if request.device_key is not None:
+                await tx.devices.authenticated(request.device_key, ids.now_ms())
+            elif tracks_devices(request.pool):
+                result["NewDeviceMetadata"] = await self._devices.issue(tx, request.pool, user)
         return {"ChallengeParameters": {}, "AuthenticationResult": result}
 
     def _challenge(
@@ -189,6 +227,7 @@ class Authenticator:
             username=user.username,
             challenge=name,
             validity_minutes=int(request.client.config.get("AuthSessionValidity", 3)),
+            data={"device_key": request.device_key} if request.device_key else None,
         )
         return {"ChallengeName": name, "Session": session, "ChallengeParameters": parameters}
 
@@ -239,16 +278,40 @@ class Authenticator:
             )
         responses = dict(params.get("ChallengeResponses") or {})
         session_token = params.get("Session") or _session_in_secret_block(name, responses)
-        if not session_token:
-            raise InvalidParameterException("Missing required parameter Session")
         request = AuthRequest(pool, client, responses, admin)
-        self.check_secret_hash(request, responses.get("USERNAME", ""))
-        # Spent in a transaction of its own: a wrong answer uses the session up as well.
-        async with self._store.write() as tx:
-            session = await self._sessions.spend(
-                tx, session_token, client_id=client.id, challenge=name
-            )
-        return await answer(self, request, session)
+        # pycognito sends no SECRET_HASH with DEVICE_SRP_AUTH; the device's proof follows.
+        if name != DEVICE_SRP_AUTH or "SECRET_HASH" in responses:
+            self.check_secret_hash(request, responses.get("USERNAME", ""))
+        if not session_token:
+            if name != DEVICE_SRP_AUTH:
+                raise InvalidParameterException("Missing required parameter Session")
+            session = await armed_session(self, request)
+        else:
+            if name == PASSWORD_VERIFIER and responses.get("DEVICE_KEY"):
+                await self._check_device_first(request, session_token)
+            # Spent in a transaction of its own: a wrong answer uses the session up as well.
+            async with self._store.write() as tx:
+                session = await self._sessions.spend(
+                    tx, session_token, client_id=client.id, challenge=name
+                )
+        device_key = session.data.get("device_key")
+        return await answer(self, replace(request, device_key=device_key), session)
+
+    async def _check_device_first(self, request: AuthRequest, session_token: str) -> None:
+        """A PASSWORD_VERIFIER naming an unknown device fails *before* its block is used up.
+
+        amazon-cognito-identity-js then sends the same answer without DEVICE_KEY, and Amplify
+        signs the same SECRET_BLOCK again (``srp_spec.md`` section 4.4, step 2).
+        """
+        if not tracks_devices(request.pool):
+            return
+        session = self._sessions.peek(session_token)
+        if session is None or not session.sub:
+            return  # spending it fails next, as it should
+        async with self._store.read() as tx:
+            user = await tx.users.get(session.sub)
+            if user is not None:
+                await self._devices.confirmed(tx, user, request.parameters["DEVICE_KEY"])
 
     async def new_password(self, request: AuthRequest, session: AuthSession) -> dict[str, Any]:
         responses = request.parameters
@@ -276,98 +339,13 @@ class Authenticator:
             credentials = await self._passwords.credentials(request.pool.id, user, password)
             changed = with_password(replace(user, attributes=attributes), credentials, "CONFIRMED")
             user = await save(tx, request.pool, user, changed)
-            result = await self._tokens.issue(tx, request.client, user)
-        return {"ChallengeParameters": {}, "AuthenticationResult": result}
-
-    async def refresh_flow(self, request: AuthRequest) -> dict[str, Any]:
-        token = request.parameters.get("REFRESH_TOKEN")
-        if not token:
-            raise InvalidParameterException("Missing required parameter REFRESH_TOKEN")
-
-        def check(user: UserRecord) -> None:
-            if request.client.secret_sealed is not None:
-                self.check_secret_hash(request, request.parameters.get("USERNAME", user.username))
-
-        result = await self._refresh(request.client, token, rotate=False, check=check)
-        return {"ChallengeParameters": {}, "AuthenticationResult": result}
-
-    async def tokens_from_refresh_token(self, params: dict[str, Any]) -> dict[str, Any]:
-        """GetTokensFromRefreshToken: new tokens, and a new refresh token when the client rotates.
-
-        Beyond Cognito's grace-period rule, a rotated token used after its grace period is taken
-        as stolen: RefreshTokenReuseException, and every token of that sign-in is revoked.
-        """
-        async with self._store.read() as tx:
-            client = await tx.clients.find(params["ClientId"])
-        if client is None:
-            raise ResourceNotFoundException(
-                f"User pool client {params['ClientId']} does not exist."
-            )
-        if client.secret_sealed is not None:
-            given = (params.get("ClientSecret") or "").encode()
-            if not hmac.compare_digest(given, self._open_secret(client)):
-                raise NotAuthorizedException(f"Unable to verify secret for client {client.id}")
-        rotation = client.config.get("RefreshTokenRotation", {})
-        rotate = rotation.get("Feature") == "ENABLED"
-        result = await self._refresh(
-            client,
-            params["RefreshToken"],
-            rotate=rotate,
-            grace_ms=int(rotation.get("RetryGracePeriodSeconds", 0)) * 1000,
-        )
-        return {"AuthenticationResult": result}
-
-    async def _refresh(
-        self,
-        client: ClientRecord,
-        token: str,
-        *,
-        rotate: bool,
-        grace_ms: int = 0,
-        check: Callable[[UserRecord], None] | None = None,
-    ) -> dict[str, Any]:
-        now = time.time() * 1000
-        reused = False
-        async with self._store.write() as tx:
-            record = await tx.tokens.refresh_token(token_hash(token))
-            if (
-                record is None
-                or record.revoked
-                or record.client_id != client.id
-                or record.expires_ms < now
-            ):
-                raise NotAuthorizedException("Invalid Refresh Token")
-            user = await tx.users.get(record.sub)
-            if user is None:
-                raise NotAuthorizedException("Invalid Refresh Token")
-            if check is not None:
-                check(user)
-            if not user.enabled:
-                raise NotAuthorizedException("User is disabled.")
-            if rotate and record.rotated_ms is not None and now > record.rotated_ms + grace_ms:
-                await tx.tokens.revoke_origin(record.origin_jti)
-                reused = True
-            else:
-                if rotate and record.rotated_ms is None:
-                    await tx.tokens.mark_rotated(record.token_hash, int(now))
-                result = await self._tokens.issue(
-                    tx,
-                    client,
-                    user,
-                    auth_time=record.auth_time,
-                    origin_jti=record.origin_jti,
-                    with_refresh=rotate,
-                )
-        if reused:
-            # Raised after the commit, so the revocation stands.
-            raise RefreshTokenReuseException("Refresh token has already been used.")
-        return result
+        return await self.complete(request, user)
 
 
 def _session_in_secret_block(challenge: str, responses: dict[str, str]) -> str | None:
-    """PASSWORD_VERIFIER carries its state in the SECRET_BLOCK, not in a Session."""
+    """The verifier challenges carry their state in the SECRET_BLOCK, not in a Session."""
     block = responses.get("PASSWORD_CLAIM_SECRET_BLOCK")
-    if challenge != "PASSWORD_VERIFIER" or not block:
+    if challenge not in (PASSWORD_VERIFIER, DEVICE_PASSWORD_VERIFIER) or not block:
         return None
     try:
         raw = base64.b64decode(block, validate=True)
@@ -387,15 +365,17 @@ CHALLENGES: dict[str, Answer] = {
     SELECT: answer_select,
     SELECT_CHALLENGE: answer_select_challenge,
     "NEW_PASSWORD_REQUIRED": Authenticator.new_password,
-    "PASSWORD_VERIFIER": verify_password_claim,
+    PASSWORD_VERIFIER: verify_password_claim,
+    DEVICE_SRP_AUTH: answer_device_srp,
+    DEVICE_PASSWORD_VERIFIER: answer_device_password,
 }
 
 FLOWS: dict[str, Flow] = {
     "USER_PASSWORD_AUTH": Authenticator.password_flow,
     "ADMIN_USER_PASSWORD_AUTH": Authenticator.password_flow,
     "ADMIN_NO_SRP_AUTH": Authenticator.password_flow,
-    "REFRESH_TOKEN_AUTH": Authenticator.refresh_flow,
-    "REFRESH_TOKEN": Authenticator.refresh_flow,
+    "REFRESH_TOKEN_AUTH": refresh_flow,
+    "REFRESH_TOKEN": refresh_flow,
     "USER_SRP_AUTH": srp_flow,
     "USER_AUTH": user_auth_flow,
 }

@@ -136,12 +136,10 @@ async def answer_code(
         if user is None or not user.enabled:
             raise NotAuthorizedException("Invalid session for the user.")
         failure = await auth._codes.consume(tx, user.sub, MFA_CODE, code)
-        if failure is None:
-            result = await auth._tokens.issue(tx, request.client, user)
     if failure is not None:
         await auth.lockout.failed(session.sub)
         raise CodeMismatchException("Invalid code received for user")
-    return {"ChallengeParameters": {}, "AuthenticationResult": result}
+    return await auth.complete(request, user)
 
 
 async def answer_select(
@@ -167,12 +165,11 @@ async def mfa_setup(
     """MFA_SETUP: answered once VerifySoftwareToken has proven the new authenticator."""
     if not session.data.get("verified"):
         raise NotAuthorizedException("Invalid session for the user.")
-    async with auth._store.write() as tx:
+    async with auth._store.read() as tx:
         user = await tx.users.get(session.sub)
-        if user is None or not user.enabled:
-            raise NotAuthorizedException("Invalid session for the user.")
-        result = await auth._tokens.issue(tx, request.client, user)
-    return {"ChallengeParameters": {}, "AuthenticationResult": result}
+    if user is None or not user.enabled:
+        raise NotAuthorizedException("Invalid session for the user.")
+    return await auth.complete(request, user)
 
 
 async def associate_in_setup(auth: Authenticator, session_token: str) -> dict[str, Any]:
@@ -219,8 +216,7 @@ async def software_token(
             failed = True
         else:
             failed = False
-            result = await auth._tokens.issue(tx, request.client, user)
     if failed:
         await auth.lockout.failed(session.sub)
         raise CodeMismatchException("Invalid code received for user")
-    return {"ChallengeParameters": {}, "AuthenticationResult": result}
+    return await auth.complete(request, user)

@@ -73,7 +73,7 @@ async def srp_flow(authenticator: Authenticator, request: AuthRequest) -> dict[s
     username = request.parameters.get("USERNAME")
     if not username:
         raise InvalidParameterException("Missing required parameter USERNAME")
-    big_a = _client_public_key(request.parameters.get("SRP_A"))
+    big_a = client_public_key(request.parameters.get("SRP_A"))
     authenticator.check_secret_hash(request, username)
     async with authenticator._store.read() as tx:
         user = await find_user(tx, request.pool, username)
@@ -86,7 +86,7 @@ async def srp_flow(authenticator: Authenticator, request: AuthRequest) -> dict[s
         sub = ""  # no user: the answer can only fail
     else:
         user_id_for_srp, sub = user.username, user.sub
-    b, big_b = _server_ephemeral(big_a, verifier.verifier)
+    b, big_b = server_ephemeral(big_a, verifier.verifier)
     # The SECRET_BLOCK is the sealed session itself (spec section 0, item 11): clients answer
     # PASSWORD_VERIFIER without a Session, and this is how the state comes back, unforgeable.
     session = authenticator._sessions.issue(
@@ -96,7 +96,7 @@ async def srp_flow(authenticator: Authenticator, request: AuthRequest) -> dict[s
         username=user_id_for_srp,
         challenge=CHALLENGE,
         validity_minutes=int(request.client.config.get("AuthSessionValidity", 3)),
-        data={"A": _b64_int(big_a), "b": _b64_int(b)},
+        data={"A": b64_int(big_a), "b": b64_int(b)},
     )
     secret_block = base64.urlsafe_b64decode(session + "=" * (-len(session) % 4))
     return {
@@ -104,7 +104,7 @@ async def srp_flow(authenticator: Authenticator, request: AuthRequest) -> dict[s
         "ChallengeParameters": {
             "SALT": verifier.salt_hex,
             "SRP_B": format(big_b, "x"),
-            "SECRET_BLOCK": _b64(secret_block),
+            "SECRET_BLOCK": b64(secret_block),
             "USER_ID_FOR_SRP": user_id_for_srp,
             "USERNAME": user_id_for_srp,
         },
@@ -120,7 +120,7 @@ async def verify_password_claim(
         if not responses.get(name):
             raise InvalidParameterException(f"Missing required parameter {name}")
     # The block opened as this session (Authenticator.respond), so it is the one issued.
-    secret_block = _strict_b64decode(responses["PASSWORD_CLAIM_SECRET_BLOCK"])
+    secret_block = strict_b64decode(responses["PASSWORD_CLAIM_SECRET_BLOCK"])
     if secret_block is None:
         raise NotAuthorizedException(_INCORRECT)
     timestamp = responses["TIMESTAMP"]
@@ -142,16 +142,16 @@ async def verify_password_claim(
         # A decoy: do the same work, so the answer takes as long and fails alike.
         verifier = _decoy_verifier(_decoy_key(authenticator), request.pool.id, session.username)
 
-    expected = _expected_signature(
+    expected = expected_signature(
         verifier.verifier,
-        big_a=int.from_bytes(_strict_b64decode(session.data["A"]) or b"", "big"),
-        b=int.from_bytes(_strict_b64decode(session.data["b"]) or b"", "big"),
+        big_a=int.from_bytes(strict_b64decode(session.data["A"]) or b"", "big"),
+        b=int.from_bytes(strict_b64decode(session.data["b"]) or b"", "big"),
         pool_suffix=srp.pool_suffix(request.pool.id),
         user_id_for_srp=session.username,
         secret_block=secret_block,
         timestamp=timestamp,
     )
-    given = _strict_b64decode(responses["PASSWORD_CLAIM_SIGNATURE"]) or b""
+    given = strict_b64decode(responses["PASSWORD_CLAIM_SIGNATURE"]) or b""
     if user is None:
         raise NotAuthorizedException(_INCORRECT)
     had_failures = await authenticator.lockout.check(user.sub)
@@ -197,7 +197,7 @@ def format_timestamp(moment: datetime) -> str:
     )
 
 
-def _client_public_key(value: str | None) -> int:
+def client_public_key(value: str | None) -> int:
     """``A`` from SRP_A: hex, bounded, and not 0 mod N (section 4.2 step 3)."""
     if not value:
         raise InvalidParameterException("Missing required parameter SRP_A")
@@ -212,7 +212,7 @@ def _client_public_key(value: str | None) -> int:
     return big_a
 
 
-def _server_ephemeral(big_a: int, verifier: int) -> tuple[int, int]:
+def server_ephemeral(big_a: int, verifier: int) -> tuple[int, int]:
     """Fresh ``b`` and ``B``, redrawn while ``B`` or ``u`` is 0 (section 4.2 step 4)."""
     while True:
         b = int.from_bytes(secrets.token_bytes(_EPHEMERAL_BYTES), "big")
@@ -221,7 +221,7 @@ def _server_ephemeral(big_a: int, verifier: int) -> tuple[int, int]:
             return b, big_b
 
 
-def _expected_signature(
+def expected_signature(
     verifier: int,
     *,
     big_a: int,
@@ -279,16 +279,16 @@ def _decoy_verifier(key: bytes, pool_id: str, user_id_for_srp: str) -> srp.SrpVe
     return srp.SrpVerifier(salt=int.from_bytes(salt, "big"), verifier=srp.compute_verifier(x))
 
 
-def _b64(data: bytes) -> str:
+def b64(data: bytes) -> str:
     """Standard base64 with padding, which every client decodes (section 0, item 10)."""
     return base64.b64encode(data).decode()
 
 
-def _b64_int(n: int) -> str:
-    return _b64(n.to_bytes((n.bit_length() + 7) // 8, "big"))
+def b64_int(n: int) -> str:
+    return b64(n.to_bytes((n.bit_length() + 7) // 8, "big"))
 
 
-def _strict_b64decode(text: str) -> bytes | None:
+def strict_b64decode(text: str) -> bytes | None:
     """Standard base64 with padding, refusing any other character; None if it is not."""
     try:
         return base64.b64decode(text.encode("ascii"), validate=True)

@@ -113,8 +113,12 @@ class Tokens:
         auth_time: int | None = None,
         origin_jti: str | None = None,
         with_refresh: bool = True,
+        device_key: str | None = None,
     ) -> dict[str, Any]:
-        """An AuthenticationResult: ID, access and (on sign-in) refresh tokens."""
+        """An AuthenticationResult: ID, access and (on sign-in) refresh tokens.
+
+        ``device_key`` names the remembered device the sign-in proved; the access token says so.
+        """
         keys = await self.keys(tx, client.pool_id)
         now = int(time.time())
         auth_time = auth_time or now
@@ -137,6 +141,8 @@ class Tokens:
             "jti": str(uuid.uuid4()),
             "username": user.username,
         }
+        if device_key is not None:
+            access["device_key"] = device_key
         identity: dict[str, Any] = {
             "sub": user.sub,
             **_identity_attributes(user.attributes),
@@ -172,6 +178,7 @@ class Tokens:
                     created_ms=created,
                     expires_ms=created + lifetime * 1000,
                     revoked=False,
+                    device_key=device_key,
                 )
             )
             result["RefreshToken"] = refresh

@@ -120,6 +120,7 @@ class RefreshTokenRecord:
     revoked: bool
     # Set when rotation replaced this token (it works on for the grace period).
     rotated_ms: int | None = None
+    device_key: str | None = None  # the remembered device the sign-in used
 
 
 @dataclass(slots=True)
@@ -132,3 +133,22 @@ class MfaRecord:
     preferred: str | None = None  # "SOFTWARE_TOKEN_MFA" | "SMS_MFA" | "EMAIL_OTP" | None
     sms_enabled: bool = False
     email_enabled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceRecord:
+    device_key: str
+    pool_id: str
+    sub: str
+    group_key: str
+    name: str | None
+    salt: bytes | None  # as the client sent it; None until ConfirmDevice
+    verifier_sealed: bytes | None
+    remembered: bool
+    created_ms: int
+    updated_ms: int
+    authenticated_ms: int | None = None
+
+    @property
+    def confirmed(self) -> bool:
+        return self.verifier_sealed is not None

@@ -13,6 +13,7 @@ from cognitio.store.records import (
     AccessKeyRecord,
     ClientRecord,
     CodeRecord,
+    DeviceRecord,
     MfaRecord,
     RefreshTokenRecord,
     SigningKeyRecord,
@@ -173,6 +174,43 @@ class MfaRepository(Protocol):
         ...
 
 
+class DeviceRepository(Protocol):
+    async def insert(self, record: DeviceRecord) -> None: ...
+    async def get(self, device_key: str) -> DeviceRecord | None: ...
+    async def page(self, sub: str, after: Cursor | None, limit: int) -> list[DeviceRecord]:
+        """The user's confirmed devices in creation order, after the cursor."""
+        ...
+
+    async def confirm(
+        self,
+        device_key: str,
+        *,
+        name: str | None,
+        salt: bytes,
+        verifier_sealed: bytes,
+        remembered: bool,
+        now_ms: int,
+    ) -> bool:
+        """Store the device's verifier; False when it was confirmed already."""
+        ...
+
+    async def set_remembered(self, device_key: str, remembered: bool, now_ms: int) -> None: ...
+    async def delete(self, device_key: str) -> bool: ...
+    async def prune_unconfirmed(self, sub: str, before_ms: int) -> None:
+        """Drop the user's devices issued before ``before_ms`` and never confirmed."""
+        ...
+
+    async def arm(self, device_key: str, until_ms: int) -> None:
+        """Allow one DEVICE_SRP_AUTH answer for the device until ``until_ms``."""
+        ...
+
+    async def take_arm(self, device_key: str, now_ms: int) -> bool:
+        """Use the allowance up; False when there was none (or it expired)."""
+        ...
+
+    async def authenticated(self, device_key: str, now_ms: int) -> None: ...
+
+
 class Transaction(Protocol):
     @property
     def meta(self) -> MetaRepository: ...
@@ -188,6 +226,8 @@ class Transaction(Protocol):
     def tokens(self) -> TokenRepository: ...
     @property
     def mfa(self) -> MfaRepository: ...
+    @property
+    def devices(self) -> DeviceRepository: ...
 
 
 class Store(Protocol):

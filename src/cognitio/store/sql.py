@@ -17,6 +17,7 @@ from cognitio.store.records import (
     UserPoolSummary,
 )
 from cognitio.store.repositories import Cursor
+from cognitio.store.sql_devices import SqlDeviceRepository
 from cognitio.store.sql_mfa import SqlMfaRepository
 from cognitio.store.sql_tokens import SqlTokenRepository
 from cognitio.store.sql_users import SqlUserRepository
@@ -195,6 +196,7 @@ class SqlTransaction:
         self.users = SqlUserRepository(sql)
         self.tokens = SqlTokenRepository(sql)
         self.mfa = SqlMfaRepository(sql)
+        self.devices = SqlDeviceRepository(sql)
 
 
 class SqlStore:

@@ -14,11 +14,12 @@ _KEY_INSERT = Query(
 )
 _REFRESH_COLUMNS = (
     "token_hash, pool_id, client_id, sub, origin_jti, auth_time, created_ms, expires_ms, revoked, "
-    "rotated_ms"
+    "rotated_ms, device_key"
 )
 _REFRESH_INSERT = Query(
     f"INSERT INTO refresh_tokens ({_REFRESH_COLUMNS}) VALUES (:token_hash, :pool_id, "
-    ":client_id, :sub, :origin_jti, :auth_time, :created_ms, :expires_ms, :revoked, :rotated_ms)"
+    ":client_id, :sub, :origin_jti, :auth_time, :created_ms, :expires_ms, :revoked, :rotated_ms, "
+    ":device_key)"
 )
 _REFRESH_GET = Query(f"SELECT {_REFRESH_COLUMNS} FROM refresh_tokens WHERE token_hash = :hash")
 _REFRESH_ROTATED = Query(
@@ -84,6 +85,7 @@ class SqlTokenRepository:
                 "expires_ms": record.expires_ms,
                 "revoked": record.revoked,
                 "rotated_ms": record.rotated_ms,
+                "device_key": record.device_key,
             },
         )
 
@@ -102,6 +104,7 @@ class SqlTokenRepository:
             expires_ms=row[7],
             revoked=bool(row[8]),
             rotated_ms=row[9],
+            device_key=row[10],
         )
 
     async def mark_rotated(self, token_hash: str, rotated_ms: int) -> bool:

@@ -176,6 +176,7 @@ refresh_tokens = Table(
     Column("expires_ms", BigInteger, nullable=False),
     Column("revoked", Boolean, nullable=False),
     Column("rotated_ms", BigInteger, nullable=True),
+    Column("device_key", String(55), nullable=True),
     Index(None, "sub"),
     Index(None, "origin_jti"),
 )
@@ -210,4 +211,23 @@ user_mfa = Table(
     Column("preferred", String(32), nullable=True),
     Column("sms_enabled", Boolean, nullable=False),
     Column("email_enabled", Boolean, nullable=False),
+)
+
+# Remembered devices (device SRP): the verifier is NULL until ConfirmDevice.
+devices = Table(
+    "devices",
+    metadata,
+    Column("device_key", String(55), primary_key=True),
+    Column("pool_id", String(55), nullable=False),
+    Column("sub", String(36), ForeignKey("users.sub", ondelete="CASCADE"), nullable=False),
+    Column("group_key", String(64), nullable=False),
+    Column("name", String(1024), nullable=True),
+    Column("salt", LargeBinary, nullable=True),
+    Column("verifier_sealed", LargeBinary, nullable=True),
+    Column("remembered", Boolean, nullable=False),
+    Column("auth_pending_until_ms", BigInteger, nullable=True),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("updated_ms", BigInteger, nullable=False),
+    Column("authenticated_ms", BigInteger, nullable=True),
+    Index(None, "sub", "created_ms"),
 )
