@@ -1,8 +1,11 @@
 // Drives a Cognitio server with amazon-cognito-identity-js: SRP sign-in, refresh, password
-// change, SRP sign-in with the new password. Prints one JSON line on stdout.
+// change, SRP sign-in with the new password; or, with "devices": true, a sign-in that confirms
+// the new device, a sign-in with that device (device SRP), and one after the server forgot it.
+// Prints one JSON line on stdout.
 //
 // Usage: node identity_js_flow.js '<json>' where the JSON object holds endpoint, userPoolId,
-// clientId, username, password and newPassword (omit newPassword to stop after the sign-in).
+// clientId, username, password and newPassword (omit newPassword to stop after the sign-in),
+// or devices.
 // With COGNITIO_TRACE_HTTP=1 every request and response is written to stderr, one JSON line each.
 "use strict";
 
@@ -46,9 +49,10 @@ function describeError(err) {
   return { code: err && (err.code || err.name), message: err && err.message };
 }
 
-function describeSession(session) {
+function describeSession(session, userConfirmationNecessary) {
   return {
     ok: true,
+    userConfirmationNecessary: userConfirmationNecessary === true,
     username: session.getIdToken().payload["cognito:username"],
     accessToken: session.getAccessToken().getJwtToken(),
     idToken: session.getIdToken().getJwtToken(),
@@ -62,7 +66,8 @@ function signIn(user, username, password) {
     const unexpected = (name) => () =>
       resolve({ ok: false, error: { code: "UnexpectedChallenge", message: name } });
     user.authenticateUser(details, {
-      onSuccess: (session) => resolve(describeSession(session)),
+      onSuccess: (session, userConfirmationNecessary) =>
+        resolve(describeSession(session, userConfirmationNecessary)),
       onFailure: (err) => resolve({ ok: false, error: describeError(err) }),
       newPasswordRequired: unexpected("newPasswordRequired"),
       mfaRequired: unexpected("mfaRequired"),
@@ -90,6 +95,34 @@ function changePassword(user, oldPassword, newPassword) {
   });
 }
 
+function forgetOnServer(user, deviceKey) {
+  // forgetSpecificDevice keeps the library's cached device: the next sign-in still sends it.
+  return new Promise((resolve) => {
+    user.forgetSpecificDevice(deviceKey, {
+      onSuccess: () => resolve({ ok: true }),
+      onFailure: (err) => resolve({ ok: false, error: describeError(err) }),
+    });
+  });
+}
+
+async function devices(pool, input) {
+  const steps = {};
+  const first = new CognitoUser({ Username: input.username, Pool: pool });
+  steps.signIn = await signIn(first, input.username, input.password);
+  if (!steps.signIn.ok) return steps;
+  steps.signIn.deviceKey = first.deviceKey;
+  // A new CognitoUser reads the device the first one confirmed from the shared storage.
+  const second = new CognitoUser({ Username: input.username, Pool: pool });
+  steps.deviceSignIn = await signIn(second, input.username, input.password);
+  if (!steps.deviceSignIn.ok) return steps;
+  steps.forget = await forgetOnServer(second, first.deviceKey);
+  if (!steps.forget.ok) return steps;
+  const third = new CognitoUser({ Username: input.username, Pool: pool });
+  steps.signInAfterForget = await signIn(third, input.username, input.password);
+  steps.signInAfterForget.deviceKey = third.deviceKey;
+  return steps;
+}
+
 async function main() {
   const input = JSON.parse(process.argv[2]);
   const pool = new CognitoUserPool({
@@ -97,6 +130,10 @@ async function main() {
     ClientId: input.clientId,
     endpoint: input.endpoint,
   });
+  if (input.devices) {
+    process.stdout.write(JSON.stringify({ steps: await devices(pool, input) }) + "\n");
+    return;
+  }
   const user = new CognitoUser({ Username: input.username, Pool: pool });
   const steps = {};
 

@@ -46,9 +46,9 @@ def node_modules() -> Path:
     return installed
 
 
-def setup_pool(idp: Any, username: str) -> tuple[str, str]:
+def setup_pool(idp: Any, username: str, **pool_options: Any) -> tuple[str, str]:
     """A pool, a client without a secret (the library cannot send SECRET_HASH), one user."""
-    pool_id = idp.create_user_pool(PoolName="identity-js")["UserPool"]["Id"]
+    pool_id = idp.create_user_pool(PoolName="identity-js", **pool_options)["UserPool"]["Id"]
     client_id = idp.create_user_pool_client(
         UserPoolId=pool_id, ClientName="browser", ExplicitAuthFlows=FLOWS
     )["UserPoolClient"]["ClientId"]
@@ -64,7 +64,7 @@ def setup_pool(idp: Any, username: str) -> tuple[str, str]:
     return pool_id, client_id
 
 
-def run_flow(server: ServerProcess, **inputs: str) -> tuple[dict[str, Any], str]:
+def run_flow(server: ServerProcess, **inputs: Any) -> tuple[dict[str, Any], str]:
     """Run the Node script; return its JSON result and its HTTP trace."""
     completed = subprocess.run(
         ["node", str(SCRIPT), json.dumps({"endpoint": server.url + "/", **inputs})],
@@ -139,3 +139,50 @@ def test_srp_sign_in_with_wrong_password_is_not_authorized(
     assert not sign_in["ok"], trace
     assert sign_in["error"]["code"] == "NotAuthorizedException", trace
     assert sign_in["error"]["message"] == "Incorrect username or password.", trace
+
+
+def test_a_remembered_device_signs_in_with_device_srp_and_recovers_when_forgotten(
+    idp: Any, server: ServerProcess, node_modules: Path
+) -> None:
+    """The library confirms the device itself, proves it on the next sign-in, and signs in
+    without it (getting a new one) once the server has forgotten it."""
+    username = f"js-{uuid.uuid4().hex[:8]}"
+    remember = {"ChallengeRequiredOnNewDevice": True, "DeviceOnlyRememberedOnUserPrompt": False}
+    pool_id, client_id = setup_pool(idp, username, DeviceConfiguration=remember)
+    result, trace = run_flow(
+        server,
+        userPoolId=pool_id,
+        clientId=client_id,
+        username=username,
+        password=PASSWORD,
+        devices=True,
+    )
+    steps = result["steps"]
+    for name in ("signIn", "deviceSignIn", "forget", "signInAfterForget"):
+        assert steps.get(name, {}).get("ok"), f"{name}: {steps.get(name)}\n{trace}"
+    first_key = steps["signIn"]["deviceKey"]
+    assert first_key and steps["signInAfterForget"]["deviceKey"] not in (None, first_key)
+    requests = [json.loads(line) for line in trace.splitlines() if '"request"' in line]
+    calls = [(entry["target"].rsplit(".", 1)[-1], json.loads(entry["body"])) for entry in requests]
+    assert [body.get("AuthFlow") or body.get("ChallengeName") or op for op, body in calls] == [
+        "USER_SRP_AUTH",
+        "PASSWORD_VERIFIER",
+        "ConfirmDevice",
+        "USER_SRP_AUTH",
+        "PASSWORD_VERIFIER",
+        "DEVICE_SRP_AUTH",
+        "DEVICE_PASSWORD_VERIFIER",
+        "ForgetDevice",
+        "USER_SRP_AUTH",
+        "PASSWORD_VERIFIER",  # names the forgotten device: "Device does not exist."
+        "PASSWORD_VERIFIER",  # the same answer again without it
+        "ConfirmDevice",
+    ], trace
+    assert calls[9][1]["ChallengeResponses"]["DEVICE_KEY"] == first_key
+    assert calls[10][1]["ChallengeResponses"].get("DEVICE_KEY") is None
+    assert (
+        calls[10][1]["ChallengeResponses"]["PASSWORD_CLAIM_SECRET_BLOCK"]
+        == calls[9][1]["ChallengeResponses"]["PASSWORD_CLAIM_SECRET_BLOCK"]
+    )
+    shown = idp.admin_list_devices(UserPoolId=pool_id, Username=username)["Devices"]
+    assert [d["DeviceKey"] for d in shown] == [steps["signInAfterForget"]["deviceKey"]]
