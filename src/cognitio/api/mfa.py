@@ -96,11 +96,11 @@ async def admin_delete_software_token(ctx: Context, params: dict[str, Any]) -> M
 
 
 def _auth_factors(
-    pool: UserPoolRecord, user: UserRecord, factors: MfaRecord | None
+    pool: UserPoolRecord, user: UserRecord, factors: MfaRecord | None, passkeys: int
 ) -> dict[str, Any]:
     return {
         "Username": user.username,
-        "ConfiguredUserAuthFactors": configured_factors(pool, user),
+        "ConfiguredUserAuthFactors": configured_factors(pool, user, passkeys=passkeys),
         **mfa_view(factors),
     }
 
@@ -112,7 +112,8 @@ async def get_user_auth_factors(ctx: Context, params: dict[str, Any]) -> Mapping
         pool = await tx.pools.get(user.pool_id)
         assert pool is not None
         factors = await tx.mfa.get(user.sub)
-    return _auth_factors(pool, user, factors)
+        passkeys = await tx.passkeys.count(user.sub)
+    return _auth_factors(pool, user, factors, passkeys)
 
 
 @operation(IDP, "AdminGetUserAuthFactors")
@@ -121,4 +122,5 @@ async def admin_get_user_auth_factors(ctx: Context, params: dict[str, Any]) -> M
         pool = await load_pool(tx, ctx.caller, params["UserPoolId"])
         user = await require_user(tx, pool, params["Username"])
         factors = await tx.mfa.get(user.sub)
-    return _auth_factors(pool, user, factors)
+        passkeys = await tx.passkeys.count(user.sub)
+    return _auth_factors(pool, user, factors, passkeys)

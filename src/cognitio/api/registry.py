@@ -85,6 +85,7 @@ def load_handlers() -> Mapping[tuple[str, str], Handler]:
         clients,
         devices,
         mfa,
+        passkeys,
         tags,
         user_pools,
         users,

@@ -53,13 +53,14 @@ from cognitio.services.mfa_challenges import (
     second_step,
     software_token,
 )
+from cognitio.services.passkeys import WEB_AUTHN
 from cognitio.services.passwords import check_policy
 from cognitio.services.refresh import refresh_flow
 from cognitio.services.secret_hash import check_secret_hash, client_secret_opener
 from cognitio.services.srp_flow import CHALLENGE as PASSWORD_VERIFIER
 from cognitio.services.srp_flow import srp_flow, verify_password_claim
 from cognitio.services.tokens import Tokens
-from cognitio.services.user_auth import SELECT_CHALLENGE, user_auth_flow
+from cognitio.services.user_auth import SELECT_CHALLENGE, answer_web_authn, user_auth_flow
 from cognitio.services.user_auth import answer_select as answer_select_challenge
 from cognitio.services.users import Users
 from cognitio.store.records import ClientRecord, UserPoolRecord, UserRecord
@@ -218,8 +219,16 @@ class Authenticator:
         return {"ChallengeParameters": {}, "AuthenticationResult": result}
 
     def _challenge(
-        self, request: AuthRequest, user: UserRecord, name: str, parameters: dict[str, str]
+        self,
+        request: AuthRequest,
+        user: UserRecord,
+        name: str,
+        parameters: dict[str, str],
+        *,
+        data: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
+        if request.device_key:
+            data = {**(data or {}), "device_key": request.device_key}
         session = self._sessions.issue(
             pool_id=request.pool.id,
             client_id=request.client.id,
@@ -227,7 +236,7 @@ class Authenticator:
             username=user.username,
             challenge=name,
             validity_minutes=int(request.client.config.get("AuthSessionValidity", 3)),
-            data={"device_key": request.device_key} if request.device_key else None,
+            data=data,
         )
         return {"ChallengeName": name, "Session": session, "ChallengeParameters": parameters}
 
@@ -364,6 +373,7 @@ CHALLENGES: dict[str, Answer] = {
     EMAIL: answer_code,
     SELECT: answer_select,
     SELECT_CHALLENGE: answer_select_challenge,
+    WEB_AUTHN: answer_web_authn,
     "NEW_PASSWORD_REQUIRED": Authenticator.new_password,
     PASSWORD_VERIFIER: verify_password_claim,
     DEVICE_SRP_AUTH: answer_device_srp,

@@ -3,8 +3,9 @@
 From the InitiateAuth reference and the developer guide's "Authentication flows": the pool's
 SignInPolicy.AllowedFirstAuthFactors lists what may come first; a user can use PASSWORD and
 PASSWORD_SRP with a password, EMAIL_OTP with an email address and SMS_OTP with a phone number.
-With PREFERRED_CHALLENGE the named factor starts at once; without it the answer is
-SELECT_CHALLENGE with the AvailableChallenges, and the user answers with one of them.
+A user with a passkey can use WEB_AUTHN. With PREFERRED_CHALLENGE the named factor starts at
+once; without it the answer is SELECT_CHALLENGE with the AvailableChallenges, and the user
+answers with one of them.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from typing import TYPE_CHECKING, Any
 from cognitio.errors import (
     InvalidParameterException,
     NotAuthorizedException,
-    UnsupportedOperationException,
     UserNotConfirmedException,
     UserNotFoundException,
 )
+from cognitio.services import passkeys
 from cognitio.services.accounts import find_user
 from cognitio.services.auth_sessions import AuthSession
 from cognitio.services.mfa_challenges import send_code
+from cognitio.services.passkeys import WEB_AUTHN
 from cognitio.services.srp_flow import srp_flow
 from cognitio.store.records import UserPoolRecord, UserRecord
 
@@ -32,8 +34,8 @@ SELECT_CHALLENGE = "SELECT_CHALLENGE"
 _ORDER = ("PASSWORD", "PASSWORD_SRP", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN")
 
 
-def available_factors(pool: UserPoolRecord, user: UserRecord) -> list[str]:
-    """The first factors this user may use in this pool, in Cognito's order."""
+def available_factors(pool: UserPoolRecord, user: UserRecord, *, passkeys: int) -> list[str]:
+    """The first factors this user (with that many passkeys) may use in this pool, in order."""
     allowed = (
         pool.config.get("Policies", {})
         .get("SignInPolicy", {})
@@ -44,16 +46,17 @@ def available_factors(pool: UserPoolRecord, user: UserRecord) -> list[str]:
         "PASSWORD_SRP": user.srp_sealed is not None,
         "EMAIL_OTP": bool(user.attributes.get("email")),
         "SMS_OTP": bool(user.attributes.get("phone_number")),
-        "WEB_AUTHN": False,  # passkeys are not built yet
+        "WEB_AUTHN": passkeys > 0,
     }
     # PASSWORD in the policy allows both password factors.
     permitted = set(allowed) | ({"PASSWORD_SRP"} if "PASSWORD" in allowed else set())
     return [factor for factor in _ORDER if factor in permitted and has[factor]]
 
 
-def configured_factors(pool: UserPoolRecord, user: UserRecord) -> list[str]:
+def configured_factors(pool: UserPoolRecord, user: UserRecord, *, passkeys: int) -> list[str]:
     """GetUserAuthFactors' ConfiguredUserAuthFactors: the first factors the user can use now."""
-    return [factor for factor in available_factors(pool, user) if factor != "PASSWORD_SRP"]
+    factors = available_factors(pool, user, passkeys=passkeys)
+    return [factor for factor in factors if factor != "PASSWORD_SRP"]
 
 
 async def user_auth_flow(auth: Authenticator, request: AuthRequest) -> dict[str, Any]:
@@ -64,13 +67,14 @@ async def user_auth_flow(auth: Authenticator, request: AuthRequest) -> dict[str,
     auth.check_secret_hash(request, username)
     async with auth._store.read() as tx:
         user = await find_user(tx, request.pool, username)
+        count = 0 if user is None else await tx.passkeys.count(user.sub)
     if user is None:
         raise UserNotFoundException("User does not exist.")
     preferred = request.parameters.get("PREFERRED_CHALLENGE")
     if preferred:
         return await start(auth, request, user, preferred)
     challenge = auth._challenge(request, user, SELECT_CHALLENGE, {})
-    challenge["AvailableChallenges"] = available_factors(request.pool, user)
+    challenge["AvailableChallenges"] = available_factors(request.pool, user, passkeys=count)
     return challenge
 
 
@@ -78,7 +82,9 @@ async def start(
     auth: Authenticator, request: AuthRequest, user: UserRecord, factor: str
 ) -> dict[str, Any]:
     """Begin the chosen first factor; the request's parameters carry what it needs."""
-    if factor not in available_factors(request.pool, user):
+    async with auth._store.read() as tx:
+        count = await tx.passkeys.count(user.sub)
+    if factor not in available_factors(request.pool, user, passkeys=count):
         raise InvalidParameterException(
             f"The {factor[:32]} challenge is not available for the user."
         )
@@ -86,20 +92,47 @@ async def start(
         return await auth.password_flow(request)
     if factor == "PASSWORD_SRP":
         return await srp_flow(auth, request)
-    if factor in ("EMAIL_OTP", "SMS_OTP"):
-        # Without a password step, the account's state is checked here.
-        if not user.enabled:
-            raise NotAuthorizedException("User is disabled.")
-        if user.status == "UNCONFIRMED":
-            raise UserNotConfirmedException("User is not confirmed.")
-        if user.status != "CONFIRMED":
-            raise NotAuthorizedException(
-                f"A one-time code cannot sign in a user whose status is {user.status}."
+    # Without a password step, the account's state is checked here.
+    if not user.enabled:
+        raise NotAuthorizedException("User is disabled.")
+    if user.status == "UNCONFIRMED":
+        raise UserNotConfirmedException("User is not confirmed.")
+    if user.status != "CONFIRMED":
+        raise NotAuthorizedException(
+            f"Passwordless sign-in cannot sign in a user whose status is {user.status}."
+        )
+    if factor == WEB_AUTHN:
+        async with auth._store.read() as tx:
+            options, challenge = await passkeys.request_options(tx, request.pool, user)
+        parameters = {"CREDENTIAL_REQUEST_OPTIONS": options}
+        return auth._challenge(request, user, WEB_AUTHN, parameters, data={"challenge": challenge})
+    return await send_code(auth, request, user, factor)
+
+
+async def answer_web_authn(
+    auth: Authenticator, request: AuthRequest, session: AuthSession
+) -> dict[str, Any]:
+    """WEB_AUTHN: CREDENTIAL, the passkey's assertion over the challenge in the Session."""
+    credential = request.parameters.get("CREDENTIAL")
+    if not credential:
+        raise InvalidParameterException("Missing required parameter CREDENTIAL")
+    await auth.lockout.check(session.sub)
+    async with auth._store.write() as tx:
+        user = await tx.users.get(session.sub)
+        if user is None or not user.enabled:
+            raise NotAuthorizedException("Invalid session for the user.")
+        try:
+            await passkeys.verify_assertion(
+                tx, request.pool, user, credential, str(session.data["challenge"])
             )
-        return await send_code(auth, request, user, factor)
-    raise UnsupportedOperationException(
-        f"The {factor} challenge is not available in this version of Cognitio yet."
-    )
+        except NotAuthorizedException:
+            failed = True
+        else:
+            failed = False
+    if failed:
+        await auth.lockout.failed(session.sub)
+        raise NotAuthorizedException("The passkey's signature could not be verified.")
+    return await auth.complete(request, user)
 
 
 async def answer_select(

@@ -152,3 +152,18 @@ class DeviceRecord:
     @property
     def confirmed(self) -> bool:
         return self.verifier_sealed is not None
+
+
+@dataclass(frozen=True, slots=True)
+class PasskeyRecord:
+    credential_id: str  # base64url, as WebAuthn's JSON forms carry it
+    pool_id: str
+    sub: str
+    public_key: bytes  # COSE_Key
+    sign_count: int
+    relying_party_id: str
+    name: str
+    attachment: str | None
+    transports: list[str]
+    created_ms: int
+    used_ms: int | None = None

@@ -15,6 +15,7 @@ from cognitio.store.records import (
     CodeRecord,
     DeviceRecord,
     MfaRecord,
+    PasskeyRecord,
     RefreshTokenRecord,
     SigningKeyRecord,
     UserListing,
@@ -211,6 +212,25 @@ class DeviceRepository(Protocol):
     async def authenticated(self, device_key: str, now_ms: int) -> None: ...
 
 
+class PasskeyRepository(Protocol):
+    async def insert(self, record: PasskeyRecord) -> bool:
+        """False when a passkey with that credential id exists."""
+        ...
+
+    async def get(self, credential_id: str) -> PasskeyRecord | None: ...
+    async def of_user(self, sub: str) -> list[PasskeyRecord]:
+        """All of the user's passkeys, oldest first."""
+        ...
+
+    async def page(self, sub: str, after: Cursor | None, limit: int) -> list[PasskeyRecord]: ...
+    async def count(self, sub: str) -> int: ...
+    async def used(self, credential_id: str, sign_count: int, now_ms: int) -> bool:
+        """Record a sign-in; False when the stored counter moved on meanwhile."""
+        ...
+
+    async def delete(self, sub: str, credential_id: str) -> bool: ...
+
+
 class Transaction(Protocol):
     @property
     def meta(self) -> MetaRepository: ...
@@ -228,6 +248,8 @@ class Transaction(Protocol):
     def mfa(self) -> MfaRepository: ...
     @property
     def devices(self) -> DeviceRepository: ...
+    @property
+    def passkeys(self) -> PasskeyRepository: ...
 
 
 class Store(Protocol):

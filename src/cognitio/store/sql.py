@@ -19,6 +19,7 @@ from cognitio.store.records import (
 from cognitio.store.repositories import Cursor
 from cognitio.store.sql_devices import SqlDeviceRepository
 from cognitio.store.sql_mfa import SqlMfaRepository
+from cognitio.store.sql_passkeys import SqlPasskeyRepository
 from cognitio.store.sql_tokens import SqlTokenRepository
 from cognitio.store.sql_users import SqlUserRepository
 from cognitio.store.sqlbase import PgRunner, Query, Row, Runner, SqliteRunner, dumps
@@ -197,6 +198,7 @@ class SqlTransaction:
         self.tokens = SqlTokenRepository(sql)
         self.mfa = SqlMfaRepository(sql)
         self.devices = SqlDeviceRepository(sql)
+        self.passkeys = SqlPasskeyRepository(sql)
 
 
 class SqlStore:

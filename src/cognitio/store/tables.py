@@ -231,3 +231,21 @@ devices = Table(
     Column("authenticated_ms", BigInteger, nullable=True),
     Index(None, "sub", "created_ms"),
 )
+
+# Passkeys (WebAuthn credentials), found by their base64url credential id.
+passkeys = Table(
+    "passkeys",
+    metadata,
+    Column("credential_id", String(1400), primary_key=True),
+    Column("pool_id", String(55), nullable=False),
+    Column("sub", String(36), ForeignKey("users.sub", ondelete="CASCADE"), nullable=False),
+    Column("public_key", LargeBinary, nullable=False),
+    Column("sign_count", BigInteger, nullable=False),
+    Column("relying_party_id", String(127), nullable=False),
+    Column("name", String(256), nullable=False),
+    Column("attachment", String(32), nullable=True),
+    Column("transports", Text, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("used_ms", BigInteger, nullable=True),
+    Index(None, "sub", "created_ms"),
+)
