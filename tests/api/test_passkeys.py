@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.api.test_auth import make_user, sign_in
+from tests.api.test_auth import PASSWORD, make_user, sign_in
 from tests.api.test_srp import error_of
 from tests.authenticator import SoftAuthenticator, b64url, unb64url
 
@@ -233,3 +233,73 @@ def test_credentials_are_listed_in_pages(idp: Any) -> None:
     assert "NextToken" not in rest
     ids = {c["CredentialId"] for c in first["Credentials"] + rest["Credentials"]}
     assert len(ids) == 3
+
+
+def test_with_mfa_required_only_a_passkey_that_counts_as_mfa_signs_in(
+    idp: Any, server: Any
+) -> None:
+    """A one-time code or a plain passkey would skip the required second factor."""
+    pool_id = idp.create_user_pool(
+        PoolName="passkeys",
+        Policies={
+            "SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP", "WEB_AUTHN"]}
+        },
+    )["UserPool"]["Id"]
+    idp.set_user_pool_mfa_config(
+        UserPoolId=pool_id,
+        EmailMfaConfiguration={"Message": "Your code: {####}", "Subject": "Sign-in"},
+        WebAuthnConfiguration={
+            "RelyingPartyId": RP_ID,
+            "UserVerification": "preferred",
+            "FactorConfiguration": "MULTI_FACTOR_WITH_USER_VERIFICATION",
+        },
+        MfaConfiguration="ON",
+    )
+    client_id = new_client(idp, pool_id)
+    make_user(idp, pool_id, "strict", email="strict@example.com", email_verified="true")
+    with pytest.raises(idp.exceptions.InvalidParameterException):
+        idp.admin_set_user_mfa_preference(
+            UserPoolId=pool_id, Username="strict", WebAuthnMfaSettings={"Enabled": True}
+        )
+    idp.admin_set_user_mfa_preference(
+        UserPoolId=pool_id, Username="strict", EmailMfaSettings={"Enabled": True}
+    )
+    challenge = idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "strict", "PASSWORD": PASSWORD},
+    )
+    token = idp.respond_to_auth_challenge(
+        ClientId=client_id,
+        ChallengeName="EMAIL_OTP",
+        Session=challenge["Session"],
+        ChallengeResponses={
+            "USERNAME": "strict",
+            "EMAIL_OTP_CODE": server.last_code("strict@example.com"),
+        },
+    )["AuthenticationResult"]["AccessToken"]
+    authenticator = SoftAuthenticator(ORIGIN, user_verifying=False)
+    register(idp, token, authenticator)
+
+    def offered() -> list[str]:
+        selection = idp.initiate_auth(
+            ClientId=client_id, AuthFlow="USER_AUTH", AuthParameters={"USERNAME": "strict"}
+        )
+        factors: list[str] = selection["AvailableChallenges"]
+        return factors
+
+    assert offered() == ["PASSWORD", "PASSWORD_SRP"]
+    with pytest.raises(idp.exceptions.InvalidParameterException):
+        passkey_challenge(idp, client_id, "strict")
+
+    idp.set_user_mfa_preference(AccessToken=token, WebAuthnMfaSettings={"Enabled": True})
+    assert offered() == ["PASSWORD", "PASSWORD_SRP", "WEB_AUTHN"]
+    unverified = passkey_challenge(idp, client_id, "strict")
+    options = json.loads(unverified["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"])
+    with pytest.raises(idp.exceptions.NotAuthorizedException):
+        answer(idp, client_id, "strict", unverified, authenticator.get(options))
+    authenticator.user_verifying = True
+    verified = passkey_challenge(idp, client_id, "strict")
+    options = json.loads(verified["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"])
+    result = answer(idp, client_id, "strict", verified, authenticator.get(options))
+    assert result["AuthenticationResult"]["AccessToken"]

@@ -14,7 +14,8 @@ from cognitio.services.mfa import view as mfa_view
 from cognitio.services.mfa_challenges import associate_in_setup, verify_in_setup
 from cognitio.services.user_auth import configured_factors
 from cognitio.services.user_pools import load_pool
-from cognitio.store.records import MfaRecord, UserPoolRecord, UserRecord
+from cognitio.store.records import UserPoolRecord, UserRecord
+from cognitio.store.repositories import Transaction
 
 
 def _signed_in(params: dict[str, Any]) -> bool:
@@ -95,13 +96,11 @@ async def admin_delete_software_token(ctx: Context, params: dict[str, Any]) -> M
     return {}
 
 
-def _auth_factors(
-    pool: UserPoolRecord, user: UserRecord, factors: MfaRecord | None, passkeys: int
-) -> dict[str, Any]:
+async def _auth_factors(tx: Transaction, pool: UserPoolRecord, user: UserRecord) -> dict[str, Any]:
     return {
         "Username": user.username,
-        "ConfiguredUserAuthFactors": configured_factors(pool, user, passkeys=passkeys),
-        **mfa_view(factors),
+        "ConfiguredUserAuthFactors": await configured_factors(tx, pool, user),
+        **mfa_view(await tx.mfa.get(user.sub)),
     }
 
 
@@ -111,9 +110,7 @@ async def get_user_auth_factors(ctx: Context, params: dict[str, Any]) -> Mapping
         user = await current_user(tx, ctx.services.tokens, params["AccessToken"])
         pool = await tx.pools.get(user.pool_id)
         assert pool is not None
-        factors = await tx.mfa.get(user.sub)
-        passkeys = await tx.passkeys.count(user.sub)
-    return _auth_factors(pool, user, factors, passkeys)
+        return await _auth_factors(tx, pool, user)
 
 
 @operation(IDP, "AdminGetUserAuthFactors")
@@ -121,6 +118,4 @@ async def admin_get_user_auth_factors(ctx: Context, params: dict[str, Any]) -> M
     async with ctx.services.store.read() as tx:
         pool = await load_pool(tx, ctx.caller, params["UserPoolId"])
         user = await require_user(tx, pool, params["Username"])
-        factors = await tx.mfa.get(user.sub)
-        passkeys = await tx.passkeys.count(user.sub)
-    return _auth_factors(pool, user, factors, passkeys)
+        return await _auth_factors(tx, pool, user)

@@ -145,7 +145,26 @@ class Mfa:
                 record.preferred = factor
             elif record.preferred == factor and ("PreferredMfa" in settings or not enabled):
                 record.preferred = None
+        passkey = params.get("WebAuthnMfaSettings")
+        if passkey is not None and "Enabled" in passkey:
+            record.webauthn_enabled = bool(passkey["Enabled"])
+        if record.webauthn_enabled:
+            _check_passkey_mfa(pool, user, record)
         await tx.mfa.put(record)
+
+
+def _check_passkey_mfa(pool: UserPoolRecord, user: UserRecord, record: MfaRecord) -> None:
+    """WebAuthnMfaSettings needs the pool's consent and another factor to fall back on."""
+    settings = pool.config.get("WebAuthnConfiguration") or {}
+    if settings.get("FactorConfiguration") != "MULTI_FACTOR_WITH_USER_VERIFICATION":
+        raise InvalidParameterException(
+            "Passkey MFA needs the user pool's WebAuthnConfiguration.FactorConfiguration to be "
+            "MULTI_FACTOR_WITH_USER_VERIFICATION."
+        )
+    if not user_factors(pool, user, record):
+        raise InvalidParameterException(
+            "Passkey MFA needs another MFA factor (SMS, email or software token) turned on."
+        )
 
 
 async def set_legacy_options(

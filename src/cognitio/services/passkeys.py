@@ -53,10 +53,17 @@ from cognitio.errors import (
     WebAuthnRelyingPartyMismatchException,
 )
 from cognitio.services import ids, pagination
-from cognitio.store.records import CodeRecord, PasskeyRecord, UserPoolRecord, UserRecord
+from cognitio.store.records import (
+    CodeRecord,
+    MfaRecord,
+    PasskeyRecord,
+    UserPoolRecord,
+    UserRecord,
+)
 from cognitio.store.repositories import Transaction
 
 WEB_AUTHN = "WEB_AUTHN"
+MULTI_FACTOR = "MULTI_FACTOR_WITH_USER_VERIFICATION"
 _REGISTRATION = "webauthn-registration"  # the pending registration, kept as a code record
 _CEREMONY_MS = 5 * 60_000  # what the options' timeout tells the browser, too
 _MAX_PASSKEYS = 20  # per user
@@ -81,6 +88,17 @@ def relying_party(pool: UserPoolRecord) -> tuple[str, bool]:
             "with SetUserPoolMfaConfig."
         )
     return str(rp_id), settings.get("UserVerification") == "required"
+
+
+def passkey_counts_as_mfa(pool: UserPoolRecord, record: MfaRecord | None) -> bool:
+    """WebAuthnMfaSettings: the pool lets passkeys with user verification satisfy MFA, and the
+    user turned that on."""
+    settings = pool.config.get("WebAuthnConfiguration") or {}
+    return (
+        settings.get("FactorConfiguration") == MULTI_FACTOR
+        and record is not None
+        and record.webauthn_enabled
+    )
 
 
 def origin_allowed(origin: str, rp_id: str) -> bool:
@@ -219,8 +237,13 @@ async def request_options(
 async def verify_assertion(
     tx: Transaction, pool: UserPoolRecord, user: UserRecord, credential_json: str, challenge: str
 ) -> None:
-    """The WEB_AUTHN answer: a signature by one of the user's passkeys over this challenge."""
+    """The WEB_AUTHN answer: a signature by one of the user's passkeys over this challenge.
+
+    A passkey that stands in for MFA must have verified the user (WebAuthnMfaSettings).
+    """
     rp_id, verification_required = relying_party(pool)
+    if passkey_counts_as_mfa(pool, await tx.mfa.get(user.sub)):
+        verification_required = True
     try:
         credential = orjson.loads(credential_json)
     except orjson.JSONDecodeError:

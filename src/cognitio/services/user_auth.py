@@ -23,9 +23,10 @@ from cognitio.services import passkeys
 from cognitio.services.accounts import find_user
 from cognitio.services.auth_sessions import AuthSession
 from cognitio.services.mfa_challenges import send_code
-from cognitio.services.passkeys import WEB_AUTHN
+from cognitio.services.passkeys import WEB_AUTHN, passkey_counts_as_mfa
 from cognitio.services.srp_flow import srp_flow
 from cognitio.store.records import UserPoolRecord, UserRecord
+from cognitio.store.repositories import Transaction
 
 if TYPE_CHECKING:
     from cognitio.services.auth import Authenticator, AuthRequest
@@ -34,29 +35,47 @@ SELECT_CHALLENGE = "SELECT_CHALLENGE"
 _ORDER = ("PASSWORD", "PASSWORD_SRP", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN")
 
 
-def available_factors(pool: UserPoolRecord, user: UserRecord, *, passkeys: int) -> list[str]:
-    """The first factors this user (with that many passkeys) may use in this pool, in order."""
+def available_factors(
+    pool: UserPoolRecord, user: UserRecord, *, passkeys: int, passkey_mfa: bool
+) -> list[str]:
+    """The first factors this user may use in this pool, in Cognito's order.
+
+    ``passkeys`` counts the user's passkeys; ``passkey_mfa`` says whether a passkey counts as
+    MFA for them. With MFA required, a one-time code alone would skip the second factor, so only
+    a passkey that counts as MFA (WebAuthnMfaSettings) remains beside the password.
+    """
     allowed = (
         pool.config.get("Policies", {})
         .get("SignInPolicy", {})
         .get("AllowedFirstAuthFactors", ["PASSWORD"])
     )
+    required = pool.config.get("MfaConfiguration") == "ON"
     has = {
         "PASSWORD": user.password_hash is not None,
         "PASSWORD_SRP": user.srp_sealed is not None,
-        "EMAIL_OTP": bool(user.attributes.get("email")),
-        "SMS_OTP": bool(user.attributes.get("phone_number")),
-        "WEB_AUTHN": passkeys > 0,
+        "EMAIL_OTP": bool(user.attributes.get("email")) and not required,
+        "SMS_OTP": bool(user.attributes.get("phone_number")) and not required,
+        "WEB_AUTHN": passkeys > 0 and (passkey_mfa or not required),
     }
     # PASSWORD in the policy allows both password factors.
     permitted = set(allowed) | ({"PASSWORD_SRP"} if "PASSWORD" in allowed else set())
     return [factor for factor in _ORDER if factor in permitted and has[factor]]
 
 
-def configured_factors(pool: UserPoolRecord, user: UserRecord, *, passkeys: int) -> list[str]:
+async def first_factors(tx: Transaction, pool: UserPoolRecord, user: UserRecord) -> list[str]:
+    """:func:`available_factors`, with what it needs read from the store."""
+    record = await tx.mfa.get(user.sub)
+    return available_factors(
+        pool,
+        user,
+        passkeys=await tx.passkeys.count(user.sub),
+        passkey_mfa=passkey_counts_as_mfa(pool, record),
+    )
+
+
+async def configured_factors(tx: Transaction, pool: UserPoolRecord, user: UserRecord) -> list[str]:
     """GetUserAuthFactors' ConfiguredUserAuthFactors: the first factors the user can use now."""
-    factors = available_factors(pool, user, passkeys=passkeys)
-    return [factor for factor in factors if factor != "PASSWORD_SRP"]
+    return [factor for factor in await first_factors(tx, pool, user) if factor != "PASSWORD_SRP"]
 
 
 async def user_auth_flow(auth: Authenticator, request: AuthRequest) -> dict[str, Any]:
@@ -67,14 +86,14 @@ async def user_auth_flow(auth: Authenticator, request: AuthRequest) -> dict[str,
     auth.check_secret_hash(request, username)
     async with auth._store.read() as tx:
         user = await find_user(tx, request.pool, username)
-        count = 0 if user is None else await tx.passkeys.count(user.sub)
+        factors = [] if user is None else await first_factors(tx, request.pool, user)
     if user is None:
         raise UserNotFoundException("User does not exist.")
     preferred = request.parameters.get("PREFERRED_CHALLENGE")
     if preferred:
         return await start(auth, request, user, preferred)
     challenge = auth._challenge(request, user, SELECT_CHALLENGE, {})
-    challenge["AvailableChallenges"] = available_factors(request.pool, user, passkeys=count)
+    challenge["AvailableChallenges"] = factors
     return challenge
 
 
@@ -83,8 +102,8 @@ async def start(
 ) -> dict[str, Any]:
     """Begin the chosen first factor; the request's parameters carry what it needs."""
     async with auth._store.read() as tx:
-        count = await tx.passkeys.count(user.sub)
-    if factor not in available_factors(request.pool, user, passkeys=count):
+        factors = await first_factors(tx, request.pool, user)
+    if factor not in factors:
         raise InvalidParameterException(
             f"The {factor[:32]} challenge is not available for the user."
         )

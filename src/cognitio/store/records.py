@@ -133,6 +133,7 @@ class MfaRecord:
     preferred: str | None = None  # "SOFTWARE_TOKEN_MFA" | "SMS_MFA" | "EMAIL_OTP" | None
     sms_enabled: bool = False
     email_enabled: bool = False
+    webauthn_enabled: bool = False  # a passkey with user verification counts as MFA
 
 
 @dataclass(frozen=True, slots=True)

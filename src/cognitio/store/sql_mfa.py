@@ -7,17 +7,18 @@ from cognitio.store.sqlbase import Query, Runner
 
 _COLUMNS = (
     "sub, totp_sealed, totp_pending_sealed, totp_enabled, totp_last_step, preferred, "
-    "sms_enabled, email_enabled"
+    "sms_enabled, email_enabled, webauthn_enabled"
 )
 _GET = Query(f"SELECT {_COLUMNS} FROM user_mfa WHERE sub = :sub")
 _PUT = Query(
     f"INSERT INTO user_mfa ({_COLUMNS}) VALUES (:sub, :totp_sealed, :totp_pending_sealed, "
-    ":totp_enabled, :totp_last_step, :preferred, :sms_enabled, :email_enabled) "
+    ":totp_enabled, :totp_last_step, :preferred, :sms_enabled, :email_enabled, "
+    ":webauthn_enabled) "
     "ON CONFLICT (sub) DO UPDATE SET "
     "totp_sealed = excluded.totp_sealed, totp_pending_sealed = excluded.totp_pending_sealed, "
     "totp_enabled = excluded.totp_enabled, totp_last_step = excluded.totp_last_step, "
     "preferred = excluded.preferred, sms_enabled = excluded.sms_enabled, "
-    "email_enabled = excluded.email_enabled"
+    "email_enabled = excluded.email_enabled, webauthn_enabled = excluded.webauthn_enabled"
 )
 # Accept a step only if it is newer than the last accepted one: a TOTP code works once,
 # even when two nodes check it at the same moment.
@@ -43,6 +44,7 @@ class SqlMfaRepository:
             preferred=row[5],
             sms_enabled=bool(row[6]),
             email_enabled=bool(row[7]),
+            webauthn_enabled=bool(row[8]),
         )
 
     async def put(self, record: MfaRecord) -> None:
@@ -55,6 +57,7 @@ class SqlMfaRepository:
             "preferred": record.preferred,
             "sms_enabled": record.sms_enabled,
             "email_enabled": record.email_enabled,
+            "webauthn_enabled": record.webauthn_enabled,
         }
         await self._sql.run(_PUT, params)
 

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData(
@@ -211,6 +212,7 @@ user_mfa = Table(
     Column("preferred", String(32), nullable=True),
     Column("sms_enabled", Boolean, nullable=False),
     Column("email_enabled", Boolean, nullable=False),
+    Column("webauthn_enabled", Boolean, nullable=False, server_default=false()),
 )
 
 # Remembered devices (device SRP): the verifier is NULL until ConfirmDevice.

@@ -1,4 +1,4 @@
-"""Passkeys: each user's WebAuthn credentials.
+"""Passkeys: each user's WebAuthn credentials, and whether they count as MFA.
 
 Revision ID: 0006
 Revises: 0005
@@ -37,8 +37,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("credential_id", name="pk_passkeys"),
     )
     op.create_index("ix_passkeys_sub_created_ms", "passkeys", ["sub", "created_ms"])
+    # WebAuthnMfaSettings: the user's passkeys count as MFA.
+    op.add_column(
+        "user_mfa",
+        sa.Column("webauthn_enabled", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
 
 
 def downgrade() -> None:
+    op.drop_column("user_mfa", "webauthn_enabled")
     op.drop_index("ix_passkeys_sub_created_ms", table_name="passkeys")
     op.drop_table("passkeys")
