@@ -14,7 +14,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
-from pycognito.aws_srp import AWSSRP
+from pycognito.aws_srp import AWSSRP, generate_hash_device
 
 from servers import REGION, RunningServer
 
@@ -29,6 +29,12 @@ LIST_PAGE_SIZE = 10
 CLIENT_POOLS = 10
 # Pools for the user operations, counted in LIST_POOLS_IN_SETUP so ListUserPools still sees 21.
 USER_POOLS = ("bench-users", "bench-signup", "bench-admin-create", "bench-signin")
+# One more pool, counted too, that remembers devices: the sign-in user there has one.
+DEVICE_POOL = "bench-devices"
+DEVICE_CONFIGURATION = {
+    "ChallengeRequiredOnNewDevice": True,
+    "DeviceOnlyRememberedOnUserPrompt": False,
+}
 
 USERS_IN_SETUP = 100
 USERS_PAGE_SIZE = 60  # Cognito's largest Limit for ListUsers
@@ -47,6 +53,7 @@ TOKEN_NAMES = ("AccessToken", "IdToken", "RefreshToken")
 NEEDS_USERS = "setup users"
 NEEDS_SIGNIN_USER = "sign-in user"
 NEEDS_TOKENS = "tokens from a sign-in"
+NEEDS_DEVICE = "a remembered device"
 
 
 def setup_user_name(number: int) -> str:
@@ -78,10 +85,22 @@ class Fixture:
     signin_client_id: str  # no secret; allows password, SRP and refresh-token sign-in
     access_token: str | None = None  # from a sign-in of SIGNIN_USER during setup
     refresh_token: str | None = None
+    # SIGNIN_USER in DEVICE_POOL, with a device confirmed during setup (NEEDS_DEVICE).
+    device: "RememberedDevice | None" = None
     # Why a part of the fixture could not be made (a server without AdminCreateUser, say), keyed
     # by NEEDS_*: the operations that need it are then reported unsupported instead of the whole
     # server being skipped.
     setup_errors: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RememberedDevice:
+    pool_id: str
+    client_id: str
+    access_token: str
+    key: str
+    group_key: str
+    password: str
 
 
 @dataclass(frozen=True)
@@ -246,6 +265,41 @@ def _srp_sign_in(client: CognitoClient, fixture: Fixture, _index: int) -> Respon
     return response
 
 
+def _device_sign_in(client: CognitoClient, fixture: Fixture, _index: int) -> Response:
+    """USER_SRP_AUTH with a remembered device: InitiateAuth, PASSWORD_VERIFIER, DEVICE_SRP_AUTH
+    and DEVICE_PASSWORD_VERIFIER, as pycognito's AWSSRP makes them."""
+    device = fixture.device
+    assert device is not None  # the operation needs NEEDS_DEVICE
+    srp = AWSSRP(
+        SIGNIN_USER,
+        PASSWORD,
+        device.pool_id,
+        device.client_id,
+        client=client,
+        device_key=device.key,
+        device_group_key=device.group_key,
+        device_password=device.password,
+    )
+    try:
+        response: Response = srp.authenticate_user()
+    except CALL_ERRORS:
+        raise
+    except Exception as error:  # pycognito fails with KeyError, ValueError and its own errors
+        raise UnexpectedAnswer(f"{type(error).__name__}: {error}") from error
+    return response
+
+
+def _list_devices(client: CognitoClient, fixture: Fixture, _index: int) -> Response:
+    assert fixture.device is not None
+    response: Response = client.list_devices(AccessToken=fixture.device.access_token)
+    return response
+
+
+def _check_devices(response: Response) -> str | None:
+    devices = response.get("Devices") or []
+    return None if len(devices) == 1 else f"lists {len(devices)} devices, not the 1 confirmed"
+
+
 def _get_user(client: CognitoClient, fixture: Fixture, _index: int) -> Response:
     response: Response = client.get_user(AccessToken=fixture.access_token)
     return response
@@ -340,6 +394,14 @@ OPERATIONS: dict[str, Operation] = {
             _check_refresh,
             crypto="signs two tokens (RS256, ~0.36 ms each)",
             needs=NEEDS_TOKENS,
+        ),
+        Operation("ListDevices", _list_devices, _check_devices, needs=NEEDS_DEVICE),
+        Operation(
+            "Device SRP sign-in",
+            _device_sign_in,
+            _check_sign_in,
+            crypto="four calls: SRP for the password and again for the device, three tokens",
+            needs=NEEDS_DEVICE,
         ),
     )
 }
@@ -445,7 +507,7 @@ def create_fixture(client: CognitoClient) -> Fixture:
     users_pool_id, signup_pool_id, admin_create_pool_id, signin_pool_id = (
         _new_pool(client, name) for name in USER_POOLS
     )
-    for number in range(LIST_POOLS_IN_SETUP - CLIENT_POOLS - len(USER_POOLS)):
+    for number in range(LIST_POOLS_IN_SETUP - CLIENT_POOLS - len(USER_POOLS) - 1):
         _new_pool(client, f"bench-list-{number:02d}")
     signup_client_id = _new_app_client(client, signup_pool_id, "bench-signup")
     signin_client_id: str = client.create_user_pool_client(
@@ -469,6 +531,11 @@ def create_fixture(client: CognitoClient) -> Fixture:
             access_token, refresh_token = _first_tokens(client, signin_pool_id, signin_client_id)
         except CALL_ERRORS as error:
             setup_errors[NEEDS_TOKENS] = describe_error(error)
+    device = None
+    try:
+        device = _remembered_device(client)
+    except CALL_ERRORS as error:
+        setup_errors[NEEDS_DEVICE] = describe_error(error)
     return Fixture(
         pool_id=pool_id,
         client_id=client_id,
@@ -481,7 +548,44 @@ def create_fixture(client: CognitoClient) -> Fixture:
         signin_client_id=signin_client_id,
         access_token=access_token,
         refresh_token=refresh_token,
+        device=device,
         setup_errors=setup_errors,
+    )
+
+
+def _remembered_device(client: CognitoClient) -> RememberedDevice:
+    """A pool that remembers devices, SIGNIN_USER in it, and the device of a first sign-in."""
+    pool_id: str = client.create_user_pool(
+        PoolName=DEVICE_POOL, DeviceConfiguration=DEVICE_CONFIGURATION
+    )["UserPool"]["Id"]
+    client_id: str = client.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName="bench-devices",
+        GenerateSecret=False,
+        ExplicitAuthFlows=SIGNIN_AUTH_FLOWS,
+    )["UserPoolClient"]["ClientId"]
+    _make_signin_user(client, pool_id)
+    result = _initiate_password_auth(client, _partial_fixture(pool_id, client_id), 0)
+    tokens = result.get("AuthenticationResult") or {}
+    metadata = tokens.get("NewDeviceMetadata")
+    if not metadata:
+        raise UnexpectedAnswer(
+            "a sign-in in a pool that remembers devices gave no NewDeviceMetadata"
+        )
+    password, verifier = generate_hash_device(metadata["DeviceGroupKey"], metadata["DeviceKey"])
+    client.confirm_device(
+        AccessToken=tokens["AccessToken"],
+        DeviceKey=metadata["DeviceKey"],
+        DeviceSecretVerifierConfig=verifier,
+        DeviceName="bench",
+    )
+    return RememberedDevice(
+        pool_id=pool_id,
+        client_id=client_id,
+        access_token=tokens["AccessToken"],
+        key=metadata["DeviceKey"],
+        group_key=metadata["DeviceGroupKey"],
+        password=password,
     )
 
 
