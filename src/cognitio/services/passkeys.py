@@ -64,7 +64,9 @@ from cognitio.store.repositories import Transaction
 
 WEB_AUTHN = "WEB_AUTHN"
 MULTI_FACTOR = "MULTI_FACTOR_WITH_USER_VERIFICATION"
-_REGISTRATION = "webauthn-registration"  # the pending registration, kept as a code record
+# The pending registration, kept as a code record whose "hash" is the challenge itself (no
+# secret: it was sent to the browser; what matters is that it works once, briefly).
+_REGISTRATION = "webauthn-registration"
 _CEREMONY_MS = 5 * 60_000  # what the options' timeout tells the browser, too
 _MAX_PASSKEYS = 20  # per user
 _LIST_LIMIT = 20  # ListWebAuthnCredentials' largest page
