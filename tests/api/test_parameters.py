@@ -54,6 +54,7 @@ def test_a_malformed_pool_id_fails_its_pattern(server: Any, operation: str) -> N
         "ChallengeName": "NEW_PASSWORD_REQUIRED",
         "MFAOptions": [],
         "DeviceKey": "us-east-1_0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+        "GroupName": "team",
     }
     for member in shape.required_members:
         if member != "UserPoolId":

@@ -84,6 +84,7 @@ def load_handlers() -> Mapping[tuple[str, str], Handler]:
         auth,
         clients,
         devices,
+        groups,
         mfa,
         passkeys,
         tags,

@@ -22,6 +22,7 @@ from cognitio.crypto import jwt
 from cognitio.crypto.envelope import Envelope
 from cognitio.errors import NotAuthorizedException
 from cognitio.services import ids
+from cognitio.services.groups import group_claims
 from cognitio.store.records import ClientRecord, RefreshTokenRecord, SigningKeyRecord, UserRecord
 from cognitio.store.repositories import Store, Transaction
 
@@ -143,8 +144,11 @@ class Tokens:
         }
         if device_key is not None:
             access["device_key"] = device_key
+        access_groups, identity_groups = group_claims(await tx.groups.of_user(user.sub))
+        access.update(access_groups)
         identity: dict[str, Any] = {
             "sub": user.sub,
+            **identity_groups,
             **_identity_attributes(user.attributes),
             "iss": issuer,
             "cognito:username": user.username,

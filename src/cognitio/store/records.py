@@ -168,3 +168,14 @@ class PasskeyRecord:
     transports: list[str]
     created_ms: int
     used_ms: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupRecord:
+    pool_id: str
+    name: str
+    description: str | None
+    role_arn: str | None
+    precedence: int | None
+    created_ms: int
+    updated_ms: int

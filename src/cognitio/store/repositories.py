@@ -14,6 +14,7 @@ from cognitio.store.records import (
     ClientRecord,
     CodeRecord,
     DeviceRecord,
+    GroupRecord,
     MfaRecord,
     PasskeyRecord,
     RefreshTokenRecord,
@@ -231,6 +232,35 @@ class PasskeyRepository(Protocol):
     async def delete(self, sub: str, credential_id: str) -> bool: ...
 
 
+class GroupRepository(Protocol):
+    async def insert(self, record: GroupRecord) -> bool:
+        """False when the pool has a group of that name."""
+        ...
+
+    async def get(self, pool_id: str, name: str) -> GroupRecord | None: ...
+    async def update(self, record: GroupRecord) -> bool: ...
+    async def delete(self, pool_id: str, name: str) -> bool: ...
+    async def page(self, pool_id: str, after: str | None, limit: int) -> list[GroupRecord]:
+        """A pool's groups by name, after the name given."""
+        ...
+
+    async def add_member(self, pool_id: str, name: str, sub: str) -> None:
+        """Idempotent: adding a member twice leaves one membership."""
+        ...
+
+    async def remove_member(self, pool_id: str, name: str, sub: str) -> None: ...
+    async def of_user(self, sub: str) -> list[GroupRecord]:
+        """Every group the user is in, by name."""
+        ...
+
+    async def of_user_page(self, sub: str, after: str | None, limit: int) -> list[GroupRecord]: ...
+    async def members(
+        self, pool_id: str, name: str, after_sub: str | None, limit: int
+    ) -> list[UserListing]:
+        """The group's users, by sub."""
+        ...
+
+
 class Transaction(Protocol):
     @property
     def meta(self) -> MetaRepository: ...
@@ -250,6 +280,8 @@ class Transaction(Protocol):
     def devices(self) -> DeviceRepository: ...
     @property
     def passkeys(self) -> PasskeyRepository: ...
+    @property
+    def groups(self) -> GroupRepository: ...
 
 
 class Store(Protocol):

@@ -18,6 +18,7 @@ from cognitio.store.records import (
 )
 from cognitio.store.repositories import Cursor
 from cognitio.store.sql_devices import SqlDeviceRepository
+from cognitio.store.sql_groups import SqlGroupRepository
 from cognitio.store.sql_mfa import SqlMfaRepository
 from cognitio.store.sql_passkeys import SqlPasskeyRepository
 from cognitio.store.sql_tokens import SqlTokenRepository
@@ -199,6 +200,7 @@ class SqlTransaction:
         self.mfa = SqlMfaRepository(sql)
         self.devices = SqlDeviceRepository(sql)
         self.passkeys = SqlPasskeyRepository(sql)
+        self.groups = SqlGroupRepository(sql)
 
 
 class SqlStore:

@@ -17,7 +17,7 @@ _COLUMNS = (
     "srp_sealed, password_set_ms, created_ms, updated_ms, version"
 )
 _LISTING = "sub, username, status, enabled, attributes, created_ms, updated_ms"
-_U_LISTING = ", ".join(f"u.{name.strip()}" for name in _LISTING.split(","))
+U_LISTING = ", ".join(f"u.{name.strip()}" for name in _LISTING.split(","))
 
 _GET = Query(f"SELECT {_COLUMNS} FROM users WHERE sub = :sub")
 _GET_LOCKED = Query(_GET.sqlite, pg_suffix=" FOR UPDATE")
@@ -41,7 +41,7 @@ _PAGE_AFTER = Query(
     f"SELECT {_LISTING} FROM users WHERE pool_id = :pool_id AND sub > :after_sub "
     "ORDER BY sub LIMIT :limit"
 )
-_SEARCH_JOIN = f"SELECT s.value, {_U_LISTING} FROM user_search s JOIN users u ON u.sub = s.sub "
+_SEARCH_JOIN = f"SELECT s.value, {U_LISTING} FROM user_search s JOIN users u ON u.sub = s.sub "
 _SEARCH_EQ = Query(
     _SEARCH_JOIN + "WHERE s.pool_id = :pool_id AND s.name = :name AND s.value = :value "
     "AND s.sub > :after_sub ORDER BY s.value, s.sub LIMIT :limit"
@@ -144,7 +144,7 @@ class SqlUserRepository:
         if after_sub is not None:
             params["after_sub"] = after_sub
             query = _PAGE_AFTER
-        return [_listing(row) for row in await self._sql.all(query, params)]
+        return [listing(row) for row in await self._sql.all(query, params)]
 
     async def search(
         self,
@@ -168,7 +168,7 @@ class SqlUserRepository:
         else:
             params.update(high=value + "\U0010ffff", after_value=after_value, after_sub=after_sub)
             query = _SEARCH_PREFIX_AFTER
-        return [(row[0], _listing(row[1:])) for row in await self._sql.all(query, params)]
+        return [(row[0], listing(row[1:])) for row in await self._sql.all(query, params)]
 
     async def set_search_values(
         self, pool_id: str, sub: str, values: list[tuple[str, str]]
@@ -282,7 +282,7 @@ def _user(row: Row) -> UserRecord:
     )
 
 
-def _listing(row: Row) -> UserListing:
+def listing(row: Row) -> UserListing:
     return UserListing(
         sub=row[0],
         username=row[1],

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -250,4 +251,31 @@ passkeys = Table(
     Column("created_ms", BigInteger, nullable=False),
     Column("used_ms", BigInteger, nullable=True),
     Index(None, "sub", "created_ms"),
+)
+
+# A pool's groups; `precedence` NULL ranks after every number.
+user_groups = Table(
+    "user_groups",
+    metadata,
+    Column(
+        "pool_id", String(55), ForeignKey("user_pools.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("name", String(128), primary_key=True),
+    Column("description", String(2048), nullable=True),
+    Column("role_arn", String(2048), nullable=True),
+    Column("precedence", BigInteger, nullable=True),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("updated_ms", BigInteger, nullable=False),
+)
+
+group_members = Table(
+    "group_members",
+    metadata,
+    Column("pool_id", String(55), primary_key=True),
+    Column("group_name", String(128), primary_key=True),
+    Column("sub", String(36), ForeignKey("users.sub", ondelete="CASCADE"), primary_key=True),
+    ForeignKeyConstraint(
+        ["pool_id", "group_name"], ["user_groups.pool_id", "user_groups.name"], ondelete="CASCADE"
+    ),
+    Index(None, "sub"),
 )
