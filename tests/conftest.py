@@ -7,6 +7,7 @@ COGNITIO_TEST_DATABASE_URL names a PostgreSQL server, once more on PostgreSQL.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
+from tests.lambdas.http_function import SECRET, HttpFunction
 from tests.mailbox import Mailbox
 from tests.server import (
     ACCESS_KEY_ID,
@@ -82,10 +84,69 @@ def mailbox() -> Iterator[Mailbox]:
 
 
 @pytest.fixture(scope="session")
-def server(backend: str, make_server: Any, mailbox: Mailbox) -> ServerProcess:
-    """The shared server of one backend, in dev mode (outbox) and sending email over SMTP."""
-    process: ServerProcess = make_server(backend, extra_env={"COGNITIO_SMTP_URL": mailbox.url})
-    process.start("--dev")
+def http_function() -> Iterator[HttpFunction]:
+    """An HTTP endpoint the test servers map a function to."""
+    endpoint = HttpFunction(free_port())
+    endpoint.start()
+    yield endpoint
+    endpoint.stop()
+
+
+# The test servers' [functions] table: Lambda function names -> the handlers in tests/lambdas.
+FUNCTIONS = {
+    "pre": "python:handlers:passthrough",
+    "tokens": "python:handlers:passthrough",
+    "record": "python:handlers:record",
+    "pre-sign-up": "python:handlers:pre_sign_up",
+    "post-confirmation": "python:handlers:record",
+    "pre-authentication": "python:handlers:pre_authentication",
+    "post-authentication": "python:handlers:record",
+    "pre-token-generation": "python:handlers:pre_token_generation",
+    "fail": "python:handlers:fail",
+    "malformed": "python:handlers:malformed",
+}
+
+
+def write_functions_config(folder: Path, http_url: str) -> Path:
+    """A config file with the [functions] table, beside a copy of the handler modules."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for module in (Path(__file__).parent / "lambdas").glob("*.py"):
+        shutil.copy(module, folder / module.name)
+    lines = ["[functions]"]
+    lines += [f'{name} = "{target}"' for name, target in FUNCTIONS.items()]
+    lines += ["", "[functions.slow]", 'target = "python:handlers:slow"', "timeout = 1"]
+    lines += [
+        "",
+        "[functions.http]",
+        f'target = "{http_url}"',
+        'secret_env = "HTTP_FUNCTION_SECRET"',
+    ]
+    path = folder / "cognitio.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.fixture(scope="session")
+def server(
+    backend: str,
+    make_server: Any,
+    mailbox: Mailbox,
+    http_function: HttpFunction,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> ServerProcess:
+    """The shared server of one backend, in dev mode (outbox), sending email over SMTP, with
+    the test functions mapped (tests/lambdas) and their calls logged."""
+    folder = tmp_path_factory.mktemp(f"functions-{backend}")
+    config = write_functions_config(folder, http_function.url)
+    process: ServerProcess = make_server(
+        backend,
+        extra_env={
+            "COGNITIO_SMTP_URL": mailbox.url,
+            "TRIGGER_LOG": str(folder / "triggers.jsonl"),
+            "HTTP_FUNCTION_SECRET": SECRET,
+        },
+    )
+    process.start("--dev", "--config", str(config))
     return process
 
 

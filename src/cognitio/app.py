@@ -13,6 +13,7 @@ from cognitio.api.registry import Services, load_handlers
 from cognitio.config import Settings
 from cognitio.crypto.envelope import Envelope, load_master_key
 from cognitio.crypto.passwords import Argon2Params, PasswordHasher
+from cognitio.functions.invoker import Functions
 from cognitio.messaging.delivery import Messenger
 from cognitio.messaging.email import SmtpSender
 from cognitio.messaging.outbox import Outbox, outbox_routes
@@ -28,6 +29,7 @@ from cognitio.services.own_account import OwnAccount
 from cognitio.services.sign_out import SignOut
 from cognitio.services.sign_up import SelfService
 from cognitio.services.tokens import Tokens
+from cognitio.services.triggers import Triggers
 from cognitio.services.user_list import UserList
 from cognitio.services.user_pools import UserPools
 from cognitio.services.users import Users
@@ -100,24 +102,30 @@ async def open_services(
     passwords = PasswordStore(hasher, envelope)
     codes = Codes(envelope.derive_key("one-time-codes"))
     sign_in = SignInCache()
-    users = Users(store, passwords, codes, messenger_for(settings, outbox), sign_in)
+    functions = Functions(settings.functions)
+    triggers = Triggers(functions)
+    users = Users(store, passwords, codes, messenger_for(settings, outbox), sign_in, triggers)
     tokens = Tokens(store, envelope, settings)
     mfa = Mfa(envelope)
     devices = Devices(envelope)
     services = Services(
-        pools=UserPools(store),
+        pools=UserPools(store, triggers),
         clients=Clients(store, envelope),
         keys=keys,
         users=users,
         user_list=UserList(store, sign_in),
-        self_service=SelfService(store, envelope, passwords, codes, users),
+        self_service=SelfService(store, envelope, passwords, codes, users, triggers),
         store=store,
         tokens=tokens,
-        auth=Authenticator(store, passwords, tokens, envelope, mfa, codes, users, devices),
+        auth=Authenticator(
+            store, passwords, tokens, envelope, mfa, codes, users, devices, triggers
+        ),
         sign_out=SignOut(store, tokens, envelope),
         own_account=OwnAccount(store, tokens, passwords, codes, users),
         mfa=mfa,
         devices=devices,
+        functions=functions,
+        triggers=triggers,
     )
     return database, services
 
@@ -128,6 +136,7 @@ async def start(settings: Settings) -> Runtime:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     outbox = Outbox() if settings.dev else None
     database, services = await open_services(settings, outbox)
+    services.functions.load()
     generated = await services.keys.bootstrap(
         settings.admin_access_key_id, settings.admin_secret_access_key
     )

@@ -113,6 +113,7 @@ async def _serve(settings: Settings) -> int:
     try:
         await uvicorn.Server(config).serve()
     finally:
+        await runtime.services.functions.close()
         await runtime.database.dispose()
     return 0
 

@@ -13,7 +13,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,6 +30,31 @@ _ACCESS_KEY_ID = re.compile(r"^[A-Z0-9]{16,128}$")
 
 class ConfigError(Exception):
     """A setting that cannot be used; the message is the one line shown to the operator."""
+
+
+_FUNCTION_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # a Lambda function name
+_PYTHON_TARGET = re.compile(r"^python:([A-Za-z_][\w.]*):([A-Za-z_]\w*)$")
+_MAX_TIMEOUT_S = 900.0  # Lambda's own ceiling
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """One entry of the config file's ``[functions]`` table: what a Lambda ARN's name runs."""
+
+    name: str
+    # python:module:attr (importable from `base_dir`), or an http(s):// URL
+    target: str
+    timeout_s: float = 5.0
+    # Where the config file is: python targets import from there.
+    base_dir: Path = Path()
+    # Signs HTTP requests (X-Cognitio-Signature); read from the variable `secret_env` names.
+    secret: str | None = field(default=None, repr=False)
+
+    @property
+    def python(self) -> tuple[str, str] | None:
+        """(module, attribute) of a python target, or None for a URL."""
+        match = _PYTHON_TARGET.match(self.target)
+        return None if match is None else (match.group(1), match.group(2))
 
 
 @dataclass(frozen=True)
@@ -67,6 +92,8 @@ class Settings:
     # argon2id cost; lowering it is for test suites only (19 MiB and t=2 otherwise).
     argon2_memory_kib: int = 19456
     argon2_time_cost: int = 2
+    # The config file's [functions] table: Lambda function name -> what runs it.
+    functions: tuple[FunctionSpec, ...] = ()
 
     @property
     def base_url(self) -> str:
@@ -121,7 +148,7 @@ _ENV = {
 }
 
 # Settings a TOML file may not hold: secrets belong in the environment or a key file.
-_NOT_IN_FILE = frozenset({"config_file"})
+_NOT_IN_FILE = frozenset({"config_file", "functions"})
 
 
 def load_settings(
@@ -133,13 +160,16 @@ def load_settings(
     from_env = {name: env[var] for name, var in _ENV.items() if env.get(var, "") != ""}
 
     raw: dict[str, Any] = {}
+    functions: tuple[FunctionSpec, ...] = ()
     config_file = given.get("config_file") or from_env.get("config_file")
     if config_file:
         raw.update(_read_toml(Path(config_file)))
         raw["config_file"] = config_file
+        functions = _functions(Path(config_file), env)
     raw.update(from_env)
     raw.update(given)
-    return _validate(raw)
+    settings = _validate(raw)
+    return replace(settings, functions=functions) if functions else settings
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -151,12 +181,62 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config: {path} is not valid TOML: {exc}") from None
     known = {f.name for f in fields(Settings)} - _NOT_IN_FILE
-    # Tables (dicts) belong to later features, which read the file themselves.
+    # Tables (dicts) are read by their own parsers ([functions]: _functions).
     scalars = {k: v for k, v in document.items() if not isinstance(v, dict)}
     unknown = sorted(set(scalars) - known)
     if unknown:
         raise ConfigError(f"config: unknown setting {unknown[0]!r} in {path}")
     return scalars
+
+
+def _functions(path: Path, env: Mapping[str, str]) -> tuple[FunctionSpec, ...]:
+    """The ``[functions]`` table: ``name = "target"`` or ``[functions.name]`` with ``target``,
+    ``timeout`` (seconds) and ``secret_env`` (the environment variable holding an HMAC secret)."""
+    with path.open("rb") as fh:
+        table = tomllib.load(fh).get("functions", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"config: [functions] in {path} must be a table")
+    specs = []
+    for name, entry in table.items():
+        where = f"functions.{name}"
+        if not _FUNCTION_NAME.match(name):
+            raise ConfigError(f"{where}: a function name is 1-64 letters, digits, - or _")
+        options = {"target": entry} if isinstance(entry, str) else entry
+        if not isinstance(options, dict):
+            raise ConfigError(f"{where}: must be a target string or a table")
+        unknown = sorted(set(options) - {"target", "timeout", "secret_env"})
+        if unknown:
+            raise ConfigError(f"{where}: unknown key {unknown[0]!r}")
+        target = options.get("target")
+        if not isinstance(target, str) or not (
+            _PYTHON_TARGET.match(target) or urlsplit(target).scheme in ("http", "https")
+        ):
+            raise ConfigError(
+                f"{where}: target must be python:module:attribute or an http(s):// URL"
+            )
+        if target.startswith("http") and not urlsplit(target).netloc:
+            raise ConfigError(f"{where}: target URL has no host")
+        timeout = options.get("timeout", 5)
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+            raise ConfigError(f"{where}: timeout must be a number of seconds")
+        if not 0 < timeout <= _MAX_TIMEOUT_S:
+            raise ConfigError(f"{where}: timeout must be more than 0 and at most 900 seconds")
+        secret = None
+        if "secret_env" in options:
+            variable = str(options["secret_env"])
+            secret = env.get(variable)
+            if not secret:
+                raise ConfigError(f"{where}: the environment variable {variable} is not set")
+        specs.append(
+            FunctionSpec(
+                name=name,
+                target=target,
+                timeout_s=float(timeout),
+                base_dir=path.resolve().parent,
+                secret=secret,
+            )
+        )
+    return tuple(specs)
 
 
 def _validate(raw: dict[str, Any]) -> Settings:

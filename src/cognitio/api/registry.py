@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from cognitio.functions.invoker import Functions
 from cognitio.services.access_keys import AccessKeys
 from cognitio.services.auth import Authenticator
 from cognitio.services.clients import Clients
@@ -20,6 +21,7 @@ from cognitio.services.own_account import OwnAccount
 from cognitio.services.sign_out import SignOut
 from cognitio.services.sign_up import SelfService
 from cognitio.services.tokens import Tokens
+from cognitio.services.triggers import Triggers
 from cognitio.services.user_list import UserList
 from cognitio.services.user_pools import Caller, UserPools
 from cognitio.services.users import Users
@@ -46,6 +48,8 @@ class Services:
     own_account: OwnAccount
     mfa: Mfa
     devices: Devices
+    functions: Functions
+    triggers: Triggers
 
 
 @dataclass(slots=True)

@@ -40,7 +40,9 @@ async def admin_enable_user(ctx: Context, params: dict[str, Any]) -> Mapping[str
 
 @operation(IDP, "AdminConfirmSignUp")
 async def admin_confirm_sign_up(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
-    await ctx.services.users.confirm(ctx.caller, params["UserPoolId"], params["Username"])
+    await ctx.services.users.confirm(
+        ctx.caller, params["UserPoolId"], params["Username"], params.get("ClientMetadata") or {}
+    )
     return {}
 
 

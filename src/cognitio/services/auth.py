@@ -12,7 +12,7 @@ import base64
 import binascii
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
@@ -59,7 +59,14 @@ from cognitio.services.refresh import refresh_flow
 from cognitio.services.secret_hash import check_secret_hash, client_secret_opener
 from cognitio.services.srp_flow import CHALLENGE as PASSWORD_VERIFIER
 from cognitio.services.srp_flow import srp_flow, verify_password_claim
-from cognitio.services.tokens import Tokens
+from cognitio.services.tokens import ADMIN_SCOPE, TokenOverrides, Tokens
+from cognitio.services.triggers import (
+    Call,
+    Triggers,
+    post_authentication,
+    pre_authentication,
+    pre_token_generation,
+)
 from cognitio.services.user_auth import SELECT_CHALLENGE, answer_web_authn, user_auth_flow
 from cognitio.services.user_auth import answer_select as answer_select_challenge
 from cognitio.services.users import Users
@@ -89,6 +96,12 @@ class AuthRequest:
     admin: bool
     # The confirmed device this sign-in named (DEVICE_KEY), carried from step to step.
     device_key: str | None = None
+    # The request's ClientMetadata, for the Lambda triggers this step runs.
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    def call(self, user: UserRecord) -> Call:
+        """The trigger context of this step for ``user``."""
+        return Call(self.pool, user.username, self.client.id, self.metadata)
 
 
 Flow = Callable[["Authenticator", AuthRequest], Awaitable[dict[str, Any]]]
@@ -107,9 +120,11 @@ class Authenticator:
         codes: Codes,
         users: Users,
         devices: Devices,
+        triggers: Triggers,
     ) -> None:
         self._store = store
         self._devices = devices
+        self.triggers = triggers
         self._mfa = mfa
         self._codes = codes
         self._users = users
@@ -141,7 +156,8 @@ class Authenticator:
         if not any(setting in allowed for setting in _ALLOWED_BY[flow_name]):
             raise InvalidParameterException(f"{flow_name} flow not enabled for this client")
         parameters = dict(params.get("AuthParameters") or {})
-        return await flow(self, AuthRequest(pool, client, parameters, admin))
+        metadata = dict(params.get("ClientMetadata") or {})
+        return await flow(self, AuthRequest(pool, client, parameters, admin, metadata=metadata))
 
     def check_secret_hash(self, request: AuthRequest, username: str) -> None:
         check_secret_hash(
@@ -162,6 +178,7 @@ class Authenticator:
             if request.client.config.get("PreventUserExistenceErrors") == "ENABLED":
                 raise NotAuthorizedException(_INCORRECT)
             raise UserNotFoundException("User does not exist.")
+        await pre_authentication(self.triggers, request.call(user), user, request.metadata or None)
         had_failures = await self.lockout.check(user.sub)
         if not await self._passwords.hasher.verify_async(user.password_hash, password):
             await self.lockout.failed(user.sub)
@@ -200,23 +217,45 @@ class Authenticator:
         return await self.complete(request, user)
 
     async def complete(
-        self, request: AuthRequest, user: UserRecord, *, device_proven: bool = False
+        self,
+        request: AuthRequest,
+        user: UserRecord,
+        *,
+        device_proven: bool = False,
+        source: str = "TokenGeneration_Authentication",
     ) -> dict[str, Any]:
         """The end of a sign-in: the device's own proof if it named one, then the tokens.
 
-        Tokens of a sign-in without a device carry NewDeviceMetadata when the pool tracks devices.
+        PostAuthentication and PreTokenGeneration run here, before anything is written. Tokens
+        of a sign-in without a device carry NewDeviceMetadata when the pool tracks devices.
         """
         if request.device_key is not None and not device_proven:
             return await device_challenge(self, request, user)
+        call = request.call(user)
+        new_device = request.device_key is None and tracks_devices(request.pool)
+        await post_authentication(self.triggers, call, user, new_device=new_device)
+        if device_proven:
+            source = "TokenGeneration_AuthenticateDevice"
+        overrides = await self.token_overrides(call, source, user)
         async with self._store.write() as tx:
             result = await self._tokens.issue(
-                tx, request.client, user, device_key=request.device_key
+                tx, request.client, user, device_key=request.device_key, overrides=overrides
             )
             if request.device_key is not None:
                 await tx.devices.authenticated(request.device_key, ids.now_ms())
             elif tracks_devices(request.pool):
                 result["NewDeviceMetadata"] = await self._devices.issue(tx, request.pool, user)
         return {"ChallengeParameters": {}, "AuthenticationResult": result}
+
+    async def token_overrides(
+        self, call: Call, source: str, user: UserRecord
+    ) -> TokenOverrides | None:
+        """What the pool's PreTokenGeneration function changes, if it has one."""
+        if self.triggers.configured(call.pool, "PreTokenGeneration") is None:
+            return None
+        async with self._store.read() as tx:
+            groups = await tx.groups.of_user(user.sub)
+        return await pre_token_generation(self.triggers, call, source, user, groups, [ADMIN_SCOPE])
 
     def _challenge(
         self,
@@ -287,7 +326,8 @@ class Authenticator:
             )
         responses = dict(params.get("ChallengeResponses") or {})
         session_token = params.get("Session") or _session_in_secret_block(name, responses)
-        request = AuthRequest(pool, client, responses, admin)
+        metadata = dict(params.get("ClientMetadata") or {})
+        request = AuthRequest(pool, client, responses, admin, metadata=metadata)
         # pycognito sends no SECRET_HASH with DEVICE_SRP_AUTH; the device's proof follows.
         if name != DEVICE_SRP_AUTH or "SECRET_HASH" in responses:
             self.check_secret_hash(request, responses.get("USERNAME", ""))
@@ -348,7 +388,7 @@ class Authenticator:
             credentials = await self._passwords.credentials(request.pool.id, user, password)
             changed = with_password(replace(user, attributes=attributes), credentials, "CONFIRMED")
             user = await save(tx, request.pool, user, changed)
-        return await self.complete(request, user)
+        return await self.complete(request, user, source="TokenGeneration_NewPasswordChallenge")
 
 
 def _session_in_secret_block(challenge: str, responses: dict[str, str]) -> str | None:

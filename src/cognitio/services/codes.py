@@ -64,6 +64,20 @@ class Codes:
         await tx.users.put_code(record)
         return code
 
+    async def matches(self, tx: Transaction, sub: str, purpose: str, code: str) -> bool:
+        """Whether :meth:`consume` would accept the code now; changes nothing.
+
+        For steps that must run before the code is spent (a PostConfirmation function, which
+        may refuse and so leave the code usable).
+        """
+        record = await tx.users.get_code(sub, purpose)
+        return (
+            record is not None
+            and record.attempts < MAX_ATTEMPTS
+            and ids.now_ms() <= record.expires_ms
+            and hmac.compare_digest(record.code_hash, self._hash(sub, purpose, code))
+        )
+
     async def consume(
         self, tx: Transaction, sub: str, purpose: str, code: str
     ) -> CognitoError | None:

@@ -20,7 +20,9 @@ from cognitio.errors import (
     ResourceNotFoundException,
 )
 from cognitio.services.tokens import token_hash
-from cognitio.store.records import ClientRecord, UserRecord
+from cognitio.services.triggers import Call
+from cognitio.store.records import ClientRecord, RefreshTokenRecord, UserRecord
+from cognitio.store.repositories import Transaction
 
 if TYPE_CHECKING:
     from cognitio.services.auth import Authenticator, AuthRequest
@@ -35,7 +37,9 @@ async def refresh_flow(auth: Authenticator, request: AuthRequest) -> dict[str, A
         if request.client.secret_sealed is not None:
             auth.check_secret_hash(request, request.parameters.get("USERNAME", user.username))
 
-    result = await _refresh(auth, request.client, token, rotate=False, check=check)
+    result = await _refresh(
+        auth, request.client, token, rotate=False, check=check, metadata=request.metadata
+    )
     return {"ChallengeParameters": {}, "AuthenticationResult": result}
 
 
@@ -61,6 +65,7 @@ async def tokens_from_refresh_token(auth: Authenticator, params: dict[str, Any])
         params["RefreshToken"],
         rotate=rotate,
         grace_ms=int(rotation.get("RetryGracePeriodSeconds", 0)) * 1000,
+        metadata=dict(params.get("ClientMetadata") or {}),
     )
     return {"AuthenticationResult": result}
 
@@ -73,25 +78,24 @@ async def _refresh(
     rotate: bool,
     grace_ms: int = 0,
     check: Callable[[UserRecord], None] | None = None,
+    metadata: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    now = time.time() * 1000
+    async with auth._store.read() as tx:
+        record, user = await _usable(tx, client, token)
+        pool = await tx.pools.get(client.pool_id)
+    if check is not None:
+        check(user)
+    if not user.enabled:
+        raise NotAuthorizedException("User is disabled.")
+    overrides = None
+    if pool is not None:
+        # Outside the transaction: a function may take seconds.
+        call = Call(pool, user.username, client.id, metadata or {})
+        overrides = await auth.token_overrides(call, "TokenGeneration_RefreshTokens", user)
     reused = False
+    now = time.time() * 1000
     async with auth._store.write() as tx:
-        record = await tx.tokens.refresh_token(token_hash(token))
-        if (
-            record is None
-            or record.revoked
-            or record.client_id != client.id
-            or record.expires_ms < now
-        ):
-            raise NotAuthorizedException("Invalid Refresh Token")
-        user = await tx.users.get(record.sub)
-        if user is None:
-            raise NotAuthorizedException("Invalid Refresh Token")
-        if check is not None:
-            check(user)
-        if not user.enabled:
-            raise NotAuthorizedException("User is disabled.")
+        record, user = await _usable(tx, client, token)  # again: it may be revoked meanwhile
         if rotate and record.rotated_ms is not None and now > record.rotated_ms + grace_ms:
             await tx.tokens.revoke_origin(record.origin_jti)
             reused = True
@@ -106,8 +110,27 @@ async def _refresh(
                 origin_jti=record.origin_jti,
                 with_refresh=rotate,
                 device_key=record.device_key,
+                overrides=overrides,
             )
     if reused:
         # Raised after the commit, so the revocation stands.
         raise RefreshTokenReuseException("Refresh token has already been used.")
     return result
+
+
+async def _usable(
+    tx: Transaction, client: ClientRecord, token: str
+) -> tuple[RefreshTokenRecord, UserRecord]:
+    """The refresh token's record and user, or "Invalid Refresh Token"."""
+    record = await tx.tokens.refresh_token(token_hash(token))
+    if (
+        record is None
+        or record.revoked
+        or record.client_id != client.id
+        or record.expires_ms < time.time() * 1000
+    ):
+        raise NotAuthorizedException("Invalid Refresh Token")
+    user = await tx.users.get(record.sub)
+    if user is None:
+        raise NotAuthorizedException("Invalid Refresh Token")
+    return record, user

@@ -8,6 +8,7 @@ answers a real one would, so the operations do not reveal who has an account.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -48,8 +49,9 @@ from cognitio.services.notifications import (
 )
 from cognitio.services.passwords import check_policy
 from cognitio.services.secret_hash import check_secret_hash, client_secret_opener
+from cognitio.services.triggers import Call, Triggers, post_confirmation, pre_sign_up
 from cognitio.services.users import Users
-from cognitio.store.records import ClientRecord, UserPoolRecord
+from cognitio.store.records import ClientRecord, UserPoolRecord, UserRecord
 from cognitio.store.repositories import Store, Transaction
 
 _NOT_FOUND = "Username/client id combination not found."
@@ -69,8 +71,10 @@ class SelfService:
         passwords: PasswordStore,
         codes: Codes,
         users: Users,
+        triggers: Triggers,
     ) -> None:
         self._store = store
+        self._triggers = triggers
         self._envelope = envelope
         self._passwords = passwords
         self._codes = codes
@@ -106,23 +110,57 @@ class SelfService:
             raise InvalidParameterException("A password is required to sign up.")
         check_policy(password, pool.config["Policies"]["PasswordPolicy"])
         user = new_user(pool, params["Username"], attributes, "UNCONFIRMED")
-        user = with_password(
-            user, await self._passwords.credentials(pool.id, user, password), "UNCONFIRMED"
+        call = Call(pool, user.username, client.id, params.get("ClientMetadata") or {})
+        decision = await pre_sign_up(
+            self._triggers,
+            call,
+            "PreSignUp_SignUp",
+            attributes,
+            as_dict(params.get("ValidationData")) or None,
         )
-        destination = sign_up_destination(pool.config, attributes)
+        attributes = decision.apply(attributes)
+        status = "CONFIRMED" if decision.confirm else "UNCONFIRMED"
+        user = replace(user, attributes=attributes, status=status)
+        user = with_password(
+            user, await self._passwords.credentials(pool.id, user, password), status
+        )
+        destination = None if decision.confirm else sign_up_destination(pool.config, attributes)
         message = None
         async with self._store.write() as tx:
             await save_new(tx, pool, user)
             if destination is not None:
                 code = await self._codes.issue(tx, user.sub, purposes.SIGN_UP)
                 message = verification_message(pool.id, pool.config, destination, code)
-        answer: dict[str, Any] = {"UserConfirmed": False, "UserSub": user.sub}
+        answer: dict[str, Any] = {"UserConfirmed": decision.confirm, "UserSub": user.sub}
         if destination is not None and message is not None:
             answer["CodeDeliveryDetails"] = destination.details()
             await self._users.deliver([message])
         return answer
 
+    async def _before_confirming(
+        self, params: dict[str, Any], purpose: str, source: str, confirmed: Confirm
+    ) -> None:
+        """Run PostConfirmation when the code is right, before anything is changed: a function
+        that refuses leaves the user, and the code, as they were."""
+        async with self._store.read() as tx:
+            client, pool = await self._client(tx, params)
+            if self._triggers.configured(pool, "PostConfirmation") is None:
+                return
+            user = await find_user(tx, pool, params["Username"])
+            if user is None or not await self._codes.matches(
+                tx, user.sub, purpose, params["ConfirmationCode"]
+            ):
+                return  # the change below fails with the right error
+        changed = confirmed(pool, user)
+        if changed is None:
+            return
+        call = Call(pool, user.username, client.id, params.get("ClientMetadata") or {})
+        await post_confirmation(self._triggers, call, source, changed)
+
     async def confirm_sign_up(self, params: dict[str, Any]) -> dict[str, Any]:
+        await self._before_confirming(
+            params, purposes.SIGN_UP, "PostConfirmation_ConfirmSignUp", _confirmed_sign_up
+        )
         failure: CognitoError | None = None
         async with self._store.write() as tx:
             client, pool = await self._client(tx, params)
@@ -141,11 +179,8 @@ class SelfService:
                 tx, user.sub, purposes.SIGN_UP, params["ConfirmationCode"]
             )
             if failure is None:
-                attributes = dict(user.attributes)
-                destination = sign_up_destination(pool.config, attributes)
-                if destination is not None:
-                    attributes[VERIFIED_FLAGS[destination.attribute]] = "true"
-                confirmed = replace(user, status="CONFIRMED", attributes=attributes)
+                confirmed = _confirmed_sign_up(pool, user)
+                assert confirmed is not None  # the user is UNCONFIRMED, checked above
                 await save(
                     tx, pool, user, confirmed, force_alias=bool(params.get("ForceAliasCreation"))
                 )
@@ -201,6 +236,9 @@ class SelfService:
             pool.config["Policies"]["PasswordPolicy"],
             operation="ConfirmForgotPassword",
         )
+        await self._before_confirming(
+            params, purposes.RESET, "PostConfirmation_ConfirmForgotPassword", _reset
+        )
         failure: CognitoError | None = None
         async with self._store.write() as tx:
             user = await find_user(tx, pool, params["Username"], for_update=True)
@@ -233,3 +271,22 @@ class SelfService:
         )
         address = "+10000000000" if attribute == "phone_number" else "user@example.com"
         return {"CodeDeliveryDetails": Destination(attribute, address).details()}
+
+
+Confirm = Callable[[UserPoolRecord, UserRecord], UserRecord | None]
+
+
+def _confirmed_sign_up(pool: UserPoolRecord, user: UserRecord) -> UserRecord | None:
+    """The user ConfirmSignUp makes: CONFIRMED, the address the code went to verified."""
+    if user.status != "UNCONFIRMED":
+        return None
+    attributes = dict(user.attributes)
+    destination = sign_up_destination(pool.config, attributes)
+    if destination is not None:
+        attributes[VERIFIED_FLAGS[destination.attribute]] = "true"
+    return replace(user, status="CONFIRMED", attributes=attributes)
+
+
+def _reset(_pool: UserPoolRecord, user: UserRecord) -> UserRecord | None:
+    """The user ConfirmForgotPassword makes (its new password aside)."""
+    return replace(user, status="UNCONFIRMED" if user.status == "UNCONFIRMED" else "CONFIRMED")

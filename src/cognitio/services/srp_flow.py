@@ -36,6 +36,7 @@ from cognitio.errors import (
     UserNotFoundException,
 )
 from cognitio.services.accounts import PoolLike, find_user
+from cognitio.services.triggers import pre_authentication
 from cognitio.store.records import UserRecord
 
 if TYPE_CHECKING:
@@ -86,6 +87,9 @@ async def srp_flow(authenticator: Authenticator, request: AuthRequest) -> dict[s
         sub = ""  # no user: the answer can only fail
     else:
         user_id_for_srp, sub = user.username, user.sub
+        await pre_authentication(
+            authenticator.triggers, request.call(user), user, request.metadata or None
+        )
     b, big_b = server_ephemeral(big_a, verifier.verifier)
     # The SECRET_BLOCK is the sealed session itself (spec section 0, item 11): clients answer
     # PASSWORD_VERIFIER without a Session, and this is how the state comes back, unforgeable.

@@ -12,7 +12,7 @@ import hashlib
 import secrets
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -43,6 +43,64 @@ def validity_seconds(client: ClientRecord, member: str, unit_key: str, default_u
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+# Claims no PreTokenGeneration function may add, change or suppress: they say what the token is.
+RESERVED_ID_CLAIMS = frozenset(
+    {"acr", "amr", "aud", "at_hash", "auth_time", "azp", "c_hash", "cognito:username",
+     "event_id", "exp", "iat", "identities", "iss", "jti", "nbf", "nonce", "origin_jti",
+     "sub", "token_use"}
+)  # fmt: skip
+RESERVED_ACCESS_CLAIMS = frozenset(
+    {"acr", "amr", "auth_time", "client_id", "device_key", "event_id", "exp", "iat", "iss",
+     "jti", "nbf", "origin_jti", "scope", "sub", "token_use", "username"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class TokenOverrides:
+    """What a PreTokenGeneration function changes in the tokens about to be signed."""
+
+    id_claims: dict[str, Any] = field(default_factory=dict)
+    id_suppress: tuple[str, ...] = ()
+    access_claims: dict[str, Any] = field(default_factory=dict)
+    access_suppress: tuple[str, ...] = ()
+    scopes_add: tuple[str, ...] = ()
+    scopes_suppress: tuple[str, ...] = ()
+    groups: list[str] | None = None  # replaces cognito:groups in both tokens
+    roles: list[str] | None = None  # replaces cognito:roles
+    preferred_role: str | None = None  # replaces cognito:preferred_role when set
+
+    def apply(self, access: dict[str, Any], identity: dict[str, Any]) -> None:
+        """Change the two claim sets in place; reserved claims are left as they are."""
+        if self.groups is not None:
+            for claims in (access, identity):
+                claims.pop("cognito:groups", None)
+                if self.groups:
+                    claims["cognito:groups"] = list(self.groups)
+        if self.roles is not None:
+            identity.pop("cognito:roles", None)
+            if self.roles:
+                identity["cognito:roles"] = list(self.roles)
+        if self.preferred_role is not None:
+            identity["cognito:preferred_role"] = self.preferred_role
+        _change(identity, self.id_claims, self.id_suppress, RESERVED_ID_CLAIMS)
+        _change(access, self.access_claims, self.access_suppress, RESERVED_ACCESS_CLAIMS)
+        if self.scopes_add or self.scopes_suppress:
+            scopes = [s for s in str(access.get("scope", "")).split() if s]
+            scopes += [s for s in self.scopes_add if s not in scopes]
+            access["scope"] = " ".join(s for s in scopes if s not in self.scopes_suppress)
+
+
+def _change(
+    claims: dict[str, Any], add: dict[str, Any], suppress: tuple[str, ...], reserved: frozenset[str]
+) -> None:
+    for name in suppress:
+        if name not in reserved:
+            claims.pop(name, None)
+    for name, value in add.items():
+        if name not in reserved:
+            claims[name] = value
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +173,7 @@ class Tokens:
         origin_jti: str | None = None,
         with_refresh: bool = True,
         device_key: str | None = None,
+        overrides: TokenOverrides | None = None,
     ) -> dict[str, Any]:
         """An AuthenticationResult: ID, access and (on sign-in) refresh tokens.
 
@@ -161,6 +220,8 @@ class Tokens:
             "iat": now,
             "jti": str(uuid.uuid4()),
         }
+        if overrides is not None:
+            overrides.apply(access, identity)
         result: dict[str, Any] = {
             "AccessToken": jwt.sign(keys["access"], access),
             "ExpiresIn": access_seconds,

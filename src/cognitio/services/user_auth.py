@@ -25,6 +25,7 @@ from cognitio.services.auth_sessions import AuthSession
 from cognitio.services.mfa_challenges import send_code
 from cognitio.services.passkeys import WEB_AUTHN, passkey_counts_as_mfa
 from cognitio.services.srp_flow import srp_flow
+from cognitio.services.triggers import pre_authentication
 from cognitio.store.records import UserPoolRecord, UserRecord
 from cognitio.store.repositories import Transaction
 
@@ -120,6 +121,7 @@ async def start(
         raise NotAuthorizedException(
             f"Passwordless sign-in cannot sign in a user whose status is {user.status}."
         )
+    await pre_authentication(auth.triggers, request.call(user), user, request.metadata or None)
     if factor == WEB_AUTHN:
         async with auth._store.read() as tx:
             options, challenge = await passkeys.request_options(tx, request.pool, user)

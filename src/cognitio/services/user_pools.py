@@ -10,7 +10,7 @@ import copy
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cognitio.errors import (
     ConcurrentModificationException,
@@ -22,6 +22,10 @@ from cognitio.services.pool_settings import new_pool_settings, updated_pool_sett
 from cognitio.services.schema import add_custom, csv_header, custom_attribute
 from cognitio.store.records import UserPoolRecord
 from cognitio.store.repositories import Store, Transaction
+
+if TYPE_CHECKING:
+    # Only a type here: the triggers module reaches user accounts, which reach pools.
+    from cognitio.services.triggers import Triggers
 
 MAX_TAGS = 50
 # Read-modify-write attempts before a concurrent writer wins outright.
@@ -78,8 +82,9 @@ USER_COUNT_SECONDS = 30.0
 class UserPools:
     """The user pool operations."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, triggers: Triggers) -> None:
         self._store = store
+        self._triggers = triggers
         self._user_counts: dict[str, tuple[float, int]] = {}
 
     async def _user_count(self, tx: Transaction, pool_id: str) -> int:
@@ -111,6 +116,7 @@ class UserPools:
     async def create(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
         settings = new_pool_settings(params)
         _check_tags(settings["UserPoolTags"])
+        self._triggers.check(settings["LambdaConfig"])
         now = ids.now_ms()
         async with self._store.write() as tx:
             while True:
@@ -139,6 +145,7 @@ class UserPools:
         def change(record: UserPoolRecord) -> UserPoolRecord:
             settings = updated_pool_settings(record.config, params)
             _check_tags(settings["UserPoolTags"])
+            self._triggers.check(settings["LambdaConfig"])
             return replace(record, name=params.get("PoolName", record.name), config=settings)
 
         await self._modify(caller, pool_id, change)

@@ -46,6 +46,7 @@ from cognitio.services.notifications import (
     verification_message,
 )
 from cognitio.services.passwords import check_policy, generate_temporary_password
+from cognitio.services.triggers import Call, Triggers, post_confirmation, pre_sign_up
 from cognitio.services.user_pools import Caller, load_pool
 from cognitio.store.records import UserPoolRecord, UserRecord
 from cognitio.store.repositories import Store
@@ -70,9 +71,11 @@ class Users:
         codes: Codes,
         messenger: Messenger,
         sign_in: SignInCache,
+        triggers: Triggers,
     ) -> None:
         self._store = store
         self._sign_in = sign_in
+        self._triggers = triggers
         self._passwords = passwords
         self._codes = codes
         self._messenger = messenger
@@ -108,6 +111,16 @@ class Users:
                 password, _policy(pool), operation="AdminCreateUser", member="temporaryPassword"
             )
         user = new_user(pool, params["Username"], attributes, "FORCE_CHANGE_PASSWORD")
+        call = Call(pool, user.username, None, params.get("ClientMetadata") or {})
+        decision = await pre_sign_up(
+            self._triggers,
+            call,
+            "PreSignUp_AdminCreateUser",
+            attributes,
+            as_dict(params.get("ValidationData")) or None,
+        )
+        # An administrator's user still sets a password first: only the addresses change.
+        user = replace(user, attributes=decision.apply(attributes))
         user = with_password(
             user,
             await self._passwords.credentials(pool.id, user, password),
@@ -181,7 +194,11 @@ class Users:
     async def set_enabled(self, caller: Caller, pool_id: str, username: str, enabled: bool) -> None:
         await self._change(caller, pool_id, username, lambda _pool, u: replace(u, enabled=enabled))
 
-    async def confirm(self, caller: Caller, pool_id: str, username: str) -> None:
+    async def confirm(
+        self, caller: Caller, pool_id: str, username: str, metadata: dict[str, str]
+    ) -> None:
+        """AdminConfirmSignUp; PostConfirmation runs first, and may refuse."""
+
         def confirm(_pool: UserPoolRecord, user: UserRecord) -> UserRecord:
             if user.status != "UNCONFIRMED":
                 raise NotAuthorizedException(
@@ -189,6 +206,14 @@ class Users:
                 )
             return replace(user, status="CONFIRMED")
 
+        async with self._store.read() as tx:
+            pool = await load_pool(tx, caller, pool_id)
+            user = await require_user(tx, pool, username)
+        if self._triggers.configured(pool, "PostConfirmation") is not None:
+            call = Call(pool, user.username, None, metadata)
+            await post_confirmation(
+                self._triggers, call, "PostConfirmation_ConfirmSignUp", confirm(pool, user)
+            )
         await self._change(caller, pool_id, username, confirm)
 
     async def update_attributes(self, caller: Caller, params: dict[str, Any]) -> None:

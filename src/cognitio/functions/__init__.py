@@ -1,0 +1,1 @@
+"""Running Lambda-compatible functions: Python handlers in threads, or HTTP endpoints."""

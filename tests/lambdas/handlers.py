@@ -1,0 +1,79 @@
+"""Trigger handlers for the test servers, written exactly as Cognito Lambda handlers are.
+
+Each is ``handler(event, context)`` returning the event; a few also append the event they got to
+the file named by ``TRIGGER_LOG``, so tests can see what arrived.
+"""
+
+import json
+import os
+import time
+
+
+def _record(event, **extra):
+    path = os.environ.get("TRIGGER_LOG")
+    if path:
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(json.dumps({**event, **extra}) + "\n")
+
+
+def passthrough(event, context):
+    return event
+
+
+def record(event, context):
+    _record(event, context={"function_name": context.function_name})
+    return event
+
+
+def pre_sign_up(event, context):
+    _record(event)
+    email = event["request"]["userAttributes"].get("email", "")
+    if email.endswith("@blocked.example.com"):
+        raise Exception("Email domain not allowed")
+    if email.endswith("@auto.example.com"):
+        event["response"]["autoConfirmUser"] = True
+        event["response"]["autoVerifyEmail"] = True
+    return event
+
+
+def pre_authentication(event, context):
+    _record(event)
+    if event["request"]["userAttributes"].get("family_name") == "Suspended":
+        raise Exception("This account is suspended")
+    return event
+
+
+def pre_token_generation(event, context):
+    _record(event)
+    if event["version"] == "1":
+        event["response"]["claimsOverrideDetails"] = {
+            "claimsToAddOrOverride": {"tenant": "acme", "sub": "not-allowed"},
+            "claimsToSuppress": ["email"],
+            "groupOverrideDetails": {
+                "groupsToOverride": ["from-trigger"],
+                "iamRolesToOverride": ["arn:aws:iam::123456789012:role/trigger"],
+                "preferredRole": "arn:aws:iam::123456789012:role/trigger",
+            },
+        }
+    else:
+        event["response"]["claimsAndScopeOverrideDetails"] = {
+            "idTokenGeneration": {"claimsToAddOrOverride": {"tenant": "acme"}},
+            "accessTokenGeneration": {
+                "claimsToAddOrOverride": {"tenant": "acme", "plan": {"tier": "gold"}},
+                "scopesToAdd": ["orders/read"],
+            },
+        }
+    return event
+
+
+def fail(event, context):
+    raise ValueError("Not today")
+
+
+def slow(event, context):
+    time.sleep(3)
+    return event
+
+
+def malformed(event, context):
+    return "not an event"
