@@ -104,6 +104,9 @@ FUNCTIONS = {
     "pre-token-generation": "python:handlers:pre_token_generation",
     "fail": "python:handlers:fail",
     "malformed": "python:handlers:malformed",
+    "define-auth": "python:handlers:define_auth_challenge",
+    "create-auth": "python:handlers:create_auth_challenge",
+    "verify-auth": "python:handlers:verify_auth_challenge_response",
 }
 
 

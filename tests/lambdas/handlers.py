@@ -77,3 +77,42 @@ def slow(event, context):
 
 def malformed(event, context):
     return "not an event"
+
+
+def _custom_rounds(session):
+    return [s for s in session if s["challengeName"] == "CUSTOM_CHALLENGE"]
+
+
+def define_auth_challenge(event, context):
+    _record(event)
+    session = event["request"]["session"]
+    response = event["response"]
+    rounds = _custom_rounds(session)
+    with_password = bool(session) and session[0]["challengeName"] == "SRP_A"
+    if session and session[-1]["challengeResult"] is False:
+        response["issueTokens"] = False
+        response["failAuthentication"] = True
+    elif with_password and len(session) == 1:
+        response["challengeName"] = "PASSWORD_VERIFIER"
+    elif len(rounds) == (1 if with_password else 3):
+        response["issueTokens"] = True
+        response["failAuthentication"] = False
+    else:
+        response["challengeName"] = "CUSTOM_CHALLENGE"
+    return event
+
+
+def create_auth_challenge(event, context):
+    _record(event)
+    number = len(_custom_rounds(event["request"]["session"])) + 1
+    event["response"]["publicChallengeParameters"] = {"question": f"What is {number} + {number}?"}
+    event["response"]["privateChallengeParameters"] = {"answer": str(2 * number)}
+    event["response"]["challengeMetadata"] = f"ROUND-{number}"
+    return event
+
+
+def verify_auth_challenge_response(event, context):
+    _record(event)
+    expected = event["request"]["privateChallengeParameters"]["answer"]
+    event["response"]["answerCorrect"] = event["request"]["challengeAnswer"] == expected
+    return event

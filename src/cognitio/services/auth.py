@@ -32,6 +32,13 @@ from cognitio.services.accounts import PasswordStore, find_user, save, with_pass
 from cognitio.services.attributes import check_values, schema_by_name
 from cognitio.services.auth_sessions import AuthSession, Sessions
 from cognitio.services.codes import Codes
+from cognitio.services.custom_auth import (
+    CUSTOM_CHALLENGE,
+    answer_custom_challenge,
+    custom_auth_flow,
+    next_step,
+    step,
+)
 from cognitio.services.device_srp import (
     DEVICE_PASSWORD_VERIFIER,
     DEVICE_SRP_AUTH,
@@ -83,6 +90,7 @@ _ALLOWED_BY = {
     "REFRESH_TOKEN": ("ALLOW_REFRESH_TOKEN_AUTH",),
     "USER_AUTH": ("ALLOW_USER_AUTH",),
     "USER_SRP_AUTH": ("ALLOW_USER_SRP_AUTH",),
+    "CUSTOM_AUTH": ("ALLOW_CUSTOM_AUTH", "CUSTOM_AUTH_FLOW_ONLY"),
 }
 _ADMIN_ONLY = frozenset({"ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"})
 _INCORRECT = "Incorrect username or password."
@@ -215,6 +223,16 @@ class Authenticator:
             if challenge is not None:
                 return challenge
         return await self.complete(request, user)
+
+    async def after_password_claim(
+        self, request: AuthRequest, user: UserRecord, session: AuthSession
+    ) -> dict[str, Any]:
+        """A PASSWORD_VERIFIER that checked: the rest of a password sign-in, or back to the
+        custom sign-in that asked for it."""
+        custom = session.data.get("custom")
+        if custom is None:
+            return await self._after_password(request, user)
+        return await next_step(self, request, user, [*custom, step(PASSWORD_VERIFIER, True)])
 
     async def complete(
         self,
@@ -414,6 +432,7 @@ CHALLENGES: dict[str, Answer] = {
     SELECT: answer_select,
     SELECT_CHALLENGE: answer_select_challenge,
     WEB_AUTHN: answer_web_authn,
+    CUSTOM_CHALLENGE: answer_custom_challenge,
     "NEW_PASSWORD_REQUIRED": Authenticator.new_password,
     PASSWORD_VERIFIER: verify_password_claim,
     DEVICE_SRP_AUTH: answer_device_srp,
@@ -428,4 +447,5 @@ FLOWS: dict[str, Flow] = {
     "REFRESH_TOKEN": refresh_flow,
     "USER_SRP_AUTH": srp_flow,
     "USER_AUTH": user_auth_flow,
+    "CUSTOM_AUTH": custom_auth_flow,
 }

@@ -69,8 +69,17 @@ _TIMESTAMP = re.compile(
 )
 
 
-async def srp_flow(authenticator: Authenticator, request: AuthRequest) -> dict[str, Any]:
-    """InitiateAuth USER_SRP_AUTH: answer the PASSWORD_VERIFIER challenge (section 4.2)."""
+async def srp_flow(
+    authenticator: Authenticator,
+    request: AuthRequest,
+    *,
+    custom: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """InitiateAuth USER_SRP_AUTH: answer the PASSWORD_VERIFIER challenge (section 4.2).
+
+    ``custom`` is the session of a CUSTOM_AUTH sign-in that asked for the password this way;
+    it rides along in the SECRET_BLOCK, and the sign-in goes back to it once the claim checks.
+    """
     username = request.parameters.get("USERNAME")
     if not username:
         raise InvalidParameterException("Missing required parameter USERNAME")
@@ -87,9 +96,10 @@ async def srp_flow(authenticator: Authenticator, request: AuthRequest) -> dict[s
         sub = ""  # no user: the answer can only fail
     else:
         user_id_for_srp, sub = user.username, user.sub
-        await pre_authentication(
-            authenticator.triggers, request.call(user), user, request.metadata or None
-        )
+        if custom is None:  # a custom sign-in ran PreAuthentication already
+            await pre_authentication(
+                authenticator.triggers, request.call(user), user, request.metadata or None
+            )
     b, big_b = server_ephemeral(big_a, verifier.verifier)
     # The SECRET_BLOCK is the sealed session itself (spec section 0, item 11): clients answer
     # PASSWORD_VERIFIER without a Session, and this is how the state comes back, unforgeable.
@@ -100,7 +110,8 @@ async def srp_flow(authenticator: Authenticator, request: AuthRequest) -> dict[s
         username=user_id_for_srp,
         challenge=CHALLENGE,
         validity_minutes=int(request.client.config.get("AuthSessionValidity", 3)),
-        data={"A": b64_int(big_a), "b": b64_int(b)},
+        data={"A": b64_int(big_a), "b": b64_int(b)}
+        | ({} if custom is None else {"custom": custom}),
     )
     secret_block = base64.urlsafe_b64decode(session + "=" * (-len(session) % 4))
     return {
@@ -164,7 +175,7 @@ async def verify_password_claim(
         raise NotAuthorizedException(_INCORRECT)
     if had_failures:
         await authenticator.lockout.succeeded(user.sub)
-    return await authenticator._after_password(request, user)
+    return await authenticator.after_password_claim(request, user, session)
 
 
 def timestamp_is_current(timestamp: str, now: float) -> bool:

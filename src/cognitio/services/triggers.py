@@ -310,3 +310,106 @@ def _strings(value: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise InvalidLambdaResponseException("Unrecognizable lambda output")
     return list(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """DefineAuthChallenge's answer."""
+
+    challenge: str | None
+    issue_tokens: bool
+    fail: bool
+
+
+async def define_auth_challenge(
+    triggers: Triggers, call: Call, user: UserRecord, session: list[dict[str, Any]]
+) -> Decision:
+    """DefineAuthChallenge_Authentication: what comes next in a custom sign-in."""
+    request = {
+        "userAttributes": user_attributes(user),
+        "session": session,
+        "clientMetadata": call.metadata or None,
+        "userNotFound": False,
+    }
+    response = await triggers.run(
+        call,
+        "DefineAuthChallenge",
+        "DefineAuthChallenge_Authentication",
+        request,
+        response={"challengeName": None, "issueTokens": False, "failAuthentication": False},
+    )
+    response = response or {}
+    return Decision(
+        challenge=text(response, "challengeName"),
+        issue_tokens=flag(response, "issueTokens"),
+        fail=flag(response, "failAuthentication"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Challenge:
+    """CreateAuthChallenge's answer."""
+
+    public: dict[str, str]
+    private: dict[str, Any]
+    metadata: str | None
+
+
+async def create_auth_challenge(
+    triggers: Triggers,
+    call: Call,
+    user: UserRecord,
+    name: str,
+    session: list[dict[str, Any]],
+) -> Challenge:
+    """CreateAuthChallenge_Authentication: the challenge's public and private parameters."""
+    request = {
+        "userAttributes": user_attributes(user),
+        "challengeName": name,
+        "session": session,
+        "clientMetadata": call.metadata or None,
+        "userNotFound": False,
+    }
+    response = await triggers.run(
+        call,
+        "CreateAuthChallenge",
+        "CreateAuthChallenge_Authentication",
+        request,
+        response={
+            "publicChallengeParameters": {},
+            "privateChallengeParameters": {},
+            "challengeMetadata": None,
+        },
+    )
+    response = response or {}
+    public = _mapping(response.get("publicChallengeParameters"))
+    return Challenge(
+        public={str(k): str(v) for k, v in public.items()},
+        private=_mapping(response.get("privateChallengeParameters")),
+        metadata=text(response, "challengeMetadata"),
+    )
+
+
+async def verify_auth_challenge(
+    triggers: Triggers,
+    call: Call,
+    user: UserRecord,
+    private: dict[str, Any],
+    answer: str,
+) -> bool:
+    """VerifyAuthChallengeResponse_Authentication: whether the answer is right."""
+    request = {
+        "userAttributes": user_attributes(user),
+        "privateChallengeParameters": private,
+        "challengeAnswer": answer,
+        "clientMetadata": call.metadata or None,
+        "userNotFound": False,
+    }
+    response = await triggers.run(
+        call,
+        "VerifyAuthChallengeResponse",
+        "VerifyAuthChallengeResponse_Authentication",
+        request,
+        response={"answerCorrect": None},
+    )
+    return flag(response or {}, "answerCorrect")
