@@ -116,3 +116,27 @@ def verify_auth_challenge_response(event, context):
     expected = event["request"]["privateChallengeParameters"]["answer"]
     event["response"]["answerCorrect"] = event["request"]["challengeAnswer"] == expected
     return event
+
+
+def custom_message(event, context):
+    _record(event)
+    source = event["triggerSource"]
+    code = event["request"]["codeParameter"]
+    response = event["response"]
+    if source == "CustomMessage_AdminCreateUser":
+        name = event["request"]["usernameParameter"]
+        response["emailSubject"] = "Welcome aboard"
+        response["emailMessage"] = f"Hello {name}, your temporary password is {code}"
+        response["smsMessage"] = f"Welcome {name}: {code}"
+    elif source == "CustomMessage_Authentication":
+        response["smsMessage"] = f"Sign-in code {code}"  # email keeps the pool's wording
+    else:
+        response["emailSubject"] = f"[{source}]"
+        response["emailMessage"] = f"{source} code {code}"
+        response["smsMessage"] = f"{source} code {code}"
+    return event
+
+
+def custom_message_without_code(event, context):
+    event["response"]["emailMessage"] = "Welcome!"
+    return event

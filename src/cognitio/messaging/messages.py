@@ -35,6 +35,16 @@ class DeliveryError(Exception):
 
 
 @dataclass(frozen=True)
+class Wording:
+    """Which of Cognito's messages this is and what its placeholders stood for, so a
+    CustomMessage function can word it anew (``source`` is its triggerSource)."""
+
+    source: str
+    code: str
+    username: str | None = None
+
+
+@dataclass(frozen=True)
 class OutgoingMessage:
     """One email or SMS, rendered and addressed, ready for a transport."""
 
@@ -48,6 +58,7 @@ class OutgoingMessage:
     sender: str | None = None
     # The email Reply-To header, from the pool's EmailConfiguration.ReplyToEmailAddress.
     reply_to: str | None = None
+    wording: Wording | None = None
 
 
 def render(template: str, *, code: str | None, username: str | None) -> str:

@@ -59,7 +59,11 @@ async def change_attributes(
             destination = Destination(attribute, new)
             purpose = purposes.verify_purpose(attribute)
             code = await codes.issue(tx, user.sub, purpose, pending_value=pending)
-            change.messages.append(verification_message(pool.id, pool.config, destination, code))
+            change.messages.append(
+                verification_message(
+                    pool.id, pool.config, destination, code, "CustomMessage_UpdateUserAttribute"
+                )
+            )
             change.details.append(destination.details())
     check_required(schema, change.attributes)
     return change

@@ -19,7 +19,12 @@ from cognitio.errors import (
     NotAuthorizedException,
     UnsupportedOperationException,
 )
-from cognitio.messaging.messages import DEFAULT_SMS_AUTHENTICATION_MESSAGE, OutgoingMessage, render
+from cognitio.messaging.messages import (
+    DEFAULT_SMS_AUTHENTICATION_MESSAGE,
+    OutgoingMessage,
+    Wording,
+    render,
+)
 from cognitio.services.auth_sessions import AuthSession
 from cognitio.services.codes import MFA as MFA_CODE
 from cognitio.services.mfa import EMAIL, SMS, TOTP, software_token_enabled_in, user_factors
@@ -88,7 +93,8 @@ async def send_code(
     destination = Destination(attribute, user.attributes[attribute])
     async with auth._store.write() as tx:
         code = await auth._codes.issue(tx, user.sub, MFA_CODE)
-    await auth._users.deliver([_code_message(request, destination, factor, code)])
+    message = _code_message(request, destination, factor, code)
+    await auth._users.deliver([message], call=request.call(user), user=user)
     details = destination.details()
     return auth._challenge(
         request,
@@ -119,6 +125,7 @@ def _code_message(
         subject=subject,
         body=body,
         user_pool_id=request.pool.id,
+        wording=Wording("CustomMessage_Authentication", code),
     )
 
 

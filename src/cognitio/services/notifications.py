@@ -20,6 +20,7 @@ from cognitio.messaging.messages import (
     DEFAULT_INVITATION_SMS_MESSAGE,
     DEFAULT_SMS_VERIFICATION_MESSAGE,
     OutgoingMessage,
+    Wording,
     render,
     sender_from_email_configuration,
 )
@@ -82,16 +83,18 @@ def recovery_destination(
 
 
 def verification_message(
-    pool_id: str, pool: Mapping[str, Any], destination: Destination, code: str
+    pool_id: str, pool: Mapping[str, Any], destination: Destination, code: str, source: str
 ) -> OutgoingMessage:
-    """A message carrying a verification or reset code."""
+    """A message carrying a verification or reset code; ``source`` is its CustomMessage
+    triggerSource (CustomMessage_SignUp, CustomMessage_ForgotPassword, ...)."""
     template = pool.get("VerificationMessageTemplate", {})
     if destination.attribute == "email":
         body = template.get("EmailMessage", DEFAULT_EMAIL_VERIFICATION_MESSAGE)
         subject = template.get("EmailSubject", DEFAULT_EMAIL_VERIFICATION_SUBJECT)
     else:
         body, subject = template.get("SmsMessage", DEFAULT_SMS_VERIFICATION_MESSAGE), None
-    return _message(pool_id, pool, destination, subject, render(body, code=code, username=None))
+    text = render(body, code=code, username=None)
+    return _message(pool_id, pool, destination, subject, text, Wording(source, code))
 
 
 def invitation_message(
@@ -105,7 +108,8 @@ def invitation_message(
     else:
         body, subject = template.get("SMSMessage", DEFAULT_INVITATION_SMS_MESSAGE), None
     text = render(body, code=password, username=username)
-    return _message(pool_id, pool, destination, subject, text)
+    wording = Wording("CustomMessage_AdminCreateUser", password, username)
+    return _message(pool_id, pool, destination, subject, text, wording)
 
 
 def _message(
@@ -114,6 +118,7 @@ def _message(
     destination: Destination,
     subject: str | None,
     body: str,
+    wording: Wording,
 ) -> OutgoingMessage:
     email = pool.get("EmailConfiguration", {})
     return OutgoingMessage(
@@ -124,4 +129,5 @@ def _message(
         user_pool_id=pool_id,
         sender=sender_from_email_configuration(email),
         reply_to=email.get("ReplyToEmailAddress"),
+        wording=wording,
     )

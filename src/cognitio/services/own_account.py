@@ -22,6 +22,7 @@ from cognitio.services.codes import Codes
 from cognitio.services.notifications import Destination, verification_message
 from cognitio.services.passwords import check_policy
 from cognitio.services.tokens import Tokens
+from cognitio.services.triggers import Call
 from cognitio.services.users import Users
 from cognitio.store.records import ClientRecord, UserPoolRecord, UserRecord
 from cognitio.store.repositories import Store, Transaction
@@ -77,8 +78,9 @@ class OwnAccount:
             user, pool, client = await self._context(tx, params["AccessToken"])
             check_client_may_write(client.config, given)
             change = await change_attributes(tx, self._codes, pool, user, given)
-            await save(tx, pool, user, replace(user, attributes=change.attributes))
-        await self._users.deliver(change.messages)
+            user = await save(tx, pool, user, replace(user, attributes=change.attributes))
+        call = Call(pool, user.username, client.id, params.get("ClientMetadata") or {})
+        await self._users.deliver(change.messages, call=call, user=user)
         return {"CodeDeliveryDetailsList": change.details} if change.details else {}
 
     async def delete_attributes(self, params: dict[str, Any]) -> None:
@@ -92,7 +94,7 @@ class OwnAccount:
     async def verification_code(self, params: dict[str, Any]) -> dict[str, Any]:
         attribute = params["AttributeName"]
         async with self._store.write() as tx:
-            user, pool, _ = await self._context(tx, params["AccessToken"])
+            user, pool, client = await self._context(tx, params["AccessToken"])
             if attribute not in VERIFIED_FLAGS or not user.attributes.get(attribute):
                 raise InvalidParameterException(
                     f"The user has no {attribute} to verify."
@@ -101,8 +103,11 @@ class OwnAccount:
                 )
             destination = Destination(attribute, user.attributes[attribute])
             code = await self._codes.issue(tx, user.sub, purposes.verify_purpose(attribute))
-            message = verification_message(pool.id, pool.config, destination, code)
-        await self._users.deliver([message])
+            message = verification_message(
+                pool.id, pool.config, destination, code, "CustomMessage_VerifyUserAttribute"
+            )
+        call = Call(pool, user.username, client.id, params.get("ClientMetadata") or {})
+        await self._users.deliver([message], call=call, user=user)
         return {"CodeDeliveryDetails": destination.details()}
 
     async def verify_attribute(self, params: dict[str, Any]) -> None:

@@ -130,11 +130,13 @@ class SelfService:
             await save_new(tx, pool, user)
             if destination is not None:
                 code = await self._codes.issue(tx, user.sub, purposes.SIGN_UP)
-                message = verification_message(pool.id, pool.config, destination, code)
+                message = verification_message(
+                    pool.id, pool.config, destination, code, "CustomMessage_SignUp"
+                )
         answer: dict[str, Any] = {"UserConfirmed": decision.confirm, "UserSub": user.sub}
         if destination is not None and message is not None:
             answer["CodeDeliveryDetails"] = destination.details()
-            await self._users.deliver([message])
+            await self._users.deliver([message], call=call, user=user)
         return answer
 
     async def _before_confirming(
@@ -203,8 +205,11 @@ class SelfService:
                     "address to verify."
                 )
             code = await self._codes.issue(tx, user.sub, purposes.SIGN_UP)
-            message = verification_message(pool.id, pool.config, destination, code)
-        await self._users.deliver([message])
+            message = verification_message(
+                pool.id, pool.config, destination, code, "CustomMessage_ResendCode"
+            )
+        call = Call(pool, user.username, client.id, params.get("ClientMetadata") or {})
+        await self._users.deliver([message], call=call, user=user)
         return {"CodeDeliveryDetails": destination.details()}
 
     async def forgot_password(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -224,8 +229,11 @@ class SelfService:
                     "email or phone_number"
                 )
             code = await self._codes.issue(tx, user.sub, purposes.RESET)
-            message: OutgoingMessage = verification_message(pool.id, pool.config, destination, code)
-        await self._users.deliver([message])
+            message: OutgoingMessage = verification_message(
+                pool.id, pool.config, destination, code, "CustomMessage_ForgotPassword"
+            )
+        call = Call(pool, user.username, client.id, params.get("ClientMetadata") or {})
+        await self._users.deliver([message], call=call, user=user)
         return {"CodeDeliveryDetails": destination.details()}
 
     async def confirm_forgot_password(self, params: dict[str, Any]) -> dict[str, Any]:

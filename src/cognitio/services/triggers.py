@@ -9,11 +9,12 @@ filled in. A trigger runs outside any database transaction, so a slow function h
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cognitio.errors import InvalidLambdaResponseException, InvalidParameterException
 from cognitio.functions.invoker import Functions
+from cognitio.messaging.messages import OutgoingMessage, render
 from cognitio.services.groups import group_claims
 from cognitio.services.tokens import TokenOverrides
 from cognitio.store.records import GroupRecord, UserPoolRecord, UserRecord
@@ -413,3 +414,49 @@ async def verify_auth_challenge(
         response={"answerCorrect": None},
     )
     return flag(response or {}, "answerCorrect")
+
+
+_CODE = "{####}"
+
+
+async def custom_messages(
+    triggers: Triggers, call: Call, user: UserRecord, messages: list[OutgoingMessage]
+) -> list[OutgoingMessage]:
+    """CustomMessage_*: the pool's function words the messages (once per triggerSource; its
+    smsMessage for SMS, emailMessage and emailSubject for email); what it leaves null keeps
+    the pool's own wording."""
+    if triggers.configured(call.pool, "CustomMessage") is None:
+        return messages
+    answers: dict[str, dict[str, Any]] = {}
+    worded = []
+    for message in messages:
+        wording = message.wording
+        if wording is None:
+            worded.append(message)
+            continue
+        if wording.source not in answers:
+            request = {
+                "userAttributes": user_attributes(user),
+                "codeParameter": _CODE,
+                "usernameParameter": "{username}" if wording.username is not None else None,
+                "linkParameter": "{##Click Here##}",
+                "clientMetadata": call.metadata or None,
+            }
+            empty = {"smsMessage": None, "emailMessage": None, "emailSubject": None}
+            answer = await triggers.run(
+                call, "CustomMessage", wording.source, request, response=empty
+            )
+            answers[wording.source] = answer or {}
+        answer = answers[wording.source]
+        body = text(answer, "smsMessage" if message.channel == "sms" else "emailMessage")
+        subject = message.subject
+        if message.channel == "email":
+            subject = text(answer, "emailSubject") or subject
+        if body is not None:
+            if _CODE not in body:
+                raise InvalidLambdaResponseException(
+                    f"The custom message must contain the code parameter {_CODE}."
+                )
+            body = render(body, code=wording.code, username=wording.username)
+        worded.append(replace(message, body=body or message.body, subject=subject))
+    return worded

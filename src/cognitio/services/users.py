@@ -46,7 +46,13 @@ from cognitio.services.notifications import (
     verification_message,
 )
 from cognitio.services.passwords import check_policy, generate_temporary_password
-from cognitio.services.triggers import Call, Triggers, post_confirmation, pre_sign_up
+from cognitio.services.triggers import (
+    Call,
+    Triggers,
+    custom_messages,
+    post_confirmation,
+    pre_sign_up,
+)
 from cognitio.services.user_pools import Caller, load_pool
 from cognitio.store.records import UserPoolRecord, UserRecord
 from cognitio.store.repositories import Store
@@ -80,8 +86,20 @@ class Users:
         self._codes = codes
         self._messenger = messenger
 
-    async def deliver(self, messages: list[OutgoingMessage]) -> None:
-        """Send after commit: a failed delivery loses nothing, the caller can resend."""
+    async def deliver(
+        self,
+        messages: list[OutgoingMessage],
+        *,
+        call: Call | None = None,
+        user: UserRecord | None = None,
+    ) -> None:
+        """Send after commit: a failed delivery loses nothing, the caller can resend.
+
+        With the trigger context (``call``, ``user``), the pool's CustomMessage function words
+        the messages first.
+        """
+        if call is not None and user is not None:
+            messages = await custom_messages(self._triggers, call, user, messages)
         for message in messages:
             try:
                 await self._messenger.deliver(message)
@@ -135,7 +153,9 @@ class Users:
                 exists_message="User account already exists",
             )
         if params.get("MessageAction") != "SUPPRESS":
-            await self.deliver(self._invitations(pool, user, password, params))
+            await self.deliver(
+                self._invitations(pool, user, password, params), call=call, user=user
+            )
         return {"User": user_view(user)}
 
     def _invitations(
@@ -172,7 +192,10 @@ class Users:
                 tx, pool, user, with_password(user, credentials, "FORCE_CHANGE_PASSWORD")
             )
         if params.get("MessageAction") != "SUPPRESS":
-            await self.deliver(self._invitations(pool, user, password, params))
+            call = Call(pool, user.username, None, params.get("ClientMetadata") or {})
+            await self.deliver(
+                self._invitations(pool, user, password, params), call=call, user=user
+            )
         return {"User": user_view(user)}
 
     async def get(self, caller: Caller, pool_id: str, username: str) -> dict[str, Any]:
@@ -222,8 +245,9 @@ class Users:
             user = await require_user(tx, pool, params["Username"], for_update=True)
             given = as_dict(params["UserAttributes"])
             change = await change_attributes(tx, self._codes, pool, user, given)
-            await save(tx, pool, user, replace(user, attributes=change.attributes))
-        await self.deliver(change.messages)
+            user = await save(tx, pool, user, replace(user, attributes=change.attributes))
+        call = Call(pool, user.username, None, params.get("ClientMetadata") or {})
+        await self.deliver(change.messages, call=call, user=user)
 
     async def delete_attributes(self, caller: Caller, params: dict[str, Any]) -> None:
         def remove(pool: UserPoolRecord, user: UserRecord) -> UserRecord:
@@ -258,9 +282,12 @@ class Users:
             if user.status in ("UNCONFIRMED", "FORCE_CHANGE_PASSWORD"):
                 raise NotAuthorizedException("User password cannot be reset in the current state.")
             code = await self._codes.issue(tx, user.sub, code_purposes.RESET)
-            message = verification_message(pool.id, pool.config, destination, code)
-            await save(tx, pool, user, replace(user, status="RESET_REQUIRED"))
-        await self.deliver([message])
+            message = verification_message(
+                pool.id, pool.config, destination, code, "CustomMessage_ForgotPassword"
+            )
+            user = await save(tx, pool, user, replace(user, status="RESET_REQUIRED"))
+        call = Call(pool, user.username, None, params.get("ClientMetadata") or {})
+        await self.deliver([message], call=call, user=user)
 
     async def _change(
         self,
