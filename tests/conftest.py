@@ -109,6 +109,7 @@ FUNCTIONS = {
     "verify-auth": "python:handlers:verify_auth_challenge_response",
     "custom-message": "python:handlers:custom_message",
     "custom-message-without-code": "python:handlers:custom_message_without_code",
+    "user-migration": "python:handlers:user_migration",
 }
 
 

@@ -140,3 +140,41 @@ def custom_message(event, context):
 def custom_message_without_code(event, context):
     event["response"]["emailMessage"] = "Welcome!"
     return event
+
+
+def user_migration(event, context):
+    """Bring a user over from the old pool (another server), checking the password there."""
+    import boto3
+
+    _record({**event, "request": {"password": "<not logged>"}})
+    old = boto3.client(
+        "cognito-idp",
+        endpoint_url=os.environ["OLD_POOL_ENDPOINT"],
+        region_name="us-east-1",
+    )
+    pool_id, client_id = os.environ["OLD_POOL_ID"], os.environ["OLD_CLIENT_ID"]
+    name = event["userName"]
+    if event["triggerSource"] == "UserMigration_Authentication":
+        try:
+            old.admin_initiate_auth(
+                UserPoolId=pool_id,
+                ClientId=client_id,
+                AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                AuthParameters={"USERNAME": name, "PASSWORD": event["request"]["password"]},
+            )
+        except old.exceptions.NotAuthorizedException:
+            raise Exception("Bad password") from None
+        except old.exceptions.UserNotFoundException:
+            raise Exception("User not found") from None
+    try:
+        found = old.admin_get_user(UserPoolId=pool_id, Username=name)
+    except old.exceptions.UserNotFoundException:
+        raise Exception("User not found") from None
+    attributes = {a["Name"]: a["Value"] for a in found["UserAttributes"] if a["Name"] != "sub"}
+    event["response"]["userAttributes"] = attributes
+    event["response"]["messageAction"] = "SUPPRESS"
+    if event["triggerSource"] == "UserMigration_ForgotPassword":
+        event["response"]["finalUserStatus"] = "RESET_REQUIRED"
+    else:
+        event["response"]["finalUserStatus"] = "CONFIRMED"
+    return event

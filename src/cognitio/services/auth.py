@@ -27,7 +27,7 @@ from cognitio.errors import (
     UserNotConfirmedException,
     UserNotFoundException,
 )
-from cognitio.services import ids
+from cognitio.services import ids, migration
 from cognitio.services.accounts import PasswordStore, find_user, save, with_password
 from cognitio.services.attributes import check_values, schema_by_name
 from cognitio.services.auth_sessions import AuthSession, Sessions
@@ -60,6 +60,7 @@ from cognitio.services.mfa_challenges import (
     second_step,
     software_token,
 )
+from cognitio.services.migration import migrate
 from cognitio.services.passkeys import WEB_AUTHN
 from cognitio.services.passwords import check_policy
 from cognitio.services.refresh import refresh_flow
@@ -181,6 +182,14 @@ class Authenticator:
         self.check_secret_hash(request, username)
         async with self._store.read() as tx:
             user = await find_user(tx, request.pool, username)
+        if user is None:
+            call = Call(request.pool, username, request.client.id, request.metadata)
+            user = await migrate(
+                self._store, self._passwords, self.triggers, call, migration.ON_SIGN_IN, password
+            )
+            if user is not None:
+                # Checked by the old system: the user signs in with the password just given.
+                return await self._after_password(request, user)
         if user is None or user.password_hash is None:
             await self._passwords.hasher.verify_dummy_async(password)
             if request.client.config.get("PreventUserExistenceErrors") == "ENABLED":

@@ -41,6 +41,7 @@ from cognitio.services.attributes import (
     schema_by_name,
 )
 from cognitio.services.codes import Codes
+from cognitio.services.migration import ON_RESET, migrate
 from cognitio.services.notifications import (
     Destination,
     recovery_destination,
@@ -213,8 +214,13 @@ class SelfService:
         return {"CodeDeliveryDetails": destination.details()}
 
     async def forgot_password(self, params: dict[str, Any]) -> dict[str, Any]:
-        async with self._store.write() as tx:
+        async with self._store.read() as tx:
             client, pool = await self._client(tx, params)
+            known = await find_user(tx, pool, params["Username"])
+        if known is None:
+            call = Call(pool, params["Username"], client.id, params.get("ClientMetadata") or {})
+            await migrate(self._store, self._passwords, self._triggers, call, ON_RESET, None)
+        async with self._store.write() as tx:
             user = await find_user(tx, pool, params["Username"], for_update=True)
             destination = (
                 None if user is None else recovery_destination(pool.config, user.attributes)
