@@ -110,6 +110,7 @@ FUNCTIONS = {
     "custom-message": "python:handlers:custom_message",
     "custom-message-without-code": "python:handlers:custom_message_without_code",
     "user-migration": "python:handlers:user_migration",
+    "sender": "python:handlers:record",
 }
 
 

@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError
 
 from tests.api.test_auth import PASSWORD, sign_in
 from tests.api.test_srp import error_of
-from tests.api.test_triggers import events, pool_with, sign_up
+from tests.api.test_triggers import ARN, events, pool_with, sign_up
 
 
 def last(server: Any, address: str) -> dict[str, str]:
@@ -107,3 +107,40 @@ def test_a_custom_message_without_the_code_is_refused(idp: Any) -> None:
         "InvalidLambdaResponseException",
         "The custom message must contain the code parameter {####}.",
     )
+
+
+def test_custom_senders_send_the_codes_themselves(idp: Any, server: Any) -> None:
+    sender = {"LambdaArn": ARN.format("sender"), "LambdaVersion": "V1_0"}
+    pool_id = idp.create_user_pool(
+        PoolName="senders",
+        AutoVerifiedAttributes=["email"],
+        LambdaConfig={
+            "CustomEmailSender": sender,
+            "CustomSMSSender": sender,
+            "KMSKeyID": "arn:aws:kms:us-east-1:123456789012:key/test-key",
+        },
+    )["UserPool"]["Id"]
+    client_id = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="app")["UserPoolClient"][
+        "ClientId"
+    ]
+    answer = sign_up(idp, client_id, "sent", "sent-by-function@example.com")
+    assert answer["CodeDeliveryDetails"]["DeliveryMedium"] == "EMAIL"
+    assert server.outbox("sent-by-function@example.com") == []  # the function sent it
+    (event,) = events(server, pool_id, "CustomEmailSender_SignUp")
+    assert event["request"]["type"] == "customEmailSenderRequestV1"
+    assert event["request"]["userAttributes"]["email"] == "sent-by-function@example.com"
+    idp.confirm_sign_up(
+        ClientId=client_id, Username="sent", ConfirmationCode=event["request"]["code"]
+    )
+    assert idp.admin_get_user(UserPoolId=pool_id, Username="sent")["UserStatus"] == "CONFIRMED"
+
+    idp.admin_create_user(
+        UserPoolId=pool_id,
+        Username="texted",
+        TemporaryPassword=PASSWORD,
+        UserAttributes=[{"Name": "phone_number", "Value": "+15555550142"}],
+    )
+    (text,) = events(server, pool_id, "CustomSMSSender_AdminCreateUser")
+    assert text["request"]["type"] == "customSMSSenderRequestV1"
+    assert text["request"]["code"] == PASSWORD
+    assert server.outbox("+15555550142") == []

@@ -50,6 +50,7 @@ from cognitio.services.triggers import (
     Call,
     Triggers,
     custom_messages,
+    hand_to_senders,
     post_confirmation,
     pre_sign_up,
 )
@@ -95,10 +96,12 @@ class Users:
     ) -> None:
         """Send after commit: a failed delivery loses nothing, the caller can resend.
 
-        With the trigger context (``call``, ``user``), the pool's CustomMessage function words
-        the messages first.
+        With the trigger context (``call``, ``user``), the pool's CustomEmailSender and
+        CustomSMSSender functions take the messages they send, and its CustomMessage function
+        words the rest first.
         """
         if call is not None and user is not None:
+            messages = await hand_to_senders(self._triggers, call, user, messages)
             messages = await custom_messages(self._triggers, call, user, messages)
         for message in messages:
             try:
