@@ -55,6 +55,9 @@ def test_a_malformed_pool_id_fails_its_pattern(server: Any, operation: str) -> N
         "MFAOptions": [],
         "DeviceKey": "us-east-1_0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
         "GroupName": "team",
+        "Identifier": "orders",
+        "Name": "Orders",
+        "Domain": "my-login",
     }
     for member in shape.required_members:
         if member != "UserPoolId":

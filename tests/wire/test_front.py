@@ -189,8 +189,8 @@ def test_signature_for_the_other_service_is_refused(server: Any) -> None:
 
 
 def test_unbuilt_operation_names_itself_without_a_5xx(idp: Any) -> None:
-    with pytest.raises(idp.exceptions.UnsupportedOperationException, match="ListResourceServers"):
-        idp.list_resource_servers(UserPoolId="us-east-1_Whatever0", MaxResults=10)
+    with pytest.raises(idp.exceptions.UnsupportedOperationException, match="ListTerms"):
+        idp.list_terms(UserPoolId="us-east-1_Whatever0")
 
 
 def test_unbuilt_public_operation_needs_no_signature(server: Any) -> None:

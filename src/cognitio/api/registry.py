@@ -90,6 +90,7 @@ def load_handlers() -> Mapping[tuple[str, str], Handler]:
         devices,
         groups,
         mfa,
+        oauth_config,
         passkeys,
         tags,
         user_pools,

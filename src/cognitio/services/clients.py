@@ -24,6 +24,7 @@ from cognitio.errors import (
 )
 from cognitio.services import ids, pagination
 from cognitio.services.attributes import VERIFIED_FLAGS
+from cognitio.services.resource_servers import custom_scopes
 from cognitio.services.user_pools import Caller, check_pool_region, load_pool, require_pool
 from cognitio.store.records import ClientRecord, UserPoolRecord
 from cognitio.store.repositories import Store
@@ -89,7 +90,10 @@ class Clients:
         async with self._store.write() as tx:
             # Held until commit, so concurrent creations cannot both pass the count below.
             pool = await load_pool(tx, caller, params["UserPoolId"], for_update=True)
-            settings = client_settings(pool, params, has_secret=secret is not None)
+            custom = await custom_scopes(tx, pool.id)
+            settings = client_settings(
+                pool, params, has_secret=secret is not None, custom_scopes=custom
+            )
             if await tx.clients.count(pool.id) >= MAX_CLIENTS_PER_POOL:
                 raise LimitExceededException(
                     f"A user pool can have at most {MAX_CLIENTS_PER_POOL} app clients."
@@ -129,7 +133,10 @@ class Clients:
                 if record is None:
                     raise _not_found(client_id)
                 settings = client_settings(
-                    pool, params, has_secret=record.secret_sealed is not None
+                    pool,
+                    params,
+                    has_secret=record.secret_sealed is not None,
+                    custom_scopes=await custom_scopes(tx, pool.id),
                 )
                 updated = replace(
                     record,
@@ -194,14 +201,18 @@ class Clients:
 
 
 def client_settings(
-    pool: UserPoolRecord, params: dict[str, Any], *, has_secret: bool
+    pool: UserPoolRecord,
+    params: dict[str, Any],
+    *,
+    has_secret: bool,
+    custom_scopes: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """The settings document of a client, with defaults, or Cognito's error for a bad field."""
     settings = {key: copy.deepcopy(params[key]) for key in _SETTINGS if key in params}
     _token_validity(settings)
     _auth_flows(settings)
     _attribute_permissions(pool, settings)
-    _oauth(pool, settings, has_secret)
+    _oauth(pool, settings, has_secret, custom_scopes)
     settings.setdefault("AllowedOAuthFlowsUserPoolClient", False)
     settings.setdefault("PreventUserExistenceErrors", "LEGACY")
     settings.setdefault("EnableTokenRevocation", True)
@@ -278,7 +289,9 @@ def _attribute_permissions(pool: UserPoolRecord, settings: dict[str, Any]) -> No
         settings[member] = list(dict.fromkeys(names))
 
 
-def _oauth(pool: UserPoolRecord, settings: dict[str, Any], has_secret: bool) -> None:
+def _oauth(
+    pool: UserPoolRecord, settings: dict[str, Any], has_secret: bool, custom: frozenset[str]
+) -> None:
     providers = settings.get("SupportedIdentityProviders", [])
     for provider in providers:
         # Federation arrives with its own capability; until then only the pool's own directory.
@@ -295,8 +308,7 @@ def _oauth(pool: UserPoolRecord, settings: dict[str, Any], has_secret: bool) -> 
         if default not in settings.get("CallbackURLs", []):
             raise InvalidParameterException("DefaultRedirectURI must be one of the CallbackURLs.")
     for scope in settings.get("AllowedOAuthScopes", []):
-        if scope not in STANDARD_SCOPES:
-            # Custom scopes live on resource servers, which no pool can have yet.
+        if scope not in STANDARD_SCOPES and scope not in custom:
             raise ScopeDoesNotExistException(f"Invalid scope requested: {scope}")
     flows = settings.get("AllowedOAuthFlows", [])
     if not settings.get("AllowedOAuthFlowsUserPoolClient"):
@@ -316,9 +328,11 @@ def _oauth(pool: UserPoolRecord, settings: dict[str, Any], has_secret: bool) -> 
                 "client_credentials flow can not be selected if client does not have a client "
                 "secret."
             )
-        raise ScopeDoesNotExistException(
-            "client_credentials flow needs custom scopes from a resource server."
-        )
+        if any(scope not in custom for scope in settings["AllowedOAuthScopes"]):
+            raise InvalidOAuthFlowException(
+                "client_credentials flow can only use custom scopes from a resource server."
+            )
+        return
     if not settings.get("CallbackURLs"):
         raise InvalidParameterException(
             "CallbackURLs are required when the code or implicit flow is allowed."

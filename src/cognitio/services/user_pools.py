@@ -18,6 +18,7 @@ from cognitio.errors import (
     ResourceNotFoundException,
 )
 from cognitio.services import ids, pagination
+from cognitio.services.domains import pool_fields
 from cognitio.services.pool_settings import new_pool_settings, updated_pool_settings
 from cognitio.services.schema import add_custom, csv_header, custom_attribute
 from cognitio.store.records import UserPoolRecord
@@ -137,7 +138,8 @@ class UserPools:
         async with self._store.read() as tx:
             record = await load_pool(tx, caller, pool_id)
             users = await self._user_count(tx, pool_id)
-        return self.describe_record(caller, record, users)
+            domain_fields = await pool_fields(tx, pool_id)
+        return {**self.describe_record(caller, record, users), **domain_fields}
 
     async def update(self, caller: Caller, params: dict[str, Any]) -> None:
         pool_id = params["UserPoolId"]

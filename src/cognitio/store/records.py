@@ -179,3 +179,22 @@ class GroupRecord:
     precedence: int | None
     created_ms: int
     updated_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceServerRecord:
+    pool_id: str
+    identifier: str
+    name: str
+    scopes: list[dict[str, str]]  # [{"ScopeName", "ScopeDescription"}]
+    created_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class DomainRecord:
+    domain: str
+    pool_id: str
+    custom: bool
+    certificate_arn: str | None
+    managed_login_version: int
+    created_ms: int

@@ -14,10 +14,12 @@ from cognitio.store.records import (
     ClientRecord,
     CodeRecord,
     DeviceRecord,
+    DomainRecord,
     GroupRecord,
     MfaRecord,
     PasskeyRecord,
     RefreshTokenRecord,
+    ResourceServerRecord,
     SigningKeyRecord,
     UserListing,
     UserPoolRecord,
@@ -261,6 +263,32 @@ class GroupRepository(Protocol):
         ...
 
 
+class OAuthRepository(Protocol):
+    """Resource servers and domains."""
+
+    async def insert_server(self, record: ResourceServerRecord) -> bool:
+        """False when the pool has a resource server with that identifier."""
+        ...
+
+    async def server(self, pool_id: str, identifier: str) -> ResourceServerRecord | None: ...
+    async def update_server(self, record: ResourceServerRecord) -> bool: ...
+    async def delete_server(self, pool_id: str, identifier: str) -> bool: ...
+    async def servers(
+        self, pool_id: str, after: str | None, limit: int
+    ) -> list[ResourceServerRecord]:
+        """A pool's resource servers by identifier."""
+        ...
+
+    async def insert_domain(self, record: DomainRecord) -> bool:
+        """False when the name is taken, or the pool has a domain of that kind."""
+        ...
+
+    async def domain(self, domain: str) -> DomainRecord | None: ...
+    async def domains_of(self, pool_id: str) -> list[DomainRecord]: ...
+    async def update_domain(self, record: DomainRecord) -> bool: ...
+    async def delete_domain(self, domain: str) -> bool: ...
+
+
 class Transaction(Protocol):
     @property
     def meta(self) -> MetaRepository: ...
@@ -282,6 +310,8 @@ class Transaction(Protocol):
     def passkeys(self) -> PasskeyRepository: ...
     @property
     def groups(self) -> GroupRepository: ...
+    @property
+    def oauth(self) -> OAuthRepository: ...
 
 
 class Store(Protocol):

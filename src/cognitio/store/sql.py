@@ -20,6 +20,7 @@ from cognitio.store.repositories import Cursor
 from cognitio.store.sql_devices import SqlDeviceRepository
 from cognitio.store.sql_groups import SqlGroupRepository
 from cognitio.store.sql_mfa import SqlMfaRepository
+from cognitio.store.sql_oauth import SqlOAuthRepository
 from cognitio.store.sql_passkeys import SqlPasskeyRepository
 from cognitio.store.sql_tokens import SqlTokenRepository
 from cognitio.store.sql_users import SqlUserRepository
@@ -201,6 +202,7 @@ class SqlTransaction:
         self.devices = SqlDeviceRepository(sql)
         self.passkeys = SqlPasskeyRepository(sql)
         self.groups = SqlGroupRepository(sql)
+        self.oauth = SqlOAuthRepository(sql)
 
 
 class SqlStore:

@@ -279,3 +279,29 @@ group_members = Table(
     ),
     Index(None, "sub"),
 )
+
+# Resource servers: custom OAuth scopes are "{identifier}/{ScopeName}".
+resource_servers = Table(
+    "resource_servers",
+    metadata,
+    Column(
+        "pool_id", String(55), ForeignKey("user_pools.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("identifier", String(256), primary_key=True),
+    Column("name", String(256), nullable=False),
+    Column("scopes", Text, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+)
+
+# A pool's domains: a prefix, or a custom domain's full name; each name belongs to one pool.
+user_pool_domains = Table(
+    "user_pool_domains",
+    metadata,
+    Column("domain", String(253), primary_key=True),
+    Column("pool_id", String(55), ForeignKey("user_pools.id", ondelete="CASCADE"), nullable=False),
+    Column("custom", Boolean, nullable=False),
+    Column("certificate_arn", String(2048), nullable=True),
+    Column("managed_login_version", Integer, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    UniqueConstraint("pool_id", "custom"),
+)

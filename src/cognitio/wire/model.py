@@ -33,7 +33,11 @@ SERVICES = ("cognito-idp", "cognito-identity")
 # its errors quote ^[\S]+.*[\S]+$ for passwords (inner spaces allowed, as the developer guide's
 # password policy page says), while botocore's PasswordType says [\S]+.
 SHAPE_OVERRIDES: Mapping[str, Mapping[str, Mapping[str, Any]]] = {
-    "cognito-idp": {"PasswordType": {"pattern": "^[\\S]+.*[\\S]+$"}},
+    "cognito-idp": {
+        "PasswordType": {"pattern": "^[\\S]+.*[\\S]+$"},
+        # A custom domain is a full name (auth.example.com); the model's pattern has no dot.
+        "DomainType": {"pattern": "^[a-z0-9](?:[a-z0-9.\\-]{0,61}[a-z0-9])?$"},
+    },
 }
 
 
