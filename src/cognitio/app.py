@@ -25,6 +25,7 @@ from cognitio.services.clients import Clients
 from cognitio.services.codes import Codes
 from cognitio.services.devices import Devices
 from cognitio.services.mfa import Mfa
+from cognitio.services.oauth import OAuth
 from cognitio.services.own_account import OwnAccount
 from cognitio.services.sign_out import SignOut
 from cognitio.services.sign_up import SelfService
@@ -36,6 +37,8 @@ from cognitio.services.users import Users
 from cognitio.store.db import Database
 from cognitio.store.migrate import upgrade
 from cognitio.store.sql import SqlStore
+from cognitio.web.hosted import hosted_routes
+from cognitio.web.oauth_endpoints import oauth_endpoint_routes
 from cognitio.web.well_known import well_known_routes
 from cognitio.wire.front import AwsJsonEndpoint, Receive, Scope, Send
 
@@ -108,6 +111,7 @@ async def open_services(
     tokens = Tokens(store, envelope, settings)
     mfa = Mfa(envelope)
     devices = Devices(envelope)
+    auth = Authenticator(store, passwords, tokens, envelope, mfa, codes, users, devices, triggers)
     services = Services(
         pools=UserPools(store, triggers),
         clients=Clients(store, envelope),
@@ -117,15 +121,14 @@ async def open_services(
         self_service=SelfService(store, envelope, passwords, codes, users, triggers),
         store=store,
         tokens=tokens,
-        auth=Authenticator(
-            store, passwords, tokens, envelope, mfa, codes, users, devices, triggers
-        ),
+        auth=auth,
         sign_out=SignOut(store, tokens, envelope),
         own_account=OwnAccount(store, tokens, passwords, codes, users),
         mfa=mfa,
         devices=devices,
         functions=functions,
         triggers=triggers,
+        oauth=OAuth(store, tokens, envelope, auth),
     )
     return database, services
 
@@ -146,7 +149,14 @@ async def start(settings: Settings) -> Runtime:
         default_region=settings.region,
         account_id=settings.account_id,
     )
-    routes = [Route("/health", health, methods=["GET"]), *well_known_routes(services)]
+    routes = [
+        Route("/health", health, methods=["GET"]),
+        *well_known_routes(services),
+        *oauth_endpoint_routes(services.oauth),
+        *hosted_routes(
+            services.oauth, services.auth, secure=settings.base_url.startswith("https://")
+        ),
+    ]
     if outbox is not None:
         routes += outbox_routes(outbox)
     web = Starlette(routes=routes)

@@ -11,7 +11,14 @@ The class name is the ``__type`` a client sees; boto3 turns it into
         MissingAuthenticationTokenException, IncompleteSignatureException,
         InvalidSignatureException, UnrecognizedClientException
 
-The OAuth 2.0 endpoints raise their own tree (``OAuthError``) once they exist.
+The OAuth 2.0 endpoints raise their own tree, answered as RFC 6749 section 5.2 JSON
+(``{"error": ..., "error_description": ...}``)::
+
+    OAuthError                        HTTP 400 unless a subclass says otherwise
+    +-- InvalidRequest, InvalidGrant, UnauthorizedClient, UnsupportedGrantType, InvalidScope,
+    |   UnsupportedTokenType, UnsupportedResponseType
+    +-- InvalidClient                 HTTP 401
+    +-- InvalidToken                  HTTP 401 (RFC 6750, the userInfo endpoint)
 """
 
 from __future__ import annotations
@@ -323,3 +330,52 @@ def by_name(name: str) -> type[CognitoError]:
     if isinstance(found, type) and issubclass(found, CognitoError):
         return found
     raise KeyError(name)
+
+
+class OAuthError(Exception):
+    """An error of the OAuth 2.0 endpoints; ``error`` is the RFC 6749 code."""
+
+    error = "invalid_request"
+    status = 400
+
+    def __init__(self, description: str = "") -> None:
+        super().__init__(description)
+        self.description = description
+
+
+class InvalidRequest(OAuthError):
+    error = "invalid_request"
+
+
+class InvalidClient(OAuthError):
+    error = "invalid_client"
+    status = 401
+
+
+class InvalidGrant(OAuthError):
+    error = "invalid_grant"
+
+
+class UnauthorizedClient(OAuthError):
+    error = "unauthorized_client"
+
+
+class UnsupportedGrantType(OAuthError):
+    error = "unsupported_grant_type"
+
+
+class UnsupportedResponseType(OAuthError):
+    error = "unsupported_response_type"
+
+
+class InvalidScope(OAuthError):
+    error = "invalid_scope"
+
+
+class UnsupportedTokenType(OAuthError):
+    error = "unsupported_token_type"
+
+
+class InvalidToken(OAuthError):
+    error = "invalid_token"
+    status = 401

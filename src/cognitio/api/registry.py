@@ -17,6 +17,7 @@ from cognitio.services.auth import Authenticator
 from cognitio.services.clients import Clients
 from cognitio.services.devices import Devices
 from cognitio.services.mfa import Mfa
+from cognitio.services.oauth import OAuth
 from cognitio.services.own_account import OwnAccount
 from cognitio.services.sign_out import SignOut
 from cognitio.services.sign_up import SelfService
@@ -50,6 +51,7 @@ class Services:
     devices: Devices
     functions: Functions
     triggers: Triggers
+    oauth: OAuth
 
 
 @dataclass(slots=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from cognitio.errors import NotAuthorizedException
-from cognitio.services.tokens import Tokens
+from cognitio.services.tokens import ADMIN_SCOPE, Tokens
 from cognitio.store.records import UserRecord
 from cognitio.store.repositories import Transaction
 
@@ -25,6 +25,9 @@ async def signed_in(
 ) -> tuple[UserRecord, dict[str, Any]]:
     """The user an access token speaks for, with the token's verified claims."""
     verified = await tokens.verify_access(tx, access_token)
+    if ADMIN_SCOPE not in str(verified.claims.get("scope", "")).split():
+        # A token from an OAuth grant that did not ask for the user-pool API scope.
+        raise NotAuthorizedException("Access Token does not have required scopes")
     user = await tx.users.get(verified.sub)
     if user is None or user.pool_id != verified.pool_id:
         raise NotAuthorizedException("Invalid Access Token")

@@ -107,6 +107,9 @@ class AuthRequest:
     device_key: str | None = None
     # The request's ClientMetadata, for the Lambda triggers this step runs.
     metadata: dict[str, str] = field(default_factory=dict)
+    # A sign-in on the hosted pages: it ends in a hosted session (and an authorization code),
+    # not in tokens, and the server is the client, so no SECRET_HASH is asked for.
+    hosted: bool = False
 
     def call(self, user: UserRecord) -> Call:
         """The trigger context of this step for ``user``."""
@@ -179,7 +182,8 @@ class Authenticator:
             raise InvalidParameterException("Missing required parameter USERNAME")
         if not password:
             raise InvalidParameterException("Missing required parameter PASSWORD")
-        self.check_secret_hash(request, username)
+        if not request.hosted:
+            self.check_secret_hash(request, username)
         async with self._store.read() as tx:
             user = await find_user(tx, request.pool, username)
         if user is None:
@@ -260,6 +264,9 @@ class Authenticator:
             return await device_challenge(self, request, user)
         call = request.call(user)
         new_device = request.device_key is None and tracks_devices(request.pool)
+        if request.hosted:
+            await post_authentication(self.triggers, call, user, new_device=False)
+            return {"Hosted": {"sub": user.sub}}
         await post_authentication(self.triggers, call, user, new_device=new_device)
         if device_proven:
             source = "TokenGeneration_AuthenticateDevice"
@@ -295,6 +302,8 @@ class Authenticator:
     ) -> dict[str, Any]:
         if request.device_key:
             data = {**(data or {}), "device_key": request.device_key}
+        if request.hosted:
+            data = {**(data or {}), "hosted": True}
         session = self._sessions.issue(
             pool_id=request.pool.id,
             client_id=request.client.id,
@@ -323,6 +332,7 @@ class Authenticator:
             username=user.username,
             challenge="NEW_PASSWORD_REQUIRED",
             validity_minutes=int(request.client.config.get("AuthSessionValidity", 3)),
+            data={"hosted": True} if request.hosted else None,
         )
         return {
             "ChallengeName": "NEW_PASSWORD_REQUIRED",
@@ -336,8 +346,26 @@ class Authenticator:
             },
         }
 
-    async def respond(self, params: dict[str, Any], *, admin: bool) -> dict[str, Any]:
-        """RespondToAuthChallenge and its admin twin: a registry of challenge answers."""
+    async def hosted_sign_in(self, client_id: str, username: str, password: str) -> dict[str, Any]:
+        """The hosted sign-in page: a password sign-in whatever the client's ExplicitAuthFlows,
+        ending in ``{"Hosted": {"sub": ...}}`` or the next challenge."""
+        async with self._store.read() as tx:
+            client = await tx.clients.find(client_id)
+            pool = None if client is None else await tx.pools.get(client.pool_id)
+        if client is None or pool is None:
+            raise ResourceNotFoundException(f"User pool client {client_id} does not exist.")
+        parameters = {"USERNAME": username, "PASSWORD": password}
+        return await self.password_flow(
+            AuthRequest(pool, client, parameters, admin=False, hosted=True)
+        )
+
+    async def respond(
+        self, params: dict[str, Any], *, admin: bool, hosted: bool = False
+    ) -> dict[str, Any]:
+        """RespondToAuthChallenge and its admin twin: a registry of challenge answers.
+
+        ``hosted``: the hosted pages answer a challenge of their own sign-in (no SECRET_HASH).
+        """
         async with self._store.read() as tx:
             client = await tx.clients.find(params["ClientId"])
             pool = None if client is None else await tx.pools.get(client.pool_id)
@@ -356,7 +384,7 @@ class Authenticator:
         metadata = dict(params.get("ClientMetadata") or {})
         request = AuthRequest(pool, client, responses, admin, metadata=metadata)
         # pycognito sends no SECRET_HASH with DEVICE_SRP_AUTH; the device's proof follows.
-        if name != DEVICE_SRP_AUTH or "SECRET_HASH" in responses:
+        if not hosted and (name != DEVICE_SRP_AUTH or "SECRET_HASH" in responses):
             self.check_secret_hash(request, responses.get("USERNAME", ""))
         if not session_token:
             if name != DEVICE_SRP_AUTH:
@@ -370,8 +398,12 @@ class Authenticator:
                 session = await self._sessions.spend(
                     tx, session_token, client_id=client.id, challenge=name
                 )
+        if hosted != bool(session.data.get("hosted")):
+            # A hosted-page sign-in is finished on the hosted pages, and only there.
+            raise NotAuthorizedException("Invalid session for the user.")
         device_key = session.data.get("device_key")
-        return await answer(self, replace(request, device_key=device_key), session)
+        request = replace(request, device_key=device_key, hosted=bool(session.data.get("hosted")))
+        return await answer(self, request, session)
 
     async def _check_device_first(self, request: AuthRequest, session_token: str) -> None:
         """A PASSWORD_VERIFIER naming an unknown device fails *before* its block is used up.

@@ -70,6 +70,19 @@ async def tokens_from_refresh_token(auth: Authenticator, params: dict[str, Any])
     return {"AuthenticationResult": result}
 
 
+async def refresh_tokens(auth: Authenticator, client: ClientRecord, token: str) -> dict[str, Any]:
+    """The token endpoint's refresh_token grant: as GetTokensFromRefreshToken (the client's
+    client secret already checked)."""
+    rotation = client.config.get("RefreshTokenRotation", {})
+    return await _refresh(
+        auth,
+        client,
+        token,
+        rotate=rotation.get("Feature") == "ENABLED",
+        grace_ms=int(rotation.get("RetryGracePeriodSeconds", 0)) * 1000,
+    )
+
+
 async def _refresh(
     auth: Authenticator,
     client: ClientRecord,
@@ -111,6 +124,7 @@ async def _refresh(
                 with_refresh=rotate,
                 device_key=record.device_key,
                 overrides=overrides,
+                scopes=None if record.scopes is None else record.scopes.split(),
             )
     if reused:
         # Raised after the commit, so the revocation stands.

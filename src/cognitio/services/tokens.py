@@ -122,6 +122,10 @@ class Tokens:
         self._keys: dict[str, dict[str, jwt.SigningKey]] = {}  # pool id -> purpose -> key
         self._by_kid: dict[str, tuple[str, jwt.SigningKey]] = {}  # kid -> (pool id, key)
 
+    @property
+    def base_url(self) -> str:
+        return self._settings.base_url
+
     def jwks_url(self, pool_id: str) -> str:
         """Where this server publishes the pool's keys, whatever the issuer says."""
         return f"{self._settings.base_url}/{pool_id}/.well-known/jwks.json"
@@ -174,10 +178,14 @@ class Tokens:
         with_refresh: bool = True,
         device_key: str | None = None,
         overrides: TokenOverrides | None = None,
+        scopes: list[str] | None = None,
+        nonce: str | None = None,
     ) -> dict[str, Any]:
         """An AuthenticationResult: ID, access and (on sign-in) refresh tokens.
 
         ``device_key`` names the remembered device the sign-in proved; the access token says so.
+        ``scopes`` are an OAuth grant's (None: the API sign-in's ``aws.cognito.signin.user.admin``);
+        without ``openid`` among them there is no ID token. ``nonce`` goes into the ID token.
         """
         keys = await self.keys(tx, client.pool_id)
         now = int(time.time())
@@ -194,7 +202,7 @@ class Tokens:
             "origin_jti": origin_jti,
             "event_id": event_id,
             "token_use": "access",
-            "scope": ADMIN_SCOPE,
+            "scope": ADMIN_SCOPE if scopes is None else " ".join(scopes),
             "auth_time": auth_time,
             "exp": now + access_seconds,
             "iat": now,
@@ -222,12 +230,18 @@ class Tokens:
         }
         if overrides is not None:
             overrides.apply(access, identity)
+        access_token = jwt.sign(keys["access"], access)
         result: dict[str, Any] = {
-            "AccessToken": jwt.sign(keys["access"], access),
+            "AccessToken": access_token,
             "ExpiresIn": access_seconds,
             "TokenType": "Bearer",
-            "IdToken": jwt.sign(keys["id"], identity),
         }
+        if scopes is None or "openid" in scopes:
+            if scopes is not None:
+                identity["at_hash"] = jwt.hash_for(access_token)
+            if nonce is not None:
+                identity["nonce"] = nonce
+            result["IdToken"] = jwt.sign(keys["id"], identity)
         if with_refresh:
             refresh = base64.urlsafe_b64encode(secrets.token_bytes(48)).decode().rstrip("=")
             created = ids.now_ms()
@@ -244,10 +258,32 @@ class Tokens:
                     expires_ms=created + lifetime * 1000,
                     revoked=False,
                     device_key=device_key,
+                    scopes=None if scopes is None else " ".join(scopes),
                 )
             )
             result["RefreshToken"] = refresh
         return result
+
+    async def issue_client_token(
+        self, tx: Transaction, client: ClientRecord, scopes: list[str]
+    ) -> tuple[str, int]:
+        """client_credentials: an access token for the client itself (``sub`` is its id)."""
+        keys = await self.keys(tx, client.pool_id)
+        now = int(time.time())
+        seconds = validity_seconds(client, "AccessTokenValidity", "AccessToken", "hours")
+        claims = {
+            "sub": client.id,
+            "token_use": ACCESS_USE,
+            "scope": " ".join(scopes),
+            "auth_time": now,
+            "iss": self.issuer(client.pool_id),
+            "exp": now + seconds,
+            "iat": now,
+            "version": 2,
+            "jti": str(uuid.uuid4()),
+            "client_id": client.id,
+        }
+        return jwt.sign(keys["access"], claims), seconds
 
     async def verify_access(self, tx: Transaction, token: str) -> Verified:
         """Check an access token's signature, expiry, issuer and use, or NotAuthorizedException."""

@@ -121,6 +121,7 @@ class RefreshTokenRecord:
     # Set when rotation replaced this token (it works on for the grace period).
     rotated_ms: int | None = None
     device_key: str | None = None  # the remembered device the sign-in used
+    scopes: str | None = None  # OAuth scopes granted (space-separated); None: the API's scope
 
 
 @dataclass(slots=True)
@@ -198,3 +199,18 @@ class DomainRecord:
     certificate_arn: str | None
     managed_login_version: int
     created_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorizationCodeRecord:
+    code_hash: str
+    pool_id: str
+    client_id: str
+    sub: str
+    redirect_uri: str
+    scopes: str
+    code_challenge: str | None
+    nonce: str | None
+    auth_time: int
+    expires_ms: int
+    origin_jti: str | None = None

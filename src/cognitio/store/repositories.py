@@ -11,6 +11,7 @@ from typing import Protocol
 
 from cognitio.store.records import (
     AccessKeyRecord,
+    AuthorizationCodeRecord,
     ClientRecord,
     CodeRecord,
     DeviceRecord,
@@ -153,6 +154,15 @@ class TokenRepository(Protocol):
     async def add_refresh_token(self, record: RefreshTokenRecord) -> None: ...
     async def refresh_token(self, token_hash: str) -> RefreshTokenRecord | None: ...
     async def mark_rotated(self, token_hash: str, rotated_ms: int) -> bool: ...
+    async def add_code(self, record: AuthorizationCodeRecord) -> None:
+        """Keep a new authorization code (and drop codes expired a day ago)."""
+        ...
+
+    async def code(self, code_hash: str) -> AuthorizationCodeRecord | None: ...
+    async def spend_code(self, code_hash: str, origin_jti: str) -> bool:
+        """Mark the code exchanged, naming the sign-in it issued; False if it was before."""
+        ...
+
     async def revoke_origin(self, origin_jti: str) -> None:
         """Revoke the refresh token of a sign-in and, with it, its access tokens."""
         ...

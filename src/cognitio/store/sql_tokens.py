@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cognitio.store.records import RefreshTokenRecord, SigningKeyRecord
+from cognitio.store.records import AuthorizationCodeRecord, RefreshTokenRecord, SigningKeyRecord
 from cognitio.store.sqlbase import Query, Row, Runner
 
 _KEY_COLUMNS = "kid, pool_id, purpose, private_sealed, created_ms"
@@ -14,13 +14,29 @@ _KEY_INSERT = Query(
 )
 _REFRESH_COLUMNS = (
     "token_hash, pool_id, client_id, sub, origin_jti, auth_time, created_ms, expires_ms, revoked, "
-    "rotated_ms, device_key"
+    "rotated_ms, device_key, scopes"
 )
 _REFRESH_INSERT = Query(
     f"INSERT INTO refresh_tokens ({_REFRESH_COLUMNS}) VALUES (:token_hash, :pool_id, "
     ":client_id, :sub, :origin_jti, :auth_time, :created_ms, :expires_ms, :revoked, :rotated_ms, "
-    ":device_key)"
+    ":device_key, :scopes)"
 )
+_CODE_COLUMNS = (
+    "code_hash, pool_id, client_id, sub, redirect_uri, scopes, code_challenge, nonce, auth_time, "
+    "expires_ms, origin_jti"
+)
+_CODE_INSERT = Query(
+    f"INSERT INTO authorization_codes ({_CODE_COLUMNS}) VALUES (:code_hash, :pool_id, "
+    ":client_id, :sub, :redirect_uri, :scopes, :code_challenge, :nonce, :auth_time, "
+    ":expires_ms, :origin_jti)"
+)
+_CODE_GET = Query(f"SELECT {_CODE_COLUMNS} FROM authorization_codes WHERE code_hash = :hash")
+# Exchanging a code and recording what it issued is one statement: it happens once.
+_CODE_SPEND = Query(
+    "UPDATE authorization_codes SET origin_jti = :origin_jti "
+    "WHERE code_hash = :hash AND origin_jti IS NULL"
+)
+_CODE_PRUNE = Query("DELETE FROM authorization_codes WHERE expires_ms < :before_ms")
 _REFRESH_GET = Query(f"SELECT {_REFRESH_COLUMNS} FROM refresh_tokens WHERE token_hash = :hash")
 _REFRESH_ROTATED = Query(
     "UPDATE refresh_tokens SET rotated_ms = :rotated_ms WHERE token_hash = :hash "
@@ -86,6 +102,7 @@ class SqlTokenRepository:
                 "revoked": record.revoked,
                 "rotated_ms": record.rotated_ms,
                 "device_key": record.device_key,
+                "scopes": record.scopes,
             },
         )
 
@@ -105,7 +122,49 @@ class SqlTokenRepository:
             revoked=bool(row[8]),
             rotated_ms=row[9],
             device_key=row[10],
+            scopes=row[11],
         )
+
+    async def add_code(self, record: AuthorizationCodeRecord) -> None:
+        await self._sql.run(_CODE_PRUNE, {"before_ms": record.expires_ms - 86_400_000})
+        await self._sql.run(
+            _CODE_INSERT,
+            {
+                "code_hash": record.code_hash,
+                "pool_id": record.pool_id,
+                "client_id": record.client_id,
+                "sub": record.sub,
+                "redirect_uri": record.redirect_uri,
+                "scopes": record.scopes,
+                "code_challenge": record.code_challenge,
+                "nonce": record.nonce,
+                "auth_time": record.auth_time,
+                "expires_ms": record.expires_ms,
+                "origin_jti": record.origin_jti,
+            },
+        )
+
+    async def code(self, code_hash: str) -> AuthorizationCodeRecord | None:
+        row = await self._sql.one(_CODE_GET, {"hash": code_hash})
+        if row is None:
+            return None
+        return AuthorizationCodeRecord(
+            code_hash=row[0],
+            pool_id=row[1],
+            client_id=row[2],
+            sub=row[3],
+            redirect_uri=row[4],
+            scopes=row[5],
+            code_challenge=row[6],
+            nonce=row[7],
+            auth_time=int(row[8]),
+            expires_ms=int(row[9]),
+            origin_jti=row[10],
+        )
+
+    async def spend_code(self, code_hash: str, origin_jti: str) -> bool:
+        params = {"hash": code_hash, "origin_jti": origin_jti}
+        return await self._sql.run(_CODE_SPEND, params) == 1
 
     async def mark_rotated(self, token_hash: str, rotated_ms: int) -> bool:
         """Mark a current token replaced; False when it was replaced already (a race lost)."""

@@ -179,6 +179,7 @@ refresh_tokens = Table(
     Column("revoked", Boolean, nullable=False),
     Column("rotated_ms", BigInteger, nullable=True),
     Column("device_key", String(55), nullable=True),
+    Column("scopes", Text, nullable=True),
     Index(None, "sub"),
     Index(None, "origin_jti"),
 )
@@ -304,4 +305,21 @@ user_pool_domains = Table(
     Column("managed_login_version", Integer, nullable=False),
     Column("created_ms", BigInteger, nullable=False),
     UniqueConstraint("pool_id", "custom"),
+)
+
+# OAuth 2.0 authorization codes (kept as SHA-256), single-use, bound to client, redirect and PKCE.
+authorization_codes = Table(
+    "authorization_codes",
+    metadata,
+    Column("code_hash", String(64), primary_key=True),
+    Column("pool_id", String(55), nullable=False),
+    Column("client_id", String(128), nullable=False),
+    Column("sub", String(36), ForeignKey("users.sub", ondelete="CASCADE"), nullable=False),
+    Column("redirect_uri", Text, nullable=False),
+    Column("scopes", Text, nullable=False),
+    Column("code_challenge", String(128), nullable=True),
+    Column("nonce", Text, nullable=True),
+    Column("auth_time", BigInteger, nullable=False),
+    Column("expires_ms", BigInteger, nullable=False),
+    Column("origin_jti", String(36), nullable=True),
 )

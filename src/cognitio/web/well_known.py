@@ -29,10 +29,23 @@ def well_known_routes(services: Services) -> list[Route]:
         if not await _pool_exists(pool_id):
             return JSONResponse({"message": f"User pool {pool_id} does not exist."}, 404)
         issuer = services.tokens.issuer(pool_id)
+        base = services.tokens.base_url
         return JSONResponse(
             {
                 "issuer": issuer,
+                "authorization_endpoint": f"{base}/oauth2/authorize",
+                "token_endpoint": f"{base}/oauth2/token",
+                "userinfo_endpoint": f"{base}/oauth2/userInfo",
+                "revocation_endpoint": f"{base}/oauth2/revoke",
+                "end_session_endpoint": f"{base}/logout",
                 "jwks_uri": services.tokens.jwks_url(pool_id),
+                "grant_types_supported": [
+                    "authorization_code",
+                    "refresh_token",
+                    "client_credentials",
+                    "implicit",
+                ],
+                "code_challenge_methods_supported": ["S256"],
                 "id_token_signing_alg_values_supported": ["RS256"],
                 "subject_types_supported": ["public"],
                 "response_types_supported": ["code", "token"],

@@ -1,0 +1,286 @@
+"""The hosted pages and the browser side of OAuth: ``/oauth2/authorize``, ``/login``, ``/mfa``
+and ``/logout`` (the developer guide's "User pool endpoints and managed login reference").
+
+Pages are server-rendered, work without JavaScript, and every form carries a CSRF token (a
+random cookie, SameSite=Strict, echoed in a hidden field and compared in constant time). A
+successful sign-in leaves a hosted session cookie (sealed, HttpOnly, SameSite=Lax, an hour) that
+signs the user in to the pool's other clients until ``/logout``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.templating import Jinja2Templates
+
+from cognitio.errors import CognitoError, InvalidRequest, OAuthError
+from cognitio.services.auth import Authenticator
+from cognitio.services.oauth import SESSION_SECONDS, Authorization, OAuth, RedirectError
+
+_CSRF_COOKIE = "cognitio-csrf"
+_CODE_MEMBERS = {
+    "SOFTWARE_TOKEN_MFA": "SOFTWARE_TOKEN_MFA_CODE",
+    "SMS_MFA": "SMS_MFA_CODE",
+    "EMAIL_OTP": "EMAIL_OTP_CODE",
+}
+_HEADINGS = {
+    "SOFTWARE_TOKEN_MFA": ("Enter the code from your authenticator app", None),
+    "SMS_MFA": ("Enter the code we texted you", "It went to {CODE_DELIVERY_DESTINATION}."),
+    "EMAIL_OTP": ("Enter the code we emailed you", "It went to {CODE_DELIVERY_DESTINATION}."),
+    "NEW_PASSWORD_REQUIRED": ("Choose a new password", "Your temporary password has to go."),
+    "SELECT_MFA_TYPE": ("Choose how to get your code", None),
+}
+_OPTION_NAMES = {
+    "SOFTWARE_TOKEN_MFA": "Authenticator app",
+    "SMS_MFA": "Text message",
+    "EMAIL_OTP": "Email",
+}
+
+
+def session_cookie(pool_id: str) -> str:
+    return f"cognitio-session-{pool_id}"
+
+
+def _with_query(url: str, params: dict[str, str]) -> str:
+    return url + ("&" if "?" in url else "?") + urlencode(params)
+
+
+def hosted_routes(oauth: OAuth, auth: Authenticator, *, secure: bool) -> list[Route]:
+    templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+    def page(
+        request: Request, name: str, context: dict[str, Any], status: int = 200
+    ) -> HTMLResponse:
+        token = request.cookies.get(_CSRF_COOKIE) or secrets.token_urlsafe(24)
+        response = templates.TemplateResponse(
+            request, name, {**context, "csrf": token}, status_code=status
+        )
+        response.set_cookie(
+            _CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure, path="/"
+        )
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    def error_page(request: Request, error: OAuthError) -> HTMLResponse:
+        context = {"error": error.error, "description": error.description}
+        return page(request, "error.html", context, status=400)
+
+    def redirect_error(failure: RedirectError) -> Response:
+        request = failure.authorization
+        params = {"error": failure.error.error}
+        if failure.error.description:
+            params["error_description"] = failure.error.description
+        if request.state is not None:
+            params["state"] = request.state
+        if request.response_type == "token":
+            return RedirectResponse(f"{request.redirect_uri}#{urlencode(params)}", 302)
+        return RedirectResponse(_with_query(request.redirect_uri, params), 302)
+
+    async def checked(query: dict[str, str]) -> Authorization:
+        return await oauth.authorization(query)
+
+    def csrf_ok(request: Request, form: dict[str, str]) -> bool:
+        cookie = request.cookies.get(_CSRF_COOKIE, "")
+        given = form.get("_csrf", "")
+        return bool(cookie) and hmac.compare_digest(cookie.encode(), given.encode())
+
+    async def finish(request: Request, authorization: Authorization, sub: str, at: int) -> Response:
+        if authorization.response_type == "token":
+            tokens = await oauth.implicit(authorization, sub, at)
+            params = {k: str(v) for k, v in tokens.items()}
+            if authorization.state is not None:
+                params["state"] = authorization.state
+            return RedirectResponse(f"{authorization.redirect_uri}#{urlencode(params)}", 302)
+        code = await oauth.issue_code(authorization, sub, at)
+        params = {"code": code}
+        if authorization.state is not None:
+            params["state"] = authorization.state
+        return RedirectResponse(_with_query(authorization.redirect_uri, params), 302)
+
+    async def authorize(request: Request) -> Response:
+        query = dict(request.query_params)
+        try:
+            authorization = await checked(query)
+        except RedirectError as failure:
+            return redirect_error(failure)
+        except OAuthError as error:
+            return error_page(request, error)
+        cookie = request.cookies.get(session_cookie(authorization.pool.id))
+        signed_in = oauth.open_session(cookie, authorization.pool.id)
+        if signed_in is None or query.get("prompt") == "login":
+            query.pop("prompt", None)
+            return RedirectResponse(f"/login?{urlencode(query)}", 302)
+        try:
+            return await finish(request, authorization, *signed_in)
+        except OAuthError as error:  # the user went away since signing in
+            return error_page(request, error)
+
+    def sign_in_page(
+        request: Request, authorization: Authorization, query: str, **context: Any
+    ) -> HTMLResponse:
+        status = 400 if context.get("error") else 200
+        return page(
+            request,
+            "login.html",
+            {"client_name": authorization.client.name, "query": query, "username": "", **context},
+            status=status,
+        )
+
+    async def login_page(request: Request) -> Response:
+        query = dict(request.query_params)
+        try:
+            authorization = await checked(query)
+        except RedirectError as failure:
+            return redirect_error(failure)
+        except OAuthError as error:
+            return error_page(request, error)
+        return sign_in_page(request, authorization, urlencode(query))
+
+    async def after_step(
+        request: Request, authorization: Authorization, query: str, result: dict[str, Any]
+    ) -> Response:
+        if "Hosted" in result:
+            sub = result["Hosted"]["sub"]
+            response = RedirectResponse(f"/oauth2/authorize?{query}", 302)
+            response.set_cookie(
+                session_cookie(authorization.pool.id),
+                oauth.seal_session(authorization.pool.id, sub),
+                max_age=SESSION_SECONDS,
+                httponly=True,
+                samesite="lax",
+                secure=secure,
+                path="/",
+            )
+            return response
+        challenge = result.get("ChallengeName", "")
+        if challenge not in _HEADINGS:
+            return error_page(
+                request, InvalidRequest(f"The {challenge} step is not on the hosted pages yet.")
+            )
+        parameters = result.get("ChallengeParameters", {})
+        heading, hint = _HEADINGS[challenge]
+        options = []
+        if challenge == "SELECT_MFA_TYPE":
+            options = list(orjson.loads(parameters.get("MFAS_CAN_CHOOSE", "[]")))
+        return page(
+            request,
+            "challenge.html",
+            {
+                "heading": heading,
+                "hint": None if hint is None else hint.format_map(_Missing(parameters)),
+                "challenge": challenge,
+                "session": result.get("Session", ""),
+                "query": query,
+                "username": parameters.get("USER_ID_FOR_SRP", ""),
+                "options": options,
+                "option_names": _OPTION_NAMES,
+            },
+        )
+
+    async def form_of(request: Request) -> dict[str, str]:
+        return {key: str(value) for key, value in (await request.form()).items()}
+
+    async def login_submit(request: Request) -> Response:
+        form = await form_of(request)
+        query = form.get("query", "")
+        try:
+            authorization = await checked(dict(parse_qsl(query)))
+        except RedirectError as failure:
+            return redirect_error(failure)
+        except OAuthError as error:
+            return error_page(request, error)
+        if not csrf_ok(request, form):
+            return sign_in_page(
+                request, authorization, query, error="Your form expired; please try again."
+            )
+        username, password = form.get("username", ""), form.get("password", "")
+        if not username or not password:
+            return sign_in_page(
+                request,
+                authorization,
+                query,
+                error="Enter your username and password.",
+                username=username,
+            )
+        try:
+            result = await auth.hosted_sign_in(authorization.client.id, username, password)
+        except CognitoError as error:
+            return sign_in_page(request, authorization, query, error=str(error), username=username)
+        return await after_step(request, authorization, query, result)
+
+    async def mfa_submit(request: Request) -> Response:
+        form = await form_of(request)
+        query = form.get("query", "")
+        try:
+            authorization = await checked(dict(parse_qsl(query)))
+        except RedirectError as failure:
+            return redirect_error(failure)
+        except OAuthError as error:
+            return error_page(request, error)
+        if not csrf_ok(request, form):
+            return sign_in_page(
+                request, authorization, query, error="Your form expired; please sign in again."
+            )
+        challenge = form.get("challenge", "")
+        responses = {"USERNAME": form.get("username", "")}
+        if challenge in _CODE_MEMBERS:
+            responses[_CODE_MEMBERS[challenge]] = form.get("code", "").strip()
+        elif challenge == "NEW_PASSWORD_REQUIRED":
+            responses["NEW_PASSWORD"] = form.get("new_password", "")
+        elif challenge == "SELECT_MFA_TYPE":
+            responses["ANSWER"] = form.get("answer", "")
+        params = {
+            "ClientId": authorization.client.id,
+            "ChallengeName": challenge,
+            "Session": form.get("session", ""),
+            "ChallengeResponses": responses,
+        }
+        try:
+            result = await auth.respond(params, admin=False, hosted=True)
+        except CognitoError as error:
+            # A wrong answer uses the step up: the user signs in again.
+            message = f"{error} Please sign in again."
+            return sign_in_page(request, authorization, query, error=message)
+        return await after_step(request, authorization, query, result)
+
+    async def logout(request: Request) -> Response:
+        query = dict(request.query_params)
+        response: Response
+        try:
+            if "logout_uri" in query:
+                target, pool_id = await oauth.logout_target(
+                    query.get("client_id"), query["logout_uri"]
+                )
+                response = RedirectResponse(target, 302)
+            else:
+                authorization = await checked(query)
+                pool_id = authorization.pool.id
+                response = RedirectResponse(f"/login?{urlencode(query)}", 302)
+        except RedirectError as failure:
+            return redirect_error(failure)
+        except OAuthError as error:
+            return error_page(request, error)
+        response.delete_cookie(session_cookie(pool_id), path="/")
+        return response
+
+    return [
+        Route("/oauth2/authorize", authorize, methods=["GET"]),
+        Route("/login", login_page, methods=["GET"]),
+        Route("/login", login_submit, methods=["POST"]),
+        Route("/mfa", mfa_submit, methods=["POST"]),
+        Route("/logout", logout, methods=["GET"]),
+    ]
+
+
+class _Missing(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""

@@ -1,0 +1,91 @@
+"""The OAuth 2.0 endpoints that answer JSON: ``/oauth2/token``, ``/oauth2/userInfo`` and
+``/oauth2/revoke`` (RFC 6749 section 5, OpenID Connect Core 5.3, RFC 7009).
+
+Client authentication is HTTP Basic (``client_secret_basic``) or the form's ``client_secret``
+(``client_secret_post``); errors are RFC 6749 section 5.2 JSON.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+from urllib.parse import unquote
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from cognitio.errors import InvalidClient, InvalidToken, OAuthError
+from cognitio.services.oauth import OAuth
+
+_NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def oauth_error(error: OAuthError) -> JSONResponse:
+    body = {"error": error.error}
+    if error.description:
+        body["error_description"] = error.description
+    headers = dict(_NO_STORE)
+    if isinstance(error, InvalidClient):
+        headers["WWW-Authenticate"] = 'Basic realm="cognitio"'
+    if isinstance(error, InvalidToken):
+        headers["WWW-Authenticate"] = (
+            f'Bearer error="invalid_token", error_description="{error.error}"'
+        )
+    return JSONResponse(body, status_code=error.status, headers=headers)
+
+
+def basic_credentials(request: Request) -> tuple[str, str] | None:
+    """(client_id, client_secret) from ``Authorization: Basic``, form-decoded (RFC 6749 2.3.1)."""
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        raise InvalidClient("The Authorization header is malformed.") from None
+    client_id, sep, secret = decoded.partition(":")
+    if not sep:
+        raise InvalidClient("The Authorization header is malformed.")
+    return unquote(client_id), unquote(secret)
+
+
+async def _form(request: Request) -> dict[str, str]:
+    if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        raise OAuthError("The body must be application/x-www-form-urlencoded.")
+    form = await request.form()
+    return {key: str(value) for key, value in form.items()}
+
+
+def oauth_endpoint_routes(oauth: OAuth) -> list[Route]:
+    async def token(request: Request) -> Response:
+        try:
+            answer = await oauth.token(await _form(request), basic_credentials(request))
+        except OAuthError as error:
+            return oauth_error(error)
+        return JSONResponse(answer, headers=_NO_STORE)
+
+    async def userinfo(request: Request) -> Response:
+        scheme, _, value = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            return oauth_error(InvalidToken("A Bearer access token is required."))
+        try:
+            claims: dict[str, Any] = await oauth.userinfo(value.strip())
+        except OAuthError as error:
+            return oauth_error(error)
+        return JSONResponse(claims, headers=_NO_STORE)
+
+    async def revoke(request: Request) -> Response:
+        try:
+            await oauth.revoke(await _form(request), basic_credentials(request))
+        except OAuthError as error:
+            return oauth_error(error)
+        return Response(status_code=200, headers=_NO_STORE)
+
+    return [
+        Route("/oauth2/token", token, methods=["POST"]),
+        Route("/oauth2/userInfo", userinfo, methods=["GET", "POST"]),
+        Route("/oauth2/revoke", revoke, methods=["POST"]),
+    ]
