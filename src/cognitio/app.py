@@ -38,7 +38,9 @@ from cognitio.store.db import Database
 from cognitio.store.migrate import upgrade
 from cognitio.store.sql import SqlStore
 from cognitio.web.hosted import hosted_routes
+from cognitio.web.hosted_accounts import account_routes
 from cognitio.web.oauth_endpoints import oauth_endpoint_routes
+from cognitio.web.pages import Pages
 from cognitio.web.well_known import well_known_routes
 from cognitio.wire.front import AwsJsonEndpoint, Receive, Scope, Send
 
@@ -149,13 +151,13 @@ async def start(settings: Settings) -> Runtime:
         default_region=settings.region,
         account_id=settings.account_id,
     )
+    pages = Pages(services.oauth, secure=settings.base_url.startswith("https://"))
     routes = [
         Route("/health", health, methods=["GET"]),
         *well_known_routes(services),
         *oauth_endpoint_routes(services.oauth),
-        *hosted_routes(
-            services.oauth, services.auth, secure=settings.base_url.startswith("https://")
-        ),
+        *hosted_routes(pages, services.auth),
+        *account_routes(pages, services.self_service),
     ]
     if outbox is not None:
         routes += outbox_routes(outbox)

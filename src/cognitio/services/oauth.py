@@ -36,7 +36,7 @@ from cognitio.errors import (
 )
 from cognitio.services import ids
 from cognitio.services.refresh import refresh_tokens
-from cognitio.services.secret_hash import client_secret_opener
+from cognitio.services.secret_hash import client_secret_opener, secret_hash_for
 from cognitio.services.tokens import ADMIN_SCOPE, Tokens, token_hash
 from cognitio.services.triggers import Call
 from cognitio.store.records import AuthorizationCodeRecord, ClientRecord, UserPoolRecord
@@ -142,6 +142,10 @@ class OAuth:
             if flow != "code":
                 raise RedirectError(checked, InvalidRequest("PKCE applies to the code flow."))
         return checked
+
+    def secret_hash(self, client: ClientRecord, username: str) -> str | None:
+        """What the hosted pages send as SecretHash, standing in for the client."""
+        return secret_hash_for(client, username, self._open_secret)
 
     async def logout_target(self, client_id: str | None, logout_uri: str) -> tuple[str, str]:
         """/logout with ``logout_uri``: where to go (a LogoutURL of the client) and the pool."""

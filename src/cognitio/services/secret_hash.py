@@ -32,6 +32,17 @@ def check_secret_hash(
         raise NotAuthorizedException(f"Unable to verify secret hash for client {client.id}")
 
 
+def secret_hash_for(
+    client: ClientRecord, username: str, open_secret: Callable[[ClientRecord], bytes]
+) -> str | None:
+    """The SECRET_HASH a client with a secret sends for ``username`` (the hosted pages act as
+    the client); None for a client without a secret."""
+    if client.secret_sealed is None:
+        return None
+    digest = hmac.new(open_secret(client), (username + client.id).encode(), hashlib.sha256)
+    return base64.b64encode(digest.digest()).decode()
+
+
 def client_secret_opener(envelope: Envelope) -> Callable[[ClientRecord], bytes]:
     """Opens a client's sealed secret (only clients that have one are asked)."""
 

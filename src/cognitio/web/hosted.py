@@ -9,23 +9,22 @@ signs the user in to the pool's other clients until ``/logout``.
 
 from __future__ import annotations
 
-import hmac
-import secrets
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import orjson
+import pyotp
+import segno
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
-from starlette.templating import Jinja2Templates
 
 from cognitio.errors import CognitoError, InvalidRequest, OAuthError
 from cognitio.services.auth import Authenticator
-from cognitio.services.oauth import SESSION_SECONDS, Authorization, OAuth, RedirectError
+from cognitio.services.mfa_challenges import associate_in_setup, verify_in_setup
+from cognitio.services.oauth import SESSION_SECONDS, Authorization, RedirectError
+from cognitio.web.pages import Pages, with_query
 
-_CSRF_COOKIE = "cognitio-csrf"
 _CODE_MEMBERS = {
     "SOFTWARE_TOKEN_MFA": "SOFTWARE_TOKEN_MFA_CODE",
     "SMS_MFA": "SMS_MFA_CODE",
@@ -49,49 +48,13 @@ def session_cookie(pool_id: str) -> str:
     return f"cognitio-session-{pool_id}"
 
 
-def _with_query(url: str, params: dict[str, str]) -> str:
-    return url + ("&" if "?" in url else "?") + urlencode(params)
-
-
-def hosted_routes(oauth: OAuth, auth: Authenticator, *, secure: bool) -> list[Route]:
-    templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-
-    def page(
-        request: Request, name: str, context: dict[str, Any], status: int = 200
-    ) -> HTMLResponse:
-        token = request.cookies.get(_CSRF_COOKIE) or secrets.token_urlsafe(24)
-        response = templates.TemplateResponse(
-            request, name, {**context, "csrf": token}, status_code=status
-        )
-        response.set_cookie(
-            _CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure, path="/"
-        )
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["X-Frame-Options"] = "DENY"
-        return response
-
-    def error_page(request: Request, error: OAuthError) -> HTMLResponse:
-        context = {"error": error.error, "description": error.description}
-        return page(request, "error.html", context, status=400)
-
-    def redirect_error(failure: RedirectError) -> Response:
-        request = failure.authorization
-        params = {"error": failure.error.error}
-        if failure.error.description:
-            params["error_description"] = failure.error.description
-        if request.state is not None:
-            params["state"] = request.state
-        if request.response_type == "token":
-            return RedirectResponse(f"{request.redirect_uri}#{urlencode(params)}", 302)
-        return RedirectResponse(_with_query(request.redirect_uri, params), 302)
+def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
+    oauth = pages.oauth
+    page, error_page, redirect_error = pages.render, pages.error, pages.redirect_error
+    csrf_ok, form_of = pages.csrf_ok, pages.form
 
     async def checked(query: dict[str, str]) -> Authorization:
         return await oauth.authorization(query)
-
-    def csrf_ok(request: Request, form: dict[str, str]) -> bool:
-        cookie = request.cookies.get(_CSRF_COOKIE, "")
-        given = form.get("_csrf", "")
-        return bool(cookie) and hmac.compare_digest(cookie.encode(), given.encode())
 
     async def finish(request: Request, authorization: Authorization, sub: str, at: int) -> Response:
         if authorization.response_type == "token":
@@ -104,7 +67,7 @@ def hosted_routes(oauth: OAuth, auth: Authenticator, *, secure: bool) -> list[Ro
         params = {"code": code}
         if authorization.state is not None:
             params["state"] = authorization.state
-        return RedirectResponse(_with_query(authorization.redirect_uri, params), 302)
+        return RedirectResponse(with_query(authorization.redirect_uri, params), 302)
 
     async def authorize(request: Request) -> Response:
         query = dict(request.query_params)
@@ -157,11 +120,13 @@ def hosted_routes(oauth: OAuth, auth: Authenticator, *, secure: bool) -> list[Ro
                 max_age=SESSION_SECONDS,
                 httponly=True,
                 samesite="lax",
-                secure=secure,
+                secure=pages.secure,
                 path="/",
             )
             return response
         challenge = result.get("ChallengeName", "")
+        if challenge == "MFA_SETUP":
+            return await setup_page(request, authorization, query, result)
         if challenge not in _HEADINGS:
             return error_page(
                 request, InvalidRequest(f"The {challenge} step is not on the hosted pages yet.")
@@ -186,8 +151,23 @@ def hosted_routes(oauth: OAuth, auth: Authenticator, *, secure: bool) -> list[Ro
             },
         )
 
-    async def form_of(request: Request) -> dict[str, str]:
-        return {key: str(value) for key, value in (await request.form()).items()}
+    async def setup_page(
+        request: Request, authorization: Authorization, query: str, result: dict[str, Any]
+    ) -> Response:
+        """MFA_SETUP: a new software token, shown as a QR code and as its key."""
+        username = result.get("ChallengeParameters", {}).get("USER_ID_FOR_SRP", "")
+        associated = await associate_in_setup(auth, result["Session"])
+        secret = associated["SecretCode"]
+        label = f"{authorization.pool.name}:{username}"
+        uri = pyotp.TOTP(secret).provisioning_uri(name=label, issuer_name=authorization.pool.name)
+        context = {
+            "qr_svg": segno.make(uri, error="m").svg_inline(scale=5, title="QR code"),
+            "secret": secret,
+            "session": associated["Session"],
+            "query": query,
+            "username": username,
+        }
+        return page(request, "mfa_setup.html", context)
 
     async def login_submit(request: Request) -> Response:
         form = await form_of(request)
@@ -231,7 +211,15 @@ def hosted_routes(oauth: OAuth, auth: Authenticator, *, secure: bool) -> list[Ro
                 request, authorization, query, error="Your form expired; please sign in again."
             )
         challenge = form.get("challenge", "")
+        session = form.get("session", "")
         responses = {"USERNAME": form.get("username", "")}
+        if challenge == "MFA_SETUP":
+            try:
+                verified = await verify_in_setup(auth, session, form.get("code", "").strip())
+            except CognitoError as error:
+                message = f"{error} Please sign in again."
+                return sign_in_page(request, authorization, query, error=message)
+            session = verified["Session"]
         if challenge in _CODE_MEMBERS:
             responses[_CODE_MEMBERS[challenge]] = form.get("code", "").strip()
         elif challenge == "NEW_PASSWORD_REQUIRED":
@@ -241,7 +229,7 @@ def hosted_routes(oauth: OAuth, auth: Authenticator, *, secure: bool) -> list[Ro
         params = {
             "ClientId": authorization.client.id,
             "ChallengeName": challenge,
-            "Session": form.get("session", ""),
+            "Session": session,
             "ChallengeResponses": responses,
         }
         try:

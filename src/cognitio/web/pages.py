@@ -1,0 +1,82 @@
+"""What every hosted page shares: templates, the CSRF token, error pages, and turning an
+authorization request (kept in a hidden ``query`` field from page to page) back into a checked
+:class:`~cognitio.services.oauth.Authorization`."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.templating import Jinja2Templates
+
+from cognitio.errors import OAuthError
+from cognitio.services.oauth import Authorization, OAuth, RedirectError
+
+CSRF_COOKIE = "cognitio-csrf"
+
+
+def with_query(url: str, params: dict[str, str]) -> str:
+    return url + ("&" if "?" in url else "?") + urlencode(params)
+
+
+class Pages:
+    def __init__(self, oauth: OAuth, *, secure: bool) -> None:
+        self.oauth = oauth
+        self.secure = secure
+        self._templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+    def render(
+        self, request: Request, name: str, context: dict[str, Any], status: int = 200
+    ) -> HTMLResponse:
+        """A page with a CSRF token for its form (the cookie's, or a new one)."""
+        token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
+        response = self._templates.TemplateResponse(
+            request, name, {**context, "csrf": token}, status_code=status
+        )
+        response.set_cookie(
+            CSRF_COOKIE, token, httponly=True, samesite="strict", secure=self.secure, path="/"
+        )
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    def error(self, request: Request, error: OAuthError) -> HTMLResponse:
+        context = {"error": error.error, "description": error.description}
+        return self.render(request, "error.html", context, status=400)
+
+    @staticmethod
+    def redirect_error(failure: RedirectError) -> Response:
+        """An error sent back to the client's (checked) redirect URI."""
+        request = failure.authorization
+        params = {"error": failure.error.error}
+        if failure.error.description:
+            params["error_description"] = failure.error.description
+        if request.state is not None:
+            params["state"] = request.state
+        if request.response_type == "token":
+            return RedirectResponse(f"{request.redirect_uri}#{urlencode(params)}", 302)
+        return RedirectResponse(with_query(request.redirect_uri, params), 302)
+
+    async def authorization(self, request: Request, query: str) -> Authorization | Response:
+        """The checked request behind a page, or the response that shows what is wrong."""
+        try:
+            return await self.oauth.authorization(dict(parse_qsl(query)))
+        except RedirectError as failure:
+            return self.redirect_error(failure)
+        except OAuthError as error:
+            return self.error(request, error)
+
+    @staticmethod
+    def csrf_ok(request: Request, form: dict[str, str]) -> bool:
+        cookie = request.cookies.get(CSRF_COOKIE, "")
+        given = form.get("_csrf", "")
+        return bool(cookie) and hmac.compare_digest(cookie.encode(), given.encode())
+
+    @staticmethod
+    async def form(request: Request) -> dict[str, str]:
+        return {key: str(value) for key, value in (await request.form()).items()}

@@ -1,0 +1,146 @@
+"""The hosted account pages, driven like a browser without JavaScript: sign-up with the emailed
+code, a forgotten password, MFA set-up with a QR code, and CSRF protection."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyotp
+
+from tests.api.test_auth import PASSWORD, make_user
+from tests.web.test_oauth import Browser, authlib_client, callback_url, hidden, oauth_client
+
+
+def authorize_url(server: Any, client: dict[str, Any]) -> str:
+    url, _ = authlib_client(server, client, "openid").create_authorization_url(
+        f"{server.url}/oauth2/authorize"
+    )
+    return str(url)
+
+
+def query_of(browser: Browser, url: str) -> str:
+    login = browser.follow(browser.get(url))
+    return hidden(login.text, "query")
+
+
+def test_sign_up_confirm_then_sign_in(idp: Any, server: Any) -> None:
+    pool_id = idp.create_user_pool(PoolName="hosted", AutoVerifiedAttributes=["email"])["UserPool"][
+        "Id"
+    ]
+    client = oauth_client(idp, pool_id)  # with a secret: the pages send its SecretHash
+    browser = Browser(server.url)
+    query = query_of(browser, authorize_url(server, client))
+    form = browser.get(f"/signup?{query}")
+    assert form.status_code == 200
+    confirm = browser.http.post(
+        "/signup",
+        data={
+            "_csrf": hidden(form.text, "_csrf"),
+            "query": query,
+            "username": "newbie",
+            "email": "newbie@example.com",
+            "password": PASSWORD,
+        },
+    )
+    assert confirm.status_code == 200, confirm.text
+    assert "n***@e***.com" in confirm.text
+    signed_up = browser.http.post(
+        "/confirm",
+        data={
+            "_csrf": hidden(confirm.text, "_csrf"),
+            "query": query,
+            "username": "newbie",
+            "code": server.last_code("newbie@example.com"),
+        },
+    )
+    assert "Your account is confirmed" in signed_up.text
+    assert idp.admin_get_user(UserPoolId=pool_id, Username="newbie")["UserStatus"] == "CONFIRMED"
+    back = browser.follow(browser.sign_in(authorize_url(server, client), "newbie"))
+    assert "code=" in callback_url(back)
+
+
+def test_a_weak_password_is_explained_on_the_sign_up_page(idp: Any, server: Any) -> None:
+    pool_id = idp.create_user_pool(PoolName="hosted")["UserPool"]["Id"]
+    client = oauth_client(idp, pool_id, secret=False)
+    browser = Browser(server.url)
+    query = query_of(browser, authorize_url(server, client))
+    form = browser.get(f"/signup?{query}")
+    answer = browser.http.post(
+        "/signup",
+        data={
+            "_csrf": hidden(form.text, "_csrf"),
+            "query": query,
+            "username": "weak",
+            "email": "weak@example.com",
+            "password": "lowercase-only",
+        },
+    )
+    assert answer.status_code == 400
+    assert "Password did not conform with policy" in answer.text
+
+
+def test_forgot_password_resets_it(idp: Any, server: Any) -> None:
+    pool_id = idp.create_user_pool(PoolName="hosted")["UserPool"]["Id"]
+    make_user(idp, pool_id, "forgetful", email="forgetful@example.com", email_verified="true")
+    client = oauth_client(idp, pool_id, secret=False)
+    browser = Browser(server.url)
+    query = query_of(browser, authorize_url(server, client))
+    form = browser.get(f"/forgotPassword?{query}")
+    reset = browser.http.post(
+        "/forgotPassword",
+        data={"_csrf": hidden(form.text, "_csrf"), "query": query, "username": "forgetful"},
+    )
+    assert reset.status_code == 200
+    done = browser.http.post(
+        "/confirmForgotPassword",
+        data={
+            "_csrf": hidden(reset.text, "_csrf"),
+            "query": query,
+            "username": "forgetful",
+            "code": server.last_code("forgetful@example.com"),
+            "password": "Br4nd-new-pass!",
+        },
+    )
+    assert "Your password is changed" in done.text
+    back = browser.follow(
+        browser.sign_in(authorize_url(server, client), "forgetful", "Br4nd-new-pass!")
+    )
+    assert "code=" in callback_url(back)
+
+
+def test_mfa_setup_shows_a_qr_code_and_then_signs_in(idp: Any, server: Any) -> None:
+    pool_id = idp.create_user_pool(PoolName="hosted")["UserPool"]["Id"]
+    idp.set_user_pool_mfa_config(
+        UserPoolId=pool_id, SoftwareTokenMfaConfiguration={"Enabled": True}, MfaConfiguration="ON"
+    )
+    make_user(idp, pool_id, "careful")
+    client = oauth_client(idp, pool_id, secret=False)
+    browser = Browser(server.url)
+    setup = browser.sign_in(authorize_url(server, client), "careful")
+    assert setup.status_code == 200, setup.text
+    assert "<svg" in setup.text and 'role="img"' in setup.text
+    secret = setup.text.split("Key: <code>")[1].split("</code>")[0]
+    answer = browser.http.post(
+        "/mfa",
+        data={name: hidden(setup.text, name) for name in ("_csrf", "query", "session", "username")}
+        | {"challenge": "MFA_SETUP", "code": pyotp.TOTP(secret).now()},
+    )
+    assert "code=" in callback_url(browser.follow(answer))
+    assert idp.admin_get_user(UserPoolId=pool_id, Username="careful")["UserMFASettingList"] == [
+        "SOFTWARE_TOKEN_MFA"
+    ]
+
+
+def test_a_form_without_its_csrf_token_is_refused(idp: Any, server: Any) -> None:
+    pool_id = idp.create_user_pool(PoolName="hosted")["UserPool"]["Id"]
+    make_user(idp, pool_id, "victim")
+    client = oauth_client(idp, pool_id, secret=False)
+    browser = Browser(server.url)
+    query = query_of(browser, authorize_url(server, client))
+    forged = browser.http.post(
+        "/login",
+        data={"_csrf": "guess", "query": query, "username": "victim", "password": PASSWORD},
+    )
+    assert forged.status_code == 400
+    assert "expired" in forged.text
+    assert "cognitio-session" not in str(forged.headers.get("set-cookie"))
