@@ -48,8 +48,9 @@ def oauth_client(idp: Any, pool_id: str, *, secret: bool = True, **options: Any)
         "SupportedIdentityProviders": ["COGNITO"],
         **options,
     }
+    settings.setdefault("ClientName", "web")
     client: dict[str, Any] = idp.create_user_pool_client(
-        UserPoolId=pool_id, ClientName="web", GenerateSecret=secret, **settings
+        UserPoolId=pool_id, GenerateSecret=secret, **settings
     )["UserPoolClient"]
     return client
 

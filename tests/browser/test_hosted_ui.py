@@ -1,0 +1,116 @@
+"""A real browser (Playwright driving Debian's Chromium, headless) on the hosted pages: sign up,
+confirm with the emailed code, set up TOTP and reach the callback; sign out; sign in again with
+a TOTP code. Each page is photographed (into COGNITIO_SCREENSHOTS when set, as for docs/)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pyotp
+import pytest
+
+from tests.api.test_auth import PASSWORD
+from tests.api.test_mfa import next_step_code
+from tests.web.test_oauth import CALLBACK, authlib_client, oauth_client
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+playwright = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with playwright.sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=CHROMIUM, headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("COGNITIO_SCREENSHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_sign_up_confirm_set_up_totp_and_sign_in_again(
+    idp: Any, server: Any, browser: Any, shots: Path
+) -> None:
+    pool_id = idp.create_user_pool(PoolName="Example Store", AutoVerifiedAttributes=["email"])[
+        "UserPool"
+    ]["Id"]
+    idp.set_user_pool_mfa_config(
+        UserPoolId=pool_id, SoftwareTokenMfaConfiguration={"Enabled": True}, MfaConfiguration="ON"
+    )
+    client = oauth_client(idp, pool_id, secret=False, ClientName="Example Store")
+    session = authlib_client(server, client, "openid email")
+    verifier = "v" * 64
+    url, state = session.create_authorization_url(
+        f"{server.url}/oauth2/authorize", code_verifier=verifier
+    )
+    context = browser.new_context(viewport={"width": 480, "height": 800})
+    page = context.new_page()
+    reached: list[str] = []
+
+    def callback(route: Any) -> None:
+        reached.append(route.request.url)
+        route.fulfill(status=200, content_type="text/html", body="<h1>Signed in</h1>")
+
+    page.route("http://localhost:8000/**", callback)
+
+    page.goto(url)
+    page.screenshot(path=str(shots / "1-sign-in.png"))
+    page.get_by_role("link", name="Need an account? Sign up").click()
+    page.get_by_label("Username").fill("browser-user")
+    page.get_by_label("Email").fill("browser-user@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.screenshot(path=str(shots / "2-sign-up.png"))
+    page.get_by_role("button", name="Sign up").click()
+    page.get_by_label("Confirmation code").fill(server.last_code("browser-user@example.com"))
+    page.screenshot(path=str(shots / "3-confirm.png"))
+    page.get_by_role("button", name="Confirm").click()
+
+    page.get_by_text("Your account is confirmed").wait_for()
+    page.get_by_label("Username").fill("browser-user")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("img", name="QR code for your authenticator app").wait_for()
+    page.screenshot(path=str(shots / "4-set-up-totp.png"))
+    totp = pyotp.TOTP(page.locator("figcaption code").inner_text())
+    page.get_by_label("Code from the app").fill(totp.now())
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_text("Signed in").wait_for()
+
+    (location,) = reached
+    query = parse_qs(urlsplit(location).query)
+    assert query["state"] == [state]
+    token = session.fetch_token(
+        f"{server.url}/oauth2/token", authorization_response=location, code_verifier=verifier
+    )
+    assert idp.admin_get_user(UserPoolId=pool_id, Username="browser-user")["UserStatus"] == (
+        "CONFIRMED"
+    )
+    assert token["id_token"]
+
+    # Sign out through the browser's own cookie jar (the redirect's target is not served).
+    out = page.request.get(
+        f"{server.url}/logout?client_id={client['ClientId']}"
+        "&logout_uri=http://localhost:8000/signed-out",
+        max_redirects=0,
+    )
+    assert out.headers["location"] == "http://localhost:8000/signed-out"
+    page.goto(url)
+    page.get_by_label("Username").fill("browser-user")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Code").fill(next_step_code(totp))
+    page.screenshot(path=str(shots / "5-totp-code.png"))
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_text("Signed in").wait_for()
+    assert reached[-1].startswith(CALLBACK) and "code=" in reached[-1]
+    context.close()
