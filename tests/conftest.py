@@ -149,6 +149,7 @@ def server(
         backend,
         extra_env={
             "COGNITIO_SMTP_URL": mailbox.url,
+            "COGNITIO_AUTH_DOMAIN_SUFFIX": "auth.test.example",
             "TRIGGER_LOG": str(folder / "triggers.jsonl"),
             "HTTP_FUNCTION_SECRET": SECRET,
         },

@@ -130,7 +130,7 @@ async def open_services(
         devices=devices,
         functions=functions,
         triggers=triggers,
-        oauth=OAuth(store, tokens, envelope, auth),
+        oauth=OAuth(store, tokens, envelope, auth, settings.auth_domain_suffix),
     )
     return database, services
 

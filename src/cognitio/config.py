@@ -89,6 +89,9 @@ class Settings:
     # Token issuer: {base_url}/{pool_id} unless a template with {base_url}, {region} and
     # {pool_id} says otherwise (e.g. https://cognito-idp.{region}.amazonaws.com/{pool_id}).
     issuer_template: str = "{base_url}/{pool_id}"
+    # Prefix domains answer on "{prefix}.{auth_domain_suffix}" (e.g. auth.example.com); None:
+    # only custom domains and the base URL serve the hosted pages.
+    auth_domain_suffix: str | None = None
     # argon2id cost; lowering it is for test suites only (19 MiB and t=2 otherwise).
     argon2_memory_kib: int = 19456
     argon2_time_cost: int = 2
@@ -139,6 +142,7 @@ _ENV = {
     "master_key": "COGNITIO_MASTER_KEY",
     "log_level": "COGNITIO_LOG_LEVEL",
     "issuer_template": "COGNITIO_ISSUER_TEMPLATE",
+    "auth_domain_suffix": "COGNITIO_AUTH_DOMAIN_SUFFIX",
     "smtp_url": "COGNITIO_SMTP_URL",
     "email_from": "COGNITIO_EMAIL_FROM",
     "sms_webhook_url": "COGNITIO_SMS_WEBHOOK_URL",
@@ -278,6 +282,11 @@ def _validate(raw: dict[str, Any]) -> Settings:
         values["admin_secret_access_key"] = str(secret)
     if "issuer_template" in raw:
         values["issuer_template"] = _issuer_template(_text(raw, "issuer_template"))
+    if "auth_domain_suffix" in raw:
+        suffix = _text(raw, "auth_domain_suffix").lower().strip(".")
+        if not re.fullmatch(r"[a-z0-9.-]+", suffix) or "." not in suffix:
+            raise ConfigError("auth_domain_suffix: must be a domain name such as auth.example.com")
+        values["auth_domain_suffix"] = suffix
     if "smtp_url" in raw:
         values["smtp_url"] = _smtp_url(_text(raw, "smtp_url"))
     if "email_from" in raw:

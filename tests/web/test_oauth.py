@@ -344,3 +344,31 @@ def test_totp_mfa_on_the_hosted_pages(idp: Any, server: Any) -> None:
         | {"code": next_step_code(totp)},
     )
     assert "code=" in callback_url(browser.follow(answer))
+
+
+def test_a_pools_domain_serves_only_that_pools_clients(idp: Any, server: Any) -> None:
+    """By the request's Host: a custom domain, or a prefix before the auth-domain suffix."""
+    mine = idp.create_user_pool(PoolName="mine")["UserPool"]["Id"]
+    theirs = idp.create_user_pool(PoolName="theirs")["UserPool"]["Id"]
+    idp.create_user_pool_domain(UserPoolId=mine, Domain="mine-login")
+    idp.create_user_pool_domain(
+        UserPoolId=mine,
+        Domain="login.mine.example",
+        CustomDomainConfig={"CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/x"},
+    )
+    own = oauth_client(idp, mine, secret=False)
+    other = oauth_client(idp, theirs, secret=False)
+
+    def authorize(host: str, client: dict[str, Any]) -> httpx.Response:
+        return httpx.get(
+            f"{server.url}/oauth2/authorize?response_type=code&client_id={client['ClientId']}"
+            f"&redirect_uri={CALLBACK}",
+            headers={"Host": host},
+        )
+
+    for host in ("login.mine.example", "mine-login.auth.test.example"):
+        assert authorize(host, own).headers["location"].startswith("/login?")
+        refused = authorize(host, other)
+        assert refused.status_code == 400 and "invalid_client" in refused.text
+    # The base URL serves every pool.
+    assert authorize(urlsplit(server.url).netloc, other).status_code == 302

@@ -86,29 +86,56 @@ class RedirectError(Exception):
 
 class OAuth:
     def __init__(
-        self, store: Store, tokens: Tokens, envelope: Envelope, auth: Authenticator
+        self,
+        store: Store,
+        tokens: Tokens,
+        envelope: Envelope,
+        auth: Authenticator,
+        domain_suffix: str | None = None,
     ) -> None:
+        self._domain_suffix = domain_suffix
         self._store = store
         self._tokens = tokens
         self._envelope = envelope
         self._auth = auth
         self._open_secret = client_secret_opener(envelope)
 
-    async def _client(self, client_id: str | None) -> tuple[ClientRecord, UserPoolRecord]:
+    async def host_pool(self, host: str) -> str | None:
+        """The pool whose domain a request's Host names (a custom domain, or a prefix followed
+        by the auth-domain suffix); None for any other host, such as the base URL's."""
+        name = host.rsplit(":", 1)[0].lower().rstrip(".") if host else ""
+        if not name:
+            return None
+        candidates = [name]
+        if self._domain_suffix and name.endswith("." + self._domain_suffix):
+            candidates.insert(0, name.removesuffix("." + self._domain_suffix))
+        async with self._store.read() as tx:
+            for candidate in candidates:
+                record = await tx.oauth.domain(candidate)
+                if record is not None and record.custom == (candidate == name):
+                    return record.pool_id
+        return None
+
+    async def _client(
+        self, client_id: str | None, pool_id: str | None = None
+    ) -> tuple[ClientRecord, UserPoolRecord]:
+        """The client (and pool) a request names; on a pool's domain, only that pool's."""
         if not client_id:
             raise InvalidRequest("client_id is required.")
         async with self._store.read() as tx:
             client = await tx.clients.find(client_id)
             pool = None if client is None else await tx.pools.get(client.pool_id)
-        if client is None or pool is None:
+        if client is None or pool is None or (pool_id is not None and pool.id != pool_id):
             raise InvalidClient("The client does not exist.")
         return client, pool
 
-    async def authorization(self, query: dict[str, str]) -> Authorization:
+    async def authorization(
+        self, query: dict[str, str], pool_id: str | None = None
+    ) -> Authorization:
         """Check an /oauth2/authorize request. Errors before the redirect URI is known to be the
         client's raise :class:`OAuthError` (shown, never redirected); later ones raise
         :class:`RedirectError`."""
-        client, pool = await self._client(query.get("client_id"))
+        client, pool = await self._client(query.get("client_id"), pool_id)
         redirect_uri = query.get("redirect_uri") or client.config.get("DefaultRedirectURI")
         if not redirect_uri or redirect_uri not in client.config.get("CallbackURLs", []):
             raise InvalidRequest("redirect_uri does not match a callback URL of the client.")
@@ -204,10 +231,12 @@ class OAuth:
         if not hmac.compare_digest(given.encode(), self._open_secret(client)):
             raise InvalidClient("Client authentication failed.")
 
-    async def token(self, form: dict[str, str], basic: tuple[str, str] | None) -> dict[str, Any]:
-        """/oauth2/token."""
+    async def token(
+        self, form: dict[str, str], basic: tuple[str, str] | None, pool_id: str | None = None
+    ) -> dict[str, Any]:
+        """/oauth2/token; on a pool's domain, only that pool's clients."""
         client_id = basic[0] if basic is not None else form.get("client_id")
-        client, pool = await self._client(client_id)
+        client, pool = await self._client(client_id, pool_id)
         self.authenticate_client(client, form, basic)
         grant = form.get("grant_type")
         if grant == "authorization_code":

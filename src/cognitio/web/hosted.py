@@ -53,8 +53,10 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
     page, error_page, redirect_error = pages.render, pages.error, pages.redirect_error
     csrf_ok, form_of = pages.csrf_ok, pages.form
 
-    async def checked(query: dict[str, str]) -> Authorization:
-        return await oauth.authorization(query)
+    async def checked(request: Request, query: dict[str, str]) -> Authorization:
+        """The authorization request, checked; on a pool's domain, for that pool only."""
+        pool_id = await oauth.host_pool(request.headers.get("host", ""))
+        return await oauth.authorization(query, pool_id)
 
     async def finish(request: Request, authorization: Authorization, sub: str, at: int) -> Response:
         if authorization.response_type == "token":
@@ -72,7 +74,7 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
     async def authorize(request: Request) -> Response:
         query = dict(request.query_params)
         try:
-            authorization = await checked(query)
+            authorization = await checked(request, query)
         except RedirectError as failure:
             return redirect_error(failure)
         except OAuthError as error:
@@ -101,7 +103,7 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
     async def login_page(request: Request) -> Response:
         query = dict(request.query_params)
         try:
-            authorization = await checked(query)
+            authorization = await checked(request, query)
         except RedirectError as failure:
             return redirect_error(failure)
         except OAuthError as error:
@@ -173,7 +175,7 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
         form = await form_of(request)
         query = form.get("query", "")
         try:
-            authorization = await checked(dict(parse_qsl(query)))
+            authorization = await checked(request, dict(parse_qsl(query)))
         except RedirectError as failure:
             return redirect_error(failure)
         except OAuthError as error:
@@ -201,7 +203,7 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
         form = await form_of(request)
         query = form.get("query", "")
         try:
-            authorization = await checked(dict(parse_qsl(query)))
+            authorization = await checked(request, dict(parse_qsl(query)))
         except RedirectError as failure:
             return redirect_error(failure)
         except OAuthError as error:
@@ -250,7 +252,7 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
                 )
                 response = RedirectResponse(target, 302)
             else:
-                authorization = await checked(query)
+                authorization = await checked(request, query)
                 pool_id = authorization.pool.id
                 response = RedirectResponse(f"/login?{urlencode(query)}", 302)
         except RedirectError as failure:

@@ -62,7 +62,8 @@ async def _form(request: Request) -> dict[str, str]:
 def oauth_endpoint_routes(oauth: OAuth) -> list[Route]:
     async def token(request: Request) -> Response:
         try:
-            answer = await oauth.token(await _form(request), basic_credentials(request))
+            pool_id = await oauth.host_pool(request.headers.get("host", ""))
+            answer = await oauth.token(await _form(request), basic_credentials(request), pool_id)
         except OAuthError as error:
             return oauth_error(error)
         return JSONResponse(answer, headers=_NO_STORE)

@@ -65,7 +65,8 @@ class Pages:
     async def authorization(self, request: Request, query: str) -> Authorization | Response:
         """The checked request behind a page, or the response that shows what is wrong."""
         try:
-            return await self.oauth.authorization(dict(parse_qsl(query)))
+            pool_id = await self.oauth.host_pool(request.headers.get("host", ""))
+            return await self.oauth.authorization(dict(parse_qsl(query)), pool_id)
         except RedirectError as failure:
             return self.redirect_error(failure)
         except OAuthError as error:
