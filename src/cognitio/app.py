@@ -24,6 +24,7 @@ from cognitio.services.auth import Authenticator
 from cognitio.services.clients import Clients
 from cognitio.services.codes import Codes
 from cognitio.services.devices import Devices
+from cognitio.services.hosted import Hosted
 from cognitio.services.mfa import Mfa
 from cognitio.services.oauth import OAuth
 from cognitio.services.own_account import OwnAccount
@@ -131,6 +132,7 @@ async def open_services(
         functions=functions,
         triggers=triggers,
         oauth=OAuth(store, tokens, envelope, auth, settings.auth_domain_suffix),
+        hosted=Hosted(store, envelope, settings.base_url),
     )
     return database, services
 
@@ -151,7 +153,8 @@ async def start(settings: Settings) -> Runtime:
         default_region=settings.region,
         account_id=settings.account_id,
     )
-    pages = Pages(services.oauth, secure=settings.base_url.startswith("https://"))
+    secure = settings.base_url.startswith("https://")
+    pages = Pages(services.oauth, services.hosted, secure=secure)
     routes = [
         Route("/health", health, methods=["GET"]),
         *well_known_routes(services),

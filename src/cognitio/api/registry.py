@@ -16,6 +16,7 @@ from cognitio.services.access_keys import AccessKeys
 from cognitio.services.auth import Authenticator
 from cognitio.services.clients import Clients
 from cognitio.services.devices import Devices
+from cognitio.services.hosted import Hosted
 from cognitio.services.mfa import Mfa
 from cognitio.services.oauth import OAuth
 from cognitio.services.own_account import OwnAccount
@@ -52,6 +53,7 @@ class Services:
     functions: Functions
     triggers: Triggers
     oauth: OAuth
+    hosted: Hosted
 
 
 @dataclass(slots=True)

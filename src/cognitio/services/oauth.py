@@ -14,29 +14,28 @@ import base64
 import hashlib
 import hmac
 import secrets
-import time
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
-from cognitio.crypto.envelope import DecryptionError, Envelope
+from cognitio.crypto.envelope import Envelope
 from cognitio.errors import (
     InvalidClient,
     InvalidGrant,
+    InvalidParameterException,
     InvalidRequest,
     InvalidScope,
     InvalidToken,
     NotAuthorizedException,
     OAuthError,
+    ResourceNotFoundException,
     UnauthorizedClient,
     UnsupportedGrantType,
     UnsupportedResponseType,
 )
 from cognitio.services import ids
 from cognitio.services.refresh import refresh_tokens
-from cognitio.services.secret_hash import client_secret_opener, secret_hash_for
+from cognitio.services.secret_hash import client_secret_opener
 from cognitio.services.tokens import ADMIN_SCOPE, Tokens, token_hash
 from cognitio.services.triggers import Call
 from cognitio.store.records import AuthorizationCodeRecord, ClientRecord, UserPoolRecord
@@ -46,8 +45,6 @@ if TYPE_CHECKING:
     from cognitio.services.auth import Authenticator
 
 CODE_LIFETIME_MS = 5 * 60_000
-SESSION_SECONDS = 3600  # the hosted session: an hour, as Cognito's cookie
-_SESSION_CONTEXT = "hosted-session"
 # Claims userInfo returns for each scope (OpenID Connect Core 5.4); sub always.
 _SCOPE_CLAIMS = {
     "email": ("email", "email_verified"),
@@ -169,10 +166,6 @@ class OAuth:
             if flow != "code":
                 raise RedirectError(checked, InvalidRequest("PKCE applies to the code flow."))
         return checked
-
-    def secret_hash(self, client: ClientRecord, username: str) -> str | None:
-        """What the hosted pages send as SecretHash, standing in for the client."""
-        return secret_hash_for(client, username, self._open_secret)
 
     async def logout_target(self, client_id: str | None, logout_uri: str) -> tuple[str, str]:
         """/logout with ``logout_uri``: where to go (a LogoutURL of the client) and the pool."""
@@ -328,6 +321,33 @@ class OAuth:
             token, seconds = await self._tokens.issue_client_token(tx, client, scopes)
         return {"access_token": token, "expires_in": seconds, "token_type": "Bearer"}
 
+    async def client_token(self, params: dict[str, Any]) -> dict[str, Any]:
+        """GetClientToken: client_credentials through the API, for a client with a secret that
+        may use that grant."""
+        async with self._store.read() as tx:
+            client = await tx.clients.find(params["ClientId"])
+        if client is None:
+            raise ResourceNotFoundException(
+                f"User pool client {params['ClientId']} does not exist."
+            )
+        if client.secret_sealed is None or "client_credentials" not in client.config.get(
+            "AllowedOAuthFlows", []
+        ):
+            raise NotAuthorizedException(
+                "The client needs a secret and the client_credentials OAuth flow to get tokens."
+            )
+        if not hmac.compare_digest(params["Secret"].encode(), self._open_secret(client)):
+            raise NotAuthorizedException(f"Unable to verify secret for client {client.id}")
+        allowed = client.config.get("AllowedOAuthScopes", [])
+        scopes = list(params.get("Scopes") or allowed)
+        for scope in scopes:
+            if scope not in allowed:
+                raise InvalidParameterException(f"Invalid scope requested: {scope}")
+        async with self._store.write() as tx:
+            token, seconds = await self._tokens.issue_client_token(tx, client, scopes)
+        result = {"AccessToken": token, "ExpiresIn": seconds, "TokenType": "Bearer"}
+        return {"ClientAuthenticationResult": result}
+
     async def userinfo(self, access_token: str) -> dict[str, Any]:
         """/oauth2/userInfo: the claims the token's scopes reach."""
         async with self._store.read() as tx:
@@ -374,27 +394,6 @@ class OAuth:
         if user is None or not user.enabled:
             raise InvalidGrant("The user cannot sign in.")
         return user
-
-    # The hosted session: who signed in on the hosted pages, sealed into a cookie.
-
-    def seal_session(self, pool_id: str, sub: str) -> str:
-        now = int(time.time())
-        state = {"pool_id": pool_id, "sub": sub, "auth_time": now, "exp": now + SESSION_SECONDS}
-        sealed = self._envelope.seal(orjson.dumps(state), _SESSION_CONTEXT)
-        return base64.urlsafe_b64encode(sealed).decode().rstrip("=")
-
-    def open_session(self, value: str | None, pool_id: str) -> tuple[str, int] | None:
-        """(sub, auth_time) of a live hosted session of that pool, or None."""
-        if not value:
-            return None
-        try:
-            blob = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
-            state = orjson.loads(self._envelope.open(blob, _SESSION_CONTEXT))
-        except (ValueError, DecryptionError, orjson.JSONDecodeError):
-            return None
-        if state.get("pool_id") != pool_id or state.get("exp", 0) < time.time():
-            return None
-        return str(state["sub"]), int(state["auth_time"])
 
 
 def _token_response(result: dict[str, Any]) -> dict[str, Any]:

@@ -214,3 +214,25 @@ class AuthorizationCodeRecord:
     auth_time: int
     expires_ms: int
     origin_jti: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UiCustomizationRecord:
+    pool_id: str
+    client_id: str  # "ALL" for the pool's default
+    css: str | None
+    image: bytes | None
+    created_ms: int
+    updated_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class BrandingRecord:
+    branding_id: str
+    pool_id: str
+    client_id: str
+    use_defaults: bool
+    settings: dict[str, Any] | None
+    assets: list[dict[str, str]]  # AssetType, Bytes as base64
+    created_ms: int
+    updated_ms: int

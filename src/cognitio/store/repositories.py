@@ -12,6 +12,7 @@ from typing import Protocol
 from cognitio.store.records import (
     AccessKeyRecord,
     AuthorizationCodeRecord,
+    BrandingRecord,
     ClientRecord,
     CodeRecord,
     DeviceRecord,
@@ -22,6 +23,7 @@ from cognitio.store.records import (
     RefreshTokenRecord,
     ResourceServerRecord,
     SigningKeyRecord,
+    UiCustomizationRecord,
     UserListing,
     UserPoolRecord,
     UserPoolSummary,
@@ -297,6 +299,19 @@ class OAuthRepository(Protocol):
     async def domains_of(self, pool_id: str) -> list[DomainRecord]: ...
     async def update_domain(self, record: DomainRecord) -> bool: ...
     async def delete_domain(self, domain: str) -> bool: ...
+    async def put_ui(self, record: UiCustomizationRecord) -> None:
+        """Store a client's (or the pool's, "ALL") UI customisation, replacing any."""
+        ...
+
+    async def ui(self, pool_id: str, client_id: str) -> UiCustomizationRecord | None: ...
+    async def insert_branding(self, record: BrandingRecord) -> bool:
+        """False when the client has a branding style already."""
+        ...
+
+    async def branding(self, pool_id: str, branding_id: str) -> BrandingRecord | None: ...
+    async def branding_of(self, pool_id: str, client_id: str) -> BrandingRecord | None: ...
+    async def update_branding(self, record: BrandingRecord) -> bool: ...
+    async def delete_branding(self, pool_id: str, branding_id: str) -> bool: ...
 
 
 class Transaction(Protocol):

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import orjson
 
-from cognitio.store.records import DomainRecord, ResourceServerRecord
+from cognitio.store.records import (
+    BrandingRecord,
+    DomainRecord,
+    ResourceServerRecord,
+    UiCustomizationRecord,
+)
 from cognitio.store.sqlbase import Query, Row, Runner
 
 _SERVER_COLUMNS = "pool_id, identifier, name, scopes, created_ms"
@@ -41,6 +46,67 @@ _DOMAIN_UPDATE = Query(
     "managed_login_version = :managed_login_version WHERE domain = :domain"
 )
 _DOMAIN_DELETE = Query("DELETE FROM user_pool_domains WHERE domain = :domain")
+
+
+_UI_COLUMNS = "pool_id, client_id, css, image, created_ms, updated_ms"
+_UI_PUT = Query(
+    f"INSERT INTO ui_customizations ({_UI_COLUMNS}) VALUES (:pool_id, :client_id, :css, :image, "
+    ":created_ms, :updated_ms) ON CONFLICT (pool_id, client_id) DO UPDATE SET "
+    "css = excluded.css, image = excluded.image, updated_ms = excluded.updated_ms"
+)
+_UI_GET = Query(
+    f"SELECT {_UI_COLUMNS} FROM ui_customizations WHERE pool_id = :pool_id "
+    "AND client_id = :client_id"
+)
+_BRANDING_COLUMNS = (
+    "branding_id, pool_id, client_id, use_defaults, settings, assets, created_ms, updated_ms"
+)
+_BRANDING_INSERT = Query(
+    f"INSERT INTO login_brandings ({_BRANDING_COLUMNS}) VALUES (:branding_id, :pool_id, "
+    ":client_id, :use_defaults, :settings, :assets, :created_ms, :updated_ms) "
+    "ON CONFLICT DO NOTHING"
+)
+_BRANDING_GET = Query(
+    f"SELECT {_BRANDING_COLUMNS} FROM login_brandings WHERE pool_id = :pool_id "
+    "AND branding_id = :branding_id"
+)
+_BRANDING_OF = Query(
+    f"SELECT {_BRANDING_COLUMNS} FROM login_brandings WHERE pool_id = :pool_id "
+    "AND client_id = :client_id"
+)
+_BRANDING_UPDATE = Query(
+    "UPDATE login_brandings SET use_defaults = :use_defaults, settings = :settings, "
+    "assets = :assets, updated_ms = :updated_ms WHERE branding_id = :branding_id"
+)
+_BRANDING_DELETE = Query(
+    "DELETE FROM login_brandings WHERE pool_id = :pool_id AND branding_id = :branding_id"
+)
+
+
+def _branding(row: Row) -> BrandingRecord:
+    return BrandingRecord(
+        branding_id=row[0],
+        pool_id=row[1],
+        client_id=row[2],
+        use_defaults=bool(row[3]),
+        settings=None if row[4] is None else orjson.loads(row[4]),
+        assets=list(orjson.loads(row[5])),
+        created_ms=int(row[6]),
+        updated_ms=int(row[7]),
+    )
+
+
+def _branding_values(record: BrandingRecord) -> dict[str, object]:
+    return {
+        "branding_id": record.branding_id,
+        "pool_id": record.pool_id,
+        "client_id": record.client_id,
+        "use_defaults": record.use_defaults,
+        "settings": None if record.settings is None else orjson.dumps(record.settings).decode(),
+        "assets": orjson.dumps(record.assets).decode(),
+        "created_ms": record.created_ms,
+        "updated_ms": record.updated_ms,
+    }
 
 
 def _server(row: Row) -> ResourceServerRecord:
@@ -129,3 +195,49 @@ class SqlOAuthRepository:
 
     async def delete_domain(self, domain: str) -> bool:
         return await self._sql.run(_DOMAIN_DELETE, {"domain": domain}) == 1
+
+    async def put_ui(self, record: UiCustomizationRecord) -> None:
+        params = {
+            "pool_id": record.pool_id,
+            "client_id": record.client_id,
+            "css": record.css,
+            "image": record.image,
+            "created_ms": record.created_ms,
+            "updated_ms": record.updated_ms,
+        }
+        await self._sql.run(_UI_PUT, params)
+
+    async def ui(self, pool_id: str, client_id: str) -> UiCustomizationRecord | None:
+        row = await self._sql.one(_UI_GET, {"pool_id": pool_id, "client_id": client_id})
+        if row is None:
+            return None
+        return UiCustomizationRecord(
+            pool_id=row[0],
+            client_id=row[1],
+            css=row[2],
+            image=None if row[3] is None else bytes(row[3]),
+            created_ms=int(row[4]),
+            updated_ms=int(row[5]),
+        )
+
+    async def insert_branding(self, record: BrandingRecord) -> bool:
+        return await self._sql.run(_BRANDING_INSERT, _branding_values(record)) == 1
+
+    async def branding(self, pool_id: str, branding_id: str) -> BrandingRecord | None:
+        params = {"pool_id": pool_id, "branding_id": branding_id}
+        row = await self._sql.one(_BRANDING_GET, params)
+        return None if row is None else _branding(row)
+
+    async def branding_of(self, pool_id: str, client_id: str) -> BrandingRecord | None:
+        row = await self._sql.one(_BRANDING_OF, {"pool_id": pool_id, "client_id": client_id})
+        return None if row is None else _branding(row)
+
+    async def update_branding(self, record: BrandingRecord) -> bool:
+        params = _branding_values(record)
+        for unused in ("pool_id", "client_id", "created_ms"):
+            del params[unused]
+        return await self._sql.run(_BRANDING_UPDATE, params) == 1
+
+    async def delete_branding(self, pool_id: str, branding_id: str) -> bool:
+        params = {"pool_id": pool_id, "branding_id": branding_id}
+        return await self._sql.run(_BRANDING_DELETE, params) == 1

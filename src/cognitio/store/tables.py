@@ -323,3 +323,32 @@ authorization_codes = Table(
     Column("expires_ms", BigInteger, nullable=False),
     Column("origin_jti", String(36), nullable=True),
 )
+
+# The classic hosted UI's customisation: CSS and a logo, per client or for the pool ("ALL").
+ui_customizations = Table(
+    "ui_customizations",
+    metadata,
+    Column(
+        "pool_id", String(55), ForeignKey("user_pools.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("client_id", String(128), primary_key=True),
+    Column("css", Text, nullable=True),
+    Column("image", LargeBinary, nullable=True),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("updated_ms", BigInteger, nullable=False),
+)
+
+# Managed-login branding styles, one per app client.
+login_brandings = Table(
+    "login_brandings",
+    metadata,
+    Column("branding_id", String(36), primary_key=True),
+    Column("pool_id", String(55), ForeignKey("user_pools.id", ondelete="CASCADE"), nullable=False),
+    Column("client_id", String(128), nullable=False),
+    Column("use_defaults", Boolean, nullable=False),
+    Column("settings", Text, nullable=True),
+    Column("assets", Text, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("updated_ms", BigInteger, nullable=False),
+    UniqueConstraint("pool_id", "client_id"),
+)

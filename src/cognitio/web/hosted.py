@@ -21,8 +21,9 @@ from starlette.routing import Route
 
 from cognitio.errors import CognitoError, InvalidRequest, OAuthError
 from cognitio.services.auth import Authenticator
+from cognitio.services.hosted import SESSION_SECONDS
 from cognitio.services.mfa_challenges import associate_in_setup, verify_in_setup
-from cognitio.services.oauth import SESSION_SECONDS, Authorization, RedirectError
+from cognitio.services.oauth import Authorization, RedirectError
 from cognitio.web.pages import Pages, with_query
 
 _CODE_MEMBERS = {
@@ -56,7 +57,9 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
     async def checked(request: Request, query: dict[str, str]) -> Authorization:
         """The authorization request, checked; on a pool's domain, for that pool only."""
         pool_id = await oauth.host_pool(request.headers.get("host", ""))
-        return await oauth.authorization(query, pool_id)
+        authorization = await oauth.authorization(query, pool_id)
+        await pages.dress(request, authorization)
+        return authorization
 
     async def finish(request: Request, authorization: Authorization, sub: str, at: int) -> Response:
         if authorization.response_type == "token":
@@ -80,7 +83,7 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
         except OAuthError as error:
             return error_page(request, error)
         cookie = request.cookies.get(session_cookie(authorization.pool.id))
-        signed_in = oauth.open_session(cookie, authorization.pool.id)
+        signed_in = pages.hosted.open_session(cookie, authorization.pool.id)
         if signed_in is None or query.get("prompt") == "login":
             query.pop("prompt", None)
             return RedirectResponse(f"/login?{urlencode(query)}", 302)
@@ -118,7 +121,7 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
             response = RedirectResponse(f"/oauth2/authorize?{query}", 302)
             response.set_cookie(
                 session_cookie(authorization.pool.id),
-                oauth.seal_session(authorization.pool.id, sub),
+                pages.hosted.seal_session(authorization.pool.id, sub),
                 max_age=SESSION_SECONDS,
                 httponly=True,
                 samesite="lax",
@@ -262,7 +265,17 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
         response.delete_cookie(session_cookie(pool_id), path="/")
         return response
 
+    async def branding_image(request: Request) -> Response:
+        path = request.path_params
+        found = await pages.hosted.branding_image(path["pool_id"], path["kind"], path["client_id"])
+        if found is None:
+            return Response(status_code=404)
+        data, kind = found
+        headers = {"Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"}
+        return Response(data, media_type=kind, headers=headers)
+
     return [
+        Route("/_branding/{pool_id}/{kind:str}/{client_id}", branding_image, methods=["GET"]),
         Route("/oauth2/authorize", authorize, methods=["GET"]),
         Route("/login", login_page, methods=["GET"]),
         Route("/login", login_submit, methods=["POST"]),

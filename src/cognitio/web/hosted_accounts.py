@@ -23,7 +23,7 @@ def account_routes(pages: Pages, self_service: SelfService) -> list[Route]:
 
     def api_params(authorization: Authorization, username: str, **params: Any) -> dict[str, Any]:
         params = {"ClientId": authorization.client.id, "Username": username, **params}
-        secret_hash = pages.oauth.secret_hash(authorization.client, username)
+        secret_hash = pages.hosted.secret_hash(authorization.client, username)
         if secret_hash is not None:
             params["SecretHash"] = secret_hash
         return params

@@ -15,6 +15,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from cognitio.errors import OAuthError
+from cognitio.services.branding import Look
+from cognitio.services.hosted import Hosted
 from cognitio.services.oauth import Authorization, OAuth, RedirectError
 
 CSRF_COOKIE = "cognitio-csrf"
@@ -25,8 +27,9 @@ def with_query(url: str, params: dict[str, str]) -> str:
 
 
 class Pages:
-    def __init__(self, oauth: OAuth, *, secure: bool) -> None:
+    def __init__(self, oauth: OAuth, hosted: Hosted, *, secure: bool) -> None:
         self.oauth = oauth
+        self.hosted = hosted
         self.secure = secure
         self._templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
@@ -35,8 +38,9 @@ class Pages:
     ) -> HTMLResponse:
         """A page with a CSRF token for its form (the cookie's, or a new one)."""
         token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
+        look = getattr(request.state, "look", None) or Look()
         response = self._templates.TemplateResponse(
-            request, name, {**context, "csrf": token}, status_code=status
+            request, name, {**context, "csrf": token, "look": look}, status_code=status
         )
         response.set_cookie(
             CSRF_COOKIE, token, httponly=True, samesite="strict", secure=self.secure, path="/"
@@ -66,11 +70,17 @@ class Pages:
         """The checked request behind a page, or the response that shows what is wrong."""
         try:
             pool_id = await self.oauth.host_pool(request.headers.get("host", ""))
-            return await self.oauth.authorization(dict(parse_qsl(query)), pool_id)
+            checked = await self.oauth.authorization(dict(parse_qsl(query)), pool_id)
+            await self.dress(request, checked)
+            return checked
         except RedirectError as failure:
             return self.redirect_error(failure)
         except OAuthError as error:
             return self.error(request, error)
+
+    async def dress(self, request: Request, authorization: Authorization) -> None:
+        """Remember, for this request's page, how the client's pages look."""
+        request.state.look = await self.hosted.look(authorization)
 
     @staticmethod
     def csrf_ok(request: Request, form: dict[str, str]) -> bool:

@@ -1,0 +1,71 @@
+"""What the hosted pages keep beside the OAuth protocol: the hosted session cookie (who signed
+in, sealed under the master key), how the pages look for a client, and the SecretHash the pages
+send when they stand in for a client that has a secret."""
+
+from __future__ import annotations
+
+import base64
+import time
+
+import orjson
+
+from cognitio.crypto.envelope import DecryptionError, Envelope
+from cognitio.services.branding import Look, image_type, logo_asset, look
+from cognitio.services.oauth import Authorization
+from cognitio.services.secret_hash import client_secret_opener, secret_hash_for
+from cognitio.store.records import ClientRecord
+from cognitio.store.repositories import Store
+
+SESSION_SECONDS = 3600  # the hosted session: an hour, as Cognito's cookie
+_SESSION_CONTEXT = "hosted-session"
+
+
+class Hosted:
+    def __init__(self, store: Store, envelope: Envelope, base_url: str) -> None:
+        self._store = store
+        self._envelope = envelope
+        self._base_url = base_url
+        self._open_secret = client_secret_opener(envelope)
+
+    async def look(self, request: Authorization) -> Look:
+        """How the hosted pages look for the request's client."""
+        async with self._store.read() as tx:
+            return await look(tx, request.pool.id, request.client.id, self._base_url)
+
+    async def branding_image(
+        self, pool_id: str, kind: str, client_id: str
+    ) -> tuple[bytes, str] | None:
+        """A logo the pages show: ``ui`` (SetUICustomization) or ``style`` (branding)."""
+        async with self._store.read() as tx:
+            if kind == "ui":
+                record = await tx.oauth.ui(pool_id, client_id)
+                if record is None or record.image is None:
+                    return None
+                return record.image, image_type(record.image) or "application/octet-stream"
+            style = await tx.oauth.branding_of(pool_id, client_id)
+        return None if style is None else logo_asset(style)
+
+    def secret_hash(self, client: ClientRecord, username: str) -> str | None:
+        """What the hosted pages send as SecretHash, standing in for the client."""
+        return secret_hash_for(client, username, self._open_secret)
+
+    # The hosted session: who signed in on the hosted pages, sealed into a cookie.
+
+    def seal_session(self, pool_id: str, sub: str) -> str:
+        now = int(time.time())
+        state = {"pool_id": pool_id, "sub": sub, "auth_time": now, "exp": now + SESSION_SECONDS}
+        sealed = self._envelope.seal(orjson.dumps(state), _SESSION_CONTEXT)
+        return base64.urlsafe_b64encode(sealed).decode().rstrip("=")
+
+    def open_session(self, value: str | None, pool_id: str) -> tuple[str, int] | None:
+        """(sub, auth_time) of a live hosted session of that pool, or None."""
+        if not value:
+            return None
+        try:
+            blob = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+            state = orjson.loads(self._envelope.open(blob, _SESSION_CONTEXT))
+        except (ValueError, DecryptionError, orjson.JSONDecodeError):
+            return None
+        if state.get("pool_id") != pool_id or state.get("exp", 0) < time.time():
+            return None
+        return str(state["sub"]), int(state["auth_time"])
