@@ -144,3 +144,41 @@ def test_a_form_without_its_csrf_token_is_refused(idp: Any, server: Any) -> None
     assert forged.status_code == 400
     assert "expired" in forged.text
     assert "cognitio-session" not in str(forged.headers.get("set-cookie"))
+
+
+def test_a_one_time_code_signs_in_without_the_password(idp: Any, server: Any) -> None:
+    pool_id = idp.create_user_pool(
+        PoolName="hosted",
+        Policies={"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]}},
+    )["UserPool"]["Id"]
+    idp.set_user_pool_mfa_config(
+        UserPoolId=pool_id,
+        EmailMfaConfiguration={"Message": "Sign-in code {####}", "Subject": "Your code"},
+        MfaConfiguration="OPTIONAL",
+    )
+    make_user(idp, pool_id, "codes", email="codes@example.com", email_verified="true")
+    client = oauth_client(idp, pool_id, secret=False)
+    browser = Browser(server.url)
+    url = authorize_url(server, client) + "&login_hint=codes"
+    login = browser.follow(browser.get(url))
+    assert 'value="codes"' in login.text  # login_hint fills the username
+    assert 'value="code"' in login.text
+    challenge = browser.http.post(
+        "/login",
+        data={
+            "_csrf": hidden(login.text, "_csrf"),
+            "query": hidden(login.text, "query"),
+            "username": "codes",
+            "method": "code",
+        },
+    )
+    assert "Enter the code we emailed you" in challenge.text
+    answer = browser.http.post(
+        "/mfa",
+        data={
+            name: hidden(challenge.text, name)
+            for name in ("_csrf", "query", "challenge", "session", "username")
+        }
+        | {"code": server.last_code("codes@example.com")},
+    )
+    assert "code=" in callback_url(browser.follow(answer))

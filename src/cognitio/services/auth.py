@@ -359,6 +359,25 @@ class Authenticator:
             AuthRequest(pool, client, parameters, admin=False, hosted=True)
         )
 
+    async def hosted_code_sign_in(self, client_id: str, username: str) -> dict[str, Any]:
+        """The hosted sign-in page's one-time code: USER_AUTH with EMAIL_OTP (or SMS_OTP when
+        only that is allowed), whatever the client's ExplicitAuthFlows."""
+        async with self._store.read() as tx:
+            client = await tx.clients.find(client_id)
+            pool = None if client is None else await tx.pools.get(client.pool_id)
+        if client is None or pool is None:
+            raise ResourceNotFoundException(f"User pool client {client_id} does not exist.")
+        allowed = (
+            pool.config.get("Policies", {})
+            .get("SignInPolicy", {})
+            .get("AllowedFirstAuthFactors", [])
+        )
+        factor = "EMAIL_OTP" if "EMAIL_OTP" in allowed else "SMS_OTP"
+        parameters = {"USERNAME": username, "PREFERRED_CHALLENGE": factor}
+        return await user_auth_flow(
+            self, AuthRequest(pool, client, parameters, admin=False, hosted=True)
+        )
+
     async def respond(
         self, params: dict[str, Any], *, admin: bool, hosted: bool = False
     ) -> dict[str, Any]:

@@ -84,7 +84,8 @@ async def user_auth_flow(auth: Authenticator, request: AuthRequest) -> dict[str,
     username = request.parameters.get("USERNAME")
     if not username:
         raise InvalidParameterException("Missing required parameter USERNAME")
-    auth.check_secret_hash(request, username)
+    if not request.hosted:
+        auth.check_secret_hash(request, username)
     async with auth._store.read() as tx:
         user = await find_user(tx, request.pool, username)
         factors = [] if user is None else await first_factors(tx, request.pool, user)

@@ -30,11 +30,13 @@ _CODE_MEMBERS = {
     "SOFTWARE_TOKEN_MFA": "SOFTWARE_TOKEN_MFA_CODE",
     "SMS_MFA": "SMS_MFA_CODE",
     "EMAIL_OTP": "EMAIL_OTP_CODE",
+    "SMS_OTP": "SMS_OTP_CODE",
 }
 _HEADINGS = {
     "SOFTWARE_TOKEN_MFA": ("Enter the code from your authenticator app", None),
     "SMS_MFA": ("Enter the code we texted you", "It went to {CODE_DELIVERY_DESTINATION}."),
     "EMAIL_OTP": ("Enter the code we emailed you", "It went to {CODE_DELIVERY_DESTINATION}."),
+    "SMS_OTP": ("Enter the code we texted you", "It went to {CODE_DELIVERY_DESTINATION}."),
     "NEW_PASSWORD_REQUIRED": ("Choose a new password", "Your temporary password has to go."),
     "SELECT_MFA_TYPE": ("Choose how to get your code", None),
 }
@@ -96,10 +98,23 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
         request: Request, authorization: Authorization, query: str, **context: Any
     ) -> HTMLResponse:
         status = 400 if context.get("error") else 200
+        allowed = authorization.pool.config.get("Policies", {}).get("SignInPolicy", {})
+        factors = allowed.get("AllowedFirstAuthFactors", [])
+        # A MFA-requiring pool offers no passwordless code (it would skip the second factor).
+        codes = authorization.pool.config.get("MfaConfiguration") != "ON" and bool(
+            {"EMAIL_OTP", "SMS_OTP"} & set(factors)
+        )
+        hint = dict(parse_qsl(query)).get("login_hint", "")
         return page(
             request,
             "login.html",
-            {"client_name": authorization.client.name, "query": query, "username": "", **context},
+            {
+                "client_name": authorization.client.name,
+                "query": query,
+                "username": hint,
+                "offer_code": codes,
+                **context,
+            },
             status=status,
         )
 
@@ -188,6 +203,14 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
                 request, authorization, query, error="Your form expired; please try again."
             )
         username, password = form.get("username", ""), form.get("password", "")
+        if form.get("method") == "code" and username:
+            try:
+                result = await auth.hosted_code_sign_in(authorization.client.id, username)
+            except CognitoError as error:
+                return sign_in_page(
+                    request, authorization, query, error=str(error), username=username
+                )
+            return await after_step(request, authorization, query, result)
         if not username or not password:
             return sign_in_page(
                 request,
