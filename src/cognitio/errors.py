@@ -16,7 +16,7 @@ The OAuth 2.0 endpoints raise their own tree, answered as RFC 6749 section 5.2 J
 
     OAuthError                        HTTP 400 unless a subclass says otherwise
     +-- InvalidRequest, InvalidGrant, UnauthorizedClient, UnsupportedGrantType, InvalidScope,
-    |   UnsupportedTokenType, UnsupportedResponseType
+    |   UnsupportedTokenType, UnsupportedResponseType, LoginRequired
     +-- InvalidClient                 HTTP 401
     +-- InvalidToken                  HTTP 401 (RFC 6750, the userInfo endpoint)
 """
@@ -374,6 +374,12 @@ class InvalidScope(OAuthError):
 
 class UnsupportedTokenType(OAuthError):
     error = "unsupported_token_type"
+
+
+class LoginRequired(OAuthError):
+    """OpenID Connect Core 3.1.2.6: prompt=none, and nobody is signed in."""
+
+    error = "login_required"
 
 
 class InvalidToken(OAuthError):

@@ -372,3 +372,17 @@ def test_a_pools_domain_serves_only_that_pools_clients(idp: Any, server: Any) ->
         assert refused.status_code == 400 and "invalid_client" in refused.text
     # The base URL serves every pool.
     assert authorize(urlsplit(server.url).netloc, other).status_code == 302
+
+
+def test_prompt_none_answers_login_required_until_signed_in(idp: Any, server: Any) -> None:
+    pool_id = idp.create_user_pool(PoolName="oidc")["UserPool"]["Id"]
+    make_user(idp, pool_id, "oidc-user")
+    client = oauth_client(idp, pool_id, secret=False)
+    url, _ = authlib_client(server, client, "openid").create_authorization_url(
+        f"{server.url}/oauth2/authorize"
+    )
+    browser = Browser(server.url)
+    silent = browser.get(url + "&prompt=none")
+    assert parse_qs(urlsplit(silent.headers["location"]).query)["error"] == ["login_required"]
+    callback_url(browser.follow(browser.sign_in(url, "oidc-user")))
+    assert "code=" in callback_url(browser.get(url + "&prompt=none"))

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from cognitio.errors import CognitoError, InvalidRequest, OAuthError
+from cognitio.errors import CognitoError, InvalidRequest, LoginRequired, OAuthError
 from cognitio.services.auth import Authenticator
 from cognitio.services.hosted import SESSION_SECONDS
 from cognitio.services.mfa_challenges import associate_in_setup, verify_in_setup
@@ -86,6 +86,9 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
             return error_page(request, error)
         cookie = request.cookies.get(session_cookie(authorization.pool.id))
         signed_in = pages.hosted.open_session(cookie, authorization.pool.id)
+        if signed_in is None and query.get("prompt") == "none":
+            # OpenID Connect Core 3.1.2.6: no page may be shown, so say so to the client.
+            return redirect_error(RedirectError(authorization, LoginRequired("Sign-in needed.")))
         if signed_in is None or query.get("prompt") == "login":
             query.pop("prompt", None)
             return RedirectResponse(f"/login?{urlencode(query)}", 302)
