@@ -40,6 +40,7 @@ from cognitio.store.migrate import upgrade
 from cognitio.store.sql import SqlStore
 from cognitio.web.hosted import hosted_routes
 from cognitio.web.hosted_accounts import account_routes
+from cognitio.web.hosted_passkeys import passkey_routes
 from cognitio.web.oauth_endpoints import oauth_endpoint_routes
 from cognitio.web.pages import Pages
 from cognitio.web.well_known import well_known_routes
@@ -161,6 +162,7 @@ async def start(settings: Settings) -> Runtime:
         *oauth_endpoint_routes(services.oauth),
         *hosted_routes(pages, services.auth),
         *account_routes(pages, services.self_service),
+        *passkey_routes(pages),
     ]
     if outbox is not None:
         routes += outbox_routes(outbox)

@@ -114,3 +114,82 @@ def test_sign_up_confirm_set_up_totp_and_sign_in_again(
     page.get_by_text("Signed in").wait_for()
     assert reached[-1].startswith(CALLBACK) and "code=" in reached[-1]
     context.close()
+
+
+def test_a_passkey_added_on_the_hosted_page_signs_in(
+    idp: Any, server: Any, browser: Any, shots: Path
+) -> None:
+    """Chromium's virtual authenticator (DevTools WebAuthn domain) stands in for the device."""
+    pool_id = idp.create_user_pool(
+        PoolName="Passkey Store",
+        Policies={"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "WEB_AUTHN"]}},
+    )["UserPool"]["Id"]
+    idp.set_user_pool_mfa_config(
+        UserPoolId=pool_id,
+        WebAuthnConfiguration={"RelyingPartyId": "localhost", "UserVerification": "preferred"},
+        MfaConfiguration="OFF",
+    )
+    idp.admin_create_user(UserPoolId=pool_id, Username="passkey-user", MessageAction="SUPPRESS")
+    idp.admin_set_user_password(
+        UserPoolId=pool_id, Username="passkey-user", Password=PASSWORD, Permanent=True
+    )
+    client = oauth_client(
+        idp, pool_id, secret=False, AllowedOAuthScopes=["openid", "aws.cognito.signin.user.admin"]
+    )
+    base = server.url.replace("127.0.0.1", "localhost")  # an RP ID must be a domain name
+    session = authlib_client(server, client, "openid aws.cognito.signin.user.admin")
+    url, _ = session.create_authorization_url(f"{base}/oauth2/authorize")
+    query = url.split("?", 1)[1]
+
+    context = browser.new_context()
+    page = context.new_page()
+    reached: list[str] = []
+    page.route(
+        "http://localhost:8000/**",
+        lambda route: (
+            reached.append(route.request.url),
+            route.fulfill(status=200, content_type="text/html", body="<h1>Signed in</h1>"),
+        ),
+    )
+    devtools = context.new_cdp_session(page)
+    devtools.send("WebAuthn.enable")
+    devtools.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+
+    page.goto(url)
+    page.get_by_label("Username").fill("passkey-user")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.get_by_text("Signed in").wait_for()
+
+    page.goto(f"{base}/passkeys/add?{query}")
+    page.screenshot(path=str(shots / "6-add-passkey.png"))
+    page.get_by_role("button", name="Create a passkey").click()
+    page.get_by_text("Signed in").wait_for()
+    listed = idp.admin_get_user_auth_factors(UserPoolId=pool_id, Username="passkey-user")
+    assert "WEB_AUTHN" in listed["ConfiguredUserAuthFactors"]
+
+    out = page.request.get(
+        f"{base}/logout?client_id={client['ClientId']}&logout_uri=http://localhost:8000/signed-out",
+        max_redirects=0,
+    )
+    assert out.status == 302
+    page.goto(url)
+    page.get_by_label("Username").fill("passkey-user")
+    page.get_by_role("button", name="Sign in with a passkey").click()
+    page.screenshot(path=str(shots / "7-passkey-sign-in.png"))
+    page.get_by_role("button", name="Use my passkey").click()
+    page.get_by_text("Signed in").wait_for()
+    assert "code=" in reached[-1]
+    context.close()

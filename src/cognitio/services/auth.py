@@ -359,9 +359,12 @@ class Authenticator:
             AuthRequest(pool, client, parameters, admin=False, hosted=True)
         )
 
-    async def hosted_code_sign_in(self, client_id: str, username: str) -> dict[str, Any]:
-        """The hosted sign-in page's one-time code: USER_AUTH with EMAIL_OTP (or SMS_OTP when
-        only that is allowed), whatever the client's ExplicitAuthFlows."""
+    async def hosted_first_factor(
+        self, client_id: str, username: str, factor: str | None = None
+    ) -> dict[str, Any]:
+        """The hosted sign-in page without a password: USER_AUTH with ``factor`` (WEB_AUTHN), or
+        a one-time code — EMAIL_OTP, or SMS_OTP when only that is allowed —, whatever the
+        client's ExplicitAuthFlows."""
         async with self._store.read() as tx:
             client = await tx.clients.find(client_id)
             pool = None if client is None else await tx.pools.get(client.pool_id)
@@ -372,7 +375,8 @@ class Authenticator:
             .get("SignInPolicy", {})
             .get("AllowedFirstAuthFactors", [])
         )
-        factor = "EMAIL_OTP" if "EMAIL_OTP" in allowed else "SMS_OTP"
+        if factor is None:
+            factor = "EMAIL_OTP" if "EMAIL_OTP" in allowed else "SMS_OTP"
         parameters = {"USERNAME": username, "PREFERRED_CHALLENGE": factor}
         return await user_auth_flow(
             self, AuthRequest(pool, client, parameters, admin=False, hosted=True)

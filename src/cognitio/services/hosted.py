@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import base64
 import time
+from typing import Any
 
 import orjson
 
 from cognitio.crypto.envelope import DecryptionError, Envelope
+from cognitio.errors import NotAuthorizedException
+from cognitio.services import passkeys
 from cognitio.services.branding import Look, image_type, logo_asset, look
 from cognitio.services.oauth import Authorization
 from cognitio.services.secret_hash import client_secret_opener, secret_hash_for
@@ -44,6 +47,22 @@ class Hosted:
                 return record.image, image_type(record.image) or "application/octet-stream"
             style = await tx.oauth.branding_of(pool_id, client_id)
         return None if style is None else logo_asset(style)
+
+    async def passkey_options(self, request: Authorization, sub: str) -> dict[str, Any]:
+        """The /passkeys/add page: CredentialCreationOptions for the signed-in user."""
+        async with self._store.write() as tx:
+            user = await tx.users.get(sub)
+            if user is None or not user.enabled:
+                raise NotAuthorizedException("The user cannot sign in.")
+            return await passkeys.registration_options(tx, request.pool, user, request.client.id)
+
+    async def add_passkey(self, request: Authorization, sub: str, credential: Any) -> None:
+        """The /passkeys/add page's answer: the browser's new credential, verified and kept."""
+        async with self._store.write() as tx:
+            user = await tx.users.get(sub)
+            if user is None or not user.enabled:
+                raise NotAuthorizedException("The user cannot sign in.")
+            await passkeys.register(tx, request.pool, user, request.client.id, credential)
 
     def secret_hash(self, client: ClientRecord, username: str) -> str | None:
         """What the hosted pages send as SecretHash, standing in for the client."""

@@ -16,7 +16,7 @@ import orjson
 import pyotp
 import segno
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from cognitio.errors import CognitoError, InvalidRequest, LoginRequired, OAuthError
@@ -97,30 +97,6 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
         except OAuthError as error:  # the user went away since signing in
             return error_page(request, error)
 
-    def sign_in_page(
-        request: Request, authorization: Authorization, query: str, **context: Any
-    ) -> HTMLResponse:
-        status = 400 if context.get("error") else 200
-        allowed = authorization.pool.config.get("Policies", {}).get("SignInPolicy", {})
-        factors = allowed.get("AllowedFirstAuthFactors", [])
-        # A MFA-requiring pool offers no passwordless code (it would skip the second factor).
-        codes = authorization.pool.config.get("MfaConfiguration") != "ON" and bool(
-            {"EMAIL_OTP", "SMS_OTP"} & set(factors)
-        )
-        hint = dict(parse_qsl(query)).get("login_hint", "")
-        return page(
-            request,
-            "login.html",
-            {
-                "client_name": authorization.client.name,
-                "query": query,
-                "username": hint,
-                "offer_code": codes,
-                **context,
-            },
-            status=status,
-        )
-
     async def login_page(request: Request) -> Response:
         query = dict(request.query_params)
         try:
@@ -129,7 +105,7 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
             return redirect_error(failure)
         except OAuthError as error:
             return error_page(request, error)
-        return sign_in_page(request, authorization, urlencode(query))
+        return pages.sign_in(request, authorization, urlencode(query))
 
     async def after_step(
         request: Request, authorization: Authorization, query: str, result: dict[str, Any]
@@ -150,6 +126,19 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
         challenge = result.get("ChallengeName", "")
         if challenge == "MFA_SETUP":
             return await setup_page(request, authorization, query, result)
+        if challenge == "WEB_AUTHN":
+            options = result["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"]
+            return pages.passkey(
+                request,
+                mode="get",
+                action="/mfa",
+                options=orjson.loads(options),
+                query=query,
+                session=result.get("Session", ""),
+                heading="Sign in with your passkey",
+                hint="Your browser will ask for the passkey you registered.",
+                button="Use my passkey",
+            )
         if challenge not in _HEADINGS:
             return error_page(
                 request, InvalidRequest(f"The {challenge} step is not on the hosted pages yet.")
@@ -202,20 +191,22 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
         except OAuthError as error:
             return error_page(request, error)
         if not csrf_ok(request, form):
-            return sign_in_page(
+            return pages.sign_in(
                 request, authorization, query, error="Your form expired; please try again."
             )
         username, password = form.get("username", ""), form.get("password", "")
-        if form.get("method") == "code" and username:
+        method = form.get("method")
+        if method in ("code", "passkey") and username:
+            factor = "WEB_AUTHN" if method == "passkey" else None
             try:
-                result = await auth.hosted_code_sign_in(authorization.client.id, username)
+                result = await auth.hosted_first_factor(authorization.client.id, username, factor)
             except CognitoError as error:
-                return sign_in_page(
+                return pages.sign_in(
                     request, authorization, query, error=str(error), username=username
                 )
             return await after_step(request, authorization, query, result)
         if not username or not password:
-            return sign_in_page(
+            return pages.sign_in(
                 request,
                 authorization,
                 query,
@@ -225,7 +216,7 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
         try:
             result = await auth.hosted_sign_in(authorization.client.id, username, password)
         except CognitoError as error:
-            return sign_in_page(request, authorization, query, error=str(error), username=username)
+            return pages.sign_in(request, authorization, query, error=str(error), username=username)
         return await after_step(request, authorization, query, result)
 
     async def mfa_submit(request: Request) -> Response:
@@ -238,7 +229,7 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
         except OAuthError as error:
             return error_page(request, error)
         if not csrf_ok(request, form):
-            return sign_in_page(
+            return pages.sign_in(
                 request, authorization, query, error="Your form expired; please sign in again."
             )
         challenge = form.get("challenge", "")
@@ -249,7 +240,7 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
                 verified = await verify_in_setup(auth, session, form.get("code", "").strip())
             except CognitoError as error:
                 message = f"{error} Please sign in again."
-                return sign_in_page(request, authorization, query, error=message)
+                return pages.sign_in(request, authorization, query, error=message)
             session = verified["Session"]
         if challenge in _CODE_MEMBERS:
             responses[_CODE_MEMBERS[challenge]] = form.get("code", "").strip()
@@ -257,6 +248,8 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
             responses["NEW_PASSWORD"] = form.get("new_password", "")
         elif challenge == "SELECT_MFA_TYPE":
             responses["ANSWER"] = form.get("answer", "")
+        elif challenge == "WEB_AUTHN":
+            responses["CREDENTIAL"] = form.get("credential", "")
         params = {
             "ClientId": authorization.client.id,
             "ChallengeName": challenge,
@@ -268,7 +261,7 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
         except CognitoError as error:
             # A wrong answer uses the step up: the user signs in again.
             message = f"{error} Please sign in again."
-            return sign_in_page(request, authorization, query, error=message)
+            return pages.sign_in(request, authorization, query, error=message)
         return await after_step(request, authorization, query, result)
 
     async def logout(request: Request) -> Response:

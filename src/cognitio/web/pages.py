@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
@@ -48,6 +49,37 @@ class Pages:
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Frame-Options"] = "DENY"
         return response
+
+    def sign_in(
+        self, request: Request, authorization: Authorization, query: str, **context: Any
+    ) -> HTMLResponse:
+        """The sign-in page, offering what the pool allows besides the password."""
+        status = 400 if context.get("error") else 200
+        policy = authorization.pool.config.get("Policies", {}).get("SignInPolicy", {})
+        factors = policy.get("AllowedFirstAuthFactors", [])
+        # A MFA-requiring pool offers no passwordless code (it would skip the second factor).
+        codes = authorization.pool.config.get("MfaConfiguration") != "ON" and bool(
+            {"EMAIL_OTP", "SMS_OTP"} & set(factors)
+        )
+        hint = dict(parse_qsl(query)).get("login_hint", "")
+        context = {
+            "client_name": authorization.client.name,
+            "query": query,
+            "username": hint,
+            "offer_code": codes,
+            "offer_passkey": "WEB_AUTHN" in factors,
+            **context,
+        }
+        return self.render(request, "login.html", context, status=status)
+
+    def passkey(
+        self, request: Request, *, mode: str, action: str, options: dict[str, Any], **context: Any
+    ) -> HTMLResponse:
+        """A passkey ceremony page (``mode`` get or create) holding the server's options."""
+        # JSON inside <script>: "<" escaped, so nothing in it can end the element.
+        text = orjson.dumps(options).decode().replace("<", "\\u003c")
+        values = {"mode": mode, "action": action, "options_json": text, "username": "", **context}
+        return self.render(request, "passkey.html", values)
 
     def error(self, request: Request, error: OAuthError) -> HTMLResponse:
         context = {"error": error.error, "description": error.description}
