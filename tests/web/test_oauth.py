@@ -386,3 +386,43 @@ def test_prompt_none_answers_login_required_until_signed_in(idp: Any, server: An
     assert parse_qs(urlsplit(silent.headers["location"]).query)["error"] == ["login_required"]
     callback_url(browser.follow(browser.sign_in(url, "oidc-user")))
     assert "code=" in callback_url(browser.get(url + "&prompt=none"))
+
+
+def test_a_version_3_function_shapes_client_credentials_tokens(idp: Any, server: Any) -> None:
+    from tests.api.test_triggers import ARN, events
+
+    pool_id = idp.create_user_pool(
+        PoolName="m2m",
+        LambdaConfig={
+            "PreTokenGenerationConfig": {
+                "LambdaArn": ARN.format("pre-token-generation"),
+                "LambdaVersion": "V3_0",
+            }
+        },
+    )["UserPool"]["Id"]
+    idp.create_resource_server(
+        UserPoolId=pool_id,
+        Identifier="orders",
+        Name="Orders",
+        Scopes=[
+            {"ScopeName": "read", "ScopeDescription": "Read"},
+            {"ScopeName": "write", "ScopeDescription": "Write"},
+        ],
+    )
+    machine = idp.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName="machine",
+        GenerateSecret=True,
+        AllowedOAuthFlowsUserPoolClient=True,
+        AllowedOAuthFlows=["client_credentials"],
+        AllowedOAuthScopes=["orders/read", "orders/write"],
+    )["UserPoolClient"]
+    session = oauth2(
+        client_id=machine["ClientId"], client_secret=machine["ClientSecret"], scope="orders/write"
+    )
+    token = session.fetch_token(f"{server.url}/oauth2/token", grant_type="client_credentials")
+    claims = jwt.decode(token["access_token"], options={"verify_signature": False})
+    assert claims["scope"].split() == ["orders/write", "orders/read"]  # the function added one
+    assert claims["tenant"] == "acme"
+    (event,) = events(server, pool_id, "TokenGeneration_ClientCredentials")
+    assert event["version"] == "3" and event["request"]["scopes"] == ["orders/write"]

@@ -12,6 +12,7 @@ private parameters travel in the sealed Session; no node keeps them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cognitio.errors import (
@@ -27,10 +28,13 @@ from cognitio.services.auth_sessions import AuthSession
 from cognitio.services.srp_flow import CHALLENGE as PASSWORD_VERIFIER
 from cognitio.services.srp_flow import srp_flow
 from cognitio.services.triggers import (
-    create_auth_challenge,
-    define_auth_challenge,
+    Call,
+    Triggers,
+    flag,
+    mapping,
     pre_authentication,
-    verify_auth_challenge,
+    text,
+    user_attributes,
 )
 from cognitio.store.records import UserRecord
 
@@ -120,3 +124,106 @@ async def answer_custom_challenge(
         step(CUSTOM_CHALLENGE, correct, session.data.get("metadata")),
     ]
     return await next_step(auth, request, user, steps)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """DefineAuthChallenge's answer."""
+
+    challenge: str | None
+    issue_tokens: bool
+    fail: bool
+
+
+async def define_auth_challenge(
+    triggers: Triggers, call: Call, user: UserRecord, session: list[dict[str, Any]]
+) -> Decision:
+    """DefineAuthChallenge_Authentication: what comes next in a custom sign-in."""
+    request = {
+        "userAttributes": user_attributes(user),
+        "session": session,
+        "clientMetadata": call.metadata or None,
+        "userNotFound": False,
+    }
+    response = await triggers.run(
+        call,
+        "DefineAuthChallenge",
+        "DefineAuthChallenge_Authentication",
+        request,
+        response={"challengeName": None, "issueTokens": False, "failAuthentication": False},
+    )
+    response = response or {}
+    return Decision(
+        challenge=text(response, "challengeName"),
+        issue_tokens=flag(response, "issueTokens"),
+        fail=flag(response, "failAuthentication"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Challenge:
+    """CreateAuthChallenge's answer."""
+
+    public: dict[str, str]
+    private: dict[str, Any]
+    metadata: str | None
+
+
+async def create_auth_challenge(
+    triggers: Triggers,
+    call: Call,
+    user: UserRecord,
+    name: str,
+    session: list[dict[str, Any]],
+) -> Challenge:
+    """CreateAuthChallenge_Authentication: the challenge's public and private parameters."""
+    request = {
+        "userAttributes": user_attributes(user),
+        "challengeName": name,
+        "session": session,
+        "clientMetadata": call.metadata or None,
+        "userNotFound": False,
+    }
+    response = await triggers.run(
+        call,
+        "CreateAuthChallenge",
+        "CreateAuthChallenge_Authentication",
+        request,
+        response={
+            "publicChallengeParameters": {},
+            "privateChallengeParameters": {},
+            "challengeMetadata": None,
+        },
+    )
+    response = response or {}
+    public = mapping(response.get("publicChallengeParameters"))
+    return Challenge(
+        public={str(k): str(v) for k, v in public.items()},
+        private=mapping(response.get("privateChallengeParameters")),
+        metadata=text(response, "challengeMetadata"),
+    )
+
+
+async def verify_auth_challenge(
+    triggers: Triggers,
+    call: Call,
+    user: UserRecord,
+    private: dict[str, Any],
+    answer: str,
+) -> bool:
+    """VerifyAuthChallengeResponse_Authentication: whether the answer is right."""
+    request = {
+        "userAttributes": user_attributes(user),
+        "privateChallengeParameters": private,
+        "challengeAnswer": answer,
+        "clientMetadata": call.metadata or None,
+        "userNotFound": False,
+    }
+    response = await triggers.run(
+        call,
+        "VerifyAuthChallengeResponse",
+        "VerifyAuthChallengeResponse_Authentication",
+        request,
+        response={"answerCorrect": None},
+    )
+    return flag(response or {}, "answerCorrect")

@@ -37,7 +37,7 @@ from cognitio.services import ids
 from cognitio.services.refresh import refresh_tokens
 from cognitio.services.secret_hash import client_secret_opener
 from cognitio.services.tokens import ADMIN_SCOPE, Tokens, token_hash
-from cognitio.services.triggers import Call
+from cognitio.services.triggers import Call, client_token_generation
 from cognitio.store.records import AuthorizationCodeRecord, ClientRecord, UserPoolRecord
 from cognitio.store.repositories import Store
 
@@ -317,9 +317,20 @@ class OAuth:
         scopes = (form.get("scope") or "").split() or list(allowed)
         if any(scope not in allowed for scope in scopes):
             raise InvalidScope("A requested scope is not allowed.")
-        async with self._store.write() as tx:
-            token, seconds = await self._tokens.issue_client_token(tx, client, scopes)
+        token, seconds = await self._client_token(client, scopes, {})
         return {"access_token": token, "expires_in": seconds, "token_type": "Bearer"}
+
+    async def _client_token(
+        self, client: ClientRecord, scopes: list[str], metadata: dict[str, str]
+    ) -> tuple[str, int]:
+        async with self._store.read() as tx:
+            pool = await tx.pools.get(client.pool_id)
+        overrides = None
+        if pool is not None:
+            call = Call(pool, client.id, client.id, metadata)
+            overrides = await client_token_generation(self._auth.triggers, call, scopes)
+        async with self._store.write() as tx:
+            return await self._tokens.issue_client_token(tx, client, scopes, overrides)
 
     async def client_token(self, params: dict[str, Any]) -> dict[str, Any]:
         """GetClientToken: client_credentials through the API, for a client with a secret that
@@ -343,8 +354,8 @@ class OAuth:
         for scope in scopes:
             if scope not in allowed:
                 raise InvalidParameterException(f"Invalid scope requested: {scope}")
-        async with self._store.write() as tx:
-            token, seconds = await self._tokens.issue_client_token(tx, client, scopes)
+        metadata = dict(params.get("ClientMetadata") or {})
+        token, seconds = await self._client_token(client, scopes, metadata)
         result = {"AccessToken": token, "ExpiresIn": seconds, "TokenType": "Bearer"}
         return {"ClientAuthenticationResult": result}
 

@@ -265,7 +265,11 @@ class Tokens:
         return result
 
     async def issue_client_token(
-        self, tx: Transaction, client: ClientRecord, scopes: list[str]
+        self,
+        tx: Transaction,
+        client: ClientRecord,
+        scopes: list[str],
+        overrides: TokenOverrides | None = None,
     ) -> tuple[str, int]:
         """client_credentials: an access token for the client itself (``sub`` is its id)."""
         keys = await self.keys(tx, client.pool_id)
@@ -283,6 +287,8 @@ class Tokens:
             "jti": str(uuid.uuid4()),
             "client_id": client.id,
         }
+        if overrides is not None:
+            overrides.apply(claims, {})
         return jwt.sign(keys["access"], claims), seconds
 
     async def verify_access(self, tx: Transaction, token: str) -> Verified:

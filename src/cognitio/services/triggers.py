@@ -9,12 +9,11 @@ filled in. A trigger runs outside any database transaction, so a slow function h
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from cognitio.errors import InvalidLambdaResponseException, InvalidParameterException
 from cognitio.functions.invoker import Functions
-from cognitio.messaging.messages import OutgoingMessage, render
 from cognitio.services.groups import group_claims
 from cognitio.services.tokens import TokenOverrides
 from cognitio.store.records import GroupRecord, UserPoolRecord, UserRecord
@@ -273,31 +272,31 @@ async def pre_token_generation(
         version=version,
         arn=arn,
     )
-    details = _mapping((response or {}).get(details_member))
+    details = mapping((response or {}).get(details_member))
     if version == "1":
         id_part, access_part = details, {}
     else:
-        id_part = _mapping(details.get("idTokenGeneration"))
-        access_part = _mapping(details.get("accessTokenGeneration"))
-    group_part = _mapping(details.get("groupOverrideDetails"))
+        id_part = mapping(details.get("idTokenGeneration"))
+        access_part = mapping(details.get("accessTokenGeneration"))
+    group_part = mapping(details.get("groupOverrideDetails"))
     return TokenOverrides(
-        id_claims=_mapping(id_part.get("claimsToAddOrOverride")),
-        id_suppress=tuple(_strings(id_part.get("claimsToSuppress"))),
-        access_claims=_mapping(access_part.get("claimsToAddOrOverride")),
-        access_suppress=tuple(_strings(access_part.get("claimsToSuppress"))),
-        scopes_add=tuple(_strings(access_part.get("scopesToAdd"))),
-        scopes_suppress=tuple(_strings(access_part.get("scopesToSuppress"))),
-        groups=_strings(group_part["groupsToOverride"])
+        id_claims=mapping(id_part.get("claimsToAddOrOverride")),
+        id_suppress=tuple(strings(id_part.get("claimsToSuppress"))),
+        access_claims=mapping(access_part.get("claimsToAddOrOverride")),
+        access_suppress=tuple(strings(access_part.get("claimsToSuppress"))),
+        scopes_add=tuple(strings(access_part.get("scopesToAdd"))),
+        scopes_suppress=tuple(strings(access_part.get("scopesToSuppress"))),
+        groups=strings(group_part["groupsToOverride"])
         if group_part.get("groupsToOverride") is not None
         else None,
-        roles=_strings(group_part["iamRolesToOverride"])
+        roles=strings(group_part["iamRolesToOverride"])
         if group_part.get("iamRolesToOverride") is not None
         else None,
         preferred_role=text(group_part, "preferredRole"),
     )
 
 
-def _mapping(value: Any) -> dict[str, Any]:
+def mapping(value: Any) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, dict):
@@ -305,7 +304,7 @@ def _mapping(value: Any) -> dict[str, Any]:
     return value
 
 
-def _strings(value: Any) -> list[str]:
+def strings(value: Any) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
@@ -313,180 +312,41 @@ def _strings(value: Any) -> list[str]:
     return list(value)
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """DefineAuthChallenge's answer."""
-
-    challenge: str | None
-    issue_tokens: bool
-    fail: bool
-
-
-async def define_auth_challenge(
-    triggers: Triggers, call: Call, user: UserRecord, session: list[dict[str, Any]]
-) -> Decision:
-    """DefineAuthChallenge_Authentication: what comes next in a custom sign-in."""
-    request = {
-        "userAttributes": user_attributes(user),
-        "session": session,
+async def client_token_generation(
+    triggers: Triggers, call: Call, scopes: list[str]
+) -> TokenOverrides | None:
+    """TokenGeneration_ClientCredentials: only a version 3 function sees machine-to-machine
+    grants; it may change the access token's claims and scopes. ``call.user_name`` is the
+    client id, as there is no user."""
+    arn = triggers.configured(call.pool, "PreTokenGeneration")
+    config = (call.pool.config.get("LambdaConfig") or {}).get("PreTokenGenerationConfig") or {}
+    if arn is None or config.get("LambdaVersion") != "V3_0":
+        return None
+    no_groups: dict[str, Any] = {
+        "groupsToOverride": [],
+        "iamRolesToOverride": [],
+        "preferredRole": None,
+    }
+    request: dict[str, Any] = {
+        "userAttributes": {},
+        "groupConfiguration": no_groups,
+        "scopes": scopes,
         "clientMetadata": call.metadata or None,
-        "userNotFound": False,
     }
     response = await triggers.run(
         call,
-        "DefineAuthChallenge",
-        "DefineAuthChallenge_Authentication",
+        "PreTokenGeneration",
+        "TokenGeneration_ClientCredentials",
         request,
-        response={"challengeName": None, "issueTokens": False, "failAuthentication": False},
+        response={"claimsAndScopeOverrideDetails": None},
+        version="3",
+        arn=arn,
     )
-    response = response or {}
-    return Decision(
-        challenge=text(response, "challengeName"),
-        issue_tokens=flag(response, "issueTokens"),
-        fail=flag(response, "failAuthentication"),
+    details = mapping((response or {}).get("claimsAndScopeOverrideDetails"))
+    access = mapping(details.get("accessTokenGeneration"))
+    return TokenOverrides(
+        access_claims=mapping(access.get("claimsToAddOrOverride")),
+        access_suppress=tuple(strings(access.get("claimsToSuppress"))),
+        scopes_add=tuple(strings(access.get("scopesToAdd"))),
+        scopes_suppress=tuple(strings(access.get("scopesToSuppress"))),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Challenge:
-    """CreateAuthChallenge's answer."""
-
-    public: dict[str, str]
-    private: dict[str, Any]
-    metadata: str | None
-
-
-async def create_auth_challenge(
-    triggers: Triggers,
-    call: Call,
-    user: UserRecord,
-    name: str,
-    session: list[dict[str, Any]],
-) -> Challenge:
-    """CreateAuthChallenge_Authentication: the challenge's public and private parameters."""
-    request = {
-        "userAttributes": user_attributes(user),
-        "challengeName": name,
-        "session": session,
-        "clientMetadata": call.metadata or None,
-        "userNotFound": False,
-    }
-    response = await triggers.run(
-        call,
-        "CreateAuthChallenge",
-        "CreateAuthChallenge_Authentication",
-        request,
-        response={
-            "publicChallengeParameters": {},
-            "privateChallengeParameters": {},
-            "challengeMetadata": None,
-        },
-    )
-    response = response or {}
-    public = _mapping(response.get("publicChallengeParameters"))
-    return Challenge(
-        public={str(k): str(v) for k, v in public.items()},
-        private=_mapping(response.get("privateChallengeParameters")),
-        metadata=text(response, "challengeMetadata"),
-    )
-
-
-async def verify_auth_challenge(
-    triggers: Triggers,
-    call: Call,
-    user: UserRecord,
-    private: dict[str, Any],
-    answer: str,
-) -> bool:
-    """VerifyAuthChallengeResponse_Authentication: whether the answer is right."""
-    request = {
-        "userAttributes": user_attributes(user),
-        "privateChallengeParameters": private,
-        "challengeAnswer": answer,
-        "clientMetadata": call.metadata or None,
-        "userNotFound": False,
-    }
-    response = await triggers.run(
-        call,
-        "VerifyAuthChallengeResponse",
-        "VerifyAuthChallengeResponse_Authentication",
-        request,
-        response={"answerCorrect": None},
-    )
-    return flag(response or {}, "answerCorrect")
-
-
-_CODE = "{####}"
-
-
-async def custom_messages(
-    triggers: Triggers, call: Call, user: UserRecord, messages: list[OutgoingMessage]
-) -> list[OutgoingMessage]:
-    """CustomMessage_*: the pool's function words the messages (once per triggerSource; its
-    smsMessage for SMS, emailMessage and emailSubject for email); what it leaves null keeps
-    the pool's own wording."""
-    if triggers.configured(call.pool, "CustomMessage") is None:
-        return messages
-    answers: dict[str, dict[str, Any]] = {}
-    worded = []
-    for message in messages:
-        wording = message.wording
-        if wording is None:
-            worded.append(message)
-            continue
-        if wording.source not in answers:
-            request = {
-                "userAttributes": user_attributes(user),
-                "codeParameter": _CODE,
-                "usernameParameter": "{username}" if wording.username is not None else None,
-                "linkParameter": "{##Click Here##}",
-                "clientMetadata": call.metadata or None,
-            }
-            empty = {"smsMessage": None, "emailMessage": None, "emailSubject": None}
-            answer = await triggers.run(
-                call, "CustomMessage", wording.source, request, response=empty
-            )
-            answers[wording.source] = answer or {}
-        answer = answers[wording.source]
-        body = text(answer, "smsMessage" if message.channel == "sms" else "emailMessage")
-        subject = message.subject
-        if message.channel == "email":
-            subject = text(answer, "emailSubject") or subject
-        if body is not None:
-            if _CODE not in body:
-                raise InvalidLambdaResponseException(
-                    f"The custom message must contain the code parameter {_CODE}."
-                )
-            body = render(body, code=wording.code, username=wording.username)
-        worded.append(replace(message, body=body or message.body, subject=subject))
-    return worded
-
-
-_SENDERS = {"email": ("CustomEmailSender", "customEmailSenderRequestV1"),
-            "sms": ("CustomSMSSender", "customSMSSenderRequestV1")}  # fmt: skip
-
-
-async def hand_to_senders(
-    triggers: Triggers, call: Call, user: UserRecord, messages: list[OutgoingMessage]
-) -> list[OutgoingMessage]:
-    """CustomEmailSender / CustomSMSSender: the pool's function sends these messages itself.
-
-    Cognito encrypts ``request.code`` with the pool's KMS key; there is no KMS here, so the code
-    arrives as it is. The messages left over are the ones this server still sends.
-    """
-    remaining = []
-    for message in messages:
-        trigger, request_type = _SENDERS[message.channel]
-        wording = message.wording
-        if wording is None or triggers.configured(call.pool, trigger) is None:
-            remaining.append(message)
-            continue
-        source = f"{trigger}_{wording.source.removeprefix('CustomMessage_')}"
-        request = {
-            "type": request_type,
-            "code": wording.code,
-            "clientMetadata": call.metadata or None,
-            "userAttributes": user_attributes(user),
-        }
-        await triggers.run(call, trigger, source, request)
-    return remaining

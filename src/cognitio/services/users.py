@@ -38,6 +38,7 @@ from cognitio.services.attributes import (
     schema_by_name,
 )
 from cognitio.services.codes import Codes
+from cognitio.services.message_triggers import custom_messages, hand_to_senders
 from cognitio.services.mfa import view as mfa_view
 from cognitio.services.notifications import (
     Destination,
@@ -46,14 +47,7 @@ from cognitio.services.notifications import (
     verification_message,
 )
 from cognitio.services.passwords import check_policy, generate_temporary_password
-from cognitio.services.triggers import (
-    Call,
-    Triggers,
-    custom_messages,
-    hand_to_senders,
-    post_confirmation,
-    pre_sign_up,
-)
+from cognitio.services.triggers import Call, Triggers, post_confirmation, pre_sign_up
 from cognitio.services.user_pools import Caller, load_pool
 from cognitio.store.records import UserPoolRecord, UserRecord
 from cognitio.store.repositories import Store
