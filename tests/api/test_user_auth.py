@@ -126,3 +126,17 @@ def test_user_auth_needs_the_client_flow_and_a_confirmed_user(idp: Any) -> None:
     )
     with pytest.raises(idp.exceptions.UserNotConfirmedException):
         user_auth(idp, client_id, USERNAME="pending", PREFERRED_CHALLENGE="EMAIL_OTP")
+
+
+def test_an_unknown_user_is_not_revealed_when_the_client_hides_users(idp: Any) -> None:
+    pool_id, client_id = choice_pool(idp, ["PASSWORD", "EMAIL_OTP"])
+    hiding = idp.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName="hiding",
+        ExplicitAuthFlows=FLOWS,
+        PreventUserExistenceErrors="ENABLED",
+    )["UserPoolClient"]["ClientId"]
+    with pytest.raises(idp.exceptions.UserNotFoundException):
+        user_auth(idp, client_id, USERNAME="nobody")
+    with pytest.raises(idp.exceptions.NotAuthorizedException, match="Incorrect username"):
+        user_auth(idp, hiding, USERNAME="nobody", PREFERRED_CHALLENGE="EMAIL_OTP")

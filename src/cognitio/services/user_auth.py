@@ -90,6 +90,8 @@ async def user_auth_flow(auth: Authenticator, request: AuthRequest) -> dict[str,
         user = await find_user(tx, request.pool, username)
         factors = [] if user is None else await first_factors(tx, request.pool, user)
     if user is None:
+        if request.client.config.get("PreventUserExistenceErrors") == "ENABLED":
+            raise NotAuthorizedException("Incorrect username or password.")
         raise UserNotFoundException("User does not exist.")
     preferred = request.parameters.get("PREFERRED_CHALLENGE")
     if preferred:
