@@ -22,22 +22,21 @@ from cognitio.crypto.envelope import Envelope
 from cognitio.errors import (
     InvalidClient,
     InvalidGrant,
-    InvalidParameterException,
     InvalidRequest,
     InvalidScope,
     InvalidToken,
     NotAuthorizedException,
     OAuthError,
-    ResourceNotFoundException,
     UnauthorizedClient,
     UnsupportedGrantType,
     UnsupportedResponseType,
 )
 from cognitio.services import ids
+from cognitio.services.machine_tokens import get_client_token, machine_token
 from cognitio.services.refresh import refresh_tokens
 from cognitio.services.secret_hash import client_secret_opener
 from cognitio.services.tokens import ADMIN_SCOPE, Tokens, token_hash
-from cognitio.services.triggers import Call, client_token_generation
+from cognitio.services.triggers import Call
 from cognitio.store.records import AuthorizationCodeRecord, ClientRecord, UserPoolRecord
 from cognitio.store.repositories import Store
 
@@ -317,47 +316,16 @@ class OAuth:
         scopes = (form.get("scope") or "").split() or list(allowed)
         if any(scope not in allowed for scope in scopes):
             raise InvalidScope("A requested scope is not allowed.")
-        token, seconds = await self._client_token(client, scopes, {})
+        token, seconds = await machine_token(
+            self._store, self._tokens, self._auth.triggers, client, scopes, {}
+        )
         return {"access_token": token, "expires_in": seconds, "token_type": "Bearer"}
 
-    async def _client_token(
-        self, client: ClientRecord, scopes: list[str], metadata: dict[str, str]
-    ) -> tuple[str, int]:
-        async with self._store.read() as tx:
-            pool = await tx.pools.get(client.pool_id)
-        overrides = None
-        if pool is not None:
-            call = Call(pool, client.id, client.id, metadata)
-            overrides = await client_token_generation(self._auth.triggers, call, scopes)
-        async with self._store.write() as tx:
-            return await self._tokens.issue_client_token(tx, client, scopes, overrides)
-
     async def client_token(self, params: dict[str, Any]) -> dict[str, Any]:
-        """GetClientToken: client_credentials through the API, for a client with a secret that
-        may use that grant."""
-        async with self._store.read() as tx:
-            client = await tx.clients.find(params["ClientId"])
-        if client is None:
-            raise ResourceNotFoundException(
-                f"User pool client {params['ClientId']} does not exist."
-            )
-        if client.secret_sealed is None or "client_credentials" not in client.config.get(
-            "AllowedOAuthFlows", []
-        ):
-            raise NotAuthorizedException(
-                "The client needs a secret and the client_credentials OAuth flow to get tokens."
-            )
-        if not hmac.compare_digest(params["Secret"].encode(), self._open_secret(client)):
-            raise NotAuthorizedException(f"Unable to verify secret for client {client.id}")
-        allowed = client.config.get("AllowedOAuthScopes", [])
-        scopes = list(params.get("Scopes") or allowed)
-        for scope in scopes:
-            if scope not in allowed:
-                raise InvalidParameterException(f"Invalid scope requested: {scope}")
-        metadata = dict(params.get("ClientMetadata") or {})
-        token, seconds = await self._client_token(client, scopes, metadata)
-        result = {"AccessToken": token, "ExpiresIn": seconds, "TokenType": "Bearer"}
-        return {"ClientAuthenticationResult": result}
+        """GetClientToken (see :mod:`cognitio.services.machine_tokens`)."""
+        return await get_client_token(
+            self._store, self._tokens, self._auth.triggers, self._envelope, params
+        )
 
     async def userinfo(self, access_token: str) -> dict[str, Any]:
         """/oauth2/userInfo: the claims the token's scopes reach."""
