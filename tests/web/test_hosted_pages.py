@@ -54,6 +54,7 @@ def test_sign_up_confirm_then_sign_in(idp: Any, server: Any) -> None:
         },
     )
     assert "Your account is confirmed" in signed_up.text
+    assert 'value="newbie"' in signed_up.text  # the sign-in page knows who just signed up
     assert idp.admin_get_user(UserPoolId=pool_id, Username="newbie")["UserStatus"] == "CONFIRMED"
     back = browser.follow(browser.sign_in(authorize_url(server, client), "newbie"))
     assert "code=" in callback_url(back)
@@ -102,6 +103,7 @@ def test_forgot_password_resets_it(idp: Any, server: Any) -> None:
         },
     )
     assert "Your password is changed" in done.text
+    assert 'value="forgetful"' in done.text
     back = browser.follow(
         browser.sign_in(authorize_url(server, client), "forgetful", "Br4nd-new-pass!")
     )

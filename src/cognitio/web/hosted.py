@@ -10,7 +10,7 @@ signs the user in to the pool's other clients until ``/logout``.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 import orjson
 import pyotp
@@ -24,7 +24,7 @@ from cognitio.services.auth import Authenticator
 from cognitio.services.hosted import SESSION_SECONDS
 from cognitio.services.mfa_challenges import associate_in_setup, verify_in_setup
 from cognitio.services.oauth import Authorization, RedirectError
-from cognitio.web.pages import Pages, with_query
+from cognitio.web.pages import Pages, session_cookie, with_query
 
 _CODE_MEMBERS = {
     "SOFTWARE_TOKEN_MFA": "SOFTWARE_TOKEN_MFA_CODE",
@@ -47,21 +47,10 @@ _OPTION_NAMES = {
 }
 
 
-def session_cookie(pool_id: str) -> str:
-    return f"cognitio-session-{pool_id}"
-
-
 def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
     oauth = pages.oauth
     page, error_page, redirect_error = pages.render, pages.error, pages.redirect_error
-    csrf_ok, form_of = pages.csrf_ok, pages.form
-
-    async def checked(request: Request, query: dict[str, str]) -> Authorization:
-        """The authorization request, checked; on a pool's domain, for that pool only."""
-        pool_id = await oauth.host_pool(request.headers.get("host", ""))
-        authorization = await oauth.authorization(query, pool_id)
-        await pages.dress(request, authorization)
-        return authorization
+    csrf_ok = pages.csrf_ok
 
     async def finish(request: Request, authorization: Authorization, sub: str, at: int) -> Response:
         if authorization.response_type == "token":
@@ -78,14 +67,10 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
 
     async def authorize(request: Request) -> Response:
         query = dict(request.query_params)
-        try:
-            authorization = await checked(request, query)
-        except RedirectError as failure:
-            return redirect_error(failure)
-        except OAuthError as error:
-            return error_page(request, error)
-        cookie = request.cookies.get(session_cookie(authorization.pool.id))
-        signed_in = pages.hosted.open_session(cookie, authorization.pool.id)
+        authorization = await pages.authorization(request, query)
+        if not isinstance(authorization, Authorization):
+            return authorization
+        signed_in = pages.signed_in(request, authorization)
         if signed_in is None and query.get("prompt") == "none":
             # OpenID Connect Core 3.1.2.6: no page may be shown, so say so to the client.
             return redirect_error(RedirectError(authorization, LoginRequired("Sign-in needed.")))
@@ -99,12 +84,9 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
 
     async def login_page(request: Request) -> Response:
         query = dict(request.query_params)
-        try:
-            authorization = await checked(request, query)
-        except RedirectError as failure:
-            return redirect_error(failure)
-        except OAuthError as error:
-            return error_page(request, error)
+        authorization = await pages.authorization(request, query)
+        if not isinstance(authorization, Authorization):
+            return authorization
         return pages.sign_in(request, authorization, urlencode(query))
 
     async def after_step(
@@ -182,14 +164,9 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
         return page(request, "mfa_setup.html", context)
 
     async def login_submit(request: Request) -> Response:
-        form = await form_of(request)
-        query = form.get("query", "")
-        try:
-            authorization = await checked(request, dict(parse_qsl(query)))
-        except RedirectError as failure:
-            return redirect_error(failure)
-        except OAuthError as error:
-            return error_page(request, error)
+        form, query, authorization = await pages.posted(request)
+        if not isinstance(authorization, Authorization):
+            return authorization
         if not csrf_ok(request, form):
             return pages.sign_in(
                 request, authorization, query, error="Your form expired; please try again."
@@ -220,14 +197,9 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
         return await after_step(request, authorization, query, result)
 
     async def mfa_submit(request: Request) -> Response:
-        form = await form_of(request)
-        query = form.get("query", "")
-        try:
-            authorization = await checked(request, dict(parse_qsl(query)))
-        except RedirectError as failure:
-            return redirect_error(failure)
-        except OAuthError as error:
-            return error_page(request, error)
+        form, query, authorization = await pages.posted(request)
+        if not isinstance(authorization, Authorization):
+            return authorization
         if not csrf_ok(request, form):
             return pages.sign_in(
                 request, authorization, query, error="Your form expired; please sign in again."
@@ -266,21 +238,20 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
 
     async def logout(request: Request) -> Response:
         query = dict(request.query_params)
-        response: Response
-        try:
-            if "logout_uri" in query:
+        if "logout_uri" in query:
+            try:
                 target, pool_id = await oauth.logout_target(
                     query.get("client_id"), query["logout_uri"]
                 )
-                response = RedirectResponse(target, 302)
-            else:
-                authorization = await checked(request, query)
-                pool_id = authorization.pool.id
-                response = RedirectResponse(f"/login?{urlencode(query)}", 302)
-        except RedirectError as failure:
-            return redirect_error(failure)
-        except OAuthError as error:
-            return error_page(request, error)
+            except OAuthError as error:
+                return error_page(request, error)
+            response = RedirectResponse(target, 302)
+        else:
+            authorization = await pages.authorization(request, query)
+            if not isinstance(authorization, Authorization):
+                return authorization
+            pool_id = authorization.pool.id
+            response = RedirectResponse(f"/login?{urlencode(query)}", 302)
         response.delete_cookie(session_cookie(pool_id), path="/")
         return response
 

@@ -18,26 +18,12 @@ from cognitio.web.pages import Pages
 
 
 def account_routes(pages: Pages, self_service: SelfService) -> list[Route]:
-    def email_is_username(authorization: Authorization) -> bool:
-        return "email" in authorization.pool.config.get("UsernameAttributes", [])
-
     def api_params(authorization: Authorization, username: str, **params: Any) -> dict[str, Any]:
         params = {"ClientId": authorization.client.id, "Username": username, **params}
         secret_hash = pages.hosted.secret_hash(authorization.client, username)
         if secret_hash is not None:
             params["SecretHash"] = secret_hash
         return params
-
-    def sign_in(
-        request: Request, authorization: Authorization, query: str, notice: str
-    ) -> Response:
-        context = {
-            "query": query,
-            "username": "",
-            "notice": notice,
-            "client_name": authorization.client.name,
-        }
-        return pages.render(request, "login.html", context)
 
     async def signup_page(request: Request) -> Response:
         query = str(request.url.query)
@@ -47,14 +33,13 @@ def account_routes(pages: Pages, self_service: SelfService) -> list[Route]:
         return pages.render(request, "signup.html", _signup_context(checked, query))
 
     async def signup_submit(request: Request) -> Response:
-        form = await pages.form(request)
-        query = form.get("query", "")
-        checked = await pages.authorization(request, query)
+        form, query, checked = await pages.posted(request)
         if not isinstance(checked, Authorization):
             return checked
         email = form.get("email", "")
-        username = email if email_is_username(checked) else form.get("username", "")
-        context = _signup_context(checked, query, username=username, email=email)
+        context = _signup_context(checked, query, email=email)
+        username = email if context["email_is_username"] else form.get("username", "")
+        context["username"] = username
         if not pages.csrf_ok(request, form):
             context["error"] = "Your form expired; please try again."
             return pages.render(request, "signup.html", context, status=400)
@@ -70,7 +55,9 @@ def account_routes(pages: Pages, self_service: SelfService) -> list[Route]:
             context["error"] = str(error)
             return pages.render(request, "signup.html", context, status=400)
         if answer.get("UserConfirmed"):
-            return sign_in(request, checked, query, "Your account is ready. Sign in.")
+            return pages.sign_in(
+                request, checked, query, username=username, notice="Your account is ready. Sign in."
+            )
         destination = answer.get("CodeDeliveryDetails", {}).get("Destination", "you")
         return pages.render(
             request,
@@ -79,9 +66,7 @@ def account_routes(pages: Pages, self_service: SelfService) -> list[Route]:
         )
 
     async def confirm_submit(request: Request) -> Response:
-        form = await pages.form(request)
-        query = form.get("query", "")
-        checked = await pages.authorization(request, query)
+        form, query, checked = await pages.posted(request)
         if not isinstance(checked, Authorization):
             return checked
         username = form.get("username", "")
@@ -95,7 +80,9 @@ def account_routes(pages: Pages, self_service: SelfService) -> list[Route]:
         except CognitoError as error:
             context["error"] = str(error)
             return pages.render(request, "confirm.html", context, status=400)
-        return sign_in(request, checked, query, "Your account is confirmed. Sign in.")
+        return pages.sign_in(
+            request, checked, query, username=username, notice="Your account is confirmed. Sign in."
+        )
 
     async def forgot_page(request: Request) -> Response:
         query = str(request.url.query)
@@ -105,9 +92,7 @@ def account_routes(pages: Pages, self_service: SelfService) -> list[Route]:
         return pages.render(request, "forgot.html", {"query": query})
 
     async def forgot_submit(request: Request) -> Response:
-        form = await pages.form(request)
-        query = form.get("query", "")
-        checked = await pages.authorization(request, query)
+        form, query, checked = await pages.posted(request)
         if not isinstance(checked, Authorization):
             return checked
         if not pages.csrf_ok(request, form):
@@ -124,9 +109,7 @@ def account_routes(pages: Pages, self_service: SelfService) -> list[Route]:
         return pages.render(request, "reset.html", context)
 
     async def reset_submit(request: Request) -> Response:
-        form = await pages.form(request)
-        query = form.get("query", "")
-        checked = await pages.authorization(request, query)
+        form, query, checked = await pages.posted(request)
         if not isinstance(checked, Authorization):
             return checked
         username = form.get("username", "")
@@ -145,7 +128,9 @@ def account_routes(pages: Pages, self_service: SelfService) -> list[Route]:
         except CognitoError as error:
             context["error"] = str(error)
             return pages.render(request, "reset.html", context, status=400)
-        return sign_in(request, checked, query, "Your password is changed. Sign in.")
+        return pages.sign_in(
+            request, checked, query, username=username, notice="Your password is changed. Sign in."
+        )
 
     return [
         Route("/signup", signup_page, methods=["GET"]),

@@ -5,40 +5,28 @@ WebAuthn ceremonies for this page and for the WEB_AUTHN sign-in step."""
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 import orjson
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from cognitio.errors import CognitoError, InvalidRequest, OAuthError
-from cognitio.services.oauth import Authorization, RedirectError
-from cognitio.web.hosted import session_cookie
+from cognitio.errors import CognitoError, InvalidRequest
+from cognitio.services.oauth import Authorization
 from cognitio.web.pages import Pages
 
 
 def passkey_routes(pages: Pages) -> list[Route]:
-    async def checked(request: Request, query: dict[str, str]) -> Authorization:
-        pool_id = await pages.oauth.host_pool(request.headers.get("host", ""))
-        authorization = await pages.oauth.authorization(query, pool_id)
-        await pages.dress(request, authorization)
-        return authorization
-
-    redirect_error, error_page = pages.redirect_error, pages.error
-    form_of, csrf_ok = pages.form, pages.csrf_ok
+    error_page = pages.error
 
     async def passkeys_add_page(request: Request) -> Response:
         """/passkeys/add: a signed-in user registers a passkey, then goes back to the app."""
         query = dict(request.query_params)
-        try:
-            authorization = await checked(request, query)
-        except RedirectError as failure:
-            return redirect_error(failure)
-        except OAuthError as error:
-            return error_page(request, error)
-        cookie = request.cookies.get(session_cookie(authorization.pool.id))
-        signed_in = pages.hosted.open_session(cookie, authorization.pool.id)
+        authorization = await pages.authorization(request, query)
+        if not isinstance(authorization, Authorization):
+            return authorization
+        signed_in = pages.signed_in(request, authorization)
         if signed_in is None:
             return pages.sign_in(
                 request, authorization, urlencode(query), error="Sign in to add a passkey."
@@ -60,17 +48,11 @@ def passkey_routes(pages: Pages) -> list[Route]:
         )
 
     async def passkeys_add_submit(request: Request) -> Response:
-        form = await form_of(request)
-        query = form.get("query", "")
-        try:
-            authorization = await checked(request, dict(parse_qsl(query)))
-        except RedirectError as failure:
-            return redirect_error(failure)
-        except OAuthError as error:
-            return error_page(request, error)
-        cookie = request.cookies.get(session_cookie(authorization.pool.id))
-        signed_in = pages.hosted.open_session(cookie, authorization.pool.id)
-        if signed_in is None or not csrf_ok(request, form):
+        form, query, authorization = await pages.posted(request)
+        if not isinstance(authorization, Authorization):
+            return authorization
+        signed_in = pages.signed_in(request, authorization)
+        if signed_in is None or not pages.csrf_ok(request, form):
             return pages.sign_in(request, authorization, query, error="Sign in to add a passkey.")
         try:
             credential = orjson.loads(form.get("credential") or "null")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -25,6 +26,11 @@ CSRF_COOKIE = "cognitio-csrf"
 
 def with_query(url: str, params: dict[str, str]) -> str:
     return url + ("&" if "?" in url else "?") + urlencode(params)
+
+
+def session_cookie(pool_id: str) -> str:
+    """The hosted session cookie's name: one per pool, so pools on one host stay apart."""
+    return f"cognitio-session-{pool_id}"
 
 
 class Pages:
@@ -98,17 +104,36 @@ class Pages:
             return RedirectResponse(f"{request.redirect_uri}#{urlencode(params)}", 302)
         return RedirectResponse(with_query(request.redirect_uri, params), 302)
 
-    async def authorization(self, request: Request, query: str) -> Authorization | Response:
-        """The checked request behind a page, or the response that shows what is wrong."""
+    async def authorization(
+        self, request: Request, query: str | Mapping[str, str]
+    ) -> Authorization | Response:
+        """The checked request behind a page (on a pool's domain, for that pool only), or the
+        response that shows what is wrong. ``query`` is a URL's or a hidden field's query string,
+        or parameters already parsed."""
+        params = dict(parse_qsl(query)) if isinstance(query, str) else dict(query)
         try:
             pool_id = await self.oauth.host_pool(request.headers.get("host", ""))
-            checked = await self.oauth.authorization(dict(parse_qsl(query)), pool_id)
+            checked = await self.oauth.authorization(params, pool_id)
             await self.dress(request, checked)
             return checked
         except RedirectError as failure:
             return self.redirect_error(failure)
         except OAuthError as error:
             return self.error(request, error)
+
+    async def posted(
+        self, request: Request
+    ) -> tuple[dict[str, str], str, Authorization | Response]:
+        """A submitted form, the query it carries, and that query checked as by
+        :meth:`authorization`."""
+        form = await self.form(request)
+        query = form.get("query", "")
+        return form, query, await self.authorization(request, query)
+
+    def signed_in(self, request: Request, authorization: Authorization) -> tuple[str, int] | None:
+        """The user (sub, sign-in time) of this browser's hosted session with the pool, if any."""
+        cookie = request.cookies.get(session_cookie(authorization.pool.id))
+        return self.hosted.open_session(cookie, authorization.pool.id)
 
     async def dress(self, request: Request, authorization: Authorization) -> None:
         """Remember, for this request's page, how the client's pages look."""
