@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from cognitio.api.registry import IDP, Context, operation
-from cognitio.services.access_tokens import current_user
+from cognitio.services.access_tokens import signed_in
 from cognitio.services.accounts import require_user
 from cognitio.services.mfa import view as mfa_view
+from cognitio.services.read_attributes import readable
 from cognitio.services.refresh import tokens_from_refresh_token
 from cognitio.services.user_pools import load_pool
 
@@ -28,13 +29,14 @@ async def admin_initiate_auth(ctx: Context, params: dict[str, Any]) -> Mapping[s
 @operation(IDP, "GetUser")
 async def get_user(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
     async with ctx.services.store.read() as tx:
-        user = await current_user(tx, ctx.services.tokens, params["AccessToken"])
+        user, claims = await signed_in(tx, ctx.services.tokens, params["AccessToken"])
         factors = await tx.mfa.get(user.sub)
+        client = await tx.clients.find(str(claims.get("client_id", "")))
+    shown = readable(None if client is None else client.config, user.attributes)
     return {
         "Username": user.username,
         "UserAttributes": [
-            {"Name": name, "Value": value}
-            for name, value in {"sub": user.sub, **user.attributes}.items()
+            {"Name": name, "Value": value} for name, value in {"sub": user.sub, **shown}.items()
         ],
         **mfa_view(factors),
     }

@@ -29,7 +29,8 @@ from cognitio.errors import (
 )
 from cognitio.services import ids, migration
 from cognitio.services.accounts import PasswordStore, find_user, save, with_password
-from cognitio.services.attributes import check_values, schema_by_name
+from cognitio.services.attribute_changes import change_attributes
+from cognitio.services.attributes import check_client_may_write, check_values, schema_by_name
 from cognitio.services.auth_sessions import AuthSession, Sessions
 from cognitio.services.codes import Codes
 from cognitio.services.custom_auth import (
@@ -225,17 +226,28 @@ class Authenticator:
                     "Temporary password has expired and must be reset by an administrator."
                 )
             return self._new_password_challenge(request, user)
-        device = None
         device_key = request.parameters.get("DEVICE_KEY")
         if device_key and tracks_devices(request.pool):
-            async with self._store.read() as tx:
-                device = await self._devices.confirmed(tx, user, device_key)
             request = replace(request, device_key=device_key)
+        return await self._second_factor(request, user)
+
+    async def _second_factor(
+        self,
+        request: AuthRequest,
+        user: UserRecord,
+        source: str = "TokenGeneration_Authentication",
+    ) -> dict[str, Any]:
+        """After the first factor: the MFA challenge (unless a remembered device skips it),
+        else the end of the sign-in."""
+        device = None
+        if request.device_key and tracks_devices(request.pool):
+            async with self._store.read() as tx:
+                device = await self._devices.confirmed(tx, user, request.device_key)
         if device is None or not skips_mfa(request.pool, device):
             challenge = await second_step(self, request, user)
             if challenge is not None:
                 return challenge
-        return await self.complete(request, user)
+        return await self.complete(request, user, source=source)
 
     async def after_password_claim(
         self, request: AuthRequest, user: UserRecord, session: AuthSession
@@ -300,6 +312,19 @@ class Authenticator:
         *,
         data: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
+        return self.challenge_as(request, user.sub, user.username, name, parameters, data=data)
+
+    def challenge_as(
+        self,
+        request: AuthRequest,
+        sub: str,
+        username: str,
+        name: str,
+        parameters: dict[str, str],
+        *,
+        data: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """A challenge for ``sub`` (empty for a decoy: no answer to it can succeed)."""
         if request.device_key:
             data = {**(data or {}), "device_key": request.device_key}
         if request.hosted:
@@ -307,8 +332,8 @@ class Authenticator:
         session = self._sessions.issue(
             pool_id=request.pool.id,
             client_id=request.client.id,
-            sub=user.sub,
-            username=user.username,
+            sub=sub,
+            username=username,
             challenge=name,
             validity_minutes=int(request.client.config.get("AuthSessionValidity", 3)),
             data=data,
@@ -445,6 +470,13 @@ class Authenticator:
                 await self._devices.confirmed(tx, user, request.parameters["DEVICE_KEY"])
 
     async def new_password(self, request: AuthRequest, session: AuthSession) -> dict[str, Any]:
+        """NEW_PASSWORD_REQUIRED: the new password and any attributes, then MFA if it applies.
+
+        The attributes are written as UpdateUserAttributes writes them: only what the client's
+        WriteAttributes allow, never a verified flag, and a changed address loses its
+        verification (security review #2). With the pool's MFA ON, or a user with a factor,
+        the MFA challenge (or MFA_SETUP) follows before any token (fidelity finding A2).
+        """
         responses = request.parameters
         password = responses.get("NEW_PASSWORD")
         if not password:
@@ -456,21 +488,29 @@ class Authenticator:
             for key, value in responses.items()
             if key.startswith("userAttributes.")
         }
+        check_client_may_write(request.client.config, given)
         schema = schema_by_name(request.pool.config["SchemaAttributes"])
         async with self._store.write() as tx:
             user = await tx.users.get(session.sub, for_update=True)
             if user is None or user.status != "FORCE_CHANGE_PASSWORD":
                 raise NotAuthorizedException("Invalid session for the user.")
             check_values(schema, given, existing=user.attributes)
-            attributes = {**user.attributes, **given}
+            merged = {**user.attributes, **given}
             for name, entry in schema.items():
-                if entry.get("Required") and name != "sub" and not attributes.get(name):
+                if entry.get("Required") and name != "sub" and not merged.get(name):
                     raise InvalidParameterException(f"Invalid attributes given, {name} is missing")
+            change = await change_attributes(tx, self._codes, request.pool, user, given)
             await self._passwords.check_reuse(tx, request.pool, user, password)
             credentials = await self._passwords.credentials(request.pool.id, user, password)
-            changed = with_password(replace(user, attributes=attributes), credentials, "CONFIRMED")
-            user = await save(tx, request.pool, user, changed)
-        return await self.complete(request, user, source="TokenGeneration_NewPasswordChallenge")
+            changed = replace(user, attributes=change.attributes)
+            user = await save(
+                tx, request.pool, user, with_password(changed, credentials, "CONFIRMED")
+            )
+        if change.messages:
+            await self._users.deliver(change.messages, call=request.call(user), user=user)
+        return await self._second_factor(
+            request, user, source="TokenGeneration_NewPasswordChallenge"
+        )
 
 
 def _session_in_secret_block(challenge: str, responses: dict[str, str]) -> str | None:

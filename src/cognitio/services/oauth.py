@@ -33,6 +33,7 @@ from cognitio.errors import (
 )
 from cognitio.services import ids
 from cognitio.services.machine_tokens import get_client_token, machine_token
+from cognitio.services.read_attributes import readable
 from cognitio.services.refresh import refresh_tokens
 from cognitio.services.secret_hash import client_secret_opener
 from cognitio.services.tokens import ADMIN_SCOPE, Tokens, token_hash
@@ -346,7 +347,10 @@ class OAuth:
         for scope, names in _SCOPE_CLAIMS.items():
             if scope in scopes or ADMIN_SCOPE in scopes:
                 wanted.update(names)
-        for name, value in user.attributes.items():
+        async with self._store.read() as tx:
+            client = await tx.clients.find(str(verified.claims.get("client_id", "")))
+        shown = readable(None if client is None else client.config, user.attributes)
+        for name, value in shown.items():
             if name in wanted or (name.startswith("custom:") and "profile" in scopes):
                 claims[name] = value
         return claims

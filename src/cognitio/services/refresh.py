@@ -32,6 +32,14 @@ async def refresh_flow(auth: Authenticator, request: AuthRequest) -> dict[str, A
     token = request.parameters.get("REFRESH_TOKEN")
     if not token:
         raise InvalidParameterException("Missing required parameter REFRESH_TOKEN")
+    if _rotation(request.client)[0]:
+        # "You can't authenticate with REFRESH_TOKEN_AUTH in app clients with refresh token
+        # rotation enabled" (developer guide, "Refresh tokens"): a rotated-out token must not
+        # find a way around the rotation (security review #6).
+        raise InvalidParameterException(
+            "REFRESH_TOKEN_AUTH is not supported for an app client with refresh token rotation "
+            "enabled; use GetTokensFromRefreshToken."
+        )
 
     def check(user: UserRecord) -> None:
         if request.client.secret_sealed is not None:
@@ -57,14 +65,13 @@ async def tokens_from_refresh_token(auth: Authenticator, params: dict[str, Any])
         given = (params.get("ClientSecret") or "").encode()
         if not hmac.compare_digest(given, auth._open_secret(client)):
             raise NotAuthorizedException(f"Unable to verify secret for client {client.id}")
-    rotation = client.config.get("RefreshTokenRotation", {})
-    rotate = rotation.get("Feature") == "ENABLED"
+    rotate, grace_ms = _rotation(client)
     result = await _refresh(
         auth,
         client,
         params["RefreshToken"],
         rotate=rotate,
-        grace_ms=int(rotation.get("RetryGracePeriodSeconds", 0)) * 1000,
+        grace_ms=grace_ms,
         metadata=dict(params.get("ClientMetadata") or {}),
     )
     return {"AuthenticationResult": result}
@@ -73,14 +80,15 @@ async def tokens_from_refresh_token(auth: Authenticator, params: dict[str, Any])
 async def refresh_tokens(auth: Authenticator, client: ClientRecord, token: str) -> dict[str, Any]:
     """The token endpoint's refresh_token grant: as GetTokensFromRefreshToken (the client's
     client secret already checked)."""
-    rotation = client.config.get("RefreshTokenRotation", {})
-    return await _refresh(
-        auth,
-        client,
-        token,
-        rotate=rotation.get("Feature") == "ENABLED",
-        grace_ms=int(rotation.get("RetryGracePeriodSeconds", 0)) * 1000,
-    )
+    rotate, grace_ms = _rotation(client)
+    return await _refresh(auth, client, token, rotate=rotate, grace_ms=grace_ms)
+
+
+def _rotation(client: ClientRecord) -> tuple[bool, int]:
+    """Whether the client rotates refresh tokens, and the grace period of a rotated one (ms)."""
+    rotation = client.config.get("RefreshTokenRotation") or {}
+    grace_ms = int(rotation.get("RetryGracePeriodSeconds", 0) or 0) * 1000
+    return rotation.get("Feature") == "ENABLED", grace_ms
 
 
 async def _refresh(
@@ -110,11 +118,16 @@ async def _refresh(
     async with auth._store.write() as tx:
         record, user = await _usable(tx, client, token)  # again: it may be revoked meanwhile
         if rotate and record.rotated_ms is not None and now > record.rotated_ms + grace_ms:
-            await tx.tokens.revoke_origin(record.origin_jti)
             reused = True
+        elif rotate and record.rotated_ms is None:
+            # Lost to a concurrent refresh of the same token (PostgreSQL, READ COMMITTED):
+            # taken as the sequential case is, reuse unless a grace period covers it
+            # (security review #19).
+            won = await tx.tokens.mark_rotated(record.token_hash, int(now))
+            reused = not won and grace_ms == 0
+        if reused:
+            await tx.tokens.revoke_origin(record.origin_jti)
         else:
-            if rotate and record.rotated_ms is None:
-                await tx.tokens.mark_rotated(record.token_hash, int(now))
             result = await auth._tokens.issue(
                 tx,
                 client,

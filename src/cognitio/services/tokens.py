@@ -23,6 +23,7 @@ from cognitio.crypto.envelope import Envelope
 from cognitio.errors import NotAuthorizedException
 from cognitio.services import ids
 from cognitio.services.groups import group_claims
+from cognitio.services.read_attributes import readable
 from cognitio.store.records import ClientRecord, RefreshTokenRecord, SigningKeyRecord, UserRecord
 from cognitio.store.repositories import Store, Transaction
 
@@ -216,7 +217,7 @@ class Tokens:
         identity: dict[str, Any] = {
             "sub": user.sub,
             **identity_groups,
-            **_identity_attributes(user.attributes),
+            **_identity_attributes(readable(client.config, user.attributes)),
             "iss": issuer,
             "cognito:username": user.username,
             "origin_jti": origin_jti,
