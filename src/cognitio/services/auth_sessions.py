@@ -49,9 +49,10 @@ class Sessions:
         challenge: str,
         validity_minutes: int,
         data: dict[str, Any] | None = None,
+        sid: str | None = None,
     ) -> str:
         session = AuthSession(
-            sid=str(uuid.uuid4()),
+            sid=sid or str(uuid.uuid4()),
             pool_id=pool_id,
             client_id=client_id,
             sub=sub,

@@ -58,7 +58,9 @@ async def device_challenge(
     """Ask the device named by the sign-in to prove itself (DEVICE_SRP_AUTH)."""
     device_key = str(request.device_key)
     minutes = int(request.client.config.get("AuthSessionValidity", 3))
+    sid = str(uuid.uuid4())
     session = auth._sessions.issue(
+        sid=sid,
         pool_id=request.pool.id,
         client_id=request.client.id,
         sub=user.sub,
@@ -68,7 +70,9 @@ async def device_challenge(
         data={"device_key": device_key},
     )
     async with auth._store.write() as tx:
-        await tx.devices.arm(device_key, ids.now_ms() + minutes * 60_000)
+        # Bound to this sign-in (security review #24): another sign-in cannot take it.
+        armed_by = f"{request.client.id}:{sid}"
+        await tx.devices.arm(device_key, ids.now_ms() + minutes * 60_000, armed_by)
     return {"ChallengeName": DEVICE_SRP_AUTH, "Session": session, "ChallengeParameters": {}}
 
 
@@ -85,7 +89,7 @@ async def armed_session(auth: Authenticator, request: AuthRequest) -> AuthSessio
     if device is None or device.pool_id != request.pool.id or not device.confirmed:
         raise device_missing()
     return AuthSession(
-        sid=str(uuid.uuid4()),
+        sid="",  # none: the arm is taken by any sign-in of this client (DeviceRepository)
         pool_id=request.pool.id,
         client_id=request.client.id,
         sub=device.sub,
@@ -109,7 +113,10 @@ async def answer_device_srp(
         raise NotAuthorizedException(_INVALID_SESSION)
     big_a = client_public_key(responses.get("SRP_A"))
     async with auth._store.write() as tx:
-        if not await tx.devices.take_arm(device_key, ids.now_ms()):
+        taken = await tx.devices.take_arm(
+            device_key, ids.now_ms(), request.client.id, session.sid or None
+        )
+        if not taken:
             raise NotAuthorizedException(_INVALID_SESSION)
         user = await tx.users.get(session.sub)
         named = await find_user(tx, request.pool, responses["USERNAME"])

@@ -137,6 +137,8 @@ async def answer_code(
     code = request.parameters.get(member)
     if not code:
         raise InvalidParameterException(f"Missing required parameter {member}")
+    if not session.sub:  # the decoy of an unknown user (user_auth._decoy): nothing matches
+        raise CodeMismatchException("Invalid code received for user")
     await auth.lockout.check(session.sub)
     async with auth._store.write() as tx:
         user = await tx.users.get(session.sub)

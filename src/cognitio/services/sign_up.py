@@ -41,9 +41,9 @@ from cognitio.services.attributes import (
     schema_by_name,
 )
 from cognitio.services.codes import Codes
+from cognitio.services.decoys import DECOY_KEY_PURPOSE, decoy_attribute, decoy_destination
 from cognitio.services.migration import ON_RESET, migrate
 from cognitio.services.notifications import (
-    Destination,
     recovery_destination,
     sign_up_destination,
     verification_message,
@@ -196,7 +196,7 @@ class SelfService:
             client, pool = await self._client(tx, params)
             user = await find_user(tx, pool, params["Username"], for_update=True)
             if user is None:
-                return self._pretend(client, pool)
+                return self._pretend(client, pool, params["Username"])
             if user.status != "UNCONFIRMED":
                 raise InvalidParameterException("User is already confirmed.")
             destination = sign_up_destination(pool.config, user.attributes)
@@ -226,7 +226,7 @@ class SelfService:
                 None if user is None else recovery_destination(pool.config, user.attributes)
             )
             if user is None or (_hides_users(client) and (destination is None or not user.enabled)):
-                return self._pretend(client, pool)
+                return self._pretend(client, pool, params["Username"], recovery=True)
             if not user.enabled:
                 raise NotAuthorizedException("User is disabled.")
             if destination is None:
@@ -274,17 +274,18 @@ class SelfService:
             raise failure
         return {}
 
-    def _pretend(self, client: ClientRecord, pool: UserPoolRecord) -> dict[str, Any]:
-        """What an unknown user gets when the client hides whether users exist."""
+    def _pretend(
+        self, client: ClientRecord, pool: UserPoolRecord, username: str, *, recovery: bool = False
+    ) -> dict[str, Any]:
+        """What an unknown user gets when the client hides whether users exist: a made-up
+        destination, stable and plausible (security review #8)."""
         if not _hides_users(client):
             raise UserNotFoundException(_NOT_FOUND)
-        attribute = (
-            "phone_number"
-            if "phone_number" in pool.config.get("AutoVerifiedAttributes", [])
-            else "email"
-        )
-        address = "+10000000000" if attribute == "phone_number" else "user@example.com"
-        return {"CodeDeliveryDetails": Destination(attribute, address).details()}
+        attribute = decoy_attribute(pool.config, recovery=recovery)
+        key = self._envelope.derive_key(DECOY_KEY_PURPOSE)
+        return {
+            "CodeDeliveryDetails": decoy_destination(key, pool.id, username, attribute).details()
+        }
 
 
 Confirm = Callable[[UserPoolRecord, UserRecord], UserRecord | None]

@@ -286,12 +286,19 @@ def _decoy_verifier(key: bytes, pool_id: str, user_id_for_srp: str) -> srp.SrpVe
     """A verifier for a user that does not exist, the same on every attempt (section 4.2 step 2).
 
     Stable, so that asking twice does not tell an unknown user (new salt each time) from a
-    real one (the same salt until the password changes).
+    real one (the same salt until the password changes). ``v`` is a pseudo-random element of
+    the group rather than ``g^x``: no password can match it anyway, and skipping the modular
+    exponentiation makes an unknown user cost what opening a real user's sealed verifier
+    costs, so the time of the answer tells nothing (security review #16).
     """
     seed = f"{pool_id}:{user_id_for_srp}".encode()
     salt = hmac.digest(key, b"salt:" + seed, "sha256")[: srp.SALT_BYTES]
-    x = int.from_bytes(hmac.digest(key, b"x:" + seed, "sha256"), "big")
-    return srp.SrpVerifier(salt=int.from_bytes(salt, "big"), verifier=srp.compute_verifier(x))
+    width = (srp.N.bit_length() + 7) // 8 + 16  # 128 extra bits: the reduction mod N is even
+    stream = b"".join(
+        hmac.digest(key, b"v:%d:" % block + seed, "sha256") for block in range(width // 32 + 1)
+    )
+    verifier = int.from_bytes(stream[:width], "big") % (srp.N - 2) + 2
+    return srp.SrpVerifier(salt=int.from_bytes(salt, "big"), verifier=verifier)
 
 
 def b64(data: bytes) -> str:

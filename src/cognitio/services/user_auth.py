@@ -22,6 +22,8 @@ from cognitio.errors import (
 from cognitio.services import passkeys
 from cognitio.services.accounts import find_user
 from cognitio.services.auth_sessions import AuthSession
+from cognitio.services.decoys import DECOY_KEY_PURPOSE, decoy_destination
+from cognitio.services.mfa import user_factors
 from cognitio.services.mfa_challenges import send_code
 from cognitio.services.passkeys import WEB_AUTHN, passkey_counts_as_mfa
 from cognitio.services.srp_flow import srp_flow
@@ -37,25 +39,58 @@ _ORDER = ("PASSWORD", "PASSWORD_SRP", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN")
 
 
 def available_factors(
-    pool: UserPoolRecord, user: UserRecord, *, passkeys: int, passkey_mfa: bool
+    pool: UserPoolRecord,
+    user: UserRecord,
+    *,
+    passkeys: int,
+    passkey_mfa: bool,
+    has_mfa: bool = False,
 ) -> list[str]:
     """The first factors this user may use in this pool, in Cognito's order.
 
     ``passkeys`` counts the user's passkeys; ``passkey_mfa`` says whether a passkey counts as
-    MFA for them. With MFA required, a one-time code alone would skip the second factor, so only
-    a passkey that counts as MFA (WebAuthnMfaSettings) remains beside the password.
+    MFA for them; ``has_mfa`` whether they have a second factor on that the pool offers. With
+    MFA required, or a user who turned MFA on, a one-time code alone would skip the second
+    factor, so only a passkey that counts as MFA (WebAuthnMfaSettings) remains beside the
+    password. Cognito documents the same: passwordless sign-in is not available to a user
+    with MFA configured.
     """
+    return factors_for(
+        pool,
+        password=user.password_hash is not None,
+        srp=user.srp_sealed is not None,
+        email=bool(user.attributes.get("email")),
+        phone=bool(user.attributes.get("phone_number")),
+        passkeys=passkeys,
+        passkey_mfa=passkey_mfa,
+        has_mfa=has_mfa,
+    )
+
+
+def factors_for(
+    pool: UserPoolRecord,
+    *,
+    password: bool,
+    srp: bool,
+    email: bool,
+    phone: bool,
+    passkeys: int,
+    passkey_mfa: bool,
+    has_mfa: bool,
+) -> list[str]:
+    """:func:`available_factors` for a user described by what they have."""
     allowed = (
         pool.config.get("Policies", {})
         .get("SignInPolicy", {})
         .get("AllowedFirstAuthFactors", ["PASSWORD"])
     )
-    required = pool.config.get("MfaConfiguration") == "ON"
+    # Security review #4: a user's own MFA counts as much as the pool's.
+    required = pool.config.get("MfaConfiguration") == "ON" or has_mfa
     has = {
-        "PASSWORD": user.password_hash is not None,
-        "PASSWORD_SRP": user.srp_sealed is not None,
-        "EMAIL_OTP": bool(user.attributes.get("email")) and not required,
-        "SMS_OTP": bool(user.attributes.get("phone_number")) and not required,
+        "PASSWORD": password,
+        "PASSWORD_SRP": srp,
+        "EMAIL_OTP": email and not required,
+        "SMS_OTP": phone and not required,
         "WEB_AUTHN": passkeys > 0 and (passkey_mfa or not required),
     }
     # PASSWORD in the policy allows both password factors.
@@ -71,6 +106,8 @@ async def first_factors(tx: Transaction, pool: UserPoolRecord, user: UserRecord)
         user,
         passkeys=await tx.passkeys.count(user.sub),
         passkey_mfa=passkey_counts_as_mfa(pool, record),
+        has_mfa=pool.config.get("MfaConfiguration", "OFF") != "OFF"
+        and bool(user_factors(pool, user, record)),
     )
 
 
@@ -89,16 +126,76 @@ async def user_auth_flow(auth: Authenticator, request: AuthRequest) -> dict[str,
     async with auth._store.read() as tx:
         user = await find_user(tx, request.pool, username)
         factors = [] if user is None else await first_factors(tx, request.pool, user)
-    if user is None:
-        if request.client.config.get("PreventUserExistenceErrors") == "ENABLED":
-            raise NotAuthorizedException("Incorrect username or password.")
+    if user is None and request.client.config.get("PreventUserExistenceErrors") != "ENABLED":
         raise UserNotFoundException("User does not exist.")
     preferred = request.parameters.get("PREFERRED_CHALLENGE")
+    if user is None:
+        return await _decoy(auth, request, username, preferred)
     if preferred:
         return await start(auth, request, user, preferred)
     challenge = auth._challenge(request, user, SELECT_CHALLENGE, {})
     challenge["AvailableChallenges"] = factors
     return challenge
+
+
+def decoy_factors(pool: UserPoolRecord) -> list[str]:
+    """The first factors an unknown user is offered: what a user with a password and the
+    addresses the pool asks for would have (no passkey)."""
+    asked = set(pool.config.get("UsernameAttributes") or []) | set(
+        pool.config.get("AutoVerifiedAttributes") or []
+    )
+    asked |= {
+        entry["Name"]
+        for entry in pool.config.get("SchemaAttributes", [])
+        if entry.get("Required") and "Name" in entry
+    }
+    allowed = pool.config.get("Policies", {}).get("SignInPolicy", {})
+    # A pool that offers codes by email has users with email addresses.
+    asked |= {"email"} if "EMAIL_OTP" in allowed.get("AllowedFirstAuthFactors", []) else set()
+    return factors_for(
+        pool,
+        password=True,
+        srp=True,
+        email="email" in asked,
+        phone="phone_number" in asked,
+        passkeys=0,
+        passkey_mfa=False,
+        has_mfa=False,
+    )
+
+
+async def _decoy(
+    auth: Authenticator, request: AuthRequest, username: str, factor: str | None
+) -> dict[str, Any]:
+    """USER_AUTH for a user that does not exist, in a client that hides whether users exist:
+    every answer looks like a real user's, and none of them can succeed (security review #8)."""
+    factors = decoy_factors(request.pool)
+    if not factor:
+        challenge = auth.challenge_as(request, "", username, SELECT_CHALLENGE, {})
+        challenge["AvailableChallenges"] = factors
+        return challenge
+    if factor not in factors:
+        raise InvalidParameterException(
+            f"The {factor[:32]} challenge is not available for the user."
+        )
+    parameters = {**request.parameters, "USERNAME": username}
+    if factor == "PASSWORD":
+        return await auth.password_flow(replace(request, parameters=parameters))
+    if factor == "PASSWORD_SRP":
+        return await srp_flow(auth, replace(request, parameters=parameters))
+    attribute = "email" if factor == "EMAIL_OTP" else "phone_number"
+    key = auth._passwords._envelope.derive_key(DECOY_KEY_PURPOSE)
+    details = decoy_destination(key, request.pool.id, username, attribute).details()
+    return auth.challenge_as(
+        request,
+        "",
+        username,
+        factor,
+        {
+            "CODE_DELIVERY_DELIVERY_MEDIUM": details["DeliveryMedium"],
+            "CODE_DELIVERY_DESTINATION": details["Destination"],
+        },
+    )
 
 
 async def start(
@@ -162,15 +259,21 @@ async def answer_web_authn(
 async def answer_select(
     auth: Authenticator, request: AuthRequest, session: AuthSession
 ) -> dict[str, Any]:
-    """SELECT_CHALLENGE: ANSWER names the factor, with its inputs (PASSWORD, SRP_A) beside it."""
+    """SELECT_CHALLENGE: ANSWER names the factor, with its inputs (PASSWORD, SRP_A) beside it.
+
+    The answer continues the sign-in of the user the session was issued for: a USERNAME that
+    names someone else is refused (security review #24).
+    """
+    answer = request.parameters.get("ANSWER", "")
+    named = request.parameters.get("USERNAME")
+    if not session.sub:  # the decoy of an unknown user
+        if named is not None and named.lower() != session.username.lower():
+            raise NotAuthorizedException("Invalid session for the user.")
+        return await _decoy(auth, request, session.username, answer or "-")
     async with auth._store.read() as tx:
         user = await tx.users.get(session.sub)
-    if user is None:
+        other = None if named is None else await find_user(tx, request.pool, named)
+    if user is None or (named is not None and (other is None or other.sub != user.sub)):
         raise NotAuthorizedException("Invalid session for the user.")
-    parameters = {
-        **request.parameters,
-        "USERNAME": request.parameters.get("USERNAME", user.username),
-    }
-    return await start(
-        auth, replace(request, parameters=parameters), user, request.parameters.get("ANSWER", "")
-    )
+    parameters = {**request.parameters, "USERNAME": named or user.username}
+    return await start(auth, replace(request, parameters=parameters), user, answer)

@@ -216,12 +216,16 @@ class DeviceRepository(Protocol):
         """Drop the user's devices issued before ``before_ms`` and never confirmed."""
         ...
 
-    async def arm(self, device_key: str, until_ms: int) -> None:
-        """Allow one DEVICE_SRP_AUTH answer for the device until ``until_ms``."""
+    async def arm(self, device_key: str, until_ms: int, armed_by: str) -> None:
+        """Allow one DEVICE_SRP_AUTH answer for the device until ``until_ms``, to the sign-in
+        ``armed_by`` (``"<client id>:<session id>"``)."""
         ...
 
-    async def take_arm(self, device_key: str, now_ms: int) -> bool:
-        """Use the allowance up; False when there was none (or it expired)."""
+    async def take_arm(
+        self, device_key: str, now_ms: int, client_id: str, session_id: str | None
+    ) -> bool:
+        """Use the allowance up; False when there was none, it expired, or another sign-in
+        holds it (``session_id`` None: any sign-in of ``client_id``)."""
         ...
 
     async def authenticated(self, device_key: str, now_ms: int) -> None: ...

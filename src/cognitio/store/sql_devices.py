@@ -37,11 +37,18 @@ _DELETE = Query("DELETE FROM devices WHERE device_key = :device_key")
 _PRUNE = Query(
     "DELETE FROM devices WHERE sub = :sub AND verifier_sealed IS NULL AND created_ms < :before_ms"
 )
-_ARM = Query("UPDATE devices SET auth_pending_until_ms = :until_ms WHERE device_key = :device_key")
-# Taking the arm and checking it are one statement: a sign-in's device step runs once.
+_ARM = Query(
+    "UPDATE devices SET auth_pending_until_ms = :until_ms, auth_pending_by = :armed_by "
+    "WHERE device_key = :device_key"
+)
+# Taking the arm and checking it are one statement: a sign-in's device step runs once. An
+# answer with the sign-in's Session must be that sign-in's; one without (pycognito sends none)
+# must come through the app client that armed the device.
 _TAKE = Query(
-    "UPDATE devices SET auth_pending_until_ms = NULL WHERE device_key = :device_key "
-    "AND auth_pending_until_ms >= :now"
+    "UPDATE devices SET auth_pending_until_ms = NULL, auth_pending_by = NULL "
+    "WHERE device_key = :device_key AND auth_pending_until_ms >= :now "
+    "AND (auth_pending_by = :armed_by "
+    "OR (:any_session = 1 AND auth_pending_by LIKE :client_prefix))"
 )
 _AUTHENTICATED = Query("UPDATE devices SET authenticated_ms = :now WHERE device_key = :device_key")
 
@@ -126,11 +133,21 @@ class SqlDeviceRepository:
     async def prune_unconfirmed(self, sub: str, before_ms: int) -> None:
         await self._sql.run(_PRUNE, {"sub": sub, "before_ms": before_ms})
 
-    async def arm(self, device_key: str, until_ms: int) -> None:
-        await self._sql.run(_ARM, {"device_key": device_key, "until_ms": until_ms})
+    async def arm(self, device_key: str, until_ms: int, armed_by: str) -> None:
+        params = {"device_key": device_key, "until_ms": until_ms, "armed_by": armed_by}
+        await self._sql.run(_ARM, params)
 
-    async def take_arm(self, device_key: str, now_ms: int) -> bool:
-        return await self._sql.run(_TAKE, {"device_key": device_key, "now": now_ms}) == 1
+    async def take_arm(
+        self, device_key: str, now_ms: int, client_id: str, session_id: str | None
+    ) -> bool:
+        params = {
+            "device_key": device_key,
+            "now": now_ms,
+            "armed_by": f"{client_id}:{session_id or ''}",
+            "any_session": 1 if session_id is None else 0,
+            "client_prefix": f"{client_id}:%",
+        }
+        return await self._sql.run(_TAKE, params) == 1
 
     async def authenticated(self, device_key: str, now_ms: int) -> None:
         await self._sql.run(_AUTHENTICATED, {"device_key": device_key, "now": now_ms})

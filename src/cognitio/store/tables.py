@@ -230,6 +230,8 @@ devices = Table(
     Column("verifier_sealed", LargeBinary, nullable=True),
     Column("remembered", Boolean, nullable=False),
     Column("auth_pending_until_ms", BigInteger, nullable=True),
+    # "<client id>:<session id>" of the sign-in that armed it (devices may only be taken by it).
+    Column("auth_pending_by", String(200), nullable=True),
     Column("created_ms", BigInteger, nullable=False),
     Column("updated_ms", BigInteger, nullable=False),
     Column("authenticated_ms", BigInteger, nullable=True),
