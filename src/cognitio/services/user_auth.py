@@ -25,7 +25,7 @@ from cognitio.services.auth_sessions import AuthSession
 from cognitio.services.mfa_challenges import send_code
 from cognitio.services.passkeys import WEB_AUTHN, passkey_counts_as_mfa
 from cognitio.services.srp_flow import srp_flow
-from cognitio.services.triggers import pre_authentication
+from cognitio.services.triggers import pre_authentication, pre_authentication_unknown
 from cognitio.store.records import UserPoolRecord, UserRecord
 from cognitio.store.repositories import Transaction
 
@@ -90,6 +90,9 @@ async def user_auth_flow(auth: Authenticator, request: AuthRequest) -> dict[str,
         user = await find_user(tx, request.pool, username)
         factors = [] if user is None else await first_factors(tx, request.pool, user)
     if user is None:
+        await pre_authentication_unknown(
+            auth.triggers, request.pool, request.client, username, request.metadata
+        )
         if request.client.config.get("PreventUserExistenceErrors") == "ENABLED":
             raise NotAuthorizedException("Incorrect username or password.")
         raise UserNotFoundException("User does not exist.")
