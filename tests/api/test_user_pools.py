@@ -159,7 +159,8 @@ def test_pre_token_generation_arn_is_mirrored_into_its_versioned_config(idp: Any
         ),
         (
             {"Schema": [{"Name": "email", "AttributeDataType": "Number"}]},
-            "standard attribute's type is String",
+            "You can not change AttributeDataType or set developerOnlyAttribute for standard "
+            "schema attribute email",
         ),
         ({"Policies": {"SignInPolicy": {"AllowedFirstAuthFactors": ["EMAIL_OTP"]}}}, "PASSWORD"),
     ],
