@@ -502,6 +502,24 @@ def test_read_and_write_attribute_refusals_say_creating_or_updating(idp: Any) ->
     ) == ("InvalidParameterException", "Invalid write attributes specified while updating a client")
 
 
+def test_code_or_implicit_flow_without_callback_urls_is_an_oauth_flow_error(idp: Any) -> None:
+    """Fidelity (texts not checked against AWS): found in AWS answers quoted in public issues,
+    InvalidOAuthFlowException with Cognito's text."""
+    pool_id = _pool(idp)
+    assert _error(
+        idp.create_user_pool_client,
+        UserPoolId=pool_id,
+        ClientName="no-callbacks",
+        AllowedOAuthFlowsUserPoolClient=True,
+        AllowedOAuthFlows=["code"],
+        AllowedOAuthScopes=["openid"],
+        SupportedIdentityProviders=["COGNITO"],
+    ) == (
+        "InvalidOAuthFlowException",
+        "CallbackUrls can not be empty when code flow or implicit flow is selected",
+    )
+
+
 # Lambda triggers
 
 

@@ -337,8 +337,8 @@ def _oauth(
             )
         return
     if not settings.get("CallbackURLs"):
-        raise InvalidParameterException(
-            "CallbackURLs are required when the code or implicit flow is allowed."
+        raise InvalidOAuthFlowException(
+            "CallbackUrls can not be empty when code flow or implicit flow is selected"
         )
 
 
