@@ -72,7 +72,7 @@ def test_sign_in_asks_for_the_code_and_accepts_it_once(idp: Any) -> None:
         AuthFlow="USER_PASSWORD_AUTH",
         AuthParameters={"USERNAME": "mfa-user", "PASSWORD": PASSWORD},
     )
-    with pytest.raises(idp.exceptions.CodeMismatchException):
+    with pytest.raises(idp.exceptions.ExpiredCodeException):
         idp.respond_to_auth_challenge(
             ClientId=client_id,
             ChallengeName="SOFTWARE_TOKEN_MFA",
@@ -104,7 +104,7 @@ def test_totp_needs_the_pool_to_allow_it(idp: Any) -> None:
     token = sign_in(idp, client_id, "plain")["AccessToken"]
     with pytest.raises(idp.exceptions.InvalidUserPoolConfigurationException):
         idp.associate_software_token(AccessToken=token)
-    with pytest.raises(idp.exceptions.SoftwareTokenMFANotFoundException):
+    with pytest.raises(idp.exceptions.InvalidParameterException, match="delivery config"):
         idp.set_user_mfa_preference(AccessToken=token, SoftwareTokenMfaSettings={"Enabled": True})
 
 

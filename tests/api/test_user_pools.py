@@ -159,7 +159,8 @@ def test_pre_token_generation_arn_is_mirrored_into_its_versioned_config(idp: Any
         ),
         (
             {"Schema": [{"Name": "email", "AttributeDataType": "Number"}]},
-            "standard attribute's type is String",
+            "You can not change AttributeDataType or set developerOnlyAttribute for standard "
+            "schema attribute email",
         ),
         ({"Policies": {"SignInPolicy": {"AllowedFirstAuthFactors": ["EMAIL_OTP"]}}}, "PASSWORD"),
     ],
@@ -343,7 +344,7 @@ def test_csv_header_lists_importable_columns(idp: Any) -> None:
 def test_mfa_config_round_trips_and_shows_in_the_pool(idp: Any) -> None:
     pool_id = idp.create_user_pool(PoolName="mfa")["UserPool"]["Id"]
     assert idp.get_user_pool_mfa_config(UserPoolId=pool_id)["MfaConfiguration"] == "OFF"
-    with pytest.raises(idp.exceptions.InvalidParameterException, match="no enabled MFA options"):
+    with pytest.raises(idp.exceptions.InvalidParameterException, match="disable all MFAs"):
         idp.set_user_pool_mfa_config(UserPoolId=pool_id, MfaConfiguration="ON")
     answer = idp.set_user_pool_mfa_config(
         UserPoolId=pool_id,

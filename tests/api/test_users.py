@@ -49,7 +49,7 @@ def test_sign_up_sends_a_code_by_email_that_confirms_the_user(
     assert uuid.UUID(answer["UserSub"])
     details = answer["CodeDeliveryDetails"]
     assert details == {
-        "Destination": f"{address[0]}***@e***.com",
+        "Destination": f"{address[0]}***@e***",
         "DeliveryMedium": "EMAIL",
         "AttributeName": "email",
     }

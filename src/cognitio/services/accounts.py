@@ -26,7 +26,7 @@ from cognitio.errors import (
     UserNotFoundException,
 )
 from cognitio.services import ids
-from cognitio.services.attributes import as_list
+from cognitio.services.attributes import as_list, canonical_values
 from cognitio.services.user_pools import Caller, check_pool_region, load_pool
 from cognitio.store.records import UserListing, UserPoolRecord, UserRecord
 from cognitio.store.repositories import Transaction
@@ -156,6 +156,7 @@ async def sync_aliases(
     user: UserRecord,
     *,
     force: bool = False,
+    creating: bool = False,
 ) -> None:
     """Make the user's aliases match its attributes; a taken alias is an error unless forced."""
     await tx.users.release_aliases(user.sub)
@@ -164,15 +165,18 @@ async def sync_aliases(
         if await tx.users.claim_alias(pool.id, kind, key, user.sub):
             continue
         if not force or kind in pool.config.get("UsernameAttributes", []):
-            raise _alias_taken(pool, kind)
+            raise _alias_taken(pool, kind, creating=creating)
         await tx.users.release_alias(pool.id, kind, key)
         await tx.users.claim_alias(pool.id, kind, key, user.sub)
 
 
-def _alias_taken(pool: PoolLike, kind: str) -> Exception:
-    if kind in pool.config.get("UsernameAttributes", []):
+def _alias_taken(pool: PoolLike, kind: str, *, creating: bool) -> Exception:
+    if kind not in pool.config.get("UsernameAttributes", []):
+        return AliasExistsException(f"An account with the {kind} already exists.")
+    if creating:
         return UsernameExistsException(f"An account with the given {kind} already exists.")
-    return AliasExistsException(f"An account with the {kind} already exists.")
+    # An update that takes another user's sign-in email or phone: Cognito calls it an alias.
+    return AliasExistsException(f"An account with the given {kind} already exists.")
 
 
 def search_values(user: UserRecord) -> list[tuple[str, str]]:
@@ -194,14 +198,16 @@ async def save_new(
     *,
     force_alias: bool = False,
     exists_message: str = "User already exists",
-) -> None:
+) -> UserRecord:
     """Insert a user with its aliases and search values, or raise UsernameExistsException."""
+    user = _canonical(pool, user)
     if not await tx.users.insert(user):
         raise UsernameExistsException(exists_message)
     if user.password_hash is not None:
         await tx.users.remember_password(user.sub, user.password_hash, user.updated_ms)
-    await sync_aliases(tx, pool, user, force=force_alias)
+    await sync_aliases(tx, pool, user, force=force_alias, creating=True)
     await tx.users.set_search_values(pool.id, user.sub, search_values(user))
+    return user
 
 
 async def save(
@@ -213,7 +219,7 @@ async def save(
     force_alias: bool = False,
 ) -> UserRecord:
     """Write a changed user (under the row lock its caller took) with aliases and search values."""
-    after = replace(after, updated_ms=ids.now_ms(), version=before.version + 1)
+    after = replace(_canonical(pool, after), updated_ms=ids.now_ms(), version=before.version + 1)
     if not await tx.users.update(after):
         raise ConcurrentModificationException("The user was changed by another request; try again.")
     if after.password_hash is not None and after.password_hash != before.password_hash:
@@ -222,6 +228,12 @@ async def save(
         await sync_aliases(tx, pool, after, force=force_alias)
     await tx.users.set_search_values(pool.id, after.sub, search_values(after))
     return after
+
+
+def _canonical(pool: UserPoolRecord, user: UserRecord) -> UserRecord:
+    """Boolean attributes are stored as "true"/"false", however they were written."""
+    attributes = canonical_values(pool.config.get("SchemaAttributes", []), user.attributes)
+    return user if attributes == user.attributes else replace(user, attributes=attributes)
 
 
 def new_user(

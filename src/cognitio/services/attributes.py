@@ -2,9 +2,10 @@
 
 Facts from the developer guide's "User pool attributes" page and Cognito's answers: every value is
 a string; `email` must look like an address and `phone_number` must be E.164 (`+` and up to 15
-digits); `*_verified` take "true"/"false"; Number attributes take integers; string lengths
-follow the schema's constraints; a required attribute must be present when a user is created;
-an immutable attribute can be set once, at creation; `sub` is Cognito's own.
+digits); Boolean attributes (`*_verified`) take "true"/"false" in any case, stored lower-case;
+Number attributes take integers; string lengths follow the schema's constraints; a required
+attribute must be present when a user is created; an immutable attribute can be set once, at
+creation; `sub` is Cognito's own.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ _BOOLEAN_VALUES = ("true", "false")
 # Attributes Cognito manages itself; nobody writes them through the API.
 READ_ONLY = frozenset({"sub", "identities"})
 VERIFIED_FLAGS = {"email": "email_verified", "phone_number": "phone_number_verified"}
+_FLAG_NAMES = frozenset(VERIFIED_FLAGS.values())
 MAX_VALUE_CHARS = 2048
 
 
@@ -29,14 +31,35 @@ def schema_by_name(schema: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str
 
 
 def as_dict(attributes: list[dict[str, str]] | None) -> dict[str, str]:
-    """Cognito's ``[{"Name", "Value"}]`` list as a dict; a name given twice is an error."""
+    """Cognito's ``[{"Name", "Value"}]`` list as a dict; a name given twice is an error.
+
+    The verified flags come out canonical ("True" is "true"), so every later check reads them
+    one way.
+    """
     result: dict[str, str] = {}
     for item in attributes or []:
         name = item["Name"]
         if name in result:
             raise InvalidParameterException(f"Duplicate attribute name: {name}")
-        result[name] = item.get("Value", "")
+        value = item.get("Value", "")
+        result[name] = _canonical_boolean(value) if name in _FLAG_NAMES else value
     return result
+
+
+def canonical_values(
+    schema: Iterable[Mapping[str, Any]], attributes: Mapping[str, str]
+) -> dict[str, str]:
+    """The attributes with every Boolean value of the schema in lower case, as it is stored."""
+    booleans = {entry["Name"] for entry in schema if entry.get("AttributeDataType") == "Boolean"}
+    return {
+        name: _canonical_boolean(value) if name in booleans else value
+        for name, value in attributes.items()
+    }
+
+
+def _canonical_boolean(value: str) -> str:
+    lowered = value.lower()
+    return lowered if lowered in _BOOLEAN_VALUES else value
 
 
 def as_list(attributes: Mapping[str, str]) -> list[dict[str, str]]:
@@ -73,10 +96,16 @@ def check_required(schema: Mapping[str, Mapping[str, Any]], values: Mapping[str,
 
 
 def check_deletable(schema: Mapping[str, Mapping[str, Any]], names: Iterable[str]) -> None:
+    names = list(names)
+    unknown = [name for name in names if name not in schema]
+    if unknown:
+        # Cognito's text: one newline-terminated line per unknown attribute.
+        raise InvalidParameterException(
+            "Invalid user attributes: "
+            + "".join(f"user.{name}: Attribute does not exist in the schema.\n" for name in unknown)
+        )
     for name in names:
-        entry = schema.get(name)
-        if entry is None:
-            raise _schema_error(f"Type for attribute {{{name}}} could not be determined")
+        entry = schema[name]
         if name in READ_ONLY or not entry.get("Mutable", True):
             raise InvalidParameterException(f"user.{name}: Attribute cannot be updated.")
         if entry.get("Required"):
@@ -91,7 +120,7 @@ def _check_value(name: str, entry: Mapping[str, Any], value: str) -> None:
         raise InvalidParameterException("Invalid email address format.")
     if name == "phone_number" and value and not _PHONE.match(value):
         raise InvalidParameterException("Invalid phone number format.")
-    if kind == "Boolean" and value not in _BOOLEAN_VALUES:
+    if kind == "Boolean" and value.lower() not in _BOOLEAN_VALUES:
         raise _schema_error(f"{name}: Value must be either true or false")
     if kind == "Number":
         _check_number(name, entry.get("NumberAttributeConstraints", {}), value)

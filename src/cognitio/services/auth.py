@@ -74,6 +74,7 @@ from cognitio.services.triggers import (
     Triggers,
     post_authentication,
     pre_authentication,
+    pre_authentication_unknown,
     pre_token_generation,
 )
 from cognitio.services.user_auth import SELECT_CHALLENGE, answer_web_authn, user_auth_flow
@@ -83,19 +84,38 @@ from cognitio.store.records import ClientRecord, UserPoolRecord, UserRecord
 from cognitio.store.repositories import Store
 
 _DEFAULT_FLOWS = ("ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
-# The client setting that allows each flow, with its legacy spelling.
+# The client setting that allows each flow.
 _ALLOWED_BY = {
-    "USER_PASSWORD_AUTH": ("ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH"),
-    "ADMIN_USER_PASSWORD_AUTH": ("ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"),
-    "ADMIN_NO_SRP_AUTH": ("ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"),
-    "REFRESH_TOKEN_AUTH": ("ALLOW_REFRESH_TOKEN_AUTH",),
-    "REFRESH_TOKEN": ("ALLOW_REFRESH_TOKEN_AUTH",),
-    "USER_AUTH": ("ALLOW_USER_AUTH",),
-    "USER_SRP_AUTH": ("ALLOW_USER_SRP_AUTH",),
-    "CUSTOM_AUTH": ("ALLOW_CUSTOM_AUTH", "CUSTOM_AUTH_FLOW_ONLY"),
+    "USER_PASSWORD_AUTH": "ALLOW_USER_PASSWORD_AUTH",
+    "ADMIN_USER_PASSWORD_AUTH": "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+    "ADMIN_NO_SRP_AUTH": "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+    "REFRESH_TOKEN_AUTH": "ALLOW_REFRESH_TOKEN_AUTH",
+    "REFRESH_TOKEN": "ALLOW_REFRESH_TOKEN_AUTH",
+    "USER_AUTH": "ALLOW_USER_AUTH",
+    "USER_SRP_AUTH": "ALLOW_USER_SRP_AUTH",
+    "CUSTOM_AUTH": "ALLOW_CUSTOM_AUTH",
 }
+# Legacy ExplicitAuthFlows values only add to what clients could always do (SRP, custom,
+# refresh), as before the ALLOW_ values existed; CUSTOM_AUTH_FLOW_ONLY keeps custom (and
+# refresh) alone.
+_LEGACY_ADDS = {
+    "ADMIN_NO_SRP_AUTH": "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+    "USER_PASSWORD_AUTH": "ALLOW_USER_PASSWORD_AUTH",
+}
+_CUSTOM_ONLY = ("ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
+# Flows that belong to one operation only (botocore's AuthFlow documentation).
 _ADMIN_ONLY = frozenset({"ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"})
+_CLIENT_ONLY = frozenset({"USER_PASSWORD_AUTH"})
 _INCORRECT = "Incorrect username or password."
+
+
+def allowed_flows(client: ClientRecord) -> frozenset[str]:
+    """The ALLOW_ settings a client's ExplicitAuthFlows amount to, legacy values translated."""
+    flows = client.config.get("ExplicitAuthFlows") or _DEFAULT_FLOWS
+    if not any(flow in _LEGACY_ADDS or flow == "CUSTOM_AUTH_FLOW_ONLY" for flow in flows):
+        return frozenset(flows)
+    base = _CUSTOM_ONLY if "CUSTOM_AUTH_FLOW_ONLY" in flows else _DEFAULT_FLOWS
+    return frozenset(base).union(_LEGACY_ADDS[flow] for flow in flows if flow in _LEGACY_ADDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,17 +176,14 @@ class Authenticator:
             raise ResourceNotFoundException(
                 f"User pool client {params['ClientId']} does not exist."
             )
-        if flow_name in _ADMIN_ONLY and not admin:
-            raise InvalidParameterException(
-                f"Initiate Auth method not supported: {flow_name} is for AdminInitiateAuth."
-            )
+        if flow_name in (_CLIENT_ONLY if admin else _ADMIN_ONLY):
+            raise InvalidParameterException("Initiate Auth method not supported.")
         flow = FLOWS.get(flow_name)
         if flow is None:
             raise UnsupportedOperationException(
                 f"The {flow_name} flow is not available in this version of Cognitio yet."
             )
-        allowed = client.config.get("ExplicitAuthFlows") or _DEFAULT_FLOWS
-        if not any(setting in allowed for setting in _ALLOWED_BY[flow_name]):
+        if _ALLOWED_BY[flow_name] not in allowed_flows(client):
             raise InvalidParameterException(f"{flow_name} flow not enabled for this client")
         parameters = dict(params.get("AuthParameters") or {})
         metadata = dict(params.get("ClientMetadata") or {})
@@ -197,6 +214,10 @@ class Authenticator:
                 return await self._after_password(request, user)
         if user is None or user.password_hash is None:
             await self._passwords.hasher.verify_dummy_async(password)
+            if user is None:
+                await pre_authentication_unknown(
+                    self.triggers, request.pool, request.client, username, request.metadata
+                )
             if request.client.config.get("PreventUserExistenceErrors") == "ENABLED":
                 raise NotAuthorizedException(_INCORRECT)
             raise UserNotFoundException("User does not exist.")

@@ -137,6 +137,7 @@ class Clients:
                     params,
                     has_secret=record.secret_sealed is not None,
                     custom_scopes=await custom_scopes(tx, pool.id),
+                    updating=True,
                 )
                 updated = replace(
                     record,
@@ -206,12 +207,13 @@ def client_settings(
     *,
     has_secret: bool,
     custom_scopes: frozenset[str] = frozenset(),
+    updating: bool = False,
 ) -> dict[str, Any]:
     """The settings document of a client, with defaults, or Cognito's error for a bad field."""
     settings = {key: copy.deepcopy(params[key]) for key in _SETTINGS if key in params}
     _token_validity(settings)
     _auth_flows(settings)
-    _attribute_permissions(pool, settings)
+    _attribute_permissions(pool, settings, "updating" if updating else "creating")
     _oauth(pool, settings, has_secret, custom_scopes)
     settings.setdefault("AllowedOAuthFlowsUserPoolClient", False)
     settings.setdefault("PreventUserExistenceErrors", "LEGACY")
@@ -267,7 +269,7 @@ def _auth_flows(settings: dict[str, Any]) -> None:
     settings["ExplicitAuthFlows"] = list(dict.fromkeys(flows))
 
 
-def _attribute_permissions(pool: UserPoolRecord, settings: dict[str, Any]) -> None:
+def _attribute_permissions(pool: UserPoolRecord, settings: dict[str, Any], doing: str) -> None:
     schema = {entry["Name"]: entry for entry in pool.config["SchemaAttributes"]}
     for member, verb in (("ReadAttributes", "read"), ("WriteAttributes", "write")):
         names = settings.get(member)
@@ -283,8 +285,9 @@ def _attribute_permissions(pool: UserPoolRecord, settings: dict[str, Any]) -> No
             or (verb == "write" and name in VERIFIED_FLAGS.values())
         ]
         if bad:
+            # Cognito's text names neither the attributes nor anything else.
             raise InvalidParameterException(
-                f"Invalid {verb} attributes specified while creating a client: {', '.join(bad)}"
+                f"Invalid {verb} attributes specified while {doing} a client"
             )
         settings[member] = list(dict.fromkeys(names))
 
@@ -334,8 +337,8 @@ def _oauth(
             )
         return
     if not settings.get("CallbackURLs"):
-        raise InvalidParameterException(
-            "CallbackURLs are required when the code or implicit flow is allowed."
+        raise InvalidOAuthFlowException(
+            "CallbackUrls can not be empty when code flow or implicit flow is selected"
         )
 
 

@@ -33,6 +33,7 @@ from cognitio.services.triggers import (
     flag,
     mapping,
     pre_authentication,
+    pre_authentication_unknown,
     text,
     user_attributes,
 )
@@ -63,6 +64,9 @@ async def custom_auth_flow(auth: Authenticator, request: AuthRequest) -> dict[st
     async with auth._store.read() as tx:
         user = await find_user(tx, request.pool, username)
     if user is None:
+        await pre_authentication_unknown(
+            auth.triggers, request.pool, request.client, username, request.metadata
+        )
         if request.client.config.get("PreventUserExistenceErrors") == "ENABLED":
             raise NotAuthorizedException(_INCORRECT)
         raise UserNotFoundException("User does not exist.")

@@ -18,6 +18,7 @@ from cognitio.crypto.envelope import Envelope
 from cognitio.errors import (
     CodeMismatchException,
     EnableSoftwareTokenMFAException,
+    ExpiredCodeException,
     InvalidParameterException,
     InvalidUserPoolConfigurationException,
     SoftwareTokenMFANotFoundException,
@@ -32,6 +33,14 @@ EMAIL = "EMAIL_OTP"
 _ORDER = (SMS, TOTP, EMAIL)
 STEP_SECONDS = 30
 _WINDOW = 1  # steps either side of now: clock skew between phone and server
+# Cognito's answer to a code from a step the user has used already (a right code, once too often).
+_USED_ONCE = "Your software token has already been used once."
+# What enabling a factor needs, and Cognito's refusal when the user lacks it.
+_NEEDS = {
+    TOTP: "User does not have delivery config set to turn on SOFTWARE_TOKEN_MFA",
+    SMS: "User does not have a phone_number set to turn on SMS MFA",
+    EMAIL: "User does not have an email set to turn on EMAIL_OTP MFA",
+}
 
 
 def _context(sub: str) -> str:
@@ -94,6 +103,8 @@ class Mfa:
         step = _matching_step(secret, code)
         if step is None:
             raise EnableSoftwareTokenMFAException("Code mismatch")
+        if step <= record.totp_last_step:
+            raise ExpiredCodeException(_USED_ONCE)
         record.totp_sealed = record.totp_pending_sealed
         record.totp_pending_sealed = None
         record.totp_enabled = True
@@ -109,8 +120,10 @@ class Mfa:
             )
         secret = self._envelope.open(record.totp_sealed, _context(user.sub)).decode()
         step = _matching_step(secret, code)
-        if step is None or not await tx.mfa.use_step(user.sub, step):
+        if step is None:
             raise CodeMismatchException("Invalid code received for user")
+        if not await tx.mfa.use_step(user.sub, step):
+            raise ExpiredCodeException(_USED_ONCE)
 
     async def set_preference(
         self, tx: Transaction, pool: UserPoolRecord, user: UserRecord, params: dict[str, Any]
@@ -126,12 +139,13 @@ class Mfa:
             if settings is None:
                 continue
             enabled = settings.get("Enabled")
-            if enabled and factor == TOTP and record.totp_sealed is None:
-                raise SoftwareTokenMFANotFoundException("User has not verified software token mfa")
-            if enabled and attribute is not None and not user.attributes.get(attribute):
-                raise InvalidParameterException(
-                    f"User does not have a {attribute} to receive {factor} codes."
-                )
+            lacking = (
+                record.totp_sealed is None
+                if attribute is None
+                else not user.attributes.get(attribute)
+            )
+            if enabled and lacking:
+                raise InvalidParameterException(_NEEDS[factor])
             if enabled and factor not in pool_factors(pool):
                 raise InvalidParameterException(f"{factor} is not enabled for the user pool.")
             if enabled is not None:

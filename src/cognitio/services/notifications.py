@@ -44,11 +44,10 @@ class Destination:
 
 
 def mask(attribute: str, address: str) -> str:
-    """Cognito's masked destination: ``j***@e***.com`` for email, ``+*******1234`` for phones."""
+    """Cognito's masked destination: ``j***@e***`` for email, ``+*******1234`` for phones."""
     if attribute == "email":
         local, _, domain = address.partition("@")
-        suffix = domain[domain.rfind(".") :] if "." in domain else ""
-        return f"{local[:1]}***@{domain[:1]}***{suffix}"
+        return f"{local[:1]}***@{domain[:1]}***"
     return address[:1] + "*" * max(len(address) - 5, 0) + address[-4:]
 
 

@@ -76,7 +76,7 @@ async def create(
     )
     if not await tx.oauth.insert_server(server):
         raise InvalidParameterException(
-            f"A resource server with identifier {server.identifier} already exists."
+            f"{server.identifier} already exists in user pool {pool.id}."
         )
     return server
 

@@ -8,6 +8,7 @@ pool holds at most 50 of them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from cognitio.errors import InvalidParameterException
@@ -89,14 +90,19 @@ def build_schema(requested: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def add_custom(schema: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Append custom attributes, refusing duplicates and the 51st."""
-    existing = {entry["Name"] for entry in schema}
+    """Append custom attributes, refusing duplicates and the 51st.
+
+    ``custom:x`` and ``dev:custom:x`` are one name: a clash names the request's ``custom:x``
+    first, then the stored attribute.
+    """
+    existing = {_base_name(entry["Name"]): entry["Name"] for entry in schema}
     for entry in new:
-        if entry["Name"] in existing:
+        base = _base_name(entry["Name"])
+        if base in existing:
             raise InvalidParameterException(
-                f"{entry['Name']}: Existing attribute already has name {entry['Name']}."
+                f"{base}: Existing attribute already has name {existing[base]}."
             )
-        existing.add(entry["Name"])
+        existing[base] = entry["Name"]
     count = sum(1 for entry in schema if entry["Name"] not in STANDARD_NAMES) + len(new)
     if count > MAX_CUSTOM_ATTRIBUTES:
         raise InvalidParameterException(
@@ -114,7 +120,11 @@ def custom_attribute(item: dict[str, Any]) -> dict[str, Any]:
         )
     if item.get("Required"):
         raise InvalidParameterException("Required custom attributes are not supported currently.")
-    data_type = item.get("AttributeDataType", "String")
+    data_type = item.get("AttributeDataType")
+    if data_type is None:
+        raise InvalidParameterException(
+            "Invalid AttributeDataType input, consider using the provided AttributeDataType enum."
+        )
     developer_only = bool(item.get("DeveloperOnlyAttribute", False))
     entry: dict[str, Any] = {
         "Name": ("dev:custom:" if developer_only else "custom:") + raw_name,
@@ -123,13 +133,14 @@ def custom_attribute(item: dict[str, Any]) -> dict[str, Any]:
         "Mutable": bool(item.get("Mutable", True)),
         "Required": False,
     }
+    names = _Names(raw_name, "custom:" + raw_name)
     if data_type == "String":
         entry["StringAttributeConstraints"] = _string_constraints(
-            raw_name, item.get("StringAttributeConstraints"), default_max="2048"
+            names, item.get("StringAttributeConstraints"), default_max="2048"
         )
     elif data_type == "Number":
         entry["NumberAttributeConstraints"] = _number_constraints(
-            raw_name, item.get("NumberAttributeConstraints")
+            names, item.get("NumberAttributeConstraints")
         )
     return entry
 
@@ -143,14 +154,12 @@ def csv_header(schema: list[dict[str, Any]]) -> list[str]:
 def _apply_standard(entry: dict[str, Any], item: dict[str, Any]) -> None:
     name = entry["Name"]
     data_type = item.get("AttributeDataType")
-    if data_type is not None and data_type != entry["AttributeDataType"]:
+    if (data_type is not None and data_type != entry["AttributeDataType"]) or item.get(
+        "DeveloperOnlyAttribute"
+    ):
         raise InvalidParameterException(
-            f"{name}: the standard attribute's type is {entry['AttributeDataType']}, "
-            f"not {data_type}."
-        )
-    if item.get("DeveloperOnlyAttribute"):
-        raise InvalidParameterException(
-            f"{name}: DeveloperOnlyAttribute applies to custom attributes only."
+            "You can not change AttributeDataType or set developerOnlyAttribute for standard "
+            f"schema attribute {name}"
         )
     if name in _FIXED:
         if any(key in item for key in ("Mutable", "Required")) and (
@@ -163,43 +172,73 @@ def _apply_standard(entry: dict[str, Any], item: dict[str, Any]) -> None:
         entry["Mutable"] = bool(item["Mutable"])
     if "Required" in item:
         entry["Required"] = bool(item["Required"])
+    names = _Names(name, name)
     if "StringAttributeConstraints" in item and entry["AttributeDataType"] == "String":
         entry["StringAttributeConstraints"] = _string_constraints(
-            name, item["StringAttributeConstraints"], default_max="2048", default_min="0"
+            names, item["StringAttributeConstraints"], default_max="2048", default_min="0"
         )
     if "NumberAttributeConstraints" in item and entry["AttributeDataType"] == "Number":
         entry["NumberAttributeConstraints"] = _number_constraints(
-            name, item["NumberAttributeConstraints"]
+            names, item["NumberAttributeConstraints"]
         )
 
 
+@dataclass(frozen=True, slots=True)
+class _Names:
+    """How refusals name an attribute: as the request does, and as users' attributes do."""
+
+    requested: str
+    attribute: str
+
+
+def _base_name(name: str) -> str:
+    """``custom:x`` for both ``custom:x`` and ``dev:custom:x``."""
+    return name.removeprefix("dev:")
+
+
 def _string_constraints(
-    name: str, given: dict[str, str] | None, *, default_max: str, default_min: str | None = None
+    names: _Names,
+    given: dict[str, str] | None,
+    *,
+    default_max: str,
+    default_min: str | None = None,
 ) -> dict[str, str]:
     given = given or {}
     result: dict[str, str] = {}
     if "MinLength" in given or default_min is not None:
         result["MinLength"] = given.get("MinLength", default_min or "0")
     result["MaxLength"] = given.get("MaxLength", default_max)
-    low, high = _integer(name, result.get("MinLength", "0")), _integer(name, result["MaxLength"])
-    if high > 2048 or low > high:
+    kind = "StringAttributeConstraints"
+    low = _non_negative(names, kind, result.get("MinLength", "0"))
+    high = _non_negative(names, kind, result["MaxLength"])
+    if max(low, high) > 2048:
         raise InvalidParameterException(
-            f"{name}: string length constraints must satisfy 0 <= MinLength <= MaxLength <= 2048."
+            f"user.{names.attribute}: String attributes cannot have a length of more than 2048"
+        )
+    if low > high:
+        raise InvalidParameterException(
+            f"user.{names.attribute}: Max length cannot be less than min length."
         )
     return result
 
 
-def _number_constraints(name: str, given: dict[str, str] | None) -> dict[str, str]:
+def _number_constraints(names: _Names, given: dict[str, str] | None) -> dict[str, str]:
     result = dict(given or {})
-    low = _integer(name, result["MinValue"]) if "MinValue" in result else None
-    high = _integer(name, result["MaxValue"]) if "MaxValue" in result else None
+    kind = "NumberAttributeConstraints"
+    low = _non_negative(names, kind, result["MinValue"]) if "MinValue" in result else None
+    high = _non_negative(names, kind, result["MaxValue"]) if "MaxValue" in result else None
     if low is not None and high is not None and low > high:
-        raise InvalidParameterException(f"{name}: MinValue must not exceed MaxValue.")
+        raise InvalidParameterException(
+            f"user.{names.attribute}: Max value cannot be less than min value."
+        )
     return result
 
 
-def _integer(name: str, text: str) -> int:
+def _non_negative(names: _Names, kind: str, text: str) -> int:
+    """A constraint's value: a non-negative integer, in ASCII digits."""
     try:
-        return int(text)
-    except ValueError:
-        raise InvalidParameterException(f"{name}: constraint {text!r} is not an integer.") from None
+        if text.isascii() and text.isdigit():
+            return int(text)
+    except ValueError:  # more digits than Python converts
+        pass
+    raise InvalidParameterException(f"Invalid {kind} for schema attribute {names.requested}")

@@ -128,7 +128,7 @@ class SelfService:
         destination = None if decision.confirm else sign_up_destination(pool.config, attributes)
         message = None
         async with self._store.write() as tx:
-            await save_new(tx, pool, user)
+            user = await save_new(tx, pool, user)
             if destination is not None:
                 code = await self._codes.issue(tx, user.sub, purposes.SIGN_UP)
                 message = verification_message(
@@ -138,6 +138,10 @@ class SelfService:
         if destination is not None and message is not None:
             answer["CodeDeliveryDetails"] = destination.details()
             await self._users.deliver([message], call=call, user=user)
+        if decision.confirm:
+            # Confirmed by PreSignUp: PostConfirmation runs as for ConfirmSignUp, once the user
+            # exists, so the function can act on it (add it to a group, say).
+            await post_confirmation(self._triggers, call, "PostConfirmation_ConfirmSignUp", user)
         return answer
 
     async def _before_confirming(

@@ -36,7 +36,7 @@ from cognitio.errors import (
     UserNotFoundException,
 )
 from cognitio.services.accounts import PoolLike, find_user
-from cognitio.services.triggers import pre_authentication
+from cognitio.services.triggers import pre_authentication, pre_authentication_unknown
 from cognitio.store.records import UserRecord
 
 if TYPE_CHECKING:
@@ -91,6 +91,10 @@ async def srp_flow(
     if user is None or verifier is None:
         if request.client.config.get("PreventUserExistenceErrors") != "ENABLED":
             raise UserNotFoundException("User does not exist.")
+        if user is None:
+            await pre_authentication_unknown(
+                authenticator.triggers, request.pool, request.client, username, request.metadata
+            )
         user_id_for_srp = _decoy_user_id(_decoy_key(authenticator), request.pool, username)
         verifier = _decoy_verifier(_decoy_key(authenticator), request.pool.id, user_id_for_srp)
         sub = ""  # no user: the answer can only fail

@@ -16,7 +16,7 @@ from cognitio.errors import InvalidLambdaResponseException, InvalidParameterExce
 from cognitio.functions.invoker import Functions
 from cognitio.services.groups import group_claims
 from cognitio.services.tokens import TokenOverrides
-from cognitio.store.records import GroupRecord, UserPoolRecord, UserRecord
+from cognitio.store.records import ClientRecord, GroupRecord, UserPoolRecord, UserRecord
 
 # LambdaConfig members that name a function directly, and those that hold {LambdaArn, ...}.
 _PLAIN = (
@@ -219,6 +219,21 @@ async def pre_authentication(
     if user is None and triggers.configured(call.pool, "PreAuthentication") is None:
         return
     await triggers.run(call, "PreAuthentication", "PreAuthentication_Authentication", request)
+
+
+async def pre_authentication_unknown(
+    triggers: Triggers,
+    pool: UserPoolRecord,
+    client: ClientRecord,
+    username: str,
+    metadata: dict[str, str],
+) -> None:
+    """PreAuthentication for a user that does not exist: only when the client prevents user
+    existence errors, with ``userNotFound`` true (the trigger's developer-guide page)."""
+    if client.config.get("PreventUserExistenceErrors") != "ENABLED":
+        return
+    call = Call(pool, username, client.id, metadata)
+    await pre_authentication(triggers, call, None, metadata or None)
 
 
 async def post_authentication(

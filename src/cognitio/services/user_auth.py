@@ -27,7 +27,7 @@ from cognitio.services.mfa import user_factors
 from cognitio.services.mfa_challenges import send_code
 from cognitio.services.passkeys import WEB_AUTHN, passkey_counts_as_mfa
 from cognitio.services.srp_flow import srp_flow
-from cognitio.services.triggers import pre_authentication
+from cognitio.services.triggers import pre_authentication, pre_authentication_unknown
 from cognitio.store.records import UserPoolRecord, UserRecord
 from cognitio.store.repositories import Transaction
 
@@ -183,6 +183,10 @@ async def _decoy(
         return await auth.password_flow(replace(request, parameters=parameters))
     if factor == "PASSWORD_SRP":
         return await srp_flow(auth, replace(request, parameters=parameters))
+    # A known user's passwordless factor runs PreAuthentication (start); so does the decoy's.
+    await pre_authentication_unknown(
+        auth.triggers, request.pool, request.client, username, request.metadata
+    )
     attribute = "email" if factor == "EMAIL_OTP" else "phone_number"
     key = auth._passwords._envelope.derive_key(DECOY_KEY_PURPOSE)
     details = decoy_destination(key, request.pool.id, username, attribute).details()

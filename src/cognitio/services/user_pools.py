@@ -311,7 +311,8 @@ def apply_mfa_config(config: dict[str, Any], params: dict[str, Any]) -> dict[str
     )
     if mode != "OFF" and not enabled:
         raise InvalidParameterException(
-            "Invalid MFA configuration given, can't turn on MFA and have no enabled MFA options!"
+            "Invalid MFA configuration given, can't disable all MFAs with a required or optional "
+            "configuration."
         )
     if sms is not None and "SmsConfiguration" not in config:
         raise InvalidParameterException(
