@@ -32,6 +32,7 @@ from cognitio.errors import (
     UnsupportedResponseType,
 )
 from cognitio.services import ids
+from cognitio.services.implicit_grant import implicit_tokens
 from cognitio.services.machine_tokens import get_client_token, machine_token
 from cognitio.services.refresh import refresh_tokens
 from cognitio.services.secret_hash import client_secret_opener
@@ -199,15 +200,15 @@ class OAuth:
             Call(request.pool, user.username, request.client.id), "TokenGeneration_HostedAuth", user
         )
         async with self._store.write() as tx:
-            result = await self._tokens.issue(
+            result = await implicit_tokens(
                 tx,
+                self._tokens,
                 request.client,
                 user,
                 auth_time=auth_time,
-                with_refresh=False,
-                overrides=overrides,
                 scopes=request.scopes,
                 nonce=request.nonce,
+                overrides=overrides,
             )
         return _token_response(result)
 

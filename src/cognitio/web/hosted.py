@@ -70,7 +70,7 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
         authorization = await pages.authorization(request, query)
         if not isinstance(authorization, Authorization):
             return authorization
-        signed_in = pages.signed_in(request, authorization)
+        signed_in = await pages.signed_in(request, authorization)
         if signed_in is None and query.get("prompt") == "none":
             # OpenID Connect Core 3.1.2.6: no page may be shown, so say so to the client.
             return redirect_error(RedirectError(authorization, LoginRequired("Sign-in needed.")))
@@ -97,7 +97,7 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
             response = RedirectResponse(f"/oauth2/authorize?{query}", 302)
             response.set_cookie(
                 session_cookie(authorization.pool.id),
-                pages.hosted.seal_session(authorization.pool.id, sub),
+                await pages.hosted.start_session(authorization.pool.id, sub),
                 max_age=SESSION_SECONDS,
                 httponly=True,
                 samesite="lax",
@@ -252,7 +252,9 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
                 return authorization
             pool_id = authorization.pool.id
             response = RedirectResponse(f"/login?{urlencode(query)}", 302)
-        response.delete_cookie(session_cookie(pool_id), path="/")
+        name = session_cookie(pool_id)
+        await pages.hosted.end_session(request.cookies.get(name), pool_id)
+        response.delete_cookie(name, path="/")
         return response
 
     async def branding_image(request: Request) -> Response:

@@ -130,10 +130,12 @@ class Pages:
         query = form.get("query", "")
         return form, query, await self.authorization(request, query)
 
-    def signed_in(self, request: Request, authorization: Authorization) -> tuple[str, int] | None:
+    async def signed_in(
+        self, request: Request, authorization: Authorization
+    ) -> tuple[str, int] | None:
         """The user (sub, sign-in time) of this browser's hosted session with the pool, if any."""
         cookie = request.cookies.get(session_cookie(authorization.pool.id))
-        return self.hosted.open_session(cookie, authorization.pool.id)
+        return await self.hosted.open_session(cookie, authorization.pool.id)
 
     async def dress(self, request: Request, authorization: Authorization) -> None:
         """Remember, for this request's page, how the client's pages look."""
