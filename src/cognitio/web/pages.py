@@ -20,6 +20,7 @@ from cognitio.errors import OAuthError
 from cognitio.services.branding import Look
 from cognitio.services.hosted import Hosted
 from cognitio.services.oauth import Authorization, OAuth, RedirectError
+from cognitio.web.limits import read_form
 
 CSRF_COOKIE = "cognitio-csrf"
 
@@ -149,4 +150,4 @@ class Pages:
 
     @staticmethod
     async def form(request: Request) -> dict[str, str]:
-        return {key: str(value) for key, value in (await request.form()).items()}
+        return await read_form(request)
