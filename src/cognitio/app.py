@@ -134,7 +134,14 @@ async def open_services(
         devices=devices,
         functions=functions,
         triggers=triggers,
-        oauth=OAuth(store, tokens, envelope, auth, settings.auth_domain_suffix),
+        oauth=OAuth(
+            store,
+            tokens,
+            envelope,
+            auth,
+            settings.auth_domain_suffix,
+            require_pkce=settings.require_pkce,
+        ),
         hosted=Hosted(store, envelope, settings.base_url),
     )
     return database, services

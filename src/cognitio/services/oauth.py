@@ -89,8 +89,11 @@ class OAuth:
         envelope: Envelope,
         auth: Authenticator,
         domain_suffix: str | None = None,
+        *,
+        require_pkce: bool = False,
     ) -> None:
         self._domain_suffix = domain_suffix
+        self._require_pkce = require_pkce
         self._store = store
         self._tokens = tokens
         self._envelope = envelope
@@ -165,6 +168,9 @@ class OAuth:
                 raise RedirectError(checked, InvalidRequest("code_challenge_method must be S256."))
             if flow != "code":
                 raise RedirectError(checked, InvalidRequest("PKCE applies to the code flow."))
+        elif self._require_pkce and flow == "code" and client.secret_sealed is None:
+            # Optional on Cognito; required here when so configured (RFC 9700 section 2.1.1).
+            raise RedirectError(checked, InvalidRequest("code_challenge is required."))
         return checked
 
     async def logout_target(self, client_id: str | None, logout_uri: str) -> tuple[str, str]:
