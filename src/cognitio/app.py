@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -41,6 +42,7 @@ from cognitio.store.sql import SqlStore
 from cognitio.web.hosted import hosted_routes
 from cognitio.web.hosted_accounts import account_routes
 from cognitio.web.hosted_passkeys import passkey_routes
+from cognitio.web.limits import BodyLimit
 from cognitio.web.oauth_endpoints import oauth_endpoint_routes
 from cognitio.web.pages import Pages
 from cognitio.web.well_known import well_known_routes
@@ -132,7 +134,14 @@ async def open_services(
         devices=devices,
         functions=functions,
         triggers=triggers,
-        oauth=OAuth(store, tokens, envelope, auth, settings.auth_domain_suffix),
+        oauth=OAuth(
+            store,
+            tokens,
+            envelope,
+            auth,
+            settings.auth_domain_suffix,
+            require_pkce=settings.require_pkce,
+        ),
         hosted=Hosted(store, envelope, settings.base_url),
     )
     return database, services
@@ -166,5 +175,5 @@ async def start(settings: Settings) -> Runtime:
     ]
     if outbox is not None:
         routes += outbox_routes(outbox)
-    web = Starlette(routes=routes)
+    web = Starlette(routes=routes, middleware=[Middleware(BodyLimit)])
     return Runtime(settings, database, services, CognitioApp(aws, web), generated)

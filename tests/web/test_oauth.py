@@ -19,6 +19,7 @@ from authlib.integrations.requests_client import OAuth2Session as OAuth2Client
 
 from tests.api.test_auth import PASSWORD, make_user
 from tests.api.test_mfa import next_step_code
+from tests.conftest import client as boto3_client
 
 CALLBACK = "http://localhost:8000/callback"
 _OPEN: list[Any] = []  # HTTP clients a test made, closed after it
@@ -426,3 +427,36 @@ def test_a_version_3_function_shapes_client_credentials_tokens(idp: Any, server:
     assert claims["tenant"] == "acme"
     (event,) = events(server, pool_id, "TokenGeneration_ClientCredentials")
     assert event["version"] == "3" and event["request"]["scopes"] == ["orders/write"]
+
+
+def test_pkce_stays_optional_by_default_and_can_be_required(
+    idp: Any, server: Any, make_server: Any
+) -> None:
+    """Security review #17: optional as on Cognito; COGNITIO_REQUIRE_PKCE makes clients without
+    a secret send an S256 code_challenge."""
+
+    def authorize(base: str, client: dict[str, Any], pkce: bool) -> httpx.Response:
+        url = (
+            f"{base}/oauth2/authorize?response_type=code&client_id={client['ClientId']}"
+            f"&redirect_uri={CALLBACK}&state=s"
+        )
+        if pkce:
+            url += "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        return httpx.get(url)
+
+    pool_id = idp.create_user_pool(PoolName="pkce")["UserPool"]["Id"]
+    public = oauth_client(idp, pool_id, secret=False)
+    assert authorize(server.url, public, pkce=False).headers["location"].startswith("/login?")
+
+    strict = make_server("sqlite", extra_env={"COGNITIO_REQUIRE_PKCE": "true"})
+    strict.start()
+    strict_idp = boto3_client("cognito-idp", strict.url)
+    pool_id = strict_idp.create_user_pool(PoolName="pkce")["UserPool"]["Id"]
+    public = oauth_client(strict_idp, pool_id, secret=False)
+    confidential = oauth_client(strict_idp, pool_id)
+    refused = parse_qs(
+        urlsplit(authorize(strict.url, public, pkce=False).headers["location"]).query
+    )
+    assert refused["error"] == ["invalid_request"] and refused["state"] == ["s"]
+    assert authorize(strict.url, public, pkce=True).headers["location"].startswith("/login?")
+    assert authorize(strict.url, confidential, pkce=False).headers["location"].startswith("/login?")

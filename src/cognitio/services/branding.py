@@ -5,7 +5,7 @@ a logo, per client or for the whole pool as ``ALL``) and managed-login branding 
 The pages apply the client's branding style if it has one — its FORM_LOGO (or PAGE_HEADER_LOGO)
 image, the primary button's and the page background's light-mode colours — else the client's UI
 customisation, else the pool's. Custom CSS goes into a ``<style>`` element, so it may not contain
-``<``.
+``<``, nor load anything from another origin (see :func:`check_css`).
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ _EXTENSIONS = {"PNG": "image/png", "JPEG": "image/jpeg", "SVG": "image/svg+xml",
 # Where a style's settings keep the two colours the pages use.
 _BUTTON = ("components", "primaryButton", "lightMode", "defaults", "backgroundColor")
 _COLOUR = re.compile(r"^[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$")  # Cognito's RRGGBB[AA]
+# What CSS may load from: url(...) and quoted strings (image-set, @font-face src, ...).
+_CSS_URLS = re.compile(r"""(?i)url\(\s*([^)"'\s]*)|"([^"]*)"|'([^']*)'""")
+_CSS_SCHEME = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.\-]*):")
 
 
 def image_type(data: bytes) -> str | None:
@@ -40,6 +43,24 @@ def image_type(data: bytes) -> str | None:
         if data.startswith(magic):
             return kind
     return None
+
+
+def check_css(css: str) -> None:
+    """Admin CSS goes into the pages' ``<style>``: it may not end that element (``<``), load
+    anything from another origin (``@import``, absolute or scheme-relative URLs, save ``data:``),
+    or hide either behind an escape (``\\``). CSS selectors can read the pages' hidden fields, so
+    nothing may carry what they read elsewhere."""
+    if "<" in css:
+        raise InvalidParameterException("CSS may not contain '<'.")
+    if "\\" in css:
+        raise InvalidParameterException("CSS may not contain escapes ('\\').")
+    if "@import" in css.lower():
+        raise InvalidParameterException("CSS may not contain @import.")
+    for target in _CSS_URLS.findall(css):
+        url = "".join(part for part in target if part).strip()
+        scheme = _CSS_SCHEME.match(url)
+        if url.startswith("//") or (scheme is not None and scheme.group(1).lower() != "data"):
+            raise InvalidParameterException("CSS may refer only to this server or data: URLs.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +85,8 @@ async def set_ui(
     client_id = params.get("ClientId") or ALL
     await _check_client(tx, pool, client_id)
     css = params.get("CSS")
-    if css is not None and "<" in css:
-        raise InvalidParameterException("CSS may not contain '<'.")
+    if css is not None:
+        check_css(css)
     image = params.get("ImageFile")
     if image is not None and image_type(image) is None:
         raise InvalidParameterException("ImageFile must be a PNG or JPEG image.")

@@ -6,17 +6,18 @@ from __future__ import annotations
 
 import base64
 import time
+import uuid
 from typing import Any
 
 import orjson
 
 from cognitio.crypto.envelope import DecryptionError, Envelope
 from cognitio.errors import NotAuthorizedException
-from cognitio.services import passkeys
+from cognitio.services import ids, passkeys
 from cognitio.services.branding import Look, image_type, logo_asset, look
 from cognitio.services.oauth import Authorization
 from cognitio.services.secret_hash import client_secret_opener, secret_hash_for
-from cognitio.store.records import ClientRecord
+from cognitio.store.records import ClientRecord, HostedSessionRecord
 from cognitio.store.repositories import Store
 
 SESSION_SECONDS = 3600  # the hosted session: an hour, as Cognito's cookie
@@ -29,6 +30,11 @@ class Hosted:
         self._envelope = envelope
         self._base_url = base_url
         self._open_secret = client_secret_opener(envelope)
+
+    @property
+    def base_url(self) -> str:
+        """The server's public URL, where the pages' logos are served."""
+        return self._base_url
 
     async def look(self, request: Authorization) -> Look:
         """How the hosted pages look for the request's client."""
@@ -68,16 +74,34 @@ class Hosted:
         """What the hosted pages send as SecretHash, standing in for the client."""
         return secret_hash_for(client, username, self._open_secret)
 
-    # The hosted session: who signed in on the hosted pages, sealed into a cookie.
+    # The hosted session: who signed in on the hosted pages. The cookie seals the session's id
+    # and a row keeps it, so ending the row (/logout, GlobalSignOut, a new password) ends the
+    # cookie on every node; checking it costs one primary-key read.
 
-    def seal_session(self, pool_id: str, sub: str) -> str:
+    async def start_session(self, pool_id: str, sub: str) -> str:
+        """A new hosted session for the user, as the cookie's (sealed) value."""
         now = int(time.time())
-        state = {"pool_id": pool_id, "sub": sub, "auth_time": now, "exp": now + SESSION_SECONDS}
+        record = HostedSessionRecord(
+            sid=str(uuid.uuid4()),
+            pool_id=pool_id,
+            sub=sub,
+            auth_time=now,
+            expires_ms=(now + SESSION_SECONDS) * 1000,
+        )
+        async with self._store.write() as tx:
+            await tx.tokens.add_hosted_session(record, now * 1000)
+        state = {
+            "sid": record.sid,
+            "pool_id": pool_id,
+            "sub": sub,
+            "auth_time": now,
+            "exp": now + SESSION_SECONDS,
+        }
         sealed = self._envelope.seal(orjson.dumps(state), _SESSION_CONTEXT)
         return base64.urlsafe_b64encode(sealed).decode().rstrip("=")
 
-    def open_session(self, value: str | None, pool_id: str) -> tuple[str, int] | None:
-        """(sub, auth_time) of a live hosted session of that pool, or None."""
+    def _opened(self, value: str | None, pool_id: str) -> dict[str, Any] | None:
+        """The cookie's state, if it is sealed by this server, of that pool and not expired."""
         if not value:
             return None
         try:
@@ -85,6 +109,31 @@ class Hosted:
             state = orjson.loads(self._envelope.open(blob, _SESSION_CONTEXT))
         except (ValueError, DecryptionError, orjson.JSONDecodeError):
             return None
+        if not isinstance(state, dict) or not isinstance(state.get("sid"), str):
+            return None  # a cookie sealed before sessions had ids: signed out
         if state.get("pool_id") != pool_id or state.get("exp", 0) < time.time():
             return None
-        return str(state["sub"]), int(state["auth_time"])
+        return state
+
+    async def open_session(self, value: str | None, pool_id: str) -> tuple[str, int] | None:
+        """(sub, auth_time) of a live hosted session of that pool, or None."""
+        state = self._opened(value, pool_id)
+        if state is None:
+            return None
+        async with self._store.read() as tx:
+            record = await tx.tokens.hosted_session(state["sid"])
+        if (
+            record is None
+            or record.pool_id != pool_id
+            or record.sub != state.get("sub")
+            or record.expires_ms < ids.now_ms()
+        ):
+            return None
+        return record.sub, record.auth_time
+
+    async def end_session(self, value: str | None, pool_id: str) -> None:
+        """/logout: the cookie's session ends, wherever the cookie is replayed from."""
+        state = self._opened(value, pool_id)
+        if state is not None:
+            async with self._store.write() as tx:
+                await tx.tokens.end_hosted_session(state["sid"])

@@ -32,6 +32,7 @@ from cognitio.errors import (
     UnsupportedResponseType,
 )
 from cognitio.services import ids
+from cognitio.services.implicit_grant import implicit_tokens
 from cognitio.services.machine_tokens import get_client_token, machine_token
 from cognitio.services.read_attributes import readable
 from cognitio.services.refresh import refresh_tokens
@@ -89,8 +90,11 @@ class OAuth:
         envelope: Envelope,
         auth: Authenticator,
         domain_suffix: str | None = None,
+        *,
+        require_pkce: bool = False,
     ) -> None:
         self._domain_suffix = domain_suffix
+        self._require_pkce = require_pkce
         self._store = store
         self._tokens = tokens
         self._envelope = envelope
@@ -165,6 +169,9 @@ class OAuth:
                 raise RedirectError(checked, InvalidRequest("code_challenge_method must be S256."))
             if flow != "code":
                 raise RedirectError(checked, InvalidRequest("PKCE applies to the code flow."))
+        elif self._require_pkce and flow == "code" and client.secret_sealed is None:
+            # Optional on Cognito; required here when so configured (RFC 9700 section 2.1.1).
+            raise RedirectError(checked, InvalidRequest("code_challenge is required."))
         return checked
 
     async def logout_target(self, client_id: str | None, logout_uri: str) -> tuple[str, str]:
@@ -200,15 +207,15 @@ class OAuth:
             Call(request.pool, user.username, request.client.id), "TokenGeneration_HostedAuth", user
         )
         async with self._store.write() as tx:
-            result = await self._tokens.issue(
+            result = await implicit_tokens(
                 tx,
+                self._tokens,
                 request.client,
                 user,
                 auth_time=auth_time,
-                with_refresh=False,
-                overrides=overrides,
                 scopes=request.scopes,
                 nonce=request.nonce,
+                overrides=overrides,
             )
         return _token_response(result)
 

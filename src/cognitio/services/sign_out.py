@@ -66,3 +66,4 @@ class SignOut:
 
 async def _sign_out(tx: Transaction, user: UserRecord) -> None:
     await tx.tokens.revoke_user_tokens(user.sub)
+    await tx.tokens.end_hosted_sessions(user.sub)  # the hosted pages' sign-on cookie too

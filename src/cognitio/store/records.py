@@ -217,6 +217,17 @@ class AuthorizationCodeRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class HostedSessionRecord:
+    """A sign-in on the hosted pages, named by the sealed single-sign-on cookie."""
+
+    sid: str
+    pool_id: str
+    sub: str
+    auth_time: int  # epoch seconds
+    expires_ms: int
+
+
+@dataclass(frozen=True, slots=True)
 class UiCustomizationRecord:
     pool_id: str
     client_id: str  # "ALL" for the pool's default

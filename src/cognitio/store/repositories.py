@@ -18,6 +18,7 @@ from cognitio.store.records import (
     DeviceRecord,
     DomainRecord,
     GroupRecord,
+    HostedSessionRecord,
     MfaRecord,
     PasskeyRecord,
     RefreshTokenRecord,
@@ -180,6 +181,15 @@ class TokenRepository(Protocol):
         self, sub: str, failures: int, last_failure_ms: int, locked_until_ms: int
     ) -> None: ...
     async def clear_failures(self, sub: str) -> None: ...
+    async def add_hosted_session(self, record: HostedSessionRecord, now_ms: int) -> None:
+        """Keep a new hosted sign-in (and drop the expired ones)."""
+        ...
+
+    async def hosted_session(self, sid: str) -> HostedSessionRecord | None: ...
+    async def end_hosted_session(self, sid: str) -> None: ...
+    async def end_hosted_sessions(self, sub: str) -> None:
+        """End every hosted sign-in of a user (sign-out everywhere, a new password)."""
+        ...
 
 
 class MfaRepository(Protocol):

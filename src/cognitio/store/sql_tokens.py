@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from cognitio.store.records import AuthorizationCodeRecord, RefreshTokenRecord, SigningKeyRecord
+from cognitio.store.records import (
+    AuthorizationCodeRecord,
+    HostedSessionRecord,
+    RefreshTokenRecord,
+    SigningKeyRecord,
+)
 from cognitio.store.sqlbase import Query, Row, Runner
 
 _KEY_COLUMNS = "kid, pool_id, purpose, private_sealed, created_ms"
@@ -63,6 +68,15 @@ _FAILURES_PUT = Query(
 )
 _FAILURES_CLEAR = Query("DELETE FROM sign_in_failures WHERE sub = :sub")
 _REFRESH_REVOKE_USER = Query("UPDATE refresh_tokens SET revoked = :yes WHERE sub = :sub")
+_HOSTED_COLUMNS = "sid, pool_id, sub, auth_time, expires_ms"
+_HOSTED_INSERT = Query(
+    f"INSERT INTO hosted_sessions ({_HOSTED_COLUMNS}) "
+    "VALUES (:sid, :pool_id, :sub, :auth_time, :expires_ms)"
+)
+_HOSTED_GET = Query(f"SELECT {_HOSTED_COLUMNS} FROM hosted_sessions WHERE sid = :sid")
+_HOSTED_END = Query("DELETE FROM hosted_sessions WHERE sid = :sid")
+_HOSTED_END_USER = Query("DELETE FROM hosted_sessions WHERE sub = :sub")
+_HOSTED_PRUNE = Query("DELETE FROM hosted_sessions WHERE expires_ms < :now")
 
 
 class SqlTokenRepository:
@@ -203,6 +217,31 @@ class SqlTokenRepository:
 
     async def revoke_user_tokens(self, sub: str) -> None:
         await self._sql.run(_REFRESH_REVOKE_USER, {"sub": sub, "yes": True})
+
+    async def add_hosted_session(self, record: HostedSessionRecord, now_ms: int) -> None:
+        await self._sql.run(_HOSTED_PRUNE, {"now": now_ms})
+        params = {
+            "sid": record.sid,
+            "pool_id": record.pool_id,
+            "sub": record.sub,
+            "auth_time": record.auth_time,
+            "expires_ms": record.expires_ms,
+        }
+        await self._sql.run(_HOSTED_INSERT, params)
+
+    async def hosted_session(self, sid: str) -> HostedSessionRecord | None:
+        row = await self._sql.one(_HOSTED_GET, {"sid": sid})
+        if row is None:
+            return None
+        return HostedSessionRecord(
+            sid=row[0], pool_id=row[1], sub=row[2], auth_time=int(row[3]), expires_ms=int(row[4])
+        )
+
+    async def end_hosted_session(self, sid: str) -> None:
+        await self._sql.run(_HOSTED_END, {"sid": sid})
+
+    async def end_hosted_sessions(self, sub: str) -> None:
+        await self._sql.run(_HOSTED_END_USER, {"sub": sub})
 
 
 def _key(row: Row) -> SigningKeyRecord:

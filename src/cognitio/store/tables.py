@@ -326,6 +326,19 @@ authorization_codes = Table(
     Column("origin_jti", String(36), nullable=True),
 )
 
+# Hosted-page sign-ins (the single-sign-on cookie names one); deleting a row ends the cookie.
+hosted_sessions = Table(
+    "hosted_sessions",
+    metadata,
+    Column("sid", String(36), primary_key=True),
+    Column("pool_id", String(55), nullable=False),
+    Column("sub", String(36), ForeignKey("users.sub", ondelete="CASCADE"), nullable=False),
+    Column("auth_time", BigInteger, nullable=False),
+    Column("expires_ms", BigInteger, nullable=False),
+    Index(None, "sub"),
+    Index(None, "expires_ms"),
+)
+
 # The classic hosted UI's customisation: CSS and a logo, per client or for the pool ("ALL").
 ui_customizations = Table(
     "ui_customizations",

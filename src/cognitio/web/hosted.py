@@ -47,6 +47,17 @@ _OPTION_NAMES = {
 }
 
 
+# A branding asset may be an SVG, which can hold script: opened directly, it would run on the
+# pages' origin. Served sandboxed, with no source allowed but its own inline styles, it is only
+# an image (in an <img> it never runs script anyway).
+ASSET_HEADERS = {
+    "Cache-Control": "public, max-age=300",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+    "Content-Disposition": "inline",
+}
+
+
 def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
     oauth = pages.oauth
     page, error_page, redirect_error = pages.render, pages.error, pages.redirect_error
@@ -70,7 +81,7 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
         authorization = await pages.authorization(request, query)
         if not isinstance(authorization, Authorization):
             return authorization
-        signed_in = pages.signed_in(request, authorization)
+        signed_in = await pages.signed_in(request, authorization)
         if signed_in is None and query.get("prompt") == "none":
             # OpenID Connect Core 3.1.2.6: no page may be shown, so say so to the client.
             return redirect_error(RedirectError(authorization, LoginRequired("Sign-in needed.")))
@@ -97,7 +108,7 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
             response = RedirectResponse(f"/oauth2/authorize?{query}", 302)
             response.set_cookie(
                 session_cookie(authorization.pool.id),
-                pages.hosted.seal_session(authorization.pool.id, sub),
+                await pages.hosted.start_session(authorization.pool.id, sub),
                 max_age=SESSION_SECONDS,
                 httponly=True,
                 samesite="lax",
@@ -252,7 +263,9 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
                 return authorization
             pool_id = authorization.pool.id
             response = RedirectResponse(f"/login?{urlencode(query)}", 302)
-        response.delete_cookie(session_cookie(pool_id), path="/")
+        name = session_cookie(pool_id)
+        await pages.hosted.end_session(request.cookies.get(name), pool_id)
+        response.delete_cookie(name, path="/")
         return response
 
     async def branding_image(request: Request) -> Response:
@@ -261,8 +274,7 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
         if found is None:
             return Response(status_code=404)
         data, kind = found
-        headers = {"Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"}
-        return Response(data, media_type=kind, headers=headers)
+        return Response(data, media_type=kind, headers=ASSET_HEADERS)
 
     return [
         Route("/_branding/{pool_id}/{kind:str}/{client_id}", branding_image, methods=["GET"]),

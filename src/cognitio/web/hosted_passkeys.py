@@ -26,7 +26,7 @@ def passkey_routes(pages: Pages) -> list[Route]:
         authorization = await pages.authorization(request, query)
         if not isinstance(authorization, Authorization):
             return authorization
-        signed_in = pages.signed_in(request, authorization)
+        signed_in = await pages.signed_in(request, authorization)
         if signed_in is None:
             return pages.sign_in(
                 request, authorization, urlencode(query), error="Sign in to add a passkey."
@@ -51,7 +51,7 @@ def passkey_routes(pages: Pages) -> list[Route]:
         form, query, authorization = await pages.posted(request)
         if not isinstance(authorization, Authorization):
             return authorization
-        signed_in = pages.signed_in(request, authorization)
+        signed_in = await pages.signed_in(request, authorization)
         if signed_in is None or not pages.csrf_ok(request, form):
             return pages.sign_in(request, authorization, query, error="Sign in to add a passkey.")
         try:

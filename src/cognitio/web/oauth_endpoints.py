@@ -12,12 +12,14 @@ import binascii
 from typing import Any
 from urllib.parse import unquote
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from cognitio.errors import InvalidClient, InvalidToken, OAuthError
+from cognitio.errors import InvalidClient, InvalidRequest, InvalidToken, OAuthError
 from cognitio.services.oauth import OAuth
+from cognitio.web.limits import read_form
 
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -53,10 +55,10 @@ def basic_credentials(request: Request) -> tuple[str, str] | None:
 
 
 async def _form(request: Request) -> dict[str, str]:
-    if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-        raise OAuthError("The body must be application/x-www-form-urlencoded.")
-    form = await request.form()
-    return {key: str(value) for key, value in form.items()}
+    try:
+        return await read_form(request)
+    except HTTPException as error:  # not urlencoded, or too many or too long fields
+        raise InvalidRequest(str(error.detail)) from None
 
 
 def oauth_endpoint_routes(oauth: OAuth) -> list[Route]:

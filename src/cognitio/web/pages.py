@@ -20,6 +20,8 @@ from cognitio.errors import OAuthError
 from cognitio.services.branding import Look
 from cognitio.services.hosted import Hosted
 from cognitio.services.oauth import Authorization, OAuth, RedirectError
+from cognitio.web.headers import HSTS, page_policy
+from cognitio.web.limits import read_form
 
 CSRF_COOKIE = "cognitio-csrf"
 
@@ -54,6 +56,11 @@ class Pages:
         )
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Frame-Options"] = "DENY"
+        targets = getattr(request.state, "form_targets", ())
+        response.headers["Content-Security-Policy"] = page_policy(targets, [self.hosted.base_url])
+        response.headers["Referrer-Policy"] = "no-referrer"
+        if self.secure:
+            response.headers["Strict-Transport-Security"] = HSTS
         return response
 
     def sign_in(
@@ -130,14 +137,18 @@ class Pages:
         query = form.get("query", "")
         return form, query, await self.authorization(request, query)
 
-    def signed_in(self, request: Request, authorization: Authorization) -> tuple[str, int] | None:
+    async def signed_in(
+        self, request: Request, authorization: Authorization
+    ) -> tuple[str, int] | None:
         """The user (sub, sign-in time) of this browser's hosted session with the pool, if any."""
         cookie = request.cookies.get(session_cookie(authorization.pool.id))
-        return self.hosted.open_session(cookie, authorization.pool.id)
+        return await self.hosted.open_session(cookie, authorization.pool.id)
 
     async def dress(self, request: Request, authorization: Authorization) -> None:
-        """Remember, for this request's page, how the client's pages look."""
+        """Remember, for this request's page, how the client's pages look and where its forms
+        may end (the checked redirect URI)."""
         request.state.look = await self.hosted.look(authorization)
+        request.state.form_targets = (authorization.redirect_uri,)
 
     @staticmethod
     def csrf_ok(request: Request, form: dict[str, str]) -> bool:
@@ -147,4 +158,4 @@ class Pages:
 
     @staticmethod
     async def form(request: Request) -> dict[str, str]:
-        return {key: str(value) for key, value in (await request.form()).items()}
+        return await read_form(request)
