@@ -91,18 +91,22 @@ class Codes:
     async def consume_with_value(
         self, tx: Transaction, sub: str, purpose: str, code: str
     ) -> tuple[CognitoError | None, str | None]:
-        """As :meth:`consume`, also giving the pending value the code confirms."""
+        """As :meth:`consume`, also giving the pending value the code confirms.
+
+        The attempt is counted first, by a conditional update that refuses a sixth: parallel
+        guesses cannot pass the limit, with or without a row lock (security review #24).
+        """
+        counted = await tx.users.count_code_attempt(sub, purpose, MAX_ATTEMPTS)
         record = await tx.users.get_code(sub, purpose)
         if record is None:
             return _mismatch(), None
-        if record.attempts >= MAX_ATTEMPTS:
+        if not counted:
             return LimitExceededException(
                 "Attempt limit exceeded, please try after some time."
             ), None
         if ids.now_ms() > record.expires_ms:
             return ExpiredCodeException("Invalid code provided, please request a code again."), None
         if not hmac.compare_digest(record.code_hash, self._hash(sub, purpose, code)):
-            await tx.users.count_code_attempt(sub, purpose)
             return _mismatch(), None
         await tx.users.delete_code(sub, purpose)
         return None, record.pending_value

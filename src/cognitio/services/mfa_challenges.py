@@ -137,16 +137,15 @@ async def answer_code(
     code = request.parameters.get(member)
     if not code:
         raise InvalidParameterException(f"Missing required parameter {member}")
-    await auth.lockout.check(session.sub)
+    await auth.mfa_lockout.attempt(session.sub)
     async with auth._store.write() as tx:
         user = await tx.users.get(session.sub)
         if user is None or not user.enabled:
             raise NotAuthorizedException("Invalid session for the user.")
         failure = await auth._codes.consume(tx, user.sub, MFA_CODE, code)
     if failure is not None:
-        await auth.lockout.failed(session.sub)
         raise CodeMismatchException("Invalid code received for user")
-    return await auth.complete(request, user)
+    return await _after_right_code(auth, request, user)
 
 
 async def answer_select(
@@ -212,7 +211,7 @@ async def software_token(
     code = request.parameters.get("SOFTWARE_TOKEN_MFA_CODE")
     if not code:
         raise InvalidParameterException("Missing required parameter SOFTWARE_TOKEN_MFA_CODE")
-    await auth.lockout.check(session.sub)
+    await auth.mfa_lockout.attempt(session.sub)
     async with auth._store.write() as tx:
         user = await tx.users.get(session.sub)
         if user is None or not user.enabled:
@@ -224,6 +223,23 @@ async def software_token(
         else:
             failed = False
     if failed:
-        await auth.lockout.failed(session.sub)
         raise CodeMismatchException("Invalid code received for user")
-    return await auth.complete(request, user)
+    return await _after_right_code(auth, request, user)
+
+
+async def _after_right_code(
+    auth: Authenticator, request: AuthRequest, user: UserRecord
+) -> dict[str, Any]:
+    """The rest of the sign-in after a right code. Only a sign-in that ends in tokens (or a
+    hosted session) clears the second-factor failures; otherwise the code's own count is taken
+    back and earlier failures stand (security review #3)."""
+    try:
+        result = await auth.complete(request, user)
+    except Exception:
+        await auth.mfa_lockout.forgive(user.sub)
+        raise
+    if "AuthenticationResult" in result or "Hosted" in result:
+        await auth.mfa_lockout.succeeded(user.sub)
+    else:
+        await auth.mfa_lockout.forgive(user.sub)
+    return result
