@@ -92,7 +92,9 @@ async def send_code(
     attribute = "email" if factor == EMAIL else "phone_number"
     destination = Destination(attribute, user.attributes[attribute])
     async with auth._store.write() as tx:
-        code = await auth._codes.issue(tx, user.sub, MFA_CODE)
+        code = await auth._codes.issue(
+            tx, user.sub, MFA_CODE, message_to=(request.pool.id, destination.address)
+        )
     message = _code_message(request, destination, factor, code)
     await auth._users.deliver([message], call=request.call(user), user=user)
     details = destination.details()

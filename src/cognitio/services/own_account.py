@@ -118,7 +118,12 @@ class OwnAccount:
                     else "Only email and phone_number can be verified."
                 )
             destination = Destination(attribute, user.attributes[attribute])
-            code = await self._codes.issue(tx, user.sub, purposes.verify_purpose(attribute))
+            code = await self._codes.issue(
+                tx,
+                user.sub,
+                purposes.verify_purpose(attribute),
+                message_to=(pool.id, destination.address),
+            )
             message = verification_message(
                 pool.id, pool.config, destination, code, "CustomMessage_VerifyUserAttribute"
             )
