@@ -179,3 +179,54 @@ def test_parallel_attribute_code_guesses_stop_at_five(idp: Any, server: ServerPr
     )
     assert len(mismatches) + outcomes.count("ok") <= 5
     assert limited >= 19
+
+
+def test_wrong_one_time_sign_in_codes_lock_the_second_factor(
+    idp: Any, server: ServerProcess
+) -> None:
+    """Security review #3: passwordless EMAIL_OTP codes count in the second-factor lockout,
+    whatever new code each sign-in sends; while locked, the right code is refused too."""
+    pool_id = idp.create_user_pool(
+        PoolName="otp",
+        Policies={"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]}},
+    )["UserPool"]["Id"]
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    make_user(idp, pool_id, "otp-user", email="otp-user@example.com")
+
+    def answer(code: str | None) -> dict[str, Any]:
+        started = idp.initiate_auth(
+            ClientId=client_id,
+            AuthFlow="USER_AUTH",
+            AuthParameters={"USERNAME": "otp-user", "PREFERRED_CHALLENGE": "EMAIL_OTP"},
+        )
+        sent = server.last_code("otp-user@example.com")
+        wrong = "000000" if sent != "000000" else "111111"
+        result: dict[str, Any] = idp.respond_to_auth_challenge(
+            ClientId=client_id,
+            ChallengeName="EMAIL_OTP",
+            Session=started["Session"],
+            ChallengeResponses={"USERNAME": "otp-user", "EMAIL_OTP_CODE": code or wrong},
+        )
+        return result
+
+    for _ in range(5):
+        with pytest.raises(idp.exceptions.CodeMismatchException):
+            answer(None)
+    started = idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_AUTH",
+        AuthParameters={"USERNAME": "otp-user", "PREFERRED_CHALLENGE": "EMAIL_OTP"},
+    )
+    with pytest.raises(idp.exceptions.NotAuthorizedException) as locked:
+        idp.respond_to_auth_challenge(
+            ClientId=client_id,
+            ChallengeName="EMAIL_OTP",
+            Session=started["Session"],
+            ChallengeResponses={
+                "USERNAME": "otp-user",
+                "EMAIL_OTP_CODE": server.last_code("otp-user@example.com"),
+            },
+        )
+    assert locked.value.response["Error"]["Message"] == MFA_LOCKED
