@@ -42,9 +42,13 @@ _UNCOUNT = {
 _CLEAR = {table: Query(f"DELETE FROM {table} WHERE sub = :sub") for table in FAILURE_TABLES}
 
 
+# Parameter names are letters only (sqlbase numbers ":name" for PostgreSQL by that pattern).
+_LETTERS = "abcd"
+
+
 def _take(buckets: int) -> Query:
     """GCRA over ``buckets`` rows at once: a row comes back when its bucket had room."""
-    rows = ", ".join(f"(:b{i}, :t{i}, :i{i}, :o{i})" for i in range(buckets))
+    rows = ", ".join(f"(:b_{n}, :t_{n}, :i_{n}, :o_{n})" for n in _LETTERS[:buckets])
     return Query(
         f"INSERT INTO rate_limits (bucket, tat_ms, interval_ms, tolerance_ms) VALUES {rows} "
         "ON CONFLICT (bucket) DO UPDATE SET "
@@ -88,11 +92,11 @@ class SqlLimitRepository:
         """Take one token from each (name, interval ms, tolerance ms) bucket that has one;
         the names that had room. Names must differ; at most four per call."""
         params: dict[str, object] = {"now": now_ms}
-        for i, (name, interval_ms, tolerance_ms) in enumerate(buckets):
-            params.update(
-                {f"b{i}": name, f"t{i}": now_ms + interval_ms, f"i{i}": interval_ms}
-                | {f"o{i}": tolerance_ms}
-            )
+        for n, (name, interval_ms, tolerance_ms) in zip(_LETTERS, buckets, strict=False):
+            params[f"b_{n}"] = name
+            params[f"t_{n}"] = now_ms + interval_ms
+            params[f"i_{n}"] = interval_ms
+            params[f"o_{n}"] = tolerance_ms
         rows = await self._sql.all(_TAKE[len(buckets)], params)
         return {str(row[0]) for row in rows}
 
