@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import orjson
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -29,6 +30,7 @@ from cognitio.services.hosted import Hosted
 from cognitio.services.mfa import Mfa
 from cognitio.services.oauth import OAuth
 from cognitio.services.own_account import OwnAccount
+from cognitio.services.rate_limits import RateLimits
 from cognitio.services.sign_out import SignOut
 from cognitio.services.sign_up import SelfService
 from cognitio.services.tokens import Tokens
@@ -55,17 +57,57 @@ async def health(_request: Request) -> JSONResponse:
 
 
 class CognitioApp:
-    """Sends AWS JSON calls straight to the front door; the rest to the web routes."""
+    """Sends AWS JSON calls straight to the front door; the rest to the web routes.
 
-    def __init__(self, aws: AwsJsonEndpoint, web: Starlette) -> None:
+    Every POST to the web routes (the hosted pages' forms, /oauth2/token, ...) first takes a
+    token from its client IP's bucket (:mod:`cognitio.services.rate_limits`).
+    """
+
+    def __init__(
+        self, aws: AwsJsonEndpoint, web: Starlette, limits: RateLimits | None = None
+    ) -> None:
         self._aws = aws
         self._web = web
+        self._limits = limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == "/":
             await self._aws(scope, receive, send)
+        elif (
+            scope["type"] == "http"
+            and scope["method"] == "POST"
+            and self._limits is not None
+            and not await self._limits.check_web(self._client_ip(self._limits, scope))
+        ):
+            await _too_many_requests(scope, send)
         else:
             await self._web(scope, receive, send)
+
+    @staticmethod
+    def _client_ip(limits: RateLimits, scope: Scope) -> str:
+        client = scope.get("client")
+        forwarded = [v for k, v in scope["headers"] if k.lower() == b"x-forwarded-for"]
+        return limits.client_ip(
+            None if not client else str(client[0]),
+            b",".join(forwarded).decode("latin-1") if forwarded else None,
+        )
+
+
+async def _too_many_requests(scope: Scope, send: Send) -> None:
+    """HTTP 429: JSON for the OAuth endpoints, a line of text for the hosted pages."""
+    if str(scope["path"]).startswith("/oauth2/"):
+        error = {"error": "too_many_requests", "error_description": "Too many requests"}
+        body = orjson.dumps(error)
+        content_type = b"application/json"
+    else:
+        body, content_type = b"Too many requests; please try again shortly.", b"text/plain"
+    headers = [
+        (b"content-type", content_type),
+        (b"content-length", str(len(body)).encode()),
+        (b"retry-after", b"1"),
+    ]
+    await send({"type": "http.response.start", "status": 429, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 @dataclass
@@ -106,10 +148,11 @@ async def open_services(
     keys = AccessKeys(store, envelope)
     await keys.check_master_key()
     hasher = PasswordHasher(
-        Argon2Params(memory_kib=settings.argon2_memory_kib, time_cost=settings.argon2_time_cost)
+        Argon2Params(memory_kib=settings.argon2_memory_kib, time_cost=settings.argon2_time_cost),
+        max_queue=settings.password_hash_queue,
     )
     passwords = PasswordStore(hasher, envelope)
-    codes = Codes(envelope.derive_key("one-time-codes"))
+    codes = Codes(envelope.derive_key("one-time-codes"), RateLimits(store, settings))
     sign_in = SignInCache()
     functions = Functions(settings.functions)
     triggers = Triggers(functions)
@@ -157,11 +200,13 @@ async def start(settings: Settings) -> Runtime:
     generated = await services.keys.bootstrap(
         settings.admin_access_key_id, settings.admin_secret_access_key
     )
+    limits = RateLimits(services.store, settings)
     aws = AwsJsonEndpoint(
         services,
         load_handlers(),
         default_region=settings.region,
         account_id=settings.account_id,
+        limits=limits,
     )
     secure = settings.base_url.startswith("https://")
     pages = Pages(services.oauth, services.hosted, secure=secure)
@@ -176,4 +221,4 @@ async def start(settings: Settings) -> Runtime:
     if outbox is not None:
         routes += outbox_routes(outbox)
     web = Starlette(routes=routes, middleware=[Middleware(BodyLimit)])
-    return Runtime(settings, database, services, CognitioApp(aws, web), generated)
+    return Runtime(settings, database, services, CognitioApp(aws, web, limits), generated)

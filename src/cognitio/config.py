@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import os
 import re
 import tomllib
@@ -100,6 +101,22 @@ class Settings:
     argon2_time_cost: int = 2
     # The config file's [functions] table: Lambda function name -> what runs it.
     functions: tuple[FunctionSpec, ...] = ()
+    # Abuse limits (README, "Abuse limits"): token buckets with a sustained rate per second and
+    # a burst, on the unauthenticated operations and the hosted POSTs; a rate of 0 turns one off.
+    rate_limit_ip_per_second: float = 100.0
+    rate_limit_ip_burst: int = 1000
+    rate_limit_user_per_second: float = 10.0
+    rate_limit_user_burst: int = 100
+    # Code messages per user and per destination: a burst, then one per interval (the
+    # cooldown), and a cap per day; 0 turns the cooldown or the cap off.
+    code_message_burst: int = 10
+    code_message_interval_s: float = 30.0
+    code_messages_per_day: int = 100
+    # Password hashes waiting for a worker before requests get TooManyRequestsException.
+    password_hash_queue: int = 256
+    # Proxies (addresses or CIDR networks) whose X-Forwarded-For names the client; none by
+    # default, so the client is the socket's peer.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def base_url(self) -> str:
@@ -153,6 +170,15 @@ _ENV = {
     "sms_webhook_secret": "COGNITIO_SMS_WEBHOOK_SECRET",
     "argon2_memory_kib": "COGNITIO_ARGON2_MEMORY_KIB",
     "argon2_time_cost": "COGNITIO_ARGON2_TIME_COST",
+    "rate_limit_ip_per_second": "COGNITIO_RATE_LIMIT_IP_PER_SECOND",
+    "rate_limit_ip_burst": "COGNITIO_RATE_LIMIT_IP_BURST",
+    "rate_limit_user_per_second": "COGNITIO_RATE_LIMIT_USER_PER_SECOND",
+    "rate_limit_user_burst": "COGNITIO_RATE_LIMIT_USER_BURST",
+    "code_message_burst": "COGNITIO_CODE_MESSAGE_BURST",
+    "code_message_interval_s": "COGNITIO_CODE_MESSAGE_INTERVAL_S",
+    "code_messages_per_day": "COGNITIO_CODE_MESSAGES_PER_DAY",
+    "password_hash_queue": "COGNITIO_PASSWORD_HASH_QUEUE",
+    "trusted_proxies": "COGNITIO_TRUSTED_PROXIES",
 }
 
 # Settings a TOML file may not hold: secrets belong in the environment or a key file.
@@ -306,7 +332,55 @@ def _validate(raw: dict[str, Any]) -> Settings:
             values[name] = _integer(raw[name], name, low)
     if "master_key" in raw:
         values["master_key"] = parse_master_key(str(raw["master_key"]), "COGNITIO_MASTER_KEY")
+    values.update(_abuse_limits(raw))
     return Settings(**values)
+
+
+def _abuse_limits(raw: Mapping[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    rates = ("rate_limit_ip_per_second", "rate_limit_user_per_second", "code_message_interval_s")
+    for name in rates:
+        if name in raw:
+            values[name] = _number(raw[name], name)
+    for name, low in (
+        ("rate_limit_ip_burst", 1),
+        ("rate_limit_user_burst", 1),
+        ("code_message_burst", 1),
+        ("code_messages_per_day", 0),
+        ("password_hash_queue", 0),
+    ):
+        if name in raw:
+            values[name] = _integer(raw[name], name, low)
+    if "trusted_proxies" in raw:
+        values["trusted_proxies"] = _networks(raw["trusted_proxies"], "trusted_proxies")
+    return values
+
+
+def _number(value: Any, name: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name}: {value!r} is not a number") from None
+    if not 0 <= number < float("inf"):
+        raise ConfigError(f"{name}: must be 0 or more")
+    return number
+
+
+def _networks(value: Any, name: str) -> tuple[str, ...]:
+    """Addresses or CIDR networks, as a list or one comma-separated string."""
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple):
+        raise ConfigError(f"{name}: must be a list of addresses or networks")
+    networks = []
+    for item in items:
+        text = str(item).strip()
+        if not text:
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(text, strict=False)))
+        except ValueError:
+            raise ConfigError(f"{name}: {text!r} is not an IP address or network") from None
+    return tuple(networks)
 
 
 def parse_master_key(text: str, source: str) -> bytes:

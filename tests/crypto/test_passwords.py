@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from collections.abc import Iterator
 
 import pytest
 
 from cognitio.crypto.passwords import Argon2Params, PasswordHasher
+from cognitio.errors import TooManyRequestsException
 
 FAST = Argon2Params(memory_kib=1024, time_cost=1, parallelism=1)
 
@@ -166,3 +168,27 @@ def test_dummy_verification_does_one_real_verify_with_the_same_parameters(
     dummy = {stored for stored, _ in verified}
     assert len(dummy) == 1
     assert not hasher.needs_rehash(dummy.pop())
+
+
+def test_the_hash_queue_is_bounded() -> None:
+    """Security review #10: past the workers and the queue, a hash is refused at once."""
+    bounded = PasswordHasher(FAST, max_queue=1)
+    admitted = (os.cpu_count() or 1) + 1
+
+    async def flood() -> list[object]:
+        tasks = [bounded.hash_async("pw") for _ in range(admitted + 3)]
+        return await asyncio.gather(*tasks, return_exceptions=True)
+
+    try:
+        outcomes = asyncio.run(flood())
+    finally:
+        bounded.close()
+    refused = [o for o in outcomes if isinstance(o, TooManyRequestsException)]
+    assert len(refused) == 3
+    assert all(isinstance(o, str) for o in outcomes[:admitted])
+    # Once the queue drains, hashing works again.
+    again = PasswordHasher(FAST, max_queue=0)
+    try:
+        assert asyncio.run(again.hash_async("pw")).startswith("$argon2id$")
+    finally:
+        again.close()

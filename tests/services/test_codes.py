@@ -26,9 +26,12 @@ class _Users:
     async def get_code(self, sub: str, purpose: str) -> CodeRecord | None:
         return self.codes.get((sub, purpose))
 
-    async def count_code_attempt(self, sub: str, purpose: str) -> None:
-        record = self.codes[(sub, purpose)]
+    async def count_code_attempt(self, sub: str, purpose: str, most: int) -> bool:
+        record = self.codes.get((sub, purpose))
+        if record is None or record.attempts >= most:
+            return False
         self.codes[(sub, purpose)] = replace(record, attempts=record.attempts + 1)
+        return True
 
     async def delete_code(self, sub: str, purpose: str) -> None:
         self.codes.pop((sub, purpose), None)

@@ -11,32 +11,44 @@ import pytest
 
 from cognitio.errors import NotAuthorizedException
 from cognitio.services import lockout as module
-from cognitio.services.lockout import Lockout
+from cognitio.services.lockout import MFA, Lockout
 
 
-class _Tokens:
+class _Limits:
+    """The counter statements of store/sql_limits.py, in memory."""
+
     def __init__(self) -> None:
-        self.state: dict[str, tuple[int, int, int]] = {}
+        self.state: dict[tuple[str, str], tuple[int, int, int]] = {}
 
-    async def failures(self, sub: str) -> tuple[int, int, int] | None:
-        return self.state.get(sub)
+    async def count_failure(
+        self, table: str, sub: str, now_ms: int, quiet_before_ms: int
+    ) -> tuple[int, int]:
+        failures, last, locked = self.state.get((table, sub), (0, now_ms, 0))
+        if locked <= now_ms:
+            failures = 1 if last < quiet_before_ms else failures + 1
+            last = now_ms
+        self.state[(table, sub)] = (failures, last, locked)
+        return failures, locked
 
-    async def put_failures(self, sub: str, failures: int, last: int, locked: int) -> None:
-        self.state[sub] = (failures, last, locked)
+    async def lock(self, table: str, sub: str, until_ms: int) -> None:
+        failures, last, _ = self.state[(table, sub)]
+        self.state[(table, sub)] = (failures, last, until_ms)
 
-    async def clear_failures(self, sub: str) -> None:
-        self.state.pop(sub, None)
+    async def uncount(self, table: str, sub: str, free: int) -> None:
+        failures, last, locked = self.state[(table, sub)]
+        self.state[(table, sub)] = (failures - 1, last, 0 if failures <= free else locked)
+
+    async def clear(self, table: str, sub: str) -> None:
+        self.state.pop((table, sub), None)
 
 
 class _Store:
     def __init__(self) -> None:
-        self.tokens = _Tokens()
+        self.limits = _Limits()
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[Any]:
+    async def write(self) -> AsyncIterator[Any]:
         yield self
-
-    write = read
 
 
 @pytest.fixture
@@ -46,51 +58,63 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return now
 
 
-def locked(lockout: Lockout) -> bool:
+def attempt(lockout: Lockout) -> bool:
+    """One wrong answer; False when the lockout refused it."""
     try:
-        asyncio.run(lockout.check("u"))
+        asyncio.run(lockout.attempt("u"))
     except NotAuthorizedException as error:
-        assert error.message == "Password attempts exceeded"
-        return True
-    return False
+        expected = (module.attempts_exceeded().message, module.mfa_attempts_exceeded().message)
+        assert error.message in expected
+        return False
+    return True
 
 
 def test_five_failures_lock_for_a_second_then_doubling(clock: list[int]) -> None:
     lockout = Lockout(_Store())  # type: ignore[arg-type]
-    for _ in range(4):
-        asyncio.run(lockout.failed("u"))
-    assert not locked(lockout)
-    asyncio.run(lockout.failed("u"))  # the fifth
-    assert locked(lockout)
+    for _ in range(5):
+        assert attempt(lockout)
+    assert not attempt(lockout)  # locked, and not counted
     clock[0] += 1000
-    assert not locked(lockout)
-    asyncio.run(lockout.failed("u"))  # the sixth: two seconds
+    assert attempt(lockout)  # the sixth: two seconds
     clock[0] += 1999
-    assert locked(lockout)
+    assert not attempt(lockout)
     clock[0] += 1
-    assert not locked(lockout)
+    assert attempt(lockout)
 
 
 def test_the_lockout_stops_at_fifteen_minutes(clock: list[int]) -> None:
     lockout = Lockout(_Store())  # type: ignore[arg-type]
     for _ in range(25):
-        clock[0] += 1
-        asyncio.run(lockout.failed("u"))
+        clock[0] += module.MAX_LOCKOUT_MS
+        assert attempt(lockout)
     clock[0] += module.MAX_LOCKOUT_MS - 1
-    assert locked(lockout)
+    assert not attempt(lockout)
     clock[0] += 1
-    assert not locked(lockout)
+    assert attempt(lockout)
 
 
 def test_success_or_a_quiet_quarter_hour_forgets_failures(clock: list[int]) -> None:
     lockout = Lockout(_Store())  # type: ignore[arg-type]
     for _ in range(4):
-        asyncio.run(lockout.failed("u"))
+        assert attempt(lockout)
     asyncio.run(lockout.succeeded("u"))
-    asyncio.run(lockout.failed("u"))
-    assert not locked(lockout)
-    for _ in range(3):
-        asyncio.run(lockout.failed("u"))
+    for _ in range(4):
+        assert attempt(lockout)
     clock[0] += module.QUIET_RESET_MS + 1
-    asyncio.run(lockout.failed("u"))  # counts as the first again
-    assert not locked(lockout)
+    for _ in range(4):  # the first counts as the first again
+        assert attempt(lockout)
+
+
+def test_a_forgiven_attempt_leaves_earlier_failures_standing(clock: list[int]) -> None:
+    """Security review #3: a right MFA code takes back only its own count."""
+    lockout = Lockout(_Store(), MFA)  # type: ignore[arg-type]
+    for _ in range(4):
+        assert attempt(lockout)
+    assert attempt(lockout)  # a right answer, counted first...
+    asyncio.run(lockout.forgive("u"))  # ...then taken back
+    assert attempt(lockout)  # the fifth failure
+    assert not attempt(lockout)
+    clock[0] += 59_999
+    assert not attempt(lockout)  # the second factor's first lock lasts a minute
+    clock[0] += 1
+    assert attempt(lockout)

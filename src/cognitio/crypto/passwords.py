@@ -8,6 +8,10 @@ Hashing costs tens of milliseconds of CPU by design. The ``*_async`` methods run
 thread pool of this hasher's own (argon2-cffi releases the GIL while it works), so the event loop
 keeps serving other requests. :meth:`PasswordHasher.verify_dummy_async` spends the same work for a
 user that does not exist, so a sign-in for an unknown user takes as long as a wrong password.
+
+The pool's queue is bounded: past ``max_queue`` hashes waiting for a worker, a new one is refused
+with Cognito's TooManyRequestsException, so a flood of password
+checks costs a bounded amount of memory and latency instead of queueing without end.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from typing import TypeVar, TypeVarTuple
 
 import argon2
 from argon2.exceptions import InvalidHashError, VerificationError
+
+from cognitio.errors import TooManyRequestsException
 
 _Args = TypeVarTuple("_Args")
 _Result = TypeVar("_Result")
@@ -47,8 +53,11 @@ def _encode(password: str) -> bytes:
 class PasswordHasher:
     """Hashes and verifies passwords with Argon2id under one set of parameters."""
 
-    def __init__(self, params: Argon2Params | None = None) -> None:
+    def __init__(self, params: Argon2Params | None = None, *, max_queue: int = 256) -> None:
         self.params = params or Argon2Params()
+        self._workers = os.cpu_count() or 1
+        self._max_pending = self._workers + max_queue
+        self._pending = 0  # hashes running or queued; touched only from the event loop
         self._argon2 = argon2.PasswordHasher(
             time_cost=self.params.time_cost,
             memory_cost=self.params.memory_kib,
@@ -109,13 +118,19 @@ class PasswordHasher:
             return self._dummy_hash
 
     async def _run(self, function: Callable[[*_Args], _Result], *args: *_Args) -> _Result:
+        if self._pending >= self._max_pending:
+            raise TooManyRequestsException("Too many requests")
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool(), function, *args)
+        self._pending += 1
+        try:
+            return await loop.run_in_executor(self._pool(), function, *args)
+        finally:
+            self._pending -= 1
 
     def _pool(self) -> ThreadPoolExecutor:
         with self._executor_lock:
             if self._executor is None:
                 self._executor = ThreadPoolExecutor(
-                    max_workers=os.cpu_count() or 1, thread_name_prefix="password-hash"
+                    max_workers=self._workers, thread_name_prefix="password-hash"
                 )
             return self._executor

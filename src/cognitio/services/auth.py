@@ -49,6 +49,7 @@ from cognitio.services.device_srp import (
     device_challenge,
 )
 from cognitio.services.devices import Devices, skips_mfa, tracks_devices
+from cognitio.services.lockout import MFA as MFA_LOCKOUT
 from cognitio.services.lockout import Lockout
 from cognitio.services.mfa import EMAIL, SMS, TOTP, Mfa
 from cognitio.services.mfa_challenges import (
@@ -163,6 +164,7 @@ class Authenticator:
         self._users = users
         self._sessions = Sessions(envelope)
         self.lockout = Lockout(store)
+        self.mfa_lockout = Lockout(store, MFA_LOCKOUT)
         self._passwords = passwords
         self._tokens = tokens
         self._open_secret = client_secret_opener(envelope)
@@ -222,12 +224,10 @@ class Authenticator:
                 raise NotAuthorizedException(_INCORRECT)
             raise UserNotFoundException("User does not exist.")
         await pre_authentication(self.triggers, request.call(user), user, request.metadata or None)
-        had_failures = await self.lockout.check(user.sub)
+        await self.lockout.attempt(user.sub)
         if not await self._passwords.hasher.verify_async(user.password_hash, password):
-            await self.lockout.failed(user.sub)
             raise NotAuthorizedException(_INCORRECT)
-        if had_failures:
-            await self.lockout.succeeded(user.sub)
+        await self.lockout.succeeded(user.sub)
         return await self._after_password(request, user)
 
     async def _after_password(self, request: AuthRequest, user: UserRecord) -> dict[str, Any]:

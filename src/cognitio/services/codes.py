@@ -18,6 +18,7 @@ from cognitio.errors import (
     LimitExceededException,
 )
 from cognitio.services import ids
+from cognitio.services.rate_limits import RateLimits
 from cognitio.store.records import CodeRecord
 from cognitio.store.repositories import Transaction
 
@@ -36,19 +37,36 @@ def verify_purpose(attribute: str) -> str:
 
 
 class Codes:
-    """Issues and checks codes; the hash key never leaves this object."""
+    """Issues and checks codes; the hash key never leaves this object.
 
-    def __init__(self, key: bytes) -> None:
+    With ``limits``, a code issued for a message (``message_to``) first passes the cooldown and
+    the daily cap of its user and its destination (security review #10).
+    """
+
+    def __init__(self, key: bytes, limits: RateLimits | None = None) -> None:
         self._key = key
+        self._limits = limits
 
     def _hash(self, sub: str, purpose: str, code: str) -> str:
         message = f"{sub}\x00{purpose}\x00{code}".encode()
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
     async def issue(
-        self, tx: Transaction, sub: str, purpose: str, *, pending_value: str | None = None
+        self,
+        tx: Transaction,
+        sub: str,
+        purpose: str,
+        *,
+        pending_value: str | None = None,
+        message_to: tuple[str, str] | None = None,
     ) -> str:
-        """A new code for (sub, purpose), replacing any earlier one; returns the plaintext."""
+        """A new code for (sub, purpose), replacing any earlier one; returns the plaintext.
+
+        ``message_to``: (pool id, address) of the message that will carry the code, which the
+        code-message limits count; LimitExceededException past them.
+        """
+        if message_to is not None and self._limits is not None:
+            await self._limits.check_message(tx, sub, *message_to)
         code = f"{secrets.randbelow(1_000_000):06d}"
         now = ids.now_ms()
         lifetime = LIFETIME_MS.get(purpose, VERIFY_LIFETIME_MS)
@@ -91,18 +109,22 @@ class Codes:
     async def consume_with_value(
         self, tx: Transaction, sub: str, purpose: str, code: str
     ) -> tuple[CognitoError | None, str | None]:
-        """As :meth:`consume`, also giving the pending value the code confirms."""
+        """As :meth:`consume`, also giving the pending value the code confirms.
+
+        The attempt is counted first, by a conditional update that refuses a sixth: parallel
+        guesses cannot pass the limit, with or without a row lock (security review #24).
+        """
+        counted = await tx.users.count_code_attempt(sub, purpose, MAX_ATTEMPTS)
         record = await tx.users.get_code(sub, purpose)
         if record is None:
             return _mismatch(), None
-        if record.attempts >= MAX_ATTEMPTS:
+        if not counted:
             return LimitExceededException(
                 "Attempt limit exceeded, please try after some time."
             ), None
         if ids.now_ms() > record.expires_ms:
             return ExpiredCodeException("Invalid code provided, please request a code again."), None
         if not hmac.compare_digest(record.code_hash, self._hash(sub, purpose, code)):
-            await tx.users.count_code_attempt(sub, purpose)
             return _mismatch(), None
         await tx.users.delete_code(sub, purpose)
         return None, record.pending_value

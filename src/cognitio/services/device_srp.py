@@ -189,12 +189,10 @@ async def answer_device_password(
         timestamp=timestamp,
     )
     given = strict_b64decode(responses["PASSWORD_CLAIM_SIGNATURE"]) or b""
-    had_failures = await auth.lockout.check(user.sub)
+    await auth.lockout.attempt(user.sub)
     if not hmac.compare_digest(expected, given):
-        await auth.lockout.failed(user.sub)
         raise NotAuthorizedException(_INCORRECT)
-    if had_failures:
-        await auth.lockout.succeeded(user.sub)
+    await auth.lockout.succeeded(user.sub)
     if not user.enabled:
         raise NotAuthorizedException("User is disabled.")
     return await auth.complete(replace(request, device_key=device_key), user, device_proven=True)

@@ -1,15 +1,28 @@
-"""Cognito's lockout after failed password checks ("Authentication flows", lockout behaviour).
+"""Cognito's lockout after failed sign-in attempts ("Authentication flows", lockout behaviour).
 
 After 5 failed attempts a user is locked out for 1 second, and every further failure doubles
 that, to about 15 minutes: after the n-th failure (n >= 5) the lockout lasts 2^(n-5) seconds.
 An attempt during a lockout fails with "Password attempts exceeded" and is not counted. A
 successful sign-in after the lockout, or 15 minutes without attempts, starts the count again.
-The state lives in the database, so every node applies the same lockout.
+
+Each attempt is counted *before* it is checked, in one atomic statement, so parallel guesses see
+each other and no more than 5 get through before the lock (a check first would let every guess
+in flight pass). A correct answer then takes its own count back, or clears the counter.
+
+Wrong second-factor codes (SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP, SMS_OTP) have a counter of
+their own, :data:`MFA`, which a correct password does not touch: only a sign-in that ends in
+tokens clears it (or 15 quiet minutes). Its first lock lasts a minute, so guessing a TOTP code
+costs a password sign-in per guess and at most 5 guesses per lock. While it holds, answers get
+Cognito's "Too many invalid credentials attempts. User temporarily locked." The state lives in
+the database, so every node applies the same lockout.
 """
 
 from __future__ import annotations
 
-from cognitio.errors import NotAuthorizedException
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from cognitio.errors import CognitoError, NotAuthorizedException
 from cognitio.services import ids
 from cognitio.store.repositories import Store
 
@@ -22,31 +35,53 @@ def attempts_exceeded() -> NotAuthorizedException:
     return NotAuthorizedException("Password attempts exceeded")
 
 
+def mfa_attempts_exceeded() -> NotAuthorizedException:
+    return NotAuthorizedException(
+        "Too many invalid credentials attempts. User temporarily locked. "
+        "Please try again after few seconds."
+    )
+
+
+@dataclass(frozen=True)
+class Policy:
+    table: str
+    first_lock_ms: int
+    locked: Callable[[], CognitoError]
+
+
+PASSWORD = Policy("sign_in_failures", 1000, attempts_exceeded)
+MFA = Policy("mfa_failures", 60_000, mfa_attempts_exceeded)
+
+
 class Lockout:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, policy: Policy = PASSWORD) -> None:
         self._store = store
+        self._policy = policy
 
-    async def check(self, sub: str) -> bool:
-        """Refuse an attempt while the user is locked out; whether failures are on record."""
-        async with self._store.read() as tx:
-            state = await tx.tokens.failures(sub)
-        if state is not None and ids.now_ms() < state[2]:
-            raise attempts_exceeded()
-        return state is not None
+    async def attempt(self, sub: str, *, locked: Callable[[], CognitoError] | None = None) -> None:
+        """Count an attempt before it is checked; raise ``locked()`` while the user is locked.
 
-    async def failed(self, sub: str) -> None:
-        """Count a wrong password (in its own transaction: the caller's answer is an error)."""
+        The caller then calls :meth:`succeeded` or :meth:`forgive` when the answer was right.
+        """
         now = ids.now_ms()
+        table = self._policy.table
         async with self._store.write() as tx:
-            state = await tx.tokens.failures(sub)
-            failures = 0 if state is None or now - state[1] > QUIET_RESET_MS else state[0]
-            failures += 1
-            locked_until = now
+            failures, locked_until = await tx.limits.count_failure(
+                table, sub, now, now - QUIET_RESET_MS
+            )
+            if locked_until > now:
+                raise (locked or self._policy.locked)()
             if failures >= FREE_FAILURES:
-                # 1 s after the fifth failure, doubling with each one after it.
-                locked_until = now + min(1000 * 2 ** (failures - FREE_FAILURES), MAX_LOCKOUT_MS)
-            await tx.tokens.put_failures(sub, failures, now, locked_until)
+                # The first lock after the fifth failure, doubling with each one after it.
+                span = self._policy.first_lock_ms * 2 ** min(failures - FREE_FAILURES, 20)
+                await tx.limits.lock(table, sub, now + min(span, MAX_LOCKOUT_MS))
 
     async def succeeded(self, sub: str) -> None:
+        """A right answer that ends the count (a password, a completed sign-in)."""
         async with self._store.write() as tx:
-            await tx.tokens.clear_failures(sub)
+            await tx.limits.clear(self._policy.table, sub)
+
+    async def forgive(self, sub: str) -> None:
+        """A right answer that leaves earlier failures standing: take its own count back."""
+        async with self._store.write() as tx:
+            await tx.limits.uncount(self._policy.table, sub, FREE_FAILURES)

@@ -92,7 +92,9 @@ async def send_code(
     attribute = "email" if factor == EMAIL else "phone_number"
     destination = Destination(attribute, user.attributes[attribute])
     async with auth._store.write() as tx:
-        code = await auth._codes.issue(tx, user.sub, MFA_CODE)
+        code = await auth._codes.issue(
+            tx, user.sub, MFA_CODE, message_to=(request.pool.id, destination.address)
+        )
     message = _code_message(request, destination, factor, code)
     await auth._users.deliver([message], call=request.call(user), user=user)
     details = destination.details()
@@ -139,16 +141,15 @@ async def answer_code(
         raise InvalidParameterException(f"Missing required parameter {member}")
     if not session.sub:  # the decoy of an unknown user (user_auth._decoy): nothing matches
         raise CodeMismatchException("Invalid code received for user")
-    await auth.lockout.check(session.sub)
+    await auth.mfa_lockout.attempt(session.sub)
     async with auth._store.write() as tx:
         user = await tx.users.get(session.sub)
         if user is None or not user.enabled:
             raise NotAuthorizedException("Invalid session for the user.")
         failure = await auth._codes.consume(tx, user.sub, MFA_CODE, code)
     if failure is not None:
-        await auth.lockout.failed(session.sub)
         raise CodeMismatchException("Invalid code received for user")
-    return await auth.complete(request, user)
+    return await _after_right_code(auth, request, user)
 
 
 async def answer_select(
@@ -214,7 +215,7 @@ async def software_token(
     code = request.parameters.get("SOFTWARE_TOKEN_MFA_CODE")
     if not code:
         raise InvalidParameterException("Missing required parameter SOFTWARE_TOKEN_MFA_CODE")
-    await auth.lockout.check(session.sub)
+    await auth.mfa_lockout.attempt(session.sub)
     async with auth._store.write() as tx:
         user = await tx.users.get(session.sub)
         if user is None or not user.enabled:
@@ -226,6 +227,23 @@ async def software_token(
         else:
             failed = False
     if failed:
-        await auth.lockout.failed(session.sub)
         raise CodeMismatchException("Invalid code received for user")
-    return await auth.complete(request, user)
+    return await _after_right_code(auth, request, user)
+
+
+async def _after_right_code(
+    auth: Authenticator, request: AuthRequest, user: UserRecord
+) -> dict[str, Any]:
+    """The rest of the sign-in after a right code. Only a sign-in that ends in tokens (or a
+    hosted session) clears the second-factor failures; otherwise the code's own count is taken
+    back and earlier failures stand (security review #3)."""
+    try:
+        result = await auth.complete(request, user)
+    except Exception:
+        await auth.mfa_lockout.forgive(user.sub)
+        raise
+    if "AuthenticationResult" in result or "Hosted" in result:
+        await auth.mfa_lockout.succeeded(user.sub)
+    else:
+        await auth.mfa_lockout.forgive(user.sub)
+    return result

@@ -8,7 +8,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from cognitio.errors import CognitoError, InvalidParameterException, NotAuthorizedException
+from cognitio.errors import (
+    CognitoError,
+    InvalidParameterException,
+    LimitExceededException,
+    NotAuthorizedException,
+)
 from cognitio.services import codes as purposes
 from cognitio.services.access_tokens import current_user, signed_in
 from cognitio.services.accounts import PasswordStore, save, with_password
@@ -19,6 +24,7 @@ from cognitio.services.attributes import (
     check_client_may_write,
 )
 from cognitio.services.codes import Codes
+from cognitio.services.lockout import Lockout
 from cognitio.services.notifications import Destination, verification_message
 from cognitio.services.passwords import check_policy
 from cognitio.services.tokens import Tokens
@@ -37,6 +43,7 @@ class OwnAccount:
         self._passwords = passwords
         self._codes = codes
         self._users = users
+        self._lockout = Lockout(store)
 
     async def _context(
         self, tx: Transaction, access_token: str
@@ -49,12 +56,21 @@ class OwnAccount:
         return user, pool, client
 
     async def change_password(self, params: dict[str, Any]) -> None:
-        async with self._store.write() as tx:
+        async with self._store.read() as tx:
             user, pool, _ = await self._context(tx, params["AccessToken"])
-            previous = params.get("PreviousPassword") or ""
-            if user.password_hash is None or not await self._passwords.hasher.verify_async(
-                user.password_hash, previous
-            ):
+        # PreviousPassword is a guess like a sign-in's, so it counts in the user's lockout
+        # (security review #20); it is checked outside the write transaction.
+        await self._lockout.attempt(user.sub, locked=_attempt_limit)
+        previous = params.get("PreviousPassword") or ""
+        if user.password_hash is None or not await self._passwords.hasher.verify_async(
+            user.password_hash, previous
+        ):
+            raise NotAuthorizedException("Incorrect username or password.")
+        await self._lockout.succeeded(user.sub)
+        async with self._store.write() as tx:
+            checked = user
+            user, pool, _ = await self._context(tx, params["AccessToken"])
+            if user.password_hash != checked.password_hash:
                 raise NotAuthorizedException("Incorrect username or password.")
             proposed = params["ProposedPassword"]
             check_policy(
@@ -103,7 +119,12 @@ class OwnAccount:
                     else "Only email and phone_number can be verified."
                 )
             destination = Destination(attribute, user.attributes[attribute])
-            code = await self._codes.issue(tx, user.sub, purposes.verify_purpose(attribute))
+            code = await self._codes.issue(
+                tx,
+                user.sub,
+                purposes.verify_purpose(attribute),
+                message_to=(pool.id, destination.address),
+            )
             message = verification_message(
                 pool.id, pool.config, destination, code, "CustomMessage_VerifyUserAttribute"
             )
@@ -128,3 +149,7 @@ class OwnAccount:
                 await save(tx, pool, user, replace(user, attributes=attributes))
         if failure is not None:
             raise failure
+
+
+def _attempt_limit() -> LimitExceededException:
+    return LimitExceededException("Attempt limit exceeded, please try after some time.")

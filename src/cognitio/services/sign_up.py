@@ -130,7 +130,9 @@ class SelfService:
         async with self._store.write() as tx:
             user = await save_new(tx, pool, user)
             if destination is not None:
-                code = await self._codes.issue(tx, user.sub, purposes.SIGN_UP)
+                code = await self._codes.issue(
+                    tx, user.sub, purposes.SIGN_UP, message_to=(pool.id, destination.address)
+                )
                 message = verification_message(
                     pool.id, pool.config, destination, code, "CustomMessage_SignUp"
                 )
@@ -209,7 +211,9 @@ class SelfService:
                     "Auto verification not turned on for this user pool, or the user has no "
                     "address to verify."
                 )
-            code = await self._codes.issue(tx, user.sub, purposes.SIGN_UP)
+            code = await self._codes.issue(
+                tx, user.sub, purposes.SIGN_UP, message_to=(pool.id, destination.address)
+            )
             message = verification_message(
                 pool.id, pool.config, destination, code, "CustomMessage_ResendCode"
             )
@@ -238,7 +242,9 @@ class SelfService:
                     "Cannot reset password for the user as there is no registered/verified "
                     "email or phone_number"
                 )
-            code = await self._codes.issue(tx, user.sub, purposes.RESET)
+            code = await self._codes.issue(
+                tx, user.sub, purposes.RESET, message_to=(pool.id, destination.address)
+            )
             message: OutgoingMessage = verification_message(
                 pool.id, pool.config, destination, code, "CustomMessage_ForgotPassword"
             )

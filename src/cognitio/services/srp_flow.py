@@ -173,12 +173,10 @@ async def verify_password_claim(
     given = strict_b64decode(responses["PASSWORD_CLAIM_SIGNATURE"]) or b""
     if user is None:
         raise NotAuthorizedException(_INCORRECT)
-    had_failures = await authenticator.lockout.check(user.sub)
+    await authenticator.lockout.attempt(user.sub)
     if not hmac.compare_digest(expected, given):
-        await authenticator.lockout.failed(user.sub)
         raise NotAuthorizedException(_INCORRECT)
-    if had_failures:
-        await authenticator.lockout.succeeded(user.sub)
+    await authenticator.lockout.succeeded(user.sub)
     return await authenticator.after_password_claim(request, user, session)
 
 

@@ -241,7 +241,7 @@ async def answer_web_authn(
     credential = request.parameters.get("CREDENTIAL")
     if not credential:
         raise InvalidParameterException("Missing required parameter CREDENTIAL")
-    await auth.lockout.check(session.sub)
+    await auth.lockout.attempt(session.sub)
     async with auth._store.write() as tx:
         user = await tx.users.get(session.sub)
         if user is None or not user.enabled:
@@ -255,8 +255,8 @@ async def answer_web_authn(
         else:
             failed = False
     if failed:
-        await auth.lockout.failed(session.sub)
         raise NotAuthorizedException("The passkey's signature could not be verified.")
+    await auth.lockout.succeeded(session.sub)
     return await auth.complete(request, user)
 
 

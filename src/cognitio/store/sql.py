@@ -19,6 +19,7 @@ from cognitio.store.records import (
 from cognitio.store.repositories import Cursor
 from cognitio.store.sql_devices import SqlDeviceRepository
 from cognitio.store.sql_groups import SqlGroupRepository
+from cognitio.store.sql_limits import SqlLimitRepository
 from cognitio.store.sql_mfa import SqlMfaRepository
 from cognitio.store.sql_oauth import SqlOAuthRepository
 from cognitio.store.sql_passkeys import SqlPasskeyRepository
@@ -203,6 +204,7 @@ class SqlTransaction:
         self.passkeys = SqlPasskeyRepository(sql)
         self.groups = SqlGroupRepository(sql)
         self.oauth = SqlOAuthRepository(sql)
+        self.limits = SqlLimitRepository(sql)
 
 
 class SqlStore:

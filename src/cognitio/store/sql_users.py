@@ -102,8 +102,10 @@ _CODE_GET = Query(
     "FROM user_codes "
     "WHERE sub = :sub AND purpose = :purpose"
 )
+# Conditional: a code used up stays used up, however many guesses arrive at once.
 _CODE_ATTEMPT = Query(
-    "UPDATE user_codes SET attempts = attempts + 1 WHERE sub = :sub AND purpose = :purpose"
+    "UPDATE user_codes SET attempts = attempts + 1 "
+    "WHERE sub = :sub AND purpose = :purpose AND attempts < :most"
 )
 _CODE_DELETE = Query("DELETE FROM user_codes WHERE sub = :sub AND purpose = :purpose")
 
@@ -239,8 +241,9 @@ class SqlUserRepository:
             pending_value=row[6],
         )
 
-    async def count_code_attempt(self, sub: str, purpose: str) -> None:
-        await self._sql.run(_CODE_ATTEMPT, {"sub": sub, "purpose": purpose})
+    async def count_code_attempt(self, sub: str, purpose: str, most: int) -> bool:
+        params = {"sub": sub, "purpose": purpose, "most": most}
+        return await self._sql.run(_CODE_ATTEMPT, params) == 1
 
     async def delete_code(self, sub: str, purpose: str) -> None:
         await self._sql.run(_CODE_DELETE, {"sub": sub, "purpose": purpose})

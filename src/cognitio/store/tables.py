@@ -202,6 +202,26 @@ sign_in_failures = Table(
     Column("locked_until_ms", BigInteger, nullable=False),
 )
 
+# Wrong second-factor codes of a user, counted apart from passwords (lockout policy).
+mfa_failures = Table(
+    "mfa_failures",
+    metadata,
+    Column("sub", String(36), ForeignKey("users.sub", ondelete="CASCADE"), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure_ms", BigInteger, nullable=False),
+    Column("locked_until_ms", BigInteger, nullable=False),
+)
+
+# Rate-limit buckets (GCRA), one row per bucket name, shared by every node.
+rate_limits = Table(
+    "rate_limits",
+    metadata,
+    Column("bucket", String(300), primary_key=True),
+    Column("tat_ms", BigInteger, nullable=False, index=True),
+    Column("interval_ms", BigInteger, nullable=False),
+    Column("tolerance_ms", BigInteger, nullable=False),
+)
+
 # A user's software token and MFA preference.
 user_mfa = Table(
     "user_mfa",

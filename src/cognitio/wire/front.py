@@ -27,6 +27,7 @@ from cognitio.errors import (
     UnknownOperationException,
     UnsupportedOperationException,
 )
+from cognitio.services.rate_limits import RateLimits
 from cognitio.services.user_pools import Caller
 from cognitio.wire.model import Operation, operations
 from cognitio.wire.sigv4 import parse_authorization, unknown_access_key, verify_signature
@@ -54,7 +55,9 @@ class AwsJsonEndpoint:
         *,
         default_region: str,
         account_id: str,
+        limits: RateLimits | None = None,
     ) -> None:
+        self._limits = limits
         self._services = services
         self._handlers = handlers
         self._operations = operations()
@@ -102,6 +105,11 @@ class AwsJsonEndpoint:
                 f"{op.name} is not available in this version of Cognitio yet."
             )
         params = op.validate(_parse_json(body))
+        if op.unsigned and self._limits is not None:
+            client = scope.get("client")
+            peer = None if not client else str(client[0])
+            ip = self._limits.client_ip(peer, headers.get("x-forwarded-for"))
+            await self._limits.check_call(op.service, op.name, params, ip)
         ctx = Context(self._caller(region), self._services, access_key_id, request_id)
         return op.serialize(await handler(ctx, params))
 
