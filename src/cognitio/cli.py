@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ipaddress
 import logging
 import sys
+import textwrap
 from collections.abc import Coroutine, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -99,6 +101,8 @@ async def _serve(settings: Settings) -> int:
         else:
             shown = await runtime.services.keys.reveal_bootstrap()
     _banner(settings, shown, generated=runtime.generated_key is not None)
+    if settings.dev and not _is_loopback(settings.host):
+        _warn_dev_exposed(settings.host)
     config = uvicorn.Config(
         runtime.app,
         host=settings.host,
@@ -116,6 +120,29 @@ async def _serve(settings: Settings) -> int:
         await runtime.services.functions.close()
         await runtime.database.dispose()
     return 0
+
+
+def _is_loopback(host: str) -> bool:
+    """Whether *host* is reachable from this machine only."""
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to any interface
+
+
+def _warn_dev_exposed(host: str) -> None:
+    """Dev mode serves every code and the admin secret: say so loudly off loopback."""
+    rule = "!" * 78
+    text = (
+        f"WARNING: dev mode is listening on {host}, beyond this machine. Anyone who can reach "
+        "this port can read every message sent (codes and temporary passwords included) at "
+        "/_dev/outbox, and the admin secret key is printed on every start. Use --dev only on "
+        "127.0.0.1, or drop --dev (and COGNITIO_DEV / dev = true in the config file)."
+    )
+    print(f"{rule}\n{textwrap.fill(text, 78)}\n{rule}", file=sys.stderr, flush=True)
+    logging.getLogger("cognitio").warning("dev mode is listening beyond loopback on %s", host)
 
 
 def _banner(settings: Settings, key: NewKey | None, *, generated: bool) -> None:
