@@ -1,11 +1,14 @@
-"""The command line: ``cognitio serve`` and ``cognitio keys create|list|delete``."""
+"""The command line: ``cognitio serve``, ``cognitio keys create|list|delete`` and
+``cognitio master-key generate|reseal|rotate``."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import ipaddress
 import logging
+import secrets
 import sys
 import textwrap
 from collections.abc import Coroutine, Sequence
@@ -51,6 +54,18 @@ def _parser() -> argparse.ArgumentParser:
     remove = key_commands.add_parser("delete", help="delete a key")
     remove.add_argument("access_key_id")
     storage_options(remove)
+
+    master = commands.add_parser("master-key", help="rotate the master key that seals secrets")
+    master_commands = master.add_subparsers(dest="master_key_command", required=True)
+    master_commands.add_parser("generate", help="print a new random master key (base64)")
+    reseal = master_commands.add_parser(
+        "reseal", help="seal every stored secret again under the current master key"
+    )
+    storage_options(reseal)
+    rotate = master_commands.add_parser(
+        "rotate", help="put a new key first in the data directory's key file, then reseal"
+    )
+    storage_options(rotate)
     return parser
 
 
@@ -60,12 +75,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     overrides = {
         key: value
         for key, value in vars(args).items()
-        if key not in ("command", "keys_command", "description", "access_key_id")
+        if key
+        not in ("command", "keys_command", "master_key_command", "description", "access_key_id")
     }
+    if args.command == "master-key" and args.master_key_command == "generate":
+        print(base64.b64encode(secrets.token_bytes(32)).decode())
+        return 0
     try:
         settings = load_settings(overrides)
         if args.command == "serve":
             return _run(_serve(settings))
+        if args.command == "master-key":
+            return _run(_master_key(settings, args.master_key_command))
         return _run(_keys(settings, args))
     except (ConfigError, MasterKeyMismatch) as error:
         print(f"cognitio: {error}", file=sys.stderr)
@@ -189,3 +210,49 @@ async def _keys(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     finally:
         await database.dispose()
+
+
+async def _master_key(settings: Settings, command: str) -> int:
+    from cognitio.app import open_services
+    from cognitio.crypto.envelope import (
+        MASTER_KEY_FILE,
+        envelope_for,
+        read_key_file,
+        replace_key_file,
+    )
+    from cognitio.services.master_keys import reseal
+
+    if command == "rotate":
+        path = settings.data_dir / MASTER_KEY_FILE
+        if settings.master_key is not None:
+            print(
+                "cognitio: the master key comes from COGNITIO_MASTER_KEY: set it to a new key "
+                "(`cognitio master-key generate`), put the old one in "
+                "COGNITIO_PREVIOUS_MASTER_KEYS, restart, then run `cognitio master-key reseal`",
+                file=sys.stderr,
+            )
+            return 2
+        if not path.exists():
+            print(f"cognitio: no master key file at {path}", file=sys.stderr)
+            return 2
+        # The new key first; the old ones stay below it to open what they sealed.
+        replace_key_file(path, [secrets.token_bytes(32), *read_key_file(path)])
+        print(f"A new master key is first in {path}; the previous ones stay below it.")
+    database, services = await open_services(settings)
+    try:
+        report = await reseal(services.store, envelope_for(settings))
+    finally:
+        await database.dispose()
+    for purpose in sorted(set(report.resealed) | set(report.current) | set(report.unreadable)):
+        line = f"{purpose}: {report.resealed[purpose]} resealed, {report.current[purpose]} current"
+        if report.unreadable[purpose]:
+            line += f", {report.unreadable[purpose]} no configured key opens"
+        print(line)
+    if report.unreadable:
+        print(
+            "cognitio: some secrets open under no configured key; keep every previous key "
+            "until they do",
+            file=sys.stderr,
+        )
+        return 1
+    return 0

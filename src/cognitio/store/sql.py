@@ -22,6 +22,7 @@ from cognitio.store.sql_groups import SqlGroupRepository
 from cognitio.store.sql_mfa import SqlMfaRepository
 from cognitio.store.sql_oauth import SqlOAuthRepository
 from cognitio.store.sql_passkeys import SqlPasskeyRepository
+from cognitio.store.sql_sealed import SqlSealedRepository
 from cognitio.store.sql_tokens import SqlTokenRepository
 from cognitio.store.sql_users import SqlUserRepository
 from cognitio.store.sqlbase import PgRunner, Query, Row, Runner, SqliteRunner, dumps
@@ -203,6 +204,7 @@ class SqlTransaction:
         self.passkeys = SqlPasskeyRepository(sql)
         self.groups = SqlGroupRepository(sql)
         self.oauth = SqlOAuthRepository(sql)
+        self.sealed = SqlSealedRepository(sql)
 
 
 class SqlStore:
