@@ -15,6 +15,7 @@ from collections.abc import Coroutine, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from cognitio import redaction
 from cognitio.config import ConfigError, Settings, load_settings
 from cognitio.services.access_keys import MasterKeyMismatch, NewKey
 
@@ -135,6 +136,8 @@ async def _serve(settings: Settings) -> int:
         server_header=False,
         proxy_headers=False,
     )
+    # After uvicorn has configured its loggers: every handler, theirs and ours, masks secrets.
+    redaction.install()
     try:
         await uvicorn.Server(config).serve()
     finally:
