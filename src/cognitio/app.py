@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from cognitio.api.registry import Services, load_handlers
 from cognitio.config import Settings
-from cognitio.crypto.envelope import Envelope, load_master_key
+from cognitio.crypto.envelope import envelope_for
 from cognitio.crypto.passwords import Argon2Params, PasswordHasher
 from cognitio.functions.invoker import Functions
 from cognitio.messaging.delivery import Messenger
@@ -144,7 +144,7 @@ async def open_services(
     database = Database(settings.database_dsn)
     await database.open()
     store = SqlStore(database)
-    envelope = Envelope(load_master_key(settings))
+    envelope = envelope_for(settings)
     keys = AccessKeys(store, envelope)
     await keys.check_master_key()
     hasher = PasswordHasher(

@@ -1,15 +1,21 @@
-"""The command line: ``cognitio serve`` and ``cognitio keys create|list|delete``."""
+"""The command line: ``cognitio serve``, ``cognitio keys create|list|delete`` and
+``cognitio master-key generate|reseal|rotate``."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
+import ipaddress
 import logging
+import secrets
 import sys
+import textwrap
 from collections.abc import Coroutine, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from cognitio import redaction
 from cognitio.config import ConfigError, Settings, load_settings
 from cognitio.services.access_keys import MasterKeyMismatch, NewKey
 
@@ -49,6 +55,18 @@ def _parser() -> argparse.ArgumentParser:
     remove = key_commands.add_parser("delete", help="delete a key")
     remove.add_argument("access_key_id")
     storage_options(remove)
+
+    master = commands.add_parser("master-key", help="rotate the master key that seals secrets")
+    master_commands = master.add_subparsers(dest="master_key_command", required=True)
+    master_commands.add_parser("generate", help="print a new random master key (base64)")
+    reseal = master_commands.add_parser(
+        "reseal", help="seal every stored secret again under the current master key"
+    )
+    storage_options(reseal)
+    rotate = master_commands.add_parser(
+        "rotate", help="put a new key first in the data directory's key file, then reseal"
+    )
+    storage_options(rotate)
     return parser
 
 
@@ -58,12 +76,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     overrides = {
         key: value
         for key, value in vars(args).items()
-        if key not in ("command", "keys_command", "description", "access_key_id")
+        if key
+        not in ("command", "keys_command", "master_key_command", "description", "access_key_id")
     }
+    if args.command == "master-key" and args.master_key_command == "generate":
+        print(base64.b64encode(secrets.token_bytes(32)).decode())
+        return 0
     try:
         settings = load_settings(overrides)
         if args.command == "serve":
             return _run(_serve(settings))
+        if args.command == "master-key":
+            return _run(_master_key(settings, args.master_key_command))
         return _run(_keys(settings, args))
     except (ConfigError, MasterKeyMismatch) as error:
         print(f"cognitio: {error}", file=sys.stderr)
@@ -99,6 +123,8 @@ async def _serve(settings: Settings) -> int:
         else:
             shown = await runtime.services.keys.reveal_bootstrap()
     _banner(settings, shown, generated=runtime.generated_key is not None)
+    if settings.dev and not _is_loopback(settings.host):
+        _warn_dev_exposed(settings.host)
     config = uvicorn.Config(
         runtime.app,
         host=settings.host,
@@ -110,12 +136,37 @@ async def _serve(settings: Settings) -> int:
         server_header=False,
         proxy_headers=False,
     )
+    # After uvicorn has configured its loggers: every handler, theirs and ours, masks secrets.
+    redaction.install()
     try:
         await uvicorn.Server(config).serve()
     finally:
         await runtime.services.functions.close()
         await runtime.database.dispose()
     return 0
+
+
+def _is_loopback(host: str) -> bool:
+    """Whether *host* is reachable from this machine only."""
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to any interface
+
+
+def _warn_dev_exposed(host: str) -> None:
+    """Dev mode serves every code and the admin secret: say so loudly off loopback."""
+    rule = "!" * 78
+    text = (
+        f"WARNING: dev mode is listening on {host}, beyond this machine. Anyone who can reach "
+        "this port can read every message sent (codes and temporary passwords included) at "
+        "/_dev/outbox, and the admin secret key is printed on every start. Use --dev only on "
+        "127.0.0.1, or drop --dev (and COGNITIO_DEV / dev = true in the config file)."
+    )
+    print(f"{rule}\n{textwrap.fill(text, 78)}\n{rule}", file=sys.stderr, flush=True)
+    logging.getLogger("cognitio").warning("dev mode is listening beyond loopback on %s", host)
 
 
 def _banner(settings: Settings, key: NewKey | None, *, generated: bool) -> None:
@@ -162,3 +213,49 @@ async def _keys(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     finally:
         await database.dispose()
+
+
+async def _master_key(settings: Settings, command: str) -> int:
+    from cognitio.app import open_services
+    from cognitio.crypto.envelope import (
+        MASTER_KEY_FILE,
+        envelope_for,
+        read_key_file,
+        replace_key_file,
+    )
+    from cognitio.services.master_keys import reseal
+
+    if command == "rotate":
+        path = settings.data_dir / MASTER_KEY_FILE
+        if settings.master_key is not None:
+            print(
+                "cognitio: the master key comes from COGNITIO_MASTER_KEY: set it to a new key "
+                "(`cognitio master-key generate`), put the old one in "
+                "COGNITIO_PREVIOUS_MASTER_KEYS, restart, then run `cognitio master-key reseal`",
+                file=sys.stderr,
+            )
+            return 2
+        if not path.exists():
+            print(f"cognitio: no master key file at {path}", file=sys.stderr)
+            return 2
+        # The new key first; the old ones stay below it to open what they sealed.
+        replace_key_file(path, [secrets.token_bytes(32), *read_key_file(path)])
+        print(f"A new master key is first in {path}; the previous ones stay below it.")
+    database, services = await open_services(settings)
+    try:
+        report = await reseal(services.store, envelope_for(settings))
+    finally:
+        await database.dispose()
+    for purpose in sorted(set(report.resealed) | set(report.current) | set(report.unreadable)):
+        line = f"{purpose}: {report.resealed[purpose]} resealed, {report.current[purpose]} current"
+        if report.unreadable[purpose]:
+            line += f", {report.unreadable[purpose]} no configured key opens"
+        print(line)
+    if report.unreadable:
+        print(
+            "cognitio: some secrets open under no configured key; keep every previous key "
+            "until they do",
+            file=sys.stderr,
+        )
+        return 1
+    return 0

@@ -79,6 +79,9 @@ class Settings:
     admin_secret_access_key: str | None = field(default=None, repr=False)
     # 32 bytes, base64; when absent a key file is created in data_dir (mode 0600).
     master_key: bytes | None = field(default=None, repr=False)
+    # Earlier master keys, kept only to open what they sealed until `cognitio master-key reseal`
+    # has moved it under master_key (comma-separated base64 in COGNITIO_PREVIOUS_MASTER_KEYS).
+    previous_master_keys: tuple[bytes, ...] = field(default=(), repr=False)
     log_level: str = "info"
     # Message delivery: smtp://host:port, smtp+starttls://..., smtps://user:pass@host:port.
     smtp_url: str | None = field(default=None, repr=False)
@@ -160,6 +163,7 @@ _ENV = {
     "admin_access_key_id": "COGNITIO_ADMIN_ACCESS_KEY_ID",
     "admin_secret_access_key": "COGNITIO_ADMIN_SECRET_ACCESS_KEY",
     "master_key": "COGNITIO_MASTER_KEY",
+    "previous_master_keys": "COGNITIO_PREVIOUS_MASTER_KEYS",
     "log_level": "COGNITIO_LOG_LEVEL",
     "issuer_template": "COGNITIO_ISSUER_TEMPLATE",
     "auth_domain_suffix": "COGNITIO_AUTH_DOMAIN_SUFFIX",
@@ -333,6 +337,12 @@ def _validate(raw: dict[str, Any]) -> Settings:
     if "master_key" in raw:
         values["master_key"] = parse_master_key(str(raw["master_key"]), "COGNITIO_MASTER_KEY")
     values.update(_abuse_limits(raw))
+    if "previous_master_keys" in raw:
+        given = raw["previous_master_keys"]
+        texts = given if isinstance(given, list) else str(given).replace(",", " ").split()
+        values["previous_master_keys"] = tuple(
+            parse_master_key(str(text), "COGNITIO_PREVIOUS_MASTER_KEYS") for text in texts
+        )
     return Settings(**values)
 
 

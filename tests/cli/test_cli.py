@@ -194,3 +194,49 @@ def test_issuer_template_sets_the_token_issuer(tmp_path: Path) -> None:
         "serve", "--data-dir", str(tmp_path), env={"COGNITIO_ISSUER_TEMPLATE": "x/{nope}"}
     )
     assert bad.returncode == 2 and "issuer_template" in bad.stderr
+
+
+# Every interface, on purpose: the warning is about exactly that.
+ANY_HOST = "0.0.0.0"  # noqa: S104
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "config"),
+    [
+        (["--dev", "--host", ANY_HOST], {}, ""),
+        (["--host", ANY_HOST], {"COGNITIO_DEV": "true"}, ""),
+        (["--host", ANY_HOST], {}, "dev = true\n"),
+    ],
+)
+def test_dev_mode_beyond_loopback_warns_loudly(
+    tmp_path: Path, args: list[str], env: dict[str, str], config: str
+) -> None:
+    """Security review #24: --dev (flag, COGNITIO_DEV or the config file) off loopback warns."""
+    if config:
+        (tmp_path / "cognitio.toml").write_text(config)
+        args = [*args, "--config", str(tmp_path / "cognitio.toml")]
+    server = ServerProcess(data_dir=tmp_path / "data", extra_env=env)
+    try:
+        server.start(*args)
+    finally:
+        server.stop()
+    log = server.log()
+    assert "WARNING: dev mode is listening on 0.0.0.0, beyond this machine" in log
+    assert "/_dev/outbox" in log
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [(["--dev"], {}), (["--dev", "--host", "localhost"], {}), (["--host", ANY_HOST], {})],
+)
+def test_dev_mode_on_loopback_or_production_anywhere_does_not_warn(
+    tmp_path: Path, args: list[str], env: dict[str, str]
+) -> None:
+    server = ServerProcess(data_dir=tmp_path / "data", extra_env=env)
+    try:
+        server.start(*args)
+    finally:
+        server.stop()
+    log = server.log()
+    assert "Cognitio is serving" in log
+    assert "dev mode is listening" not in log

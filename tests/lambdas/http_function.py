@@ -1,5 +1,6 @@
 """An HTTP function for the test servers: a tiny web server in the test process that answers
-Cognitio's JSON POSTs as a Lambda behind an HTTP endpoint would, checking the HMAC signature."""
+Cognitio's JSON POSTs as a Lambda behind an HTTP endpoint would, checking the signature the way
+docs/triggers.md tells receivers to."""
 
 from __future__ import annotations
 
@@ -7,10 +8,26 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 SECRET = "http-function-secret"
+MAX_AGE_SECONDS = 300  # the receiver's replay window: five minutes, as docs/triggers.md advises
+
+
+def signature_is_valid(
+    secret: str, body: bytes, timestamp: str, signature: str, now: float | None = None
+) -> bool:
+    """The receiver's check from docs/triggers.md: a fresh timestamp, and the HMAC-SHA256 of
+    ``<timestamp>.<body>`` compared in constant time."""
+    if not timestamp.isascii() or not timestamp.isdigit():
+        return False
+    current = time.time() if now is None else now
+    if abs(current - int(timestamp)) > MAX_AGE_SECONDS:
+        return False
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return hmac.compare_digest(signature.encode(), b"sha256=" + mac.hexdigest().encode())
 
 
 class HttpFunction:
@@ -24,8 +41,12 @@ class HttpFunction:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-                signed = hmac.compare_digest(self.headers.get("X-Cognitio-Signature", ""), expected)
+                signed = signature_is_valid(
+                    SECRET,
+                    body,
+                    self.headers.get("X-Cognitio-Timestamp", ""),
+                    self.headers.get("X-Cognitio-Signature", ""),
+                )
                 event = json.loads(body)
                 outer.calls.append({"event": event, "signed": signed, "path": self.path})
                 status, answer = 200, event

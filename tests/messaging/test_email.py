@@ -245,3 +245,27 @@ def test_header_injection_in_the_recipient_is_refused() -> None:
         asyncio.run(
             sender.send(verification_email(to="a@example.com\r\nBcc: b@example.com"), "x@y.z")
         )
+
+
+@pytest.mark.parametrize("to", ["x,victim@ex.com", "Jane <jane@example.com>", "a<b>c@d.com"])
+def test_the_envelope_never_takes_recipients_from_the_to_header(
+    smtp_server: StartSmtp, to: str
+) -> None:
+    """Security review #21: a value that parses as a list or a display name is not sent."""
+    server = smtp_server("plain")
+    sender = SmtpSender(url("plain", server.port))
+
+    with pytest.raises(DeliveryError, match="invalid address"):
+        asyncio.run(sender.send(verification_email(to=to), DEFAULT_SENDER))
+    assert server.mailbox.envelopes == []
+
+
+def test_the_envelope_has_exactly_the_one_recipient(smtp_server: StartSmtp) -> None:
+    """Security review #21: the SMTP recipients are given explicitly, one address."""
+    server = smtp_server("plain")
+    sender = SmtpSender(url("plain", server.port))
+
+    asyncio.run(sender.send(verification_email(to="jane.doe+tag@example.com"), DEFAULT_SENDER))
+
+    [envelope] = server.mailbox.envelopes
+    assert envelope.rcpt_tos == ["jane.doe+tag@example.com"]

@@ -10,8 +10,10 @@ import json
 
 import pytest
 
+from cognitio.crypto.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_headers
 from cognitio.messaging.messages import DeliveryError, OutgoingMessage
-from cognitio.messaging.sms import SIGNATURE_HEADER, WebhookSmsProvider
+from cognitio.messaging.sms import WebhookSmsProvider
+from tests.lambdas.http_function import signature_is_valid
 from tests.messaging.conftest import WebhookServer, free_port
 
 TEXT = OutgoingMessage(
@@ -46,8 +48,37 @@ def test_webhook_request_is_signed_with_the_secret(webhook_server: WebhookServer
     asyncio.run(provider.send(TEXT))
 
     [request] = webhook_server.requests
-    expected = hmac.new(b"webhook-secret", request["body"], hashlib.sha256).hexdigest()
+    timestamp = request["headers"][TIMESTAMP_HEADER]
+    signed = timestamp.encode() + b"." + request["body"]
+    expected = hmac.new(b"webhook-secret", signed, hashlib.sha256).hexdigest()
     assert request["headers"][SIGNATURE_HEADER] == f"sha256={expected}"
+
+
+def test_the_webhook_signature_covers_a_timestamp(webhook_server: WebhookServer) -> None:
+    """Security review #22: the MAC holds the time, so a receiver refuses an old replay."""
+    provider = WebhookSmsProvider(webhook_server.url, secret="webhook-secret")
+
+    asyncio.run(provider.send(TEXT))
+
+    [request] = webhook_server.requests
+    headers, body = request["headers"], request["body"]
+    timestamp, signature = headers[TIMESTAMP_HEADER], headers[SIGNATURE_HEADER]
+    assert signature_is_valid("webhook-secret", body, timestamp, signature)
+    # Replayed six minutes later, the same request is refused; a forged fresh time breaks the MAC.
+    later = int(timestamp) + 360
+    assert not signature_is_valid("webhook-secret", body, timestamp, signature, now=later)
+    assert not signature_is_valid("webhook-secret", body, str(later), signature, now=later)
+
+
+def test_signature_headers_follow_the_documented_recipe() -> None:
+    """Security review #22: ``sha256=HMAC(secret, "<timestamp>.<body>")`` at a given time."""
+    headers = signature_headers(b'{"a":1}', "s3cret", now=1_700_000_000.9)
+
+    assert headers == {
+        TIMESTAMP_HEADER: "1700000000",
+        SIGNATURE_HEADER: "sha256="
+        + hmac.new(b"s3cret", b'1700000000.{"a":1}', hashlib.sha256).hexdigest(),
+    }
 
 
 def test_non_ascii_text_is_sent_as_utf8(webhook_server: WebhookServer) -> None:

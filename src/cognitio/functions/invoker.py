@@ -14,8 +14,6 @@ the event and its answer must be a JSON object. Failures map to Cognito's three 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import importlib
 import logging
 import sys
@@ -27,6 +25,7 @@ import httpx
 import orjson
 
 from cognitio.config import ConfigError, FunctionSpec
+from cognitio.crypto.signatures import signature_headers
 from cognitio.errors import (
     InvalidLambdaResponseException,
     UnexpectedLambdaException,
@@ -146,8 +145,7 @@ class Functions:
             self._http = httpx.AsyncClient()
         headers = {"Content-Type": "application/json", "X-Cognitio-Function": spec.name}
         if spec.secret is not None:
-            digest = hmac.new(spec.secret.encode(), payload, hashlib.sha256).hexdigest()
-            headers["X-Cognitio-Signature"] = f"sha256={digest}"
+            headers.update(signature_headers(payload, spec.secret))
         try:
             response = await self._http.post(
                 spec.target, content=payload, headers=headers, timeout=spec.timeout_s

@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 
+from cognitio.messaging.addresses import is_email_address
 from cognitio.messaging.messages import DeliveryError, OutgoingMessage
 
 log = logging.getLogger("cognitio.messaging")
@@ -142,6 +143,10 @@ class SmtpSender:
             mail = build_email(message, default_sender)
         except ValueError as exc:
             raise DeliveryError("the message has an invalid address or header") from exc
+        # The envelope names the one address itself: recipients read from the To header would
+        # follow whatever a display name or a list in it says.
+        if not is_email_address(message.to):
+            raise DeliveryError("the message has an invalid address or header")
         target = self.target
         client = aiosmtplib.SMTP(
             hostname=target.host,
@@ -157,7 +162,7 @@ class SmtpSender:
             try:
                 if target.username is not None:
                     await client.login(target.username, target.password or "")
-                await client.send_message(mail)
+                await client.send_message(mail, recipients=[message.to])
                 # The message is accepted: a failed goodbye must not report it as lost.
                 with contextlib.suppress(aiosmtplib.SMTPException, OSError):
                     await client.execute_command(b"QUIT")

@@ -1,36 +1,28 @@
 """SMS delivery: a provider interface, and a webhook provider that passes each text to HTTP.
 
 The webhook receives ``POST`` with a JSON body ``{"to", "body", "user_pool_id", "channel": "sms"}``.
-When a secret is configured the request carries ``X-Cognitio-Signature: sha256=<hex>``, the
-HMAC-SHA256 (RFC 2104) of the exact body bytes under that secret, so the receiver can check that
-the request came from this server.
+When a secret is configured the request carries ``X-Cognitio-Timestamp`` and
+``X-Cognitio-Signature: sha256=<hex>``, the HMAC-SHA256 of the timestamp and the exact body bytes
+under that secret (:mod:`cognitio.crypto.signatures`), so the receiver can check that the request
+came from this server, recently.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from typing import Protocol
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import httpx
 
+from cognitio.crypto.signatures import signature_headers
 from cognitio.messaging.messages import DeliveryError, OutgoingMessage
-
-SIGNATURE_HEADER = "X-Cognitio-Signature"
 
 
 class SmsProvider(Protocol):
     """Anything that can send a text message."""
 
     async def send(self, message: OutgoingMessage) -> None: ...
-
-
-def sign(payload: bytes, secret: str) -> str:
-    """The signature header value for ``payload``: ``sha256=`` and the hex HMAC."""
-    digest = hmac.new(secret.encode("utf-8"), payload, hashlib.sha256).hexdigest()
-    return f"sha256={digest}"
 
 
 class WebhookSmsProvider:
@@ -75,7 +67,7 @@ class WebhookSmsProvider:
         ).encode("utf-8")
         headers = {"Content-Type": "application/json"}
         if self._secret is not None:
-            headers[SIGNATURE_HEADER] = sign(payload, self._secret)
+            headers.update(signature_headers(payload, self._secret))
         try:
             async with httpx.AsyncClient(auth=self._auth, timeout=self.timeout) as client:
                 response = await client.post(self.url, content=payload, headers=headers)

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from cognitio.errors import InvalidParameterException
+from cognitio.messaging.addresses import is_email_address
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+[0-9]{4,15}$")
 _BOOLEAN_VALUES = ("true", "false")
 # Attributes Cognito manages itself; nobody writes them through the API.
@@ -116,7 +116,7 @@ def _check_value(name: str, entry: Mapping[str, Any], value: str) -> None:
     if len(value) > MAX_VALUE_CHARS:
         raise _schema_error(f"{name}: String must be no longer than {MAX_VALUE_CHARS} characters")
     kind = entry.get("AttributeDataType", "String")
-    if name == "email" and value and not _EMAIL.match(value):
+    if name == "email" and value and not is_email_address(value):
         raise InvalidParameterException("Invalid email address format.")
     if name == "phone_number" and value and not _PHONE.match(value):
         raise InvalidParameterException("Invalid phone number format.")

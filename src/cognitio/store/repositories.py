@@ -30,6 +30,7 @@ from cognitio.store.records import (
     UserPoolSummary,
     UserRecord,
 )
+from cognitio.store.sealed import SealedColumn
 
 # Keyset position for pagination: (created_ms, id) of the last row returned.
 Cursor = tuple[int, str]
@@ -344,6 +345,15 @@ class OAuthRepository(Protocol):
     async def delete_branding(self, pool_id: str, branding_id: str) -> bool: ...
 
 
+class SealedRepository(Protocol):
+    """Every sealed column, for re-sealing under a new master key."""
+
+    async def page(
+        self, column: SealedColumn, after: str, limit: int
+    ) -> list[tuple[str, bytes]]: ...
+    async def replace(self, column: SealedColumn, key: str, old: bytes, new: bytes) -> bool: ...
+
+
 class Transaction(Protocol):
     @property
     def meta(self) -> MetaRepository: ...
@@ -369,6 +379,8 @@ class Transaction(Protocol):
     def oauth(self) -> OAuthRepository: ...
     @property
     def limits(self) -> LimitRepository: ...
+    @property
+    def sealed(self) -> SealedRepository: ...
 
 
 class Store(Protocol):

@@ -23,6 +23,7 @@ from cognitio.store.sql_limits import SqlLimitRepository
 from cognitio.store.sql_mfa import SqlMfaRepository
 from cognitio.store.sql_oauth import SqlOAuthRepository
 from cognitio.store.sql_passkeys import SqlPasskeyRepository
+from cognitio.store.sql_sealed import SqlSealedRepository
 from cognitio.store.sql_tokens import SqlTokenRepository
 from cognitio.store.sql_users import SqlUserRepository
 from cognitio.store.sqlbase import PgRunner, Query, Row, Runner, SqliteRunner, dumps
@@ -205,6 +206,7 @@ class SqlTransaction:
         self.groups = SqlGroupRepository(sql)
         self.oauth = SqlOAuthRepository(sql)
         self.limits = SqlLimitRepository(sql)
+        self.sealed = SqlSealedRepository(sql)
 
 
 class SqlStore:
