@@ -204,8 +204,11 @@ def test_a_passkey_added_on_the_hosted_page_signs_in(
     page.goto(url)
     page.get_by_label("Username").fill("passkey-user")
     page.get_by_role("button", name="Sign in with a passkey").click()
+    # The click navigates: wait for the next page before taking its picture.
+    use_passkey = page.get_by_role("button", name="Use my passkey")
+    use_passkey.wait_for()
     page.screenshot(path=str(shots / "7-passkey-sign-in.png"))
-    page.get_by_role("button", name="Use my passkey").click()
+    use_passkey.click()
     page.get_by_text("Signed in").wait_for()
     assert "code=" in reached[-1]
     assert refused == []
