@@ -222,3 +222,34 @@ def test_every_operation_of_both_models_is_routed(server: Any) -> None:
                 assert (status, body["__type"]) == (400, "UnsupportedOperationException"), name
                 assert name in body["message"]
     assert counts == {"cognito-idp": 153, "cognito-identity": 23}
+
+
+def test_a_signature_without_x_amz_target_cannot_be_replayed_as_another_operation(
+    server: Any, idp: Any
+) -> None:
+    """Security review #5: a signature over content-type;host;x-amz-date only is refused, so it
+    cannot be replayed under another X-Amz-Target; boto3, which signs the target, still works."""
+    pool_id = idp.create_user_pool(PoolName="replay")["UserPool"]["Id"]
+    body = json.dumps({"UserPoolId": pool_id}).encode()
+    request = AWSRequest(
+        method="POST",
+        url=server.url + "/",
+        data=body,
+        headers={"Content-Type": "application/x-amz-json-1.1"},
+    )
+    SigV4Auth(Credentials(ACCESS_KEY_ID, SECRET_ACCESS_KEY), "cognito-idp", REGION).add_auth(
+        request
+    )
+    headers = dict(request.headers.items())
+    assert "x-amz-target" not in headers["Authorization"]
+    for operation in ("DescribeUserPool", "DeleteUserPool"):
+        headers["X-Amz-Target"] = f"{PREFIX['cognito-idp']}.{operation}"
+        raw = urllib.request.Request(server.url + "/", data=body, headers=headers, method="POST")
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(raw)
+        answer = json.loads(caught.value.read())
+        assert (caught.value.code, answer["__type"]) == (400, "IncompleteSignatureException")
+        assert answer["message"] == (
+            "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization."
+        )
+    assert idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]["Id"] == pool_id

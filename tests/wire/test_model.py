@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+import copy
+
+from botocore.loaders import create_loader
+
 from cognitio import errors
-from cognitio.wire.model import Operation, operations
+from cognitio.wire.model import (
+    SERVICES,
+    UNSIGNED_OPERATIONS,
+    Operation,
+    compile_service,
+    marked_unsigned,
+    operations,
+)
 
 IDP = "AWSCognitoIdentityProviderService."
 IDENTITY = "AWSCognitoIdentityService."
@@ -39,6 +50,27 @@ def test_the_model_marks_34_user_pool_operations_unsigned() -> None:
 def test_the_model_marks_4_identity_pool_operations_unsigned() -> None:
     unsigned = {op.name for op in by_service("cognito-identity") if op.unsigned}
     assert unsigned == {"GetCredentialsForIdentity", "GetId", "GetOpenIdToken", "UnlinkIdentity"}
+
+
+def test_the_unsigned_allowlist_is_what_the_installed_model_marks() -> None:
+    """Security review #25: a model release that marks another operation unsigned (or no longer
+    marks one) fails here, to be looked at, instead of changing who may call it."""
+    loader = create_loader()
+    for service in SERVICES:
+        model = loader.load_service_model(service, "service-2")
+        marked = {name for name, spec in model["operations"].items() if marked_unsigned(spec)}
+        assert marked == UNSIGNED_OPERATIONS[service], service
+
+
+def test_an_operation_the_model_newly_marks_unsigned_still_needs_a_signature() -> None:
+    """Security review #25: the allowlist, not the model, decides."""
+    model = copy.deepcopy(create_loader().load_service_model("cognito-idp", "service-2"))
+    model["operations"]["AdminCreateUser"]["authtype"] = "none"
+    model["operations"]["DeleteUserPool"]["auth"] = ["smithy.api#noAuth"]
+    compiled = compile_service(model)
+    assert not compiled[IDP + "AdminCreateUser"].unsigned
+    assert not compiled[IDP + "DeleteUserPool"].unsigned
+    assert compiled[IDP + "SignUp"].unsigned
 
 
 def test_declared_errors_exist_as_exception_classes() -> None:

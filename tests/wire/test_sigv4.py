@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -548,3 +549,76 @@ def test_aws_signature_v4_test_suite(
         headers=headers,
         body=b"",
     )
+
+
+# Security review #5: every x-amz-* header the request carries is signed.
+
+
+def _signed_over(request: SignedRequest, signed_headers: str) -> SignedRequest:
+    """The request re-signed by hand over ``signed_headers`` only, as a careless signer would."""
+    names = signed_headers.split(";")
+    canonical = "\n".join(
+        (
+            "POST",
+            "/",
+            "",
+            "".join(f"{name}:{request.headers[name]}\n" for name in names),
+            signed_headers,
+            hashlib.sha256(request.body).hexdigest(),
+        )
+    )
+    date = request.headers["x-amz-date"]
+    scope = f"{date[:8]}/{REGION}/cognito-idp/aws4_request"
+    to_sign = f"AWS4-HMAC-SHA256\n{date}\n{scope}\n{hashlib.sha256(canonical.encode()).hexdigest()}"
+    key = f"AWS4{SECRET}".encode()
+    for part in (date[:8], REGION, "cognito-idp", "aws4_request"):
+        key = hmac.digest(key, part.encode(), "sha256")
+    signature = hmac.digest(key, to_sign.encode(), "sha256").hex()
+    return with_authorization(
+        request,
+        f"AWS4-HMAC-SHA256 Credential={ACCESS_KEY}/{scope}, SignedHeaders={signed_headers}, "
+        f"Signature={signature}",
+    )
+
+
+def test_a_signature_that_leaves_out_x_amz_target_is_refused() -> None:
+    """Security review #5: the operation named by X-Amz-Target must be covered."""
+    request = sign()
+    _signed_over(request, "content-type;host;x-amz-date;x-amz-target").verify()  # the control
+    forged = _signed_over(request, "content-type;host;x-amz-date")
+    with pytest.raises(IncompleteSignatureException) as raised:
+        forged.verify()
+    assert raised.value.message == (
+        "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization."
+    )
+
+
+@pytest.mark.parametrize("header", ["x-amz-date", "x-amz-security-token", "x-amz-content-sha256"])
+def test_every_other_x_amz_header_must_be_signed_too(header: str) -> None:
+    """Security review #5: x-amz-date, the session token, the payload hash..."""
+    values = {
+        "x-amz-security-token": "token",
+        "x-amz-content-sha256": hashlib.sha256(BODY).hexdigest(),
+    }
+    request = sign()
+    if header in values:
+        request = replace(request, headers={**request.headers, header: values[header]})
+    names = sorted({"content-type", "host", "x-amz-date", "x-amz-target", header} - {header})
+    with pytest.raises(IncompleteSignatureException, match="must be a 'SignedHeader'"):
+        _signed_over(request, ";".join(names)).verify()
+
+
+def test_botocore_signs_every_x_amz_header_it_sends() -> None:
+    """What the SDKs send keeps working: a session token and a payload hash are signed."""
+    request = AWSRequest(
+        method="POST",
+        url=f"https://{HOST}/",
+        data=BODY,
+        headers={"X-Amz-Target": TARGET, "Content-Type": "application/x-amz-json-1.1"},
+    )
+    credentials = Credentials(ACCESS_KEY, SECRET, token="session-token")
+    SigV4Auth(credentials, "cognito-idp", REGION).add_auth(request)
+    sent = {name.lower(): value for name, value in request.prepare().headers.items()}
+    sent["host"] = HOST
+    parsed = parse_authorization(sent, services=IDP, now=datetime.now(UTC))
+    assert {"x-amz-date", "x-amz-security-token", "x-amz-target"} <= set(parsed.signed_headers)

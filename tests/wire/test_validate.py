@@ -315,3 +315,14 @@ def test_a_shape_that_contains_itself_compiles_and_validates() -> None:
     with pytest.raises(InvalidParameterException) as caught:
         check({"Name": "root", "Children": [{"Name": "a", "Children": [{}]}]})
     assert "Value null at 'children.1.member.children.1.member.name'" in caught.value.message
+
+
+def test_no_string_may_hold_a_nul_character() -> None:
+    """Issue 11, deliver 6: a NUL reached PostgreSQL and failed the query (a 500)."""
+    body = {"AccessToken": "token", "CredentialId": "id\x00"}
+    assert invalid("DeleteWebAuthnCredential", body) == (
+        "1 validation error detected: Value at 'credentialId' failed to satisfy constraint: "
+        "Member must not contain U+0000"
+    )
+    body = {"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": "c1", "AuthParameters": {"A\x00": "b"}}
+    assert "Member must not contain U+0000" in invalid("InitiateAuth", body)

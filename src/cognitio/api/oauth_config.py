@@ -11,6 +11,8 @@ from cognitio.errors import InvalidParameterException, ResourceNotFoundException
 from cognitio.services import branding, domains, resource_servers
 from cognitio.services.user_pools import load_pool
 
+MAX_RESOURCE_SERVERS = 50  # a page when MaxResults is left out: the most the model allows
+
 
 @operation(IDP, "CreateResourceServer")
 async def create_resource_server(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
@@ -49,7 +51,7 @@ async def list_resource_servers(ctx: Context, params: dict[str, Any]) -> Mapping
     async with ctx.services.store.read() as tx:
         pool = await load_pool(tx, ctx.caller, params["UserPoolId"])
         return await resource_servers.listing(
-            tx, pool, params["MaxResults"], params.get("NextToken")
+            tx, pool, params.get("MaxResults", MAX_RESOURCE_SERVERS), params.get("NextToken")
         )
 
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cognitio.api.registry import IDP, Context, operation
+from cognitio.errors import InvalidParameterException
 
 
 @operation(IDP, "CreateUserPool")
@@ -39,6 +40,9 @@ async def list_user_pools(ctx: Context, params: dict[str, Any]) -> Mapping[str, 
 
 @operation(IDP, "AddCustomAttributes")
 async def add_custom_attributes(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
+    # The model leaves Name optional in SchemaAttributeType, but an attribute needs one.
+    if not all(item.get("Name") for item in params["CustomAttributes"]):
+        raise InvalidParameterException("Every custom attribute needs a Name.")
     await ctx.services.pools.add_custom_attributes(
         ctx.caller, params["UserPoolId"], params["CustomAttributes"]
     )

@@ -323,7 +323,12 @@ def check_username(pool: UserPoolRecord, username: str) -> dict[str, str]:
         raise InvalidParameterException(
             "Username cannot be of email format, since user pool is configured for email alias."
         )
-    if "phone_number" in aliases and username.startswith("+") and username[1:].isdigit():
+    if (
+        "phone_number" in aliases
+        and username.startswith("+")
+        and username[1:].isascii()
+        and username[1:].isdigit()
+    ):
         raise InvalidParameterException(
             "Username cannot be of phone number format, since user pool is configured for "
             "phone_number alias."

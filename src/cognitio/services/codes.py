@@ -32,6 +32,11 @@ VERIFY_LIFETIME_MS = 24 * HOUR_MS
 MAX_ATTEMPTS = 5
 
 
+def is_code(text: str) -> bool:
+    """Whether ``text`` can be a code at all: ASCII digits (not ``١٢٣٤٥٦``, which isdigit takes)."""
+    return text.isascii() and text.isdigit()
+
+
 def verify_purpose(attribute: str) -> str:
     return f"verify:{attribute}"
 
@@ -93,7 +98,10 @@ class Codes:
             record is not None
             and record.attempts < MAX_ATTEMPTS
             and ids.now_ms() <= record.expires_ms
-            and hmac.compare_digest(record.code_hash, self._hash(sub, purpose, code))
+            and is_code(code)
+            and hmac.compare_digest(
+                record.code_hash.encode(), self._hash(sub, purpose, code).encode()
+            )
         )
 
     async def consume(
@@ -124,7 +132,9 @@ class Codes:
             ), None
         if ids.now_ms() > record.expires_ms:
             return ExpiredCodeException("Invalid code provided, please request a code again."), None
-        if not hmac.compare_digest(record.code_hash, self._hash(sub, purpose, code)):
+        expected = record.code_hash.encode()
+        given = self._hash(sub, purpose, code).encode() if is_code(code) else b""
+        if not hmac.compare_digest(expected, given):
             return _mismatch(), None
         await tx.users.delete_code(sub, purpose)
         return None, record.pending_value

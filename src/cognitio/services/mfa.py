@@ -234,11 +234,12 @@ def view(record: MfaRecord | None) -> dict[str, Any]:
 
 def _matching_step(secret: str, code: str) -> int | None:
     """The time step ``code`` belongs to, within the window, or None."""
-    if not (code.isdigit() and len(code) == 6):
+    # ASCII digits only: isdigit() alone accepts other scripts' digits (١٢٣٤٥٦).
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
         return None
     totp = pyotp.TOTP(secret, interval=STEP_SECONDS)
     now = int(time.time()) // STEP_SECONDS
     for step in range(now - _WINDOW, now + _WINDOW + 1):
-        if hmac.compare_digest(totp.at(step * STEP_SECONDS), code):
+        if hmac.compare_digest(totp.at(step * STEP_SECONDS).encode(), code.encode()):
             return step
     return None

@@ -267,7 +267,7 @@ class OAuth:
             verifier = form.get("code_verifier", "")
             digest = hashlib.sha256(verifier.encode()).digest()
             expected = base64.urlsafe_b64encode(digest).decode().rstrip("=")
-            if not hmac.compare_digest(expected, record.code_challenge):
+            if not hmac.compare_digest(expected.encode(), record.code_challenge.encode()):
                 raise InvalidGrant("code_verifier does not match the code_challenge.")
         user = await self._user(record.sub)
         scopes = record.scopes.split()

@@ -182,7 +182,7 @@ async def register(
         raise WebAuthnClientMismatchException(
             "The passkey registration was started by another app client."
         )
-    if not hmac.compare_digest(client_data["challenge"], pending.code_hash):
+    if not hmac.compare_digest(client_data["challenge"].encode(), pending.code_hash.encode()):
         raise WebAuthnChallengeNotFoundException("The credential answers another challenge.")
     origin = client_data["origin"]
     if not origin_allowed(origin, rp_id):

@@ -28,7 +28,8 @@ def check_secret_hash(
             f"Client {client.id} is configured for secret but secret was not received"
         )
     digest = hmac.new(open_secret(client), (username + client.id).encode(), hashlib.sha256)
-    if not hmac.compare_digest(base64.b64encode(digest.digest()).decode(), given):
+    # Bytes on both sides: compare_digest refuses str holding anything but ASCII.
+    if not hmac.compare_digest(base64.b64encode(digest.digest()), given.encode()):
         raise NotAuthorizedException(f"Unable to verify secret hash for client {client.id}")
 
 

@@ -102,9 +102,11 @@ class Limits:
                 and (allowed is None or value in allowed)
             ):
                 return []
-            found = []
             if size > high:
-                found.append(high_text)
+                # Too long is reason enough: neither the pattern nor the enum is tried on an
+                # oversized value, whose matching time would grow with what the caller sent.
+                return [high_text]
+            found = []
             if size < low:
                 found.append(low_text)
             if matches is not None and not matches(value):

@@ -4,8 +4,9 @@ botocore's ``cognito-idp`` (153 operations) and ``cognito-identity`` (23)
 models are the contract. Both speak AWS JSON 1.1
 (https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html): every call
 is ``POST /`` with ``X-Amz-Target: <targetPrefix>.<Operation>`` and a JSON
-body, signed with SigV4 under the service's signing name unless the model marks
-the operation ``authtype: none`` (``smithy.api#noAuth``).
+body, signed with SigV4 under the service's signing name unless the operation is
+one of :data:`UNSIGNED_OPERATIONS` (those the model marks ``authtype: none``, or
+``smithy.api#noAuth``, pinned here).
 
 The raw model JSON is read through botocore's loader (not its ``Shape``
 objects, which are slow to walk) and each operation gets a ``validate`` and a
@@ -48,13 +49,39 @@ class Operation:
     service: str  # the SigV4 signing name: 'cognito-idp' | 'cognito-identity'
     name: str  # 'CreateUserPool'
     target: str  # 'AWSCognitoIdentityProviderService.CreateUserPool'
-    unsigned: bool  # the model marks authtype 'none' (smithy.api#noAuth)
+    unsigned: bool  # listed in UNSIGNED_OPERATIONS (takes no signature)
     validate: Callable[[object], dict[str, Any]]  # raises InvalidParameter/SerializationException
     serialize: Callable[[Mapping[str, Any]], dict[str, Any]]
     errors: frozenset[str]  # exception names the model declares for it
 
 
-def _is_unsigned(spec: Mapping[str, Any]) -> bool:
+# The operations that take no signature, named here rather than read from whatever botocore is
+# installed: a model release marking another operation unsigned must not open it silently
+# (tests/wire/test_model.py compares this list with the model). Each is a user's or an app
+# client's call, authorised by a ClientId, an access token, a Session or an identity id.
+UNSIGNED_OPERATIONS: Mapping[str, frozenset[str]] = {
+    "cognito-idp": frozenset(
+        (
+            *("AssociateSoftwareToken", "ChangePassword", "CompleteWebAuthnRegistration"),
+            *("ConfirmDevice", "ConfirmForgotPassword", "ConfirmSignUp", "DeleteUser"),
+            *("DeleteUserAttributes", "DeleteWebAuthnCredential", "ForgetDevice"),
+            *("ForgotPassword", "GetDevice", "GetTokensFromRefreshToken", "GetUser"),
+            *("GetUserAttributeVerificationCode", "GetUserAuthFactors", "GlobalSignOut"),
+            *("InitiateAuth", "ListDevices", "ListUserSessions", "ListWebAuthnCredentials"),
+            *("ResendConfirmationCode", "RespondToAuthChallenge", "RevokeToken"),
+            *("RevokeUserSession", "SetUserMFAPreference", "SetUserSettings", "SignUp"),
+            *("StartWebAuthnRegistration", "UpdateAuthEventFeedback", "UpdateDeviceStatus"),
+            *("UpdateUserAttributes", "VerifySoftwareToken", "VerifyUserAttribute"),
+        )
+    ),
+    "cognito-identity": frozenset(
+        ("GetCredentialsForIdentity", "GetId", "GetOpenIdToken", "UnlinkIdentity")
+    ),
+}
+
+
+def marked_unsigned(spec: Mapping[str, Any]) -> bool:
+    """Whether the model marks an operation ``authtype: none`` (``smithy.api#noAuth``)."""
     return spec.get("authtype") == "none" or "smithy.api#noAuth" in spec.get("auth", ())
 
 
@@ -71,7 +98,7 @@ def compile_service(model: Mapping[str, Any]) -> dict[str, Operation]:
             service=service,
             name=name,
             target=target,
-            unsigned=_is_unsigned(spec),
+            unsigned=name in UNSIGNED_OPERATIONS.get(service, ()),
             validate=inputs.validator(spec.get("input", {}).get("shape")),
             serialize=outputs.serializer(spec.get("output", {}).get("shape")),
             errors=frozenset(error["shape"] for error in spec.get("errors", ())),

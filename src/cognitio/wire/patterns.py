@@ -74,6 +74,9 @@ class _Canonical(dict[int, int]):
 
     def __missing__(self, code_point: int) -> int:
         if code_point < 0x80:
+            # Kept too: a miss costs a Python call, a hit none (1 MiB of ASCII around one
+            # non-ASCII character would take seconds).
+            self[code_point] = code_point
             return code_point
         # Every general category has BMP members, so a representative is always
         # found; keeping the character is only a fallback.
@@ -179,10 +182,32 @@ def translate(pattern: str) -> tuple[str, bool]:
     return "".join(out), uses_properties
 
 
+# Model patterns whose plain translation backtracks in more than linear time on a value that
+# fails: ``[\S]+.*[\S]+`` takes seconds on 2 KB and hours on 1 MiB, and validation runs before
+# any credential is checked. Each maps to a pattern that accepts exactly the same values and
+# backtracks at most linearly (possessive quantifiers, atomic groups and lookaheads, which Java
+# and Python 3.11's ``re`` share); messages keep quoting the original. tests/wire/test_patterns.py
+# checks each pair for equal answers and every model pattern for speed on 1 MiB values.
+_VISIBLE = "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]"
+_TEXT = "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]"
+_BLANK = "[ \\t\\x0B\\f]"  # Java's \s without its line terminators
+LINEAR_FORMS: dict[str, str] = {
+    # First and last character not blank, no line break, and any \x85, \u2028 or \u2029
+    # (not blank, yet not matched by '.') outside the span from the first blank to the last.
+    "^[\\S]+.*[\\S]+$": f"\\S(?:\\S*+{_BLANK}(?:.*{_BLANK})?)?\\S++",
+    # '@' is itself in the class: all visible, with an '@' neither first nor last.
+    f"{_VISIBLE}+@{_VISIBLE}+": f"{_VISIBLE}(?={_VISIBLE}*?@{_VISIBLE}){_VISIBLE}*+",
+    # The placeholder's characters are in the class: the text contains it somewhere.
+    f"{_TEXT}*\\{{####\\}}{_TEXT}*": f"(?={_TEXT}*?\\{{####\\}}){_TEXT}*+",
+    f"{_TEXT}*\\{{##{_TEXT}*##\\}}{_TEXT}*": (f"(?=(?>{_TEXT}*?\\{{##){_TEXT}*?##\\}}){_TEXT}*+"),
+    ".*\\{####\\}.*": "(?=.*?\\{####\\}).*+",
+}
+
+
 @functools.cache
 def matcher(pattern: str) -> Callable[[str], object]:
     """A test, truthy when ``value`` matches the model's Java ``pattern`` as a whole."""
-    source, uses_properties = translate(pattern)
+    source, uses_properties = translate(LINEAR_FORMS.get(pattern, pattern))
     fullmatch = re.compile(source, re.ASCII).fullmatch
     if not uses_properties:
         # Without \\p the classes judge non-ASCII characters exactly as Java does.

@@ -214,6 +214,17 @@ def _check_signed_headers(signed_headers: tuple[str, ...], headers: Mapping[str,
     for name in signed_headers:
         if name not in headers:
             raise _unsigned_header_error(name)
+    # Every x-amz-* header the request carries must be signed, as AWS's signing guide asks:
+    # X-Amz-Target picks the operation, so a signature that left it out could be replayed as
+    # another operation with the same body. Every AWS SDK signs them all (botocore leaves out
+    # only expect, transfer-encoding, user-agent and x-amzn-trace-id).
+    signed = frozenset(signed_headers)
+    for name in headers:
+        if name.startswith("x-amz-") and name not in signed:
+            spelled = "-".join(part.capitalize() for part in name.split("-"))
+            raise IncompleteSignatureException(
+                f"'{_echo(spelled)}' must be a 'SignedHeader' in the AWS Authorization."
+            )
 
 
 def _unsigned_header_error(name: str) -> IncompleteSignatureException:

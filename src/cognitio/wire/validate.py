@@ -43,6 +43,7 @@ Choices where the wire leaves room:
   ``datetime`` values; ISO strings are refused, as botocore never sends them.
 - Blobs take standard base64 and become ``bytes``.
 - Document shapes pass through untouched.
+- No string (nor map key) may hold U+0000, which PostgreSQL text cannot store.
 """
 
 from __future__ import annotations
@@ -100,8 +101,19 @@ def type_error(value: object, path: str, expected: str) -> SerializationExceptio
 # Scalar converters: JSON value in, Python value out, or SerializationException.
 
 
+# PostgreSQL text cannot hold U+0000 (a query carrying one fails), so no string may; the
+# models' patterns refuse it for most members already.
+_NUL = "\x00"
+
+
+def _no_nul(path: str) -> str:
+    return f"Value at '{path}' failed to satisfy constraint: Member must not contain U+0000"
+
+
 def _string(value: Any, path: str, errors: list[str]) -> Any:
     if isinstance(value, str):
+        if _NUL in value:
+            errors.append(_no_nul(path))
         return value
     raise type_error(value, path, "a String")
 
@@ -164,6 +176,7 @@ def _string_check(limits: Limits, echo: bool) -> Check:
     def check(value: Any, path: str, errors: list[str]) -> Any:
         if (
             value.__class__ is str
+            and _NUL not in value
             and low <= len(value) <= high
             and (matches is None or matches(value))
             and (allowed is None or value in allowed)
@@ -368,6 +381,8 @@ class InputCompiler:
             for key, raw in value.items():
                 if raw is None:
                     continue
+                if _NUL in key:
+                    errors.append(_no_nul(path))
                 if key_broken is not None and key_broken(key):
                     bad_keys = True
                 converted = inner(raw, f"{path}.{key}.member", errors)
