@@ -50,6 +50,8 @@ class _Store:
     async def write(self) -> AsyncIterator[Any]:
         yield self
 
+    write_statement = write
+
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> list[int]:

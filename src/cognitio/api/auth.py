@@ -31,8 +31,8 @@ async def get_user(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
     async with ctx.services.store.read() as tx:
         user, claims = await signed_in(tx, ctx.services.tokens, params["AccessToken"])
         factors = await tx.mfa.get(user.sub)
-        client = await tx.clients.find(str(claims.get("client_id", "")))
-    shown = readable(None if client is None else client.config, user.attributes)
+        reads = await ctx.services.tokens.client_reads.config(tx, str(claims.get("client_id", "")))
+    shown = readable(reads, user.attributes)
     return {
         "Username": user.username,
         "UserAttributes": [

@@ -78,7 +78,7 @@ class Lockout:
 
     async def succeeded(self, sub: str) -> None:
         """A right answer that ends the count (a password, a completed sign-in)."""
-        async with self._store.write() as tx:
+        async with self._store.write_statement() as tx:
             await tx.limits.clear(self._policy.table, sub)
 
     async def forgive(self, sub: str) -> None:

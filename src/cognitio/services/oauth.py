@@ -355,8 +355,10 @@ class OAuth:
             if scope in scopes or ADMIN_SCOPE in scopes:
                 wanted.update(names)
         async with self._store.read() as tx:
-            client = await tx.clients.find(str(verified.claims.get("client_id", "")))
-        shown = readable(None if client is None else client.config, user.attributes)
+            reads = await self._tokens.client_reads.config(
+                tx, str(verified.claims.get("client_id", ""))
+            )
+        shown = readable(reads, user.attributes)
         for name, value in shown.items():
             if name in wanted or (name.startswith("custom:") and "profile" in scopes):
                 claims[name] = value

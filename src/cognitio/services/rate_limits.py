@@ -155,7 +155,8 @@ class RateLimits:
         now = ids.now_ms()
         if tx is not None:
             return await _take_in(tx, buckets, now)
-        async with self._store.write() as own:
+        # One statement takes from every bucket at once (the prune is housekeeping).
+        async with self._store.write_statement() as own:
             return await _take_in(own, buckets, now)
 
 

@@ -8,8 +8,14 @@ without the setting reads every attribute, as it always has.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from typing import Any
+
+from cognitio.store.repositories import Transaction
+
+CACHE_SECONDS = 10.0
+_MAX_ENTRIES = 10_000  # a bound on memory, not a tuning knob
 
 
 def readable(
@@ -21,3 +27,27 @@ def readable(
         return dict(attributes)
     permitted = set(allowed)
     return {name: value for name, value in attributes.items() if name in permitted}
+
+
+class ClientReads:
+    """Each app client's settings as far as reading goes, kept briefly per process."""
+
+    def __init__(self, ttl_s: float = CACHE_SECONDS) -> None:
+        self._ttl_s = ttl_s
+        self._entries: dict[str, tuple[float, dict[str, Any] | None]] = {}
+
+    async def config(self, tx: Transaction, client_id: str) -> dict[str, Any] | None:
+        """The client's ReadAttributes as a config fragment, None for an unknown client."""
+        now = time.monotonic()
+        entry = self._entries.get(client_id)
+        if entry is not None and entry[0] > now:
+            return entry[1]
+        client = await tx.clients.find(client_id)
+        fragment = None
+        if client is not None:
+            allowed = client.config.get("ReadAttributes")
+            fragment = {} if allowed is None else {"ReadAttributes": list(allowed)}
+        if len(self._entries) >= _MAX_ENTRIES:
+            self._entries.clear()
+        self._entries[client_id] = (now + self._ttl_s, fragment)
+        return fragment

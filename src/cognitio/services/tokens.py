@@ -23,7 +23,7 @@ from cognitio.crypto.envelope import Envelope
 from cognitio.errors import NotAuthorizedException
 from cognitio.services import ids
 from cognitio.services.groups import group_claims
-from cognitio.services.read_attributes import readable
+from cognitio.services.read_attributes import ClientReads, readable
 from cognitio.store.records import ClientRecord, RefreshTokenRecord, SigningKeyRecord, UserRecord
 from cognitio.store.repositories import Store, Transaction
 
@@ -122,6 +122,8 @@ class Tokens:
         self._settings = settings
         self._keys: dict[str, dict[str, jwt.SigningKey]] = {}  # pool id -> purpose -> key
         self._by_kid: dict[str, tuple[str, jwt.SigningKey]] = {}  # kid -> (pool id, key)
+        # What each client may read, for GetUser and userInfo (services.read_attributes).
+        self.client_reads = ClientReads()
 
     @property
     def base_url(self) -> str:

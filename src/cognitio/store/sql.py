@@ -235,6 +235,14 @@ class SqlStore:
             return self._sqlite_write()
         return self._pg(transaction=True)
 
+    def write_statement(self) -> AbstractAsyncContextManager[SqlTransaction]:
+        """For writes that are each one statement, atomic by itself: SQLite's writer as for
+        :meth:`write` (its turns keep writers apart), PostgreSQL in autocommit, which spares
+        the BEGIN and COMMIT round trips of a transaction."""
+        if self._sqlite_writes is not None:
+            return self._sqlite_write()
+        return self._pg(transaction=False)
+
     @asynccontextmanager
     async def _sqlite_write(self) -> AsyncIterator[SqlTransaction]:
         writer = self.database.sqlite_writer
