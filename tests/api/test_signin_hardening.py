@@ -4,6 +4,8 @@ names its finding and fails on the code the review read."""
 from __future__ import annotations
 
 import json
+import urllib.error
+import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -446,3 +448,55 @@ def test_read_attributes_limit_the_id_token_get_user_and_userinfo(
     # An admin still sees everything.
     everything = idp.admin_get_user(UserPoolId=pool_id, Username="reader")
     assert "custom:role" in {a["Name"] for a in everything["UserAttributes"]}
+
+
+def test_disabling_a_user_revokes_what_they_hold(idp: Any) -> None:
+    """AdminDisableUser "revokes all access tokens for the user": enabling them again brings
+    back neither the old access token nor the old refresh token."""
+    pool_id = idp.create_user_pool(PoolName="disable")["UserPool"]["Id"]
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=FLOWS
+    )["UserPoolClient"]["ClientId"]
+    make_user(idp, pool_id, "paused")
+    tokens = sign_in(idp, client_id, "paused")
+    idp.admin_disable_user(UserPoolId=pool_id, Username="paused")
+    idp.admin_enable_user(UserPoolId=pool_id, Username="paused")
+    with pytest.raises(idp.exceptions.NotAuthorizedException):
+        idp.get_user(AccessToken=tokens["AccessToken"])
+    with pytest.raises(idp.exceptions.NotAuthorizedException):
+        idp.initiate_auth(
+            ClientId=client_id,
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]},
+        )
+    assert sign_in(idp, client_id, "paused")["AccessToken"]
+
+
+def test_a_reused_refresh_token_at_the_token_endpoint_is_invalid_grant(
+    idp: Any, server: ServerProcess
+) -> None:
+    """A rotated-out refresh token sent again to /oauth2/token is the grant's error
+    (invalid_grant, HTTP 400), not a server error."""
+    pool_id, client_id = rotating_client(idp)
+    make_user(idp, pool_id, "regranted")
+    first = sign_in(idp, client_id, "regranted")["RefreshToken"]
+
+    def grant() -> tuple[int, dict[str, Any]]:
+        body = urllib.parse.urlencode(
+            {"grant_type": "refresh_token", "client_id": client_id, "refresh_token": first}
+        ).encode()
+        request = urllib.request.Request(
+            f"{server.url}/oauth2/token",
+            data=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        try:
+            with urllib.request.urlopen(request) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    assert grant()[0] == 200
+    status, answer = grant()
+    assert status == 400
+    assert answer["error"] == "invalid_grant"

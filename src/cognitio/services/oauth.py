@@ -27,6 +27,7 @@ from cognitio.errors import (
     InvalidToken,
     NotAuthorizedException,
     OAuthError,
+    RefreshTokenReuseException,
     UnauthorizedClient,
     UnsupportedGrantType,
     UnsupportedResponseType,
@@ -309,7 +310,7 @@ class OAuth:
             raise InvalidRequest("refresh_token is required.")
         try:
             result = await refresh_tokens(self._auth, client, token)
-        except NotAuthorizedException as error:
+        except (NotAuthorizedException, RefreshTokenReuseException) as error:
             raise InvalidGrant(str(error)) from None
         return _token_response(result)
 

@@ -34,10 +34,10 @@ class SignOut:
     async def global_sign_out(self, access_token: str) -> None:
         async with self._store.write() as tx:
             user = await current_user(tx, self._tokens, access_token)
-            await _sign_out(tx, user)
+            await sign_out_everywhere(tx, user)
 
     async def admin_global_sign_out(self, tx: Transaction, user: UserRecord) -> None:
-        await _sign_out(tx, user)
+        await sign_out_everywhere(tx, user)
 
     async def revoke(self, params: dict[str, Any]) -> None:
         async with self._store.write() as tx:
@@ -64,6 +64,8 @@ class SignOut:
                 await tx.tokens.revoke_origin(record.origin_jti)
 
 
-async def _sign_out(tx: Transaction, user: UserRecord) -> None:
+async def sign_out_everywhere(tx: Transaction, user: UserRecord) -> None:
+    """Every sign-in of the user ends: its tokens (access tokens through their origin) and the
+    hosted pages' sign-on sessions. GlobalSignOut, AdminUserGlobalSignOut, AdminDisableUser."""
     await tx.tokens.revoke_user_tokens(user.sub)
     await tx.tokens.end_hosted_sessions(user.sub)  # the hosted pages' sign-on cookie too

@@ -47,6 +47,7 @@ from cognitio.services.notifications import (
     verification_message,
 )
 from cognitio.services.passwords import check_policy, generate_temporary_password
+from cognitio.services.sign_out import sign_out_everywhere
 from cognitio.services.triggers import Call, Triggers, post_confirmation, pre_sign_up
 from cognitio.services.user_pools import Caller, load_pool
 from cognitio.store.records import UserPoolRecord, UserRecord
@@ -212,7 +213,14 @@ class Users:
             await tx.users.delete(user.sub)
 
     async def set_enabled(self, caller: Caller, pool_id: str, username: str, enabled: bool) -> None:
-        await self._change(caller, pool_id, username, lambda _pool, u: replace(u, enabled=enabled))
+        """AdminEnableUser / AdminDisableUser. Disabling "revokes all access tokens for the
+        user" (AdminDisableUser reference): an enable later brings none of them back."""
+        async with self._store.write() as tx:
+            pool = await load_pool(tx, caller, pool_id)
+            user = await require_user(tx, pool, username, for_update=True)
+            await save(tx, pool, user, replace(user, enabled=enabled))
+            if not enabled:
+                await sign_out_everywhere(tx, user)
 
     async def confirm(
         self, caller: Caller, pool_id: str, username: str, metadata: dict[str, str]
