@@ -14,7 +14,7 @@ from starlette.routing import Route
 from cognitio.api.registry import Services, load_handlers
 from cognitio.config import Settings
 from cognitio.crypto.envelope import envelope_for
-from cognitio.crypto.passwords import Argon2Params, PasswordHasher
+from cognitio.crypto.passwords import Argon2Params, PasswordHasher, hashing_client
 from cognitio.functions.invoker import Functions
 from cognitio.messaging.delivery import Messenger
 from cognitio.messaging.email import SmtpSender
@@ -71,25 +71,34 @@ class CognitioApp:
         self._limits = limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == "/":
-            await self._aws(scope, receive, send)
-        elif (
-            scope["type"] == "http"
-            and scope["method"] == "POST"
-            and self._limits is not None
-            and not await self._limits.check_web(self._client_ip(self._limits, scope))
-        ):
-            await _too_many_requests(scope, send)
-        else:
+        if scope["type"] != "http":
             await self._web(scope, receive, send)
+            return
+        ip = self._client_ip(scope)
+        # The password hashes this request causes count against its client's share.
+        hashing = hashing_client.set(ip)
+        try:
+            if scope["method"] == "POST" and scope["path"] == "/":
+                await self._aws(scope, receive, send)
+            elif (
+                scope["method"] == "POST"
+                and self._limits is not None
+                and not await self._limits.check_web(ip)
+            ):
+                await _too_many_requests(scope, send)
+            else:
+                await self._web(scope, receive, send)
+        finally:
+            hashing_client.reset(hashing)
 
-    @staticmethod
-    def _client_ip(limits: RateLimits, scope: Scope) -> str:
+    def _client_ip(self, scope: Scope) -> str:
         client = scope.get("client")
+        peer = None if not client else str(client[0])
+        if self._limits is None:
+            return peer or "unknown"
         forwarded = [v for k, v in scope["headers"] if k.lower() == b"x-forwarded-for"]
-        return limits.client_ip(
-            None if not client else str(client[0]),
-            b",".join(forwarded).decode("latin-1") if forwarded else None,
+        return self._limits.client_ip(
+            peer, b",".join(forwarded).decode("latin-1") if forwarded else None
         )
 
 
@@ -150,6 +159,7 @@ async def open_services(
     hasher = PasswordHasher(
         Argon2Params(memory_kib=settings.argon2_memory_kib, time_cost=settings.argon2_time_cost),
         max_queue=settings.password_hash_queue,
+        per_client=settings.password_hashes_per_client,
     )
     passwords = PasswordStore(hasher, envelope)
     codes = Codes(envelope.derive_key("one-time-codes"), RateLimits(store, settings))

@@ -117,6 +117,8 @@ class Settings:
     code_messages_per_day: int = 100
     # Password hashes waiting for a worker before requests get TooManyRequestsException.
     password_hash_queue: int = 256
+    # Of those places, how many one client IP may hold at once (0: no share per client).
+    password_hashes_per_client: int = 8
     # Proxies (addresses or CIDR networks) whose X-Forwarded-For names the client; none by
     # default, so the client is the socket's peer.
     trusted_proxies: tuple[str, ...] = ()
@@ -182,6 +184,7 @@ _ENV = {
     "code_message_interval_s": "COGNITIO_CODE_MESSAGE_INTERVAL_S",
     "code_messages_per_day": "COGNITIO_CODE_MESSAGES_PER_DAY",
     "password_hash_queue": "COGNITIO_PASSWORD_HASH_QUEUE",
+    "password_hashes_per_client": "COGNITIO_PASSWORD_HASHES_PER_CLIENT",
     "trusted_proxies": "COGNITIO_TRUSTED_PROXIES",
 }
 
@@ -358,6 +361,7 @@ def _abuse_limits(raw: Mapping[str, Any]) -> dict[str, Any]:
         ("code_message_burst", 1),
         ("code_messages_per_day", 0),
         ("password_hash_queue", 0),
+        ("password_hashes_per_client", 0),
     ):
         if name in raw:
             values[name] = _integer(raw[name], name, low)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.test_auth import PASSWORD, make_user, setup_pool, sign_in
+from tests.api.test_auth import FLOWS, PASSWORD, make_user, setup_pool, sign_in
 from tests.conftest import client
 from tests.server import ServerProcess
 
@@ -70,20 +70,47 @@ def test_one_address_gets_its_burst_then_too_many_requests(make_server: Any, bac
     assert idp.list_user_pools(MaxResults=1)
 
 
-def test_one_user_gets_its_burst_whatever_the_address(make_server: Any, backend: str) -> None:
-    """Security review #10: per-user bucket (app client and username) on unsigned calls."""
+def from_address(idp: Any, address: str) -> Any:
+    """``idp``, its calls sent as if through a proxy for ``address`` (X-Forwarded-For)."""
+
+    def add_header(request: Any, **_: Any) -> None:
+        request.headers["X-Forwarded-For"] = address
+
+    idp.meta.events.register("before-send.cognito-idp.*", add_header)
+    return idp
+
+
+def test_one_user_gets_its_burst_per_address(make_server: Any, backend: str) -> None:
+    """Security review #10: per-user bucket (app client and username) on unsigned calls. Attack
+    F5: it is counted per client IP, so whoever calls on a name cannot use up its owner's
+    sign-ins (SRP's first step alone drained a bucket of the user alone)."""
     server = limited_server(
-        make_server, backend, rate_limit_user_per_second=SLOW, rate_limit_user_burst="3"
+        make_server,
+        backend,
+        rate_limit_user_per_second=SLOW,
+        rate_limit_user_burst="3",
+        trusted_proxies="127.0.0.1",
     )
     idp = client("cognito-idp", server.url)
-    pool_id, client_id = setup_pool(idp)
+    pool_id, client_id = setup_pool(idp, ExplicitAuthFlows=[*FLOWS, "ALLOW_USER_SRP_AUTH"])
     make_user(idp, pool_id, "popular")
     make_user(idp, pool_id, "quiet")
+    attacker = from_address(client("cognito-idp", server.url), "203.0.113.9")
+    owner = from_address(client("cognito-idp", server.url), "198.51.100.7")
+    srp_a = format(2**2048 - 12345, "x")  # any A will do: the first step checks nothing more
     for _ in range(3):
-        assert sign_in(idp, client_id, "popular")["AccessToken"]
-    with pytest.raises(idp.exceptions.TooManyRequestsException):
-        sign_in(idp, client_id, "POPULAR")  # the same user, however it is spelt
-    assert sign_in(idp, client_id, "quiet")["AccessToken"]
+        attacker.initiate_auth(
+            ClientId=client_id,
+            AuthFlow="USER_SRP_AUTH",
+            AuthParameters={"USERNAME": "popular", "SRP_A": srp_a},
+        )
+    with pytest.raises(attacker.exceptions.TooManyRequestsException):
+        sign_in(attacker, client_id, "POPULAR")  # the same user, however it is spelt
+    assert sign_in(attacker, client_id, "quiet")["AccessToken"]
+    for _ in range(3):
+        assert sign_in(owner, client_id, "popular")["AccessToken"]
+    with pytest.raises(owner.exceptions.TooManyRequestsException):
+        sign_in(owner, client_id, "popular")
 
 
 def test_code_messages_have_a_cooldown_per_user_and_destination(
@@ -108,11 +135,13 @@ def test_code_messages_have_a_cooldown_per_user_and_destination(
         == "Attempt limit exceeded, please try after some time."
     )
     # Another user with the same address: the destination's cooldown holds.
-    token = sign_in(idp, client_id, "neighbour")["AccessToken"]
     with pytest.raises(idp.exceptions.LimitExceededException):
-        idp.get_user_attribute_verification_code(AccessToken=token, AttributeName="email")
+        idp.forgot_password(ClientId=client_id, Username="neighbour")
     # Another address is not affected.
     idp.forgot_password(ClientId=client_id, Username="other")
+    # Nor are codes of another kind to the same address (attack F2): the user's own requests.
+    token = sign_in(idp, client_id, "neighbour")["AccessToken"]
+    idp.get_user_attribute_verification_code(AccessToken=token, AttributeName="email")
 
 
 def test_code_messages_have_a_daily_cap(make_server: Any, backend: str) -> None:
@@ -131,3 +160,96 @@ def test_code_messages_have_a_daily_cap(make_server: Any, backend: str) -> None:
         idp.resend_confirmation_code(ClientId=client_id, Username="joiner")
     with pytest.raises(idp.exceptions.LimitExceededException):
         idp.resend_confirmation_code(ClientId=client_id, Username="joiner")
+
+
+def test_reset_codes_do_not_use_up_a_users_sign_in_codes(make_server: Any, backend: str) -> None:
+    """Attack F2: anyone may ask for a user's password-reset codes until the limit answers;
+    the user's own sign-in codes (email MFA) have buckets of their own and still come."""
+    server = limited_server(
+        make_server, backend, code_message_interval_s="3600", code_message_burst="2"
+    )
+    idp = client("cognito-idp", server.url)
+    pool_id, client_id = setup_pool(idp)
+    idp.set_user_pool_mfa_config(
+        UserPoolId=pool_id,
+        EmailMfaConfiguration={"Message": "Your code: {####}", "Subject": "Sign-in"},
+        MfaConfiguration="OPTIONAL",
+    )
+    make_user(idp, pool_id, "target", email="target@example.com", email_verified="true")
+    idp.admin_set_user_mfa_preference(
+        UserPoolId=pool_id, Username="target", EmailMfaSettings={"Enabled": True}
+    )
+    for _ in range(2):
+        idp.forgot_password(ClientId=client_id, Username="target")
+    with pytest.raises(idp.exceptions.LimitExceededException):
+        idp.forgot_password(ClientId=client_id, Username="target")
+    challenge = idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "target", "PASSWORD": PASSWORD},
+    )
+    assert challenge["ChallengeName"] == "EMAIL_OTP"
+    done = idp.respond_to_auth_challenge(
+        ClientId=client_id,
+        ChallengeName="EMAIL_OTP",
+        Session=challenge["Session"],
+        ChallengeResponses={
+            "USERNAME": "target",
+            "EMAIL_OTP_CODE": server.last_code("target@example.com"),
+        },
+    )
+    assert done["AuthenticationResult"]["AccessToken"]
+
+
+def test_unknown_users_meet_the_same_message_limit(make_server: Any, backend: str) -> None:
+    """Attack F1: with PreventUserExistenceErrors, an unknown user's made-up code messages are
+    limited like a real user's, so the limit does not tell who exists."""
+    server = limited_server(
+        make_server, backend, code_message_interval_s="3600", code_message_burst="2"
+    )
+    idp = client("cognito-idp", server.url)
+    pool_id, _ = setup_pool(idp)
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="hiding", PreventUserExistenceErrors="ENABLED"
+    )["UserPoolClient"]["ClientId"]
+    make_user(idp, pool_id, "known", email="known@example.com", email_verified="true")
+    for name in ("known", "ghost"):
+        answers = [idp.forgot_password(ClientId=client_id, Username=name) for _ in range(2)]
+        assert answers[0]["CodeDeliveryDetails"] == answers[1]["CodeDeliveryDetails"]
+        with pytest.raises(idp.exceptions.LimitExceededException) as refused:
+            idp.forgot_password(ClientId=client_id, Username=name.upper())
+        assert refused.value.response["Error"]["Message"] == (
+            "Attempt limit exceeded, please try after some time."
+        )
+
+
+def test_attribute_changes_cannot_flood_an_address(make_server: Any, backend: str) -> None:
+    """Abuse case: a user who points their email at someone else's address, again and again,
+    sends that address a code each time until the destination's limit stops it."""
+    server = limited_server(
+        make_server, backend, code_message_interval_s="3600", code_message_burst="2"
+    )
+    idp = client("cognito-idp", server.url)
+    pool_id = idp.create_user_pool(PoolName="verifying", AutoVerifiedAttributes=["email"])[
+        "UserPool"
+    ]["Id"]
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=FLOWS
+    )["UserPoolClient"]["ClientId"]
+    tokens = []
+    for name in ("first", "second", "third"):
+        make_user(idp, pool_id, name, email=f"{name}@example.com", email_verified="true")
+        tokens.append(sign_in(idp, client_id, name)["AccessToken"])
+
+    def point_at(token: str, address: str) -> Any:
+        attributes = [{"Name": "email", "Value": address}]
+        return idp.update_user_attributes(AccessToken=token, UserAttributes=attributes)
+
+    for token in tokens[:2]:
+        point_at(token, "victim@example.com")
+    with pytest.raises(idp.exceptions.LimitExceededException):
+        point_at(tokens[2], "victim@example.com")
+    # Refused, the change is not made: the third user keeps a verified address.
+    kept = idp.get_user(AccessToken=tokens[2])["UserAttributes"]
+    assert {"Name": "email", "Value": "third@example.com"} in kept
+    assert server.last_code("victim@example.com")

@@ -332,6 +332,48 @@ def test_user_auth_offers_an_unknown_user_a_decoy_that_always_fails(
         )
 
 
+def test_unknown_users_in_an_mfa_pool_look_like_users_with_and_without_mfa(idp: Any) -> None:
+    """Attack F7: a user with MFA is offered no passwordless factor (#4); unknown users are
+    offered one or not, as a digest of the name says, so neither answer tells who exists."""
+    pool_id = idp.create_user_pool(
+        PoolName="decoy-mfa",
+        Policies={"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]}},
+        AutoVerifiedAttributes=["email"],
+    )["UserPool"]["Id"]
+    idp.set_user_pool_mfa_config(
+        UserPoolId=pool_id,
+        EmailMfaConfiguration={"Message": "Your code: {####}", "Subject": "Sign-in"},
+        MfaConfiguration="OPTIONAL",
+    )
+    client_id = hiding_client(idp, pool_id, ["ALLOW_USER_AUTH"])
+    make_user(idp, pool_id, "plain", email="plain@example.com", email_verified="true")
+    make_user(idp, pool_id, "guarded", email="guarded@example.com", email_verified="true")
+    idp.admin_set_user_mfa_preference(
+        UserPoolId=pool_id, Username="guarded", EmailMfaSettings={"Enabled": True}
+    )
+    without_mfa = user_auth(idp, client_id, USERNAME="plain")["AvailableChallenges"]
+    with_mfa = user_auth(idp, client_id, USERNAME="guarded")["AvailableChallenges"]
+    assert without_mfa == ["PASSWORD", "PASSWORD_SRP", "EMAIL_OTP"]
+    assert with_mfa == ["PASSWORD", "PASSWORD_SRP"]
+    offered = {}
+    for number in range(24):
+        name = f"stranger{number}"
+        offered[name] = user_auth(idp, client_id, USERNAME=name)["AvailableChallenges"]
+        assert offered[name] == user_auth(idp, client_id, USERNAME=name)["AvailableChallenges"]
+    assert {tuple(factors) for factors in offered.values()} == {
+        tuple(without_mfa),
+        tuple(with_mfa),
+    }
+    # Asked for the code anyway, the answer is the one a user with MFA gets.
+    guarded_like = next(name for name, factors in offered.items() if factors == with_mfa)
+    for name in ("guarded", guarded_like):
+        with pytest.raises(idp.exceptions.InvalidParameterException) as refused:
+            user_auth(idp, client_id, USERNAME=name, PREFERRED_CHALLENGE="EMAIL_OTP")
+        assert refused.value.response["Error"]["Message"] == (
+            "The EMAIL_OTP challenge is not available for the user."
+        )
+
+
 def test_the_decoy_srp_verifier_costs_no_modular_exponentiation(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from cognitio.crypto.passwords import Argon2Params, PasswordHasher
+from cognitio.crypto.passwords import Argon2Params, PasswordHasher, hashing_client
 from cognitio.errors import TooManyRequestsException
 
 FAST = Argon2Params(memory_kib=1024, time_cost=1, parallelism=1)
@@ -192,3 +192,31 @@ def test_the_hash_queue_is_bounded() -> None:
         assert asyncio.run(again.hash_async("pw")).startswith("$argon2id$")
     finally:
         again.close()
+
+
+def test_one_client_holds_at_most_its_share_of_the_queue() -> None:
+    """Attack F6: one client IP flooding sign-ins fills only its own share of the hash queue;
+    another client's hash is still admitted, and the shares empty once the hashes are done."""
+    shared = PasswordHasher(FAST, max_queue=100, per_client=2)
+
+    async def as_client(name: str) -> str:
+        hashing_client.set(name)  # this task's own context
+        return await shared.hash_async("pw")
+
+    async def flood() -> list[object]:
+        tasks = [as_client("203.0.113.9") for _ in range(4)] + [as_client("198.51.100.7")]
+        return await asyncio.gather(*tasks, return_exceptions=True)
+
+    try:
+        outcomes = asyncio.run(flood())
+        assert [isinstance(o, TooManyRequestsException) for o in outcomes] == [
+            False,
+            False,
+            True,
+            True,
+            False,
+        ]
+        assert shared._pending_by == {}
+        assert asyncio.run(as_client("203.0.113.9")).startswith("$argon2id$")
+    finally:
+        shared.close()

@@ -11,12 +11,16 @@ user that does not exist, so a sign-in for an unknown user takes as long as a wr
 
 The pool's queue is bounded: past ``max_queue`` hashes waiting for a worker, a new one is refused
 with Cognito's TooManyRequestsException, so a flood of password
-checks costs a bounded amount of memory and latency instead of queueing without end.
+checks costs a bounded amount of memory and latency instead of queueing without end. Each client
+(the request's IP, set in :data:`hashing_client` by the front door) may hold at most
+``per_client`` of those places at once, so one client cannot fill the queue and make everyone
+else's sign-in wait behind its hashes; past its share, its own calls are refused.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import os
 import secrets
 import threading
@@ -32,6 +36,12 @@ from cognitio.errors import TooManyRequestsException
 
 _Args = TypeVarTuple("_Args")
 _Result = TypeVar("_Result")
+
+
+# Who the hashes of the running request are for (its client IP); None outside a request.
+hashing_client: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "hashing_client", default=None
+)
 
 
 @dataclass(frozen=True)
@@ -53,11 +63,16 @@ def _encode(password: str) -> bytes:
 class PasswordHasher:
     """Hashes and verifies passwords with Argon2id under one set of parameters."""
 
-    def __init__(self, params: Argon2Params | None = None, *, max_queue: int = 256) -> None:
+    def __init__(
+        self, params: Argon2Params | None = None, *, max_queue: int = 256, per_client: int = 0
+    ) -> None:
         self.params = params or Argon2Params()
         self._workers = os.cpu_count() or 1
         self._max_pending = self._workers + max_queue
-        self._pending = 0  # hashes running or queued; touched only from the event loop
+        self._per_client = per_client  # 0: no share per client
+        # Hashes running or queued, in all and per client; touched only from the event loop.
+        self._pending = 0
+        self._pending_by: dict[str, int] = {}
         self._argon2 = argon2.PasswordHasher(
             time_cost=self.params.time_cost,
             memory_cost=self.params.memory_kib,
@@ -118,14 +133,24 @@ class PasswordHasher:
             return self._dummy_hash
 
     async def _run(self, function: Callable[[*_Args], _Result], *args: *_Args) -> _Result:
-        if self._pending >= self._max_pending:
+        client = hashing_client.get() if self._per_client else None
+        held = 0 if client is None else self._pending_by.get(client, 0)
+        if self._pending >= self._max_pending or (client is not None and held >= self._per_client):
             raise TooManyRequestsException("Too many requests")
         loop = asyncio.get_running_loop()
         self._pending += 1
+        if client is not None:
+            self._pending_by[client] = held + 1
         try:
             return await loop.run_in_executor(self._pool(), function, *args)
         finally:
             self._pending -= 1
+            if client is not None:
+                left = self._pending_by[client] - 1
+                if left:
+                    self._pending_by[client] = left
+                else:
+                    del self._pending_by[client]
 
     def _pool(self) -> ThreadPoolExecutor:
         with self._executor_lock:

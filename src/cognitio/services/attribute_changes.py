@@ -58,7 +58,9 @@ async def change_attributes(
         if attribute in auto:
             destination = Destination(attribute, new)
             purpose = purposes.verify_purpose(attribute)
-            code = await codes.issue(tx, user.sub, purpose, pending_value=pending)
+            code = await codes.issue(
+                tx, user.sub, purpose, pending_value=pending, message_to=(pool.id, new)
+            )
             change.messages.append(
                 verification_message(
                     pool.id, pool.config, destination, code, "CustomMessage_UpdateUserAttribute"

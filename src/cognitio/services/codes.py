@@ -70,8 +70,8 @@ class Codes:
         ``message_to``: (pool id, address) of the message that will carry the code, which the
         code-message limits count; LimitExceededException past them.
         """
-        if message_to is not None and self._limits is not None:
-            await self._limits.check_message(tx, sub, *message_to)
+        if message_to is not None:
+            await self.limit_message(tx, sub, purpose, *message_to)
         code = f"{secrets.randbelow(1_000_000):06d}"
         now = ids.now_ms()
         lifetime = LIFETIME_MS.get(purpose, VERIFY_LIFETIME_MS)
@@ -86,6 +86,16 @@ class Codes:
         )
         await tx.users.put_code(record)
         return code
+
+    async def limit_message(
+        self, tx: Transaction | None, sub: str, purpose: str, pool_id: str, address: str
+    ) -> None:
+        """Count a message carrying a code for ``purpose`` against the limits of ``sub`` and
+        ``address``: LimitExceededException past them. Decoys of unknown users count too, under
+        a made-up ``sub``, so the limit tells nobody whether a user exists."""
+        if self._limits is not None:
+            kind = purpose.partition(":")[0]  # verify:email and verify:phone_number are one kind
+            await self._limits.check_message(tx, sub, kind, pool_id, address)
 
     async def matches(self, tx: Transaction, sub: str, purpose: str, code: str) -> bool:
         """Whether :meth:`consume` would accept the code now; changes nothing.

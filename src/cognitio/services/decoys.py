@@ -48,6 +48,20 @@ def decoy_destination(key: bytes, pool_id: str, username: str, attribute: str) -
     )
 
 
+def decoy_subject(key: bytes, pool_id: str, username: str) -> str:
+    """The ``sub`` an unknown user's code messages are counted under, the same every time."""
+    return "decoy-" + _digest(key, pool_id, username.lower(), "subject")[:16].hex()
+
+
+def decoy_has_mfa(key: bytes, pool_config: Mapping[str, Any], username: str) -> bool:
+    """Whether an unknown user acts as one with MFA: never in a pool without MFA; otherwise
+    as the name's digest says, so that being offered no passwordless factor (what a user with
+    MFA sees) tells nothing about whether the user exists."""
+    if pool_config.get("MfaConfiguration", "OFF") == "OFF":
+        return False
+    return _digest(key, "", username.lower(), "mfa")[0] & 1 == 1
+
+
 def decoy_attribute(pool_config: Mapping[str, Any], *, recovery: bool = False) -> str:
     """Which kind of address a code for an unknown user claims to go to.
 

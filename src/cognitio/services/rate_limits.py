@@ -14,7 +14,9 @@ the buckets of a request, so it is atomic and shared by every node on PostgreSQL
 Which requests: the operations botocore marks unsigned, except those an access token
 authenticates (GetUser, ChangePassword, ...: the token came from a sign-in that was limited,
 and GetUser must stay free of any cost), and every POST to the hosted pages and OAuth
-endpoints (per IP). The user of an unsigned call is the app client with the username it names.
+endpoints (per IP). The user of an unsigned call is the app client with the username it names,
+counted per client IP: anyone may call on any username, and a bucket of the user alone would let
+anyone lock that user out.
 """
 
 from __future__ import annotations
@@ -127,7 +129,10 @@ class RateLimits:
         username = _named_user(operation, params)
         client_id = params.get("ClientId")
         if username is not None and isinstance(client_id, str):
-            buckets.append(self._user.bucket(f"user:{client_id}:{username.lower()[:_MAX_KEY]}"))
+            # Per user *from this IP*: a bucket of the user alone would be anyone's to drain,
+            # locking the user out from everywhere (the lockout counts wrong passwords apart).
+            name = username.lower()[:_MAX_KEY]
+            buckets.append(self._user.bucket(f"user:{client_id}:{name}:{ip}"))
         if not await self._take(None, [b for b in buckets if b is not None]):
             raise too_many_requests()
 
@@ -136,15 +141,22 @@ class RateLimits:
         bucket = self._ip.bucket(f"ip:{ip}")
         return bucket is None or await self._take(None, [bucket])
 
-    async def check_message(self, tx: Transaction, sub: str, pool_id: str, address: str) -> None:
-        """A code message about to be sent (in the caller's transaction): the cooldown and the
-        daily cap of its user and of its destination; LimitExceededException past them."""
+    async def check_message(
+        self, tx: Transaction | None, sub: str, kind: str, pool_id: str, address: str
+    ) -> None:
+        """A code message about to be sent (in the caller's transaction, if any): the cooldown
+        and the daily cap of its user and of its destination; LimitExceededException past them.
+
+        ``kind`` is what the code is for (``signup``, ``reset``, ``mfa``, ``verify``), and each
+        kind has buckets of its own, so that codes anyone can ask for (a password reset) never
+        use up those of the user's own sign-in (an MFA code).
+        """
         to = f"{pool_id}:{address.lower()[:_MAX_KEY]}"
         buckets = [
-            self._cooldown.bucket(f"msg:user:{sub}"),
-            self._daily.bucket(f"day:user:{sub}"),
-            self._cooldown.bucket(f"msg:to:{to}"),
-            self._daily.bucket(f"day:to:{to}"),
+            self._cooldown.bucket(f"msg:{kind}:user:{sub}"),
+            self._daily.bucket(f"day:{kind}:user:{sub}"),
+            self._cooldown.bucket(f"msg:{kind}:to:{to}"),
+            self._daily.bucket(f"day:{kind}:to:{to}"),
         ]
         if not await self._take(tx, [b for b in buckets if b is not None]):
             raise attempt_limit()

@@ -41,7 +41,12 @@ from cognitio.services.attributes import (
     schema_by_name,
 )
 from cognitio.services.codes import Codes
-from cognitio.services.decoys import DECOY_KEY_PURPOSE, decoy_attribute, decoy_destination
+from cognitio.services.decoys import (
+    DECOY_KEY_PURPOSE,
+    decoy_attribute,
+    decoy_destination,
+    decoy_subject,
+)
 from cognitio.services.migration import ON_RESET, migrate
 from cognitio.services.notifications import (
     recovery_destination,
@@ -202,7 +207,7 @@ class SelfService:
             client, pool = await self._client(tx, params)
             user = await find_user(tx, pool, params["Username"], for_update=True)
             if user is None:
-                return self._pretend(client, pool, params["Username"])
+                return await self._pretend(tx, client, pool, params["Username"])
             if user.status != "UNCONFIRMED":
                 raise InvalidParameterException("User is already confirmed.")
             destination = sign_up_destination(pool.config, user.attributes)
@@ -234,7 +239,7 @@ class SelfService:
                 None if user is None else recovery_destination(pool.config, user.attributes)
             )
             if user is None or (_hides_users(client) and (destination is None or not user.enabled)):
-                return self._pretend(client, pool, params["Username"], recovery=True)
+                return await self._pretend(tx, client, pool, params["Username"], recovery=True)
             if not user.enabled:
                 raise NotAuthorizedException("User is disabled.")
             if destination is None:
@@ -285,18 +290,27 @@ class SelfService:
             raise failure
         return {}
 
-    def _pretend(
-        self, client: ClientRecord, pool: UserPoolRecord, username: str, *, recovery: bool = False
+    async def _pretend(
+        self,
+        tx: Transaction,
+        client: ClientRecord,
+        pool: UserPoolRecord,
+        username: str,
+        *,
+        recovery: bool = False,
     ) -> dict[str, Any]:
         """What an unknown user gets when the client hides whether users exist: a made-up
-        destination, stable and plausible (security review #8)."""
+        destination, stable and plausible (security review #8), under the same message limits
+        as a real user's code."""
         if not _hides_users(client):
             raise UserNotFoundException(_NOT_FOUND)
         attribute = decoy_attribute(pool.config, recovery=recovery)
         key = self._envelope.derive_key(DECOY_KEY_PURPOSE)
-        return {
-            "CodeDeliveryDetails": decoy_destination(key, pool.id, username, attribute).details()
-        }
+        destination = decoy_destination(key, pool.id, username, attribute)
+        sub = decoy_subject(key, pool.id, username)
+        purpose = purposes.RESET if recovery else purposes.SIGN_UP
+        await self._codes.limit_message(tx, sub, purpose, pool.id, destination.address)
+        return {"CodeDeliveryDetails": destination.details()}
 
 
 Confirm = Callable[[UserPoolRecord, UserRecord], UserRecord | None]

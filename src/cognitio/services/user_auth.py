@@ -22,7 +22,13 @@ from cognitio.errors import (
 from cognitio.services import passkeys
 from cognitio.services.accounts import find_user
 from cognitio.services.auth_sessions import AuthSession
-from cognitio.services.decoys import DECOY_KEY_PURPOSE, decoy_destination
+from cognitio.services.codes import MFA as MFA_CODE
+from cognitio.services.decoys import (
+    DECOY_KEY_PURPOSE,
+    decoy_destination,
+    decoy_has_mfa,
+    decoy_subject,
+)
 from cognitio.services.mfa import user_factors
 from cognitio.services.mfa_challenges import send_code
 from cognitio.services.passkeys import WEB_AUTHN, passkey_counts_as_mfa
@@ -138,9 +144,9 @@ async def user_auth_flow(auth: Authenticator, request: AuthRequest) -> dict[str,
     return challenge
 
 
-def decoy_factors(pool: UserPoolRecord) -> list[str]:
+def decoy_factors(pool: UserPoolRecord, *, has_mfa: bool) -> list[str]:
     """The first factors an unknown user is offered: what a user with a password and the
-    addresses the pool asks for would have (no passkey)."""
+    addresses the pool asks for would have (no passkey), with MFA or without."""
     asked = set(pool.config.get("UsernameAttributes") or []) | set(
         pool.config.get("AutoVerifiedAttributes") or []
     )
@@ -160,7 +166,7 @@ def decoy_factors(pool: UserPoolRecord) -> list[str]:
         phone="phone_number" in asked,
         passkeys=0,
         passkey_mfa=False,
-        has_mfa=False,
+        has_mfa=has_mfa,
     )
 
 
@@ -169,7 +175,9 @@ async def _decoy(
 ) -> dict[str, Any]:
     """USER_AUTH for a user that does not exist, in a client that hides whether users exist:
     every answer looks like a real user's, and none of them can succeed (security review #8)."""
-    factors = decoy_factors(request.pool)
+    key = auth._passwords._envelope.derive_key(DECOY_KEY_PURPOSE)
+    has_mfa = decoy_has_mfa(key, request.pool.config, username)
+    factors = decoy_factors(request.pool, has_mfa=has_mfa)
     if not factor:
         challenge = auth.challenge_as(request, "", username, SELECT_CHALLENGE, {})
         challenge["AvailableChallenges"] = factors
@@ -188,8 +196,10 @@ async def _decoy(
         auth.triggers, request.pool, request.client, username, request.metadata
     )
     attribute = "email" if factor == "EMAIL_OTP" else "phone_number"
-    key = auth._passwords._envelope.derive_key(DECOY_KEY_PURPOSE)
-    details = decoy_destination(key, request.pool.id, username, attribute).details()
+    destination = decoy_destination(key, request.pool.id, username, attribute)
+    sub = decoy_subject(key, request.pool.id, username)
+    await auth._codes.limit_message(None, sub, MFA_CODE, request.pool.id, destination.address)
+    details = destination.details()
     return auth.challenge_as(
         request,
         "",
