@@ -11,7 +11,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from cognitio.api.registry import Services, load_handlers
+from cognitio.api.handlers import load_handlers
+from cognitio.api.registry import Services
 from cognitio.config import Settings
 from cognitio.crypto.envelope import envelope_for
 from cognitio.crypto.passwords import Argon2Params, PasswordHasher, hashing_client
@@ -20,24 +21,24 @@ from cognitio.messaging.delivery import Messenger
 from cognitio.messaging.email import SmtpSender
 from cognitio.messaging.outbox import Outbox, outbox_routes
 from cognitio.messaging.sms import WebhookSmsProvider
-from cognitio.services.access_keys import AccessKeys, NewKey
-from cognitio.services.accounts import PasswordStore, SignInCache
-from cognitio.services.auth import Authenticator
-from cognitio.services.clients import Clients
-from cognitio.services.codes import Codes
-from cognitio.services.devices import Devices
-from cognitio.services.hosted import Hosted
-from cognitio.services.mfa import Mfa
-from cognitio.services.oauth import OAuth
-from cognitio.services.own_account import OwnAccount
-from cognitio.services.rate_limits import RateLimits
-from cognitio.services.sign_out import SignOut
-from cognitio.services.sign_up import SelfService
-from cognitio.services.tokens import Tokens
-from cognitio.services.triggers import Triggers
-from cognitio.services.user_list import UserList
-from cognitio.services.user_pools import UserPools
-from cognitio.services.users import Users
+from cognitio.services.clients.clients import Clients
+from cognitio.services.hosted.hosted import Hosted
+from cognitio.services.messages.codes import Codes
+from cognitio.services.mfa.devices import Devices
+from cognitio.services.mfa.mfa import Mfa
+from cognitio.services.oauth.oauth import OAuth
+from cognitio.services.pools.user_pools import UserPools
+from cognitio.services.security.access_keys import AccessKeys, NewKey
+from cognitio.services.security.rate_limits import RateLimits
+from cognitio.services.signin.auth import Authenticator
+from cognitio.services.tokens.sign_out import SignOut
+from cognitio.services.tokens.tokens import Tokens
+from cognitio.services.triggers.triggers import Triggers
+from cognitio.services.users.accounts import PasswordStore, SignInCache
+from cognitio.services.users.own_account import OwnAccount
+from cognitio.services.users.sign_up import SelfService
+from cognitio.services.users.user_list import UserList
+from cognitio.services.users.users import Users
 from cognitio.store.db import Database
 from cognitio.store.migrate import upgrade
 from cognitio.store.sql import SqlStore
@@ -60,7 +61,7 @@ class CognitioApp:
     """Sends AWS JSON calls straight to the front door; the rest to the web routes.
 
     Every POST to the web routes (the hosted pages' forms, /oauth2/token, ...) first takes a
-    token from its client IP's bucket (:mod:`cognitio.services.rate_limits`).
+    token from its client IP's bucket (:mod:`cognitio.services.security.rate_limits`).
     """
 
     def __init__(
@@ -172,7 +173,7 @@ async def open_services(
     devices = Devices(envelope)
     auth = Authenticator(store, passwords, tokens, envelope, mfa, codes, users, devices, triggers)
     services = Services(
-        pools=UserPools(store, triggers),
+        pools=UserPools(store, triggers.check),
         clients=Clients(store, envelope),
         keys=keys,
         users=users,

@@ -17,7 +17,7 @@ from typing import Any
 
 from cognitio import redaction
 from cognitio.config import ConfigError, Settings, load_settings
-from cognitio.services.access_keys import MasterKeyMismatch, NewKey
+from cognitio.services.security.access_keys import MasterKeyMismatch, NewKey
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -223,7 +223,7 @@ async def _master_key(settings: Settings, command: str) -> int:
         read_key_file,
         replace_key_file,
     )
-    from cognitio.services.master_keys import reseal
+    from cognitio.services.security.master_keys import reseal
 
     if command == "rotate":
         path = settings.data_dir / MASTER_KEY_FILE

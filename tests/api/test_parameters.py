@@ -7,7 +7,8 @@ from typing import Any
 import botocore.session
 import pytest
 
-from cognitio.api.registry import IDP, load_handlers
+from cognitio.api.handlers import load_handlers
+from cognitio.api.registry import IDP
 from tests.wire.test_front import PREFIX, call
 
 MODEL = botocore.session.get_session().get_service_model(IDP)

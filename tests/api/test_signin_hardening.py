@@ -380,7 +380,7 @@ def test_the_decoy_srp_verifier_costs_no_modular_exponentiation(
     """Security review #16: an unknown user's SRP answer costs what a known user's does
     (opening a sealed verifier), not one more modular exponentiation."""
     from cognitio.crypto import srp
-    from cognitio.services import srp_flow
+    from cognitio.services.signin import srp_flow
 
     def refuse(_: int) -> int:
         raise AssertionError("the decoy must not compute g^x")

@@ -10,8 +10,8 @@ import pytest
 
 from cognitio.crypto.envelope import Envelope
 from cognitio.errors import NotAuthorizedException
-from cognitio.services import auth_sessions as module
-from cognitio.services.auth_sessions import Sessions
+from cognitio.services.signin import auth_sessions as module
+from cognitio.services.signin.auth_sessions import Sessions
 
 
 class _Tokens:

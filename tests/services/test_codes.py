@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from cognitio.errors import CodeMismatchException, ExpiredCodeException, LimitExceededException
-from cognitio.services import codes as module
-from cognitio.services.codes import MAX_ATTEMPTS, RESET, SIGN_UP, Codes
+from cognitio.services.messages import codes as module
+from cognitio.services.messages.codes import MAX_ATTEMPTS, RESET, SIGN_UP, Codes
 from cognitio.store.records import CodeRecord
 
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from cognitio.errors import NotAuthorizedException
-from cognitio.services import lockout as module
-from cognitio.services.lockout import MFA, Lockout
+from cognitio.services.security import lockout as module
+from cognitio.services.security.lockout import MFA, Lockout
 
 
 class _Limits:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from cognitio.errors import InvalidParameterException, InvalidPasswordException
-from cognitio.services.passwords import (
+from cognitio.services.security.passwords import (
     SYMBOLS,
     check_policy,
     generate_temporary_password,

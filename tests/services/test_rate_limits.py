@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cognitio.config import ConfigError, Settings, load_settings
-from cognitio.services.rate_limits import Rate, RateLimits, token_operations
+from cognitio.services.security.rate_limits import Rate, RateLimits, token_operations
 
 
 def limits(*proxies: str) -> RateLimits:

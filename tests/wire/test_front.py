@@ -15,7 +15,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
 
-from cognitio.api.registry import load_handlers
+from cognitio.api.handlers import load_handlers
 from tests.conftest import client
 from tests.server import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY
 

@@ -370,7 +370,7 @@ def every_operation() -> list[tuple[str, str, dict[str, Any], dict[str, Any]]]:
 def _fuzz(front: Front, failures: list[tuple[str, int, Any, bytes]]) -> Counter[str]:
     """Send every operation its bodies; note the answers that break the rule; count the kinds
     of answer (``ok`` or the error's ``__type``)."""
-    from cognitio.api.registry import load_handlers
+    from cognitio.api.handlers import load_handlers
     from cognitio.wire.model import UNSIGNED_OPERATIONS
 
     handlers = load_handlers()

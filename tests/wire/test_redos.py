@@ -21,7 +21,7 @@ import pytest
 from botocore.loaders import create_loader
 
 from cognitio.errors import InvalidParameterException
-from cognitio.services.passwords import check_policy
+from cognitio.services.security.passwords import check_policy
 from cognitio.wire.model import SHAPE_OVERRIDES, operations
 from cognitio.wire.patterns import LINEAR_FORMS, canonical, matcher, translate
 

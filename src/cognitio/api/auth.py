@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from cognitio.api.registry import IDP, Context, operation
-from cognitio.services.access_tokens import signed_in
-from cognitio.services.accounts import require_user
-from cognitio.services.mfa import view as mfa_view
-from cognitio.services.read_attributes import readable
-from cognitio.services.refresh import tokens_from_refresh_token
-from cognitio.services.user_pools import load_pool
+from cognitio.services.clients.read_attributes import readable
+from cognitio.services.mfa.mfa import view as mfa_view
+from cognitio.services.pools.user_pools import load_pool
+from cognitio.services.signin.refresh import tokens_from_refresh_token
+from cognitio.services.tokens.access_tokens import signed_in
+from cognitio.services.users.accounts import require_user
 
 
 @operation(IDP, "InitiateAuth")

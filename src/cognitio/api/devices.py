@@ -7,10 +7,10 @@ from typing import Any
 
 from cognitio.api.registry import IDP, Context, operation
 from cognitio.errors import InvalidParameterException
-from cognitio.services.access_tokens import current_user
-from cognitio.services.accounts import require_user
-from cognitio.services.devices import view
-from cognitio.services.user_pools import load_pool
+from cognitio.services.mfa.devices import view
+from cognitio.services.pools.user_pools import load_pool
+from cognitio.services.tokens.access_tokens import current_user
+from cognitio.services.users.accounts import require_user
 from cognitio.store.records import UserPoolRecord, UserRecord
 from cognitio.store.repositories import Transaction
 

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from cognitio.api.registry import IDP, Context, operation
-from cognitio.services import groups
-from cognitio.services.accounts import require_user
-from cognitio.services.user_pools import load_pool
+from cognitio.services.pools.user_pools import load_pool
+from cognitio.services.users import groups
+from cognitio.services.users.accounts import require_user
 
 
 @operation(IDP, "CreateGroup")

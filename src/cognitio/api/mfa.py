@@ -7,13 +7,13 @@ from typing import Any
 
 from cognitio.api.registry import IDP, Context, operation
 from cognitio.errors import InvalidParameterException
-from cognitio.services.access_tokens import current_user
-from cognitio.services.accounts import require_user
-from cognitio.services.mfa import delete_software_token, set_legacy_options
-from cognitio.services.mfa import view as mfa_view
-from cognitio.services.mfa_challenges import associate_in_setup, verify_in_setup
-from cognitio.services.user_auth import configured_factors
-from cognitio.services.user_pools import load_pool
+from cognitio.services.mfa.mfa import delete_software_token, set_legacy_options
+from cognitio.services.mfa.mfa import view as mfa_view
+from cognitio.services.pools.user_pools import load_pool
+from cognitio.services.signin.mfa_challenges import associate_in_setup, verify_in_setup
+from cognitio.services.signin.user_auth import configured_factors
+from cognitio.services.tokens.access_tokens import current_user
+from cognitio.services.users.accounts import require_user
 from cognitio.store.records import UserPoolRecord, UserRecord
 from cognitio.store.repositories import Transaction
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from cognitio.api.registry import IDP, Context, operation
 from cognitio.errors import InvalidParameterException, ResourceNotFoundException
-from cognitio.services import branding, domains, resource_servers
-from cognitio.services.user_pools import load_pool
+from cognitio.services.pools import branding, domains, resource_servers
+from cognitio.services.pools.user_pools import load_pool
 
 MAX_RESOURCE_SERVERS = 50  # a page when MaxResults is left out: the most the model allows
 

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from cognitio.api.registry import IDP, Context, operation
-from cognitio.services import passkeys
-from cognitio.services.access_tokens import current_user, signed_in
+from cognitio.services.mfa import passkeys
+from cognitio.services.tokens.access_tokens import current_user, signed_in
 
 
 @operation(IDP, "StartWebAuthnRegistration")

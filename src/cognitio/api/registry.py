@@ -12,21 +12,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from cognitio.functions.invoker import Functions
-from cognitio.services.access_keys import AccessKeys
-from cognitio.services.auth import Authenticator
-from cognitio.services.clients import Clients
-from cognitio.services.devices import Devices
-from cognitio.services.hosted import Hosted
-from cognitio.services.mfa import Mfa
-from cognitio.services.oauth import OAuth
-from cognitio.services.own_account import OwnAccount
-from cognitio.services.sign_out import SignOut
-from cognitio.services.sign_up import SelfService
-from cognitio.services.tokens import Tokens
-from cognitio.services.triggers import Triggers
-from cognitio.services.user_list import UserList
-from cognitio.services.user_pools import Caller, UserPools
-from cognitio.services.users import Users
+from cognitio.services.clients.clients import Clients
+from cognitio.services.hosted.hosted import Hosted
+from cognitio.services.mfa.devices import Devices
+from cognitio.services.mfa.mfa import Mfa
+from cognitio.services.oauth.oauth import OAuth
+from cognitio.services.pools.user_pools import Caller, UserPools
+from cognitio.services.security.access_keys import AccessKeys
+from cognitio.services.signin.auth import Authenticator
+from cognitio.services.tokens.sign_out import SignOut
+from cognitio.services.tokens.tokens import Tokens
+from cognitio.services.triggers.triggers import Triggers
+from cognitio.services.users.own_account import OwnAccount
+from cognitio.services.users.sign_up import SelfService
+from cognitio.services.users.user_list import UserList
+from cognitio.services.users.users import Users
 from cognitio.store.repositories import Store
 
 IDP = "cognito-idp"
@@ -83,22 +83,3 @@ def operation(service: str, name: str) -> Callable[[Handler], Handler]:
         return handler
 
     return register
-
-
-def load_handlers() -> Mapping[tuple[str, str], Handler]:
-    """Import every handler module once, filling the registry."""
-    from cognitio.api import (  # noqa: F401
-        account,
-        auth,
-        clients,
-        devices,
-        groups,
-        mfa,
-        oauth_config,
-        passkeys,
-        tags,
-        user_pools,
-        users,
-    )
-
-    return HANDLERS

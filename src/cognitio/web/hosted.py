@@ -20,10 +20,10 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from cognitio.errors import CognitoError, InvalidRequest, LoginRequired, OAuthError
-from cognitio.services.auth import Authenticator
-from cognitio.services.hosted import SESSION_SECONDS
-from cognitio.services.mfa_challenges import associate_in_setup, verify_in_setup
-from cognitio.services.oauth import Authorization, RedirectError
+from cognitio.services.hosted.hosted import SESSION_SECONDS
+from cognitio.services.oauth.oauth import Authorization, RedirectError
+from cognitio.services.signin.auth import Authenticator
+from cognitio.services.signin.mfa_challenges import associate_in_setup, verify_in_setup
 from cognitio.web.pages import Pages, session_cookie, with_query
 
 _CODE_MEMBERS = {

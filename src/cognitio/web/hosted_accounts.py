@@ -12,8 +12,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from cognitio.errors import CognitoError
-from cognitio.services.oauth import Authorization
-from cognitio.services.sign_up import SelfService
+from cognitio.services.oauth.oauth import Authorization
+from cognitio.services.users.sign_up import SelfService
 from cognitio.web.pages import Pages
 
 

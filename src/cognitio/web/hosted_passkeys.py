@@ -13,7 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from cognitio.errors import CognitoError, InvalidRequest
-from cognitio.services.oauth import Authorization
+from cognitio.services.oauth.oauth import Authorization
 from cognitio.web.pages import Pages
 
 

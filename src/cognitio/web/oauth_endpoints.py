@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from cognitio.errors import InvalidClient, InvalidRequest, InvalidToken, OAuthError
-from cognitio.services.oauth import OAuth
+from cognitio.services.oauth.oauth import OAuth
 from cognitio.web.limits import read_form
 
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}

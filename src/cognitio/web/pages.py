@@ -1,6 +1,6 @@
 """What every hosted page shares: templates, the CSRF token, error pages, and turning an
 authorization request (kept in a hidden ``query`` field from page to page) back into a checked
-:class:`~cognitio.services.oauth.Authorization`."""
+:class:`~cognitio.services.oauth.oauth.Authorization`."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from cognitio.errors import OAuthError
-from cognitio.services.branding import Look
-from cognitio.services.hosted import Hosted
-from cognitio.services.oauth import Authorization, OAuth, RedirectError
+from cognitio.services.hosted.hosted import Hosted
+from cognitio.services.oauth.oauth import Authorization, OAuth, RedirectError
+from cognitio.services.pools.branding import Look
 from cognitio.web.headers import HSTS, page_policy
 from cognitio.web.limits import read_form
 

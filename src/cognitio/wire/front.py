@@ -27,8 +27,8 @@ from cognitio.errors import (
     UnknownOperationException,
     UnsupportedOperationException,
 )
-from cognitio.services.rate_limits import RateLimits
-from cognitio.services.user_pools import Caller
+from cognitio.services.pools.user_pools import Caller
+from cognitio.services.security.rate_limits import RateLimits
 from cognitio.wire.model import Operation, operations
 from cognitio.wire.sigv4 import parse_authorization, unknown_access_key, verify_signature
 

@@ -1,0 +1,4 @@
+"""Shared by every service: ids and the clock (``ids``), pagination tokens (``pagination``).
+
+Imports no other service.
+"""

@@ -1,0 +1,154 @@
+"""One-time codes: six digits from a CSPRNG, stored only as a keyed hash, single use.
+
+Lifetimes from Cognito's developer guide ("Quotas"): a sign-up or attribute verification code
+lasts 24 hours, a password-reset code 1 hour. A code survives a few wrong guesses, then must be
+requested again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from cognitio.errors import (
+    CodeMismatchException,
+    CognitoError,
+    ExpiredCodeException,
+    LimitExceededException,
+)
+from cognitio.services.common import ids
+from cognitio.services.security.rate_limits import RateLimits
+from cognitio.store.records import CodeRecord
+from cognitio.store.repositories import Transaction
+
+SIGN_UP = "signup"
+RESET = "reset"
+MFA = "mfa"
+HOUR_MS = 3_600_000
+# A sign-in's SMS or email code lasts 3 minutes, the shortest MFA code lifetime Cognito states.
+LIFETIME_MS = {SIGN_UP: 24 * HOUR_MS, RESET: HOUR_MS, MFA: 3 * 60_000}
+VERIFY_LIFETIME_MS = 24 * HOUR_MS
+MAX_ATTEMPTS = 5
+
+
+def is_code(text: str) -> bool:
+    """Whether ``text`` can be a code at all: ASCII digits (not ``١٢٣٤٥٦``, which isdigit takes)."""
+    return text.isascii() and text.isdigit()
+
+
+def verify_purpose(attribute: str) -> str:
+    return f"verify:{attribute}"
+
+
+class Codes:
+    """Issues and checks codes; the hash key never leaves this object.
+
+    With ``limits``, a code issued for a message (``message_to``) first passes the cooldown and
+    the daily cap of its user and its destination (security review #10).
+    """
+
+    def __init__(self, key: bytes, limits: RateLimits | None = None) -> None:
+        self._key = key
+        self._limits = limits
+
+    def _hash(self, sub: str, purpose: str, code: str) -> str:
+        message = f"{sub}\x00{purpose}\x00{code}".encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
+    async def issue(
+        self,
+        tx: Transaction,
+        sub: str,
+        purpose: str,
+        *,
+        pending_value: str | None = None,
+        message_to: tuple[str, str] | None = None,
+    ) -> str:
+        """A new code for (sub, purpose), replacing any earlier one; returns the plaintext.
+
+        ``message_to``: (pool id, address) of the message that will carry the code, which the
+        code-message limits count; LimitExceededException past them.
+        """
+        if message_to is not None:
+            await self.limit_message(tx, sub, purpose, *message_to)
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        now = ids.now_ms()
+        lifetime = LIFETIME_MS.get(purpose, VERIFY_LIFETIME_MS)
+        record = CodeRecord(
+            sub=sub,
+            purpose=purpose,
+            code_hash=self._hash(sub, purpose, code),
+            expires_ms=now + lifetime,
+            attempts=0,
+            created_ms=now,
+            pending_value=pending_value,
+        )
+        await tx.users.put_code(record)
+        return code
+
+    async def limit_message(
+        self, tx: Transaction | None, sub: str, purpose: str, pool_id: str, address: str
+    ) -> None:
+        """Count a message carrying a code for ``purpose`` against the limits of ``sub`` and
+        ``address``: LimitExceededException past them. Decoys of unknown users count too, under
+        a made-up ``sub``, so the limit tells nobody whether a user exists."""
+        if self._limits is not None:
+            kind = purpose.partition(":")[0]  # verify:email and verify:phone_number are one kind
+            await self._limits.check_message(tx, sub, kind, pool_id, address)
+
+    async def matches(self, tx: Transaction, sub: str, purpose: str, code: str) -> bool:
+        """Whether :meth:`consume` would accept the code now; changes nothing.
+
+        For steps that must run before the code is spent (a PostConfirmation function, which
+        may refuse and so leave the code usable).
+        """
+        record = await tx.users.get_code(sub, purpose)
+        return (
+            record is not None
+            and record.attempts < MAX_ATTEMPTS
+            and ids.now_ms() <= record.expires_ms
+            and is_code(code)
+            and hmac.compare_digest(
+                record.code_hash.encode(), self._hash(sub, purpose, code).encode()
+            )
+        )
+
+    async def consume(
+        self, tx: Transaction, sub: str, purpose: str, code: str
+    ) -> CognitoError | None:
+        """Spend the code, or return Cognito's error for a wrong, used-up or old one.
+
+        The error is returned, not raised, so the caller commits the counted attempt first.
+        """
+        failure, _ = await self.consume_with_value(tx, sub, purpose, code)
+        return failure
+
+    async def consume_with_value(
+        self, tx: Transaction, sub: str, purpose: str, code: str
+    ) -> tuple[CognitoError | None, str | None]:
+        """As :meth:`consume`, also giving the pending value the code confirms.
+
+        The attempt is counted first, by a conditional update that refuses a sixth: parallel
+        guesses cannot pass the limit, with or without a row lock (security review #24).
+        """
+        counted = await tx.users.count_code_attempt(sub, purpose, MAX_ATTEMPTS)
+        record = await tx.users.get_code(sub, purpose)
+        if record is None:
+            return _mismatch(), None
+        if not counted:
+            return LimitExceededException(
+                "Attempt limit exceeded, please try after some time."
+            ), None
+        if ids.now_ms() > record.expires_ms:
+            return ExpiredCodeException("Invalid code provided, please request a code again."), None
+        expected = record.code_hash.encode()
+        given = self._hash(sub, purpose, code).encode() if is_code(code) else b""
+        if not hmac.compare_digest(expected, given):
+            return _mismatch(), None
+        await tx.users.delete_code(sub, purpose)
+        return None, record.pending_value
+
+
+def _mismatch() -> CodeMismatchException:
+    return CodeMismatchException("Invalid verification code provided, please try again.")

@@ -1,0 +1,265 @@
+"""A user pool's settings: Cognito's defaults and rules for CreateUserPool and UpdateUserPool.
+
+The document has the members of botocore's ``UserPoolType`` (plus the MFA settings that only
+GetUserPoolMfaConfig shows). Facts come from the CreateUserPool and UpdateUserPool API references:
+"If you don't provide a value for an attribute, Amazon Cognito sets it to its default value."
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from cognitio.errors import InvalidParameterException
+from cognitio.services.pools.schema import build_schema
+
+DEFAULT_PASSWORD_POLICY: dict[str, Any] = {
+    "MinimumLength": 8,
+    "RequireUppercase": True,
+    "RequireLowercase": True,
+    "RequireNumbers": True,
+    "RequireSymbols": True,
+    "TemporaryPasswordValidityDays": 7,
+}
+
+# Members UpdateUserPool resets to their defaults when a request leaves them out.
+_RESETTABLE = (
+    "Policies",
+    "DeletionProtection",
+    "LambdaConfig",
+    "AutoVerifiedAttributes",
+    "SmsVerificationMessage",
+    "EmailVerificationMessage",
+    "EmailVerificationSubject",
+    "VerificationMessageTemplate",
+    "SmsAuthenticationMessage",
+    "UserAttributeUpdateSettings",
+    "MfaConfiguration",
+    "DeviceConfiguration",
+    "EmailConfiguration",
+    "SmsConfiguration",
+    "AdminCreateUserConfig",
+    "UserPoolAddOns",
+    "DcrConfiguration",
+    "AccountRecoverySetting",
+    "KeyConfiguration",
+    "IssuerConfiguration",
+    "AcrConfiguration",
+)
+
+# Legacy top-level message members and their twins inside VerificationMessageTemplate.
+_MESSAGE_TWINS = (
+    ("SmsVerificationMessage", "SmsMessage"),
+    ("EmailVerificationMessage", "EmailMessage"),
+    ("EmailVerificationSubject", "EmailSubject"),
+)
+
+_MFA_NEEDS_SMS = (
+    "SMS configuration and Auto verification for phone_number are required when MFA is "
+    "required/optional"
+)
+
+
+def new_pool_settings(params: dict[str, Any]) -> dict[str, Any]:
+    """The settings of a pool created with CreateUserPool's ``params``."""
+    if params.get("AliasAttributes") and params.get("UsernameAttributes"):
+        raise InvalidParameterException(
+            "Only one of the aliasAttributes or usernameAttributes can be set in a User Pool."
+        )
+    settings = _configurable(params, previous=None)
+    settings["SchemaAttributes"] = build_schema(params.get("Schema", []))
+    for member in ("AliasAttributes", "UsernameAttributes"):
+        if params.get(member):
+            settings[member] = sorted(set(params[member]), key=params[member].index)
+    # Case-insensitive sign-in names unless asked otherwise: a deliberate default beyond
+    # Cognito's API default, shown explicitly so clients can read it.
+    settings["UsernameConfiguration"] = params.get(
+        "UsernameConfiguration", {"CaseSensitive": False}
+    )
+    settings["UserPoolTags"] = dict(params.get("UserPoolTags", {}))
+    settings["UserPoolTier"] = params.get("UserPoolTier", "ESSENTIALS")
+    # CreateUserPool can only turn on SMS as a factor; the others come from SetUserPoolMfaConfig.
+    settings["SmsMfaEnabled"] = settings["MfaConfiguration"] != "OFF"
+    return settings
+
+
+def updated_pool_settings(previous: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+    """The settings after UpdateUserPool: what it names is replaced, the rest returns to defaults.
+
+    Kept from before: the schema, sign-in name settings (immutable in Cognito), the tier unless
+    given, tags unless given (tags have their own operations), and the MFA factor settings.
+    """
+    settings = _configurable(params, previous=previous)
+    for member in (
+        "SchemaAttributes",
+        "AliasAttributes",
+        "UsernameAttributes",
+        "UsernameConfiguration",
+        "SoftwareTokenMfaConfiguration",
+        "EmailMfaConfiguration",
+        "WebAuthnConfiguration",
+        "SmsMfaEnabled",
+    ):
+        if member in previous:
+            settings[member] = copy.deepcopy(previous[member])
+    settings["UserPoolTags"] = dict(params.get("UserPoolTags", previous.get("UserPoolTags", {})))
+    settings["UserPoolTier"] = params.get(
+        "UserPoolTier", previous.get("UserPoolTier", "ESSENTIALS")
+    )
+    # Turning MFA on here with no other factor means SMS, as in CreateUserPool.
+    if settings["MfaConfiguration"] != "OFF" and not _other_factor(previous):
+        settings["SmsMfaEnabled"] = True
+    return settings
+
+
+def _configurable(params: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
+    settings: dict[str, Any] = {
+        key: copy.deepcopy(params[key]) for key in _RESETTABLE if key in params
+    }
+    settings["Policies"] = _policies(params.get("Policies"), params.get("AdminCreateUserConfig"))
+    settings.setdefault("DeletionProtection", "INACTIVE")
+    settings["LambdaConfig"] = _lambda_config(params.get("LambdaConfig", {}))
+    settings["MfaConfiguration"] = params.get("MfaConfiguration", "OFF")
+    settings["AdminCreateUserConfig"] = _admin_create_user_config(params)
+    settings["EmailConfiguration"] = _email_configuration(params.get("EmailConfiguration"))
+    settings.setdefault(
+        "UserAttributeUpdateSettings", {"AttributesRequireVerificationBeforeUpdate": []}
+    )
+    _check_attribute_update_settings(settings)
+    _merge_message_twins(settings)
+    _check_account_recovery(settings.get("AccountRecoverySetting"))
+    _check_mfa_possible(settings, previous)
+    return settings
+
+
+def _policies(
+    policies: dict[str, Any] | None, admin_create: dict[str, Any] | None
+) -> dict[str, Any]:
+    policies = copy.deepcopy(policies or {})
+    given = policies.get("PasswordPolicy")
+    if given is None:
+        password = dict(DEFAULT_PASSWORD_POLICY)
+    else:
+        password = {
+            "MinimumLength": given.get("MinimumLength", 8),
+            "RequireUppercase": given.get("RequireUppercase", False),
+            "RequireLowercase": given.get("RequireLowercase", False),
+            "RequireNumbers": given.get("RequireNumbers", False),
+            "RequireSymbols": given.get("RequireSymbols", False),
+        }
+        if "PasswordHistorySize" in given:
+            password["PasswordHistorySize"] = given["PasswordHistorySize"]
+        password["TemporaryPasswordValidityDays"] = given.get("TemporaryPasswordValidityDays", 7)
+    legacy_days = (admin_create or {}).get("UnusedAccountValidityDays")
+    if legacy_days is not None:
+        if given is not None and "TemporaryPasswordValidityDays" in given:
+            raise InvalidParameterException(
+                "Please use TemporaryPasswordValidityDays in PasswordPolicy instead of "
+                "UnusedAccountValidityDays"
+            )
+        password["TemporaryPasswordValidityDays"] = legacy_days
+    policies["PasswordPolicy"] = password
+    sign_in = policies.get("SignInPolicy") or {"AllowedFirstAuthFactors": ["PASSWORD"]}
+    factors = sign_in["AllowedFirstAuthFactors"]
+    if "PASSWORD" not in factors:
+        raise InvalidParameterException("AllowedFirstAuthFactors must contain PASSWORD.")
+    if "SOFTWARE_TOKEN" in factors:
+        raise InvalidParameterException("SOFTWARE_TOKEN is not supported as a first auth factor.")
+    policies["SignInPolicy"] = {"AllowedFirstAuthFactors": list(dict.fromkeys(factors))}
+    return policies
+
+
+def _lambda_config(config: dict[str, Any]) -> dict[str, Any]:
+    config = copy.deepcopy(config)
+    arn = config.get("PreTokenGeneration")
+    versioned = config.get("PreTokenGenerationConfig")
+    if versioned is not None and arn is not None and versioned["LambdaArn"] != arn:
+        raise InvalidParameterException(
+            "PreTokenGeneration and PreTokenGenerationConfig.LambdaArn must be the same function."
+        )
+    if versioned is not None:
+        config["PreTokenGeneration"] = versioned["LambdaArn"]
+    elif arn is not None:
+        config["PreTokenGenerationConfig"] = {"LambdaArn": arn, "LambdaVersion": "V1_0"}
+    if ("CustomSMSSender" in config or "CustomEmailSender" in config) and "KMSKeyID" not in config:
+        raise InvalidParameterException(
+            "KMSKeyID is required when CustomSMSSender or CustomEmailSender is set."
+        )
+    return config
+
+
+def _admin_create_user_config(params: dict[str, Any]) -> dict[str, Any]:
+    given = copy.deepcopy(params.get("AdminCreateUserConfig") or {})
+    given.setdefault("AllowAdminCreateUserOnly", False)
+    password = params.get("Policies", {}).get("PasswordPolicy") or {}
+    # Cognito keeps the deprecated member in step with the password policy's.
+    given.setdefault("UnusedAccountValidityDays", password.get("TemporaryPasswordValidityDays", 7))
+    return given
+
+
+def _email_configuration(given: dict[str, Any] | None) -> dict[str, Any]:
+    config = copy.deepcopy(given or {})
+    config.setdefault("EmailSendingAccount", "COGNITO_DEFAULT")
+    if config["EmailSendingAccount"] == "DEVELOPER" and "SourceArn" not in config:
+        raise InvalidParameterException(
+            "EmailConfiguration.SourceArn is required when EmailSendingAccount is DEVELOPER."
+        )
+    return config
+
+
+def _merge_message_twins(settings: dict[str, Any]) -> None:
+    template = settings.setdefault("VerificationMessageTemplate", {})
+    for legacy, inner in _MESSAGE_TWINS:
+        if legacy in settings and inner in template and settings[legacy] != template[inner]:
+            raise InvalidParameterException(
+                f"{legacy} and VerificationMessageTemplate.{inner} must not differ."
+            )
+        if legacy in settings:
+            template[inner] = settings[legacy]
+        elif inner in template:
+            settings[legacy] = template[inner]
+    template.setdefault("DefaultEmailOption", "CONFIRM_WITH_CODE")
+
+
+def _check_attribute_update_settings(settings: dict[str, Any]) -> None:
+    names = settings["UserAttributeUpdateSettings"].get(
+        "AttributesRequireVerificationBeforeUpdate", []
+    )
+    auto_verified = set(settings.get("AutoVerifiedAttributes", []))
+    for name in names:
+        if name not in auto_verified:
+            raise InvalidParameterException(
+                f"Cannot require verification before update of {name} unless it is in "
+                "AutoVerifiedAttributes."
+            )
+
+
+def _check_account_recovery(setting: dict[str, Any] | None) -> None:
+    if not setting:
+        return
+    mechanisms = setting["RecoveryMechanisms"]
+    names = [item["Name"] for item in mechanisms]
+    priorities = [item["Priority"] for item in mechanisms]
+    if len(set(names)) != len(names) or len(set(priorities)) != len(priorities):
+        raise InvalidParameterException(
+            "AccountRecoverySetting: recovery mechanisms and their priorities must be unique."
+        )
+    if "admin_only" in names and len(names) > 1:
+        raise InvalidParameterException(
+            "AccountRecoverySetting: admin_only cannot be combined with other mechanisms."
+        )
+
+
+def _check_mfa_possible(settings: dict[str, Any], previous: dict[str, Any] | None) -> None:
+    if settings["MfaConfiguration"] == "OFF":
+        return
+    if not _other_factor(previous or {}) and "SmsConfiguration" not in settings:
+        raise InvalidParameterException(_MFA_NEEDS_SMS)
+
+
+def _other_factor(settings: dict[str, Any]) -> bool:
+    """Whether TOTP or email MFA is on (set only by SetUserPoolMfaConfig)."""
+    return bool(
+        settings.get("SoftwareTokenMfaConfiguration", {}).get("Enabled")
+        or "EmailMfaConfiguration" in settings
+    )

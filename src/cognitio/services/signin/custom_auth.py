@@ -1,0 +1,233 @@
+"""CUSTOM_AUTH: a sign-in whose steps the pool's Lambda functions decide.
+
+From the developer guide's "Custom authentication challenge Lambda triggers": DefineAuthChallenge
+sees the session so far (``challengeName``, ``challengeResult``, ``challengeMetadata`` per step)
+and answers with the next challenge, ``issueTokens`` or ``failAuthentication``;
+CreateAuthChallenge makes a CUSTOM_CHALLENGE's public and private parameters;
+VerifyAuthChallengeResponse judges the ``ANSWER``. With ``CHALLENGE_NAME: SRP_A`` and ``SRP_A`` in
+the AuthParameters the session starts with a passed SRP_A step, so DefineAuthChallenge can ask for
+PASSWORD_VERIFIER (the password, by SRP) before custom challenges. The steps so far and the
+private parameters travel in the sealed Session; no node keeps them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from cognitio.errors import (
+    InvalidLambdaResponseException,
+    InvalidParameterException,
+    NotAuthorizedException,
+    PasswordResetRequiredException,
+    UserNotConfirmedException,
+    UserNotFoundException,
+)
+from cognitio.services.signin.auth_sessions import AuthSession
+from cognitio.services.signin.srp_flow import CHALLENGE as PASSWORD_VERIFIER
+from cognitio.services.signin.srp_flow import srp_flow
+from cognitio.services.triggers.triggers import (
+    Call,
+    Triggers,
+    flag,
+    mapping,
+    pre_authentication,
+    pre_authentication_unknown,
+    text,
+    user_attributes,
+)
+from cognitio.services.users.accounts import find_user
+from cognitio.store.records import UserRecord
+
+if TYPE_CHECKING:
+    from cognitio.services.signin.auth import Authenticator, AuthRequest
+
+CUSTOM_CHALLENGE = "CUSTOM_CHALLENGE"
+_INCORRECT = "Incorrect username or password."
+
+
+def step(name: str, result: bool, metadata: str | None = None) -> dict[str, Any]:
+    """One entry of the ``session`` DefineAuthChallenge sees."""
+    return {"challengeName": name, "challengeResult": result, "challengeMetadata": metadata}
+
+
+async def custom_auth_flow(auth: Authenticator, request: AuthRequest) -> dict[str, Any]:
+    """InitiateAuth CUSTOM_AUTH."""
+    username = request.parameters.get("USERNAME")
+    if not username:
+        raise InvalidParameterException("Missing required parameter USERNAME")
+    if auth.triggers.configured(request.pool, "DefineAuthChallenge") is None:
+        raise InvalidParameterException(
+            "Custom auth lambda trigger is not configured for the user pool."
+        )
+    auth.check_secret_hash(request, username)
+    async with auth._store.read() as tx:
+        user = await find_user(tx, request.pool, username)
+    if user is None:
+        await pre_authentication_unknown(
+            auth.triggers, request.pool, request.client, username, request.metadata
+        )
+        if request.client.config.get("PreventUserExistenceErrors") == "ENABLED":
+            raise NotAuthorizedException(_INCORRECT)
+        raise UserNotFoundException("User does not exist.")
+    if not user.enabled:
+        raise NotAuthorizedException("User is disabled.")
+    if user.status == "UNCONFIRMED":
+        raise UserNotConfirmedException("User is not confirmed.")
+    if user.status == "RESET_REQUIRED":
+        raise PasswordResetRequiredException("Password reset required for the user")
+    await pre_authentication(auth.triggers, request.call(user), user, request.metadata or None)
+    session = []
+    if request.parameters.get("CHALLENGE_NAME") == "SRP_A":
+        session.append(step("SRP_A", True))
+    return await next_step(auth, request, user, session)
+
+
+async def next_step(
+    auth: Authenticator, request: AuthRequest, user: UserRecord, session: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Ask DefineAuthChallenge what follows, and do it."""
+    call = request.call(user)
+    decision = await define_auth_challenge(auth.triggers, call, user, session)
+    if decision.fail:
+        raise NotAuthorizedException(_INCORRECT)
+    if decision.issue_tokens:
+        return await auth.complete(request, user)
+    if decision.challenge == CUSTOM_CHALLENGE:
+        created = await create_auth_challenge(auth.triggers, call, user, CUSTOM_CHALLENGE, session)
+        parameters = {**created.public, "USERNAME": user.username}
+        data = {"custom": session, "private": created.private, "metadata": created.metadata}
+        return auth._challenge(request, user, CUSTOM_CHALLENGE, parameters, data=data)
+    if decision.challenge == PASSWORD_VERIFIER and not any(
+        entry["challengeName"] == PASSWORD_VERIFIER for entry in session
+    ):
+        if not request.parameters.get("SRP_A"):
+            raise InvalidParameterException(
+                "PASSWORD_VERIFIER needs SRP_A in the AuthParameters of CUSTOM_AUTH."
+            )
+        return await srp_flow(auth, request, custom=session)
+    raise InvalidLambdaResponseException("Unrecognizable lambda output")
+
+
+async def answer_custom_challenge(
+    auth: Authenticator, request: AuthRequest, session: AuthSession
+) -> dict[str, Any]:
+    """RespondToAuthChallenge CUSTOM_CHALLENGE: VerifyAuthChallengeResponse judges ANSWER."""
+    answer = request.parameters.get("ANSWER")
+    if answer is None:
+        raise InvalidParameterException("Missing required parameter ANSWER")
+    async with auth._store.read() as tx:
+        user = await tx.users.get(session.sub)
+    if user is None or not user.enabled:
+        raise NotAuthorizedException("Invalid session for the user.")
+    correct = await verify_auth_challenge(
+        auth.triggers, request.call(user), user, dict(session.data.get("private") or {}), answer
+    )
+    steps = [
+        *session.data.get("custom", []),
+        step(CUSTOM_CHALLENGE, correct, session.data.get("metadata")),
+    ]
+    return await next_step(auth, request, user, steps)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """DefineAuthChallenge's answer."""
+
+    challenge: str | None
+    issue_tokens: bool
+    fail: bool
+
+
+async def define_auth_challenge(
+    triggers: Triggers, call: Call, user: UserRecord, session: list[dict[str, Any]]
+) -> Decision:
+    """DefineAuthChallenge_Authentication: what comes next in a custom sign-in."""
+    request = {
+        "userAttributes": user_attributes(user),
+        "session": session,
+        "clientMetadata": call.metadata or None,
+        "userNotFound": False,
+    }
+    response = await triggers.run(
+        call,
+        "DefineAuthChallenge",
+        "DefineAuthChallenge_Authentication",
+        request,
+        response={"challengeName": None, "issueTokens": False, "failAuthentication": False},
+    )
+    response = response or {}
+    return Decision(
+        challenge=text(response, "challengeName"),
+        issue_tokens=flag(response, "issueTokens"),
+        fail=flag(response, "failAuthentication"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Challenge:
+    """CreateAuthChallenge's answer."""
+
+    public: dict[str, str]
+    private: dict[str, Any]
+    metadata: str | None
+
+
+async def create_auth_challenge(
+    triggers: Triggers,
+    call: Call,
+    user: UserRecord,
+    name: str,
+    session: list[dict[str, Any]],
+) -> Challenge:
+    """CreateAuthChallenge_Authentication: the challenge's public and private parameters."""
+    request = {
+        "userAttributes": user_attributes(user),
+        "challengeName": name,
+        "session": session,
+        "clientMetadata": call.metadata or None,
+        "userNotFound": False,
+    }
+    response = await triggers.run(
+        call,
+        "CreateAuthChallenge",
+        "CreateAuthChallenge_Authentication",
+        request,
+        response={
+            "publicChallengeParameters": {},
+            "privateChallengeParameters": {},
+            "challengeMetadata": None,
+        },
+    )
+    response = response or {}
+    public = mapping(response.get("publicChallengeParameters"))
+    return Challenge(
+        public={str(k): str(v) for k, v in public.items()},
+        private=mapping(response.get("privateChallengeParameters")),
+        metadata=text(response, "challengeMetadata"),
+    )
+
+
+async def verify_auth_challenge(
+    triggers: Triggers,
+    call: Call,
+    user: UserRecord,
+    private: dict[str, Any],
+    answer: str,
+) -> bool:
+    """VerifyAuthChallengeResponse_Authentication: whether the answer is right."""
+    request = {
+        "userAttributes": user_attributes(user),
+        "privateChallengeParameters": private,
+        "challengeAnswer": answer,
+        "clientMetadata": call.metadata or None,
+        "userNotFound": False,
+    }
+    response = await triggers.run(
+        call,
+        "VerifyAuthChallengeResponse",
+        "VerifyAuthChallengeResponse_Authentication",
+        request,
+        response={"answerCorrect": None},
+    )
+    return flag(response or {}, "answerCorrect")

@@ -1,0 +1,163 @@
+"""Refreshing tokens: InitiateAuth REFRESH_TOKEN_AUTH and GetTokensFromRefreshToken.
+
+From the InitiateAuth and GetTokensFromRefreshToken references: a refresh token of the same app
+client gives new ID and access tokens for the sign-in it came from (same ``auth_time``,
+``origin_jti`` and remembered device); with RefreshTokenRotation the client also gets a new
+refresh token, and the old one works on only for the RetryGracePeriodSeconds.
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from cognitio.errors import (
+    InvalidParameterException,
+    NotAuthorizedException,
+    RefreshTokenReuseException,
+    ResourceNotFoundException,
+)
+from cognitio.services.tokens.tokens import token_hash
+from cognitio.services.triggers.triggers import Call
+from cognitio.store.records import ClientRecord, RefreshTokenRecord, UserRecord
+from cognitio.store.repositories import Transaction
+
+if TYPE_CHECKING:
+    from cognitio.services.signin.auth import Authenticator, AuthRequest
+
+
+async def refresh_flow(auth: Authenticator, request: AuthRequest) -> dict[str, Any]:
+    token = request.parameters.get("REFRESH_TOKEN")
+    if not token:
+        raise InvalidParameterException("Missing required parameter REFRESH_TOKEN")
+    if _rotation(request.client)[0]:
+        # "You can't authenticate with REFRESH_TOKEN_AUTH in app clients with refresh token
+        # rotation enabled" (developer guide, "Refresh tokens"): a rotated-out token must not
+        # find a way around the rotation (security review #6).
+        raise InvalidParameterException(
+            "REFRESH_TOKEN_AUTH is not supported for an app client with refresh token rotation "
+            "enabled; use GetTokensFromRefreshToken."
+        )
+
+    def check(user: UserRecord) -> None:
+        if request.client.secret_sealed is not None:
+            auth.check_secret_hash(request, request.parameters.get("USERNAME", user.username))
+
+    result = await _refresh(
+        auth, request.client, token, rotate=False, check=check, metadata=request.metadata
+    )
+    return {"ChallengeParameters": {}, "AuthenticationResult": result}
+
+
+async def tokens_from_refresh_token(auth: Authenticator, params: dict[str, Any]) -> dict[str, Any]:
+    """GetTokensFromRefreshToken: new tokens, and a new refresh token when the client rotates.
+
+    Beyond Cognito's grace-period rule, a rotated token used after its grace period is taken
+    as stolen: RefreshTokenReuseException, and every token of that sign-in is revoked.
+    """
+    async with auth._store.read() as tx:
+        client = await tx.clients.find(params["ClientId"])
+    if client is None:
+        raise ResourceNotFoundException(f"User pool client {params['ClientId']} does not exist.")
+    if client.secret_sealed is not None:
+        given = (params.get("ClientSecret") or "").encode()
+        if not hmac.compare_digest(given, auth._open_secret(client)):
+            raise NotAuthorizedException(f"Unable to verify secret for client {client.id}")
+    rotate, grace_ms = _rotation(client)
+    result = await _refresh(
+        auth,
+        client,
+        params["RefreshToken"],
+        rotate=rotate,
+        grace_ms=grace_ms,
+        metadata=dict(params.get("ClientMetadata") or {}),
+    )
+    return {"AuthenticationResult": result}
+
+
+async def refresh_tokens(auth: Authenticator, client: ClientRecord, token: str) -> dict[str, Any]:
+    """The token endpoint's refresh_token grant: as GetTokensFromRefreshToken (the client's
+    client secret already checked)."""
+    rotate, grace_ms = _rotation(client)
+    return await _refresh(auth, client, token, rotate=rotate, grace_ms=grace_ms)
+
+
+def _rotation(client: ClientRecord) -> tuple[bool, int]:
+    """Whether the client rotates refresh tokens, and the grace period of a rotated one (ms)."""
+    rotation = client.config.get("RefreshTokenRotation") or {}
+    grace_ms = int(rotation.get("RetryGracePeriodSeconds", 0) or 0) * 1000
+    return rotation.get("Feature") == "ENABLED", grace_ms
+
+
+async def _refresh(
+    auth: Authenticator,
+    client: ClientRecord,
+    token: str,
+    *,
+    rotate: bool,
+    grace_ms: int = 0,
+    check: Callable[[UserRecord], None] | None = None,
+    metadata: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    async with auth._store.read() as tx:
+        record, user = await _usable(tx, client, token)
+        pool = await tx.pools.get(client.pool_id)
+    if check is not None:
+        check(user)
+    if not user.enabled:
+        raise NotAuthorizedException("User is disabled.")
+    overrides = None
+    if pool is not None:
+        # Outside the transaction: a function may take seconds.
+        call = Call(pool, user.username, client.id, metadata or {})
+        overrides = await auth.token_overrides(call, "TokenGeneration_RefreshTokens", user)
+    reused = False
+    now = time.time() * 1000
+    async with auth._store.write() as tx:
+        record, user = await _usable(tx, client, token)  # again: it may be revoked meanwhile
+        if rotate and record.rotated_ms is not None and now > record.rotated_ms + grace_ms:
+            reused = True
+        elif rotate and record.rotated_ms is None:
+            # Lost to a concurrent refresh of the same token (PostgreSQL, READ COMMITTED):
+            # taken as the sequential case is, reuse unless a grace period covers it
+            # (security review #19).
+            won = await tx.tokens.mark_rotated(record.token_hash, int(now))
+            reused = not won and grace_ms == 0
+        if reused:
+            await tx.tokens.revoke_origin(record.origin_jti)
+        else:
+            result = await auth._tokens.issue(
+                tx,
+                client,
+                user,
+                auth_time=record.auth_time,
+                origin_jti=record.origin_jti,
+                with_refresh=rotate,
+                device_key=record.device_key,
+                overrides=overrides,
+                scopes=None if record.scopes is None else record.scopes.split(),
+            )
+    if reused:
+        # Raised after the commit, so the revocation stands.
+        raise RefreshTokenReuseException("Refresh token has already been used.")
+    return result
+
+
+async def _usable(
+    tx: Transaction, client: ClientRecord, token: str
+) -> tuple[RefreshTokenRecord, UserRecord]:
+    """The refresh token's record and user, or "Invalid Refresh Token"."""
+    record = await tx.tokens.refresh_token(token_hash(token))
+    if (
+        record is None
+        or record.revoked
+        or record.client_id != client.id
+        or record.expires_ms < time.time() * 1000
+    ):
+        raise NotAuthorizedException("Invalid Refresh Token")
+    user = await tx.users.get(record.sub)
+    if user is None:
+        raise NotAuthorizedException("Invalid Refresh Token")
+    return record, user

@@ -1,0 +1,321 @@
+"""USER_SRP_AUTH and its PASSWORD_VERIFIER challenge: sign-in without sending the password.
+
+Spec: ``srp_spec.md`` section 4 (Cognito's SRP-6a variant, checked against pycognito,
+amazon-cognito-identity-js and Amplify v6) on top of RFC 5054; the arithmetic lives in
+:mod:`cognitio.crypto.srp`. Section 4.2 is :func:`srp_flow` (InitiateAuth answers the
+PASSWORD_VERIFIER challenge), sections 4.3-4.5 are :func:`verify_password_claim`
+(RespondToAuthChallenge checks PASSWORD_CLAIM_SIGNATURE, then continues as a password sign-in).
+
+Both functions are entries of the registries in :mod:`cognitio.services.signin.auth` and
+reach into the :class:`~cognitio.services.signin.auth.Authenticator` they are given: its store,
+password store (and that store's envelope, which seals the verifiers), sessions and
+``_after_password``. They are that class's methods kept in a module of their own, so the
+private access is deliberate.
+
+The challenge state (``A``, ``b`` and the SECRET_BLOCK's bytes) travels in the sealed,
+single-use ``Session``; ``B`` is recomputed from ``b`` and the verifier because the Session may
+not exceed 2048 characters.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import re
+import secrets
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from cognitio.crypto import srp
+from cognitio.crypto.envelope import DecryptionError, Envelope
+from cognitio.errors import (
+    InvalidParameterException,
+    NotAuthorizedException,
+    UserNotFoundException,
+)
+from cognitio.services.triggers.triggers import pre_authentication, pre_authentication_unknown
+from cognitio.services.users.accounts import PoolLike, find_user
+from cognitio.store.records import UserRecord
+
+if TYPE_CHECKING:
+    from cognitio.services.signin.auth import Authenticator, AuthRequest
+    from cognitio.services.signin.auth_sessions import AuthSession
+
+CHALLENGE = "PASSWORD_VERIFIER"
+_INCORRECT = "Incorrect username or password."
+# b: 256 bits, twice the 3072-bit group's 128-bit strength (section 4.2 step 4 asks for at least
+# that); the clients' 1024-bit size would not leave room for long usernames in the Session.
+_EPHEMERAL_BYTES = 32
+_SECRET_BLOCK_BYTES = 32  # section 4.2 step 5: at least 32 bytes
+# A < N has at most 768 hex digits; allow leading zeros, refuse anything far longer.
+_MAX_SRP_A_HEX = 1024
+_TIMESTAMP_WINDOW_S = 300  # section 4.5: 5 minutes either way
+_DECOY_KEY_PURPOSE = "srp-decoy"
+_CLAIM_PARAMETERS = (
+    "USERNAME",
+    "PASSWORD_CLAIM_SECRET_BLOCK",
+    "PASSWORD_CLAIM_SIGNATURE",
+    "TIMESTAMP",
+)
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # datetime.weekday() order
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_TIMESTAMP = re.compile(
+    r"(?:Sun|Mon|Tue|Wed|Thu|Fri|Sat) (?P<month>[A-Z][a-z]{2}) (?P<day>[1-9]|[12][0-9]|3[01]) "
+    r"(?P<hour>[01][0-9]|2[0-3]):(?P<minute>[0-5][0-9]):(?P<second>[0-5][0-9]) UTC "
+    r"(?P<year>[0-9]{4})"
+)
+
+
+async def srp_flow(
+    authenticator: Authenticator,
+    request: AuthRequest,
+    *,
+    custom: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """InitiateAuth USER_SRP_AUTH: answer the PASSWORD_VERIFIER challenge (section 4.2).
+
+    ``custom`` is the session of a CUSTOM_AUTH sign-in that asked for the password this way;
+    it rides along in the SECRET_BLOCK, and the sign-in goes back to it once the claim checks.
+    """
+    username = request.parameters.get("USERNAME")
+    if not username:
+        raise InvalidParameterException("Missing required parameter USERNAME")
+    big_a = client_public_key(request.parameters.get("SRP_A"))
+    authenticator.check_secret_hash(request, username)
+    async with authenticator._store.read() as tx:
+        user = await find_user(tx, request.pool, username)
+    verifier = None if user is None else _open_verifier(authenticator, user)
+    if user is None or verifier is None:
+        if request.client.config.get("PreventUserExistenceErrors") != "ENABLED":
+            raise UserNotFoundException("User does not exist.")
+        if user is None:
+            await pre_authentication_unknown(
+                authenticator.triggers, request.pool, request.client, username, request.metadata
+            )
+        user_id_for_srp = _decoy_user_id(_decoy_key(authenticator), request.pool, username)
+        verifier = _decoy_verifier(_decoy_key(authenticator), request.pool.id, user_id_for_srp)
+        sub = ""  # no user: the answer can only fail
+    else:
+        user_id_for_srp, sub = user.username, user.sub
+        if custom is None:  # a custom sign-in ran PreAuthentication already
+            await pre_authentication(
+                authenticator.triggers, request.call(user), user, request.metadata or None
+            )
+    b, big_b = server_ephemeral(big_a, verifier.verifier)
+    # The SECRET_BLOCK is the sealed session itself (spec section 0, item 11): clients answer
+    # PASSWORD_VERIFIER without a Session, and this is how the state comes back, unforgeable.
+    session = authenticator._sessions.issue(
+        pool_id=request.pool.id,
+        client_id=request.client.id,
+        sub=sub,
+        username=user_id_for_srp,
+        challenge=CHALLENGE,
+        validity_minutes=int(request.client.config.get("AuthSessionValidity", 3)),
+        data={"A": b64_int(big_a), "b": b64_int(b)}
+        | ({} if custom is None else {"custom": custom}),
+    )
+    secret_block = base64.urlsafe_b64decode(session + "=" * (-len(session) % 4))
+    return {
+        "ChallengeName": CHALLENGE,
+        "ChallengeParameters": {
+            "SALT": verifier.salt_hex,
+            "SRP_B": format(big_b, "x"),
+            "SECRET_BLOCK": b64(secret_block),
+            "USER_ID_FOR_SRP": user_id_for_srp,
+            "USERNAME": user_id_for_srp,
+        },
+    }
+
+
+async def verify_password_claim(
+    authenticator: Authenticator, request: AuthRequest, session: AuthSession
+) -> dict[str, Any]:
+    """RespondToAuthChallenge PASSWORD_VERIFIER: check the claim (sections 4.3-4.5)."""
+    responses = request.parameters
+    for name in _CLAIM_PARAMETERS:
+        if not responses.get(name):
+            raise InvalidParameterException(f"Missing required parameter {name}")
+    # The block opened as this session (Authenticator.respond), so it is the one issued.
+    secret_block = strict_b64decode(responses["PASSWORD_CLAIM_SECRET_BLOCK"])
+    if secret_block is None:
+        raise NotAuthorizedException(_INCORRECT)
+    timestamp = responses["TIMESTAMP"]
+    if not timestamp_is_current(timestamp, time.time()):
+        raise NotAuthorizedException("TIMESTAMP is not the current time in Cognito's format.")
+
+    user: UserRecord | None = None
+    if session.sub:
+        async with authenticator._store.read() as tx:
+            user = await tx.users.get(session.sub)
+            named = await find_user(tx, request.pool, responses["USERNAME"])
+        if user is None or named is None or named.sub != user.sub:
+            raise NotAuthorizedException(_INCORRECT)
+        # Read again: a password set since the challenge makes the claim fail, as it should.
+        verifier = _open_verifier(authenticator, user)
+        if verifier is None:
+            raise NotAuthorizedException(_INCORRECT)
+    else:
+        # A decoy: do the same work, so the answer takes as long and fails alike.
+        verifier = _decoy_verifier(_decoy_key(authenticator), request.pool.id, session.username)
+
+    expected = expected_signature(
+        verifier.verifier,
+        big_a=int.from_bytes(strict_b64decode(session.data["A"]) or b"", "big"),
+        b=int.from_bytes(strict_b64decode(session.data["b"]) or b"", "big"),
+        pool_suffix=srp.pool_suffix(request.pool.id),
+        user_id_for_srp=session.username,
+        secret_block=secret_block,
+        timestamp=timestamp,
+    )
+    given = strict_b64decode(responses["PASSWORD_CLAIM_SIGNATURE"]) or b""
+    if user is None:
+        raise NotAuthorizedException(_INCORRECT)
+    await authenticator.lockout.attempt(user.sub)
+    if not hmac.compare_digest(expected, given):
+        raise NotAuthorizedException(_INCORRECT)
+    await authenticator.lockout.succeeded(user.sub)
+    return await authenticator.after_password_claim(request, user, session)
+
+
+def timestamp_is_current(timestamp: str, now: float) -> bool:
+    """Whether TIMESTAMP is Cognito's ``Tue Jan 2 03:04:05 UTC 2024`` form, near *now*.
+
+    Section 4.5: parse, re-format and require equality (a zero-padded day or a weekday that
+    does not match the date is refused), then require it within five minutes of the clock.
+    """
+    match = _TIMESTAMP.fullmatch(timestamp)
+    if match is None or match["month"] not in _MONTHS:
+        return False
+    try:
+        moment = datetime(
+            int(match["year"]),
+            _MONTHS.index(match["month"]) + 1,
+            int(match["day"]),
+            int(match["hour"]),
+            int(match["minute"]),
+            int(match["second"]),
+            tzinfo=UTC,
+        )
+    except ValueError:  # Feb 30 and the like
+        return False
+    if format_timestamp(moment) != timestamp:
+        return False
+    return abs(moment.timestamp() - now) <= _TIMESTAMP_WINDOW_S
+
+
+def format_timestamp(moment: datetime) -> str:
+    """A UTC time as every client writes TIMESTAMP: English names, day not zero-padded."""
+    return (
+        f"{_WEEKDAYS[moment.weekday()]} {_MONTHS[moment.month - 1]} {moment.day} "
+        f"{moment:%H:%M:%S} UTC {moment.year}"
+    )
+
+
+def client_public_key(value: str | None) -> int:
+    """``A`` from SRP_A: hex, bounded, and not 0 mod N (section 4.2 step 3)."""
+    if not value:
+        raise InvalidParameterException("Missing required parameter SRP_A")
+    if len(value) > _MAX_SRP_A_HEX:
+        raise InvalidParameterException("SRP_A is too long.")
+    try:
+        big_a = int(value, 16)
+    except ValueError:
+        raise InvalidParameterException("SRP_A must be a hexadecimal number.") from None
+    if big_a % srp.N == 0:
+        raise NotAuthorizedException("SRP_A cannot be zero.")
+    return big_a
+
+
+def server_ephemeral(big_a: int, verifier: int) -> tuple[int, int]:
+    """Fresh ``b`` and ``B``, redrawn while ``B`` or ``u`` is 0 (section 4.2 step 4)."""
+    while True:
+        b = int.from_bytes(secrets.token_bytes(_EPHEMERAL_BYTES), "big")
+        big_b = srp.server_public_key(verifier, b)
+        if big_b % srp.N != 0 and srp.compute_u(big_a, big_b) != 0:
+            return b, big_b
+
+
+def expected_signature(
+    verifier: int,
+    *,
+    big_a: int,
+    b: int,
+    pool_suffix: str,
+    user_id_for_srp: str,
+    secret_block: bytes,
+    timestamp: str,
+) -> bytes:
+    """The PASSWORD_CLAIM_SIGNATURE an honest client computes (section 4.3), raw bytes."""
+    big_b = srp.server_public_key(verifier, b)
+    u = srp.compute_u(big_a, big_b)
+    key = srp.session_key(srp.server_secret(big_a, verifier, u, b), u)
+    return srp.password_claim_signature(key, pool_suffix, user_id_for_srp, secret_block, timestamp)
+
+
+def _open_verifier(authenticator: Authenticator, user: UserRecord) -> srp.SrpVerifier | None:
+    """The user's ``(salt, v)``, or None for a user without a usable password."""
+    if user.srp_sealed is None or user.password_hash is None:
+        return None
+    try:
+        blob = _envelope(authenticator).open(user.srp_sealed, f"srp:{user.sub}")
+        return srp.SrpVerifier.from_bytes(blob)
+    except (DecryptionError, ValueError):
+        return None
+
+
+def _envelope(authenticator: Authenticator) -> Envelope:
+    # PasswordStore seals the verifiers with the envelope it was built with; use the same one.
+    envelope: Envelope = authenticator._passwords._envelope
+    return envelope
+
+
+def _decoy_key(authenticator: Authenticator) -> bytes:
+    return _envelope(authenticator).derive_key(_DECOY_KEY_PURPOSE)
+
+
+def _decoy_user_id(key: bytes, pool: PoolLike, name: str) -> str:
+    """What USER_ID_FOR_SRP would be for *name*: a UUID in pools that sign in with attributes."""
+    if pool.config.get("UsernameAttributes"):
+        digest = hmac.digest(key, f"user:{pool.id}:{name}".encode(), "sha256")
+        return str(uuid.UUID(bytes=digest[:16], version=4))
+    return name
+
+
+def _decoy_verifier(key: bytes, pool_id: str, user_id_for_srp: str) -> srp.SrpVerifier:
+    """A verifier for a user that does not exist, the same on every attempt (section 4.2 step 2).
+
+    Stable, so that asking twice does not tell an unknown user (new salt each time) from a
+    real one (the same salt until the password changes). ``v`` is a pseudo-random element of
+    the group rather than ``g^x``: no password can match it anyway, and skipping the modular
+    exponentiation makes an unknown user cost what opening a real user's sealed verifier
+    costs, so the time of the answer tells nothing (security review #16).
+    """
+    seed = f"{pool_id}:{user_id_for_srp}".encode()
+    salt = hmac.digest(key, b"salt:" + seed, "sha256")[: srp.SALT_BYTES]
+    width = (srp.N.bit_length() + 7) // 8 + 16  # 128 extra bits: the reduction mod N is even
+    stream = b"".join(
+        hmac.digest(key, b"v:%d:" % block + seed, "sha256") for block in range(width // 32 + 1)
+    )
+    verifier = int.from_bytes(stream[:width], "big") % (srp.N - 2) + 2
+    return srp.SrpVerifier(salt=int.from_bytes(salt, "big"), verifier=verifier)
+
+
+def b64(data: bytes) -> str:
+    """Standard base64 with padding, which every client decodes (section 0, item 10)."""
+    return base64.b64encode(data).decode()
+
+
+def b64_int(n: int) -> str:
+    return b64(n.to_bytes((n.bit_length() + 7) // 8, "big"))
+
+
+def strict_b64decode(text: str) -> bytes | None:
+    """Standard base64 with padding, refusing any other character; None if it is not."""
+    try:
+        return base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError):
+        return None

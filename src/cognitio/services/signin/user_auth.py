@@ -1,0 +1,293 @@
+"""Choice-based sign-in (AuthFlow USER_AUTH) and the factors a user can start with.
+
+From the InitiateAuth reference and the developer guide's "Authentication flows": the pool's
+SignInPolicy.AllowedFirstAuthFactors lists what may come first; a user can use PASSWORD and
+PASSWORD_SRP with a password, EMAIL_OTP with an email address and SMS_OTP with a phone number.
+A user with a passkey can use WEB_AUTHN. With PREFERRED_CHALLENGE the named factor starts at
+once; without it the answer is SELECT_CHALLENGE with the AvailableChallenges, and the user
+answers with one of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from cognitio.errors import (
+    InvalidParameterException,
+    NotAuthorizedException,
+    UserNotConfirmedException,
+    UserNotFoundException,
+)
+from cognitio.services.messages.codes import MFA as MFA_CODE
+from cognitio.services.mfa import passkeys
+from cognitio.services.mfa.mfa import user_factors
+from cognitio.services.mfa.passkeys import WEB_AUTHN, passkey_counts_as_mfa
+from cognitio.services.signin.auth_sessions import AuthSession
+from cognitio.services.signin.mfa_challenges import send_code
+from cognitio.services.signin.srp_flow import srp_flow
+from cognitio.services.triggers.triggers import pre_authentication, pre_authentication_unknown
+from cognitio.services.users.accounts import find_user
+from cognitio.services.users.decoys import (
+    DECOY_KEY_PURPOSE,
+    decoy_destination,
+    decoy_has_mfa,
+    decoy_subject,
+)
+from cognitio.store.records import UserPoolRecord, UserRecord
+from cognitio.store.repositories import Transaction
+
+if TYPE_CHECKING:
+    from cognitio.services.signin.auth import Authenticator, AuthRequest
+
+SELECT_CHALLENGE = "SELECT_CHALLENGE"
+_ORDER = ("PASSWORD", "PASSWORD_SRP", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN")
+
+
+def available_factors(
+    pool: UserPoolRecord,
+    user: UserRecord,
+    *,
+    passkeys: int,
+    passkey_mfa: bool,
+    has_mfa: bool = False,
+) -> list[str]:
+    """The first factors this user may use in this pool, in Cognito's order.
+
+    ``passkeys`` counts the user's passkeys; ``passkey_mfa`` says whether a passkey counts as
+    MFA for them; ``has_mfa`` whether they have a second factor on that the pool offers. With
+    MFA required, or a user who turned MFA on, a one-time code alone would skip the second
+    factor, so only a passkey that counts as MFA (WebAuthnMfaSettings) remains beside the
+    password. Cognito documents the same: passwordless sign-in is not available to a user
+    with MFA configured.
+    """
+    return factors_for(
+        pool,
+        password=user.password_hash is not None,
+        srp=user.srp_sealed is not None,
+        email=bool(user.attributes.get("email")),
+        phone=bool(user.attributes.get("phone_number")),
+        passkeys=passkeys,
+        passkey_mfa=passkey_mfa,
+        has_mfa=has_mfa,
+    )
+
+
+def factors_for(
+    pool: UserPoolRecord,
+    *,
+    password: bool,
+    srp: bool,
+    email: bool,
+    phone: bool,
+    passkeys: int,
+    passkey_mfa: bool,
+    has_mfa: bool,
+) -> list[str]:
+    """:func:`available_factors` for a user described by what they have."""
+    allowed = (
+        pool.config.get("Policies", {})
+        .get("SignInPolicy", {})
+        .get("AllowedFirstAuthFactors", ["PASSWORD"])
+    )
+    # Security review #4: a user's own MFA counts as much as the pool's.
+    required = pool.config.get("MfaConfiguration") == "ON" or has_mfa
+    has = {
+        "PASSWORD": password,
+        "PASSWORD_SRP": srp,
+        "EMAIL_OTP": email and not required,
+        "SMS_OTP": phone and not required,
+        "WEB_AUTHN": passkeys > 0 and (passkey_mfa or not required),
+    }
+    # PASSWORD in the policy allows both password factors.
+    permitted = set(allowed) | ({"PASSWORD_SRP"} if "PASSWORD" in allowed else set())
+    return [factor for factor in _ORDER if factor in permitted and has[factor]]
+
+
+async def first_factors(tx: Transaction, pool: UserPoolRecord, user: UserRecord) -> list[str]:
+    """:func:`available_factors`, with what it needs read from the store."""
+    record = await tx.mfa.get(user.sub)
+    return available_factors(
+        pool,
+        user,
+        passkeys=await tx.passkeys.count(user.sub),
+        passkey_mfa=passkey_counts_as_mfa(pool, record),
+        has_mfa=pool.config.get("MfaConfiguration", "OFF") != "OFF"
+        and bool(user_factors(pool, user, record)),
+    )
+
+
+async def configured_factors(tx: Transaction, pool: UserPoolRecord, user: UserRecord) -> list[str]:
+    """GetUserAuthFactors' ConfiguredUserAuthFactors: the first factors the user can use now."""
+    return [factor for factor in await first_factors(tx, pool, user) if factor != "PASSWORD_SRP"]
+
+
+async def user_auth_flow(auth: Authenticator, request: AuthRequest) -> dict[str, Any]:
+    """InitiateAuth USER_AUTH."""
+    username = request.parameters.get("USERNAME")
+    if not username:
+        raise InvalidParameterException("Missing required parameter USERNAME")
+    if not request.hosted:
+        auth.check_secret_hash(request, username)
+    async with auth._store.read() as tx:
+        user = await find_user(tx, request.pool, username)
+        factors = [] if user is None else await first_factors(tx, request.pool, user)
+    if user is None and request.client.config.get("PreventUserExistenceErrors") != "ENABLED":
+        raise UserNotFoundException("User does not exist.")
+    preferred = request.parameters.get("PREFERRED_CHALLENGE")
+    if user is None:
+        return await _decoy(auth, request, username, preferred)
+    if preferred:
+        return await start(auth, request, user, preferred)
+    challenge = auth._challenge(request, user, SELECT_CHALLENGE, {})
+    challenge["AvailableChallenges"] = factors
+    return challenge
+
+
+def decoy_factors(pool: UserPoolRecord, *, has_mfa: bool) -> list[str]:
+    """The first factors an unknown user is offered: what a user with a password and the
+    addresses the pool asks for would have (no passkey), with MFA or without."""
+    asked = set(pool.config.get("UsernameAttributes") or []) | set(
+        pool.config.get("AutoVerifiedAttributes") or []
+    )
+    asked |= {
+        entry["Name"]
+        for entry in pool.config.get("SchemaAttributes", [])
+        if entry.get("Required") and "Name" in entry
+    }
+    allowed = pool.config.get("Policies", {}).get("SignInPolicy", {})
+    # A pool that offers codes by email has users with email addresses.
+    asked |= {"email"} if "EMAIL_OTP" in allowed.get("AllowedFirstAuthFactors", []) else set()
+    return factors_for(
+        pool,
+        password=True,
+        srp=True,
+        email="email" in asked,
+        phone="phone_number" in asked,
+        passkeys=0,
+        passkey_mfa=False,
+        has_mfa=has_mfa,
+    )
+
+
+async def _decoy(
+    auth: Authenticator, request: AuthRequest, username: str, factor: str | None
+) -> dict[str, Any]:
+    """USER_AUTH for a user that does not exist, in a client that hides whether users exist:
+    every answer looks like a real user's, and none of them can succeed (security review #8)."""
+    key = auth._passwords._envelope.derive_key(DECOY_KEY_PURPOSE)
+    has_mfa = decoy_has_mfa(key, request.pool.config, username)
+    factors = decoy_factors(request.pool, has_mfa=has_mfa)
+    if not factor:
+        challenge = auth.challenge_as(request, "", username, SELECT_CHALLENGE, {})
+        challenge["AvailableChallenges"] = factors
+        return challenge
+    if factor not in factors:
+        raise InvalidParameterException(
+            f"The {factor[:32]} challenge is not available for the user."
+        )
+    parameters = {**request.parameters, "USERNAME": username}
+    if factor == "PASSWORD":
+        return await auth.password_flow(replace(request, parameters=parameters))
+    if factor == "PASSWORD_SRP":
+        return await srp_flow(auth, replace(request, parameters=parameters))
+    # A known user's passwordless factor runs PreAuthentication (start); so does the decoy's.
+    await pre_authentication_unknown(
+        auth.triggers, request.pool, request.client, username, request.metadata
+    )
+    attribute = "email" if factor == "EMAIL_OTP" else "phone_number"
+    destination = decoy_destination(key, request.pool.id, username, attribute)
+    sub = decoy_subject(key, request.pool.id, username)
+    await auth._codes.limit_message(None, sub, MFA_CODE, request.pool.id, destination.address)
+    details = destination.details()
+    return auth.challenge_as(
+        request,
+        "",
+        username,
+        factor,
+        {
+            "CODE_DELIVERY_DELIVERY_MEDIUM": details["DeliveryMedium"],
+            "CODE_DELIVERY_DESTINATION": details["Destination"],
+        },
+    )
+
+
+async def start(
+    auth: Authenticator, request: AuthRequest, user: UserRecord, factor: str
+) -> dict[str, Any]:
+    """Begin the chosen first factor; the request's parameters carry what it needs."""
+    async with auth._store.read() as tx:
+        factors = await first_factors(tx, request.pool, user)
+    if factor not in factors:
+        raise InvalidParameterException(
+            f"The {factor[:32]} challenge is not available for the user."
+        )
+    if factor == "PASSWORD":
+        return await auth.password_flow(request)
+    if factor == "PASSWORD_SRP":
+        return await srp_flow(auth, request)
+    # Without a password step, the account's state is checked here.
+    if not user.enabled:
+        raise NotAuthorizedException("User is disabled.")
+    if user.status == "UNCONFIRMED":
+        raise UserNotConfirmedException("User is not confirmed.")
+    if user.status != "CONFIRMED":
+        raise NotAuthorizedException(
+            f"Passwordless sign-in cannot sign in a user whose status is {user.status}."
+        )
+    await pre_authentication(auth.triggers, request.call(user), user, request.metadata or None)
+    if factor == WEB_AUTHN:
+        async with auth._store.read() as tx:
+            options, challenge = await passkeys.request_options(tx, request.pool, user)
+        parameters = {"CREDENTIAL_REQUEST_OPTIONS": options}
+        return auth._challenge(request, user, WEB_AUTHN, parameters, data={"challenge": challenge})
+    return await send_code(auth, request, user, factor)
+
+
+async def answer_web_authn(
+    auth: Authenticator, request: AuthRequest, session: AuthSession
+) -> dict[str, Any]:
+    """WEB_AUTHN: CREDENTIAL, the passkey's assertion over the challenge in the Session."""
+    credential = request.parameters.get("CREDENTIAL")
+    if not credential:
+        raise InvalidParameterException("Missing required parameter CREDENTIAL")
+    await auth.lockout.attempt(session.sub)
+    async with auth._store.write() as tx:
+        user = await tx.users.get(session.sub)
+        if user is None or not user.enabled:
+            raise NotAuthorizedException("Invalid session for the user.")
+        try:
+            await passkeys.verify_assertion(
+                tx, request.pool, user, credential, str(session.data["challenge"])
+            )
+        except NotAuthorizedException:
+            failed = True
+        else:
+            failed = False
+    if failed:
+        raise NotAuthorizedException("The passkey's signature could not be verified.")
+    await auth.lockout.succeeded(session.sub)
+    return await auth.complete(request, user)
+
+
+async def answer_select(
+    auth: Authenticator, request: AuthRequest, session: AuthSession
+) -> dict[str, Any]:
+    """SELECT_CHALLENGE: ANSWER names the factor, with its inputs (PASSWORD, SRP_A) beside it.
+
+    The answer continues the sign-in of the user the session was issued for: a USERNAME that
+    names someone else is refused (security review #24).
+    """
+    answer = request.parameters.get("ANSWER", "")
+    named = request.parameters.get("USERNAME")
+    if not session.sub:  # the decoy of an unknown user
+        if named is not None and named.lower() != session.username.lower():
+            raise NotAuthorizedException("Invalid session for the user.")
+        return await _decoy(auth, request, session.username, answer or "-")
+    async with auth._store.read() as tx:
+        user = await tx.users.get(session.sub)
+        other = None if named is None else await find_user(tx, request.pool, named)
+    if user is None or (named is not None and (other is None or other.sub != user.sub)):
+        raise NotAuthorizedException("Invalid session for the user.")
+    parameters = {**request.parameters, "USERNAME": named or user.username}
+    return await start(auth, replace(request, parameters=parameters), user, answer)

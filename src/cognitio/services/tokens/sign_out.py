@@ -1,0 +1,72 @@
+"""GlobalSignOut, AdminUserGlobalSignOut and RevokeToken (Cognito API reference pages).
+
+Every sign-in leaves a refresh-token row under its `origin_jti`; revoking that row voids the
+refresh token and every access token of the sign-in (see
+:mod:`cognitio.services.tokens.access_tokens`).
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from cognitio.crypto.envelope import Envelope
+from cognitio.errors import (
+    ResourceNotFoundException,
+    UnauthorizedException,
+    UnsupportedOperationException,
+    UnsupportedTokenTypeException,
+)
+from cognitio.services.clients.secret_hash import client_secret_opener
+from cognitio.services.tokens.access_tokens import current_user
+from cognitio.services.tokens.tokens import Tokens, token_hash
+from cognitio.store.records import UserRecord
+from cognitio.store.repositories import Store, Transaction
+
+
+class SignOut:
+    """GlobalSignOut, AdminUserGlobalSignOut and RevokeToken."""
+
+    def __init__(self, store: Store, tokens: Tokens, envelope: Envelope) -> None:
+        self._store = store
+        self._tokens = tokens
+        self._open_secret = client_secret_opener(envelope)
+
+    async def global_sign_out(self, access_token: str) -> None:
+        async with self._store.write() as tx:
+            user = await current_user(tx, self._tokens, access_token)
+            await sign_out_everywhere(tx, user)
+
+    async def admin_global_sign_out(self, tx: Transaction, user: UserRecord) -> None:
+        await sign_out_everywhere(tx, user)
+
+    async def revoke(self, params: dict[str, Any]) -> None:
+        async with self._store.write() as tx:
+            client = await tx.clients.find(params["ClientId"])
+            if client is None:
+                raise ResourceNotFoundException(
+                    f"User pool client {params['ClientId']} does not exist."
+                )
+            if client.secret_sealed is not None:
+                given = params.get("ClientSecret") or ""
+                if not hmac.compare_digest(given.encode(), self._open_secret(client)):
+                    raise UnauthorizedException("Unauthorized")
+            if not client.config.get("EnableTokenRevocation", True):
+                raise UnsupportedOperationException(
+                    "Token revocation is not enabled for this client."
+                )
+            token = params["Token"]
+            if token.count(".") == 2:
+                raise UnsupportedTokenTypeException("Only refresh tokens can be revoked.")
+            record = await tx.tokens.refresh_token(token_hash(token))
+            # An unknown or foreign token is not an error: revocation is idempotent, and the
+            # answer must not tell a caller which tokens exist.
+            if record is not None and record.client_id == client.id:
+                await tx.tokens.revoke_origin(record.origin_jti)
+
+
+async def sign_out_everywhere(tx: Transaction, user: UserRecord) -> None:
+    """Every sign-in of the user ends: its tokens (access tokens through their origin) and the
+    hosted pages' sign-on sessions. GlobalSignOut, AdminUserGlobalSignOut, AdminDisableUser."""
+    await tx.tokens.revoke_user_tokens(user.sub)
+    await tx.tokens.end_hosted_sessions(user.sub)  # the hosted pages' sign-on cookie too

@@ -1,0 +1,155 @@
+"""Operations a signed-in user performs on their own account, authorised by the access token:
+ChangePassword, DeleteUser, UpdateUserAttributes, DeleteUserAttributes,
+GetUserAttributeVerificationCode and VerifyUserAttribute (Cognito API reference pages).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from cognitio.errors import (
+    CognitoError,
+    InvalidParameterException,
+    LimitExceededException,
+    NotAuthorizedException,
+)
+from cognitio.services.messages import codes as purposes
+from cognitio.services.messages.codes import Codes
+from cognitio.services.messages.notifications import Destination, verification_message
+from cognitio.services.pools.attributes import (
+    VERIFIED_FLAGS,
+    as_dict,
+    check_client_may_write,
+)
+from cognitio.services.security.lockout import Lockout
+from cognitio.services.security.passwords import check_policy
+from cognitio.services.tokens.access_tokens import current_user, signed_in
+from cognitio.services.tokens.tokens import Tokens
+from cognitio.services.triggers.triggers import Call
+from cognitio.services.users.accounts import PasswordStore, save, with_password
+from cognitio.services.users.attribute_changes import change_attributes, without_attributes
+from cognitio.services.users.users import Users
+from cognitio.store.records import ClientRecord, UserPoolRecord, UserRecord
+from cognitio.store.repositories import Store, Transaction
+
+
+class OwnAccount:
+    def __init__(
+        self, store: Store, tokens: Tokens, passwords: PasswordStore, codes: Codes, users: Users
+    ) -> None:
+        self._store = store
+        self._tokens = tokens
+        self._passwords = passwords
+        self._codes = codes
+        self._users = users
+        self._lockout = Lockout(store)
+
+    async def _context(
+        self, tx: Transaction, access_token: str
+    ) -> tuple[UserRecord, UserPoolRecord, ClientRecord]:
+        user, claims = await signed_in(tx, self._tokens, access_token)
+        pool = await tx.pools.get(user.pool_id)
+        client = await tx.clients.find(str(claims["client_id"]))
+        if pool is None or client is None:
+            raise NotAuthorizedException("Invalid Access Token")
+        return user, pool, client
+
+    async def change_password(self, params: dict[str, Any]) -> None:
+        async with self._store.read() as tx:
+            user, pool, _ = await self._context(tx, params["AccessToken"])
+        # PreviousPassword is a guess like a sign-in's, so it counts in the user's lockout
+        # (security review #20); it is checked outside the write transaction.
+        await self._lockout.attempt(user.sub, locked=_attempt_limit)
+        previous = params.get("PreviousPassword") or ""
+        if user.password_hash is None or not await self._passwords.hasher.verify_async(
+            user.password_hash, previous
+        ):
+            raise NotAuthorizedException("Incorrect username or password.")
+        await self._lockout.succeeded(user.sub)
+        async with self._store.write() as tx:
+            checked = user
+            user, pool, _ = await self._context(tx, params["AccessToken"])
+            if user.password_hash != checked.password_hash:
+                raise NotAuthorizedException("Incorrect username or password.")
+            proposed = params["ProposedPassword"]
+            check_policy(
+                proposed,
+                pool.config["Policies"]["PasswordPolicy"],
+                operation="ChangePassword",
+                member="proposedPassword",
+            )
+            await self._passwords.check_reuse(tx, pool, user, proposed)
+            credentials = await self._passwords.credentials(pool.id, user, proposed)
+            await save(tx, pool, user, with_password(user, credentials, user.status))
+            await tx.tokens.end_hosted_sessions(user.sub)  # a new password signs the pages out
+
+    async def delete_user(self, access_token: str) -> None:
+        async with self._store.write() as tx:
+            user = await current_user(tx, self._tokens, access_token)
+            await tx.users.delete(user.sub)
+
+    async def update_attributes(self, params: dict[str, Any]) -> dict[str, Any]:
+        given = as_dict(params["UserAttributes"])
+        async with self._store.write() as tx:
+            user, pool, client = await self._context(tx, params["AccessToken"])
+            check_client_may_write(client.config, given)
+            change = await change_attributes(tx, self._codes, pool, user, given)
+            user = await save(tx, pool, user, replace(user, attributes=change.attributes))
+        call = Call(pool, user.username, client.id, params.get("ClientMetadata") or {})
+        await self._users.deliver(change.messages, call=call, user=user)
+        return {"CodeDeliveryDetailsList": change.details} if change.details else {}
+
+    async def delete_attributes(self, params: dict[str, Any]) -> None:
+        names = params["UserAttributeNames"]
+        async with self._store.write() as tx:
+            user, pool, client = await self._context(tx, params["AccessToken"])
+            check_client_may_write(client.config, names)
+            kept = without_attributes(pool, user, names)
+            await save(tx, pool, user, replace(user, attributes=kept))
+
+    async def verification_code(self, params: dict[str, Any]) -> dict[str, Any]:
+        attribute = params["AttributeName"]
+        async with self._store.write() as tx:
+            user, pool, client = await self._context(tx, params["AccessToken"])
+            if attribute not in VERIFIED_FLAGS or not user.attributes.get(attribute):
+                raise InvalidParameterException(
+                    f"The user has no {attribute} to verify."
+                    if attribute in VERIFIED_FLAGS
+                    else "Only email and phone_number can be verified."
+                )
+            destination = Destination(attribute, user.attributes[attribute])
+            code = await self._codes.issue(
+                tx,
+                user.sub,
+                purposes.verify_purpose(attribute),
+                message_to=(pool.id, destination.address),
+            )
+            message = verification_message(
+                pool.id, pool.config, destination, code, "CustomMessage_VerifyUserAttribute"
+            )
+        call = Call(pool, user.username, client.id, params.get("ClientMetadata") or {})
+        await self._users.deliver([message], call=call, user=user)
+        return {"CodeDeliveryDetails": destination.details()}
+
+    async def verify_attribute(self, params: dict[str, Any]) -> None:
+        attribute = params["AttributeName"]
+        if attribute not in VERIFIED_FLAGS:
+            raise InvalidParameterException("Only email and phone_number can be verified.")
+        failure: CognitoError | None = None
+        async with self._store.write() as tx:
+            user, pool, _ = await self._context(tx, params["AccessToken"])
+            failure, pending = await self._codes.consume_with_value(
+                tx, user.sub, purposes.verify_purpose(attribute), params["Code"]
+            )
+            if failure is None:
+                attributes = {**user.attributes, VERIFIED_FLAGS[attribute]: "true"}
+                if pending is not None:
+                    attributes[attribute] = pending
+                await save(tx, pool, user, replace(user, attributes=attributes))
+        if failure is not None:
+            raise failure
+
+
+def _attempt_limit() -> LimitExceededException:
+    return LimitExceededException("Attempt limit exceeded, please try after some time.")

@@ -1,0 +1,332 @@
+"""Public user operations, named by an app client: SignUp, ConfirmSignUp, ResendConfirmationCode,
+ForgotPassword and ConfirmForgotPassword (each as its Cognito API reference page describes).
+
+These take no signature: the caller is identified by ClientId, and by SECRET_HASH when the client
+has a secret. With the client's PreventUserExistenceErrors ENABLED, an unknown user gets the same
+answers a real one would, so the operations do not reveal who has an account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from cognitio.crypto.envelope import Envelope
+from cognitio.errors import (
+    CodeMismatchException,
+    CognitoError,
+    InvalidParameterException,
+    NotAuthorizedException,
+    ResourceNotFoundException,
+    UserNotFoundException,
+)
+from cognitio.messaging.messages import OutgoingMessage
+from cognitio.services.clients.secret_hash import check_secret_hash, client_secret_opener
+from cognitio.services.messages import codes as purposes
+from cognitio.services.messages.codes import Codes
+from cognitio.services.messages.notifications import (
+    recovery_destination,
+    sign_up_destination,
+    verification_message,
+)
+from cognitio.services.pools.attributes import (
+    VERIFIED_FLAGS,
+    as_dict,
+    check_client_may_write,
+    check_required,
+    check_values,
+    schema_by_name,
+)
+from cognitio.services.security.passwords import check_policy
+from cognitio.services.triggers.triggers import Call, Triggers, post_confirmation, pre_sign_up
+from cognitio.services.users.accounts import (
+    PasswordStore,
+    check_username,
+    find_user,
+    new_user,
+    save,
+    save_new,
+    with_password,
+)
+from cognitio.services.users.decoys import (
+    DECOY_KEY_PURPOSE,
+    decoy_attribute,
+    decoy_destination,
+    decoy_subject,
+)
+from cognitio.services.users.migration import ON_RESET, migrate
+from cognitio.services.users.users import Users
+from cognitio.store.records import ClientRecord, UserPoolRecord, UserRecord
+from cognitio.store.repositories import Store, Transaction
+
+_NOT_FOUND = "Username/client id combination not found."
+
+
+def _hides_users(client: ClientRecord) -> bool:
+    return client.config.get("PreventUserExistenceErrors") == "ENABLED"
+
+
+class SelfService:
+    """Operations a user performs through an app client."""
+
+    def __init__(
+        self,
+        store: Store,
+        envelope: Envelope,
+        passwords: PasswordStore,
+        codes: Codes,
+        users: Users,
+        triggers: Triggers,
+    ) -> None:
+        self._store = store
+        self._triggers = triggers
+        self._envelope = envelope
+        self._passwords = passwords
+        self._codes = codes
+        self._users = users
+
+    async def _client(
+        self, tx: Transaction, params: dict[str, Any]
+    ) -> tuple[ClientRecord, UserPoolRecord]:
+        client_id = params["ClientId"]
+        client = await tx.clients.find(client_id)
+        pool = None if client is None else await tx.pools.get(client.pool_id)
+        if client is None or pool is None:
+            raise ResourceNotFoundException(f"User pool client {client_id} does not exist.")
+        self._check_secret_hash(client, params.get("SecretHash"), params["Username"])
+        return client, pool
+
+    def _check_secret_hash(self, client: ClientRecord, given: str | None, username: str) -> None:
+        check_secret_hash(client, given, username, client_secret_opener(self._envelope))
+
+    async def sign_up(self, params: dict[str, Any]) -> dict[str, Any]:
+        async with self._store.read() as tx:
+            client, pool = await self._client(tx, params)
+        if pool.config.get("AdminCreateUserConfig", {}).get("AllowAdminCreateUserOnly"):
+            raise NotAuthorizedException("SignUp is not permitted for this user pool")
+        schema = schema_by_name(pool.config["SchemaAttributes"])
+        attributes = as_dict(params.get("UserAttributes"))
+        check_client_may_write(client.config, attributes)
+        check_values(schema, attributes)
+        attributes = {**attributes, **check_username(pool, params["Username"])}
+        check_required(schema, attributes)
+        password = params.get("Password")
+        if password is None:
+            raise InvalidParameterException("A password is required to sign up.")
+        check_policy(password, pool.config["Policies"]["PasswordPolicy"])
+        user = new_user(pool, params["Username"], attributes, "UNCONFIRMED")
+        call = Call(pool, user.username, client.id, params.get("ClientMetadata") or {})
+        decision = await pre_sign_up(
+            self._triggers,
+            call,
+            "PreSignUp_SignUp",
+            attributes,
+            as_dict(params.get("ValidationData")) or None,
+        )
+        attributes = decision.apply(attributes)
+        status = "CONFIRMED" if decision.confirm else "UNCONFIRMED"
+        user = replace(user, attributes=attributes, status=status)
+        user = with_password(
+            user, await self._passwords.credentials(pool.id, user, password), status
+        )
+        destination = None if decision.confirm else sign_up_destination(pool.config, attributes)
+        message = None
+        async with self._store.write() as tx:
+            user = await save_new(tx, pool, user)
+            if destination is not None:
+                code = await self._codes.issue(
+                    tx, user.sub, purposes.SIGN_UP, message_to=(pool.id, destination.address)
+                )
+                message = verification_message(
+                    pool.id, pool.config, destination, code, "CustomMessage_SignUp"
+                )
+        answer: dict[str, Any] = {"UserConfirmed": decision.confirm, "UserSub": user.sub}
+        if destination is not None and message is not None:
+            answer["CodeDeliveryDetails"] = destination.details()
+            await self._users.deliver([message], call=call, user=user)
+        if decision.confirm:
+            # Confirmed by PreSignUp: PostConfirmation runs as for ConfirmSignUp, once the user
+            # exists, so the function can act on it (add it to a group, say).
+            await post_confirmation(self._triggers, call, "PostConfirmation_ConfirmSignUp", user)
+        return answer
+
+    async def _before_confirming(
+        self, params: dict[str, Any], purpose: str, source: str, confirmed: Confirm
+    ) -> None:
+        """Run PostConfirmation when the code is right, before anything is changed: a function
+        that refuses leaves the user, and the code, as they were."""
+        async with self._store.read() as tx:
+            client, pool = await self._client(tx, params)
+            if self._triggers.configured(pool, "PostConfirmation") is None:
+                return
+            user = await find_user(tx, pool, params["Username"])
+            if user is None or not await self._codes.matches(
+                tx, user.sub, purpose, params["ConfirmationCode"]
+            ):
+                return  # the change below fails with the right error
+        changed = confirmed(pool, user)
+        if changed is None:
+            return
+        call = Call(pool, user.username, client.id, params.get("ClientMetadata") or {})
+        await post_confirmation(self._triggers, call, source, changed)
+
+    async def confirm_sign_up(self, params: dict[str, Any]) -> dict[str, Any]:
+        await self._before_confirming(
+            params, purposes.SIGN_UP, "PostConfirmation_ConfirmSignUp", _confirmed_sign_up
+        )
+        failure: CognitoError | None = None
+        async with self._store.write() as tx:
+            client, pool = await self._client(tx, params)
+            user = await find_user(tx, pool, params["Username"], for_update=True)
+            if user is None:
+                if _hides_users(client):
+                    raise CodeMismatchException(
+                        "Invalid verification code provided, please try again."
+                    )
+                raise UserNotFoundException(_NOT_FOUND)
+            if user.status != "UNCONFIRMED":
+                raise NotAuthorizedException(
+                    f"User cannot be confirmed. Current status is {user.status}"
+                )
+            failure = await self._codes.consume(
+                tx, user.sub, purposes.SIGN_UP, params["ConfirmationCode"]
+            )
+            if failure is None:
+                confirmed = _confirmed_sign_up(pool, user)
+                assert confirmed is not None  # the user is UNCONFIRMED, checked above
+                await save(
+                    tx, pool, user, confirmed, force_alias=bool(params.get("ForceAliasCreation"))
+                )
+        if failure is not None:
+            raise failure
+        return {}
+
+    async def resend_confirmation_code(self, params: dict[str, Any]) -> dict[str, Any]:
+        async with self._store.write() as tx:
+            client, pool = await self._client(tx, params)
+            user = await find_user(tx, pool, params["Username"], for_update=True)
+            if user is None:
+                return await self._pretend(tx, client, pool, params["Username"])
+            if user.status != "UNCONFIRMED":
+                raise InvalidParameterException("User is already confirmed.")
+            destination = sign_up_destination(pool.config, user.attributes)
+            if destination is None:
+                raise InvalidParameterException(
+                    "Auto verification not turned on for this user pool, or the user has no "
+                    "address to verify."
+                )
+            code = await self._codes.issue(
+                tx, user.sub, purposes.SIGN_UP, message_to=(pool.id, destination.address)
+            )
+            message = verification_message(
+                pool.id, pool.config, destination, code, "CustomMessage_ResendCode"
+            )
+        call = Call(pool, user.username, client.id, params.get("ClientMetadata") or {})
+        await self._users.deliver([message], call=call, user=user)
+        return {"CodeDeliveryDetails": destination.details()}
+
+    async def forgot_password(self, params: dict[str, Any]) -> dict[str, Any]:
+        async with self._store.read() as tx:
+            client, pool = await self._client(tx, params)
+            known = await find_user(tx, pool, params["Username"])
+        if known is None:
+            call = Call(pool, params["Username"], client.id, params.get("ClientMetadata") or {})
+            await migrate(self._store, self._passwords, self._triggers, call, ON_RESET, None)
+        async with self._store.write() as tx:
+            user = await find_user(tx, pool, params["Username"], for_update=True)
+            destination = (
+                None if user is None else recovery_destination(pool.config, user.attributes)
+            )
+            if user is None or (_hides_users(client) and (destination is None or not user.enabled)):
+                return await self._pretend(tx, client, pool, params["Username"], recovery=True)
+            if not user.enabled:
+                raise NotAuthorizedException("User is disabled.")
+            if destination is None:
+                raise InvalidParameterException(
+                    "Cannot reset password for the user as there is no registered/verified "
+                    "email or phone_number"
+                )
+            code = await self._codes.issue(
+                tx, user.sub, purposes.RESET, message_to=(pool.id, destination.address)
+            )
+            message: OutgoingMessage = verification_message(
+                pool.id, pool.config, destination, code, "CustomMessage_ForgotPassword"
+            )
+        call = Call(pool, user.username, client.id, params.get("ClientMetadata") or {})
+        await self._users.deliver([message], call=call, user=user)
+        return {"CodeDeliveryDetails": destination.details()}
+
+    async def confirm_forgot_password(self, params: dict[str, Any]) -> dict[str, Any]:
+        async with self._store.read() as tx:
+            client, pool = await self._client(tx, params)
+        check_policy(
+            params["Password"],
+            pool.config["Policies"]["PasswordPolicy"],
+            operation="ConfirmForgotPassword",
+        )
+        await self._before_confirming(
+            params, purposes.RESET, "PostConfirmation_ConfirmForgotPassword", _reset
+        )
+        failure: CognitoError | None = None
+        async with self._store.write() as tx:
+            user = await find_user(tx, pool, params["Username"], for_update=True)
+            if user is None:
+                if _hides_users(client):
+                    raise CodeMismatchException(
+                        "Invalid verification code provided, please try again."
+                    )
+                raise UserNotFoundException(_NOT_FOUND)
+            failure = await self._codes.consume(
+                tx, user.sub, purposes.RESET, params["ConfirmationCode"]
+            )
+            if failure is None:
+                await self._passwords.check_reuse(tx, pool, user, params["Password"])
+                credentials = await self._passwords.credentials(pool.id, user, params["Password"])
+                status = "UNCONFIRMED" if user.status == "UNCONFIRMED" else "CONFIRMED"
+                await save(tx, pool, user, with_password(user, credentials, status))
+                await tx.tokens.end_hosted_sessions(user.sub)  # signs the pages out
+        if failure is not None:
+            raise failure
+        return {}
+
+    async def _pretend(
+        self,
+        tx: Transaction,
+        client: ClientRecord,
+        pool: UserPoolRecord,
+        username: str,
+        *,
+        recovery: bool = False,
+    ) -> dict[str, Any]:
+        """What an unknown user gets when the client hides whether users exist: a made-up
+        destination, stable and plausible (security review #8), under the same message limits
+        as a real user's code."""
+        if not _hides_users(client):
+            raise UserNotFoundException(_NOT_FOUND)
+        attribute = decoy_attribute(pool.config, recovery=recovery)
+        key = self._envelope.derive_key(DECOY_KEY_PURPOSE)
+        destination = decoy_destination(key, pool.id, username, attribute)
+        sub = decoy_subject(key, pool.id, username)
+        purpose = purposes.RESET if recovery else purposes.SIGN_UP
+        await self._codes.limit_message(tx, sub, purpose, pool.id, destination.address)
+        return {"CodeDeliveryDetails": destination.details()}
+
+
+Confirm = Callable[[UserPoolRecord, UserRecord], UserRecord | None]
+
+
+def _confirmed_sign_up(pool: UserPoolRecord, user: UserRecord) -> UserRecord | None:
+    """The user ConfirmSignUp makes: CONFIRMED, the address the code went to verified."""
+    if user.status != "UNCONFIRMED":
+        return None
+    attributes = dict(user.attributes)
+    destination = sign_up_destination(pool.config, attributes)
+    if destination is not None:
+        attributes[VERIFIED_FLAGS[destination.attribute]] = "true"
+    return replace(user, status="CONFIRMED", attributes=attributes)
+
+
+def _reset(_pool: UserPoolRecord, user: UserRecord) -> UserRecord | None:
+    """The user ConfirmForgotPassword makes (its new password aside)."""
+    return replace(user, status="UNCONFIRMED" if user.status == "UNCONFIRMED" else "CONFIRMED")
