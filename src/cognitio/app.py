@@ -192,7 +192,7 @@ async def open_services(
             store,
             tokens,
             envelope,
-            auth,
+            auth.context,
             settings.auth_domain_suffix,
             require_pkce=settings.require_pkce,
         ),

@@ -386,9 +386,9 @@ def test_the_decoy_srp_verifier_costs_no_modular_exponentiation(
         raise AssertionError("the decoy must not compute g^x")
 
     monkeypatch.setattr(srp, "compute_verifier", refuse)
-    first = srp_flow._decoy_verifier(b"k" * 32, "us-east-1_pool", "nobody")
-    again = srp_flow._decoy_verifier(b"k" * 32, "us-east-1_pool", "nobody")
-    other = srp_flow._decoy_verifier(b"k" * 32, "us-east-1_pool", "somebody")
+    first = srp_flow.decoy_verifier(b"k" * 32, "us-east-1_pool", "nobody")
+    again = srp_flow.decoy_verifier(b"k" * 32, "us-east-1_pool", "nobody")
+    other = srp_flow.decoy_verifier(b"k" * 32, "us-east-1_pool", "somebody")
     assert first == again
     assert first.verifier != other.verifier
     assert 1 < first.verifier < srp.N

@@ -79,4 +79,4 @@ async def admin_respond_to_auth_challenge(
 
 @operation(IDP, "GetTokensFromRefreshToken")
 async def get_tokens_from_refresh_token(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
-    return await tokens_from_refresh_token(ctx.services.auth, params)
+    return await tokens_from_refresh_token(ctx.services.auth.context, params)

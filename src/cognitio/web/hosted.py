@@ -161,7 +161,7 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
     ) -> Response:
         """MFA_SETUP: a new software token, shown as a QR code and as its key."""
         username = result.get("ChallengeParameters", {}).get("USER_ID_FOR_SRP", "")
-        associated = await associate_in_setup(auth, result["Session"])
+        associated = await associate_in_setup(auth.context, result["Session"])
         secret = associated["SecretCode"]
         label = f"{authorization.pool.name}:{username}"
         uri = pyotp.TOTP(secret).provisioning_uri(name=label, issuer_name=authorization.pool.name)
@@ -220,7 +220,9 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
         responses = {"USERNAME": form.get("username", "")}
         if challenge == "MFA_SETUP":
             try:
-                verified = await verify_in_setup(auth, session, form.get("code", "").strip())
+                verified = await verify_in_setup(
+                    auth.context, session, form.get("code", "").strip()
+                )
             except CognitoError as error:
                 message = f"{error} Please sign in again."
                 return pages.sign_in(request, authorization, query, error=message)

@@ -16,7 +16,7 @@ import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cognitio.crypto.envelope import Envelope
 from cognitio.errors import (
@@ -37,14 +37,12 @@ from cognitio.services.clients.secret_hash import client_secret_opener
 from cognitio.services.common import ids
 from cognitio.services.oauth.implicit_grant import implicit_tokens
 from cognitio.services.oauth.machine_tokens import get_client_token, machine_token
+from cognitio.services.signin.context import FlowContext
 from cognitio.services.signin.refresh import refresh_tokens
 from cognitio.services.tokens.tokens import ADMIN_SCOPE, Tokens, token_hash
 from cognitio.services.triggers.triggers import Call
 from cognitio.store.records import AuthorizationCodeRecord, ClientRecord, UserPoolRecord
 from cognitio.store.repositories import Store
-
-if TYPE_CHECKING:
-    from cognitio.services.signin.auth import Authenticator
 
 CODE_LIFETIME_MS = 5 * 60_000
 # Claims userInfo returns for each scope (OpenID Connect Core 5.4); sub always.
@@ -89,7 +87,7 @@ class OAuth:
         store: Store,
         tokens: Tokens,
         envelope: Envelope,
-        auth: Authenticator,
+        flows: FlowContext,
         domain_suffix: str | None = None,
         *,
         require_pkce: bool = False,
@@ -99,7 +97,7 @@ class OAuth:
         self._store = store
         self._tokens = tokens
         self._envelope = envelope
-        self._auth = auth
+        self._flows = flows
         self._open_secret = client_secret_opener(envelope)
 
     async def host_pool(self, host: str) -> str | None:
@@ -204,7 +202,7 @@ class OAuth:
     async def implicit(self, request: Authorization, sub: str, auth_time: int) -> dict[str, Any]:
         """response_type=token: the tokens go in the redirect's fragment (no refresh token)."""
         user = await self._user(sub)
-        overrides = await self._auth.token_overrides(
+        overrides = await self._flows.token_overrides(
             Call(request.pool, user.username, request.client.id), "TokenGeneration_HostedAuth", user
         )
         async with self._store.write() as tx:
@@ -272,7 +270,7 @@ class OAuth:
                 raise InvalidGrant("code_verifier does not match the code_challenge.")
         user = await self._user(record.sub)
         scopes = record.scopes.split()
-        overrides = await self._auth.token_overrides(
+        overrides = await self._flows.token_overrides(
             Call(pool, user.username, client.id), "TokenGeneration_HostedAuth", user
         )
         origin_jti = str(uuid.uuid4())
@@ -309,7 +307,7 @@ class OAuth:
         if not token:
             raise InvalidRequest("refresh_token is required.")
         try:
-            result = await refresh_tokens(self._auth, client, token)
+            result = await refresh_tokens(self._flows, client, token)
         except (NotAuthorizedException, RefreshTokenReuseException) as error:
             raise InvalidGrant(str(error)) from None
         return _token_response(result)
@@ -326,14 +324,14 @@ class OAuth:
         if any(scope not in allowed for scope in scopes):
             raise InvalidScope("A requested scope is not allowed.")
         token, seconds = await machine_token(
-            self._store, self._tokens, self._auth.triggers, client, scopes, {}
+            self._store, self._tokens, self._flows.triggers, client, scopes, {}
         )
         return {"access_token": token, "expires_in": seconds, "token_type": "Bearer"}
 
     async def client_token(self, params: dict[str, Any]) -> dict[str, Any]:
         """GetClientToken (see :mod:`cognitio.services.oauth.machine_tokens`)."""
         return await get_client_token(
-            self._store, self._tokens, self._auth.triggers, self._envelope, params
+            self._store, self._tokens, self._flows.triggers, self._envelope, params
         )
 
     async def userinfo(self, access_token: str) -> dict[str, Any]:

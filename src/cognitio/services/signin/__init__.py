@@ -1,8 +1,18 @@
-"""Sign-in: InitiateAuth, AdminInitiateAuth and the challenges of RespondToAuthChallenge
-(``auth``), the sealed Sessions between steps (``auth_sessions``), and one module per flow or
-challenge family: SRP (``srp_flow``), device SRP (``device_srp``), custom auth (``custom_auth``),
-choice-based sign-in (``user_auth``), refresh (``refresh``) and MFA challenges
-(``mfa_challenges``).
+"""Sign-in: InitiateAuth, AdminInitiateAuth and RespondToAuthChallenge.
+
+``auth`` is the engine: it resolves the app client, checks the flow and the Session, and
+dispatches to a flow or a challenge's answer, each a function of its own module given the
+public :class:`~cognitio.services.signin.context.FlowContext` (``context``) and the step's
+:class:`~cognitio.services.signin.request.AuthRequest` (``request``). Flows: passwords
+(``password``), SRP (``srp_flow``), refresh (``refresh``), custom auth (``custom_auth``),
+choice-based sign-in (``user_auth``). Answers: PASSWORD_VERIFIER (``password_verifier``), the
+MFA challenges (``mfa_challenges``), device SRP (``device_srp``), NEW_PASSWORD_REQUIRED
+(``new_password``), and those of the flows' own modules. Every sign-in ends through
+``completion`` (the account's state, the second factor chosen by ``mfa_step``, the device's
+proof, tokens); the Sessions between steps are ``auth_sessions``.
+
+Inside the package, modules import downward in that order: request and sessions, context,
+mfa_step, completion, the flows and answers, the engine.
 
 Imports ``common`` to ``users``.
 """

@@ -13,7 +13,7 @@ private parameters travel in the sealed Session; no node keeps them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cognitio.errors import (
     InvalidLambdaResponseException,
@@ -24,6 +24,9 @@ from cognitio.errors import (
     UserNotFoundException,
 )
 from cognitio.services.signin.auth_sessions import AuthSession
+from cognitio.services.signin.completion import complete
+from cognitio.services.signin.context import FlowContext
+from cognitio.services.signin.request import AuthRequest
 from cognitio.services.signin.srp_flow import CHALLENGE as PASSWORD_VERIFIER
 from cognitio.services.signin.srp_flow import srp_flow
 from cognitio.services.triggers.triggers import (
@@ -39,9 +42,6 @@ from cognitio.services.triggers.triggers import (
 from cognitio.services.users.accounts import find_user
 from cognitio.store.records import UserRecord
 
-if TYPE_CHECKING:
-    from cognitio.services.signin.auth import Authenticator, AuthRequest
-
 CUSTOM_CHALLENGE = "CUSTOM_CHALLENGE"
 _INCORRECT = "Incorrect username or password."
 
@@ -51,21 +51,21 @@ def step(name: str, result: bool, metadata: str | None = None) -> dict[str, Any]
     return {"challengeName": name, "challengeResult": result, "challengeMetadata": metadata}
 
 
-async def custom_auth_flow(auth: Authenticator, request: AuthRequest) -> dict[str, Any]:
+async def custom_auth_flow(ctx: FlowContext, request: AuthRequest) -> dict[str, Any]:
     """InitiateAuth CUSTOM_AUTH."""
     username = request.parameters.get("USERNAME")
     if not username:
         raise InvalidParameterException("Missing required parameter USERNAME")
-    if auth.triggers.configured(request.pool, "DefineAuthChallenge") is None:
+    if ctx.triggers.configured(request.pool, "DefineAuthChallenge") is None:
         raise InvalidParameterException(
             "Custom auth lambda trigger is not configured for the user pool."
         )
-    auth.check_secret_hash(request, username)
-    async with auth._store.read() as tx:
+    ctx.check_secret_hash(request, username)
+    async with ctx.store.read() as tx:
         user = await find_user(tx, request.pool, username)
     if user is None:
         await pre_authentication_unknown(
-            auth.triggers, request.pool, request.client, username, request.metadata
+            ctx.triggers, request.pool, request.client, username, request.metadata
         )
         if request.client.config.get("PreventUserExistenceErrors") == "ENABLED":
             raise NotAuthorizedException(_INCORRECT)
@@ -76,28 +76,28 @@ async def custom_auth_flow(auth: Authenticator, request: AuthRequest) -> dict[st
         raise UserNotConfirmedException("User is not confirmed.")
     if user.status == "RESET_REQUIRED":
         raise PasswordResetRequiredException("Password reset required for the user")
-    await pre_authentication(auth.triggers, request.call(user), user, request.metadata or None)
+    await pre_authentication(ctx.triggers, request.call(user), user, request.metadata or None)
     session = []
     if request.parameters.get("CHALLENGE_NAME") == "SRP_A":
         session.append(step("SRP_A", True))
-    return await next_step(auth, request, user, session)
+    return await next_step(ctx, request, user, session)
 
 
 async def next_step(
-    auth: Authenticator, request: AuthRequest, user: UserRecord, session: list[dict[str, Any]]
+    ctx: FlowContext, request: AuthRequest, user: UserRecord, session: list[dict[str, Any]]
 ) -> dict[str, Any]:
     """Ask DefineAuthChallenge what follows, and do it."""
     call = request.call(user)
-    decision = await define_auth_challenge(auth.triggers, call, user, session)
+    decision = await define_auth_challenge(ctx.triggers, call, user, session)
     if decision.fail:
         raise NotAuthorizedException(_INCORRECT)
     if decision.issue_tokens:
-        return await auth.complete(request, user)
+        return await complete(ctx, request, user)
     if decision.challenge == CUSTOM_CHALLENGE:
-        created = await create_auth_challenge(auth.triggers, call, user, CUSTOM_CHALLENGE, session)
+        created = await create_auth_challenge(ctx.triggers, call, user, CUSTOM_CHALLENGE, session)
         parameters = {**created.public, "USERNAME": user.username}
         data = {"custom": session, "private": created.private, "metadata": created.metadata}
-        return auth._challenge(request, user, CUSTOM_CHALLENGE, parameters, data=data)
+        return ctx.challenge(request, user, CUSTOM_CHALLENGE, parameters, data=data)
     if decision.challenge == PASSWORD_VERIFIER and not any(
         entry["challengeName"] == PASSWORD_VERIFIER for entry in session
     ):
@@ -105,29 +105,29 @@ async def next_step(
             raise InvalidParameterException(
                 "PASSWORD_VERIFIER needs SRP_A in the AuthParameters of CUSTOM_AUTH."
             )
-        return await srp_flow(auth, request, custom=session)
+        return await srp_flow(ctx, request, custom=session)
     raise InvalidLambdaResponseException("Unrecognizable lambda output")
 
 
 async def answer_custom_challenge(
-    auth: Authenticator, request: AuthRequest, session: AuthSession
+    ctx: FlowContext, request: AuthRequest, session: AuthSession
 ) -> dict[str, Any]:
     """RespondToAuthChallenge CUSTOM_CHALLENGE: VerifyAuthChallengeResponse judges ANSWER."""
     answer = request.parameters.get("ANSWER")
     if answer is None:
         raise InvalidParameterException("Missing required parameter ANSWER")
-    async with auth._store.read() as tx:
+    async with ctx.store.read() as tx:
         user = await tx.users.get(session.sub)
     if user is None or not user.enabled:
         raise NotAuthorizedException("Invalid session for the user.")
     correct = await verify_auth_challenge(
-        auth.triggers, request.call(user), user, dict(session.data.get("private") or {}), answer
+        ctx.triggers, request.call(user), user, dict(session.data.get("private") or {}), answer
     )
     steps = [
         *session.data.get("custom", []),
         step(CUSTOM_CHALLENGE, correct, session.data.get("metadata")),
     ]
-    return await next_step(auth, request, user, steps)
+    return await next_step(ctx, request, user, steps)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,14 +16,16 @@ from __future__ import annotations
 import base64
 import hmac
 import time
-import uuid
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cognitio.errors import InvalidParameterException, NotAuthorizedException
 from cognitio.services.common import ids
 from cognitio.services.mfa.devices import device_missing
 from cognitio.services.signin.auth_sessions import AuthSession
+from cognitio.services.signin.completion import DEVICE_SRP_AUTH, complete
+from cognitio.services.signin.context import FlowContext
+from cognitio.services.signin.request import AuthRequest
 from cognitio.services.signin.srp_flow import (
     b64,
     b64_int,
@@ -34,12 +36,7 @@ from cognitio.services.signin.srp_flow import (
     timestamp_is_current,
 )
 from cognitio.services.users.accounts import find_user
-from cognitio.store.records import UserRecord
 
-if TYPE_CHECKING:
-    from cognitio.services.signin.auth import Authenticator, AuthRequest
-
-DEVICE_SRP_AUTH = "DEVICE_SRP_AUTH"
 DEVICE_PASSWORD_VERIFIER = "DEVICE_PASSWORD_VERIFIER"  # noqa: S105 (a challenge name)
 _INCORRECT = "Incorrect username or password."
 _INVALID_SESSION = "Invalid session for the user."
@@ -52,31 +49,7 @@ _CLAIM_PARAMETERS = (
 )
 
 
-async def device_challenge(
-    auth: Authenticator, request: AuthRequest, user: UserRecord
-) -> dict[str, Any]:
-    """Ask the device named by the sign-in to prove itself (DEVICE_SRP_AUTH)."""
-    device_key = str(request.device_key)
-    minutes = int(request.client.config.get("AuthSessionValidity", 3))
-    sid = str(uuid.uuid4())
-    session = auth._sessions.issue(
-        sid=sid,
-        pool_id=request.pool.id,
-        client_id=request.client.id,
-        sub=user.sub,
-        username=user.username,
-        challenge=DEVICE_SRP_AUTH,
-        validity_minutes=minutes,
-        data={"device_key": device_key},
-    )
-    async with auth._store.write() as tx:
-        # Bound to this sign-in (security review #24): another sign-in cannot take it.
-        armed_by = f"{request.client.id}:{sid}"
-        await tx.devices.arm(device_key, ids.now_ms() + minutes * 60_000, armed_by)
-    return {"ChallengeName": DEVICE_SRP_AUTH, "Session": session, "ChallengeParameters": {}}
-
-
-async def armed_session(auth: Authenticator, request: AuthRequest) -> AuthSession:
+async def armed_session(ctx: FlowContext, request: AuthRequest) -> AuthSession:
     """DEVICE_SRP_AUTH sent without a Session: the device itself says which sign-in it continues.
 
     The answer still has to find the device armed by that sign-in's password step.
@@ -84,7 +57,7 @@ async def armed_session(auth: Authenticator, request: AuthRequest) -> AuthSessio
     device_key = request.parameters.get("DEVICE_KEY")
     if not device_key:
         raise InvalidParameterException("Missing required parameter Session")
-    async with auth._store.read() as tx:
+    async with ctx.store.read() as tx:
         device = await tx.devices.get(device_key)
     if device is None or device.pool_id != request.pool.id or not device.confirmed:
         raise device_missing()
@@ -101,7 +74,7 @@ async def armed_session(auth: Authenticator, request: AuthRequest) -> AuthSessio
 
 
 async def answer_device_srp(
-    auth: Authenticator, request: AuthRequest, session: AuthSession
+    ctx: FlowContext, request: AuthRequest, session: AuthSession
 ) -> dict[str, Any]:
     """RespondToAuthChallenge DEVICE_SRP_AUTH: answer with DEVICE_PASSWORD_VERIFIER."""
     responses = request.parameters
@@ -112,7 +85,7 @@ async def answer_device_srp(
     if device_key != session.data.get("device_key"):
         raise NotAuthorizedException(_INVALID_SESSION)
     big_a = client_public_key(responses.get("SRP_A"))
-    async with auth._store.write() as tx:
+    async with ctx.store.write() as tx:
         taken = await tx.devices.take_arm(
             device_key, ids.now_ms(), request.client.id, session.sid or None
         )
@@ -122,12 +95,12 @@ async def answer_device_srp(
         named = await find_user(tx, request.pool, responses["USERNAME"])
         if user is None or named is None or named.sub != user.sub:
             raise NotAuthorizedException(_INCORRECT)
-        device = await auth._devices.confirmed(tx, user, device_key)
-    verifier = auth._devices.verifier(device)
+        device = await ctx.devices.confirmed(tx, user, device_key)
+    verifier = ctx.devices.verifier(device)
     if verifier is None or device.salt is None:
         raise device_missing()
     b, big_b = server_ephemeral(big_a, verifier)
-    token = auth._sessions.issue(
+    token = ctx.sessions.issue(
         pool_id=request.pool.id,
         client_id=request.client.id,
         sub=user.sub,
@@ -154,7 +127,7 @@ async def answer_device_srp(
 
 
 async def answer_device_password(
-    auth: Authenticator, request: AuthRequest, session: AuthSession
+    ctx: FlowContext, request: AuthRequest, session: AuthSession
 ) -> dict[str, Any]:
     """RespondToAuthChallenge DEVICE_PASSWORD_VERIFIER: check the device's claim, then tokens."""
     responses = request.parameters
@@ -170,13 +143,13 @@ async def answer_device_password(
     timestamp = responses["TIMESTAMP"]
     if not timestamp_is_current(timestamp, time.time()):
         raise NotAuthorizedException("TIMESTAMP is not the current time in Cognito's format.")
-    async with auth._store.read() as tx:
+    async with ctx.store.read() as tx:
         user = await tx.users.get(session.sub)
         named = await find_user(tx, request.pool, responses["USERNAME"])
         if user is None or named is None or named.sub != user.sub:
             raise NotAuthorizedException(_INCORRECT)
-        device = await auth._devices.confirmed(tx, user, device_key)
-    verifier = auth._devices.verifier(device)
+        device = await ctx.devices.confirmed(tx, user, device_key)
+    verifier = ctx.devices.verifier(device)
     if verifier is None:
         raise device_missing()
     expected = expected_signature(
@@ -189,10 +162,10 @@ async def answer_device_password(
         timestamp=timestamp,
     )
     given = strict_b64decode(responses["PASSWORD_CLAIM_SIGNATURE"]) or b""
-    await auth.lockout.attempt(user.sub)
+    await ctx.lockout.attempt(user.sub)
     if not hmac.compare_digest(expected, given):
         raise NotAuthorizedException(_INCORRECT)
-    await auth.lockout.succeeded(user.sub)
+    await ctx.lockout.succeeded(user.sub)
     if not user.enabled:
         raise NotAuthorizedException("User is disabled.")
-    return await auth.complete(replace(request, device_key=device_key), user, device_proven=True)
+    return await complete(ctx, replace(request, device_key=device_key), user, device_proven=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hmac
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cognitio.errors import (
     InvalidParameterException,
@@ -19,16 +19,15 @@ from cognitio.errors import (
     RefreshTokenReuseException,
     ResourceNotFoundException,
 )
+from cognitio.services.signin.context import FlowContext
+from cognitio.services.signin.request import AuthRequest
 from cognitio.services.tokens.tokens import token_hash
 from cognitio.services.triggers.triggers import Call
 from cognitio.store.records import ClientRecord, RefreshTokenRecord, UserRecord
 from cognitio.store.repositories import Transaction
 
-if TYPE_CHECKING:
-    from cognitio.services.signin.auth import Authenticator, AuthRequest
 
-
-async def refresh_flow(auth: Authenticator, request: AuthRequest) -> dict[str, Any]:
+async def refresh_flow(ctx: FlowContext, request: AuthRequest) -> dict[str, Any]:
     token = request.parameters.get("REFRESH_TOKEN")
     if not token:
         raise InvalidParameterException("Missing required parameter REFRESH_TOKEN")
@@ -43,31 +42,31 @@ async def refresh_flow(auth: Authenticator, request: AuthRequest) -> dict[str, A
 
     def check(user: UserRecord) -> None:
         if request.client.secret_sealed is not None:
-            auth.check_secret_hash(request, request.parameters.get("USERNAME", user.username))
+            ctx.check_secret_hash(request, request.parameters.get("USERNAME", user.username))
 
     result = await _refresh(
-        auth, request.client, token, rotate=False, check=check, metadata=request.metadata
+        ctx, request.client, token, rotate=False, check=check, metadata=request.metadata
     )
     return {"ChallengeParameters": {}, "AuthenticationResult": result}
 
 
-async def tokens_from_refresh_token(auth: Authenticator, params: dict[str, Any]) -> dict[str, Any]:
+async def tokens_from_refresh_token(ctx: FlowContext, params: dict[str, Any]) -> dict[str, Any]:
     """GetTokensFromRefreshToken: new tokens, and a new refresh token when the client rotates.
 
     Beyond Cognito's grace-period rule, a rotated token used after its grace period is taken
     as stolen: RefreshTokenReuseException, and every token of that sign-in is revoked.
     """
-    async with auth._store.read() as tx:
+    async with ctx.store.read() as tx:
         client = await tx.clients.find(params["ClientId"])
     if client is None:
         raise ResourceNotFoundException(f"User pool client {params['ClientId']} does not exist.")
     if client.secret_sealed is not None:
         given = (params.get("ClientSecret") or "").encode()
-        if not hmac.compare_digest(given, auth._open_secret(client)):
+        if not hmac.compare_digest(given, ctx.client_secret(client)):
             raise NotAuthorizedException(f"Unable to verify secret for client {client.id}")
     rotate, grace_ms = _rotation(client)
     result = await _refresh(
-        auth,
+        ctx,
         client,
         params["RefreshToken"],
         rotate=rotate,
@@ -77,11 +76,11 @@ async def tokens_from_refresh_token(auth: Authenticator, params: dict[str, Any])
     return {"AuthenticationResult": result}
 
 
-async def refresh_tokens(auth: Authenticator, client: ClientRecord, token: str) -> dict[str, Any]:
+async def refresh_tokens(ctx: FlowContext, client: ClientRecord, token: str) -> dict[str, Any]:
     """The token endpoint's refresh_token grant: as GetTokensFromRefreshToken (the client's
     client secret already checked)."""
     rotate, grace_ms = _rotation(client)
-    return await _refresh(auth, client, token, rotate=rotate, grace_ms=grace_ms)
+    return await _refresh(ctx, client, token, rotate=rotate, grace_ms=grace_ms)
 
 
 def _rotation(client: ClientRecord) -> tuple[bool, int]:
@@ -92,7 +91,7 @@ def _rotation(client: ClientRecord) -> tuple[bool, int]:
 
 
 async def _refresh(
-    auth: Authenticator,
+    ctx: FlowContext,
     client: ClientRecord,
     token: str,
     *,
@@ -101,7 +100,7 @@ async def _refresh(
     check: Callable[[UserRecord], None] | None = None,
     metadata: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    async with auth._store.read() as tx:
+    async with ctx.store.read() as tx:
         record, user = await _usable(tx, client, token)
         pool = await tx.pools.get(client.pool_id)
     if check is not None:
@@ -112,10 +111,10 @@ async def _refresh(
     if pool is not None:
         # Outside the transaction: a function may take seconds.
         call = Call(pool, user.username, client.id, metadata or {})
-        overrides = await auth.token_overrides(call, "TokenGeneration_RefreshTokens", user)
+        overrides = await ctx.token_overrides(call, "TokenGeneration_RefreshTokens", user)
     reused = False
     now = time.time() * 1000
-    async with auth._store.write() as tx:
+    async with ctx.store.write() as tx:
         record, user = await _usable(tx, client, token)  # again: it may be revoked meanwhile
         if rotate and record.rotated_ms is not None and now > record.rotated_ms + grace_ms:
             reused = True
@@ -128,7 +127,7 @@ async def _refresh(
         if reused:
             await tx.tokens.revoke_origin(record.origin_jti)
         else:
-            result = await auth._tokens.issue(
+            result = await ctx.tokens.issue(
                 tx,
                 client,
                 user,

@@ -3,14 +3,8 @@
 Spec: ``srp_spec.md`` section 4 (Cognito's SRP-6a variant, checked against pycognito,
 amazon-cognito-identity-js and Amplify v6) on top of RFC 5054; the arithmetic lives in
 :mod:`cognitio.crypto.srp`. Section 4.2 is :func:`srp_flow` (InitiateAuth answers the
-PASSWORD_VERIFIER challenge), sections 4.3-4.5 are :func:`verify_password_claim`
-(RespondToAuthChallenge checks PASSWORD_CLAIM_SIGNATURE, then continues as a password sign-in).
-
-Both functions are entries of the registries in :mod:`cognitio.services.signin.auth` and
-reach into the :class:`~cognitio.services.signin.auth.Authenticator` they are given: its store,
-password store (and that store's envelope, which seals the verifiers), sessions and
-``_after_password``. They are that class's methods kept in a module of their own, so the
-private access is deliberate.
+PASSWORD_VERIFIER challenge); sections 4.3-4.5, the answer, are
+:mod:`cognitio.services.signin.password_verifier`, on the helpers here.
 
 The challenge state (``A``, ``b`` and the SECRET_BLOCK's bytes) travels in the sealed,
 single-use ``Session``; ``B`` is recomputed from ``b`` and the verifier because the Session may
@@ -24,25 +18,22 @@ import binascii
 import hmac
 import re
 import secrets
-import time
 import uuid
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cognitio.crypto import srp
-from cognitio.crypto.envelope import DecryptionError, Envelope
+from cognitio.crypto.envelope import DecryptionError
 from cognitio.errors import (
     InvalidParameterException,
     NotAuthorizedException,
     UserNotFoundException,
 )
+from cognitio.services.signin.context import FlowContext
+from cognitio.services.signin.request import AuthRequest
 from cognitio.services.triggers.triggers import pre_authentication, pre_authentication_unknown
 from cognitio.services.users.accounts import PoolLike, find_user
 from cognitio.store.records import UserRecord
-
-if TYPE_CHECKING:
-    from cognitio.services.signin.auth import Authenticator, AuthRequest
-    from cognitio.services.signin.auth_sessions import AuthSession
 
 CHALLENGE = "PASSWORD_VERIFIER"
 _INCORRECT = "Incorrect username or password."
@@ -54,12 +45,6 @@ _SECRET_BLOCK_BYTES = 32  # section 4.2 step 5: at least 32 bytes
 _MAX_SRP_A_HEX = 1024
 _TIMESTAMP_WINDOW_S = 300  # section 4.5: 5 minutes either way
 _DECOY_KEY_PURPOSE = "srp-decoy"
-_CLAIM_PARAMETERS = (
-    "USERNAME",
-    "PASSWORD_CLAIM_SECRET_BLOCK",
-    "PASSWORD_CLAIM_SIGNATURE",
-    "TIMESTAMP",
-)
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # datetime.weekday() order
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -71,7 +56,7 @@ _TIMESTAMP = re.compile(
 
 
 async def srp_flow(
-    authenticator: Authenticator,
+    ctx: FlowContext,
     request: AuthRequest,
     *,
     custom: list[dict[str, Any]] | None = None,
@@ -85,30 +70,30 @@ async def srp_flow(
     if not username:
         raise InvalidParameterException("Missing required parameter USERNAME")
     big_a = client_public_key(request.parameters.get("SRP_A"))
-    authenticator.check_secret_hash(request, username)
-    async with authenticator._store.read() as tx:
+    ctx.check_secret_hash(request, username)
+    async with ctx.store.read() as tx:
         user = await find_user(tx, request.pool, username)
-    verifier = None if user is None else _open_verifier(authenticator, user)
+    verifier = None if user is None else open_verifier(ctx, user)
     if user is None or verifier is None:
         if request.client.config.get("PreventUserExistenceErrors") != "ENABLED":
             raise UserNotFoundException("User does not exist.")
         if user is None:
             await pre_authentication_unknown(
-                authenticator.triggers, request.pool, request.client, username, request.metadata
+                ctx.triggers, request.pool, request.client, username, request.metadata
             )
-        user_id_for_srp = _decoy_user_id(_decoy_key(authenticator), request.pool, username)
-        verifier = _decoy_verifier(_decoy_key(authenticator), request.pool.id, user_id_for_srp)
+        user_id_for_srp = _decoy_user_id(decoy_key(ctx), request.pool, username)
+        verifier = decoy_verifier(decoy_key(ctx), request.pool.id, user_id_for_srp)
         sub = ""  # no user: the answer can only fail
     else:
         user_id_for_srp, sub = user.username, user.sub
         if custom is None:  # a custom sign-in ran PreAuthentication already
             await pre_authentication(
-                authenticator.triggers, request.call(user), user, request.metadata or None
+                ctx.triggers, request.call(user), user, request.metadata or None
             )
     b, big_b = server_ephemeral(big_a, verifier.verifier)
     # The SECRET_BLOCK is the sealed session itself (spec section 0, item 11): clients answer
     # PASSWORD_VERIFIER without a Session, and this is how the state comes back, unforgeable.
-    session = authenticator._sessions.issue(
+    session = ctx.sessions.issue(
         pool_id=request.pool.id,
         client_id=request.client.id,
         sub=sub,
@@ -129,56 +114,6 @@ async def srp_flow(
             "USERNAME": user_id_for_srp,
         },
     }
-
-
-async def verify_password_claim(
-    authenticator: Authenticator, request: AuthRequest, session: AuthSession
-) -> dict[str, Any]:
-    """RespondToAuthChallenge PASSWORD_VERIFIER: check the claim (sections 4.3-4.5)."""
-    responses = request.parameters
-    for name in _CLAIM_PARAMETERS:
-        if not responses.get(name):
-            raise InvalidParameterException(f"Missing required parameter {name}")
-    # The block opened as this session (Authenticator.respond), so it is the one issued.
-    secret_block = strict_b64decode(responses["PASSWORD_CLAIM_SECRET_BLOCK"])
-    if secret_block is None:
-        raise NotAuthorizedException(_INCORRECT)
-    timestamp = responses["TIMESTAMP"]
-    if not timestamp_is_current(timestamp, time.time()):
-        raise NotAuthorizedException("TIMESTAMP is not the current time in Cognito's format.")
-
-    user: UserRecord | None = None
-    if session.sub:
-        async with authenticator._store.read() as tx:
-            user = await tx.users.get(session.sub)
-            named = await find_user(tx, request.pool, responses["USERNAME"])
-        if user is None or named is None or named.sub != user.sub:
-            raise NotAuthorizedException(_INCORRECT)
-        # Read again: a password set since the challenge makes the claim fail, as it should.
-        verifier = _open_verifier(authenticator, user)
-        if verifier is None:
-            raise NotAuthorizedException(_INCORRECT)
-    else:
-        # A decoy: do the same work, so the answer takes as long and fails alike.
-        verifier = _decoy_verifier(_decoy_key(authenticator), request.pool.id, session.username)
-
-    expected = expected_signature(
-        verifier.verifier,
-        big_a=int.from_bytes(strict_b64decode(session.data["A"]) or b"", "big"),
-        b=int.from_bytes(strict_b64decode(session.data["b"]) or b"", "big"),
-        pool_suffix=srp.pool_suffix(request.pool.id),
-        user_id_for_srp=session.username,
-        secret_block=secret_block,
-        timestamp=timestamp,
-    )
-    given = strict_b64decode(responses["PASSWORD_CLAIM_SIGNATURE"]) or b""
-    if user is None:
-        raise NotAuthorizedException(_INCORRECT)
-    await authenticator.lockout.attempt(user.sub)
-    if not hmac.compare_digest(expected, given):
-        raise NotAuthorizedException(_INCORRECT)
-    await authenticator.lockout.succeeded(user.sub)
-    return await authenticator.after_password_claim(request, user, session)
 
 
 def timestamp_is_current(timestamp: str, now: float) -> bool:
@@ -256,25 +191,19 @@ def expected_signature(
     return srp.password_claim_signature(key, pool_suffix, user_id_for_srp, secret_block, timestamp)
 
 
-def _open_verifier(authenticator: Authenticator, user: UserRecord) -> srp.SrpVerifier | None:
+def open_verifier(ctx: FlowContext, user: UserRecord) -> srp.SrpVerifier | None:
     """The user's ``(salt, v)``, or None for a user without a usable password."""
     if user.srp_sealed is None or user.password_hash is None:
         return None
     try:
-        blob = _envelope(authenticator).open(user.srp_sealed, f"srp:{user.sub}")
+        blob = ctx.envelope.open(user.srp_sealed, f"srp:{user.sub}")
         return srp.SrpVerifier.from_bytes(blob)
     except (DecryptionError, ValueError):
         return None
 
 
-def _envelope(authenticator: Authenticator) -> Envelope:
-    # PasswordStore seals the verifiers with the envelope it was built with; use the same one.
-    envelope: Envelope = authenticator._passwords._envelope
-    return envelope
-
-
-def _decoy_key(authenticator: Authenticator) -> bytes:
-    return _envelope(authenticator).derive_key(_DECOY_KEY_PURPOSE)
+def decoy_key(ctx: FlowContext) -> bytes:
+    return ctx.envelope.derive_key(_DECOY_KEY_PURPOSE)
 
 
 def _decoy_user_id(key: bytes, pool: PoolLike, name: str) -> str:
@@ -285,7 +214,7 @@ def _decoy_user_id(key: bytes, pool: PoolLike, name: str) -> str:
     return name
 
 
-def _decoy_verifier(key: bytes, pool_id: str, user_id_for_srp: str) -> srp.SrpVerifier:
+def decoy_verifier(key: bytes, pool_id: str, user_id_for_srp: str) -> srp.SrpVerifier:
     """A verifier for a user that does not exist, the same on every attempt (section 4.2 step 2).
 
     Stable, so that asking twice does not tell an unknown user (new salt each time) from a

@@ -11,7 +11,7 @@ answers with one of them.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cognitio.errors import (
     InvalidParameterException,
@@ -24,7 +24,11 @@ from cognitio.services.mfa import passkeys
 from cognitio.services.mfa.mfa import user_factors
 from cognitio.services.mfa.passkeys import WEB_AUTHN, passkey_counts_as_mfa
 from cognitio.services.signin.auth_sessions import AuthSession
-from cognitio.services.signin.mfa_challenges import send_code
+from cognitio.services.signin.completion import complete
+from cognitio.services.signin.context import FlowContext
+from cognitio.services.signin.mfa_step import send_code
+from cognitio.services.signin.password import password_flow
+from cognitio.services.signin.request import AuthRequest
 from cognitio.services.signin.srp_flow import srp_flow
 from cognitio.services.triggers.triggers import pre_authentication, pre_authentication_unknown
 from cognitio.services.users.accounts import find_user
@@ -36,9 +40,6 @@ from cognitio.services.users.decoys import (
 )
 from cognitio.store.records import UserPoolRecord, UserRecord
 from cognitio.store.repositories import Transaction
-
-if TYPE_CHECKING:
-    from cognitio.services.signin.auth import Authenticator, AuthRequest
 
 SELECT_CHALLENGE = "SELECT_CHALLENGE"
 _ORDER = ("PASSWORD", "PASSWORD_SRP", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN")
@@ -122,24 +123,24 @@ async def configured_factors(tx: Transaction, pool: UserPoolRecord, user: UserRe
     return [factor for factor in await first_factors(tx, pool, user) if factor != "PASSWORD_SRP"]
 
 
-async def user_auth_flow(auth: Authenticator, request: AuthRequest) -> dict[str, Any]:
+async def user_auth_flow(ctx: FlowContext, request: AuthRequest) -> dict[str, Any]:
     """InitiateAuth USER_AUTH."""
     username = request.parameters.get("USERNAME")
     if not username:
         raise InvalidParameterException("Missing required parameter USERNAME")
     if not request.hosted:
-        auth.check_secret_hash(request, username)
-    async with auth._store.read() as tx:
+        ctx.check_secret_hash(request, username)
+    async with ctx.store.read() as tx:
         user = await find_user(tx, request.pool, username)
         factors = [] if user is None else await first_factors(tx, request.pool, user)
     if user is None and request.client.config.get("PreventUserExistenceErrors") != "ENABLED":
         raise UserNotFoundException("User does not exist.")
     preferred = request.parameters.get("PREFERRED_CHALLENGE")
     if user is None:
-        return await _decoy(auth, request, username, preferred)
+        return await _decoy(ctx, request, username, preferred)
     if preferred:
-        return await start(auth, request, user, preferred)
-    challenge = auth._challenge(request, user, SELECT_CHALLENGE, {})
+        return await start(ctx, request, user, preferred)
+    challenge = ctx.challenge(request, user, SELECT_CHALLENGE, {})
     challenge["AvailableChallenges"] = factors
     return challenge
 
@@ -171,15 +172,15 @@ def decoy_factors(pool: UserPoolRecord, *, has_mfa: bool) -> list[str]:
 
 
 async def _decoy(
-    auth: Authenticator, request: AuthRequest, username: str, factor: str | None
+    ctx: FlowContext, request: AuthRequest, username: str, factor: str | None
 ) -> dict[str, Any]:
     """USER_AUTH for a user that does not exist, in a client that hides whether users exist:
     every answer looks like a real user's, and none of them can succeed (security review #8)."""
-    key = auth._passwords._envelope.derive_key(DECOY_KEY_PURPOSE)
+    key = ctx.envelope.derive_key(DECOY_KEY_PURPOSE)
     has_mfa = decoy_has_mfa(key, request.pool.config, username)
     factors = decoy_factors(request.pool, has_mfa=has_mfa)
     if not factor:
-        challenge = auth.challenge_as(request, "", username, SELECT_CHALLENGE, {})
+        challenge = ctx.challenge_as(request, "", username, SELECT_CHALLENGE, {})
         challenge["AvailableChallenges"] = factors
         return challenge
     if factor not in factors:
@@ -188,19 +189,19 @@ async def _decoy(
         )
     parameters = {**request.parameters, "USERNAME": username}
     if factor == "PASSWORD":
-        return await auth.password_flow(replace(request, parameters=parameters))
+        return await password_flow(ctx, replace(request, parameters=parameters))
     if factor == "PASSWORD_SRP":
-        return await srp_flow(auth, replace(request, parameters=parameters))
+        return await srp_flow(ctx, replace(request, parameters=parameters))
     # A known user's passwordless factor runs PreAuthentication (start); so does the decoy's.
     await pre_authentication_unknown(
-        auth.triggers, request.pool, request.client, username, request.metadata
+        ctx.triggers, request.pool, request.client, username, request.metadata
     )
     attribute = "email" if factor == "EMAIL_OTP" else "phone_number"
     destination = decoy_destination(key, request.pool.id, username, attribute)
     sub = decoy_subject(key, request.pool.id, username)
-    await auth._codes.limit_message(None, sub, MFA_CODE, request.pool.id, destination.address)
+    await ctx.codes.limit_message(None, sub, MFA_CODE, request.pool.id, destination.address)
     details = destination.details()
-    return auth.challenge_as(
+    return ctx.challenge_as(
         request,
         "",
         username,
@@ -213,19 +214,19 @@ async def _decoy(
 
 
 async def start(
-    auth: Authenticator, request: AuthRequest, user: UserRecord, factor: str
+    ctx: FlowContext, request: AuthRequest, user: UserRecord, factor: str
 ) -> dict[str, Any]:
     """Begin the chosen first factor; the request's parameters carry what it needs."""
-    async with auth._store.read() as tx:
+    async with ctx.store.read() as tx:
         factors = await first_factors(tx, request.pool, user)
     if factor not in factors:
         raise InvalidParameterException(
             f"The {factor[:32]} challenge is not available for the user."
         )
     if factor == "PASSWORD":
-        return await auth.password_flow(request)
+        return await password_flow(ctx, request)
     if factor == "PASSWORD_SRP":
-        return await srp_flow(auth, request)
+        return await srp_flow(ctx, request)
     # Without a password step, the account's state is checked here.
     if not user.enabled:
         raise NotAuthorizedException("User is disabled.")
@@ -235,24 +236,24 @@ async def start(
         raise NotAuthorizedException(
             f"Passwordless sign-in cannot sign in a user whose status is {user.status}."
         )
-    await pre_authentication(auth.triggers, request.call(user), user, request.metadata or None)
+    await pre_authentication(ctx.triggers, request.call(user), user, request.metadata or None)
     if factor == WEB_AUTHN:
-        async with auth._store.read() as tx:
+        async with ctx.store.read() as tx:
             options, challenge = await passkeys.request_options(tx, request.pool, user)
         parameters = {"CREDENTIAL_REQUEST_OPTIONS": options}
-        return auth._challenge(request, user, WEB_AUTHN, parameters, data={"challenge": challenge})
-    return await send_code(auth, request, user, factor)
+        return ctx.challenge(request, user, WEB_AUTHN, parameters, data={"challenge": challenge})
+    return await send_code(ctx, request, user, factor)
 
 
 async def answer_web_authn(
-    auth: Authenticator, request: AuthRequest, session: AuthSession
+    ctx: FlowContext, request: AuthRequest, session: AuthSession
 ) -> dict[str, Any]:
     """WEB_AUTHN: CREDENTIAL, the passkey's assertion over the challenge in the Session."""
     credential = request.parameters.get("CREDENTIAL")
     if not credential:
         raise InvalidParameterException("Missing required parameter CREDENTIAL")
-    await auth.lockout.attempt(session.sub)
-    async with auth._store.write() as tx:
+    await ctx.lockout.attempt(session.sub)
+    async with ctx.store.write() as tx:
         user = await tx.users.get(session.sub)
         if user is None or not user.enabled:
             raise NotAuthorizedException("Invalid session for the user.")
@@ -266,12 +267,12 @@ async def answer_web_authn(
             failed = False
     if failed:
         raise NotAuthorizedException("The passkey's signature could not be verified.")
-    await auth.lockout.succeeded(session.sub)
-    return await auth.complete(request, user)
+    await ctx.lockout.succeeded(session.sub)
+    return await complete(ctx, request, user)
 
 
 async def answer_select(
-    auth: Authenticator, request: AuthRequest, session: AuthSession
+    ctx: FlowContext, request: AuthRequest, session: AuthSession
 ) -> dict[str, Any]:
     """SELECT_CHALLENGE: ANSWER names the factor, with its inputs (PASSWORD, SRP_A) beside it.
 
@@ -283,11 +284,11 @@ async def answer_select(
     if not session.sub:  # the decoy of an unknown user
         if named is not None and named.lower() != session.username.lower():
             raise NotAuthorizedException("Invalid session for the user.")
-        return await _decoy(auth, request, session.username, answer or "-")
-    async with auth._store.read() as tx:
+        return await _decoy(ctx, request, session.username, answer or "-")
+    async with ctx.store.read() as tx:
         user = await tx.users.get(session.sub)
         other = None if named is None else await find_user(tx, request.pool, named)
     if user is None or (named is not None and (other is None or other.sub != user.sub)):
         raise NotAuthorizedException("Invalid session for the user.")
     parameters = {**request.parameters, "USERNAME": named or user.username}
-    return await start(auth, replace(request, parameters=parameters), user, answer)
+    return await start(ctx, replace(request, parameters=parameters), user, answer)

@@ -1,0 +1,137 @@
+"""What every sign-in flow and challenge works with: one public :class:`FlowContext`.
+
+The flows and challenges are functions of their own modules; each is given the context and
+reaches the rest of the house only through it: the store, the sealed Sessions, the two lockouts
+(passwords, and MFA and one-time codes), the password store, tokens and PreTokenGeneration, the
+triggers, MFA, one-time codes, devices, and the delivery of messages. The context issues
+challenges; the modules that end a sign-in (:mod:`cognitio.services.signin.completion`) build on it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cognitio.crypto.envelope import Envelope
+from cognitio.messaging.messages import OutgoingMessage
+from cognitio.services.clients.secret_hash import check_secret_hash, client_secret_opener
+from cognitio.services.messages.codes import Codes
+from cognitio.services.mfa.devices import Devices
+from cognitio.services.mfa.mfa import Mfa
+from cognitio.services.security.lockout import MFA as MFA_LOCKOUT
+from cognitio.services.security.lockout import Lockout
+from cognitio.services.signin.auth_sessions import Sessions
+from cognitio.services.signin.request import AuthRequest
+from cognitio.services.tokens.tokens import ADMIN_SCOPE, TokenOverrides, Tokens
+from cognitio.services.triggers.triggers import Call, Triggers, pre_token_generation
+from cognitio.services.users.accounts import PasswordStore
+from cognitio.services.users.users import Users
+from cognitio.store.records import ClientRecord, UserRecord
+from cognitio.store.repositories import Store
+
+
+class FlowContext:
+    """The collaborators of the sign-in flows, and the challenges they issue."""
+
+    def __init__(
+        self,
+        store: Store,
+        passwords: PasswordStore,
+        tokens: Tokens,
+        envelope: Envelope,
+        mfa: Mfa,
+        codes: Codes,
+        users: Users,
+        devices: Devices,
+        triggers: Triggers,
+    ) -> None:
+        self.store = store
+        self.passwords = passwords
+        self.tokens = tokens
+        # Seals the SRP verifiers and derives the decoys' keys.
+        self.envelope = envelope
+        self.mfa = mfa
+        self.codes = codes
+        self.devices = devices
+        self.triggers = triggers
+        self.sessions = Sessions(envelope)
+        self.lockout = Lockout(store)
+        self.mfa_lockout = Lockout(store, MFA_LOCKOUT)
+        self._users = users
+        self._open_secret = client_secret_opener(envelope)
+
+    async def deliver(
+        self, messages: list[OutgoingMessage], request: AuthRequest, user: UserRecord
+    ) -> None:
+        """Send messages of this sign-in (codes), through the pool's message triggers."""
+        await self._users.deliver(messages, call=request.call(user), user=user)
+
+    def check_secret_hash(self, request: AuthRequest, username: str) -> None:
+        """The request's SECRET_HASH, for a client with a secret."""
+        check_secret_hash(
+            request.client, request.parameters.get("SECRET_HASH"), username, self._open_secret
+        )
+
+    def client_secret(self, client: ClientRecord) -> bytes:
+        """The secret of a client that has one."""
+        return self._open_secret(client)
+
+    async def token_overrides(
+        self, call: Call, source: str, user: UserRecord
+    ) -> TokenOverrides | None:
+        """What the pool's PreTokenGeneration function changes, if it has one."""
+        if self.triggers.configured(call.pool, "PreTokenGeneration") is None:
+            return None
+        async with self.store.read() as tx:
+            groups = await tx.groups.of_user(user.sub)
+        return await pre_token_generation(self.triggers, call, source, user, groups, [ADMIN_SCOPE])
+
+    def challenge(
+        self,
+        request: AuthRequest,
+        user: UserRecord,
+        name: str,
+        parameters: dict[str, str],
+        *,
+        data: dict[str, Any] | None = None,
+        sid: str | None = None,
+    ) -> dict[str, Any]:
+        """The challenge ``name`` for ``user``, with its sealed Session."""
+        return self.challenge_as(
+            request, user.sub, user.username, name, parameters, data=data, sid=sid
+        )
+
+    def challenge_as(
+        self,
+        request: AuthRequest,
+        sub: str,
+        username: str,
+        name: str,
+        parameters: dict[str, str],
+        *,
+        data: dict[str, Any] | None = None,
+        sid: str | None = None,
+    ) -> dict[str, Any]:
+        """A challenge for ``sub`` (empty for a decoy: no answer to it can succeed).
+
+        The Session carries the sign-in's device and whether it is a hosted-page sign-in.
+        """
+        if request.device_key:
+            data = {**(data or {}), "device_key": request.device_key}
+        if request.hosted:
+            data = {**(data or {}), "hosted": True}
+        session = self.sessions.issue(
+            sid=sid,
+            pool_id=request.pool.id,
+            client_id=request.client.id,
+            sub=sub,
+            username=username,
+            challenge=name,
+            validity_minutes=session_minutes(request),
+            data=data,
+        )
+        return {"ChallengeName": name, "Session": session, "ChallengeParameters": parameters}
+
+
+def session_minutes(request: AuthRequest) -> int:
+    """How long a challenge's Session lives: the client's AuthSessionValidity (3 by default)."""
+    return int(request.client.config.get("AuthSessionValidity", 3))

@@ -1,0 +1,100 @@
+"""RespondToAuthChallenge PASSWORD_VERIFIER: the client's proof that it knows the password.
+
+Spec: ``srp_spec.md`` sections 4.3-4.5: the PASSWORD_CLAIM_SIGNATURE over the pool, the user,
+the SECRET_BLOCK and a current TIMESTAMP, keyed by the SRP session key. A right claim continues
+as a password sign-in, or returns to the custom sign-in that asked for it.
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+from typing import Any
+
+from cognitio.crypto import srp
+from cognitio.errors import InvalidParameterException, NotAuthorizedException
+from cognitio.services.signin.auth_sessions import AuthSession
+from cognitio.services.signin.completion import after_password
+from cognitio.services.signin.context import FlowContext
+from cognitio.services.signin.custom_auth import next_step, step
+from cognitio.services.signin.request import AuthRequest
+from cognitio.services.signin.srp_flow import (
+    CHALLENGE,
+    decoy_key,
+    decoy_verifier,
+    expected_signature,
+    open_verifier,
+    strict_b64decode,
+    timestamp_is_current,
+)
+from cognitio.services.users.accounts import find_user
+from cognitio.store.records import UserRecord
+
+_INCORRECT = "Incorrect username or password."
+_CLAIM_PARAMETERS = (
+    "USERNAME",
+    "PASSWORD_CLAIM_SECRET_BLOCK",
+    "PASSWORD_CLAIM_SIGNATURE",
+    "TIMESTAMP",
+)
+
+
+async def verify_password_claim(
+    ctx: FlowContext, request: AuthRequest, session: AuthSession
+) -> dict[str, Any]:
+    """RespondToAuthChallenge PASSWORD_VERIFIER: check the claim (sections 4.3-4.5)."""
+    responses = request.parameters
+    for name in _CLAIM_PARAMETERS:
+        if not responses.get(name):
+            raise InvalidParameterException(f"Missing required parameter {name}")
+    # The block opened as this session (the engine's respond), so it is the one issued.
+    secret_block = strict_b64decode(responses["PASSWORD_CLAIM_SECRET_BLOCK"])
+    if secret_block is None:
+        raise NotAuthorizedException(_INCORRECT)
+    timestamp = responses["TIMESTAMP"]
+    if not timestamp_is_current(timestamp, time.time()):
+        raise NotAuthorizedException("TIMESTAMP is not the current time in Cognito's format.")
+
+    user: UserRecord | None = None
+    if session.sub:
+        async with ctx.store.read() as tx:
+            user = await tx.users.get(session.sub)
+            named = await find_user(tx, request.pool, responses["USERNAME"])
+        if user is None or named is None or named.sub != user.sub:
+            raise NotAuthorizedException(_INCORRECT)
+        # Read again: a password set since the challenge makes the claim fail, as it should.
+        verifier = open_verifier(ctx, user)
+        if verifier is None:
+            raise NotAuthorizedException(_INCORRECT)
+    else:
+        # A decoy: do the same work, so the answer takes as long and fails alike.
+        verifier = decoy_verifier(decoy_key(ctx), request.pool.id, session.username)
+
+    expected = expected_signature(
+        verifier.verifier,
+        big_a=int.from_bytes(strict_b64decode(session.data["A"]) or b"", "big"),
+        b=int.from_bytes(strict_b64decode(session.data["b"]) or b"", "big"),
+        pool_suffix=srp.pool_suffix(request.pool.id),
+        user_id_for_srp=session.username,
+        secret_block=secret_block,
+        timestamp=timestamp,
+    )
+    given = strict_b64decode(responses["PASSWORD_CLAIM_SIGNATURE"]) or b""
+    if user is None:
+        raise NotAuthorizedException(_INCORRECT)
+    await ctx.lockout.attempt(user.sub)
+    if not hmac.compare_digest(expected, given):
+        raise NotAuthorizedException(_INCORRECT)
+    await ctx.lockout.succeeded(user.sub)
+    return await after_password_claim(ctx, request, user, session)
+
+
+async def after_password_claim(
+    ctx: FlowContext, request: AuthRequest, user: UserRecord, session: AuthSession
+) -> dict[str, Any]:
+    """A PASSWORD_VERIFIER that checked: the rest of a password sign-in, or back to the
+    custom sign-in that asked for it."""
+    custom = session.data.get("custom")
+    if custom is None:
+        return await after_password(ctx, request, user)
+    return await next_step(ctx, request, user, [*custom, step(CHALLENGE, True)])
