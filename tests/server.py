@@ -110,10 +110,20 @@ class ServerProcess:
         return messages
 
     def last_code(self, to: str) -> str:
-        """The six-digit code (or temporary password) in the newest outbox message to ``to``."""
+        """The six-digit code (or temporary password) in the newest outbox message to ``to``.
+
+        A client that hides whether users exist has its codes sent after the answer, so the
+        first message may take a moment to arrive.
+        """
         import re
+        import time
 
         messages = self.outbox(to)
+        for _ in range(100):
+            if messages:
+                break
+            time.sleep(0.05)
+            messages = self.outbox(to)
         assert messages, f"no message to {to}"
         found = re.findall(r"\b\d{6}\b", messages[-1]["body"])
         assert found, messages[-1]["body"]

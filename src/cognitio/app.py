@@ -13,9 +13,10 @@ from starlette.routing import Route
 
 from cognitio.api.handlers import load_handlers
 from cognitio.api.registry import Services
+from cognitio.client_address import client_address
 from cognitio.config import Settings
 from cognitio.crypto.envelope import envelope_for
-from cognitio.crypto.passwords import Argon2Params, PasswordHasher, hashing_client
+from cognitio.crypto.passwords import Argon2Params, PasswordHasher
 from cognitio.functions.invoker import Functions
 from cognitio.messaging.delivery import Messenger
 from cognitio.messaging.email import SmtpSender
@@ -29,7 +30,7 @@ from cognitio.services.mfa.mfa import Mfa
 from cognitio.services.oauth.oauth import OAuth
 from cognitio.services.pools.user_pools import UserPools
 from cognitio.services.security.access_keys import AccessKeys, NewKey
-from cognitio.services.security.rate_limits import RateLimits
+from cognitio.services.security.rate_limits import RateLimits, too_many_requests
 from cognitio.services.signin.auth import Authenticator
 from cognitio.services.tokens.sign_out import SignOut
 from cognitio.services.tokens.tokens import Tokens
@@ -49,7 +50,7 @@ from cognitio.web.limits import BodyLimit
 from cognitio.web.oauth_endpoints import oauth_endpoint_routes
 from cognitio.web.pages import Pages
 from cognitio.web.well_known import well_known_routes
-from cognitio.wire.front import AwsJsonEndpoint, Receive, Scope, Send
+from cognitio.wire.front import AwsJsonEndpoint, Receive, Scope, Send, send_error
 
 
 async def health(_request: Request) -> JSONResponse:
@@ -61,23 +62,37 @@ class CognitioApp:
     """Sends AWS JSON calls straight to the front door; the rest to the web routes.
 
     Every POST to the web routes (the hosted pages' forms, /oauth2/token, ...) first takes a
-    token from its client IP's bucket (:mod:`cognitio.services.security.rate_limits`).
+    token from its client IP's bucket (:mod:`cognitio.services.security.rate_limits`). A client
+    address holds at most ``max_in_flight`` requests of this process at once: past that it is
+    refused before anything is read, so one address cannot make everyone else's calls wait.
     """
 
     def __init__(
-        self, aws: AwsJsonEndpoint, web: Starlette, limits: RateLimits | None = None
+        self,
+        aws: AwsJsonEndpoint,
+        web: Starlette,
+        limits: RateLimits | None = None,
+        *,
+        max_in_flight: int = 0,
     ) -> None:
         self._aws = aws
         self._web = web
         self._limits = limits
+        self._max_in_flight = max_in_flight  # 0: no cap
+        self._in_flight: dict[str, int] = {}  # per client address; touched only by the loop
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self._web(scope, receive, send)
             return
         ip = self._client_ip(scope)
-        # The password hashes this request causes count against its client's share.
-        hashing = hashing_client.set(ip)
+        held = self._in_flight.get(ip, 0)
+        if self._max_in_flight and held >= self._max_in_flight:
+            await _refuse(scope, send)
+            return
+        self._in_flight[ip] = held + 1
+        # What this request causes (password hashes, code messages) counts against its client.
+        address = client_address.set(ip)
         try:
             if scope["method"] == "POST" and scope["path"] == "/":
                 await self._aws(scope, receive, send)
@@ -90,7 +105,12 @@ class CognitioApp:
             else:
                 await self._web(scope, receive, send)
         finally:
-            hashing_client.reset(hashing)
+            client_address.reset(address)
+            left = self._in_flight[ip] - 1
+            if left:
+                self._in_flight[ip] = left
+            else:
+                del self._in_flight[ip]
 
     def _client_ip(self, scope: Scope) -> str:
         client = scope.get("client")
@@ -101,6 +121,14 @@ class CognitioApp:
         return self._limits.client_ip(
             peer, b",".join(forwarded).decode("latin-1") if forwarded else None
         )
+
+
+async def _refuse(scope: Scope, send: Send) -> None:
+    """Too many requests, in the dialect of the endpoint asked: AWS JSON or the web's."""
+    if scope["method"] == "POST" and scope["path"] == "/":
+        await send_error(send, too_many_requests())
+    else:
+        await _too_many_requests(scope, send)
 
 
 async def _too_many_requests(scope: Scope, send: Send) -> None:
@@ -232,4 +260,10 @@ async def start(settings: Settings) -> Runtime:
     if outbox is not None:
         routes += outbox_routes(outbox)
     web = Starlette(routes=routes, middleware=[Middleware(BodyLimit)])
-    return Runtime(settings, database, services, CognitioApp(aws, web, limits), generated)
+    return Runtime(
+        settings,
+        database,
+        services,
+        CognitioApp(aws, web, limits, max_in_flight=settings.requests_in_flight_per_client),
+        generated,
+    )

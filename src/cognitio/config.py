@@ -115,10 +115,14 @@ class Settings:
     code_message_burst: int = 10
     code_message_interval_s: float = 30.0
     code_messages_per_day: int = 100
+    # Code messages of every kind but sign-in MFA codes to one address, from anywhere, a day.
+    code_messages_per_destination_per_day: int = 300
     # Password hashes waiting for a worker before requests get TooManyRequestsException.
     password_hash_queue: int = 256
     # Of those places, how many one client IP may hold at once (0: no share per client).
     password_hashes_per_client: int = 8
+    # Requests one client address may have in this process at once (0: no cap).
+    requests_in_flight_per_client: int = 64
     # Proxies (addresses or CIDR networks) whose X-Forwarded-For names the client; none by
     # default, so the client is the socket's peer.
     trusted_proxies: tuple[str, ...] = ()
@@ -183,8 +187,10 @@ _ENV = {
     "code_message_burst": "COGNITIO_CODE_MESSAGE_BURST",
     "code_message_interval_s": "COGNITIO_CODE_MESSAGE_INTERVAL_S",
     "code_messages_per_day": "COGNITIO_CODE_MESSAGES_PER_DAY",
+    "code_messages_per_destination_per_day": "COGNITIO_CODE_MESSAGES_PER_DESTINATION_PER_DAY",
     "password_hash_queue": "COGNITIO_PASSWORD_HASH_QUEUE",
     "password_hashes_per_client": "COGNITIO_PASSWORD_HASHES_PER_CLIENT",
+    "requests_in_flight_per_client": "COGNITIO_REQUESTS_IN_FLIGHT_PER_CLIENT",
     "trusted_proxies": "COGNITIO_TRUSTED_PROXIES",
 }
 
@@ -360,8 +366,10 @@ def _abuse_limits(raw: Mapping[str, Any]) -> dict[str, Any]:
         ("rate_limit_user_burst", 1),
         ("code_message_burst", 1),
         ("code_messages_per_day", 0),
+        ("code_messages_per_destination_per_day", 0),
         ("password_hash_queue", 0),
         ("password_hashes_per_client", 0),
+        ("requests_in_flight_per_client", 0),
     ):
         if name in raw:
             values[name] = _integer(raw[name], name, low)

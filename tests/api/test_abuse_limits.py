@@ -7,6 +7,7 @@ Each test runs its own server with tiny limits set through the environment; the 
 
 from __future__ import annotations
 
+import time
 import urllib.error
 import urllib.request
 from typing import Any
@@ -15,7 +16,7 @@ import pytest
 
 from tests.api.test_auth import FLOWS, PASSWORD, make_user, setup_pool, sign_in
 from tests.conftest import client
-from tests.server import ServerProcess
+from tests.server import ServerProcess, free_port
 
 SLOW = "0.001"  # tokens per second: none come back during a test
 
@@ -253,3 +254,142 @@ def test_attribute_changes_cannot_flood_an_address(make_server: Any, backend: st
     kept = idp.get_user(AccessToken=tokens[2])["UserAttributes"]
     assert {"Name": "email", "Value": "third@example.com"} in kept
     assert server.last_code("victim@example.com")
+
+
+def test_strangers_cannot_use_up_a_users_own_codes(make_server: Any, backend: str) -> None:
+    """Attack finding 1 (second round): codes anyone may ask for (a reset, a passwordless
+    sign-in code) are counted per client address, and a decoy is counted in buckets of its
+    own even when its made-up address is a real one, so a stranger elsewhere, asking for the
+    user's codes or for an unknown name that is the user's address, uses up only their own."""
+    server = limited_server(
+        make_server,
+        backend,
+        code_message_interval_s="3600",
+        code_message_burst="2",
+        trusted_proxies="127.0.0.1",
+    )
+    admin = client("cognito-idp", server.url)
+    pool_id = admin.create_user_pool(
+        PoolName="strangers",
+        Policies={"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]}},
+    )["UserPool"]["Id"]
+    client_id = admin.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName="hiding",
+        ExplicitAuthFlows=["ALLOW_USER_AUTH", "ALLOW_USER_PASSWORD_AUTH"],
+        PreventUserExistenceErrors="ENABLED",
+    )["UserPoolClient"]["ClientId"]
+    make_user(admin, pool_id, "bob", email="robert@example.com", email_verified="true")
+    stranger = from_address(client("cognito-idp", server.url), "203.0.113.9")
+    owner = from_address(client("cognito-idp", server.url), "198.51.100.7")
+
+    def code_sign_in(idp: Any, name: str) -> Any:
+        return idp.initiate_auth(
+            ClientId=client_id,
+            AuthFlow="USER_AUTH",
+            AuthParameters={"USERNAME": name, "PREFERRED_CHALLENGE": "EMAIL_OTP"},
+        )
+
+    def reset(idp: Any, name: str) -> Any:
+        return idp.forgot_password(ClientId=client_id, Username=name)
+
+    # The address as an unknown name (its decoy), then the user: each, twice, then refused.
+    for name in ("robert@example.com", "bob"):
+        for ask in (reset, code_sign_in):
+            ask(stranger, name)
+            ask(stranger, name)
+            with pytest.raises(stranger.exceptions.LimitExceededException):
+                ask(stranger, name)
+    for _ in range(2):
+        owner.forgot_password(ClientId=client_id, Username="bob")
+        assert code_sign_in(owner, "bob")["ChallengeName"] == "EMAIL_OTP"
+    with pytest.raises(owner.exceptions.LimitExceededException):
+        owner.forgot_password(ClientId=client_id, Username="bob")
+
+
+def test_one_address_gets_a_daily_total_from_everywhere(make_server: Any, backend: str) -> None:
+    """Attack finding 5 (second round): per-kind and per-address buckets would let one address
+    get each kind's cap from each client; a total per destination and day caps them all."""
+    server = limited_server(
+        make_server,
+        backend,
+        code_messages_per_destination_per_day="2",
+        trusted_proxies="127.0.0.1",
+    )
+    idp = client("cognito-idp", server.url)
+    pool_id = idp.create_user_pool(PoolName="total", AutoVerifiedAttributes=["email"])["UserPool"][
+        "Id"
+    ]
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=FLOWS
+    )["UserPoolClient"]["ClientId"]
+    make_user(idp, pool_id, "pointer", email="pointer@example.com", email_verified="true")
+    make_user(idp, pool_id, "holder", email="victim@example.com", email_verified="true")
+    token = sign_in(idp, client_id, "pointer")["AccessToken"]
+    attributes = [{"Name": "email", "Value": "victim@example.com"}]
+    idp.update_user_attributes(AccessToken=token, UserAttributes=attributes)  # verify: one
+    here = from_address(client("cognito-idp", server.url), "203.0.113.9")
+    there = from_address(client("cognito-idp", server.url), "198.51.100.7")
+    here.forgot_password(ClientId=client_id, Username="holder")  # reset: two
+    with pytest.raises(there.exceptions.LimitExceededException):
+        there.forgot_password(ClientId=client_id, Username="holder")
+
+
+def test_a_device_step_without_its_session_comes_from_where_the_sign_in_did(
+    make_server: Any, backend: str
+) -> None:
+    """Attack finding 4 (second round): pycognito answers DEVICE_SRP_AUTH without the
+    Session; such an answer takes the arm only from the client address that armed it, so a
+    stolen device secret elsewhere cannot finish the owner's sign-in."""
+    from tests.api.test_devices import (
+        REMEMBER_ALWAYS,
+        device_pool,
+        password_sign_in,
+        remembered_device,
+    )
+
+    server = limited_server(make_server, backend, trusted_proxies="127.0.0.1")
+    idp = client("cognito-idp", server.url)
+    pool_id, client_id = device_pool(idp, REMEMBER_ALWAYS)
+    device = remembered_device(idp, server, pool_id, client_id, "carried")
+    owner = from_address(client("cognito-idp", server.url), "198.51.100.7")
+    thief = from_address(client("cognito-idp", server.url), "203.0.113.9")
+
+    def answer(idp: Any) -> Any:
+        return idp.respond_to_auth_challenge(
+            ClientId=client_id,
+            ChallengeName="DEVICE_SRP_AUTH",
+            ChallengeResponses={"USERNAME": "carried", "DEVICE_KEY": device.key, "SRP_A": "2"},
+        )
+
+    step = password_sign_in(owner, client_id, "carried", DEVICE_KEY=device.key)
+    assert step["ChallengeName"] == "DEVICE_SRP_AUTH"
+    with pytest.raises(thief.exceptions.NotAuthorizedException, match="Invalid session"):
+        answer(thief)
+    assert answer(owner)["ChallengeName"] == "DEVICE_PASSWORD_VERIFIER"
+
+
+def test_a_client_that_hides_users_answers_before_the_message_is_sent(
+    make_server: Any, backend: str
+) -> None:
+    """Attack finding 2 (second round): a made-up answer sends nothing, so a real one must not
+    wait for the message either: with PreventUserExistenceErrors the code goes out after the
+    answer, and a failed delivery is logged, not answered; other clients still hear of it."""
+    dead_smtp = f"smtp://127.0.0.1:{free_port()}"
+    server = limited_server(make_server, backend, smtp_url=dead_smtp)
+    idp = client("cognito-idp", server.url)
+    pool_id, open_client = setup_pool(idp)
+    hiding = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="hiding", PreventUserExistenceErrors="ENABLED"
+    )["UserPoolClient"]["ClientId"]
+    make_user(idp, pool_id, "mailed", email="mailed@example.com", email_verified="true")
+    known = idp.forgot_password(ClientId=hiding, Username="mailed")["CodeDeliveryDetails"]
+    unknown = idp.forgot_password(ClientId=hiding, Username="ghost")["CodeDeliveryDetails"]
+    assert known["DeliveryMedium"] == unknown["DeliveryMedium"] == "EMAIL"
+    with pytest.raises(idp.exceptions.CodeDeliveryFailureException):
+        idp.forgot_password(ClientId=open_client, Username="mailed")
+    for _ in range(100):  # the background delivery fails, and says so in the log
+        if "a code message was not delivered" in server.log():
+            break
+        time.sleep(0.05)
+    assert "a code message was not delivered: CodeDeliveryFailureException" in server.log()

@@ -193,7 +193,7 @@ def test_wrong_one_time_sign_in_codes_lock_the_second_factor(
     client_id = idp.create_user_pool_client(
         UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_AUTH"]
     )["UserPoolClient"]["ClientId"]
-    make_user(idp, pool_id, "otp-user", email="otp-user@example.com")
+    make_user(idp, pool_id, "otp-user", email="otp-user@example.com", email_verified="true")
 
     def answer(code: str | None) -> dict[str, Any]:
         started = idp.initiate_auth(

@@ -14,6 +14,7 @@ import jwt
 import pyotp
 import pytest
 from botocore.exceptions import ClientError
+from pycognito.aws_srp import AWSSRP
 
 from tests.api.test_auth import FLOWS, PASSWORD, make_user, sign_in
 from tests.api.test_devices import device_pool, password_sign_in, remembered_device
@@ -297,13 +298,70 @@ def test_forgot_password_gives_unknown_users_stable_plausible_destinations(idp: 
     assert unknown.startswith("n***@c***")
 
 
+def test_unknown_usernames_get_plausible_made_up_addresses(idp: Any) -> None:
+    """Attack finding 6 (second round): a plain username's made-up address does not always
+    start as the name does, nor always sit at one of a few providers, so a real user's masked
+    address (``r***@e***`` for ``bob``) is one a decoy could show as well."""
+    pool_id = idp.create_user_pool(PoolName="plain", AutoVerifiedAttributes=["email"])["UserPool"][
+        "Id"
+    ]
+    client_id = hiding_client(idp, pool_id)
+    shown = [
+        idp.forgot_password(ClientId=client_id, Username=f"bob{n}")["CodeDeliveryDetails"][
+            "Destination"
+        ]
+        for n in range(40)
+    ]
+    firsts = {address[0] for address in shown}
+    domains = {address.split("@")[1][0] for address in shown}
+    assert "b" in firsts and len(firsts) > 3
+    assert domains - set("gyohip")  # not only the common providers' initials
+
+
+def test_wrong_passwords_for_unknown_names_lock_out_like_a_users(idp: Any) -> None:
+    """Attack finding 3 (second round): after five wrong passwords a user is locked out for a
+    moment ("Password attempts exceeded"); a name that belongs to no user answers the same, by
+    the password flow and by SRP, so the lockout tells nobody who exists."""
+    pool_id = idp.create_user_pool(PoolName="lockout-decoy")["UserPool"]["Id"]
+    client_id = hiding_client(idp, pool_id, ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH"])
+    make_user(idp, pool_id, "existing")
+
+    def answers(name: str) -> list[str]:
+        said = []
+        for _ in range(6):
+            with pytest.raises(idp.exceptions.NotAuthorizedException) as refused:
+                sign_in(idp, client_id, name, "Wr0ng-pass!")
+            said.append(refused.value.response["Error"]["Message"])
+        return said
+
+    assert answers("existing") == answers("nonexistent")
+    assert answers("nonexistent")[-1] == "Password attempts exceeded"
+    srp = AWSSRP("nonexistent", "Wr0ng-pass!", pool_id, client_id, client=idp)
+    with pytest.raises(idp.exceptions.NotAuthorizedException, match="attempts exceeded"):
+        srp.authenticate_user()
+
+
+def test_one_time_codes_go_only_to_verified_addresses(idp: Any) -> None:
+    """Attack finding 5 (second round): a user who typed someone else's address (unverified)
+    cannot have sign-in codes sent there."""
+    pool_id, _ = choice_pool(idp, ["PASSWORD", "EMAIL_OTP"])
+    client_id = hiding_client(idp, pool_id, ["ALLOW_USER_AUTH"])
+    make_user(idp, pool_id, "typist", email="someone-else@example.com")
+    assert user_auth(idp, client_id, USERNAME="typist")["AvailableChallenges"] == [
+        "PASSWORD",
+        "PASSWORD_SRP",
+    ]
+    with pytest.raises(idp.exceptions.InvalidParameterException, match="not available"):
+        user_auth(idp, client_id, USERNAME="typist", PREFERRED_CHALLENGE="EMAIL_OTP")
+
+
 def test_user_auth_offers_an_unknown_user_a_decoy_that_always_fails(
     idp: Any, server: ServerProcess
 ) -> None:
     """Security review #8: USER_AUTH answers an unknown user as it answers a known one."""
     pool_id, _ = choice_pool(idp, ["PASSWORD", "EMAIL_OTP"])
     client_id = hiding_client(idp, pool_id, ["ALLOW_USER_AUTH"])
-    make_user(idp, pool_id, "present", email="present@example.com")
+    make_user(idp, pool_id, "present", email="present@example.com", email_verified="true")
     known = user_auth(idp, client_id, USERNAME="present")
     unknown = user_auth(idp, client_id, USERNAME="absent")
     assert known["ChallengeName"] == unknown["ChallengeName"] == "SELECT_CHALLENGE"

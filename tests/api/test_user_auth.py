@@ -32,7 +32,7 @@ def user_auth(idp: Any, client_id: str, **parameters: str) -> dict[str, Any]:
 
 def test_select_challenge_lists_what_the_user_can_do(idp: Any) -> None:
     pool_id, client_id = choice_pool(idp, ["PASSWORD", "EMAIL_OTP", "SMS_OTP"])
-    make_user(idp, pool_id, "chooser", email="chooser@example.com")
+    make_user(idp, pool_id, "chooser", email="chooser@example.com", email_verified="true")
     select = user_auth(idp, client_id, USERNAME="chooser")
     assert select["ChallengeName"] == "SELECT_CHALLENGE"
     assert select["AvailableChallenges"] == ["PASSWORD", "PASSWORD_SRP", "EMAIL_OTP"]
@@ -83,7 +83,15 @@ def test_preferred_password_and_srp(idp: Any) -> None:
 
 def test_passwordless_email_and_sms_codes(idp: Any, server: ServerProcess) -> None:
     pool_id, client_id = choice_pool(idp, ["PASSWORD", "EMAIL_OTP", "SMS_OTP"])
-    make_user(idp, pool_id, "codeonly", email="codeonly@example.com", phone_number="+15555550177")
+    make_user(
+        idp,
+        pool_id,
+        "codeonly",
+        email="codeonly@example.com",
+        email_verified="true",
+        phone_number="+15555550177",
+        phone_number_verified="true",
+    )
     email = user_auth(idp, client_id, USERNAME="codeonly", PREFERRED_CHALLENGE="EMAIL_OTP")
     assert email["ChallengeName"] == "EMAIL_OTP"
     assert email["ChallengeParameters"]["CODE_DELIVERY_DELIVERY_MEDIUM"] == "EMAIL"

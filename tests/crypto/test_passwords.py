@@ -9,7 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from cognitio.crypto.passwords import Argon2Params, PasswordHasher, hashing_client
+from cognitio.client_address import client_address
+from cognitio.crypto.passwords import Argon2Params, PasswordHasher
 from cognitio.errors import TooManyRequestsException
 
 FAST = Argon2Params(memory_kib=1024, time_cost=1, parallelism=1)
@@ -200,7 +201,7 @@ def test_one_client_holds_at_most_its_share_of_the_queue() -> None:
     shared = PasswordHasher(FAST, max_queue=100, per_client=2)
 
     async def as_client(name: str) -> str:
-        hashing_client.set(name)  # this task's own context
+        client_address.set(name)  # this task's own context
         return await shared.hash_async("pw")
 
     async def flood() -> list[object]:

@@ -12,7 +12,7 @@ user that does not exist, so a sign-in for an unknown user takes as long as a wr
 The pool's queue is bounded: past ``max_queue`` hashes waiting for a worker, a new one is refused
 with Cognito's TooManyRequestsException, so a flood of password
 checks costs a bounded amount of memory and latency instead of queueing without end. Each client
-(the request's IP, set in :data:`hashing_client` by the front door) may hold at most
+(the request's address, :data:`cognitio.client_address.client_address`) may hold at most
 ``per_client`` of those places at once, so one client cannot fill the queue and make everyone
 else's sign-in wait behind its hashes; past its share, its own calls are refused.
 """
@@ -20,7 +20,6 @@ else's sign-in wait behind its hashes; past its share, its own calls are refused
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import os
 import secrets
 import threading
@@ -32,16 +31,11 @@ from typing import TypeVar, TypeVarTuple
 import argon2
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from cognitio.client_address import client_address
 from cognitio.errors import TooManyRequestsException
 
 _Args = TypeVarTuple("_Args")
 _Result = TypeVar("_Result")
-
-
-# Who the hashes of the running request are for (its client IP); None outside a request.
-hashing_client: contextvars.ContextVar[str | None] = contextvars.ContextVar(
-    "hashing_client", default=None
-)
 
 
 @dataclass(frozen=True)
@@ -133,7 +127,7 @@ class PasswordHasher:
             return self._dummy_hash
 
     async def _run(self, function: Callable[[*_Args], _Result], *args: *_Args) -> _Result:
-        client = hashing_client.get() if self._per_client else None
+        client = client_address.get() if self._per_client else None
         held = 0 if client is None else self._pending_by.get(client, 0)
         if self._pending >= self._max_pending or (client is not None and held >= self._per_client):
             raise TooManyRequestsException("Too many requests")

@@ -197,7 +197,8 @@ class TokenRepository(Protocol):
 
 
 class LimitRepository(Protocol):
-    """Attempt counters (``table`` is sign_in_failures or mfa_failures) and rate buckets."""
+    """Attempt counters (``table`` is sign_in_failures, mfa_failures or decoy_failures) and
+    rate buckets."""
 
     async def count_failure(
         self, table: str, sub: str, now_ms: int, quiet_before_ms: int
@@ -207,6 +208,9 @@ class LimitRepository(Protocol):
     async def clear(self, table: str, sub: str) -> None: ...
     async def take(self, buckets: list[tuple[str, int, int]], now_ms: int) -> set[str]: ...
     async def prune(self, before_ms: int) -> None: ...
+    async def prune_failures(self, table: str, quiet_since_ms: int, now_ms: int) -> None:
+        """Forget counters with no failure since ``quiet_since_ms`` and no lock still on."""
+        ...
 
 
 class MfaRepository(Protocol):
@@ -245,14 +249,15 @@ class DeviceRepository(Protocol):
 
     async def arm(self, device_key: str, until_ms: int, armed_by: str) -> None:
         """Allow one DEVICE_SRP_AUTH answer for the device until ``until_ms``, to the sign-in
-        ``armed_by`` (``"<client id>:<session id>"``)."""
+        ``armed_by`` (``"<client id>:<origin>:<session id>"``)."""
         ...
 
     async def take_arm(
-        self, device_key: str, now_ms: int, client_id: str, session_id: str | None
+        self, device_key: str, now_ms: int, armed_by: str, *, any_session: bool = False
     ) -> bool:
         """Use the allowance up; False when there was none, it expired, or another sign-in
-        holds it (``session_id`` None: any sign-in of ``client_id``)."""
+        holds it. With ``any_session``, ``armed_by`` is ``"<client id>:<origin>:"`` and any
+        sign-in of that client from that origin may take it."""
         ...
 
     async def authenticated(self, device_key: str, now_ms: int) -> None: ...

@@ -43,7 +43,7 @@ _ARM = Query(
 )
 # Taking the arm and checking it are one statement: a sign-in's device step runs once. An
 # answer with the sign-in's Session must be that sign-in's; one without (pycognito sends none)
-# must come through the app client that armed the device.
+# must come through the app client that armed the device, from the client address that did.
 _TAKE = Query(
     "UPDATE devices SET auth_pending_until_ms = NULL, auth_pending_by = NULL "
     "WHERE device_key = :device_key AND auth_pending_until_ms >= :now "
@@ -138,14 +138,15 @@ class SqlDeviceRepository:
         await self._sql.run(_ARM, params)
 
     async def take_arm(
-        self, device_key: str, now_ms: int, client_id: str, session_id: str | None
+        self, device_key: str, now_ms: int, armed_by: str, *, any_session: bool = False
     ) -> bool:
         params = {
             "device_key": device_key,
             "now": now_ms,
-            "armed_by": f"{client_id}:{session_id or ''}",
-            "any_session": 1 if session_id is None else 0,
-            "client_prefix": f"{client_id}:%",
+            "armed_by": armed_by,
+            "any_session": 1 if any_session else 0,
+            # The client id and origin are letters, digits and hex: no LIKE wildcard in them.
+            "client_prefix": f"{armed_by}%",
         }
         return await self._sql.run(_TAKE, params) == 1
 

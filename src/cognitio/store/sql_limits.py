@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from cognitio.store.sqlbase import Query, Runner
 
-# Password failures (the table Cognito's lockout always used) and second-factor failures.
-FAILURE_TABLES = ("sign_in_failures", "mfa_failures")
+# Password failures (the table Cognito's lockout always used), second-factor failures, and the
+# password failures of names that belong to no user.
+FAILURE_TABLES = ("sign_in_failures", "mfa_failures", "decoy_failures")
 
 
 def _count(table: str) -> Query:
@@ -40,10 +41,16 @@ _UNCOUNT = {
     for table in FAILURE_TABLES
 }
 _CLEAR = {table: Query(f"DELETE FROM {table} WHERE sub = :sub") for table in FAILURE_TABLES}
+_PRUNE_FAILURES = {
+    table: Query(
+        f"DELETE FROM {table} WHERE last_failure_ms < :quiet_since AND locked_until_ms < :now"
+    )
+    for table in FAILURE_TABLES
+}
 
 
 # Parameter names are letters only (sqlbase numbers ":name" for PostgreSQL by that pattern).
-_LETTERS = "abcd"
+_LETTERS = "abcde"
 
 
 def _take(buckets: int) -> Query:
@@ -60,7 +67,7 @@ def _take(buckets: int) -> Query:
     )
 
 
-_MAX_BUCKETS = 4
+_MAX_BUCKETS = 5
 _TAKE = {n: _take(n) for n in range(1, _MAX_BUCKETS + 1)}
 _PRUNE = Query("DELETE FROM rate_limits WHERE tat_ms < :before")
 
@@ -90,7 +97,7 @@ class SqlLimitRepository:
 
     async def take(self, buckets: list[tuple[str, int, int]], now_ms: int) -> set[str]:
         """Take one token from each (name, interval ms, tolerance ms) bucket that has one;
-        the names that had room. Names must differ; at most four per call."""
+        the names that had room. Names must differ; at most five per call."""
         params: dict[str, object] = {"now": now_ms}
         for n, (name, interval_ms, tolerance_ms) in zip(_LETTERS, buckets, strict=False):
             params[f"b_{n}"] = name
@@ -99,6 +106,9 @@ class SqlLimitRepository:
             params[f"o_{n}"] = tolerance_ms
         rows = await self._sql.all(_TAKE[len(buckets)], params)
         return {str(row[0]) for row in rows}
+
+    async def prune_failures(self, table: str, quiet_since_ms: int, now_ms: int) -> None:
+        await self._sql.run(_PRUNE_FAILURES[table], {"quiet_since": quiet_since_ms, "now": now_ms})
 
     async def prune(self, before_ms: int) -> None:
         """Forget buckets that are full again (a missing row is a full bucket)."""

@@ -212,6 +212,17 @@ mfa_failures = Table(
     Column("locked_until_ms", BigInteger, nullable=False),
 )
 
+# Wrong passwords for names that belong to no user, under a made-up subject per name, so that
+# the lockout looks the same for users that exist and users that do not (pruned when quiet).
+decoy_failures = Table(
+    "decoy_failures",
+    metadata,
+    Column("sub", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure_ms", BigInteger, nullable=False, index=True),
+    Column("locked_until_ms", BigInteger, nullable=False),
+)
+
 # Rate-limit buckets (GCRA), one row per bucket name, shared by every node.
 rate_limits = Table(
     "rate_limits",

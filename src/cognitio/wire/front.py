@@ -78,15 +78,7 @@ class AwsJsonEndpoint:
             log.exception("unhandled error in request %s", request_id)
             fault = InternalErrorException("An internal error occurred.")
             payload, status, error_type = _error_body(fault), fault.status, fault.code
-        response_headers = [
-            (b"content-type", _CONTENT_TYPE),
-            (b"content-length", str(len(payload)).encode()),
-            (b"x-amzn-requestid", request_id.encode()),
-        ]
-        if error_type is not None:
-            response_headers.append((b"x-amzn-errortype", error_type.encode()))
-        await send({"type": "http.response.start", "status": status, "headers": response_headers})
-        await send({"type": "http.response.body", "body": payload})
+        await _respond(send, payload, status, error_type, request_id)
 
     async def _answer(
         self, scope: Scope, headers: dict[str, str], body: bytes, request_id: str
@@ -182,6 +174,25 @@ def _parse_json(body: bytes) -> object:
         return orjson.loads(body)
     except orjson.JSONDecodeError:
         raise SerializationException("The request body is not valid JSON.") from None
+
+
+async def send_error(send: Send, error: CognitoError) -> None:
+    """Answer with ``error`` as AWS JSON does, before any request was read."""
+    await _respond(send, _error_body(error), error.status, error.code, _request_id())
+
+
+async def _respond(
+    send: Send, payload: bytes, status: int, error_type: str | None, request_id: str
+) -> None:
+    response_headers = [
+        (b"content-type", _CONTENT_TYPE),
+        (b"content-length", str(len(payload)).encode()),
+        (b"x-amzn-requestid", request_id.encode()),
+    ]
+    if error_type is not None:
+        response_headers.append((b"x-amzn-errortype", error_type.encode()))
+    await send({"type": "http.response.start", "status": status, "headers": response_headers})
+    await send({"type": "http.response.body", "body": payload})
 
 
 def _error_body(error: CognitoError) -> bytes:

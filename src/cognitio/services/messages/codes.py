@@ -25,6 +25,8 @@ from cognitio.store.repositories import Transaction
 SIGN_UP = "signup"
 RESET = "reset"
 MFA = "mfa"
+# The kind a passwordless sign-in code is counted as (its purpose is MFA, like a second factor).
+FIRST_FACTOR = "otp"
 HOUR_MS = 3_600_000
 # A sign-in's SMS or email code lasts 3 minutes, the shortest MFA code lifetime Cognito states.
 LIFETIME_MS = {SIGN_UP: 24 * HOUR_MS, RESET: HOUR_MS, MFA: 3 * 60_000}
@@ -64,14 +66,18 @@ class Codes:
         *,
         pending_value: str | None = None,
         message_to: tuple[str, str] | None = None,
+        message_kind: str | None = None,
     ) -> str:
         """A new code for (sub, purpose), replacing any earlier one; returns the plaintext.
 
         ``message_to``: (pool id, address) of the message that will carry the code, which the
-        code-message limits count; LimitExceededException past them.
+        code-message limits count under ``message_kind`` (by default the purpose's kind:
+        ``verify:email`` and ``verify:phone_number`` are both ``verify``); LimitExceededException
+        past them.
         """
         if message_to is not None:
-            await self.limit_message(tx, sub, purpose, *message_to)
+            kind = message_kind or purpose.partition(":")[0]
+            await self.limit_message(tx, sub, kind, *message_to)
         code = f"{secrets.randbelow(1_000_000):06d}"
         now = ids.now_ms()
         lifetime = LIFETIME_MS.get(purpose, VERIFY_LIFETIME_MS)
@@ -88,14 +94,21 @@ class Codes:
         return code
 
     async def limit_message(
-        self, tx: Transaction | None, sub: str, purpose: str, pool_id: str, address: str
+        self,
+        tx: Transaction | None,
+        sub: str,
+        kind: str,
+        pool_id: str,
+        address: str,
+        *,
+        decoy: bool = False,
     ) -> None:
-        """Count a message carrying a code for ``purpose`` against the limits of ``sub`` and
+        """Count a message carrying a code of ``kind`` against the limits of ``sub`` and
         ``address``: LimitExceededException past them. Decoys of unknown users count too, under
-        a made-up ``sub``, so the limit tells nobody whether a user exists."""
+        a made-up ``sub`` and buckets of their own, so the limit tells nobody whether a user
+        exists and touches no real address's count."""
         if self._limits is not None:
-            kind = purpose.partition(":")[0]  # verify:email and verify:phone_number are one kind
-            await self._limits.check_message(tx, sub, kind, pool_id, address)
+            await self._limits.check_message(tx, sub, kind, pool_id, address, decoy=decoy)
 
     async def matches(self, tx: Transaction, sub: str, purpose: str, code: str) -> bool:
         """Whether :meth:`consume` would accept the code now; changes nothing.

@@ -19,6 +19,7 @@ the database, so every node applies the same lockout.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -51,6 +52,10 @@ class Policy:
 
 PASSWORD = Policy("sign_in_failures", 1000, attempts_exceeded)
 MFA = Policy("mfa_failures", 60_000, mfa_attempts_exceeded)
+# Wrong passwords for a name that belongs to no user, where the app client hides whether users
+# exist: counted under a made-up subject, so the lockout answers as it would for a user.
+DECOY = Policy("decoy_failures", 1000, attempts_exceeded)
+_PRUNE_ODDS = 1000  # one decoy attempt in this many also forgets the quiet counters
 
 
 class Lockout:
@@ -75,6 +80,8 @@ class Lockout:
                 # The first lock after the fifth failure, doubling with each one after it.
                 span = self._policy.first_lock_ms * 2 ** min(failures - FREE_FAILURES, 20)
                 await tx.limits.lock(table, sub, now + min(span, MAX_LOCKOUT_MS))
+            if self._policy is DECOY and random.randrange(_PRUNE_ODDS) == 0:  # housekeeping
+                await tx.limits.prune_failures(table, now - QUIET_RESET_MS, now)
 
     async def succeeded(self, sub: str) -> None:
         """A right answer that ends the count (a password, a completed sign-in)."""

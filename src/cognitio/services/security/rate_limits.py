@@ -30,6 +30,7 @@ from typing import Any
 
 import botocore.loaders
 
+from cognitio.client_address import client_address
 from cognitio.config import Settings
 from cognitio.errors import LimitExceededException, TooManyRequestsException
 from cognitio.services.common import ids
@@ -39,6 +40,12 @@ Bucket = tuple[str, int, int]  # (name, interval ms, tolerance ms)
 _DAY_MS = 86_400_000
 _PRUNE_ODDS = 1000  # one check in this many also forgets buckets that are full again
 _MAX_KEY = 200  # characters of a username or address kept in a bucket's name
+
+
+# Kinds of code messages (what the code is for). A sign-in's MFA code follows a right password;
+# the others anyone may ask for, naming any user.
+MFA_KIND = "mfa"
+ANONYMOUS_KINDS = frozenset({"signup", "reset", "otp"})
 
 
 def too_many_requests() -> TooManyRequestsException:
@@ -86,31 +93,84 @@ def _named_user(operation: str, params: Mapping[str, Any]) -> str | None:
     return username if isinstance(username, str) else None
 
 
+def _without_port(hop: str) -> str:
+    """``203.0.113.9:5555`` and ``[2001:db8::1]:443`` without the port; others as they are."""
+    if hop.startswith("["):
+        return hop[1:].partition("]")[0]
+    host, colon, port = hop.rpartition(":")
+    return host if colon and host.count(":") == 0 and port.isdigit() else hop
+
+
+def address_key(address: str) -> str:
+    """What counts as one client: an IPv4 address, an IPv6 /64, or the text (64 characters)."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64]
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, 64), strict=False))
+    return str(parsed)
+
+
+class LocalBuckets:
+    """In-process GCRA buckets in front of the shared ones: a client past its burst is refused
+    here without a database write (a flood costs the database nothing); what passes is then
+    counted in the database, the limit every node shares."""
+
+    _MAX_KEYS = 100_000  # past this, full buckets are forgotten (a missing key is a full one)
+
+    def __init__(self, rate: Rate) -> None:
+        self._rate = rate
+        self._tat: dict[str, int] = {}
+
+    def admit(self, key: str, now_ms: int) -> bool:
+        bucket = self._rate.bucket(key)
+        if bucket is None:
+            return True
+        _, interval, tolerance = bucket
+        tat = max(self._tat.get(key, now_ms), now_ms)
+        if tat - now_ms > tolerance:
+            return False
+        if len(self._tat) >= self._MAX_KEYS and key not in self._tat:
+            self._tat = {k: v for k, v in self._tat.items() if v > now_ms}
+            if len(self._tat) >= self._MAX_KEYS:
+                self._tat.clear()
+        self._tat[key] = tat + interval
+        return True
+
+
 class RateLimits:
     """The buckets of one deployment, from its settings."""
 
     def __init__(self, store: Store, settings: Settings) -> None:
         self._store = store
         self._ip = Rate(settings.rate_limit_ip_per_second, settings.rate_limit_ip_burst)
+        self._local_ip = LocalBuckets(self._ip)
         self._user = Rate(settings.rate_limit_user_per_second, settings.rate_limit_user_burst)
         interval = settings.code_message_interval_s
         self._cooldown = Rate(0 if interval <= 0 else 1 / interval, settings.code_message_burst)
         per_day = settings.code_messages_per_day
         self._daily = Rate(per_day * 1000 / _DAY_MS, per_day)
+        total = settings.code_messages_per_destination_per_day
+        self._destination_daily = Rate(total * 1000 / _DAY_MS, total)
         self._proxies = tuple(ipaddress.ip_network(n) for n in settings.trusted_proxies)
         self._token_operations = token_operations()
 
     def client_ip(self, peer: str | None, forwarded_for: str | None) -> str:
-        """The socket's peer; behind a trusted proxy, the nearest untrusted X-Forwarded-For."""
+        """The client's address, as buckets count it: the socket's peer, or behind a trusted
+        proxy the nearest X-Forwarded-For hop that is not one. An IPv6 client is its /64 (one
+        host holds that many addresses), and a hop's ``:port`` is not part of its address."""
         if peer is None:
             return "unknown"
         if not forwarded_for or not self._trusted(peer):
-            return peer
-        hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+            return address_key(peer)
+        hops = [_without_port(hop.strip()) for hop in forwarded_for.split(",") if hop.strip()]
         for hop in reversed(hops):
             if not self._trusted(hop):
-                return hop[:64]
-        return hops[0][:64] if hops else peer
+                return address_key(hop)
+        return address_key(hops[0]) if hops else address_key(peer)
 
     def _trusted(self, address: str) -> bool:
         try:
@@ -125,6 +185,8 @@ class RateLimits:
         """An unsigned operation: its client IP's bucket and its user's; TooManyRequests."""
         if service == "cognito-idp" and operation in self._token_operations:
             return
+        if not self._local_ip.admit(ip, ids.now_ms()):
+            raise too_many_requests()
         buckets = [self._ip.bucket(f"ip:{ip}")]
         username = _named_user(operation, params)
         client_id = params.get("ClientId")
@@ -138,26 +200,46 @@ class RateLimits:
 
     async def check_web(self, ip: str) -> bool:
         """A POST to the hosted pages or the OAuth endpoints: whether its IP has room."""
+        if not self._local_ip.admit(ip, ids.now_ms()):
+            return False
         bucket = self._ip.bucket(f"ip:{ip}")
         return bucket is None or await self._take(None, [bucket])
 
     async def check_message(
-        self, tx: Transaction | None, sub: str, kind: str, pool_id: str, address: str
+        self,
+        tx: Transaction | None,
+        sub: str,
+        kind: str,
+        pool_id: str,
+        address: str,
+        *,
+        decoy: bool = False,
     ) -> None:
         """A code message about to be sent (in the caller's transaction, if any): the cooldown
         and the daily cap of its user and of its destination; LimitExceededException past them.
 
-        ``kind`` is what the code is for (``signup``, ``reset``, ``mfa``, ``verify``), and each
-        kind has buckets of its own, so that codes anyone can ask for (a password reset) never
-        use up those of the user's own sign-in (an MFA code).
+        ``kind`` is what the code is for, and each kind has buckets of its own, so codes of one
+        kind never use up another's. Codes anyone may ask for (:data:`ANONYMOUS_KINDS`: sign-up,
+        password reset, a passwordless sign-in code) are counted per user *and client address*,
+        so a stranger elsewhere cannot use up the user's own; all kinds but the sign-in MFA
+        code (which only the password's holder can ask for) also share one daily cap per
+        destination, so no address can be flooded from many. A ``decoy`` (a made-up answer for
+        an unknown user) is counted alike in buckets of its own: its made-up address may be a
+        real one, whose buckets it must not touch.
         """
-        to = f"{pool_id}:{address.lower()[:_MAX_KEY]}"
+        to = f"{'decoy:' if decoy else ''}{pool_id}:{address.lower()[:_MAX_KEY]}"
+        who, where = sub, to
+        if kind in ANONYMOUS_KINDS:
+            origin = client_address.get() or "unknown"
+            who, where = f"{sub}@{origin}", f"{to}@{origin}"
         buckets = [
-            self._cooldown.bucket(f"msg:{kind}:user:{sub}"),
-            self._daily.bucket(f"day:{kind}:user:{sub}"),
-            self._cooldown.bucket(f"msg:{kind}:to:{to}"),
-            self._daily.bucket(f"day:{kind}:to:{to}"),
+            self._cooldown.bucket(f"msg:{kind}:user:{who}"),
+            self._daily.bucket(f"day:{kind}:user:{who}"),
+            self._cooldown.bucket(f"msg:{kind}:to:{where}"),
+            self._daily.bucket(f"day:{kind}:to:{where}"),
         ]
+        if kind != MFA_KIND:
+            buckets.append(self._destination_daily.bucket(f"day:all:to:{to}"))
         if not await self._take(tx, [b for b in buckets if b is not None]):
             raise attempt_limit()
 

@@ -11,6 +11,7 @@ before anything is written.
 
 from __future__ import annotations
 
+import hashlib
 import time
 import uuid
 from dataclasses import replace
@@ -18,6 +19,7 @@ from typing import Any
 
 import orjson
 
+from cognitio.client_address import client_address
 from cognitio.errors import (
     NotAuthorizedException,
     PasswordResetRequiredException,
@@ -121,13 +123,24 @@ async def device_challenge(
     """Ask the device named by the sign-in to prove itself (DEVICE_SRP_AUTH)."""
     device_key = str(request.device_key)
     sid = str(uuid.uuid4())
-    challenge = ctx.challenge(request, user, DEVICE_SRP_AUTH, {}, sid=sid)
+    origin = request_origin()
+    challenge = ctx.challenge(request, user, DEVICE_SRP_AUTH, {}, sid=sid, data={"origin": origin})
     async with ctx.store.write() as tx:
-        # Bound to this sign-in (security review #24): another sign-in cannot take it.
-        armed_by = f"{request.client.id}:{sid}"
+        # Bound to this sign-in (security review #24): another sign-in cannot take it, and an
+        # answer without the Session must come from where the sign-in came from.
+        armed_by = f"{request.client.id}:{origin}:{sid}"
         until = ids.now_ms() + session_minutes(request) * 60_000
         await tx.devices.arm(device_key, until, armed_by)
     return challenge
+
+
+def request_origin() -> str:
+    """The client address of the request being served, as a short digest (``unknown`` when
+    there is none)."""
+    address = client_address.get()
+    if address is None:
+        return "unknown"
+    return hashlib.sha256(address.encode()).hexdigest()[:16]
 
 
 def new_password_challenge(

@@ -17,6 +17,7 @@ from cognitio.services.clients.secret_hash import check_secret_hash, client_secr
 from cognitio.services.messages.codes import Codes
 from cognitio.services.mfa.devices import Devices
 from cognitio.services.mfa.mfa import Mfa
+from cognitio.services.security.lockout import DECOY as DECOY_LOCKOUT
 from cognitio.services.security.lockout import MFA as MFA_LOCKOUT
 from cognitio.services.security.lockout import Lockout
 from cognitio.services.signin.auth_sessions import Sessions
@@ -24,6 +25,7 @@ from cognitio.services.signin.request import AuthRequest
 from cognitio.services.tokens.tokens import ADMIN_SCOPE, TokenOverrides, Tokens
 from cognitio.services.triggers.triggers import Call, Triggers, pre_token_generation
 from cognitio.services.users.accounts import PasswordStore
+from cognitio.services.users.decoys import DECOY_KEY_PURPOSE, decoy_subject
 from cognitio.services.users.users import Users
 from cognitio.store.records import ClientRecord, UserRecord
 from cognitio.store.repositories import Store
@@ -56,14 +58,25 @@ class FlowContext:
         self.sessions = Sessions(envelope)
         self.lockout = Lockout(store)
         self.mfa_lockout = Lockout(store, MFA_LOCKOUT)
+        # Wrong passwords for unknown names, where the client hides whether users exist.
+        self.decoy_lockout = Lockout(store, DECOY_LOCKOUT)
+        # Derives the made-up answers for unknown users (users.decoys).
+        self.decoy_key = envelope.derive_key(DECOY_KEY_PURPOSE)
         self._users = users
         self._open_secret = client_secret_opener(envelope)
 
     async def deliver(
         self, messages: list[OutgoingMessage], request: AuthRequest, user: UserRecord
     ) -> None:
-        """Send messages of this sign-in (codes), through the pool's message triggers."""
-        await self._users.deliver(messages, call=request.call(user), user=user)
+        """Send messages of this sign-in (codes), through the pool's message triggers; after
+        the answer, where the client hides whether users exist (a decoy sends nothing)."""
+        later = request.client.config.get("PreventUserExistenceErrors") == "ENABLED"
+        await self._users.deliver(messages, call=request.call(user), user=user, later=later)
+
+    async def count_decoy_failure(self, request: AuthRequest, name: str) -> None:
+        """A wrong password for ``name``, which belongs to no user: counted as a user's would
+        be, so "Password attempts exceeded" comes after as many tries as for a real user."""
+        await self.decoy_lockout.attempt(decoy_subject(self.decoy_key, request.pool.id, name))
 
     def check_secret_hash(self, request: AuthRequest, username: str) -> None:
         """The request's SECRET_HASH, for a client with a secret."""

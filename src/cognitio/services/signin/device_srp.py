@@ -23,7 +23,7 @@ from cognitio.errors import InvalidParameterException, NotAuthorizedException
 from cognitio.services.common import ids
 from cognitio.services.mfa.devices import device_missing
 from cognitio.services.signin.auth_sessions import AuthSession
-from cognitio.services.signin.completion import DEVICE_SRP_AUTH, complete
+from cognitio.services.signin.completion import DEVICE_SRP_AUTH, complete, request_origin
 from cognitio.services.signin.context import FlowContext
 from cognitio.services.signin.request import AuthRequest
 from cognitio.services.signin.srp_flow import (
@@ -86,9 +86,12 @@ async def answer_device_srp(
         raise NotAuthorizedException(_INVALID_SESSION)
     big_a = client_public_key(responses.get("SRP_A"))
     async with ctx.store.write() as tx:
-        taken = await tx.devices.take_arm(
-            device_key, ids.now_ms(), request.client.id, session.sid or None
-        )
+        if session.sid:  # this sign-in's own Session: the arm it set, from where it set it
+            armed_by = f"{request.client.id}:{session.data.get('origin', '')}:{session.sid}"
+            taken = await tx.devices.take_arm(device_key, ids.now_ms(), armed_by)
+        else:
+            armed_by = f"{request.client.id}:{request_origin()}:"
+            taken = await tx.devices.take_arm(device_key, ids.now_ms(), armed_by, any_session=True)
         if not taken:
             raise NotAuthorizedException(_INVALID_SESSION)
         user = await tx.users.get(session.sub)

@@ -20,6 +20,7 @@ from cognitio.messaging.messages import (
     Wording,
     render,
 )
+from cognitio.services.messages.codes import FIRST_FACTOR
 from cognitio.services.messages.codes import MFA as MFA_CODE
 from cognitio.services.messages.notifications import Destination
 from cognitio.services.mfa.mfa import EMAIL, TOTP, software_token_enabled_in, user_factors
@@ -71,14 +72,27 @@ async def challenge_for(
 
 
 async def send_code(
-    ctx: FlowContext, request: AuthRequest, user: UserRecord, factor: str
+    ctx: FlowContext,
+    request: AuthRequest,
+    user: UserRecord,
+    factor: str,
+    *,
+    first_factor: bool = False,
 ) -> dict[str, Any]:
-    """Send a sign-in code by SMS (SMS_MFA, SMS_OTP) or email (EMAIL_OTP); challenge for it."""
+    """Send a sign-in code by SMS (SMS_MFA, SMS_OTP) or email (EMAIL_OTP); challenge for it.
+
+    A ``first_factor`` code (passwordless) is counted apart from the codes that follow a
+    password, which a stranger cannot ask for and so cannot use up.
+    """
     attribute = "email" if factor == EMAIL else "phone_number"
     destination = Destination(attribute, user.attributes[attribute])
     async with ctx.store.write() as tx:
         code = await ctx.codes.issue(
-            tx, user.sub, MFA_CODE, message_to=(request.pool.id, destination.address)
+            tx,
+            user.sub,
+            MFA_CODE,
+            message_to=(request.pool.id, destination.address),
+            message_kind=FIRST_FACTOR if first_factor else None,
         )
     message = _code_message(request, destination, factor, code)
     await ctx.deliver([message], request, user)

@@ -48,6 +48,11 @@ async def password_flow(ctx: FlowContext, request: AuthRequest) -> dict[str, Any
                 ctx.triggers, request.pool, request.client, username, request.metadata
             )
         if request.client.config.get("PreventUserExistenceErrors") == "ENABLED":
+            # Counted as a user's wrong password is, so the lockout tells nothing either.
+            if user is None:
+                await ctx.count_decoy_failure(request, username)
+            else:
+                await ctx.lockout.attempt(user.sub)
             raise NotAuthorizedException(_INCORRECT)
         raise UserNotFoundException("User does not exist.")
     await pre_authentication(ctx.triggers, request.call(user), user, request.metadata or None)

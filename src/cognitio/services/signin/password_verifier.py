@@ -81,6 +81,7 @@ async def verify_password_claim(
     )
     given = strict_b64decode(responses["PASSWORD_CLAIM_SIGNATURE"]) or b""
     if user is None:
+        await ctx.count_decoy_failure(request, str(session.data.get("name", session.username)))
         raise NotAuthorizedException(_INCORRECT)
     await ctx.lockout.attempt(user.sub)
     if not hmac.compare_digest(expected, given):

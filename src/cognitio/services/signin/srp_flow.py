@@ -101,7 +101,9 @@ async def srp_flow(
         challenge=CHALLENGE,
         validity_minutes=int(request.client.config.get("AuthSessionValidity", 3)),
         data={"A": b64_int(big_a), "b": b64_int(b)}
-        | ({} if custom is None else {"custom": custom}),
+        | ({} if custom is None else {"custom": custom})
+        # A decoy's wrong answer is counted under the name given, as the password flow's is.
+        | ({"name": username} if not sub else {}),
     )
     secret_block = base64.urlsafe_b64decode(session + "=" * (-len(session) % 4))
     return {

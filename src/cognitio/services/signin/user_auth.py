@@ -19,7 +19,7 @@ from cognitio.errors import (
     UserNotConfirmedException,
     UserNotFoundException,
 )
-from cognitio.services.messages.codes import MFA as MFA_CODE
+from cognitio.services.messages.codes import FIRST_FACTOR
 from cognitio.services.mfa import passkeys
 from cognitio.services.mfa.mfa import user_factors
 from cognitio.services.mfa.passkeys import WEB_AUTHN, passkey_counts_as_mfa
@@ -33,7 +33,6 @@ from cognitio.services.signin.srp_flow import srp_flow
 from cognitio.services.triggers.triggers import pre_authentication, pre_authentication_unknown
 from cognitio.services.users.accounts import find_user
 from cognitio.services.users.decoys import (
-    DECOY_KEY_PURPOSE,
     decoy_destination,
     decoy_has_mfa,
     decoy_subject,
@@ -53,7 +52,8 @@ def available_factors(
     passkey_mfa: bool,
     has_mfa: bool = False,
 ) -> list[str]:
-    """The first factors this user may use in this pool, in Cognito's order.
+    """The first factors this user may use in this pool, in Cognito's order. A one-time code
+    goes only to a verified email address or phone number.
 
     ``passkeys`` counts the user's passkeys; ``passkey_mfa`` says whether a passkey counts as
     MFA for them; ``has_mfa`` whether they have a second factor on that the pool offers. With
@@ -66,8 +66,11 @@ def available_factors(
         pool,
         password=user.password_hash is not None,
         srp=user.srp_sealed is not None,
-        email=bool(user.attributes.get("email")),
-        phone=bool(user.attributes.get("phone_number")),
+        # A code goes only to an address the user proved is theirs, never to one they typed.
+        email=bool(user.attributes.get("email"))
+        and user.attributes.get("email_verified") == "true",
+        phone=bool(user.attributes.get("phone_number"))
+        and user.attributes.get("phone_number_verified") == "true",
         passkeys=passkeys,
         passkey_mfa=passkey_mfa,
         has_mfa=has_mfa,
@@ -176,7 +179,7 @@ async def _decoy(
 ) -> dict[str, Any]:
     """USER_AUTH for a user that does not exist, in a client that hides whether users exist:
     every answer looks like a real user's, and none of them can succeed (security review #8)."""
-    key = ctx.envelope.derive_key(DECOY_KEY_PURPOSE)
+    key = ctx.decoy_key
     has_mfa = decoy_has_mfa(key, request.pool.config, username)
     factors = decoy_factors(request.pool, has_mfa=has_mfa)
     if not factor:
@@ -199,7 +202,9 @@ async def _decoy(
     attribute = "email" if factor == "EMAIL_OTP" else "phone_number"
     destination = decoy_destination(key, request.pool.id, username, attribute)
     sub = decoy_subject(key, request.pool.id, username)
-    await ctx.codes.limit_message(None, sub, MFA_CODE, request.pool.id, destination.address)
+    await ctx.codes.limit_message(
+        None, sub, FIRST_FACTOR, request.pool.id, destination.address, decoy=True
+    )
     details = destination.details()
     return ctx.challenge_as(
         request,
@@ -216,7 +221,20 @@ async def _decoy(
 async def start(
     ctx: FlowContext, request: AuthRequest, user: UserRecord, factor: str
 ) -> dict[str, Any]:
-    """Begin the chosen first factor; the request's parameters carry what it needs."""
+    """Begin the chosen first factor; the request's parameters carry what it needs.
+
+    Without a password step, the account's state is checked first (an unconfirmed user, whose
+    address is not verified yet, hears that it is unconfirmed).
+    """
+    if factor not in ("PASSWORD", "PASSWORD_SRP"):
+        if not user.enabled:
+            raise NotAuthorizedException("User is disabled.")
+        if user.status == "UNCONFIRMED":
+            raise UserNotConfirmedException("User is not confirmed.")
+        if user.status != "CONFIRMED":
+            raise NotAuthorizedException(
+                f"Passwordless sign-in cannot sign in a user whose status is {user.status}."
+            )
     async with ctx.store.read() as tx:
         factors = await first_factors(tx, request.pool, user)
     if factor not in factors:
@@ -227,22 +245,13 @@ async def start(
         return await password_flow(ctx, request)
     if factor == "PASSWORD_SRP":
         return await srp_flow(ctx, request)
-    # Without a password step, the account's state is checked here.
-    if not user.enabled:
-        raise NotAuthorizedException("User is disabled.")
-    if user.status == "UNCONFIRMED":
-        raise UserNotConfirmedException("User is not confirmed.")
-    if user.status != "CONFIRMED":
-        raise NotAuthorizedException(
-            f"Passwordless sign-in cannot sign in a user whose status is {user.status}."
-        )
     await pre_authentication(ctx.triggers, request.call(user), user, request.metadata or None)
     if factor == WEB_AUTHN:
         async with ctx.store.read() as tx:
             options, challenge = await passkeys.request_options(tx, request.pool, user)
         parameters = {"CREDENTIAL_REQUEST_OPTIONS": options}
         return ctx.challenge(request, user, WEB_AUTHN, parameters, data={"challenge": challenge})
-    return await send_code(ctx, request, user, factor)
+    return await send_code(ctx, request, user, factor, first_factor=True)
 
 
 async def answer_web_authn(

@@ -29,9 +29,12 @@ def _digest(key: bytes, pool_id: str, username: str, purpose: str) -> bytes:
 def decoy_destination(key: bytes, pool_id: str, username: str, attribute: str) -> Destination:
     """A made-up address for ``username`` of the kind ``attribute`` names, the same every time.
 
-    An email-shaped username is its own address (what a pool that signs in with email shows);
-    otherwise the address starts as the username does, at a common mail domain. A phone number
-    is a North American one, the masked form showing only its last four digits.
+    An email-shaped username is its own address (what a pool that signs in with email shows).
+    Otherwise the address is drawn from the name's digest as real ones fall: it starts as the
+    username does about half the time (people's addresses often do), with any letter otherwise,
+    at a common mail provider or at some other domain, so that no masked form (``r***@e***``)
+    is one a decoy could not show. A phone number is a North American one, the masked form
+    showing only its last four digits.
     """
     digest = _digest(key, pool_id, username.lower(), "address")
     if attribute == "phone_number":
@@ -41,11 +44,13 @@ def decoy_destination(key: bytes, pool_id: str, username: str, attribute: str) -
     if at and local and "." in domain:
         return Destination(attribute, username.lower())
     first = username[:1].lower()
-    if not (first.isascii() and first.isalnum()):
-        first = _LETTERS[digest[8] % len(_LETTERS)]
-    return Destination(
-        attribute, f"{first}{digest[9:12].hex()}@{_DOMAINS[digest[12] % len(_DOMAINS)]}"
-    )
+    if digest[8] & 1 or not (first.isascii() and first.isalnum()):
+        first = _LETTERS[digest[9] % len(_LETTERS)]
+    if digest[10] % 10 < 6:
+        domain = _DOMAINS[digest[11] % len(_DOMAINS)]
+    else:
+        domain = f"{_LETTERS[digest[11] % len(_LETTERS)]}{digest[12:14].hex()}.com"
+    return Destination(attribute, f"{first}{digest[14:17].hex()}@{domain}")
 
 
 def decoy_subject(key: bytes, pool_id: str, username: str) -> str:

@@ -223,7 +223,7 @@ class SelfService:
                 pool.id, pool.config, destination, code, "CustomMessage_ResendCode"
             )
         call = Call(pool, user.username, client.id, params.get("ClientMetadata") or {})
-        await self._users.deliver([message], call=call, user=user)
+        await self._users.deliver([message], call=call, user=user, later=_hides_users(client))
         return {"CodeDeliveryDetails": destination.details()}
 
     async def forgot_password(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -254,7 +254,7 @@ class SelfService:
                 pool.id, pool.config, destination, code, "CustomMessage_ForgotPassword"
             )
         call = Call(pool, user.username, client.id, params.get("ClientMetadata") or {})
-        await self._users.deliver([message], call=call, user=user)
+        await self._users.deliver([message], call=call, user=user, later=_hides_users(client))
         return {"CodeDeliveryDetails": destination.details()}
 
     async def confirm_forgot_password(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -308,8 +308,8 @@ class SelfService:
         key = self._envelope.derive_key(DECOY_KEY_PURPOSE)
         destination = decoy_destination(key, pool.id, username, attribute)
         sub = decoy_subject(key, pool.id, username)
-        purpose = purposes.RESET if recovery else purposes.SIGN_UP
-        await self._codes.limit_message(tx, sub, purpose, pool.id, destination.address)
+        kind = purposes.RESET if recovery else purposes.SIGN_UP
+        await self._codes.limit_message(tx, sub, kind, pool.id, destination.address, decoy=True)
         return {"CodeDeliveryDetails": destination.details()}
 
 

@@ -4,6 +4,8 @@ confirmation and passwords. Behaviour follows each operation's page in the Cogni
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -53,6 +55,8 @@ from cognitio.services.users.attribute_changes import change_attributes, without
 from cognitio.store.records import UserPoolRecord, UserRecord
 from cognitio.store.repositories import Store
 
+log = logging.getLogger(__name__)
+
 
 def _schema(pool: UserPoolRecord) -> dict[str, Any]:
     return schema_by_name(pool.config["SchemaAttributes"])
@@ -81,6 +85,8 @@ class Users:
         self._passwords = passwords
         self._codes = codes
         self._messenger = messenger
+        # Deliveries running after their answer went out (deliver(later=True)), kept alive.
+        self._background: set[asyncio.Task[None]] = set()
 
     async def deliver(
         self,
@@ -88,13 +94,24 @@ class Users:
         *,
         call: Call | None = None,
         user: UserRecord | None = None,
+        later: bool = False,
     ) -> None:
         """Send after commit: a failed delivery loses nothing, the caller can resend.
 
         With the trigger context (``call``, ``user``), the pool's CustomEmailSender and
         CustomSMSSender functions take the messages they send, and its CustomMessage function
         words the rest first.
+
+        ``later``: send once the answer has gone out, for an app client that hides whether
+        users exist: a made-up answer sends nothing, so a real one must not wait for the
+        message (or the functions that word it) either, nor fail when delivery does (the
+        failure is logged).
         """
+        if later:
+            task = asyncio.create_task(self._deliver_logged(messages, call, user))
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+            return
         if call is not None and user is not None:
             messages = await hand_to_senders(self._triggers, call, user, messages)
             messages = await custom_messages(self._triggers, call, user, messages)
@@ -105,6 +122,14 @@ class Users:
                 raise CodeDeliveryFailureException(
                     f"Unable to deliver the message to the {message.channel} destination: {error}"
                 ) from None
+
+    async def _deliver_logged(
+        self, messages: list[OutgoingMessage], call: Call | None, user: UserRecord | None
+    ) -> None:
+        try:
+            await self.deliver(messages, call=call, user=user)
+        except Exception as error:  # no one to answer: the log says what failed, not the message
+            log.warning("a code message was not delivered: %s", type(error).__name__)
 
     async def create(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
         async with self._store.read() as tx:
