@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from tests.api.test_auth import FLOWS, PASSWORD, make_user, setup_pool, sign_in
 from tests.conftest import client
+from tests.helpers.pools import FLOWS, PASSWORD, make_user, setup_pool, sign_in
 from tests.server import ServerProcess
 
 SLOW = "0.001"  # tokens per second: none come back during a test

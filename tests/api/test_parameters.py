@@ -9,7 +9,7 @@ import pytest
 
 from cognitio.api.handlers import load_handlers
 from cognitio.api.registry import IDP
-from tests.wire.test_front import PREFIX, call
+from tests.helpers.wire import PREFIX, call
 
 MODEL = botocore.session.get_session().get_service_model(IDP)
 BUILT = sorted(name for service, name in load_handlers() if service == IDP)

@@ -14,9 +14,9 @@ from urllib.parse import parse_qs, urlsplit
 import pyotp
 import pytest
 
-from tests.api.test_auth import PASSWORD
-from tests.api.test_mfa import next_step_code
-from tests.web.test_oauth import CALLBACK, authlib_client, oauth_client
+from tests.helpers.mfa import next_step_code
+from tests.helpers.oauth import CALLBACK, authlib_client, oauth_client
+from tests.helpers.pools import PASSWORD
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 playwright = pytest.importorskip("playwright.sync_api")
