@@ -76,7 +76,10 @@ def test_a_malformed_pool_id_fails_its_pattern(server: Any, operation: str) -> N
 
 @pytest.mark.parametrize("arn_operation", ["TagResource", "UntagResource", "ListTagsForResource"])
 def test_a_malformed_arn_fails_its_constraints(server: Any, arn_operation: str) -> None:
-    extra = {"TagResource": {"Tags": {"a": "b"}}, "UntagResource": {"TagKeys": ["a"]}}
+    extra: dict[str, dict[str, Any]] = {
+        "TagResource": {"Tags": {"a": "b"}},
+        "UntagResource": {"TagKeys": ["a"]},
+    }
     import json
 
     body_in = {"ResourceArn": "nope", **extra.get(arn_operation, {})}
