@@ -1,6 +1,6 @@
 """The shape of the test suite, checked: test modules share helpers through tests/helpers, never
-by importing one another (a test module imported elsewhere runs its imports twice over and ties
-unrelated tests together)."""
+by importing one another, so that changing one test module cannot break another's imports and no
+fixture travels between them unseen."""
 
 from __future__ import annotations
 

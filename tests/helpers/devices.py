@@ -1,5 +1,4 @@
-"""A pool that remembers devices, a user with email MFA, and a device confirmed on the first
-sign-in."""
+"""A pool that remembers devices, a user with email MFA, and a device confirmed at sign-in."""
 
 from __future__ import annotations
 

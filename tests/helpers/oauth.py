@@ -1,5 +1,4 @@
-"""OAuth 2.0 clients of a pool, authlib sessions, and a cookie-keeping Browser that signs in
-on the hosted pages; each test's HTTP clients are closed after it."""
+"""OAuth clients of a pool, authlib sessions, and a Browser that signs in on the hosted pages."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The client side of SRP sign-in (srp_spec.md section 4), written from the spec as an
-application would, and the two calls of USER_SRP_AUTH."""
+"""An SRP client written from srp_spec.md section 4, and the two calls of USER_SRP_AUTH."""
 
 from __future__ import annotations
 

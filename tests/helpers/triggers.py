@@ -1,5 +1,4 @@
-"""A pool whose triggers call the test functions (tests/lambdas), the events they recorded,
-and a sign-up."""
+"""A pool whose triggers call tests/lambdas, the events they recorded, and a sign-up."""
 
 from __future__ import annotations
 
