@@ -27,6 +27,10 @@ from tests.server import (
     free_port,
 )
 
+# The shared helpers assert too: rewrite them as pytest rewrites test modules, so that a failing
+# check there explains itself. This must run before anything imports them.
+pytest.register_assert_rewrite("tests.helpers")
+
 POSTGRES_URL = os.environ.get("COGNITIO_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 

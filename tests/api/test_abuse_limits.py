@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from tests.api.test_auth import FLOWS, PASSWORD, make_user, setup_pool, sign_in
 from tests.conftest import client
+from tests.helpers.pools import FLOWS, PASSWORD, make_user, setup_pool, sign_in
 from tests.server import ServerProcess, free_port
 
 SLOW = "0.001"  # tokens per second: none come back during a test
@@ -341,7 +341,7 @@ def test_a_device_step_without_its_session_comes_from_where_the_sign_in_did(
     """Attack finding 4 (second round): pycognito answers DEVICE_SRP_AUTH without the
     Session; such an answer takes the arm only from the client address that armed it, so a
     stolen device secret elsewhere cannot finish the owner's sign-in."""
-    from tests.api.test_devices import (
+    from tests.helpers.devices import (
         REMEMBER_ALWAYS,
         device_pool,
         password_sign_in,

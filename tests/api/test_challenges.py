@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.test_auth import FLOWS, PASSWORD, setup_pool
+from tests.helpers.pools import FLOWS, PASSWORD, setup_pool
 
 
 def invited(idp: Any, **pool_options: Any) -> tuple[str, str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -187,11 +188,12 @@ def test_delete_and_unknown_clients(idp: Any, pool_id: str) -> None:
         "UserPoolClient"
     ]["ClientId"]
     idp.delete_user_pool_client(UserPoolId=pool_id, ClientId=client_id)
-    for call in (
+    calls: list[Callable[[], object]] = [
         lambda: idp.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id),
         lambda: idp.update_user_pool_client(UserPoolId=pool_id, ClientId=client_id),
         lambda: idp.delete_user_pool_client(UserPoolId=pool_id, ClientId=client_id),
-    ):
+    ]
+    for call in calls:
         with pytest.raises(idp.exceptions.ResourceNotFoundException, match=client_id):
             call()
     with pytest.raises(idp.exceptions.ResourceNotFoundException, match="us-east-1_Missing00"):

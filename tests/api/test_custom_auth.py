@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.api.test_auth import PASSWORD, make_user
-from tests.api.test_srp import SrpClient, error_of
-from tests.api.test_triggers import ARN, events
+from tests.helpers.errors import error_of
+from tests.helpers.pools import PASSWORD, make_user
+from tests.helpers.srp import SrpClient
+from tests.helpers.triggers import ARN, events
 
 CUSTOM = {
     "DefineAuthChallenge": ARN.format("define-auth"),

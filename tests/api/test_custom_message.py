@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.api.test_auth import PASSWORD, sign_in
-from tests.api.test_srp import error_of
-from tests.api.test_triggers import ARN, events, pool_with, sign_up
+from tests.helpers.errors import error_of
+from tests.helpers.pools import PASSWORD, sign_in
+from tests.helpers.triggers import ARN, events, pool_with, sign_up
 
 
 def last(server: Any, address: str) -> dict[str, str]:

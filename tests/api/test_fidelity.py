@@ -10,10 +10,11 @@ import pyotp
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.api.test_auth import FLOWS, PASSWORD, make_user, sign_in
-from tests.api.test_mfa import enrol, next_step_code, totp_pool
-from tests.api.test_srp import SrpClient, error_of, finish, start
-from tests.api.test_triggers import events, pool_with, sign_up
+from tests.helpers.errors import error_of
+from tests.helpers.mfa import enrol, next_step_code, totp_pool
+from tests.helpers.pools import FLOWS, PASSWORD, make_user, sign_in
+from tests.helpers.srp import SrpClient, finish, start
+from tests.helpers.triggers import events, pool_with, sign_up
 
 USED_ONCE = ("ExpiredCodeException", "Your software token has already been used once.")
 NOT_SUPPORTED = ("InvalidParameterException", "Initiate Auth method not supported.")

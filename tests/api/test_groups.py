@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.api.test_auth import make_user, setup_pool, sign_in
-from tests.api.test_devices import claims
-from tests.api.test_srp import error_of
+from tests.helpers.errors import error_of
+from tests.helpers.pools import make_user, setup_pool, sign_in
+from tests.helpers.tokens import claims
 
 ROLE = "arn:aws:iam::123456789012:role/{}"
 

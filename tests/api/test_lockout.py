@@ -9,9 +9,9 @@ from typing import Any
 import botocore.exceptions
 import pytest
 
-from tests.api.test_auth import PASSWORD, make_user, setup_pool, sign_in
-from tests.api.test_mfa import enrol, next_step_code, totp_pool
 from tests.conftest import client
+from tests.helpers.mfa import enrol, next_step_code, totp_pool
+from tests.helpers.pools import PASSWORD, make_user, setup_pool, sign_in
 from tests.server import ServerProcess
 
 MFA_LOCKED = (

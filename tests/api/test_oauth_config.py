@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.api.test_srp import error_of
+from tests.helpers.errors import error_of
 
 SCOPES = [
     {"ScopeName": "read", "ScopeDescription": "Read orders"},

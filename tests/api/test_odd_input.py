@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.api.test_auth import FLOWS, PASSWORD, make_user
-from tests.api.test_mfa import enrol, next_step_code, totp_pool
+from tests.helpers.mfa import enrol, next_step_code, totp_pool
+from tests.helpers.pools import FLOWS, PASSWORD, make_user
 
 ARABIC_INDIC_DIGITS = "١٢٣٤٥٦"  # isdigit() is true for these
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.test_auth import FLOWS, PASSWORD, make_user, sign_in
+from tests.helpers.pools import FLOWS, PASSWORD, make_user, sign_in
 from tests.server import ServerProcess
 
 

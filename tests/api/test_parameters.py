@@ -9,7 +9,7 @@ import pytest
 
 from cognitio.api.handlers import load_handlers
 from cognitio.api.registry import IDP
-from tests.wire.test_front import PREFIX, call
+from tests.helpers.wire import PREFIX, call
 
 MODEL = botocore.session.get_session().get_service_model(IDP)
 BUILT = sorted(name for service, name in load_handlers() if service == IDP)
@@ -76,7 +76,10 @@ def test_a_malformed_pool_id_fails_its_pattern(server: Any, operation: str) -> N
 
 @pytest.mark.parametrize("arn_operation", ["TagResource", "UntagResource", "ListTagsForResource"])
 def test_a_malformed_arn_fails_its_constraints(server: Any, arn_operation: str) -> None:
-    extra = {"TagResource": {"Tags": {"a": "b"}}, "UntagResource": {"TagKeys": ["a"]}}
+    extra: dict[str, dict[str, Any]] = {
+        "TagResource": {"Tags": {"a": "b"}},
+        "UntagResource": {"TagKeys": ["a"]},
+    }
     import json
 
     body_in = {"ResourceArn": "nope", **extra.get(arn_operation, {})}

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.api.test_auth import PASSWORD, make_user, sign_in
-from tests.api.test_srp import error_of
 from tests.authenticator import SoftAuthenticator, b64url, unb64url
+from tests.helpers.errors import error_of
+from tests.helpers.pools import PASSWORD, make_user, sign_in
 
 RP_ID = "app.example.com"
 ORIGIN = f"https://{RP_ID}"

@@ -16,10 +16,10 @@ import pytest
 from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 
-from tests.api.test_auth import FLOWS, PASSWORD, make_user, sign_in
-from tests.api.test_devices import device_pool, password_sign_in, remembered_device
-from tests.api.test_mfa import totp_pool
-from tests.api.test_user_auth import choice_pool, user_auth
+from tests.helpers.devices import REMEMBER_ALWAYS, device_pool, password_sign_in, remembered_device
+from tests.helpers.mfa import totp_pool
+from tests.helpers.pools import FLOWS, PASSWORD, make_user, sign_in
+from tests.helpers.user_auth import choice_pool, user_auth
 from tests.server import ServerProcess
 
 TEMPORARY = "Temp-passw0rd!"
@@ -479,8 +479,6 @@ def test_a_device_armed_by_one_sign_in_cannot_be_taken_by_another(
 ) -> None:
     """Security review #24: the DEVICE_SRP_AUTH allowance a password step grants belongs to
     that sign-in: not to another app client, nor to an older Session of the same device."""
-    from tests.api.test_devices import REMEMBER_ALWAYS
-
     pool_id, client_id = device_pool(idp, REMEMBER_ALWAYS)
     other_client = idp.create_user_pool_client(
         UserPoolId=pool_id, ClientName="other", ExplicitAuthFlows=FLOWS

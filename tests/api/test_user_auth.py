@@ -7,27 +7,9 @@ from typing import Any
 import pytest
 from pycognito.aws_srp import AWSSRP
 
-from tests.api.test_auth import PASSWORD, make_user
+from tests.helpers.pools import PASSWORD, make_user
+from tests.helpers.user_auth import FLOWS, choice_pool, user_auth
 from tests.server import ServerProcess
-
-FLOWS = ["ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
-
-
-def choice_pool(idp: Any, factors: list[str]) -> tuple[str, str]:
-    pool_id = idp.create_user_pool(
-        PoolName="choice", Policies={"SignInPolicy": {"AllowedFirstAuthFactors": factors}}
-    )["UserPool"]["Id"]
-    client_id = idp.create_user_pool_client(
-        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=FLOWS
-    )["UserPoolClient"]["ClientId"]
-    return pool_id, client_id
-
-
-def user_auth(idp: Any, client_id: str, **parameters: str) -> dict[str, Any]:
-    answer: dict[str, Any] = idp.initiate_auth(
-        ClientId=client_id, AuthFlow="USER_AUTH", AuthParameters=parameters
-    )
-    return answer
 
 
 def test_select_challenge_lists_what_the_user_can_do(idp: Any) -> None:

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.api.test_auth import PASSWORD, make_user
-from tests.api.test_srp import error_of
-from tests.api.test_triggers import ARN, events
 from tests.conftest import client, write_functions_config
+from tests.helpers.errors import error_of
+from tests.helpers.pools import PASSWORD, make_user
+from tests.helpers.triggers import ARN, events
 from tests.server import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY, ServerProcess
 
 

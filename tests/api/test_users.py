@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -313,12 +314,13 @@ def test_admin_user_lifecycle(idp: Any) -> None:
         == "FORCE_CHANGE_PASSWORD"
     )
     idp.admin_delete_user(UserPoolId=pool_id, Username="life")
-    for call in (
+    calls: list[Callable[[], object]] = [
         lambda: idp.admin_get_user(UserPoolId=pool_id, Username="life"),
         lambda: idp.admin_delete_user(UserPoolId=pool_id, Username="life"),
         lambda: idp.admin_disable_user(UserPoolId=pool_id, Username="life"),
         lambda: idp.admin_confirm_sign_up(UserPoolId=pool_id, Username="life"),
-    ):
+    ]
+    for call in calls:
         with pytest.raises(idp.exceptions.UserNotFoundException, match="User does not exist"):
             call()
 

@@ -8,15 +8,18 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 import pyotp
 import pytest
 
-from tests.api.test_auth import PASSWORD
-from tests.api.test_mfa import next_step_code
-from tests.web.test_oauth import CALLBACK, authlib_client, oauth_client
+from tests.helpers.mfa import next_step_code
+from tests.helpers.oauth import CALLBACK, authlib_client, oauth_client
+from tests.helpers.pools import PASSWORD
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Dialog, Route
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 playwright = pytest.importorskip("playwright.sync_api")
@@ -160,13 +163,12 @@ def test_a_passkey_added_on_the_hosted_page_signs_in(
     page = context.new_page()
     refused = csp_violations(page)
     reached: list[str] = []
-    page.route(
-        "http://localhost:8000/**",
-        lambda route: (
-            reached.append(route.request.url),
-            route.fulfill(status=200, content_type="text/html", body="<h1>Signed in</h1>"),
-        ),
-    )
+
+    def fulfil(route: Route) -> None:
+        reached.append(route.request.url)
+        route.fulfill(status=200, content_type="text/html", body="<h1>Signed in</h1>")
+
+    page.route("http://localhost:8000/**", fulfil)
     devtools = context.new_cdp_session(page)
     devtools.send("WebAuthn.enable")
     devtools.send(
@@ -231,7 +233,12 @@ def test_an_svg_logo_opened_directly_runs_no_script(idp: Any, server: Any, brows
     context = browser.new_context()
     page = context.new_page()
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     page.goto(f"{server.url}/_branding/{pool_id}/style/{client['ClientId']}")
     page.wait_for_load_state("load")
     assert page.evaluate("document.title") != "ran"

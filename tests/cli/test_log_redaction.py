@@ -21,9 +21,9 @@ from authlib.common.security import generate_token
 from pycognito.aws_srp import AWSSRP
 
 from tests.conftest import client
+from tests.helpers.oauth import CALLBACK, SCOPES, Browser
 from tests.mailbox import Mailbox
 from tests.server import SECRET_ACCESS_KEY, ServerProcess
-from tests.web.test_oauth import CALLBACK, SCOPES, Browser
 
 FLOWS = [
     "ALLOW_USER_PASSWORD_AUTH",

@@ -4,28 +4,36 @@ Each is ``handler(event, context)`` returning the event; a few also append the e
 the file named by ``TRIGGER_LOG``, so tests can see what arrived.
 """
 
+from __future__ import annotations
+
 import json
 import os
 import time
+from typing import TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:
+    from cognitio.functions.context import LambdaContext
+
+Event = dict[str, Any]  # a trigger event, as Cognito sends it and the handler returns it
 
 
-def _record(event, **extra):
+def _record(event: Event, **extra: Any) -> None:
     path = os.environ.get("TRIGGER_LOG")
     if path:
         with open(path, "a", encoding="utf-8") as log:
             log.write(json.dumps({**event, **extra}) + "\n")
 
 
-def passthrough(event, context):
+def passthrough(event: Event, context: LambdaContext) -> Event:
     return event
 
 
-def record(event, context):
+def record(event: Event, context: LambdaContext) -> Event:
     _record(event, context={"function_name": context.function_name})
     return event
 
 
-def pre_sign_up(event, context):
+def pre_sign_up(event: Event, context: LambdaContext) -> Event:
     _record(event)
     email = event["request"]["userAttributes"].get("email", "")
     if email.endswith("@blocked.example.com"):
@@ -36,14 +44,14 @@ def pre_sign_up(event, context):
     return event
 
 
-def pre_authentication(event, context):
+def pre_authentication(event: Event, context: LambdaContext) -> Event:
     _record(event)
     if event["request"]["userAttributes"].get("family_name") == "Suspended":
         raise Exception("This account is suspended")
     return event
 
 
-def pre_token_generation(event, context):
+def pre_token_generation(event: Event, context: LambdaContext) -> Event:
     _record(event)
     if event["version"] == "1":
         event["response"]["claimsOverrideDetails"] = {
@@ -66,24 +74,24 @@ def pre_token_generation(event, context):
     return event
 
 
-def fail(event, context):
+def fail(event: Event, context: LambdaContext) -> NoReturn:
     raise ValueError("Not today")
 
 
-def slow(event, context):
+def slow(event: Event, context: LambdaContext) -> Event:
     time.sleep(3)
     return event
 
 
-def malformed(event, context):
+def malformed(event: Event, context: LambdaContext) -> str:
     return "not an event"
 
 
-def _custom_rounds(session):
+def _custom_rounds(session: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [s for s in session if s["challengeName"] == "CUSTOM_CHALLENGE"]
 
 
-def define_auth_challenge(event, context):
+def define_auth_challenge(event: Event, context: LambdaContext) -> Event:
     _record(event)
     session = event["request"]["session"]
     response = event["response"]
@@ -102,7 +110,7 @@ def define_auth_challenge(event, context):
     return event
 
 
-def create_auth_challenge(event, context):
+def create_auth_challenge(event: Event, context: LambdaContext) -> Event:
     _record(event)
     number = len(_custom_rounds(event["request"]["session"])) + 1
     event["response"]["publicChallengeParameters"] = {"question": f"What is {number} + {number}?"}
@@ -111,14 +119,14 @@ def create_auth_challenge(event, context):
     return event
 
 
-def verify_auth_challenge_response(event, context):
+def verify_auth_challenge_response(event: Event, context: LambdaContext) -> Event:
     _record(event)
     expected = event["request"]["privateChallengeParameters"]["answer"]
     event["response"]["answerCorrect"] = event["request"]["challengeAnswer"] == expected
     return event
 
 
-def custom_message(event, context):
+def custom_message(event: Event, context: LambdaContext) -> Event:
     _record(event)
     source = event["triggerSource"]
     code = event["request"]["codeParameter"]
@@ -137,12 +145,12 @@ def custom_message(event, context):
     return event
 
 
-def custom_message_without_code(event, context):
+def custom_message_without_code(event: Event, context: LambdaContext) -> Event:
     event["response"]["emailMessage"] = "Welcome!"
     return event
 
 
-def user_migration(event, context):
+def user_migration(event: Event, context: LambdaContext) -> Event:
     """Bring a user over from the old pool (another server), checking the password there."""
     import boto3
 
@@ -180,7 +188,7 @@ def user_migration(event, context):
     return event
 
 
-def logging_user_migration(event, context):
+def logging_user_migration(event: Event, context: LambdaContext) -> Event:
     """A UserMigration handler that logs its whole event, as handlers often do (the password
     included), then accepts the user."""
     import logging

@@ -10,7 +10,7 @@ import pytest
 
 from cognitio.crypto.envelope import Envelope
 from cognitio.errors import NotAuthorizedException
-from cognitio.services.signin import auth_sessions as module
+from cognitio.services.common import ids
 from cognitio.services.signin.auth_sessions import Sessions
 
 
@@ -60,10 +60,10 @@ def test_a_session_opens_once_with_its_state(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_a_session_expires(monkeypatch: pytest.MonkeyPatch) -> None:
     sessions, tx = Sessions(Envelope(os.urandom(32))), _Transaction()
-    start = module.ids.now_ms()
-    monkeypatch.setattr(module.ids, "now_ms", lambda: start)
+    start = ids.now_ms()
+    monkeypatch.setattr(ids, "now_ms", lambda: start)
     token = issue(sessions)
-    monkeypatch.setattr(module.ids, "now_ms", lambda: start + 3 * 60_000 + 1)
+    monkeypatch.setattr(ids, "now_ms", lambda: start + 3 * 60_000 + 1)
     with pytest.raises(NotAuthorizedException, match="expired"):
         spend(sessions, tx, token)
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from cognitio.errors import CodeMismatchException, ExpiredCodeException, LimitExceededException
+from cognitio.services.common import ids
 from cognitio.services.messages import codes as module
 from cognitio.services.messages.codes import MAX_ATTEMPTS, RESET, SIGN_UP, Codes
 from cognitio.store.records import CodeRecord
@@ -72,10 +73,10 @@ def test_codes_are_bound_to_user_purpose_and_key(tx: Any) -> None:
 
 def test_an_old_code_has_expired(tx: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     codes = Codes(b"k" * 32)
-    start = module.ids.now_ms()
-    monkeypatch.setattr(module.ids, "now_ms", lambda: start)
+    start = ids.now_ms()
+    monkeypatch.setattr(ids, "now_ms", lambda: start)
     code = run(codes.issue(tx, "sub-1", RESET))
-    monkeypatch.setattr(module.ids, "now_ms", lambda: start + module.HOUR_MS + 1)
+    monkeypatch.setattr(ids, "now_ms", lambda: start + module.HOUR_MS + 1)
     failure = run(codes.consume(tx, "sub-1", RESET, code))
     assert isinstance(failure, ExpiredCodeException)
     assert failure.message == "Invalid code provided, please request a code again."
@@ -83,10 +84,10 @@ def test_an_old_code_has_expired(tx: Any, monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_sign_up_codes_last_a_day(tx: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     codes = Codes(b"k" * 32)
-    start = module.ids.now_ms()
-    monkeypatch.setattr(module.ids, "now_ms", lambda: start)
+    start = ids.now_ms()
+    monkeypatch.setattr(ids, "now_ms", lambda: start)
     code = run(codes.issue(tx, "sub-1", SIGN_UP))
-    monkeypatch.setattr(module.ids, "now_ms", lambda: start + 23 * module.HOUR_MS)
+    monkeypatch.setattr(ids, "now_ms", lambda: start + 23 * module.HOUR_MS)
     assert run(codes.consume(tx, "sub-1", SIGN_UP, code)) is None
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from cognitio.errors import NotAuthorizedException
+from cognitio.services.common import ids
 from cognitio.services.security import lockout as module
 from cognitio.services.security.lockout import MFA, Lockout
 
@@ -56,7 +57,7 @@ class _Store:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     now = [1_000_000]
-    monkeypatch.setattr(module.ids, "now_ms", lambda: now[0])
+    monkeypatch.setattr(ids, "now_ms", lambda: now[0])
     return now
 
 

@@ -10,7 +10,7 @@ import httpx
 import jwt
 import pytest
 
-from tests.web.test_oauth import Browser, authlib_client, oauth_client
+from tests.helpers.oauth import Browser, authlib_client, oauth_client
 
 # The smallest valid PNG: one transparent pixel.
 PNG = base64.b64decode(

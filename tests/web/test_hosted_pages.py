@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 import pyotp
 
-from tests.api.test_auth import PASSWORD, make_user
-from tests.web.test_oauth import Browser, authlib_client, callback_url, hidden, oauth_client
+from tests.helpers.oauth import Browser, authlib_client, callback_url, hidden, oauth_client
+from tests.helpers.pools import PASSWORD, make_user
 
 
 def authorize_url(server: Any, client: dict[str, Any]) -> str:

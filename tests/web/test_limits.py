@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.web.test_oauth import oauth_client
+from tests.helpers.oauth import oauth_client
 
 MEGABYTE = b"client_id=nope&grant_type=authorization_code&code=" + b"x" * 1_000_000
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}

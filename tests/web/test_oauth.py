@@ -4,8 +4,6 @@ across a pool's clients, MFA on the hosted pages, and the failures."""
 
 from __future__ import annotations
 
-import html
-import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -15,95 +13,21 @@ import pyotp
 import pytest
 from authlib.common.security import generate_token
 from authlib.integrations.base_client.errors import OAuthError
-from authlib.integrations.requests_client import OAuth2Session as OAuth2Client
 
-from tests.api.test_auth import PASSWORD, make_user
-from tests.api.test_mfa import next_step_code
 from tests.conftest import client as boto3_client
-
-CALLBACK = "http://localhost:8000/callback"
-_OPEN: list[Any] = []  # HTTP clients a test made, closed after it
-SCOPES = ["openid", "email", "profile", "aws.cognito.signin.user.admin"]
-
-
-@pytest.fixture(autouse=True)
-def _close_clients() -> Any:
-    yield
-    while _OPEN:
-        _OPEN.pop().close()
-
-
-def oauth2(**options: Any) -> OAuth2Client:
-    client = OAuth2Client(**options)
-    _OPEN.append(client)
-    return client
-
-
-def oauth_client(idp: Any, pool_id: str, *, secret: bool = True, **options: Any) -> dict[str, Any]:
-    settings: dict[str, Any] = {
-        "AllowedOAuthFlowsUserPoolClient": True,
-        "AllowedOAuthFlows": ["code", "implicit"],
-        "AllowedOAuthScopes": SCOPES,
-        "CallbackURLs": [CALLBACK],
-        "LogoutURLs": ["http://localhost:8000/signed-out"],
-        "SupportedIdentityProviders": ["COGNITO"],
-        **options,
-    }
-    settings.setdefault("ClientName", "web")
-    client: dict[str, Any] = idp.create_user_pool_client(
-        UserPoolId=pool_id, GenerateSecret=secret, **settings
-    )["UserPoolClient"]
-    return client
-
-
-def hidden(page: str, name: str) -> str:
-    match = re.search(rf'name="{name}" value="([^"]*)"', page)
-    assert match, f"no {name} field in:\n{page}"
-    return html.unescape(match.group(1))
-
-
-class Browser:
-    """A cookie-keeping HTTP client that follows the hosted pages like a person would."""
-
-    def __init__(self, base_url: str) -> None:
-        self.http = httpx.Client(base_url=base_url, follow_redirects=False)
-        _OPEN.append(self.http)
-
-    def get(self, url: str) -> httpx.Response:
-        return self.http.get(url)
-
-    def sign_in(
-        self, authorize_url: str, username: str, password: str = PASSWORD
-    ) -> httpx.Response:
-        """From the authorization URL to the answer of the login form."""
-        to_login = self.get(authorize_url)
-        assert to_login.status_code == 302, to_login.text
-        login = self.get(to_login.headers["location"])
-        assert login.status_code == 200
-        assert 'autocomplete="current-password"' in login.text
-        return self.http.post(
-            "/login",
-            data={
-                "_csrf": hidden(login.text, "_csrf"),
-                "query": hidden(login.text, "query"),
-                "username": username,
-                "password": password,
-            },
-        )
-
-    def follow(self, response: httpx.Response) -> httpx.Response:
-        assert response.status_code == 302, response.text
-        return self.get(response.headers["location"])
-
-
-def authlib_client(server: Any, client: dict[str, Any], scope: str) -> OAuth2Client:
-    return oauth2(
-        client_id=client["ClientId"],
-        client_secret=client.get("ClientSecret"),
-        scope=scope,
-        redirect_uri=CALLBACK,
-        code_challenge_method="S256",
-    )
+from tests.helpers.mfa import next_step_code
+from tests.helpers.oauth import (
+    CALLBACK,
+    Browser,
+    authlib_client,
+    callback_url,
+    close_clients,  # noqa: F401  (autouse: closes each test's clients)
+    hidden,
+    oauth2,
+    oauth_client,
+)
+from tests.helpers.pools import PASSWORD, make_user
+from tests.helpers.triggers import ARN, events
 
 
 def code_flow(server: Any, idp: Any, pool_id: str, client: dict[str, Any], scope: str) -> Any:
@@ -116,13 +40,6 @@ def code_flow(server: Any, idp: Any, pool_id: str, client: dict[str, Any], scope
     browser = Browser(server.url)
     callback = browser.follow(browser.sign_in(url, "oidc-user"))
     return session, verifier, callback, browser
-
-
-def callback_url(response: httpx.Response) -> str:
-    assert response.status_code == 302, response.text
-    location = response.headers["location"]
-    assert location.startswith(CALLBACK), location
-    return location
 
 
 def test_code_flow_with_pkce_refresh_userinfo_and_revoke(idp: Any, server: Any) -> None:
@@ -390,8 +307,6 @@ def test_prompt_none_answers_login_required_until_signed_in(idp: Any, server: An
 
 
 def test_a_version_3_function_shapes_client_credentials_tokens(idp: Any, server: Any) -> None:
-    from tests.api.test_triggers import ARN, events
-
     pool_id = idp.create_user_pool(
         PoolName="m2m",
         LambdaConfig={

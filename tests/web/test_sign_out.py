@@ -11,14 +11,14 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from tests.api.test_auth import FLOWS, PASSWORD, make_user, sign_in
-from tests.web.test_oauth import (  # noqa: F401  (_close_clients closes each test's Browsers)
+from tests.helpers.oauth import (
     Browser,
-    _close_clients,
     authlib_client,
     callback_url,
+    close_clients,  # noqa: F401  (autouse: closes each test's clients)
     oauth_client,
 )
+from tests.helpers.pools import FLOWS, PASSWORD, make_user, sign_in
 
 NEW_PASSWORD = "N3w-horse-battery!"
 

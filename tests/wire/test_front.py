@@ -17,40 +17,8 @@ from botocore.credentials import Credentials
 
 from cognitio.api.handlers import load_handlers
 from tests.conftest import client
+from tests.helpers.wire import PREFIX, call
 from tests.server import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY
-
-PREFIX = {
-    "cognito-idp": "AWSCognitoIdentityProviderService",
-    "cognito-identity": "AWSCognitoIdentityService",
-}
-
-
-def _lower(items: Any) -> dict[str, str]:
-    return {name.lower(): value for name, value in items}
-
-
-def call(
-    url: str,
-    target: str,
-    body: bytes,
-    *,
-    service: str = "cognito-idp",
-    sign: bool = True,
-    secret: str = SECRET_ACCESS_KEY,
-    key_id: str = ACCESS_KEY_ID,
-) -> tuple[int, dict[str, str], dict[str, Any]]:
-    """POST one raw AWS JSON request; returns status, headers, decoded body."""
-    headers = {"X-Amz-Target": target, "Content-Type": "application/x-amz-json-1.1"}
-    if sign:
-        request = AWSRequest(method="POST", url=url + "/", data=body, headers=headers)
-        SigV4Auth(Credentials(key_id, secret), service, REGION).add_auth(request)
-        headers = dict(request.headers.items())
-    raw = urllib.request.Request(url + "/", data=body, headers=headers, method="POST")
-    try:
-        with urllib.request.urlopen(raw) as response:
-            return response.status, _lower(response.headers.items()), json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, _lower(error.headers.items()), json.loads(error.read())
 
 
 def test_responses_carry_a_request_id_and_epoch_timestamps(server: Any) -> None:

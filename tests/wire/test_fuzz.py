@@ -276,7 +276,8 @@ class Bodies:
 
     def string(self, shape: dict[str, Any]) -> str:
         """The first candidate that satisfies the shape's length and pattern."""
-        low, high = shape.get("min", 0), shape.get("max", 2**31)
+        low: int = shape.get("min", 0)
+        high: int = shape.get("max", 2**31)
         fits = matcher(shape["pattern"]) if "pattern" in shape else None
         size = max(low, min(8, high))
         for candidate in (*STRING_CANDIDATES, "v" * size, "7" * size, "ab" * (size // 2 + 1)):

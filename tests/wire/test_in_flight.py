@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import MutableMapping
 from typing import Any
 
 from cognitio.app import CognitioApp
@@ -21,9 +22,9 @@ def test_one_address_cannot_hold_more_than_its_requests_in_flight() -> None:
     app = CognitioApp(slow, slow, None, max_in_flight=2)  # type: ignore[arg-type]
 
     async def call(address: str, path: str = "/") -> tuple[int, dict[bytes, bytes]]:
-        sent: list[dict[str, Any]] = []
+        sent: list[MutableMapping[str, Any]] = []
 
-        async def send(message: dict[str, Any]) -> None:
+        async def send(message: MutableMapping[str, Any]) -> None:
             sent.append(message)
 
         async def receive() -> dict[str, Any]:

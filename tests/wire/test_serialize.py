@@ -141,7 +141,7 @@ def test_the_result_is_json_ready() -> None:
 
 
 def test_a_shape_that_contains_itself_compiles_and_filters() -> None:
-    shapes = {
+    shapes: dict[str, dict[str, Any]] = {
         "Node": {
             "type": "structure",
             "members": {"Seen": {"shape": "When"}, "Children": {"shape": "Nodes"}},

@@ -300,7 +300,7 @@ def test_a_blob_must_be_valid_base64() -> None:
 
 
 def test_a_shape_that_contains_itself_compiles_and_validates() -> None:
-    shapes = {
+    shapes: dict[str, dict[str, Any]] = {
         "Node": {
             "type": "structure",
             "required": ["Name"],
@@ -319,7 +319,7 @@ def test_a_shape_that_contains_itself_compiles_and_validates() -> None:
 
 def test_no_string_may_hold_a_nul_character() -> None:
     """Issue 11, deliver 6: a NUL reached PostgreSQL and failed the query (a 500)."""
-    body = {"AccessToken": "token", "CredentialId": "id\x00"}
+    body: dict[str, object] = {"AccessToken": "token", "CredentialId": "id\x00"}
     assert invalid("DeleteWebAuthnCredential", body) == (
         "1 validation error detected: Value at 'credentialId' failed to satisfy constraint: "
         "Member must not contain U+0000"

@@ -25,7 +25,7 @@ import secrets
 import struct
 from dataclasses import dataclass
 
-import gmpy2  # type: ignore[import-untyped]
+import gmpy2
 
 N = int(
     "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74"
