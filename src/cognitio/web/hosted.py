@@ -23,28 +23,13 @@ from cognitio.errors import CognitoError, InvalidRequest, LoginRequired, OAuthEr
 from cognitio.services.hosted.hosted import SESSION_SECONDS
 from cognitio.services.oauth.oauth import Authorization, RedirectError
 from cognitio.services.signin.auth import Authenticator
+from cognitio.services.signin.challenges import CHALLENGES
 from cognitio.services.signin.mfa_challenges import associate_in_setup, verify_in_setup
+from cognitio.services.signin.request import HostedSignIn, Step
 from cognitio.web.pages import Pages, session_cookie, with_query
 
-_CODE_MEMBERS = {
-    "SOFTWARE_TOKEN_MFA": "SOFTWARE_TOKEN_MFA_CODE",
-    "SMS_MFA": "SMS_MFA_CODE",
-    "EMAIL_OTP": "EMAIL_OTP_CODE",
-    "SMS_OTP": "SMS_OTP_CODE",
-}
-_HEADINGS = {
-    "SOFTWARE_TOKEN_MFA": ("Enter the code from your authenticator app", None),
-    "SMS_MFA": ("Enter the code we texted you", "It went to {CODE_DELIVERY_DESTINATION}."),
-    "EMAIL_OTP": ("Enter the code we emailed you", "It went to {CODE_DELIVERY_DESTINATION}."),
-    "SMS_OTP": ("Enter the code we texted you", "It went to {CODE_DELIVERY_DESTINATION}."),
-    "NEW_PASSWORD_REQUIRED": ("Choose a new password", "Your temporary password has to go."),
-    "SELECT_MFA_TYPE": ("Choose how to get your code", None),
-}
-_OPTION_NAMES = {
-    "SOFTWARE_TOKEN_MFA": "Authenticator app",
-    "SMS_MFA": "Text message",
-    "EMAIL_OTP": "Email",
-}
+# The SELECT_MFA_TYPE options: each factor's name as the challenge that asks for it.
+_OPTION_NAMES = {name: c.label for name, c in CHALLENGES.items() if c.label is not None}
 
 
 # A branding asset may be an SVG, which can hold script: opened directly, it would run on the
@@ -101,10 +86,10 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
         return pages.sign_in(request, authorization, urlencode(query))
 
     async def after_step(
-        request: Request, authorization: Authorization, query: str, result: dict[str, Any]
+        request: Request, authorization: Authorization, query: str, result: Step
     ) -> Response:
-        if "Hosted" in result:
-            sub = result["Hosted"]["sub"]
+        if isinstance(result, HostedSignIn):
+            sub = result.sub
             response = RedirectResponse(f"/oauth2/authorize?{query}", 302)
             response.set_cookie(
                 session_cookie(authorization.pool.id),
@@ -116,10 +101,11 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
                 path="/",
             )
             return response
-        challenge = result.get("ChallengeName", "")
-        if challenge == "MFA_SETUP":
+        name = result.get("ChallengeName", "")
+        challenge = CHALLENGES.get(name)
+        if challenge is not None and challenge.page == "setup":
             return await setup_page(request, authorization, query, result)
-        if challenge == "WEB_AUTHN":
+        if challenge is not None and challenge.page == "passkey":
             options = result["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"]
             return pages.passkey(
                 request,
@@ -132,22 +118,24 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
                 hint="Your browser will ask for the passkey you registered.",
                 button="Use my passkey",
             )
-        if challenge not in _HEADINGS:
+        if challenge is None or challenge.page != "form":
             return error_page(
-                request, InvalidRequest(f"The {challenge} step is not on the hosted pages yet.")
+                request, InvalidRequest(f"The {name} step is not on the hosted pages yet.")
             )
         parameters = result.get("ChallengeParameters", {})
-        heading, hint = _HEADINGS[challenge]
+        fields = [field.name for field in challenge.fields]
         options = []
-        if challenge == "SELECT_MFA_TYPE":
+        if "answer" in fields:
             options = list(orjson.loads(parameters.get("MFAS_CAN_CHOOSE", "[]")))
+        hint = challenge.hint
         return page(
             request,
             "challenge.html",
             {
-                "heading": heading,
+                "heading": challenge.heading,
                 "hint": None if hint is None else hint.format_map(_Missing(parameters)),
-                "challenge": challenge,
+                "challenge": name,
+                "fields": fields,
                 "session": result.get("Session", ""),
                 "query": query,
                 "username": parameters.get("USER_ID_FOR_SRP", ""),
@@ -215,10 +203,15 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
             return pages.sign_in(
                 request, authorization, query, error="Your form expired; please sign in again."
             )
-        challenge = form.get("challenge", "")
+        name = form.get("challenge", "")
+        challenge = CHALLENGES.get(name)
+        if challenge is None or challenge.page is None:
+            return pages.sign_in(
+                request, authorization, query, error="That step is not on the hosted pages."
+            )
         session = form.get("session", "")
         responses = {"USERNAME": form.get("username", "")}
-        if challenge == "MFA_SETUP":
+        if challenge.page == "setup":
             try:
                 verified = await verify_in_setup(
                     auth.context, session, form.get("code", "").strip()
@@ -227,22 +220,17 @@ def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
                 message = f"{error} Please sign in again."
                 return pages.sign_in(request, authorization, query, error=message)
             session = verified["Session"]
-        if challenge in _CODE_MEMBERS:
-            responses[_CODE_MEMBERS[challenge]] = form.get("code", "").strip()
-        elif challenge == "NEW_PASSWORD_REQUIRED":
-            responses["NEW_PASSWORD"] = form.get("new_password", "")
-        elif challenge == "SELECT_MFA_TYPE":
-            responses["ANSWER"] = form.get("answer", "")
-        elif challenge == "WEB_AUTHN":
-            responses["CREDENTIAL"] = form.get("credential", "")
+        for field in challenge.fields:
+            value = form.get(field.name, "")
+            responses[field.member] = value.strip() if field.strip else value
         params = {
             "ClientId": authorization.client.id,
-            "ChallengeName": challenge,
+            "ChallengeName": name,
             "Session": session,
             "ChallengeResponses": responses,
         }
         try:
-            result = await auth.respond(params, admin=False, hosted=True)
+            result = await auth.respond_hosted(params)
         except CognitoError as error:
             # A wrong answer uses the step up: the user signs in again.
             message = f"{error} Please sign in again."

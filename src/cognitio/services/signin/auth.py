@@ -6,8 +6,8 @@ default is SRP, custom and refresh), SECRET_HASH is required for clients with a 
 user's state decides the answer — tokens, a challenge, or Cognito's error.
 
 This module only resolves the client, checks what the request may do and dispatches: each flow
-(``FLOWS``) and each challenge's answer (``CHALLENGES``) is a function of a module of its own,
-given the :class:`~cognitio.services.signin.context.FlowContext`.
+(``FLOWS``) and each challenge (described in :mod:`cognitio.services.signin.challenges`) is a
+function of a module of its own, given the :class:`~cognitio.services.signin.context.FlowContext`.
 """
 
 from __future__ import annotations
@@ -26,39 +26,17 @@ from cognitio.errors import (
     UnsupportedOperationException,
 )
 from cognitio.services.messages.codes import Codes
-from cognitio.services.mfa.devices import Devices, tracks_devices
-from cognitio.services.mfa.mfa import EMAIL, SMS, TOTP, Mfa
-from cognitio.services.mfa.passkeys import WEB_AUTHN
-from cognitio.services.signin.auth_sessions import AuthSession
-from cognitio.services.signin.completion import DEVICE_SRP_AUTH, NEW_PASSWORD_REQUIRED
+from cognitio.services.mfa.devices import Devices
+from cognitio.services.mfa.mfa import Mfa
+from cognitio.services.signin.challenges import CHALLENGES
 from cognitio.services.signin.context import FlowContext
-from cognitio.services.signin.custom_auth import (
-    CUSTOM_CHALLENGE,
-    answer_custom_challenge,
-    custom_auth_flow,
-)
-from cognitio.services.signin.device_srp import (
-    DEVICE_PASSWORD_VERIFIER,
-    answer_device_password,
-    answer_device_srp,
-    armed_session,
-)
-from cognitio.services.signin.mfa_challenges import (
-    answer_code,
-    answer_select,
-    mfa_setup,
-    software_token,
-)
-from cognitio.services.signin.mfa_step import MFA_SETUP, SELECT, SMS_OTP
-from cognitio.services.signin.new_password import new_password
+from cognitio.services.signin.custom_auth import custom_auth_flow
+from cognitio.services.signin.device_srp import armed_session
 from cognitio.services.signin.password import password_flow
-from cognitio.services.signin.password_verifier import verify_password_claim
 from cognitio.services.signin.refresh import refresh_flow
-from cognitio.services.signin.request import AuthRequest
-from cognitio.services.signin.srp_flow import CHALLENGE as PASSWORD_VERIFIER
+from cognitio.services.signin.request import AuthRequest, HostedSignIn, Step
 from cognitio.services.signin.srp_flow import srp_flow
-from cognitio.services.signin.user_auth import SELECT_CHALLENGE, answer_web_authn, user_auth_flow
-from cognitio.services.signin.user_auth import answer_select as answer_select_challenge
+from cognitio.services.signin.user_auth import user_auth_flow
 from cognitio.services.tokens.tokens import Tokens
 from cognitio.services.triggers.triggers import Triggers
 from cognitio.services.users.accounts import PasswordStore
@@ -100,7 +78,7 @@ def allowed_flows(client: ClientRecord) -> frozenset[str]:
     return frozenset(base).union(_LEGACY_ADDS[flow] for flow in flows if flow in _LEGACY_ADDS)
 
 
-Flow = Callable[[FlowContext, AuthRequest], Awaitable[dict[str, Any]]]
+Flow = Callable[[FlowContext, AuthRequest], Awaitable[Step]]
 
 
 class Authenticator:
@@ -144,13 +122,12 @@ class Authenticator:
             raise InvalidParameterException(f"{flow_name} flow not enabled for this client")
         parameters = dict(params.get("AuthParameters") or {})
         metadata = dict(params.get("ClientMetadata") or {})
-        return await flow(
-            self.context, AuthRequest(pool, client, parameters, admin, metadata=metadata)
-        )
+        request = AuthRequest(pool, client, parameters, admin, metadata=metadata)
+        return _for_api(await flow(self.context, request))
 
-    async def hosted_sign_in(self, client_id: str, username: str, password: str) -> dict[str, Any]:
+    async def hosted_sign_in(self, client_id: str, username: str, password: str) -> Step:
         """The hosted sign-in page: a password sign-in whatever the client's ExplicitAuthFlows,
-        ending in ``{"Hosted": {"sub": ...}}`` or the next challenge."""
+        ending in a :class:`HostedSignIn` or the next challenge."""
         async with self._store.read() as tx:
             client = await tx.clients.find(client_id)
             pool = None if client is None else await tx.pools.get(client.pool_id)
@@ -163,7 +140,7 @@ class Authenticator:
 
     async def hosted_first_factor(
         self, client_id: str, username: str, factor: str | None = None
-    ) -> dict[str, Any]:
+    ) -> Step:
         """The hosted sign-in page without a password: USER_AUTH with ``factor`` (WEB_AUTHN), or
         a one-time code — EMAIL_OTP, or SMS_OTP when only that is allowed —, whatever the
         client's ExplicitAuthFlows."""
@@ -184,13 +161,17 @@ class Authenticator:
             self.context, AuthRequest(pool, client, parameters, admin=False, hosted=True)
         )
 
-    async def respond(
-        self, params: dict[str, Any], *, admin: bool, hosted: bool = False
-    ) -> dict[str, Any]:
-        """RespondToAuthChallenge and its admin twin: a registry of challenge answers.
+    async def respond(self, params: dict[str, Any], *, admin: bool) -> dict[str, Any]:
+        """RespondToAuthChallenge and its admin twin."""
+        return _for_api(await self._respond(params, admin=admin, hosted=False))
 
-        ``hosted``: the hosted pages answer a challenge of their own sign-in (no SECRET_HASH).
-        """
+    async def respond_hosted(self, params: dict[str, Any]) -> Step:
+        """The hosted pages answer a challenge of their own sign-in (no SECRET_HASH)."""
+        return await self._respond(params, admin=False, hosted=True)
+
+    async def _respond(self, params: dict[str, Any], *, admin: bool, hosted: bool) -> Step:
+        """Find the challenge, get its Session back (or the device's arm), check SECRET_HASH
+        where it applies, spend the Session, and hand the answer to the challenge's function."""
         async with self._store.read() as tx:
             client = await tx.clients.find(params["ClientId"])
             pool = None if client is None else await tx.pools.get(client.pool_id)
@@ -199,25 +180,27 @@ class Authenticator:
                 f"User pool client {params['ClientId']} does not exist."
             )
         name = params["ChallengeName"]
-        answer = CHALLENGES.get(name)
-        if answer is None:
+        challenge = CHALLENGES.get(name)
+        if challenge is None:
             raise UnsupportedOperationException(
                 f"The {name} challenge is not available in this version of Cognitio yet."
             )
         responses = dict(params.get("ChallengeResponses") or {})
-        session_token = params.get("Session") or _session_in_secret_block(name, responses)
+        session_token = params.get("Session")
+        if not session_token and challenge.session_in_secret_block:
+            session_token = _session_in_secret_block(responses)
         metadata = dict(params.get("ClientMetadata") or {})
         request = AuthRequest(pool, client, responses, admin, metadata=metadata)
         # pycognito sends no SECRET_HASH with DEVICE_SRP_AUTH; the device's proof follows.
-        if not hosted and (name != DEVICE_SRP_AUTH or "SECRET_HASH" in responses):
+        if not hosted and (not challenge.sessionless or "SECRET_HASH" in responses):
             self.context.check_secret_hash(request, responses.get("USERNAME", ""))
         if not session_token:
-            if name != DEVICE_SRP_AUTH:
+            if not challenge.sessionless:
                 raise InvalidParameterException("Missing required parameter Session")
             session = await armed_session(self.context, request)
         else:
-            if name == PASSWORD_VERIFIER and responses.get("DEVICE_KEY"):
-                await self._check_device_first(request, session_token)
+            if challenge.before_spending is not None:
+                await challenge.before_spending(self.context, request, session_token)
             # Spent in a transaction of its own: a wrong answer uses the session up as well.
             async with self._store.write() as tx:
                 session = await self.context.sessions.spend(
@@ -228,29 +211,21 @@ class Authenticator:
             raise NotAuthorizedException("Invalid session for the user.")
         device_key = session.data.get("device_key")
         request = replace(request, device_key=device_key, hosted=bool(session.data.get("hosted")))
-        return await answer(self.context, request, session)
-
-    async def _check_device_first(self, request: AuthRequest, session_token: str) -> None:
-        """A PASSWORD_VERIFIER naming an unknown device fails *before* its block is used up.
-
-        amazon-cognito-identity-js then sends the same answer without DEVICE_KEY, and Amplify
-        signs the same SECRET_BLOCK again (``srp_spec.md`` section 4.4, step 2).
-        """
-        if not tracks_devices(request.pool):
-            return
-        session = self.context.sessions.peek(session_token)
-        if session is None or not session.sub:
-            return  # spending it fails next, as it should
-        async with self._store.read() as tx:
-            user = await tx.users.get(session.sub)
-            if user is not None:
-                await self.context.devices.confirmed(tx, user, request.parameters["DEVICE_KEY"])
+        return await challenge.answer(self.context, request, session)
 
 
-def _session_in_secret_block(challenge: str, responses: dict[str, str]) -> str | None:
+def _for_api(step: Step) -> dict[str, Any]:
+    """An API call's answer: only a hosted-page sign-in ends without tokens, and the API cannot
+    continue one (its Session says so), so this never refuses what the API began."""
+    if isinstance(step, HostedSignIn):
+        raise NotAuthorizedException("Invalid session for the user.")
+    return step
+
+
+def _session_in_secret_block(responses: dict[str, str]) -> str | None:
     """The verifier challenges carry their state in the SECRET_BLOCK, not in a Session."""
     block = responses.get("PASSWORD_CLAIM_SECRET_BLOCK")
-    if challenge not in (PASSWORD_VERIFIER, DEVICE_PASSWORD_VERIFIER) or not block:
+    if not block:
         return None
     try:
         raw = base64.b64decode(block, validate=True)
@@ -258,24 +233,6 @@ def _session_in_secret_block(challenge: str, responses: dict[str, str]) -> str |
         return None
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
-
-Answer = Callable[[FlowContext, AuthRequest, AuthSession], Awaitable[dict[str, Any]]]
-
-CHALLENGES: dict[str, Answer] = {
-    TOTP: software_token,
-    MFA_SETUP: mfa_setup,
-    SMS: answer_code,
-    SMS_OTP: answer_code,
-    EMAIL: answer_code,
-    SELECT: answer_select,
-    SELECT_CHALLENGE: answer_select_challenge,
-    WEB_AUTHN: answer_web_authn,
-    CUSTOM_CHALLENGE: answer_custom_challenge,
-    NEW_PASSWORD_REQUIRED: new_password,
-    PASSWORD_VERIFIER: verify_password_claim,
-    DEVICE_SRP_AUTH: answer_device_srp,
-    DEVICE_PASSWORD_VERIFIER: answer_device_password,
-}
 
 FLOWS: dict[str, Flow] = {
     "USER_PASSWORD_AUTH": password_flow,

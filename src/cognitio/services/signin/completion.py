@@ -29,7 +29,7 @@ from cognitio.services.common import ids
 from cognitio.services.mfa.devices import skips_mfa, tracks_devices
 from cognitio.services.signin.context import FlowContext, session_minutes
 from cognitio.services.signin.mfa_step import second_step
-from cognitio.services.signin.request import AuthRequest
+from cognitio.services.signin.request import AuthRequest, HostedSignIn, Step
 from cognitio.services.triggers.triggers import post_authentication
 from cognitio.store.records import UserRecord
 
@@ -37,9 +37,7 @@ DEVICE_SRP_AUTH = "DEVICE_SRP_AUTH"
 NEW_PASSWORD_REQUIRED = "NEW_PASSWORD_REQUIRED"  # noqa: S105 (a challenge name)
 
 
-async def after_password(
-    ctx: FlowContext, request: AuthRequest, user: UserRecord
-) -> dict[str, Any]:
+async def after_password(ctx: FlowContext, request: AuthRequest, user: UserRecord) -> Step:
     """A first factor that checked: the account's state decides what comes next."""
     if not user.enabled:
         raise NotAuthorizedException("User is disabled.")
@@ -68,7 +66,7 @@ async def second_factor(
     request: AuthRequest,
     user: UserRecord,
     source: str = "TokenGeneration_Authentication",
-) -> dict[str, Any]:
+) -> Step:
     """After the first factor: the MFA challenge (unless a remembered device skips it),
     else the end of the sign-in."""
     device = None
@@ -89,7 +87,7 @@ async def complete(
     *,
     device_proven: bool = False,
     source: str = "TokenGeneration_Authentication",
-) -> dict[str, Any]:
+) -> Step:
     """The end of a sign-in: the device's own proof if it named one, then the tokens.
 
     PostAuthentication and PreTokenGeneration run here, before anything is written. Tokens
@@ -101,7 +99,7 @@ async def complete(
     new_device = request.device_key is None and tracks_devices(request.pool)
     if request.hosted:
         await post_authentication(ctx.triggers, call, user, new_device=False)
-        return {"Hosted": {"sub": user.sub}}
+        return HostedSignIn(user.sub)
     await post_authentication(ctx.triggers, call, user, new_device=new_device)
     if device_proven:
         source = "TokenGeneration_AuthenticateDevice"

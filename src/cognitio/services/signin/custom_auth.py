@@ -26,7 +26,7 @@ from cognitio.errors import (
 from cognitio.services.signin.auth_sessions import AuthSession
 from cognitio.services.signin.completion import complete
 from cognitio.services.signin.context import FlowContext
-from cognitio.services.signin.request import AuthRequest
+from cognitio.services.signin.request import AuthRequest, Step
 from cognitio.services.signin.srp_flow import CHALLENGE as PASSWORD_VERIFIER
 from cognitio.services.signin.srp_flow import srp_flow
 from cognitio.services.triggers.triggers import (
@@ -51,7 +51,7 @@ def step(name: str, result: bool, metadata: str | None = None) -> dict[str, Any]
     return {"challengeName": name, "challengeResult": result, "challengeMetadata": metadata}
 
 
-async def custom_auth_flow(ctx: FlowContext, request: AuthRequest) -> dict[str, Any]:
+async def custom_auth_flow(ctx: FlowContext, request: AuthRequest) -> Step:
     """InitiateAuth CUSTOM_AUTH."""
     username = request.parameters.get("USERNAME")
     if not username:
@@ -85,7 +85,7 @@ async def custom_auth_flow(ctx: FlowContext, request: AuthRequest) -> dict[str, 
 
 async def next_step(
     ctx: FlowContext, request: AuthRequest, user: UserRecord, session: list[dict[str, Any]]
-) -> dict[str, Any]:
+) -> Step:
     """Ask DefineAuthChallenge what follows, and do it."""
     call = request.call(user)
     decision = await define_auth_challenge(ctx.triggers, call, user, session)
@@ -111,7 +111,7 @@ async def next_step(
 
 async def answer_custom_challenge(
     ctx: FlowContext, request: AuthRequest, session: AuthSession
-) -> dict[str, Any]:
+) -> Step:
     """RespondToAuthChallenge CUSTOM_CHALLENGE: VerifyAuthChallengeResponse judges ANSWER."""
     answer = request.parameters.get("ANSWER")
     if answer is None:

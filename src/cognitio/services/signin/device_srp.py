@@ -25,7 +25,7 @@ from cognitio.services.mfa.devices import device_missing
 from cognitio.services.signin.auth_sessions import AuthSession
 from cognitio.services.signin.completion import DEVICE_SRP_AUTH, complete, request_origin
 from cognitio.services.signin.context import FlowContext
-from cognitio.services.signin.request import AuthRequest
+from cognitio.services.signin.request import AuthRequest, Step
 from cognitio.services.signin.srp_flow import (
     b64,
     b64_int,
@@ -131,7 +131,7 @@ async def answer_device_srp(
 
 async def answer_device_password(
     ctx: FlowContext, request: AuthRequest, session: AuthSession
-) -> dict[str, Any]:
+) -> Step:
     """RespondToAuthChallenge DEVICE_PASSWORD_VERIFIER: check the device's claim, then tokens."""
     responses = request.parameters
     for name in _CLAIM_PARAMETERS:

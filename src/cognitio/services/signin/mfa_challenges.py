@@ -19,7 +19,7 @@ from cognitio.services.signin.auth_sessions import AuthSession
 from cognitio.services.signin.completion import complete
 from cognitio.services.signin.context import FlowContext
 from cognitio.services.signin.mfa_step import MFA_SETUP, SMS_OTP, challenge_for
-from cognitio.services.signin.request import AuthRequest
+from cognitio.services.signin.request import AuthRequest, HostedSignIn, Step
 from cognitio.store.records import UserRecord
 
 _CODE_MEMBERS = {
@@ -30,9 +30,7 @@ _CODE_MEMBERS = {
 }
 
 
-async def answer_code(
-    ctx: FlowContext, request: AuthRequest, session: AuthSession
-) -> dict[str, Any]:
+async def answer_code(ctx: FlowContext, request: AuthRequest, session: AuthSession) -> Step:
     """SMS_MFA and EMAIL_OTP: the code that was sent."""
     member = _CODE_MEMBERS[session.challenge]
     code = request.parameters.get(member)
@@ -68,7 +66,7 @@ async def answer_select(
     return await challenge_for(ctx, request, user, chosen)
 
 
-async def mfa_setup(ctx: FlowContext, request: AuthRequest, session: AuthSession) -> dict[str, Any]:
+async def mfa_setup(ctx: FlowContext, request: AuthRequest, session: AuthSession) -> Step:
     """MFA_SETUP: answered once VerifySoftwareToken has proven the new authenticator."""
     if not session.data.get("verified"):
         raise NotAuthorizedException("Invalid session for the user.")
@@ -105,9 +103,7 @@ async def verify_in_setup(ctx: FlowContext, session_token: str, code: str) -> di
     }
 
 
-async def software_token(
-    ctx: FlowContext, request: AuthRequest, session: AuthSession
-) -> dict[str, Any]:
+async def software_token(ctx: FlowContext, request: AuthRequest, session: AuthSession) -> Step:
     """SOFTWARE_TOKEN_MFA: the code from the user's authenticator app."""
     code = request.parameters.get("SOFTWARE_TOKEN_MFA_CODE")
     if not code:
@@ -128,9 +124,7 @@ async def software_token(
     return await _after_right_code(ctx, request, user)
 
 
-async def _after_right_code(
-    ctx: FlowContext, request: AuthRequest, user: UserRecord
-) -> dict[str, Any]:
+async def _after_right_code(ctx: FlowContext, request: AuthRequest, user: UserRecord) -> Step:
     """The rest of the sign-in after a right code. Only a sign-in that ends in tokens (or a
     hosted session) clears the second-factor failures; otherwise the code's own count is taken
     back and earlier failures stand (security review #3)."""
@@ -139,7 +133,7 @@ async def _after_right_code(
     except Exception:
         await ctx.mfa_lockout.forgive(user.sub)
         raise
-    if "AuthenticationResult" in result or "Hosted" in result:
+    if isinstance(result, HostedSignIn) or "AuthenticationResult" in result:
         await ctx.mfa_lockout.succeeded(user.sub)
     else:
         await ctx.mfa_lockout.forgive(user.sub)

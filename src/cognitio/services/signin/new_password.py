@@ -9,7 +9,6 @@ MFA_SETUP) follows before any token (fidelity finding A2).
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from cognitio.errors import InvalidParameterException, NotAuthorizedException
 from cognitio.services.pools.attributes import check_client_may_write, check_values, schema_by_name
@@ -17,14 +16,12 @@ from cognitio.services.security.passwords import check_policy
 from cognitio.services.signin.auth_sessions import AuthSession
 from cognitio.services.signin.completion import second_factor
 from cognitio.services.signin.context import FlowContext
-from cognitio.services.signin.request import AuthRequest
+from cognitio.services.signin.request import AuthRequest, Step
 from cognitio.services.users.accounts import save, with_password
 from cognitio.services.users.attribute_changes import change_attributes
 
 
-async def new_password(
-    ctx: FlowContext, request: AuthRequest, session: AuthSession
-) -> dict[str, Any]:
+async def new_password(ctx: FlowContext, request: AuthRequest, session: AuthSession) -> Step:
     """The new password and any attributes, then MFA if it applies."""
     responses = request.parameters
     password = responses.get("NEW_PASSWORD")

@@ -8,12 +8,10 @@ PreAuthentication runs before the check; wrong passwords count towards the locko
 
 from __future__ import annotations
 
-from typing import Any
-
 from cognitio.errors import InvalidParameterException, NotAuthorizedException, UserNotFoundException
 from cognitio.services.signin.completion import after_password
 from cognitio.services.signin.context import FlowContext
-from cognitio.services.signin.request import AuthRequest
+from cognitio.services.signin.request import AuthRequest, Step
 from cognitio.services.triggers.triggers import Call, pre_authentication, pre_authentication_unknown
 from cognitio.services.users import migration
 from cognitio.services.users.accounts import find_user
@@ -22,7 +20,7 @@ from cognitio.services.users.migration import migrate
 _INCORRECT = "Incorrect username or password."
 
 
-async def password_flow(ctx: FlowContext, request: AuthRequest) -> dict[str, Any]:
+async def password_flow(ctx: FlowContext, request: AuthRequest) -> Step:
     """A sign-in with USERNAME and PASSWORD."""
     username, password = request.parameters.get("USERNAME"), request.parameters.get("PASSWORD")
     if not username:

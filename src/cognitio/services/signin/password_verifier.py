@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import hmac
 import time
-from typing import Any
 
 from cognitio.crypto import srp
 from cognitio.errors import InvalidParameterException, NotAuthorizedException
+from cognitio.services.mfa.devices import tracks_devices
 from cognitio.services.signin.auth_sessions import AuthSession
 from cognitio.services.signin.completion import after_password
 from cognitio.services.signin.context import FlowContext
 from cognitio.services.signin.custom_auth import next_step, step
-from cognitio.services.signin.request import AuthRequest
+from cognitio.services.signin.request import AuthRequest, Step
 from cognitio.services.signin.srp_flow import (
     CHALLENGE,
     decoy_key,
@@ -41,7 +41,7 @@ _CLAIM_PARAMETERS = (
 
 async def verify_password_claim(
     ctx: FlowContext, request: AuthRequest, session: AuthSession
-) -> dict[str, Any]:
+) -> Step:
     """RespondToAuthChallenge PASSWORD_VERIFIER: check the claim (sections 4.3-4.5)."""
     responses = request.parameters
     for name in _CLAIM_PARAMETERS:
@@ -92,10 +92,28 @@ async def verify_password_claim(
 
 async def after_password_claim(
     ctx: FlowContext, request: AuthRequest, user: UserRecord, session: AuthSession
-) -> dict[str, Any]:
+) -> Step:
     """A PASSWORD_VERIFIER that checked: the rest of a password sign-in, or back to the
     custom sign-in that asked for it."""
     custom = session.data.get("custom")
     if custom is None:
         return await after_password(ctx, request, user)
     return await next_step(ctx, request, user, [*custom, step(CHALLENGE, True)])
+
+
+async def check_device_first(ctx: FlowContext, request: AuthRequest, session_token: str) -> None:
+    """A PASSWORD_VERIFIER naming an unknown device fails *before* its block is used up.
+
+    amazon-cognito-identity-js then sends the same answer without DEVICE_KEY, and Amplify
+    signs the same SECRET_BLOCK again (``srp_spec.md`` section 4.4, step 2).
+    """
+    device_key = request.parameters.get("DEVICE_KEY")
+    if not device_key or not tracks_devices(request.pool):
+        return
+    session = ctx.sessions.peek(session_token)
+    if session is None or not session.sub:
+        return  # spending it fails next, as it should
+    async with ctx.store.read() as tx:
+        user = await tx.users.get(session.sub)
+        if user is not None:
+            await ctx.devices.confirmed(tx, user, device_key)

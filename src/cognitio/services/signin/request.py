@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from cognitio.services.triggers.triggers import Call
 from cognitio.store.records import ClientRecord, UserPoolRecord, UserRecord
@@ -26,3 +27,16 @@ class AuthRequest:
     def call(self, user: UserRecord) -> Call:
         """The trigger context of this step for ``user``."""
         return Call(self.pool, user.username, self.client.id, self.metadata)
+
+
+@dataclass(frozen=True, slots=True)
+class HostedSignIn:
+    """How a sign-in on the hosted pages ends: who signed in (the pages then start their own
+    session and hand out an authorization code); no tokens."""
+
+    sub: str
+
+
+# What a step of a sign-in answers: a challenge or tokens in AWS's shape, or, on the hosted
+# pages, the end of the sign-in.
+Step = dict[str, Any] | HostedSignIn

@@ -11,7 +11,6 @@ answers with one of them.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from cognitio.errors import (
     InvalidParameterException,
@@ -28,7 +27,7 @@ from cognitio.services.signin.completion import complete
 from cognitio.services.signin.context import FlowContext
 from cognitio.services.signin.mfa_step import send_code
 from cognitio.services.signin.password import password_flow
-from cognitio.services.signin.request import AuthRequest
+from cognitio.services.signin.request import AuthRequest, Step
 from cognitio.services.signin.srp_flow import srp_flow
 from cognitio.services.triggers.triggers import pre_authentication, pre_authentication_unknown
 from cognitio.services.users.accounts import find_user
@@ -126,7 +125,7 @@ async def configured_factors(tx: Transaction, pool: UserPoolRecord, user: UserRe
     return [factor for factor in await first_factors(tx, pool, user) if factor != "PASSWORD_SRP"]
 
 
-async def user_auth_flow(ctx: FlowContext, request: AuthRequest) -> dict[str, Any]:
+async def user_auth_flow(ctx: FlowContext, request: AuthRequest) -> Step:
     """InitiateAuth USER_AUTH."""
     username = request.parameters.get("USERNAME")
     if not username:
@@ -174,9 +173,7 @@ def decoy_factors(pool: UserPoolRecord, *, has_mfa: bool) -> list[str]:
     )
 
 
-async def _decoy(
-    ctx: FlowContext, request: AuthRequest, username: str, factor: str | None
-) -> dict[str, Any]:
+async def _decoy(ctx: FlowContext, request: AuthRequest, username: str, factor: str | None) -> Step:
     """USER_AUTH for a user that does not exist, in a client that hides whether users exist:
     every answer looks like a real user's, and none of them can succeed (security review #8)."""
     key = ctx.decoy_key
@@ -218,9 +215,7 @@ async def _decoy(
     )
 
 
-async def start(
-    ctx: FlowContext, request: AuthRequest, user: UserRecord, factor: str
-) -> dict[str, Any]:
+async def start(ctx: FlowContext, request: AuthRequest, user: UserRecord, factor: str) -> Step:
     """Begin the chosen first factor; the request's parameters carry what it needs.
 
     Without a password step, the account's state is checked first (an unconfirmed user, whose
@@ -254,9 +249,7 @@ async def start(
     return await send_code(ctx, request, user, factor, first_factor=True)
 
 
-async def answer_web_authn(
-    ctx: FlowContext, request: AuthRequest, session: AuthSession
-) -> dict[str, Any]:
+async def answer_web_authn(ctx: FlowContext, request: AuthRequest, session: AuthSession) -> Step:
     """WEB_AUTHN: CREDENTIAL, the passkey's assertion over the challenge in the Session."""
     credential = request.parameters.get("CREDENTIAL")
     if not credential:
@@ -280,9 +273,7 @@ async def answer_web_authn(
     return await complete(ctx, request, user)
 
 
-async def answer_select(
-    ctx: FlowContext, request: AuthRequest, session: AuthSession
-) -> dict[str, Any]:
+async def answer_select(ctx: FlowContext, request: AuthRequest, session: AuthSession) -> Step:
     """SELECT_CHALLENGE: ANSWER names the factor, with its inputs (PASSWORD, SRP_A) beside it.
 
     The answer continues the sign-in of the user the session was issued for: a USERNAME that
