@@ -141,6 +141,7 @@ async def _serve(settings: Settings) -> int:
     try:
         await uvicorn.Server(config).serve()
     finally:
+        await runtime.services.users.close()  # codes already answered for are still sent
         await runtime.services.functions.close()
         await runtime.database.dispose()
     return 0

@@ -115,7 +115,8 @@ class Settings:
     code_message_burst: int = 10
     code_message_interval_s: float = 30.0
     code_messages_per_day: int = 100
-    # Code messages of every kind but sign-in MFA codes to one address, from anywhere, a day.
+    # Codes anyone may ask for (sign-up, reset, passwordless) to one address, from anywhere, a
+    # day; past it such messages are withheld (the answer stays the same).
     code_messages_per_destination_per_day: int = 300
     # Password hashes waiting for a worker before requests get TooManyRequestsException.
     password_hash_queue: int = 256

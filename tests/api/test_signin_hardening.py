@@ -4,6 +4,7 @@ names its finding and fails on the code the review read."""
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -341,6 +342,36 @@ def test_wrong_passwords_for_unknown_names_lock_out_like_a_users(idp: Any) -> No
         srp.authenticate_user()
 
 
+def test_a_decoys_session_is_as_long_as_a_users(idp: Any) -> None:
+    """Attack finding 3 (third round): a sealed Session's length follows what it holds; a
+    decoy's holds a made-up subject of a user's length, so the lengths tell nothing."""
+    pool_id, _ = choice_pool(idp, ["PASSWORD", "EMAIL_OTP"])
+    client_id = hiding_client(idp, pool_id, ["ALLOW_USER_AUTH"])
+    make_user(idp, pool_id, "realname", email="realname@example.com", email_verified="true")
+    for parameters in ({}, {"PREFERRED_CHALLENGE": "EMAIL_OTP"}):
+        known = user_auth(idp, client_id, USERNAME="realname", **parameters)
+        unknown = user_auth(idp, client_id, USERNAME="fakename", **parameters)
+        assert known["ChallengeName"] == unknown["ChallengeName"]
+        assert len(known["Session"]) == len(unknown["Session"])
+
+
+@pytest.mark.parametrize("srp_a", ["-1", "-0x10", "0x2", " 2 ", "1_0", "+2"])
+def test_srp_a_is_hexadecimal_digits_only(idp: Any, srp_a: str) -> None:
+    """Attack finding 6 (third round): a sign, a prefix, spaces or underscores, which Python's
+    int() would take, are refused as Cognito's InvalidParameterException, never a 500."""
+    pool_id = idp.create_user_pool(PoolName="srp-a")["UserPool"]["Id"]
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    make_user(idp, pool_id, "hexed")
+    with pytest.raises(idp.exceptions.InvalidParameterException, match="hexadecimal"):
+        idp.initiate_auth(
+            ClientId=client_id,
+            AuthFlow="USER_SRP_AUTH",
+            AuthParameters={"USERNAME": "hexed", "SRP_A": srp_a},
+        )
+
+
 def test_one_time_codes_go_only_to_verified_addresses(idp: Any) -> None:
     """Attack finding 5 (second round): a user who typed someone else's address (unverified)
     cannot have sign-in codes sent there."""
@@ -375,7 +406,9 @@ def test_user_auth_offers_an_unknown_user_a_decoy_that_always_fails(
         )
     code = user_auth(idp, client_id, USERNAME="absent", PREFERRED_CHALLENGE="EMAIL_OTP")
     assert code["ChallengeName"] == "EMAIL_OTP"
-    assert code["ChallengeParameters"]["CODE_DELIVERY_DESTINATION"].startswith("a***@")
+    assert re.fullmatch(
+        r"[a-z0-9]\*\*\*@[a-z0-9]\*\*\*", code["ChallengeParameters"]["CODE_DELIVERY_DESTINATION"]
+    )
     again = user_auth(idp, client_id, USERNAME="absent", PREFERRED_CHALLENGE="EMAIL_OTP")
     assert (
         again["ChallengeParameters"]["CODE_DELIVERY_DESTINATION"]

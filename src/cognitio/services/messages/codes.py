@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 
 from cognitio.errors import (
@@ -21,6 +22,8 @@ from cognitio.services.common import ids
 from cognitio.services.security.rate_limits import RateLimits
 from cognitio.store.records import CodeRecord
 from cognitio.store.repositories import Transaction
+
+log = logging.getLogger(__name__)
 
 SIGN_UP = "signup"
 RESET = "reset"
@@ -59,25 +62,9 @@ class Codes:
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
     async def issue(
-        self,
-        tx: Transaction,
-        sub: str,
-        purpose: str,
-        *,
-        pending_value: str | None = None,
-        message_to: tuple[str, str] | None = None,
-        message_kind: str | None = None,
+        self, tx: Transaction, sub: str, purpose: str, *, pending_value: str | None = None
     ) -> str:
-        """A new code for (sub, purpose), replacing any earlier one; returns the plaintext.
-
-        ``message_to``: (pool id, address) of the message that will carry the code, which the
-        code-message limits count under ``message_kind`` (by default the purpose's kind:
-        ``verify:email`` and ``verify:phone_number`` are both ``verify``); LimitExceededException
-        past them.
-        """
-        if message_to is not None:
-            kind = message_kind or purpose.partition(":")[0]
-            await self.limit_message(tx, sub, kind, *message_to)
+        """A new code for (sub, purpose), replacing any earlier one; returns the plaintext."""
         code = f"{secrets.randbelow(1_000_000):06d}"
         now = ids.now_ms()
         lifetime = LIFETIME_MS.get(purpose, VERIFY_LIFETIME_MS)
@@ -93,6 +80,27 @@ class Codes:
         await tx.users.put_code(record)
         return code
 
+    async def issue_for_message(
+        self,
+        tx: Transaction,
+        sub: str,
+        purpose: str,
+        to: tuple[str, str],
+        *,
+        kind: str | None = None,
+        pending_value: str | None = None,
+    ) -> str | None:
+        """:meth:`issue` for a message to ``to`` (pool id, address), which the code-message
+        limits count under ``kind`` (by default the purpose's: ``verify:email`` and
+        ``verify:phone_number`` are both ``verify``): LimitExceededException past them. None
+        when the message is withheld (a destination's daily total of codes anyone may ask
+        for): no code is made, the user's earlier one stays good, and nothing is to be sent.
+        """
+        if not await self.limit_message(tx, sub, kind or purpose.partition(":")[0], *to):
+            log.info("a code message was withheld: its destination had its daily total")
+            return None
+        return await self.issue(tx, sub, purpose, pending_value=pending_value)
+
     async def limit_message(
         self,
         tx: Transaction | None,
@@ -102,13 +110,14 @@ class Codes:
         address: str,
         *,
         decoy: bool = False,
-    ) -> None:
+    ) -> bool:
         """Count a message carrying a code of ``kind`` against the limits of ``sub`` and
-        ``address``: LimitExceededException past them. Decoys of unknown users count too, under
-        a made-up ``sub`` and buckets of their own, so the limit tells nobody whether a user
-        exists and touches no real address's count."""
-        if self._limits is not None:
-            await self._limits.check_message(tx, sub, kind, pool_id, address, decoy=decoy)
+        ``address``: LimitExceededException past them, False if it is to be withheld. Decoys
+        of unknown users count too, under a made-up ``sub`` and buckets of their own, so the
+        limit tells nobody whether a user exists and touches no real address's count."""
+        if self._limits is None:
+            return True
+        return await self._limits.check_message(tx, sub, kind, pool_id, address, decoy=decoy)
 
     async def matches(self, tx: Transaction, sub: str, purpose: str, code: str) -> bool:
         """Whether :meth:`consume` would accept the code now; changes nothing.

@@ -21,6 +21,7 @@ anyone lock that user out.
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import random
 from collections.abc import Mapping
@@ -39,13 +40,19 @@ from cognitio.store.repositories import Store, Transaction
 Bucket = tuple[str, int, int]  # (name, interval ms, tolerance ms)
 _DAY_MS = 86_400_000
 _PRUNE_ODDS = 1000  # one check in this many also forgets buckets that are full again
-_MAX_KEY = 200  # characters of a username or address kept in a bucket's name
 
 
 # Kinds of code messages (what the code is for). A sign-in's MFA code follows a right password;
 # the others anyone may ask for, naming any user.
 MFA_KIND = "mfa"
 ANONYMOUS_KINDS = frozenset({"signup", "reset", "otp"})
+
+
+def _short(text: str) -> str:
+    """``text`` as part of a bucket's name: itself when short, else a digest of it."""
+    if len(text) <= 64:
+        return text
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def too_many_requests() -> TooManyRequestsException:
@@ -193,7 +200,7 @@ class RateLimits:
         if username is not None and isinstance(client_id, str):
             # Per user *from this IP*: a bucket of the user alone would be anyone's to drain,
             # locking the user out from everywhere (the lockout counts wrong passwords apart).
-            name = username.lower()[:_MAX_KEY]
+            name = _short(username.lower())
             buckets.append(self._user.bucket(f"user:{client_id}:{name}:{ip}"))
         if not await self._take(None, [b for b in buckets if b is not None]):
             raise too_many_requests()
@@ -214,20 +221,22 @@ class RateLimits:
         address: str,
         *,
         decoy: bool = False,
-    ) -> None:
+    ) -> bool:
         """A code message about to be sent (in the caller's transaction, if any): the cooldown
-        and the daily cap of its user and of its destination; LimitExceededException past them.
+        and the daily cap of its user and of its destination, LimitExceededException past them;
+        False when the message is to be withheld (see below), True when it may go.
 
         ``kind`` is what the code is for, and each kind has buckets of its own, so codes of one
         kind never use up another's. Codes anyone may ask for (:data:`ANONYMOUS_KINDS`: sign-up,
         password reset, a passwordless sign-in code) are counted per user *and client address*,
-        so a stranger elsewhere cannot use up the user's own; all kinds but the sign-in MFA
-        code (which only the password's holder can ask for) also share one daily cap per
-        destination, so no address can be flooded from many. A ``decoy`` (a made-up answer for
-        an unknown user) is counted alike in buckets of its own: its made-up address may be a
-        real one, whose buckets it must not touch.
+        so a stranger elsewhere cannot use up the user's own. They also share one daily total
+        per destination, so no address can be flooded from many; past it the answer stays the
+        same and the message is withheld, since a refusal there would be a stranger's to cause
+        (and would tell a user's recent messages apart from none). A ``decoy`` (a made-up answer
+        for an unknown user) is counted alike in buckets of its own: its made-up address may be
+        a real one, whose buckets it must not touch.
         """
-        to = f"{'decoy:' if decoy else ''}{pool_id}:{address.lower()[:_MAX_KEY]}"
+        to = f"{'decoy:' if decoy else ''}{pool_id}:{_short(address.lower())}"
         who, where = sub, to
         if kind in ANONYMOUS_KINDS:
             origin = client_address.get() or "unknown"
@@ -238,14 +247,24 @@ class RateLimits:
             self._cooldown.bucket(f"msg:{kind}:to:{where}"),
             self._daily.bucket(f"day:{kind}:to:{where}"),
         ]
-        if kind != MFA_KIND:
-            buckets.append(self._destination_daily.bucket(f"day:all:to:{to}"))
-        if not await self._take(tx, [b for b in buckets if b is not None]):
+        personal = [b for b in buckets if b is not None]
+        total = self._destination_daily.bucket(f"day:all:to:{to}")
+        if kind not in ANONYMOUS_KINDS or total is None:
+            if not await self._take(tx, personal):
+                raise attempt_limit()
+            return True
+        admitted = await self._admitted(tx, [*personal, total])
+        if any(name not in admitted for name, _, _ in personal):
             raise attempt_limit()
+        return total[0] in admitted
 
     async def _take(self, tx: Transaction | None, buckets: list[Bucket]) -> bool:
+        return len(await self._admitted(tx, buckets)) == len(buckets)
+
+    async def _admitted(self, tx: Transaction | None, buckets: list[Bucket]) -> set[str]:
+        """The names of the buckets that had room (and gave a token)."""
         if not buckets:
-            return True
+            return set()
         now = ids.now_ms()
         if tx is not None:
             return await _take_in(tx, buckets, now)
@@ -254,8 +273,8 @@ class RateLimits:
             return await _take_in(own, buckets, now)
 
 
-async def _take_in(tx: Transaction, buckets: list[Bucket], now: int) -> bool:
+async def _take_in(tx: Transaction, buckets: list[Bucket], now: int) -> set[str]:
     admitted = await tx.limits.take(buckets, now)
     if random.randrange(_PRUNE_ODDS) == 0:  # housekeeping, not a secret
         await tx.limits.prune(now)
-    return len(admitted) == len(buckets)
+    return admitted

@@ -61,7 +61,17 @@ class Sessions:
             expires_ms=ids.now_ms() + validity_minutes * 60_000,
             data=data or {},
         )
-        sealed = self._envelope.seal(orjson.dumps(asdict(session)), _CONTEXT)
+        return self._seal(session)
+
+    def _seal(self, session: AuthSession) -> str:
+        """The sealed Session. A decoy's (no user: ``sub`` empty) is sealed with a made-up
+        ``sub`` of a user's length and the same fields, so a Session's length cannot tell a
+        made-up sign-in from a real one."""
+        fields = asdict(session)
+        fields["decoy"] = 0 if session.sub else 1
+        if not session.sub:
+            fields["sub"] = str(uuid.uuid4())
+        sealed = self._envelope.seal(orjson.dumps(fields), _CONTEXT)
         return base64.urlsafe_b64encode(sealed).decode().rstrip("=")
 
     async def spend(
@@ -100,8 +110,7 @@ class Sessions:
             expires_ms=session.expires_ms,
             data={**session.data, **(data or {})},
         )
-        sealed = self._envelope.seal(orjson.dumps(asdict(renewed)), _CONTEXT)
-        return base64.urlsafe_b64encode(sealed).decode().rstrip("=")
+        return self._seal(renewed)
 
     def peek(self, token: str) -> AuthSession | None:
         """What a Session says, without checking or spending it."""
@@ -110,6 +119,9 @@ class Sessions:
     def _open(self, token: str) -> AuthSession | None:
         try:
             blob = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-            return AuthSession(**orjson.loads(self._envelope.open(blob, _CONTEXT)))
+            fields = orjson.loads(self._envelope.open(blob, _CONTEXT))
+            if fields.pop("decoy", 0):
+                fields["sub"] = ""
+            return AuthSession(**fields)
         except (binascii.Error, ValueError, TypeError, DecryptionError, orjson.JSONDecodeError):
             return None

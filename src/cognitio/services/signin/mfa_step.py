@@ -87,15 +87,15 @@ async def send_code(
     attribute = "email" if factor == EMAIL else "phone_number"
     destination = Destination(attribute, user.attributes[attribute])
     async with ctx.store.write() as tx:
-        code = await ctx.codes.issue(
+        code = await ctx.codes.issue_for_message(
             tx,
             user.sub,
             MFA_CODE,
-            message_to=(request.pool.id, destination.address),
-            message_kind=FIRST_FACTOR if first_factor else None,
+            (request.pool.id, destination.address),
+            kind=FIRST_FACTOR if first_factor else None,
         )
-    message = _code_message(request, destination, factor, code)
-    await ctx.deliver([message], request, user)
+    if code is not None:
+        await ctx.deliver([_code_message(request, destination, factor, code)], request, user)
     details = destination.details()
     return ctx.challenge(
         request,

@@ -40,17 +40,20 @@ async def password_flow(ctx: FlowContext, request: AuthRequest) -> Step:
             # Checked by the old system: the user signs in with the password just given.
             return await after_password(ctx, request, user)
     if user is None or user.password_hash is None:
-        await ctx.passwords.hasher.verify_dummy_async(password)
         if user is None:
             await pre_authentication_unknown(
                 ctx.triggers, request.pool, request.client, username, request.metadata
             )
-        if request.client.config.get("PreventUserExistenceErrors") == "ENABLED":
-            # Counted as a user's wrong password is, so the lockout tells nothing either.
+        hides = request.client.config.get("PreventUserExistenceErrors") == "ENABLED"
+        if hides:
+            # Counted, then hashed, as a user's wrong password is: a lockout answers as fast
+            # and after as many tries, so neither tells who exists.
             if user is None:
                 await ctx.count_decoy_failure(request, username)
             else:
                 await ctx.lockout.attempt(user.sub)
+        await ctx.passwords.hasher.verify_dummy_async(password)
+        if hides:
             raise NotAuthorizedException(_INCORRECT)
         raise UserNotFoundException("User does not exist.")
     await pre_authentication(ctx.triggers, request.call(user), user, request.metadata or None)

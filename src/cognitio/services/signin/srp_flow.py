@@ -43,6 +43,7 @@ _EPHEMERAL_BYTES = 32
 _SECRET_BLOCK_BYTES = 32  # section 4.2 step 5: at least 32 bytes
 # A < N has at most 768 hex digits; allow leading zeros, refuse anything far longer.
 _MAX_SRP_A_HEX = 1024
+_HEX = re.compile(r"[0-9a-fA-F]+")
 _TIMESTAMP_WINDOW_S = 300  # section 4.5: 5 minutes either way
 _DECOY_KEY_PURPOSE = "srp-decoy"
 
@@ -102,8 +103,9 @@ async def srp_flow(
         validity_minutes=int(request.client.config.get("AuthSessionValidity", 3)),
         data={"A": b64_int(big_a), "b": b64_int(b)}
         | ({} if custom is None else {"custom": custom})
-        # A decoy's wrong answer is counted under the name given, as the password flow's is.
-        | ({"name": username} if not sub else {}),
+        # A decoy's wrong answer is counted under the name given (a user's Session carries it
+        # too, so both are the same length).
+        | {"name": username},
     )
     secret_block = base64.urlsafe_b64decode(session + "=" * (-len(session) % 4))
     return {
@@ -158,10 +160,10 @@ def client_public_key(value: str | None) -> int:
         raise InvalidParameterException("Missing required parameter SRP_A")
     if len(value) > _MAX_SRP_A_HEX:
         raise InvalidParameterException("SRP_A is too long.")
-    try:
-        big_a = int(value, 16)
-    except ValueError:
-        raise InvalidParameterException("SRP_A must be a hexadecimal number.") from None
+    # Hex digits only: int() would also take a sign, "0x", spaces and underscores.
+    if not _HEX.fullmatch(value):
+        raise InvalidParameterException("SRP_A must be a hexadecimal number.")
+    big_a = int(value, 16)
     if big_a % srp.N == 0:
         raise NotAuthorizedException("SRP_A cannot be zero.")
     return big_a

@@ -58,14 +58,15 @@ async def change_attributes(
         if attribute in auto:
             destination = Destination(attribute, new)
             purpose = purposes.verify_purpose(attribute)
-            code = await codes.issue(
-                tx, user.sub, purpose, pending_value=pending, message_to=(pool.id, new)
+            code = await codes.issue_for_message(
+                tx, user.sub, purpose, (pool.id, new), pending_value=pending
             )
-            change.messages.append(
-                verification_message(
-                    pool.id, pool.config, destination, code, "CustomMessage_UpdateUserAttribute"
+            if code is not None:
+                change.messages.append(
+                    verification_message(
+                        pool.id, pool.config, destination, code, "CustomMessage_UpdateUserAttribute"
+                    )
                 )
-            )
             change.details.append(destination.details())
     check_required(schema, change.attributes)
     return change

@@ -119,17 +119,20 @@ class OwnAccount:
                     else "Only email and phone_number can be verified."
                 )
             destination = Destination(attribute, user.attributes[attribute])
-            code = await self._codes.issue(
-                tx,
-                user.sub,
-                purposes.verify_purpose(attribute),
-                message_to=(pool.id, destination.address),
+            code = await self._codes.issue_for_message(
+                tx, user.sub, purposes.verify_purpose(attribute), (pool.id, destination.address)
             )
-            message = verification_message(
-                pool.id, pool.config, destination, code, "CustomMessage_VerifyUserAttribute"
+            messages = (
+                []
+                if code is None
+                else [
+                    verification_message(
+                        pool.id, pool.config, destination, code, "CustomMessage_VerifyUserAttribute"
+                    )
+                ]
             )
         call = Call(pool, user.username, client.id, params.get("ClientMetadata") or {})
-        await self._users.deliver([message], call=call, user=user)
+        await self._users.deliver(messages, call=call, user=user)
         return {"CodeDeliveryDetails": destination.details()}
 
     async def verify_attribute(self, params: dict[str, Any]) -> None:

@@ -135,15 +135,17 @@ class SelfService:
         async with self._store.write() as tx:
             user = await save_new(tx, pool, user)
             if destination is not None:
-                code = await self._codes.issue(
-                    tx, user.sub, purposes.SIGN_UP, message_to=(pool.id, destination.address)
+                code = await self._codes.issue_for_message(
+                    tx, user.sub, purposes.SIGN_UP, (pool.id, destination.address)
                 )
-                message = verification_message(
-                    pool.id, pool.config, destination, code, "CustomMessage_SignUp"
-                )
+                if code is not None:
+                    message = verification_message(
+                        pool.id, pool.config, destination, code, "CustomMessage_SignUp"
+                    )
         answer: dict[str, Any] = {"UserConfirmed": decision.confirm, "UserSub": user.sub}
-        if destination is not None and message is not None:
+        if destination is not None:
             answer["CodeDeliveryDetails"] = destination.details()
+        if message is not None:
             await self._users.deliver([message], call=call, user=user)
         if decision.confirm:
             # Confirmed by PreSignUp: PostConfirmation runs as for ConfirmSignUp, once the user
@@ -216,14 +218,20 @@ class SelfService:
                     "Auto verification not turned on for this user pool, or the user has no "
                     "address to verify."
                 )
-            code = await self._codes.issue(
-                tx, user.sub, purposes.SIGN_UP, message_to=(pool.id, destination.address)
+            code = await self._codes.issue_for_message(
+                tx, user.sub, purposes.SIGN_UP, (pool.id, destination.address)
             )
-            message = verification_message(
-                pool.id, pool.config, destination, code, "CustomMessage_ResendCode"
+            messages = (
+                []
+                if code is None
+                else [
+                    verification_message(
+                        pool.id, pool.config, destination, code, "CustomMessage_ResendCode"
+                    )
+                ]
             )
         call = Call(pool, user.username, client.id, params.get("ClientMetadata") or {})
-        await self._users.deliver([message], call=call, user=user, later=_hides_users(client))
+        await self._users.deliver(messages, call=call, user=user, later=_hides_users(client))
         return {"CodeDeliveryDetails": destination.details()}
 
     async def forgot_password(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -247,14 +255,20 @@ class SelfService:
                     "Cannot reset password for the user as there is no registered/verified "
                     "email or phone_number"
                 )
-            code = await self._codes.issue(
-                tx, user.sub, purposes.RESET, message_to=(pool.id, destination.address)
+            code = await self._codes.issue_for_message(
+                tx, user.sub, purposes.RESET, (pool.id, destination.address)
             )
-            message: OutgoingMessage = verification_message(
-                pool.id, pool.config, destination, code, "CustomMessage_ForgotPassword"
+            messages: list[OutgoingMessage] = (
+                []
+                if code is None
+                else [
+                    verification_message(
+                        pool.id, pool.config, destination, code, "CustomMessage_ForgotPassword"
+                    )
+                ]
             )
         call = Call(pool, user.username, client.id, params.get("ClientMetadata") or {})
-        await self._users.deliver([message], call=call, user=user, later=_hides_users(client))
+        await self._users.deliver(messages, call=call, user=user, later=_hides_users(client))
         return {"CodeDeliveryDetails": destination.details()}
 
     async def confirm_forgot_password(self, params: dict[str, Any]) -> dict[str, Any]:
