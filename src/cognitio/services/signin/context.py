@@ -9,9 +9,11 @@ challenges; the modules that end a sign-in (:mod:`cognitio.services.signin.compl
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from cognitio.crypto.envelope import Envelope
+from cognitio.errors import CognitoError, NotAuthorizedException
 from cognitio.messaging.messages import OutgoingMessage
 from cognitio.services.clients.secret_hash import check_secret_hash, client_secret_opener
 from cognitio.services.messages.codes import Codes
@@ -29,6 +31,10 @@ from cognitio.services.users.decoys import DECOY_KEY_PURPOSE, decoy_subject
 from cognitio.services.users.users import Users
 from cognitio.store.records import ClientRecord, UserRecord
 from cognitio.store.repositories import Store
+
+
+def _incorrect() -> CognitoError:
+    return NotAuthorizedException("Incorrect username or password.")
 
 
 class FlowContext:
@@ -77,6 +83,25 @@ class FlowContext:
         """A wrong password for ``name``, which belongs to no user: counted as a user's would
         be, so "Password attempts exceeded" comes after as many tries as for a real user."""
         await self.decoy_lockout.attempt(decoy_subject(self.decoy_key, request.pool.id, name))
+
+    async def verify_answer(
+        self,
+        sub: str,
+        check: Callable[[], Awaitable[bool]],
+        *,
+        wrong: Callable[[], CognitoError] = _incorrect,
+        second_factor: bool = False,
+    ) -> None:
+        """One step for every answer that can be guessed: count the attempt first (refused
+        while the user is locked out, and before any costly check), check it, refuse a wrong
+        one with ``wrong()``. A right password (or passkey) clears the count; a right second
+        factor leaves it to the end of the sign-in (``_after_right_code``)."""
+        lockout = self.mfa_lockout if second_factor else self.lockout
+        await lockout.attempt(sub)
+        if not await check():
+            raise wrong()
+        if not second_factor:
+            await lockout.succeeded(sub)
 
     def check_secret_hash(self, request: AuthRequest, username: str) -> None:
         """The request's SECRET_HASH, for a client with a secret."""

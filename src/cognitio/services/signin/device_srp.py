@@ -14,8 +14,6 @@ Session, uses that up, so a device's secret alone never signs anyone in.
 from __future__ import annotations
 
 import base64
-import hmac
-import time
 from dataclasses import replace
 from typing import Any
 
@@ -29,11 +27,10 @@ from cognitio.services.signin.request import AuthRequest, Step
 from cognitio.services.signin.srp_flow import (
     b64,
     b64_int,
+    claim_is_right,
     client_public_key,
-    expected_signature,
+    read_claim,
     server_ephemeral,
-    strict_b64decode,
-    timestamp_is_current,
 )
 from cognitio.services.users.accounts import find_user
 
@@ -134,18 +131,10 @@ async def answer_device_password(
 ) -> Step:
     """RespondToAuthChallenge DEVICE_PASSWORD_VERIFIER: check the device's claim, then tokens."""
     responses = request.parameters
-    for name in _CLAIM_PARAMETERS:
-        if not responses.get(name):
-            raise InvalidParameterException(f"Missing required parameter {name}")
+    claim = read_claim(responses, _CLAIM_PARAMETERS)
     device_key = responses["DEVICE_KEY"]
     if device_key != session.data.get("device_key"):
         raise NotAuthorizedException(_INVALID_SESSION)
-    secret_block = strict_b64decode(responses["PASSWORD_CLAIM_SECRET_BLOCK"])
-    if secret_block is None:
-        raise NotAuthorizedException(_INCORRECT)
-    timestamp = responses["TIMESTAMP"]
-    if not timestamp_is_current(timestamp, time.time()):
-        raise NotAuthorizedException("TIMESTAMP is not the current time in Cognito's format.")
     async with ctx.store.read() as tx:
         user = await tx.users.get(session.sub)
         named = await find_user(tx, request.pool, responses["USERNAME"])
@@ -155,20 +144,12 @@ async def answer_device_password(
     verifier = ctx.devices.verifier(device)
     if verifier is None:
         raise device_missing()
-    expected = expected_signature(
-        verifier,
-        big_a=int.from_bytes(strict_b64decode(session.data["A"]) or b"", "big"),
-        b=int.from_bytes(strict_b64decode(session.data["b"]) or b"", "big"),
-        pool_suffix=device.group_key,
-        user_id_for_srp=device_key,
-        secret_block=secret_block,
-        timestamp=timestamp,
-    )
-    given = strict_b64decode(responses["PASSWORD_CLAIM_SIGNATURE"]) or b""
-    await ctx.lockout.attempt(user.sub)
-    if not hmac.compare_digest(expected, given):
-        raise NotAuthorizedException(_INCORRECT)
-    await ctx.lockout.succeeded(user.sub)
+    right = await claim_is_right(claim, session.data, verifier, device.group_key, device_key)
+    await ctx.verify_answer(user.sub, lambda: _known(right))
     if not user.enabled:
         raise NotAuthorizedException("User is disabled.")
     return await complete(ctx, replace(request, device_key=device_key), user, device_proven=True)
+
+
+async def _known(right: bool) -> bool:
+    return right

@@ -6,6 +6,7 @@ Session). Which challenge is asked, and the codes sent, are
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from cognitio.errors import (
@@ -21,6 +22,7 @@ from cognitio.services.signin.context import FlowContext
 from cognitio.services.signin.mfa_step import MFA_SETUP, SMS_OTP, challenge_for
 from cognitio.services.signin.request import AuthRequest, HostedSignIn, Step
 from cognitio.store.records import UserRecord
+from cognitio.store.repositories import Transaction
 
 _CODE_MEMBERS = {
     SMS: "SMS_MFA_CODE",
@@ -38,15 +40,11 @@ async def answer_code(ctx: FlowContext, request: AuthRequest, session: AuthSessi
         raise InvalidParameterException(f"Missing required parameter {member}")
     if not session.sub:  # the decoy of an unknown user (user_auth._decoy): nothing matches
         raise CodeMismatchException("Invalid code received for user")
-    await ctx.mfa_lockout.attempt(session.sub)
-    async with ctx.store.write() as tx:
-        user = await tx.users.get(session.sub)
-        if user is None or not user.enabled:
-            raise NotAuthorizedException("Invalid session for the user.")
-        failure = await ctx.codes.consume(tx, user.sub, MFA_CODE, code)
-    if failure is not None:
-        raise CodeMismatchException("Invalid code received for user")
-    return await _after_right_code(ctx, request, user)
+
+    async def check(tx: Transaction, user: UserRecord) -> bool:
+        return await ctx.codes.consume(tx, user.sub, MFA_CODE, code) is None
+
+    return await _second_factor(ctx, request, session, check)
 
 
 async def answer_select(
@@ -108,20 +106,42 @@ async def software_token(ctx: FlowContext, request: AuthRequest, session: AuthSe
     code = request.parameters.get("SOFTWARE_TOKEN_MFA_CODE")
     if not code:
         raise InvalidParameterException("Missing required parameter SOFTWARE_TOKEN_MFA_CODE")
-    await ctx.mfa_lockout.attempt(session.sub)
-    async with ctx.store.write() as tx:
-        user = await tx.users.get(session.sub)
-        if user is None or not user.enabled:
-            raise NotAuthorizedException("Invalid session for the user.")
+
+    async def check(tx: Transaction, user: UserRecord) -> bool:
         try:
             await ctx.mfa.check_code(tx, user, code)
         except CodeMismatchException:
-            failed = True
-        else:
-            failed = False
-    if failed:
-        raise CodeMismatchException("Invalid code received for user")
+            return False
+        return True
+
+    return await _second_factor(ctx, request, session, check)
+
+
+async def _second_factor(
+    ctx: FlowContext,
+    request: AuthRequest,
+    session: AuthSession,
+    check: Callable[[Transaction, UserRecord], Awaitable[bool]],
+) -> Step:
+    """A second factor's answer: counted, checked against the session's user, then the rest
+    of the sign-in."""
+    user: UserRecord | None = None
+
+    async def checked() -> bool:
+        nonlocal user
+        async with ctx.store.write() as tx:
+            user = await tx.users.get(session.sub)
+            if user is None or not user.enabled:
+                raise NotAuthorizedException("Invalid session for the user.")
+            return await check(tx, user)
+
+    await ctx.verify_answer(session.sub, checked, wrong=_mismatch, second_factor=True)
+    assert user is not None  # set by the check that passed
     return await _after_right_code(ctx, request, user)
+
+
+def _mismatch() -> CodeMismatchException:
+    return CodeMismatchException("Invalid code received for user")
 
 
 async def _after_right_code(ctx: FlowContext, request: AuthRequest, user: UserRecord) -> Step:

@@ -57,8 +57,6 @@ async def password_flow(ctx: FlowContext, request: AuthRequest) -> Step:
             raise NotAuthorizedException(_INCORRECT)
         raise UserNotFoundException("User does not exist.")
     await pre_authentication(ctx.triggers, request.call(user), user, request.metadata or None)
-    await ctx.lockout.attempt(user.sub)
-    if not await ctx.passwords.hasher.verify_async(user.password_hash, password):
-        raise NotAuthorizedException(_INCORRECT)
-    await ctx.lockout.succeeded(user.sub)
+    stored = user.password_hash
+    await ctx.verify_answer(user.sub, lambda: ctx.passwords.hasher.verify_async(stored, password))
     return await after_password(ctx, request, user)

@@ -7,11 +7,8 @@ as a password sign-in, or returns to the custom sign-in that asked for it.
 
 from __future__ import annotations
 
-import hmac
-import time
-
 from cognitio.crypto import srp
-from cognitio.errors import InvalidParameterException, NotAuthorizedException
+from cognitio.errors import NotAuthorizedException
 from cognitio.services.mfa.devices import tracks_devices
 from cognitio.services.signin.auth_sessions import AuthSession
 from cognitio.services.signin.completion import after_password
@@ -20,12 +17,11 @@ from cognitio.services.signin.custom_auth import next_step, step
 from cognitio.services.signin.request import AuthRequest, Step
 from cognitio.services.signin.srp_flow import (
     CHALLENGE,
+    claim_is_right,
     decoy_key,
     decoy_verifier,
-    expected_signature,
     open_verifier,
-    strict_b64decode,
-    timestamp_is_current,
+    read_claim,
 )
 from cognitio.services.users.accounts import find_user
 from cognitio.store.records import UserRecord
@@ -44,17 +40,8 @@ async def verify_password_claim(
 ) -> Step:
     """RespondToAuthChallenge PASSWORD_VERIFIER: check the claim (sections 4.3-4.5)."""
     responses = request.parameters
-    for name in _CLAIM_PARAMETERS:
-        if not responses.get(name):
-            raise InvalidParameterException(f"Missing required parameter {name}")
     # The block opened as this session (the engine's respond), so it is the one issued.
-    secret_block = strict_b64decode(responses["PASSWORD_CLAIM_SECRET_BLOCK"])
-    if secret_block is None:
-        raise NotAuthorizedException(_INCORRECT)
-    timestamp = responses["TIMESTAMP"]
-    if not timestamp_is_current(timestamp, time.time()):
-        raise NotAuthorizedException("TIMESTAMP is not the current time in Cognito's format.")
-
+    claim = read_claim(responses, _CLAIM_PARAMETERS)
     user: UserRecord | None = None
     if session.sub:
         async with ctx.store.read() as tx:
@@ -69,24 +56,14 @@ async def verify_password_claim(
     else:
         # A decoy: do the same work, so the answer takes as long and fails alike.
         verifier = decoy_verifier(decoy_key(ctx), request.pool.id, session.username)
-
-    expected = expected_signature(
-        verifier.verifier,
-        big_a=int.from_bytes(strict_b64decode(session.data["A"]) or b"", "big"),
-        b=int.from_bytes(strict_b64decode(session.data["b"]) or b"", "big"),
-        pool_suffix=srp.pool_suffix(request.pool.id),
-        user_id_for_srp=session.username,
-        secret_block=secret_block,
-        timestamp=timestamp,
+    pool_suffix = srp.pool_suffix(request.pool.id)
+    right = await claim_is_right(
+        claim, session.data, verifier.verifier, pool_suffix, session.username
     )
-    given = strict_b64decode(responses["PASSWORD_CLAIM_SIGNATURE"]) or b""
     if user is None:
         await ctx.count_decoy_failure(request, str(session.data.get("name", session.username)))
         raise NotAuthorizedException(_INCORRECT)
-    await ctx.lockout.attempt(user.sub)
-    if not hmac.compare_digest(expected, given):
-        raise NotAuthorizedException(_INCORRECT)
-    await ctx.lockout.succeeded(user.sub)
+    await ctx.verify_answer(user.sub, lambda: _known(right))
     return await after_password_claim(ctx, request, user, session)
 
 
@@ -117,3 +94,7 @@ async def check_device_first(ctx: FlowContext, request: AuthRequest, session_tok
         user = await tx.users.get(session.sub)
         if user is not None:
             await ctx.devices.confirmed(tx, user, device_key)
+
+
+async def _known(right: bool) -> bool:
+    return right

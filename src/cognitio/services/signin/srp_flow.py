@@ -18,7 +18,9 @@ import binascii
 import hmac
 import re
 import secrets
+import time
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -176,6 +178,51 @@ def server_ephemeral(big_a: int, verifier: int) -> tuple[int, int]:
         big_b = srp.server_public_key(verifier, b)
         if big_b % srp.N != 0 and srp.compute_u(big_a, big_b) != 0:
             return b, big_b
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A PASSWORD_CLAIM answer (section 4.3), well-formed; whether it is right is
+    :func:`claim_is_right`'s to say."""
+
+    secret_block: bytes
+    timestamp: str
+    signature: bytes
+
+
+def read_claim(responses: dict[str, str], required: tuple[str, ...]) -> Claim:
+    """The claim of a PASSWORD_VERIFIER or DEVICE_PASSWORD_VERIFIER answer: its members present,
+    its SECRET_BLOCK base64, its TIMESTAMP current and in Cognito's form (section 4.5)."""
+    for name in required:
+        if not responses.get(name):
+            raise InvalidParameterException(f"Missing required parameter {name}")
+    secret_block = strict_b64decode(responses["PASSWORD_CLAIM_SECRET_BLOCK"])
+    if secret_block is None:
+        raise NotAuthorizedException(_INCORRECT)
+    timestamp = responses["TIMESTAMP"]
+    if not timestamp_is_current(timestamp, time.time()):
+        raise NotAuthorizedException("TIMESTAMP is not the current time in Cognito's format.")
+    signature = strict_b64decode(responses["PASSWORD_CLAIM_SIGNATURE"]) or b""
+    return Claim(secret_block, timestamp, signature)
+
+
+async def claim_is_right(
+    claim: Claim, session_data: dict[str, Any], verifier: int, pool_suffix: str, user_id: str
+) -> bool:
+    """Whether the claim is the signature an honest client computes with the ``A`` and ``b``
+    of the challenge (in its sealed state): one check for user SRP (``pool_suffix`` the pool
+    id's suffix, ``user_id`` USER_ID_FOR_SRP) and device SRP (the DeviceGroupKey and the
+    DeviceKey, ``srp_spec.md`` section 5.2)."""
+    expected = expected_signature(
+        verifier,
+        big_a=int.from_bytes(strict_b64decode(session_data["A"]) or b"", "big"),
+        b=int.from_bytes(strict_b64decode(session_data["b"]) or b"", "big"),
+        pool_suffix=pool_suffix,
+        user_id_for_srp=user_id,
+        secret_block=claim.secret_block,
+        timestamp=claim.timestamp,
+    )
+    return hmac.compare_digest(expected, claim.signature)
 
 
 def expected_signature(

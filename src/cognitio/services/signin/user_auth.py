@@ -254,22 +254,28 @@ async def answer_web_authn(ctx: FlowContext, request: AuthRequest, session: Auth
     credential = request.parameters.get("CREDENTIAL")
     if not credential:
         raise InvalidParameterException("Missing required parameter CREDENTIAL")
-    await ctx.lockout.attempt(session.sub)
-    async with ctx.store.write() as tx:
-        user = await tx.users.get(session.sub)
-        if user is None or not user.enabled:
-            raise NotAuthorizedException("Invalid session for the user.")
-        try:
-            await passkeys.verify_assertion(
-                tx, request.pool, user, credential, str(session.data["challenge"])
-            )
-        except NotAuthorizedException:
-            failed = True
-        else:
-            failed = False
-    if failed:
-        raise NotAuthorizedException("The passkey's signature could not be verified.")
-    await ctx.lockout.succeeded(session.sub)
+    user: UserRecord | None = None
+
+    async def check() -> bool:
+        nonlocal user
+        async with ctx.store.write() as tx:
+            user = await tx.users.get(session.sub)
+            if user is None or not user.enabled:
+                raise NotAuthorizedException("Invalid session for the user.")
+            try:
+                await passkeys.verify_assertion(
+                    tx, request.pool, user, credential, str(session.data["challenge"])
+                )
+            except NotAuthorizedException:
+                return False
+            return True
+
+    await ctx.verify_answer(
+        session.sub,
+        check,
+        wrong=lambda: NotAuthorizedException("The passkey's signature could not be verified."),
+    )
+    assert user is not None  # set by the check that passed
     return await complete(ctx, request, user)
 
 
