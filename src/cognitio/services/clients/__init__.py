@@ -1,5 +1,6 @@
-"""App clients: the client operations (``clients``), client secrets and SecretHash
-(``secret_hash``), and which attributes a client may read (``read_attributes``).
+"""App clients: the client operations (``clients``), finding a request's client with its pool
+and how a client proves itself, by its secret or a SECRET_HASH (``app_clients``), and which
+attributes a client may read (``read_attributes``).
 
 Imports ``common``, ``security`` and ``pools``.
 """

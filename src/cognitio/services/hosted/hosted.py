@@ -13,7 +13,7 @@ import orjson
 
 from cognitio.crypto.envelope import DecryptionError, Envelope
 from cognitio.errors import NotAuthorizedException
-from cognitio.services.clients.secret_hash import client_secret_opener, secret_hash_for
+from cognitio.services.clients.app_clients import ClientAuthenticator
 from cognitio.services.common import ids
 from cognitio.services.mfa import passkeys
 from cognitio.services.oauth.oauth import Authorization
@@ -30,7 +30,7 @@ class Hosted:
         self._store = store
         self._envelope = envelope
         self._base_url = base_url
-        self._open_secret = client_secret_opener(envelope)
+        self._clients = ClientAuthenticator(envelope)
 
     @property
     def base_url(self) -> str:
@@ -73,7 +73,7 @@ class Hosted:
 
     def secret_hash(self, client: ClientRecord, username: str) -> str | None:
         """What the hosted pages send as SecretHash, standing in for the client."""
-        return secret_hash_for(client, username, self._open_secret)
+        return self._clients.secret_hash(client, username)
 
     # The hosted session: who signed in on the hosted pages. The cookie seals the session's id
     # and a row keeps it, so ending the row (/logout, GlobalSignOut, a new password) ends the

@@ -5,16 +5,14 @@ may change it (TokenGeneration_ClientCredentials)."""
 
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
 from cognitio.crypto.envelope import Envelope
 from cognitio.errors import (
     InvalidParameterException,
     NotAuthorizedException,
-    ResourceNotFoundException,
 )
-from cognitio.services.clients.secret_hash import client_secret_opener
+from cognitio.services.clients.app_clients import ClientAuthenticator, find_client
 from cognitio.services.tokens.tokens import Tokens
 from cognitio.services.triggers.triggers import Call, Triggers, client_token_generation
 from cognitio.store.records import ClientRecord
@@ -46,17 +44,14 @@ async def get_client_token(
     """GetClientToken: client_credentials through the API, for a client with a secret that may
     use that grant."""
     async with store.read() as tx:
-        client = await tx.clients.find(params["ClientId"])
-    if client is None:
-        raise ResourceNotFoundException(f"User pool client {params['ClientId']} does not exist.")
+        client = await find_client(tx, params["ClientId"])
     if client.secret_sealed is None or "client_credentials" not in client.config.get(
         "AllowedOAuthFlows", []
     ):
         raise NotAuthorizedException(
             "The client needs a secret and the client_credentials OAuth flow to get tokens."
         )
-    secret = client_secret_opener(envelope)(client)
-    if not hmac.compare_digest(params["Secret"].encode(), secret):
+    if not ClientAuthenticator(envelope).secret_matches(client, params["Secret"]):
         raise NotAuthorizedException(f"Unable to verify secret for client {client.id}")
     allowed = client.config.get("AllowedOAuthScopes", [])
     scopes = list(params.get("Scopes") or allowed)

@@ -32,8 +32,8 @@ from cognitio.errors import (
     UnsupportedGrantType,
     UnsupportedResponseType,
 )
+from cognitio.services.clients.app_clients import ClientAuthenticator
 from cognitio.services.clients.read_attributes import readable
-from cognitio.services.clients.secret_hash import client_secret_opener
 from cognitio.services.common import ids
 from cognitio.services.oauth.implicit_grant import implicit_tokens
 from cognitio.services.oauth.machine_tokens import get_client_token, machine_token
@@ -98,7 +98,7 @@ class OAuth:
         self._tokens = tokens
         self._envelope = envelope
         self._flows = flows
-        self._open_secret = client_secret_opener(envelope)
+        self._clients = ClientAuthenticator(envelope)
 
     async def host_pool(self, host: str) -> str | None:
         """The pool whose domain a request's Host names (a custom domain, or a prefix followed
@@ -227,7 +227,7 @@ class OAuth:
         if client.secret_sealed is None:
             return
         given = basic[1] if basic is not None else form.get("client_secret", "")
-        if not hmac.compare_digest(given.encode(), self._open_secret(client)):
+        if not self._clients.secret_matches(client, given):
             raise InvalidClient("Client authentication failed.")
 
     async def token(

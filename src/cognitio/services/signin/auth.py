@@ -22,9 +22,9 @@ from cognitio.crypto.envelope import Envelope
 from cognitio.errors import (
     InvalidParameterException,
     NotAuthorizedException,
-    ResourceNotFoundException,
     UnsupportedOperationException,
 )
+from cognitio.services.clients.app_clients import resolve
 from cognitio.services.messages.codes import Codes
 from cognitio.services.mfa.devices import Devices
 from cognitio.services.mfa.mfa import Mfa
@@ -104,13 +104,12 @@ class Authenticator:
 
     async def initiate(self, params: dict[str, Any], *, admin: bool) -> dict[str, Any]:
         flow_name = params["AuthFlow"]
+        pool_id = params.get("UserPoolId") if admin else None
         async with self._store.read() as tx:
-            client = await tx.clients.find(params["ClientId"])
-            pool = None if client is None else await tx.pools.get(client.pool_id)
-        if client is None or pool is None or (admin and pool.id != params.get("UserPoolId")):
-            raise ResourceNotFoundException(
-                f"User pool client {params['ClientId']} does not exist."
+            found = await resolve(
+                tx, params["ClientId"], pool_id=pool_id or ("" if admin else None)
             )
+        client, pool = found.client, found.pool
         if flow_name in (_CLIENT_ONLY if admin else _ADMIN_ONLY):
             raise InvalidParameterException("Initiate Auth method not supported.")
         flow = FLOWS.get(flow_name)
@@ -129,10 +128,8 @@ class Authenticator:
         """The hosted sign-in page: a password sign-in whatever the client's ExplicitAuthFlows,
         ending in a :class:`HostedSignIn` or the next challenge."""
         async with self._store.read() as tx:
-            client = await tx.clients.find(client_id)
-            pool = None if client is None else await tx.pools.get(client.pool_id)
-        if client is None or pool is None:
-            raise ResourceNotFoundException(f"User pool client {client_id} does not exist.")
+            found = await resolve(tx, client_id)
+        client, pool = found.client, found.pool
         parameters = {"USERNAME": username, "PASSWORD": password}
         return await password_flow(
             self.context, AuthRequest(pool, client, parameters, admin=False, hosted=True)
@@ -145,10 +142,8 @@ class Authenticator:
         a one-time code — EMAIL_OTP, or SMS_OTP when only that is allowed —, whatever the
         client's ExplicitAuthFlows."""
         async with self._store.read() as tx:
-            client = await tx.clients.find(client_id)
-            pool = None if client is None else await tx.pools.get(client.pool_id)
-        if client is None or pool is None:
-            raise ResourceNotFoundException(f"User pool client {client_id} does not exist.")
+            found = await resolve(tx, client_id)
+        client, pool = found.client, found.pool
         allowed = (
             pool.config.get("Policies", {})
             .get("SignInPolicy", {})
@@ -172,13 +167,12 @@ class Authenticator:
     async def _respond(self, params: dict[str, Any], *, admin: bool, hosted: bool) -> Step:
         """Find the challenge, get its Session back (or the device's arm), check SECRET_HASH
         where it applies, spend the Session, and hand the answer to the challenge's function."""
+        pool_id = params.get("UserPoolId") if admin else None
         async with self._store.read() as tx:
-            client = await tx.clients.find(params["ClientId"])
-            pool = None if client is None else await tx.pools.get(client.pool_id)
-        if client is None or pool is None or (admin and pool.id != params.get("UserPoolId")):
-            raise ResourceNotFoundException(
-                f"User pool client {params['ClientId']} does not exist."
+            found = await resolve(
+                tx, params["ClientId"], pool_id=pool_id or ("" if admin else None)
             )
+        client, pool = found.client, found.pool
         name = params["ChallengeName"]
         challenge = CHALLENGES.get(name)
         if challenge is None:

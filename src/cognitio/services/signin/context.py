@@ -15,7 +15,7 @@ from typing import Any
 from cognitio.crypto.envelope import Envelope
 from cognitio.errors import CognitoError, NotAuthorizedException
 from cognitio.messaging.messages import OutgoingMessage
-from cognitio.services.clients.secret_hash import check_secret_hash, client_secret_opener
+from cognitio.services.clients.app_clients import ClientAuthenticator
 from cognitio.services.messages.codes import Codes
 from cognitio.services.mfa.devices import Devices
 from cognitio.services.mfa.mfa import Mfa
@@ -29,7 +29,7 @@ from cognitio.services.triggers.triggers import Call, Triggers, pre_token_genera
 from cognitio.services.users.accounts import PasswordStore
 from cognitio.services.users.decoys import DECOY_KEY_PURPOSE, decoy_subject
 from cognitio.services.users.users import Users
-from cognitio.store.records import ClientRecord, UserRecord
+from cognitio.store.records import UserRecord
 from cognitio.store.repositories import Store
 
 
@@ -69,7 +69,7 @@ class FlowContext:
         # Derives the made-up answers for unknown users (users.decoys).
         self.decoy_key = envelope.derive_key(DECOY_KEY_PURPOSE)
         self._users = users
-        self._open_secret = client_secret_opener(envelope)
+        self.clients = ClientAuthenticator(envelope)
 
     async def deliver(
         self, messages: list[OutgoingMessage], request: AuthRequest, user: UserRecord
@@ -105,13 +105,9 @@ class FlowContext:
 
     def check_secret_hash(self, request: AuthRequest, username: str) -> None:
         """The request's SECRET_HASH, for a client with a secret."""
-        check_secret_hash(
-            request.client, request.parameters.get("SECRET_HASH"), username, self._open_secret
+        self.clients.check_secret_hash(
+            request.client, request.parameters.get("SECRET_HASH"), username
         )
-
-    def client_secret(self, client: ClientRecord) -> bytes:
-        """The secret of a client that has one."""
-        return self._open_secret(client)
 
     async def token_overrides(
         self, call: Call, source: str, user: UserRecord

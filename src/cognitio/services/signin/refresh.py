@@ -8,7 +8,6 @@ refresh token, and the old one works on only for the RetryGracePeriodSeconds.
 
 from __future__ import annotations
 
-import hmac
 import time
 from collections.abc import Callable
 from typing import Any
@@ -17,8 +16,8 @@ from cognitio.errors import (
     InvalidParameterException,
     NotAuthorizedException,
     RefreshTokenReuseException,
-    ResourceNotFoundException,
 )
+from cognitio.services.clients.app_clients import find_client
 from cognitio.services.signin.context import FlowContext
 from cognitio.services.signin.request import AuthRequest
 from cognitio.services.tokens.tokens import token_hash
@@ -57,13 +56,11 @@ async def tokens_from_refresh_token(ctx: FlowContext, params: dict[str, Any]) ->
     as stolen: RefreshTokenReuseException, and every token of that sign-in is revoked.
     """
     async with ctx.store.read() as tx:
-        client = await tx.clients.find(params["ClientId"])
-    if client is None:
-        raise ResourceNotFoundException(f"User pool client {params['ClientId']} does not exist.")
-    if client.secret_sealed is not None:
-        given = (params.get("ClientSecret") or "").encode()
-        if not hmac.compare_digest(given, ctx.client_secret(client)):
-            raise NotAuthorizedException(f"Unable to verify secret for client {client.id}")
+        client = await find_client(tx, params["ClientId"])
+    if client.secret_sealed is not None and not ctx.clients.secret_matches(
+        client, params.get("ClientSecret")
+    ):
+        raise NotAuthorizedException(f"Unable to verify secret for client {client.id}")
     rotate, grace_ms = _rotation(client)
     result = await _refresh(
         ctx,

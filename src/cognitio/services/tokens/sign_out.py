@@ -7,17 +7,15 @@ refresh token and every access token of the sign-in (see
 
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
 from cognitio.crypto.envelope import Envelope
 from cognitio.errors import (
-    ResourceNotFoundException,
     UnauthorizedException,
     UnsupportedOperationException,
     UnsupportedTokenTypeException,
 )
-from cognitio.services.clients.secret_hash import client_secret_opener
+from cognitio.services.clients.app_clients import ClientAuthenticator, find_client
 from cognitio.services.tokens.access_tokens import current_user
 from cognitio.services.tokens.tokens import Tokens, token_hash
 from cognitio.store.records import UserRecord
@@ -30,7 +28,7 @@ class SignOut:
     def __init__(self, store: Store, tokens: Tokens, envelope: Envelope) -> None:
         self._store = store
         self._tokens = tokens
-        self._open_secret = client_secret_opener(envelope)
+        self._clients = ClientAuthenticator(envelope)
 
     async def global_sign_out(self, access_token: str) -> None:
         async with self._store.write() as tx:
@@ -42,15 +40,11 @@ class SignOut:
 
     async def revoke(self, params: dict[str, Any]) -> None:
         async with self._store.write() as tx:
-            client = await tx.clients.find(params["ClientId"])
-            if client is None:
-                raise ResourceNotFoundException(
-                    f"User pool client {params['ClientId']} does not exist."
-                )
-            if client.secret_sealed is not None:
-                given = params.get("ClientSecret") or ""
-                if not hmac.compare_digest(given.encode(), self._open_secret(client)):
-                    raise UnauthorizedException("Unauthorized")
+            client = await find_client(tx, params["ClientId"])
+            if client.secret_sealed is not None and not self._clients.secret_matches(
+                client, params.get("ClientSecret")
+            ):
+                raise UnauthorizedException("Unauthorized")
             if not client.config.get("EnableTokenRevocation", True):
                 raise UnsupportedOperationException(
                     "Token revocation is not enabled for this client."

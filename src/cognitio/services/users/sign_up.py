@@ -18,11 +18,10 @@ from cognitio.errors import (
     CognitoError,
     InvalidParameterException,
     NotAuthorizedException,
-    ResourceNotFoundException,
     UserNotFoundException,
 )
 from cognitio.messaging.messages import OutgoingMessage
-from cognitio.services.clients.secret_hash import check_secret_hash, client_secret_opener
+from cognitio.services.clients.app_clients import ClientAuthenticator, resolve
 from cognitio.services.messages import codes as purposes
 from cognitio.services.messages.codes import Codes
 from cognitio.services.messages.notifications import (
@@ -82,6 +81,7 @@ class SelfService:
         self._store = store
         self._triggers = triggers
         self._envelope = envelope
+        self._clients = ClientAuthenticator(envelope)
         self._passwords = passwords
         self._codes = codes
         self._users = users
@@ -89,16 +89,9 @@ class SelfService:
     async def _client(
         self, tx: Transaction, params: dict[str, Any]
     ) -> tuple[ClientRecord, UserPoolRecord]:
-        client_id = params["ClientId"]
-        client = await tx.clients.find(client_id)
-        pool = None if client is None else await tx.pools.get(client.pool_id)
-        if client is None or pool is None:
-            raise ResourceNotFoundException(f"User pool client {client_id} does not exist.")
-        self._check_secret_hash(client, params.get("SecretHash"), params["Username"])
-        return client, pool
-
-    def _check_secret_hash(self, client: ClientRecord, given: str | None, username: str) -> None:
-        check_secret_hash(client, given, username, client_secret_opener(self._envelope))
+        found = await resolve(tx, params["ClientId"])
+        self._clients.check_secret_hash(found.client, params.get("SecretHash"), params["Username"])
+        return found.client, found.pool
 
     async def sign_up(self, params: dict[str, Any]) -> dict[str, Any]:
         async with self._store.read() as tx:
