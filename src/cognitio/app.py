@@ -12,15 +12,15 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from cognitio.api.handlers import load_handlers
-from cognitio.api.registry import Services
 from cognitio.client_address import client_address
 from cognitio.config import Settings
+from cognitio.container import Services
 from cognitio.crypto.envelope import envelope_for
 from cognitio.crypto.passwords import Argon2Params, PasswordHasher
 from cognitio.functions.invoker import Functions
 from cognitio.messaging.delivery import Messenger
 from cognitio.messaging.email import SmtpSender
-from cognitio.messaging.outbox import Outbox, outbox_routes
+from cognitio.messaging.outbox import Outbox
 from cognitio.messaging.sms import WebhookSmsProvider
 from cognitio.services.clients.clients import Clients
 from cognitio.services.hosted.hosted import Hosted
@@ -43,6 +43,7 @@ from cognitio.services.users.users import Users
 from cognitio.store.db import Database
 from cognitio.store.migrate import upgrade
 from cognitio.store.sql import SqlStore
+from cognitio.web.dev_outbox import outbox_routes
 from cognitio.web.hosted import hosted_routes
 from cognitio.web.hosted_accounts import account_routes
 from cognitio.web.hosted_passkeys import passkey_routes

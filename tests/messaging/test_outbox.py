@@ -12,7 +12,8 @@ import pytest
 from starlette.applications import Starlette
 
 from cognitio.messaging.messages import OutgoingMessage
-from cognitio.messaging.outbox import Outbox, outbox_routes
+from cognitio.messaging.outbox import Outbox
+from cognitio.web.dev_outbox import outbox_routes
 
 
 def message(to: str, body: str = "Your verification code is 111111. ") -> OutgoingMessage:

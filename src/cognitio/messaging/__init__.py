@@ -7,7 +7,7 @@
 from cognitio.messaging.delivery import DEFAULT_SENDER, Messenger, mask_destination
 from cognitio.messaging.email import SmtpSender, SmtpTarget, parse_smtp_url
 from cognitio.messaging.messages import DeliveryError, OutgoingMessage, render
-from cognitio.messaging.outbox import Outbox, outbox_routes
+from cognitio.messaging.outbox import Outbox
 from cognitio.messaging.sms import SmsProvider, WebhookSmsProvider
 
 __all__ = [
@@ -21,7 +21,6 @@ __all__ = [
     "SmtpTarget",
     "WebhookSmsProvider",
     "mask_destination",
-    "outbox_routes",
     "parse_smtp_url",
     "render",
 ]

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from cognitio.api.registry import Services
+from cognitio.container import Services
 
 
 def well_known_routes(services: Services) -> list[Route]:

@@ -18,7 +18,8 @@ from typing import Any
 
 import orjson
 
-from cognitio.api.registry import Context, Handler, Services
+from cognitio.api.registry import Context, Handler
+from cognitio.container import Services
 from cognitio.errors import (
     CognitoError,
     InternalErrorException,

@@ -1,0 +1,47 @@
+"""The service container: every domain service of one server, made once at start (``app``) and
+handed to the API handlers, the front door and the web routes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cognitio.functions.invoker import Functions
+from cognitio.services.clients.clients import Clients
+from cognitio.services.hosted.hosted import Hosted
+from cognitio.services.mfa.devices import Devices
+from cognitio.services.mfa.mfa import Mfa
+from cognitio.services.oauth.oauth import OAuth
+from cognitio.services.pools.user_pools import UserPools
+from cognitio.services.security.access_keys import AccessKeys
+from cognitio.services.signin.auth import Authenticator
+from cognitio.services.tokens.sign_out import SignOut
+from cognitio.services.tokens.tokens import Tokens
+from cognitio.services.triggers.triggers import Triggers
+from cognitio.services.users.own_account import OwnAccount
+from cognitio.services.users.sign_up import SelfService
+from cognitio.services.users.user_list import UserList
+from cognitio.services.users.users import Users
+from cognitio.store.repositories import Store
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """The domain services a handler may call."""
+
+    pools: UserPools
+    clients: Clients
+    keys: AccessKeys
+    users: Users
+    user_list: UserList
+    self_service: SelfService
+    store: Store
+    tokens: Tokens
+    auth: Authenticator
+    sign_out: SignOut
+    own_account: OwnAccount
+    mfa: Mfa
+    devices: Devices
+    functions: Functions
+    triggers: Triggers
+    oauth: OAuth
+    hosted: Hosted
