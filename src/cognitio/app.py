@@ -32,6 +32,7 @@ from cognitio.services.pools.user_pools import UserPools
 from cognitio.services.security.access_keys import AccessKeys, NewKey
 from cognitio.services.security.rate_limits import RateLimits, too_many_requests
 from cognitio.services.signin.auth import Authenticator
+from cognitio.services.signin.context import FlowContext
 from cognitio.services.tokens.sign_out import SignOut
 from cognitio.services.tokens.tokens import Tokens
 from cognitio.services.triggers.triggers import Triggers
@@ -200,7 +201,9 @@ async def open_services(
     tokens = Tokens(store, envelope, settings)
     mfa = Mfa(envelope)
     devices = Devices(envelope)
-    auth = Authenticator(store, passwords, tokens, envelope, mfa, codes, users, devices, triggers)
+    auth = Authenticator(
+        FlowContext(store, passwords, tokens, envelope, mfa, codes, users, devices, triggers)
+    )
     services = Services(
         pools=UserPools(store, triggers.check),
         clients=Clients(store, envelope),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from cognitio.api import (
+# Imported for what importing them does: each module's @operation handlers register themselves.
+from cognitio.api import (  # noqa: F401
     account,
     auth,
     clients,
@@ -18,20 +19,6 @@ from cognitio.api import (
     users,
 )
 from cognitio.api.registry import HANDLERS, Handler
-
-MODULES = (
-    account,
-    auth,
-    clients,
-    devices,
-    groups,
-    mfa,
-    oauth_config,
-    passkeys,
-    tags,
-    user_pools,
-    users,
-)
 
 
 def load_handlers() -> Mapping[tuple[str, str], Handler]:

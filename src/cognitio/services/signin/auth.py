@@ -18,16 +18,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
-from cognitio.crypto.envelope import Envelope
 from cognitio.errors import (
     InvalidParameterException,
     NotAuthorizedException,
     UnsupportedOperationException,
 )
 from cognitio.services.clients.app_clients import resolve
-from cognitio.services.messages.codes import Codes
-from cognitio.services.mfa.devices import Devices
-from cognitio.services.mfa.mfa import Mfa
 from cognitio.services.signin.challenges import CHALLENGES
 from cognitio.services.signin.context import FlowContext
 from cognitio.services.signin.custom_auth import custom_auth_flow
@@ -37,12 +33,7 @@ from cognitio.services.signin.refresh import refresh_flow
 from cognitio.services.signin.request import AuthRequest, HostedSignIn, Step
 from cognitio.services.signin.srp_flow import srp_flow
 from cognitio.services.signin.user_auth import user_auth_flow
-from cognitio.services.tokens.tokens import Tokens
-from cognitio.services.triggers.triggers import Triggers
-from cognitio.services.users.accounts import PasswordStore
-from cognitio.services.users.users import Users
 from cognitio.store.records import ClientRecord
-from cognitio.store.repositories import Store
 
 _DEFAULT_FLOWS = ("ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
 # The client setting that allows each flow.
@@ -84,31 +75,17 @@ Flow = Callable[[FlowContext, AuthRequest], Awaitable[Step]]
 class Authenticator:
     """Runs the flow a request names."""
 
-    def __init__(
-        self,
-        store: Store,
-        passwords: PasswordStore,
-        tokens: Tokens,
-        envelope: Envelope,
-        mfa: Mfa,
-        codes: Codes,
-        users: Users,
-        devices: Devices,
-        triggers: Triggers,
-    ) -> None:
-        self._store = store
+    def __init__(self, context: FlowContext) -> None:
         # What the flows and challenges work with; OAuth and the MFA_SETUP operations too.
-        self.context = FlowContext(
-            store, passwords, tokens, envelope, mfa, codes, users, devices, triggers
-        )
+        self.context = context
+        self._store = context.store
 
     async def initiate(self, params: dict[str, Any], *, admin: bool) -> dict[str, Any]:
         flow_name = params["AuthFlow"]
-        pool_id = params.get("UserPoolId") if admin else None
+        # The admin twins name the pool too, and the client must be in it.
+        pool_id = str(params.get("UserPoolId", "")) if admin else None
         async with self._store.read() as tx:
-            found = await resolve(
-                tx, params["ClientId"], pool_id=pool_id or ("" if admin else None)
-            )
+            found = await resolve(tx, params["ClientId"], pool_id=pool_id)
         client, pool = found.client, found.pool
         if flow_name in (_CLIENT_ONLY if admin else _ADMIN_ONLY):
             raise InvalidParameterException("Initiate Auth method not supported.")
@@ -167,11 +144,10 @@ class Authenticator:
     async def _respond(self, params: dict[str, Any], *, admin: bool, hosted: bool) -> Step:
         """Find the challenge, get its Session back (or the device's arm), check SECRET_HASH
         where it applies, spend the Session, and hand the answer to the challenge's function."""
-        pool_id = params.get("UserPoolId") if admin else None
+        # The admin twins name the pool too, and the client must be in it.
+        pool_id = str(params.get("UserPoolId", "")) if admin else None
         async with self._store.read() as tx:
-            found = await resolve(
-                tx, params["ClientId"], pool_id=pool_id or ("" if admin else None)
-            )
+            found = await resolve(tx, params["ClientId"], pool_id=pool_id)
         client, pool = found.client, found.pool
         name = params["ChallengeName"]
         challenge = CHALLENGES.get(name)

@@ -87,18 +87,20 @@ class FlowContext:
     async def verify_answer(
         self,
         sub: str,
-        check: Callable[[], Awaitable[bool]],
+        check: bool | Callable[[], Awaitable[bool]],
         *,
         wrong: Callable[[], CognitoError] = _incorrect,
         second_factor: bool = False,
     ) -> None:
         """One step for every answer that can be guessed: count the attempt first (refused
         while the user is locked out, and before any costly check), check it, refuse a wrong
-        one with ``wrong()``. A right password (or passkey) clears the count; a right second
-        factor leaves it to the end of the sign-in (``_after_right_code``)."""
+        one with ``wrong()``. ``check`` is the check to run, or its result where it costs
+        nothing to know (a compare). A right password (or passkey) clears the count; a right
+        second factor leaves it to the end of the sign-in (``_after_right_code``)."""
         lockout = self.mfa_lockout if second_factor else self.lockout
         await lockout.attempt(sub)
-        if not await check():
+        right = check if isinstance(check, bool) else await check()
+        if not right:
             raise wrong()
         if not second_factor:
             await lockout.succeeded(sub)

@@ -145,11 +145,7 @@ async def answer_device_password(
     if verifier is None:
         raise device_missing()
     right = await claim_is_right(claim, session.data, verifier, device.group_key, device_key)
-    await ctx.verify_answer(user.sub, lambda: _known(right))
+    await ctx.verify_answer(user.sub, right)
     if not user.enabled:
         raise NotAuthorizedException("User is disabled.")
     return await complete(ctx, replace(request, device_key=device_key), user, device_proven=True)
-
-
-async def _known(right: bool) -> bool:
-    return right

@@ -63,7 +63,7 @@ async def verify_password_claim(
     if user is None:
         await ctx.count_decoy_failure(request, str(session.data.get("name", session.username)))
         raise NotAuthorizedException(_INCORRECT)
-    await ctx.verify_answer(user.sub, lambda: _known(right))
+    await ctx.verify_answer(user.sub, right)
     return await after_password_claim(ctx, request, user, session)
 
 
@@ -94,7 +94,3 @@ async def check_device_first(ctx: FlowContext, request: AuthRequest, session_tok
         user = await tx.users.get(session.sub)
         if user is not None:
             await ctx.devices.confirmed(tx, user, device_key)
-
-
-async def _known(right: bool) -> bool:
-    return right
