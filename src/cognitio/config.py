@@ -133,7 +133,7 @@ class Settings:
         """The public base URL, defaulting to the listening address."""
         if self.public_url:
             return self.public_url.rstrip("/")
-        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host  # noqa: S104
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host  # noqa: S104 (compared, not bound)
         return f"http://{host}:{self.port}"
 
     @property

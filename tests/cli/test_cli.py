@@ -197,7 +197,7 @@ def test_issuer_template_sets_the_token_issuer(tmp_path: Path) -> None:
 
 
 # Every interface, on purpose: the warning is about exactly that.
-ANY_HOST = "0.0.0.0"  # noqa: S104
+ANY_HOST = "0.0.0.0"  # noqa: S104 (the bind-everywhere warning under test)
 
 
 @pytest.mark.parametrize(
