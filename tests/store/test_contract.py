@@ -19,16 +19,20 @@ from cognitio.store import migrate
 from cognitio.store.db import Database
 from cognitio.store.memory import MemoryStore
 from cognitio.store.records import (
+    AccessKeyRecord,
     AuthorizationCodeRecord,
     ClientRecord,
     CodeRecord,
     DeviceRecord,
+    DomainRecord,
     GroupRecord,
     HostedSessionRecord,
     MfaRecord,
     PasskeyRecord,
     RefreshTokenRecord,
+    ResourceServerRecord,
     SigningKeyRecord,
+    UiCustomizationRecord,
     UserPoolRecord,
     UserRecord,
 )
@@ -611,6 +615,107 @@ def test_group_names_are_unique_and_membership_idempotent(run: Run) -> None:
             assert [g.name for g in await tx.groups.page(pool_id, "b", 2)] == ["c"]
             assert [g.name for g in await tx.groups.of_user(sub)] == ["a", "c"]
             assert [u.sub for u in await tx.groups.members(pool_id, "a", None, 10)] == [sub]
+
+    run(scenario)
+
+
+# Meta, access keys, resource servers, domains, UI
+
+
+def test_meta_and_access_keys_are_written_once(run: Run) -> None:
+    async def scenario(store: Store) -> None:
+        key, key_id = _id("meta-"), _id("AKIA")
+        record = AccessKeyRecord(
+            access_key_id=key_id, secret_sealed=b"sealed", description="ops", created_ms=NOW
+        )
+        async with store.write() as tx:
+            assert await tx.meta.put_if_absent(key, b"first")
+            assert not await tx.meta.put_if_absent(key, b"second")
+            assert await tx.meta.get(key) == b"first"
+            assert await tx.keys.insert(record)
+            assert not await tx.keys.insert(record)
+            assert await tx.keys.get(key_id) == record
+            assert key_id in [k.access_key_id for k in await tx.keys.list()]
+            assert await tx.keys.delete(key_id)
+            assert not await tx.keys.delete(key_id)
+
+    run(scenario)
+
+
+def test_resource_servers_are_unique_and_paged_by_identifier(run: Run) -> None:
+    async def scenario(store: Store) -> None:
+        pool_id = await _pool(store)
+        servers = [
+            ResourceServerRecord(
+                pool_id=pool_id,
+                identifier=identifier,
+                name=identifier,
+                scopes=[{"ScopeName": "read", "ScopeDescription": "Read"}],
+                created_ms=NOW,
+            )
+            for identifier in ("https://b", "https://a", "https://c")
+        ]
+        async with store.write() as tx:
+            for server in servers:
+                assert await tx.oauth.insert_server(server)
+            assert not await tx.oauth.insert_server(servers[0])
+            renamed = replace(servers[0], name="renamed", scopes=[])
+            assert await tx.oauth.update_server(renamed)
+            assert await tx.oauth.server(pool_id, "https://b") == renamed
+        async with store.read() as tx:
+            first = await tx.oauth.servers(pool_id, None, 2)
+            assert [s.identifier for s in first] == ["https://a", "https://b"]
+            rest = await tx.oauth.servers(pool_id, "https://b", 2)
+            assert [s.identifier for s in rest] == ["https://c"]
+
+    run(scenario)
+
+
+def test_a_pool_has_one_domain_of_each_kind(run: Run) -> None:
+    async def scenario(store: Store) -> None:
+        pool_id, other_pool = await _pool(store), await _pool(store)
+
+        def domain(name: str, pool: str, *, custom: bool) -> DomainRecord:
+            return DomainRecord(
+                domain=name,
+                pool_id=pool,
+                custom=custom,
+                certificate_arn=None,
+                managed_login_version=1,
+                created_ms=NOW,
+            )
+
+        prefix, custom = _id("auth-"), _id("login.") + ".example.com"
+        async with store.write() as tx:
+            assert await tx.oauth.insert_domain(domain(prefix, pool_id, custom=False))
+            assert not await tx.oauth.insert_domain(domain(_id("x-"), pool_id, custom=False))
+            assert not await tx.oauth.insert_domain(domain(prefix, other_pool, custom=False))
+            assert await tx.oauth.insert_domain(domain(custom, pool_id, custom=True))
+            kinds = [d.custom for d in await tx.oauth.domains_of(pool_id)]
+            assert kinds == [False, True]
+            assert await tx.oauth.delete_domain(prefix)
+            assert await tx.oauth.domain(prefix) is None
+
+    run(scenario)
+
+
+def test_ui_customisation_is_replaced(run: Run) -> None:
+    async def scenario(store: Store) -> None:
+        pool_id = await _pool(store)
+        first = UiCustomizationRecord(
+            pool_id=pool_id,
+            client_id="ALL",
+            css=".a {}",
+            image=None,
+            created_ms=NOW,
+            updated_ms=NOW,
+        )
+        async with store.write() as tx:
+            await tx.oauth.put_ui(first)
+            await tx.oauth.put_ui(replace(first, css=".b {}", updated_ms=NOW + 1))
+            stored = await tx.oauth.ui(pool_id, "ALL")
+            assert stored is not None and (stored.css, stored.updated_ms) == (".b {}", NOW + 1)
+            assert await tx.oauth.ui(pool_id, "client") is None
 
     run(scenario)
 
