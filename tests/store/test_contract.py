@@ -720,6 +720,32 @@ def test_ui_customisation_is_replaced(run: Run) -> None:
     run(scenario)
 
 
+def test_deleting_a_user_or_pool_takes_what_refers_to_it(run: Run) -> None:
+    async def scenario(store: Store) -> None:
+        pool_id, sub = await _pool_and_user(store)
+        email = _id() + "@example.com"
+        token = _refresh(pool_id, sub, "origin")
+        code = CodeRecord(
+            sub=sub, purpose="reset", code_hash="h", expires_ms=NOW, attempts=0, created_ms=NOW
+        )
+        async with store.write() as tx:
+            assert await tx.users.claim_alias(pool_id, "email", email, sub)
+            await tx.users.put_code(code)
+            await tx.refresh_tokens.insert(token)
+            assert await tx.users.delete(sub)
+            assert not await tx.users.delete(sub)
+            assert await tx.users.alias_owner(pool_id, "email", email) is None
+            assert await tx.users.get_code(sub, "reset") is None
+            assert await tx.refresh_tokens.get(token.token_hash) is None
+            user = _user(pool_id)
+            assert await tx.users.insert(user)
+            assert await tx.pools.delete(pool_id)
+            assert await tx.users.get(user.sub) is None
+            assert await tx.users.count(pool_id) == 0
+
+    run(scenario)
+
+
 # Transactions
 
 

@@ -10,7 +10,9 @@ it begins and puts the copy back when its block raises.
 It is safe for one asyncio thread only: writers take turns through an ``asyncio.Lock``, and a
 read sees whatever the current writer has written so far (no isolation between the two). Rows
 are copied in and out, so a caller changing a record it holds changes nothing stored. Deleting a
-row does not cascade to rows that reference it, as the SQL schema's foreign keys do.
+pool or a user takes what refers to it along, as the schema's ON DELETE CASCADE does; an insert
+is not checked against the rows it refers to (the SQL store's foreign keys would refuse one whose
+user or pool is missing).
 """
 
 from __future__ import annotations
@@ -109,6 +111,39 @@ class _Repository:
         return self._store.state
 
 
+def _drop_user(db: _State, sub: str) -> None:
+    """Delete a user and what refers to it, as the schema's ON DELETE CASCADE does."""
+    del db.users[sub]
+    db.search = {row for row in db.search if row[3] != sub}
+    db.aliases = {key: owner for key, owner in db.aliases.items() if owner != sub}
+    db.history.pop(sub, None)
+    db.codes = {key: code for key, code in db.codes.items() if key[0] != sub}
+    db.refresh_tokens = {k: r for k, r in db.refresh_tokens.items() if r.sub != sub}
+    db.authorization_codes = {k: c for k, c in db.authorization_codes.items() if c.sub != sub}
+    db.hosted_sessions = {k: h for k, h in db.hosted_sessions.items() if h.sub != sub}
+    # Decoy counters name no user, so nothing removes them.
+    db.failures = {k: f for k, f in db.failures.items() if k[1] != sub or k[0] == "decoy_failures"}
+    db.mfa.pop(sub, None)
+    db.devices = {k: d for k, d in db.devices.items() if d.record.sub != sub}
+    db.passkeys = {k: p for k, p in db.passkeys.items() if p.sub != sub}
+    db.members = {m for m in db.members if m[2] != sub}
+
+
+def _drop_pool(db: _State, pool_id: str) -> None:
+    """Delete a pool and everything in it, as the schema's ON DELETE CASCADE does."""
+    del db.pools[pool_id]
+    for sub in [sub for sub, user in db.users.items() if user.pool_id == pool_id]:
+        _drop_user(db, sub)
+    db.clients = {k: c for k, c in db.clients.items() if c.pool_id != pool_id}
+    db.signing_keys = {k: r for k, r in db.signing_keys.items() if r.pool_id != pool_id}
+    db.groups = {k: g for k, g in db.groups.items() if k[0] != pool_id}
+    db.members = {m for m in db.members if m[0] != pool_id}
+    db.servers = {k: r for k, r in db.servers.items() if k[0] != pool_id}
+    db.domains = {k: d for k, d in db.domains.items() if d.pool_id != pool_id}
+    db.ui = {k: u for k, u in db.ui.items() if k[0] != pool_id}
+    db.branding = {k: b for k, b in db.branding.items() if k[0] != pool_id}
+
+
 class MemoryMetaRepository(_Repository):
     async def get(self, key: str) -> bytes | None:
         return self._db.meta.get(key)
@@ -158,7 +193,10 @@ class MemoryUserPoolRepository(_Repository):
         return True
 
     async def delete(self, pool_id: str) -> bool:
-        return self._db.pools.pop(pool_id, None) is not None
+        if pool_id not in self._db.pools:
+            return False
+        _drop_pool(self._db, pool_id)
+        return True
 
     async def list(self, region: str, after: Cursor | None, limit: int) -> list[UserPoolSummary]:
         rows = sorted(
@@ -268,7 +306,10 @@ class MemoryUserRepository(_Repository):
         return True
 
     async def delete(self, sub: str) -> bool:
-        return self._db.users.pop(sub, None) is not None
+        if sub not in self._db.users:
+            return False
+        _drop_user(self._db, sub)
+        return True
 
     async def count(self, pool_id: str) -> int:
         return sum(1 for u in self._db.users.values() if u.pool_id == pool_id)
@@ -677,7 +718,10 @@ class MemoryGroupRepository(_Repository):
         return True
 
     async def delete(self, pool_id: str, name: str) -> bool:
-        return self._db.groups.pop((pool_id, name), None) is not None
+        if self._db.groups.pop((pool_id, name), None) is None:
+            return False
+        self._db.members = {m for m in self._db.members if m[:2] != (pool_id, name)}
+        return True
 
     async def page(self, pool_id: str, after: str | None, limit: int) -> list[GroupRecord]:
         rows = sorted(
