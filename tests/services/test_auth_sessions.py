@@ -1,4 +1,4 @@
-"""Auth-flow Sessions: sealed, bound, expiring, single-use (fake clock, in-memory store)."""
+"""Auth-flow Sessions: sealed, bound, expiring, single-use (fake clock, the memory store)."""
 
 from __future__ import annotations
 
@@ -12,22 +12,7 @@ from cognitio.crypto.envelope import Envelope
 from cognitio.errors import NotAuthorizedException
 from cognitio.services.common import ids
 from cognitio.services.signin.auth_sessions import Sessions
-
-
-class _Tokens:
-    def __init__(self) -> None:
-        self.spent: set[str] = set()
-
-    async def spend_session(self, sid: str, expires_ms: int, now_ms: int) -> bool:
-        if sid in self.spent:
-            return False
-        self.spent.add(sid)
-        return True
-
-
-class _Transaction:
-    def __init__(self) -> None:
-        self.tokens = _Tokens()
+from cognitio.store.memory import MemoryStore
 
 
 def issue(sessions: Sessions) -> str:
@@ -42,14 +27,18 @@ def issue(sessions: Sessions) -> str:
     )
 
 
-def spend(sessions: Sessions, tx: Any, token: str, client: str = "client") -> Any:
-    return asyncio.run(
-        sessions.spend(tx, token, client_id=client, challenge="NEW_PASSWORD_REQUIRED")
-    )
+def spend(sessions: Sessions, store: MemoryStore, token: str, client: str = "client") -> Any:
+    async def main() -> Any:
+        async with store.write() as tx:
+            return await sessions.spend(
+                tx, token, client_id=client, challenge="NEW_PASSWORD_REQUIRED"
+            )
+
+    return asyncio.run(main())
 
 
 def test_a_session_opens_once_with_its_state(monkeypatch: pytest.MonkeyPatch) -> None:
-    sessions, tx = Sessions(Envelope(os.urandom(32))), _Transaction()
+    sessions, tx = Sessions(Envelope(os.urandom(32))), MemoryStore()
     token = issue(sessions)
     assert "kept inside" not in token and 20 <= len(token) <= 2048
     opened = spend(sessions, tx, token)
@@ -59,7 +48,7 @@ def test_a_session_opens_once_with_its_state(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_a_session_expires(monkeypatch: pytest.MonkeyPatch) -> None:
-    sessions, tx = Sessions(Envelope(os.urandom(32))), _Transaction()
+    sessions, tx = Sessions(Envelope(os.urandom(32))), MemoryStore()
     start = ids.now_ms()
     monkeypatch.setattr(ids, "now_ms", lambda: start)
     token = issue(sessions)
@@ -70,7 +59,7 @@ def test_a_session_expires(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_a_session_is_bound_and_unforgeable() -> None:
     key = os.urandom(32)
-    sessions, tx = Sessions(Envelope(key)), _Transaction()
+    sessions, tx = Sessions(Envelope(key)), MemoryStore()
     token = issue(sessions)
     with pytest.raises(NotAuthorizedException, match="Invalid session"):
         spend(sessions, tx, token, client="another-client")

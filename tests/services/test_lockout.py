@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
 
 import pytest
 
@@ -13,45 +10,7 @@ from cognitio.errors import NotAuthorizedException
 from cognitio.services.common import ids
 from cognitio.services.security import lockout as module
 from cognitio.services.security.lockout import MFA, Lockout
-
-
-class _Limits:
-    """The counter statements of store/sql_limits.py, in memory."""
-
-    def __init__(self) -> None:
-        self.state: dict[tuple[str, str], tuple[int, int, int]] = {}
-
-    async def count_failure(
-        self, table: str, sub: str, now_ms: int, quiet_before_ms: int
-    ) -> tuple[int, int]:
-        failures, last, locked = self.state.get((table, sub), (0, now_ms, 0))
-        if locked <= now_ms:
-            failures = 1 if last < quiet_before_ms else failures + 1
-            last = now_ms
-        self.state[(table, sub)] = (failures, last, locked)
-        return failures, locked
-
-    async def lock(self, table: str, sub: str, until_ms: int) -> None:
-        failures, last, _ = self.state[(table, sub)]
-        self.state[(table, sub)] = (failures, last, until_ms)
-
-    async def uncount(self, table: str, sub: str, free: int) -> None:
-        failures, last, locked = self.state[(table, sub)]
-        self.state[(table, sub)] = (failures - 1, last, 0 if failures <= free else locked)
-
-    async def clear(self, table: str, sub: str) -> None:
-        self.state.pop((table, sub), None)
-
-
-class _Store:
-    def __init__(self) -> None:
-        self.limits = _Limits()
-
-    @asynccontextmanager
-    async def write(self) -> AsyncIterator[Any]:
-        yield self
-
-    write_statement = write
+from cognitio.store.memory import MemoryStore
 
 
 @pytest.fixture
@@ -73,7 +32,7 @@ def attempt(lockout: Lockout) -> bool:
 
 
 def test_five_failures_lock_for_a_second_then_doubling(clock: list[int]) -> None:
-    lockout = Lockout(_Store())  # type: ignore[arg-type]
+    lockout = Lockout(MemoryStore())
     for _ in range(5):
         assert attempt(lockout)
     assert not attempt(lockout)  # locked, and not counted
@@ -86,7 +45,7 @@ def test_five_failures_lock_for_a_second_then_doubling(clock: list[int]) -> None
 
 
 def test_the_lockout_stops_at_fifteen_minutes(clock: list[int]) -> None:
-    lockout = Lockout(_Store())  # type: ignore[arg-type]
+    lockout = Lockout(MemoryStore())
     for _ in range(25):
         clock[0] += module.MAX_LOCKOUT_MS
         assert attempt(lockout)
@@ -97,7 +56,7 @@ def test_the_lockout_stops_at_fifteen_minutes(clock: list[int]) -> None:
 
 
 def test_success_or_a_quiet_quarter_hour_forgets_failures(clock: list[int]) -> None:
-    lockout = Lockout(_Store())  # type: ignore[arg-type]
+    lockout = Lockout(MemoryStore())
     for _ in range(4):
         assert attempt(lockout)
     asyncio.run(lockout.succeeded("u"))
@@ -110,7 +69,7 @@ def test_success_or_a_quiet_quarter_hour_forgets_failures(clock: list[int]) -> N
 
 def test_a_forgiven_attempt_leaves_earlier_failures_standing(clock: list[int]) -> None:
     """Security review #3: a right MFA code takes back only its own count."""
-    lockout = Lockout(_Store(), MFA)  # type: ignore[arg-type]
+    lockout = Lockout(MemoryStore(), MFA)
     for _ in range(4):
         assert attempt(lockout)
     assert attempt(lockout)  # a right answer, counted first...

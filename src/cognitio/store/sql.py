@@ -19,12 +19,18 @@ from cognitio.store.records import (
 from cognitio.store.repositories import Cursor
 from cognitio.store.sql_devices import SqlDeviceRepository
 from cognitio.store.sql_groups import SqlGroupRepository
-from cognitio.store.sql_limits import SqlLimitRepository
+from cognitio.store.sql_limits import SqlLimitRepository, SqlSignInFailures
 from cognitio.store.sql_mfa import SqlMfaRepository
 from cognitio.store.sql_oauth import SqlOAuthRepository
 from cognitio.store.sql_passkeys import SqlPasskeyRepository
 from cognitio.store.sql_sealed import SqlSealedRepository
-from cognitio.store.sql_tokens import SqlTokenRepository
+from cognitio.store.sql_tokens import (
+    SqlAuthorizationCodes,
+    SqlHostedSessions,
+    SqlRefreshTokens,
+    SqlSigningKeys,
+    SqlSpentSessions,
+)
 from cognitio.store.sql_users import SqlUserRepository
 from cognitio.store.sqlbase import PgRunner, Query, Row, Runner, SqliteRunner, dumps
 
@@ -199,12 +205,17 @@ class SqlTransaction:
         self.pools = SqlUserPoolRepository(sql)
         self.clients = SqlClientRepository(sql)
         self.users = SqlUserRepository(sql)
-        self.tokens = SqlTokenRepository(sql)
+        self.signing_keys = SqlSigningKeys(sql)
+        self.refresh_tokens = SqlRefreshTokens(sql)
+        self.authorization_codes = SqlAuthorizationCodes(sql)
+        self.spent_sessions = SqlSpentSessions(sql)
+        self.hosted_sessions = SqlHostedSessions(sql)
         self.mfa = SqlMfaRepository(sql)
         self.devices = SqlDeviceRepository(sql)
         self.passkeys = SqlPasskeyRepository(sql)
         self.groups = SqlGroupRepository(sql)
         self.oauth = SqlOAuthRepository(sql)
+        self.sign_in_failures = SqlSignInFailures(sql)
         self.limits = SqlLimitRepository(sql)
         self.sealed = SqlSealedRepository(sql)
 

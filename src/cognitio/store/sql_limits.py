@@ -6,6 +6,7 @@ RETURNING``) leaves no window between reading a counter and raising it, on one n
 
 from __future__ import annotations
 
+from cognitio.store.repositories import FailureState
 from cognitio.store.sqlbase import Query, Runner
 
 # Password failures (the table Cognito's lockout always used), second-factor failures, and the
@@ -72,18 +73,18 @@ _TAKE = {n: _take(n) for n in range(1, _MAX_BUCKETS + 1)}
 _PRUNE = Query("DELETE FROM rate_limits WHERE tat_ms < :before")
 
 
-class SqlLimitRepository:
+class _Repository:
     def __init__(self, sql: Runner) -> None:
         self._sql = sql
 
-    async def count_failure(
-        self, table: str, sub: str, now_ms: int, quiet_before_ms: int
-    ) -> tuple[int, int]:
-        """Count an attempt unless the user is locked: (failures, locked until ms)."""
+
+class SqlSignInFailures(_Repository):
+    async def count(self, table: str, sub: str, now_ms: int, quiet_before_ms: int) -> FailureState:
+        """Count an attempt unless the user is locked."""
         params = {"sub": sub, "now": now_ms, "quiet_before": quiet_before_ms}
         row = await self._sql.one(_COUNT[table], params)
         assert row is not None  # an upsert with RETURNING always gives its row
-        return int(row[0]), int(row[1])
+        return FailureState(failures=int(row[0]), locked_until_ms=int(row[1]))
 
     async def lock(self, table: str, sub: str, until_ms: int) -> None:
         await self._sql.run(_LOCK[table], {"sub": sub, "until": until_ms})
@@ -95,6 +96,11 @@ class SqlLimitRepository:
     async def clear(self, table: str, sub: str) -> None:
         await self._sql.run(_CLEAR[table], {"sub": sub})
 
+    async def prune(self, table: str, quiet_since_ms: int, now_ms: int) -> None:
+        await self._sql.run(_PRUNE_FAILURES[table], {"quiet_since": quiet_since_ms, "now": now_ms})
+
+
+class SqlLimitRepository(_Repository):
     async def take(self, buckets: list[tuple[str, int, int]], now_ms: int) -> set[str]:
         """Take one token from each (name, interval ms, tolerance ms) bucket that has one;
         the names that had room. Names must differ; at most five per call."""
@@ -106,9 +112,6 @@ class SqlLimitRepository:
             params[f"o_{n}"] = tolerance_ms
         rows = await self._sql.all(_TAKE[len(buckets)], params)
         return {str(row[0]) for row in rows}
-
-    async def prune_failures(self, table: str, quiet_since_ms: int, now_ms: int) -> None:
-        await self._sql.run(_PRUNE_FAILURES[table], {"quiet_since": quiet_since_ms, "now": now_ms})
 
     async def prune(self, before_ms: int) -> None:
         """Forget buckets that are full again (a missing row is a full bucket)."""

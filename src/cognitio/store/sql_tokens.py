@@ -1,4 +1,4 @@
-"""Signing keys and refresh tokens, in SQL."""
+"""Signing keys, refresh tokens, authorization codes, spent and hosted sessions, in SQL."""
 
 from __future__ import annotations
 
@@ -57,16 +57,6 @@ _SPEND_SESSION = Query(
     "INSERT INTO spent_sessions (sid, expires_ms) VALUES (:sid, :expires_ms) ON CONFLICT DO NOTHING"
 )
 _FORGET_SPENT = Query("DELETE FROM spent_sessions WHERE expires_ms < :now")
-_FAILURES_GET = Query(
-    "SELECT failures, last_failure_ms, locked_until_ms FROM sign_in_failures WHERE sub = :sub"
-)
-_FAILURES_PUT = Query(
-    "INSERT INTO sign_in_failures (sub, failures, last_failure_ms, locked_until_ms) "
-    "VALUES (:sub, :failures, :last_failure_ms, :locked_until_ms) ON CONFLICT (sub) DO UPDATE "
-    "SET failures = excluded.failures, last_failure_ms = excluded.last_failure_ms, "
-    "locked_until_ms = excluded.locked_until_ms"
-)
-_FAILURES_CLEAR = Query("DELETE FROM sign_in_failures WHERE sub = :sub")
 _REFRESH_REVOKE_USER = Query("UPDATE refresh_tokens SET revoked = :yes WHERE sub = :sub")
 _HOSTED_COLUMNS = "sid, pool_id, sub, auth_time, expires_ms"
 _HOSTED_INSERT = Query(
@@ -79,19 +69,21 @@ _HOSTED_END_USER = Query("DELETE FROM hosted_sessions WHERE sub = :sub")
 _HOSTED_PRUNE = Query("DELETE FROM hosted_sessions WHERE expires_ms < :now")
 
 
-class SqlTokenRepository:
+class _Repository:
     def __init__(self, sql: Runner) -> None:
         self._sql = sql
 
-    async def signing_keys(self, pool_id: str) -> list[SigningKeyRecord]:
+
+class SqlSigningKeys(_Repository):
+    async def of_pool(self, pool_id: str) -> list[SigningKeyRecord]:
         rows = await self._sql.all(_KEYS_OF_POOL, {"pool_id": pool_id})
         return [_key(row) for row in rows]
 
-    async def signing_key(self, kid: str) -> SigningKeyRecord | None:
+    async def get(self, kid: str) -> SigningKeyRecord | None:
         row = await self._sql.one(_KEY_BY_KID, {"kid": kid})
         return None if row is None else _key(row)
 
-    async def add_signing_key(self, record: SigningKeyRecord) -> bool:
+    async def insert(self, record: SigningKeyRecord) -> bool:
         params = {
             "kid": record.kid,
             "pool_id": record.pool_id,
@@ -101,7 +93,9 @@ class SqlTokenRepository:
         }
         return await self._sql.run(_KEY_INSERT, params) == 1
 
-    async def add_refresh_token(self, record: RefreshTokenRecord) -> None:
+
+class SqlRefreshTokens(_Repository):
+    async def insert(self, record: RefreshTokenRecord) -> None:
         await self._sql.run(
             _REFRESH_INSERT,
             {
@@ -120,7 +114,7 @@ class SqlTokenRepository:
             },
         )
 
-    async def refresh_token(self, token_hash: str) -> RefreshTokenRecord | None:
+    async def get(self, token_hash: str) -> RefreshTokenRecord | None:
         row = await self._sql.one(_REFRESH_GET, {"hash": token_hash})
         if row is None:
             return None
@@ -139,7 +133,24 @@ class SqlTokenRepository:
             scopes=row[11],
         )
 
-    async def add_code(self, record: AuthorizationCodeRecord) -> None:
+    async def mark_rotated(self, token_hash: str, rotated_ms: int) -> bool:
+        """Mark a current token replaced; False when it was replaced already (a race lost)."""
+        params = {"hash": token_hash, "rotated_ms": rotated_ms}
+        return await self._sql.run(_REFRESH_ROTATED, params) == 1
+
+    async def revoke_origin(self, origin_jti: str) -> None:
+        await self._sql.run(_REFRESH_REVOKE_ORIGIN, {"origin_jti": origin_jti, "yes": True})
+
+    async def origin_revoked(self, origin_jti: str) -> bool:
+        params = {"origin_jti": origin_jti, "yes": True}
+        return await self._sql.one(_ORIGIN_REVOKED, params) is not None
+
+    async def revoke_user(self, sub: str) -> None:
+        await self._sql.run(_REFRESH_REVOKE_USER, {"sub": sub, "yes": True})
+
+
+class SqlAuthorizationCodes(_Repository):
+    async def insert(self, record: AuthorizationCodeRecord) -> None:
         await self._sql.run(_CODE_PRUNE, {"before_ms": record.expires_ms - 86_400_000})
         await self._sql.run(
             _CODE_INSERT,
@@ -158,7 +169,7 @@ class SqlTokenRepository:
             },
         )
 
-    async def code(self, code_hash: str) -> AuthorizationCodeRecord | None:
+    async def get(self, code_hash: str) -> AuthorizationCodeRecord | None:
         row = await self._sql.one(_CODE_GET, {"hash": code_hash})
         if row is None:
             return None
@@ -176,49 +187,19 @@ class SqlTokenRepository:
             origin_jti=row[10],
         )
 
-    async def spend_code(self, code_hash: str, origin_jti: str) -> bool:
+    async def spend(self, code_hash: str, origin_jti: str) -> bool:
         params = {"hash": code_hash, "origin_jti": origin_jti}
         return await self._sql.run(_CODE_SPEND, params) == 1
 
-    async def mark_rotated(self, token_hash: str, rotated_ms: int) -> bool:
-        """Mark a current token replaced; False when it was replaced already (a race lost)."""
-        params = {"hash": token_hash, "rotated_ms": rotated_ms}
-        return await self._sql.run(_REFRESH_ROTATED, params) == 1
 
-    async def revoke_origin(self, origin_jti: str) -> None:
-        await self._sql.run(_REFRESH_REVOKE_ORIGIN, {"origin_jti": origin_jti, "yes": True})
-
-    async def origin_revoked(self, origin_jti: str) -> bool:
-        params = {"origin_jti": origin_jti, "yes": True}
-        return await self._sql.one(_ORIGIN_REVOKED, params) is not None
-
-    async def spend_session(self, sid: str, expires_ms: int, now_ms: int) -> bool:
+class SqlSpentSessions(_Repository):
+    async def spend(self, sid: str, expires_ms: int, now_ms: int) -> bool:
         await self._sql.run(_FORGET_SPENT, {"now": now_ms})
         return await self._sql.run(_SPEND_SESSION, {"sid": sid, "expires_ms": expires_ms}) == 1
 
-    async def failures(self, sub: str) -> tuple[int, int, int] | None:
-        """(failures, last failure ms, locked until ms) of a user, if any were counted."""
-        row = await self._sql.one(_FAILURES_GET, {"sub": sub})
-        return None if row is None else (int(row[0]), int(row[1]), int(row[2]))
 
-    async def put_failures(
-        self, sub: str, failures: int, last_failure_ms: int, locked_until_ms: int
-    ) -> None:
-        params = {
-            "sub": sub,
-            "failures": failures,
-            "last_failure_ms": last_failure_ms,
-            "locked_until_ms": locked_until_ms,
-        }
-        await self._sql.run(_FAILURES_PUT, params)
-
-    async def clear_failures(self, sub: str) -> None:
-        await self._sql.run(_FAILURES_CLEAR, {"sub": sub})
-
-    async def revoke_user_tokens(self, sub: str) -> None:
-        await self._sql.run(_REFRESH_REVOKE_USER, {"sub": sub, "yes": True})
-
-    async def add_hosted_session(self, record: HostedSessionRecord, now_ms: int) -> None:
+class SqlHostedSessions(_Repository):
+    async def insert(self, record: HostedSessionRecord, now_ms: int) -> None:
         await self._sql.run(_HOSTED_PRUNE, {"now": now_ms})
         params = {
             "sid": record.sid,
@@ -229,7 +210,7 @@ class SqlTokenRepository:
         }
         await self._sql.run(_HOSTED_INSERT, params)
 
-    async def hosted_session(self, sid: str) -> HostedSessionRecord | None:
+    async def get(self, sid: str) -> HostedSessionRecord | None:
         row = await self._sql.one(_HOSTED_GET, {"sid": sid})
         if row is None:
             return None
@@ -237,10 +218,10 @@ class SqlTokenRepository:
             sid=row[0], pool_id=row[1], sub=row[2], auth_time=int(row[3]), expires_ms=int(row[4])
         )
 
-    async def end_hosted_session(self, sid: str) -> None:
+    async def end(self, sid: str) -> None:
         await self._sql.run(_HOSTED_END, {"sid": sid})
 
-    async def end_hosted_sessions(self, sub: str) -> None:
+    async def end_all(self, sub: str) -> None:
         await self._sql.run(_HOSTED_END_USER, {"sub": sub})
 
 

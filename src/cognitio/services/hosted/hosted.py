@@ -90,7 +90,7 @@ class Hosted:
             expires_ms=(now + SESSION_SECONDS) * 1000,
         )
         async with self._store.write() as tx:
-            await tx.tokens.add_hosted_session(record, now * 1000)
+            await tx.hosted_sessions.insert(record, now * 1000)
         state = {
             "sid": record.sid,
             "pool_id": pool_id,
@@ -122,7 +122,7 @@ class Hosted:
         if state is None:
             return None
         async with self._store.read() as tx:
-            record = await tx.tokens.hosted_session(state["sid"])
+            record = await tx.hosted_sessions.get(state["sid"])
         if (
             record is None
             or record.pool_id != pool_id
@@ -137,4 +137,4 @@ class Hosted:
         state = self._opened(value, pool_id)
         if state is not None:
             async with self._store.write() as tx:
-                await tx.tokens.end_hosted_session(state["sid"])
+                await tx.hosted_sessions.end(state["sid"])

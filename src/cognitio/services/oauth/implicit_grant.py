@@ -60,5 +60,5 @@ async def implicit_tokens(
         revoked=False,
         scopes=" ".join(scopes),
     )
-    await tx.tokens.add_refresh_token(origin)
+    await tx.refresh_tokens.insert(origin)
     return result

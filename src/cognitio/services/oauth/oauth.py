@@ -196,7 +196,7 @@ class OAuth:
             expires_ms=ids.now_ms() + CODE_LIFETIME_MS,
         )
         async with self._store.write() as tx:
-            await tx.tokens.add_code(record)
+            await tx.authorization_codes.insert(record)
         return code
 
     async def implicit(self, request: Authorization, sub: str, auth_time: int) -> dict[str, Any]:
@@ -255,7 +255,7 @@ class OAuth:
         if not code:
             raise InvalidRequest("code is required.")
         async with self._store.read() as tx:
-            record = await tx.tokens.code(token_hash(code))
+            record = await tx.authorization_codes.get(token_hash(code))
         if record is None or record.client_id != client.id or record.expires_ms < ids.now_ms():
             raise InvalidGrant("The code is not valid.")
         if record.origin_jti is not None:
@@ -275,7 +275,7 @@ class OAuth:
         )
         origin_jti = str(uuid.uuid4())
         async with self._store.write() as tx:
-            if not await tx.tokens.spend_code(record.code_hash, origin_jti):
+            if not await tx.authorization_codes.spend(record.code_hash, origin_jti):
                 spent = True
             else:
                 spent = False
@@ -291,7 +291,7 @@ class OAuth:
                 )
         if spent:  # another request exchanged it just now
             async with self._store.read() as tx:
-                again = await tx.tokens.code(record.code_hash)
+                again = await tx.authorization_codes.get(record.code_hash)
             await self._revoke_replayed(again or record)
         return _token_response(result)
 
@@ -299,7 +299,7 @@ class OAuth:
         """A code used twice: what it issued is revoked (it may have been stolen)."""
         if record.origin_jti is not None:
             async with self._store.write() as tx:
-                await tx.tokens.revoke_origin(record.origin_jti)
+                await tx.refresh_tokens.revoke_origin(record.origin_jti)
         raise InvalidGrant("The code was used already.")
 
     async def _refresh(self, client: ClientRecord, form: dict[str, str]) -> dict[str, Any]:
@@ -342,7 +342,9 @@ class OAuth:
             except NotAuthorizedException as error:
                 raise InvalidToken(str(error)) from None
             user = await tx.users.get(verified.sub)
-            revoked = await tx.tokens.origin_revoked(str(verified.claims.get("origin_jti", "")))
+            revoked = await tx.refresh_tokens.origin_revoked(
+                str(verified.claims.get("origin_jti", ""))
+            )
         scopes = str(verified.claims.get("scope", "")).split()
         if user is None or revoked or not user.enabled:
             raise InvalidToken("Access token is not valid.")
@@ -372,12 +374,12 @@ class OAuth:
         if not token:
             raise InvalidRequest("token is required.")
         async with self._store.write() as tx:
-            record = await tx.tokens.refresh_token(token_hash(token))
+            record = await tx.refresh_tokens.get(token_hash(token))
             if record is None:
                 return  # RFC 7009 2.2: an unknown token is not an error
             if record.client_id != client.id:
                 raise UnauthorizedClient("The token was issued to another client.")
-            await tx.tokens.revoke_origin(record.origin_jti)
+            await tx.refresh_tokens.revoke_origin(record.origin_jti)
 
     async def _user(self, sub: str) -> Any:
         async with self._store.read() as tx:

@@ -71,24 +71,23 @@ class Lockout:
         now = ids.now_ms()
         table = self._policy.table
         async with self._store.write() as tx:
-            failures, locked_until = await tx.limits.count_failure(
-                table, sub, now, now - QUIET_RESET_MS
-            )
+            state = await tx.sign_in_failures.count(table, sub, now, now - QUIET_RESET_MS)
+            failures, locked_until = state.failures, state.locked_until_ms
             if locked_until > now:
                 raise (locked or self._policy.locked)()
             if failures >= FREE_FAILURES:
                 # The first lock after the fifth failure, doubling with each one after it.
                 span = self._policy.first_lock_ms * 2 ** min(failures - FREE_FAILURES, 20)
-                await tx.limits.lock(table, sub, now + min(span, MAX_LOCKOUT_MS))
+                await tx.sign_in_failures.lock(table, sub, now + min(span, MAX_LOCKOUT_MS))
             if self._policy is DECOY and random.randrange(_PRUNE_ODDS) == 0:  # housekeeping
-                await tx.limits.prune_failures(table, now - QUIET_RESET_MS, now)
+                await tx.sign_in_failures.prune(table, now - QUIET_RESET_MS, now)
 
     async def succeeded(self, sub: str) -> None:
         """A right answer that ends the count (a password, a completed sign-in)."""
         async with self._store.write_statement() as tx:
-            await tx.limits.clear(self._policy.table, sub)
+            await tx.sign_in_failures.clear(self._policy.table, sub)
 
     async def forgive(self, sub: str) -> None:
         """A right answer that leaves earlier failures standing: take its own count back."""
         async with self._store.write() as tx:
-            await tx.limits.uncount(self._policy.table, sub, FREE_FAILURES)
+            await tx.sign_in_failures.uncount(self._policy.table, sub, FREE_FAILURES)

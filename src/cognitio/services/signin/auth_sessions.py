@@ -84,7 +84,7 @@ class Sessions:
         now = ids.now_ms()
         if now > session.expires_ms:
             raise NotAuthorizedException("Invalid session for the user, session is expired.")
-        if not await tx.tokens.spend_session(session.sid, session.expires_ms, now):
+        if not await tx.spent_sessions.spend(session.sid, session.expires_ms, now):
             raise NotAuthorizedException(
                 "Invalid session for the user, session can only be used once."
             )

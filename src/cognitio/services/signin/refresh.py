@@ -119,10 +119,10 @@ async def _refresh(
             # Lost to a concurrent refresh of the same token (PostgreSQL, READ COMMITTED):
             # taken as the sequential case is, reuse unless a grace period covers it
             # (security review #19).
-            won = await tx.tokens.mark_rotated(record.token_hash, int(now))
+            won = await tx.refresh_tokens.mark_rotated(record.token_hash, int(now))
             reused = not won and grace_ms == 0
         if reused:
-            await tx.tokens.revoke_origin(record.origin_jti)
+            await tx.refresh_tokens.revoke_origin(record.origin_jti)
         else:
             result = await ctx.tokens.issue(
                 tx,
@@ -145,7 +145,7 @@ async def _usable(
     tx: Transaction, client: ClientRecord, token: str
 ) -> tuple[RefreshTokenRecord, UserRecord]:
     """The refresh token's record and user, or "Invalid Refresh Token"."""
-    record = await tx.tokens.refresh_token(token_hash(token))
+    record = await tx.refresh_tokens.get(token_hash(token))
     if (
         record is None
         or record.revoked

@@ -33,7 +33,7 @@ async def signed_in(
         raise NotAuthorizedException("Invalid Access Token")
     # Every sign-in leaves a refresh-token row under its origin_jti; revoking that row (RevokeToken,
     # GlobalSignOut) voids every access token of the sign-in, exactly.
-    if await tx.tokens.origin_revoked(str(verified.claims.get("origin_jti", ""))):
+    if await tx.refresh_tokens.origin_revoked(str(verified.claims.get("origin_jti", ""))):
         raise NotAuthorizedException("Access Token has been revoked")
     if not user.enabled:
         raise NotAuthorizedException("User is disabled.")

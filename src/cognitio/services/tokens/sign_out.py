@@ -52,15 +52,15 @@ class SignOut:
             token = params["Token"]
             if token.count(".") == 2:
                 raise UnsupportedTokenTypeException("Only refresh tokens can be revoked.")
-            record = await tx.tokens.refresh_token(token_hash(token))
+            record = await tx.refresh_tokens.get(token_hash(token))
             # An unknown or foreign token is not an error: revocation is idempotent, and the
             # answer must not tell a caller which tokens exist.
             if record is not None and record.client_id == client.id:
-                await tx.tokens.revoke_origin(record.origin_jti)
+                await tx.refresh_tokens.revoke_origin(record.origin_jti)
 
 
 async def sign_out_everywhere(tx: Transaction, user: UserRecord) -> None:
     """Every sign-in of the user ends: its tokens (access tokens through their origin) and the
     hosted pages' sign-on sessions. GlobalSignOut, AdminUserGlobalSignOut, AdminDisableUser."""
-    await tx.tokens.revoke_user_tokens(user.sub)
-    await tx.tokens.end_hosted_sessions(user.sub)  # the hosted pages' sign-on cookie too
+    await tx.refresh_tokens.revoke_user(user.sub)
+    await tx.hosted_sessions.end_all(user.sub)  # the hosted pages' sign-on cookie too

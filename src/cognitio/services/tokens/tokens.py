@@ -144,15 +144,15 @@ class Tokens:
         cached = self._keys.get(pool_id)
         if cached is not None:
             return cached
-        records = await tx.tokens.signing_keys(pool_id)
+        records = await tx.signing_keys.of_pool(pool_id)
         have = {record.purpose for record in records}
         for purpose in _PURPOSES:
             if purpose not in have:
                 key = jwt.generate_signing_key(ids.now_ms())
                 sealed = self._envelope.seal(key.private_pem, f"signing-key:{key.kid}")
                 record = SigningKeyRecord(key.kid, pool_id, purpose, sealed, key.created_ms)
-                await tx.tokens.add_signing_key(record)
-        records = await tx.tokens.signing_keys(pool_id)
+                await tx.signing_keys.insert(record)
+        records = await tx.signing_keys.of_pool(pool_id)
         keys = {record.purpose: self._open(record) for record in records}
         self._keys[pool_id] = keys
         for key in keys.values():
@@ -249,7 +249,7 @@ class Tokens:
             refresh = base64.urlsafe_b64encode(secrets.token_bytes(48)).decode().rstrip("=")
             created = ids.now_ms()
             lifetime = validity_seconds(client, "RefreshTokenValidity", "RefreshToken", "days")
-            await tx.tokens.add_refresh_token(
+            await tx.refresh_tokens.insert(
                 RefreshTokenRecord(
                     token_hash=token_hash(refresh),
                     pool_id=client.pool_id,
@@ -299,7 +299,7 @@ class Tokens:
         kid = _unverified_kid(token)
         found = self._by_kid.get(kid or "")
         if found is None and kid:
-            record = await tx.tokens.signing_key(kid)
+            record = await tx.signing_keys.get(kid)
             if record is not None:
                 await self.keys(tx, record.pool_id)
                 found = self._by_kid.get(kid)

@@ -82,7 +82,7 @@ class OwnAccount:
             await self._passwords.check_reuse(tx, pool, user, proposed)
             credentials = await self._passwords.credentials(pool.id, user, proposed)
             await save(tx, pool, user, with_password(user, credentials, user.status))
-            await tx.tokens.end_hosted_sessions(user.sub)  # a new password signs the pages out
+            await tx.hosted_sessions.end_all(user.sub)  # a new password signs the pages out
 
     async def delete_user(self, access_token: str) -> None:
         async with self._store.write() as tx:

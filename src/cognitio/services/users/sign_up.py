@@ -292,7 +292,7 @@ class SelfService:
                 credentials = await self._passwords.credentials(pool.id, user, params["Password"])
                 status = "UNCONFIRMED" if user.status == "UNCONFIRMED" else "CONFIRMED"
                 await save(tx, pool, user, with_password(user, credentials, status))
-                await tx.tokens.end_hosted_sessions(user.sub)  # signs the pages out
+                await tx.hosted_sessions.end_all(user.sub)  # signs the pages out
         if failure is not None:
             raise failure
         return {}

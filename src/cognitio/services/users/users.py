@@ -342,7 +342,7 @@ class Users:
             credentials = await self._passwords.credentials(pool.id, user, password)
             status = "CONFIRMED" if permanent else "FORCE_CHANGE_PASSWORD"
             await save(tx, pool, user, with_password(user, credentials, status))
-            await tx.tokens.end_hosted_sessions(user.sub)  # a new password signs the pages out
+            await tx.hosted_sessions.end_all(user.sub)  # a new password signs the pages out
 
     async def reset_password(self, caller: Caller, params: dict[str, Any]) -> None:
         message = None
@@ -362,7 +362,7 @@ class Users:
                 pool.id, pool.config, destination, code, "CustomMessage_ForgotPassword"
             )
             user = await save(tx, pool, user, replace(user, status="RESET_REQUIRED"))
-            await tx.tokens.end_hosted_sessions(user.sub)  # a reset signs the pages out
+            await tx.hosted_sessions.end_all(user.sub)  # a reset signs the pages out
         call = Call(pool, user.username, None, params.get("ClientMetadata") or {})
         await self.deliver([message], call=call, user=user)
 
