@@ -25,6 +25,7 @@ from cognitio.errors import (
 from cognitio.services.common import ids, pagination
 from cognitio.services.pools.attributes import VERIFIED_FLAGS
 from cognitio.services.pools.resource_servers import custom_scopes
+from cognitio.services.pools.settings import pool_settings
 from cognitio.services.pools.user_pools import Caller, check_pool_region, load_pool, require_pool
 from cognitio.store.records import ClientRecord, UserPoolRecord
 from cognitio.store.repositories import Store
@@ -270,7 +271,7 @@ def _auth_flows(settings: dict[str, Any]) -> None:
 
 
 def _attribute_permissions(pool: UserPoolRecord, settings: dict[str, Any], doing: str) -> None:
-    schema = {entry["Name"]: entry for entry in pool.config["SchemaAttributes"]}
+    schema = pool_settings(pool).schema_by_name
     for member, verb in (("ReadAttributes", "read"), ("WriteAttributes", "write")):
         names = settings.get(member)
         if names is None:

@@ -21,6 +21,7 @@ from cognitio.services.common import ids, pagination
 from cognitio.services.pools.domains import pool_fields
 from cognitio.services.pools.pool_settings import new_pool_settings, updated_pool_settings
 from cognitio.services.pools.schema import add_custom, csv_header, custom_attribute
+from cognitio.services.pools.settings import pool_settings
 from cognitio.store.records import UserPoolRecord
 from cognitio.store.repositories import Store, Transaction
 
@@ -154,7 +155,7 @@ class UserPools:
     async def delete(self, caller: Caller, pool_id: str) -> None:
         async with self._store.write() as tx:
             record = await load_pool(tx, caller, pool_id)
-            if record.config.get("DeletionProtection") == "ACTIVE":
+            if pool_settings(record).deletion_protection:
                 raise InvalidParameterException(
                     "The user pool cannot be deleted because deletion protection is activated. "
                     "Deletion protection must be inactivated first."
