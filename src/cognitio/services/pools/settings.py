@@ -113,6 +113,7 @@ class PoolSettings:
     schema: tuple[Mapping[str, Any], ...]
     schema_by_name: Mapping[str, Mapping[str, Any]]
     deletion_protection: bool
+    tags: Mapping[str, str]  # UserPoolTags
 
     @property
     def username_attributes(self) -> tuple[str, ...]:
@@ -198,6 +199,7 @@ class PoolSettings:
             schema=schema,
             schema_by_name=schema_by_name(schema),
             deletion_protection=config.get("DeletionProtection") == "ACTIVE",
+            tags=dict(config.get("UserPoolTags") or {}),
         )
 
 
