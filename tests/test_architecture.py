@@ -17,8 +17,8 @@ SERVICES = SOURCE / "cognitio" / "services"
 LAYERS = (
     "common",
     "security",
-    "mfa",
     "pools",
+    "mfa",
     "clients",
     "tokens",
     "triggers",

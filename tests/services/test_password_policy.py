@@ -7,11 +7,8 @@ from typing import Any
 import pytest
 
 from cognitio.errors import InvalidParameterException, InvalidPasswordException
-from cognitio.services.security.passwords import (
-    SYMBOLS,
-    check_policy,
-    generate_temporary_password,
-)
+from cognitio.services.security import passwords
+from cognitio.services.security.passwords import SYMBOLS, PasswordPolicy
 
 STRICT: dict[str, Any] = {
     "MinimumLength": 8,
@@ -28,6 +25,15 @@ LENIENT: dict[str, Any] = {
     "RequireSymbols": False,
 }
 PREFIX = "Password did not conform with policy: "
+
+
+def check_policy(password: str, policy: dict[str, Any], **kwargs: str) -> None:
+    """The check, given the policy as a pool stores it."""
+    passwords.check_policy(password, PasswordPolicy.from_document(policy), **kwargs)
+
+
+def generate_temporary_password(policy: dict[str, Any]) -> str:
+    return passwords.generate_temporary_password(PasswordPolicy.from_document(policy))
 
 
 def policy_message(password: str, policy: dict[str, Any], **kwargs: str) -> str:

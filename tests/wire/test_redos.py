@@ -21,7 +21,7 @@ import pytest
 from botocore.loaders import create_loader
 
 from cognitio.errors import InvalidParameterException
-from cognitio.services.security.passwords import check_policy
+from cognitio.services.security.passwords import PasswordPolicy, check_policy
 from cognitio.wire.model import SHAPE_OVERRIDES, operations
 from cognitio.wire.patterns import LINEAR_FORMS, canonical, matcher, translate
 
@@ -150,7 +150,7 @@ def test_a_long_value_breaking_the_pattern_is_refused_at_once() -> None:
 def test_a_long_new_password_is_checked_against_the_policy_at_once() -> None:
     """NEW_PASSWORD arrives in a map of up to 128 KiB values, past the wire's own check."""
     with deadline(SECONDS_PER_PATTERN), pytest.raises(InvalidParameterException) as caught:
-        check_policy("a" * 131_072 + " ", {}, member="NEW_PASSWORD")
+        check_policy("a" * 131_072 + " ", PasswordPolicy(), member="NEW_PASSWORD")
     assert caught.value.message.endswith("Member must have length less than or equal to 256")
 
 

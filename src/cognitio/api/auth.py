@@ -31,7 +31,9 @@ async def get_user(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
     async with ctx.services.store.read() as tx:
         user, claims = await signed_in(tx, ctx.services.tokens, params["AccessToken"])
         factors = await tx.mfa.get(user.sub)
-        reads = await ctx.services.tokens.client_reads.config(tx, str(claims.get("client_id", "")))
+        reads = await ctx.services.tokens.client_reads.read_attributes(
+            tx, str(claims.get("client_id", ""))
+        )
     shown = readable(reads, user.attributes)
     return {
         "Username": user.username,

@@ -7,9 +7,9 @@ another in a circle):
 - ``common``: ids, clocks and pagination tokens, shared by everything.
 - ``security``: password hashing and history, lockout, abuse limits, admin access keys,
   master keys.
-- ``mfa``: a user's second factors: TOTP secrets, remembered devices, passkeys.
 - ``pools``: user pools and their settings, schema and attributes, domains, branding,
   resource servers.
+- ``mfa``: a user's second factors: TOTP secrets, remembered devices, passkeys.
 - ``clients``: app clients, client secrets and SecretHash, what a client may read.
 - ``tokens``: issuing, verifying and revoking tokens, and the claims in them.
 - ``triggers``: the Lambda-style triggers and their events.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -25,6 +25,9 @@ class UserPoolRecord:
     created_ms: int
     updated_ms: int
     version: int
+    # Typed views of ``config``, each made once on first use (services/*/settings.py); a record
+    # made with dataclasses.replace starts without them.
+    views: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,9 @@ class ClientRecord:
     created_ms: int
     updated_ms: int
     version: int
+    # Typed views of ``config``, each made once on first use (services/*/settings.py); a record
+    # made with dataclasses.replace starts without them.
+    views: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
 
 # Not frozen: a ListUsers page builds sixty of these, and a frozen dataclass pays a

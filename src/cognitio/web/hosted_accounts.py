@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from cognitio.errors import CognitoError
 from cognitio.services.oauth.oauth import Authorization
+from cognitio.services.pools.settings import pool_settings
 from cognitio.services.users.sign_up import SelfService
 from cognitio.web.pages import Pages
 
@@ -146,7 +147,7 @@ def _signup_context(authorization: Authorization, query: str, **values: str) -> 
     return {
         "query": query,
         "client_name": authorization.client.name,
-        "email_is_username": "email" in authorization.pool.config.get("UsernameAttributes", []),
+        "email_is_username": "email" in pool_settings(authorization.pool).username_attributes,
         "username": values.get("username", ""),
         "email": values.get("email", ""),
     }

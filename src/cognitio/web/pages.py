@@ -20,6 +20,7 @@ from cognitio.errors import OAuthError
 from cognitio.services.hosted.hosted import Hosted
 from cognitio.services.oauth.oauth import Authorization, OAuth, RedirectError
 from cognitio.services.pools.branding import Look
+from cognitio.services.pools.settings import pool_settings
 from cognitio.web.headers import HSTS, page_policy
 from cognitio.web.limits import read_form
 
@@ -68,10 +69,9 @@ class Pages:
     ) -> HTMLResponse:
         """The sign-in page, offering what the pool allows besides the password."""
         status = 400 if context.get("error") else 200
-        policy = authorization.pool.config.get("Policies", {}).get("SignInPolicy", {})
-        factors = policy.get("AllowedFirstAuthFactors", [])
+        factors = pool_settings(authorization.pool).allowed_first_auth_factors
         # A MFA-requiring pool offers no passwordless code (it would skip the second factor).
-        codes = authorization.pool.config.get("MfaConfiguration") != "ON" and bool(
+        codes = pool_settings(authorization.pool).mfa_configuration != "ON" and bool(
             {"EMAIL_OTP", "SMS_OTP"} & set(factors)
         )
         hint = dict(parse_qsl(query)).get("login_hint", "")

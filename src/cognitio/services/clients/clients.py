@@ -3,13 +3,16 @@
 Facts from the CreateUserPoolClient API reference and the developer guide's "App clients" page:
 token validity ranges, the default auth flows, OAuth grant rules, callback URL rules. The client
 secret is kept sealed (Cognito shows it again on DescribeUserPoolClient, so it must be
-recoverable, not hashed).
+recoverable, not hashed). The operations take the commands below and return records; a client's
+settings stay Cognito's UserPoolClientType document (:func:`settings_document` builds it), which
+api/ shows as it is.
 """
 
 from __future__ import annotations
 
 import copy
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,6 +28,7 @@ from cognitio.errors import (
 from cognitio.services.common import ids, pagination
 from cognitio.services.pools.attributes import VERIFIED_FLAGS
 from cognitio.services.pools.resource_servers import custom_scopes
+from cognitio.services.pools.settings import pool_settings
 from cognitio.services.pools.user_pools import Caller, check_pool_region, load_pool, require_pool
 from cognitio.store.records import ClientRecord, UserPoolRecord
 from cognitio.store.repositories import Store
@@ -67,6 +71,44 @@ _SETTINGS = (
 _UPDATE_ATTEMPTS = 5
 
 
+@dataclass(frozen=True, slots=True)
+class CreateClient:
+    """CreateUserPoolClient: the requested settings in UserPoolClientType's members, and the
+    secret to generate or to keep."""
+
+    pool_id: str
+    name: str
+    settings: Mapping[str, Any]
+    generate_secret: bool = False
+    secret: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateClient:
+    """UpdateUserPoolClient: what it names replaces the settings, the rest returns to defaults."""
+
+    pool_id: str
+    client_id: str
+    settings: Mapping[str, Any]
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClientWithSecret:
+    """An app client as Create/Describe/UpdateUserPoolClient show it: with its secret, if any."""
+
+    client: ClientRecord
+    secret: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClientPage:
+    """A page of ListUserPoolClients."""
+
+    clients: Sequence[ClientRecord]
+    next_token: str | None
+
+
 def _not_found(client_id: str) -> ResourceNotFoundException:
     return ResourceNotFoundException(f"User pool client {client_id} does not exist.")
 
@@ -78,21 +120,21 @@ class Clients:
         self._store = store
         self._envelope = envelope
 
-    async def create(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
-        if params.get("GenerateSecret") and "ClientSecret" in params:
+    async def create(self, caller: Caller, command: CreateClient) -> ClientWithSecret:
+        if command.generate_secret and command.secret is not None:
             raise InvalidParameterException(
                 "You cannot specify both GenerateSecret as true and provide a ClientSecret value."
             )
-        secret: str | None = params.get("ClientSecret")
-        if params.get("GenerateSecret"):
+        secret = command.secret
+        if command.generate_secret:
             secret = ids.client_secret()
         now = ids.now_ms()
         async with self._store.write() as tx:
             # Held until commit, so concurrent creations cannot both pass the count below.
-            pool = await load_pool(tx, caller, params["UserPoolId"], for_update=True)
+            pool = await load_pool(tx, caller, command.pool_id, for_update=True)
             custom = await custom_scopes(tx, pool.id)
-            settings = client_settings(
-                pool, params, has_secret=secret is not None, custom_scopes=custom
+            settings = settings_document(
+                pool, command.settings, has_secret=secret is not None, custom_scopes=custom
             )
             if await tx.clients.count(pool.id) >= MAX_CLIENTS_PER_POOL:
                 raise LimitExceededException(
@@ -103,7 +145,7 @@ class Clients:
                 record = ClientRecord(
                     id=client_id,
                     pool_id=pool.id,
-                    name=params["ClientName"],
+                    name=command.name,
                     config=settings,
                     secret_sealed=None if secret is None else self._seal(client_id, secret),
                     created_ms=now,
@@ -112,9 +154,9 @@ class Clients:
                 )
                 if await tx.clients.insert(record):
                     break
-        return self._describe(record, secret)
+        return ClientWithSecret(record, secret)
 
-    async def describe(self, caller: Caller, pool_id: str, client_id: str) -> dict[str, Any]:
+    async def describe(self, caller: Caller, pool_id: str, client_id: str) -> ClientWithSecret:
         check_pool_region(caller, pool_id)
         async with self._store.read() as tx:
             # A client row proves its pool exists (foreign key); look further only on a miss.
@@ -122,32 +164,32 @@ class Clients:
             if record is None:
                 await require_pool(tx, caller, pool_id)
                 raise _not_found(client_id)
-        return self._describe(record, self._secret(record))
+        return ClientWithSecret(record, self._secret(record))
 
-    async def update(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
-        pool_id, client_id = params["UserPoolId"], params["ClientId"]
+    async def update(self, caller: Caller, command: UpdateClient) -> ClientWithSecret:
+        pool_id, client_id = command.pool_id, command.client_id
         for _ in range(_UPDATE_ATTEMPTS):
             async with self._store.write() as tx:
                 pool = await load_pool(tx, caller, pool_id)
                 record = await tx.clients.get(pool_id, client_id, for_update=True)
                 if record is None:
                     raise _not_found(client_id)
-                settings = client_settings(
+                settings = settings_document(
                     pool,
-                    params,
+                    command.settings,
                     has_secret=record.secret_sealed is not None,
                     custom_scopes=await custom_scopes(tx, pool.id),
                     updating=True,
                 )
                 updated = replace(
                     record,
-                    name=params.get("ClientName", record.name),
+                    name=command.name or record.name,
                     config=settings,
                     updated_ms=ids.now_ms(),
                     version=record.version + 1,
                 )
                 if await tx.clients.update(updated):
-                    return self._describe(updated, self._secret(updated))
+                    return ClientWithSecret(updated, self._secret(updated))
         raise ConcurrentModificationException(
             f"User pool client {client_id} is being modified by another request; try again."
         )
@@ -161,7 +203,7 @@ class Clients:
 
     async def list_clients(
         self, caller: Caller, pool_id: str, max_results: int, next_token: str | None
-    ) -> dict[str, Any]:
+    ) -> ClientPage:
         after = pagination.decode(next_token)
         check_pool_region(caller, pool_id)
         async with self._store.read() as tx:
@@ -169,15 +211,7 @@ class Clients:
             if not rows:
                 await require_pool(tx, caller, pool_id)
         shown, token = pagination.page(rows, max_results)
-        result: dict[str, Any] = {
-            "UserPoolClients": [
-                {"ClientId": row.id, "UserPoolId": row.pool_id, "ClientName": row.name}
-                for row in shown
-            ]
-        }
-        if token is not None:
-            result["NextToken"] = token
-        return result
+        return ClientPage(shown, token)
 
     def _seal(self, client_id: str, secret: str) -> bytes:
         return self._envelope.seal(secret.encode(), f"client-secret:{client_id}")
@@ -187,23 +221,10 @@ class Clients:
             return None
         return self._envelope.open(record.secret_sealed, f"client-secret:{record.id}").decode()
 
-    def _describe(self, record: ClientRecord, secret: str | None) -> dict[str, Any]:
-        description: dict[str, Any] = {
-            "UserPoolId": record.pool_id,
-            "ClientName": record.name,
-            "ClientId": record.id,
-            "LastModifiedDate": record.updated_ms / 1000,
-            "CreationDate": record.created_ms / 1000,
-        }
-        if secret is not None:
-            description["ClientSecret"] = secret
-        description.update(record.config)
-        return description
 
-
-def client_settings(
+def settings_document(
     pool: UserPoolRecord,
-    params: dict[str, Any],
+    params: Mapping[str, Any],
     *,
     has_secret: bool,
     custom_scopes: frozenset[str] = frozenset(),
@@ -270,7 +291,7 @@ def _auth_flows(settings: dict[str, Any]) -> None:
 
 
 def _attribute_permissions(pool: UserPoolRecord, settings: dict[str, Any], doing: str) -> None:
-    schema = {entry["Name"]: entry for entry in pool.config["SchemaAttributes"]}
+    schema = pool_settings(pool).schema_by_name
     for member, verb in (("ReadAttributes", "read"), ("WriteAttributes", "write")):
         names = settings.get(member)
         if names is None:

@@ -9,20 +9,18 @@ without the setting reads every attribute, as it always has.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Collection, Mapping
 
+from cognitio.services.clients.settings import client_settings
 from cognitio.store.repositories import Transaction
 
 CACHE_SECONDS = 10.0
 _MAX_ENTRIES = 10_000  # a bound on memory, not a tuning knob
 
 
-def readable(
-    client_config: Mapping[str, Any] | None, attributes: Mapping[str, str]
-) -> dict[str, str]:
-    """``attributes`` less those the client may not read (security review #9)."""
-    allowed = None if client_config is None else client_config.get("ReadAttributes")
+def readable(allowed: Collection[str] | None, attributes: Mapping[str, str]) -> dict[str, str]:
+    """``attributes`` less those the client may not read (security review #9); ``allowed`` is
+    its ReadAttributes, None when it names none."""
     if allowed is None:
         return dict(attributes)
     permitted = set(allowed)
@@ -34,20 +32,17 @@ class ClientReads:
 
     def __init__(self, ttl_s: float = CACHE_SECONDS) -> None:
         self._ttl_s = ttl_s
-        self._entries: dict[str, tuple[float, dict[str, Any] | None]] = {}
+        self._entries: dict[str, tuple[float, tuple[str, ...] | None]] = {}
 
-    async def config(self, tx: Transaction, client_id: str) -> dict[str, Any] | None:
-        """The client's ReadAttributes as a config fragment, None for an unknown client."""
+    async def read_attributes(self, tx: Transaction, client_id: str) -> tuple[str, ...] | None:
+        """The client's ReadAttributes; None (every attribute) when it names none or is unknown."""
         now = time.monotonic()
         entry = self._entries.get(client_id)
         if entry is not None and entry[0] > now:
             return entry[1]
         client = await tx.clients.find(client_id)
-        fragment = None
-        if client is not None:
-            allowed = client.config.get("ReadAttributes")
-            fragment = {} if allowed is None else {"ReadAttributes": list(allowed)}
+        allowed = None if client is None else client_settings(client).read_attributes
         if len(self._entries) >= _MAX_ENTRIES:
             self._entries.clear()
-        self._entries[client_id] = (now + self._ttl_s, fragment)
-        return fragment
+        self._entries[client_id] = (now + self._ttl_s, allowed)
+        return allowed

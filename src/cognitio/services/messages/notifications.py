@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from cognitio.messaging.messages import (
     DEFAULT_EMAIL_VERIFICATION_MESSAGE,
@@ -22,8 +21,8 @@ from cognitio.messaging.messages import (
     OutgoingMessage,
     Wording,
     render,
-    sender_from_email_configuration,
 )
+from cognitio.services.pools.settings import PoolSettings
 
 _MEDIUM = {"email": "EMAIL", "phone_number": "SMS"}
 _CHANNEL = {"email": "email", "phone_number": "sms"}
@@ -51,27 +50,22 @@ def mask(attribute: str, address: str) -> str:
     return address[:1] + "*" * max(len(address) - 5, 0) + address[-4:]
 
 
-def sign_up_destination(
-    pool: Mapping[str, Any], attributes: Mapping[str, str]
-) -> Destination | None:
+def sign_up_destination(pool: PoolSettings, attributes: Mapping[str, str]) -> Destination | None:
     """Where a sign-up code goes: an auto-verified attribute the user has, SMS first."""
-    auto = pool.get("AutoVerifiedAttributes", [])
+    auto = pool.auto_verified_attributes
     for attribute in ("phone_number", "email"):
         if attribute in auto and attributes.get(attribute):
             return Destination(attribute, attributes[attribute])
     return None
 
 
-def recovery_destination(
-    pool: Mapping[str, Any], attributes: Mapping[str, str]
-) -> Destination | None:
+def recovery_destination(pool: PoolSettings, attributes: Mapping[str, str]) -> Destination | None:
     """Where a password-reset code goes: a verified contact, in the pool's recovery order."""
-    mechanisms = pool.get("AccountRecoverySetting", {}).get("RecoveryMechanisms")
-    if mechanisms:
+    if pool.recovery_mechanisms:
         order = [
-            m["Name"].removeprefix("verified_")
-            for m in sorted(mechanisms, key=lambda m: m["Priority"])
-            if m["Name"] != "admin_only"
+            name.removeprefix("verified_")
+            for name in pool.recovery_mechanisms
+            if name != "admin_only"
         ]
     else:
         order = ["phone_number", "email"]
@@ -82,30 +76,32 @@ def recovery_destination(
 
 
 def verification_message(
-    pool_id: str, pool: Mapping[str, Any], destination: Destination, code: str, source: str
+    pool_id: str, pool: PoolSettings, destination: Destination, code: str, source: str
 ) -> OutgoingMessage:
     """A message carrying a verification or reset code; ``source`` is its CustomMessage
     triggerSource (CustomMessage_SignUp, CustomMessage_ForgotPassword, ...)."""
-    template = pool.get("VerificationMessageTemplate", {})
+    template = pool.verification_message
+    subject: str | None
     if destination.attribute == "email":
-        body = template.get("EmailMessage", DEFAULT_EMAIL_VERIFICATION_MESSAGE)
-        subject = template.get("EmailSubject", DEFAULT_EMAIL_VERIFICATION_SUBJECT)
+        body = template.email_message or DEFAULT_EMAIL_VERIFICATION_MESSAGE
+        subject = template.email_subject or DEFAULT_EMAIL_VERIFICATION_SUBJECT
     else:
-        body, subject = template.get("SmsMessage", DEFAULT_SMS_VERIFICATION_MESSAGE), None
+        body, subject = template.sms_message or DEFAULT_SMS_VERIFICATION_MESSAGE, None
     text = render(body, code=code, username=None)
     return _message(pool_id, pool, destination, subject, text, Wording(source, code))
 
 
 def invitation_message(
-    pool_id: str, pool: Mapping[str, Any], destination: Destination, username: str, password: str
+    pool_id: str, pool: PoolSettings, destination: Destination, username: str, password: str
 ) -> OutgoingMessage:
     """AdminCreateUser's invitation with the temporary password."""
-    template = pool.get("AdminCreateUserConfig", {}).get("InviteMessageTemplate", {})
+    template = pool.invite_message
+    subject: str | None
     if destination.attribute == "email":
-        body = template.get("EmailMessage", DEFAULT_INVITATION_EMAIL_MESSAGE)
-        subject = template.get("EmailSubject", DEFAULT_INVITATION_EMAIL_SUBJECT)
+        body = template.email_message or DEFAULT_INVITATION_EMAIL_MESSAGE
+        subject = template.email_subject or DEFAULT_INVITATION_EMAIL_SUBJECT
     else:
-        body, subject = template.get("SMSMessage", DEFAULT_INVITATION_SMS_MESSAGE), None
+        body, subject = template.sms_message or DEFAULT_INVITATION_SMS_MESSAGE, None
     text = render(body, code=password, username=username)
     wording = Wording("CustomMessage_AdminCreateUser", password, username)
     return _message(pool_id, pool, destination, subject, text, wording)
@@ -113,20 +109,19 @@ def invitation_message(
 
 def _message(
     pool_id: str,
-    pool: Mapping[str, Any],
+    pool: PoolSettings,
     destination: Destination,
     subject: str | None,
     body: str,
     wording: Wording,
 ) -> OutgoingMessage:
-    email = pool.get("EmailConfiguration", {})
     return OutgoingMessage(
         channel="email" if destination.attribute == "email" else "sms",
         to=destination.address,
         subject=subject,
         body=body,
         user_pool_id=pool_id,
-        sender=sender_from_email_configuration(email),
-        reply_to=email.get("ReplyToEmailAddress"),
+        sender=pool.email_sender,
+        reply_to=pool.reply_to_email,
         wording=wording,
     )

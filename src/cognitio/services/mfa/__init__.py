@@ -2,5 +2,5 @@
 (``devices``), passkeys (``passkeys``). What they store and check, not when sign-in asks for them
 (``signin`` decides that).
 
-Imports ``common`` and ``security``.
+Imports ``common``, ``security`` and ``pools`` (a pool's settings).
 """

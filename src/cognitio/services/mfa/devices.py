@@ -25,6 +25,7 @@ from cognitio.errors import (
     ResourceNotFoundException,
 )
 from cognitio.services.common import ids, pagination
+from cognitio.services.pools.settings import pool_settings
 from cognitio.store.records import DeviceRecord, UserPoolRecord, UserRecord
 from cognitio.store.repositories import Transaction
 
@@ -38,13 +39,12 @@ _UNCONFIRMED_TTL_MS = 86_400_000
 
 def tracks_devices(pool: UserPoolRecord) -> bool:
     """Whether the pool remembers devices: any DeviceConfiguration property turns it on."""
-    return bool(pool.config.get("DeviceConfiguration"))
+    return pool_settings(pool).device.remembers
 
 
 def skips_mfa(pool: UserPoolRecord, device: DeviceRecord) -> bool:
     """ChallengeRequiredOnNewDevice: a remembered device signs in without the MFA step."""
-    settings = pool.config.get("DeviceConfiguration") or {}
-    return bool(settings.get("ChallengeRequiredOnNewDevice")) and device.remembered
+    return pool_settings(pool).device.challenge_required_on_new_device and device.remembered
 
 
 def device_missing() -> ResourceNotFoundException:
@@ -144,8 +144,7 @@ class Devices:
             raise InvalidParameterException(
                 "DeviceSecretVerifierConfig.PasswordVerifier is not a valid SRP verifier."
             )
-        settings = pool.config.get("DeviceConfiguration") or {}
-        on_prompt = bool(settings.get("DeviceOnlyRememberedOnUserPrompt"))
+        on_prompt = pool_settings(pool).device.device_only_remembered_on_user_prompt
         sealed = self._envelope.seal(
             verifier.to_bytes((verifier.bit_length() + 7) // 8, "big"),
             f"device:{device.device_key}",

@@ -23,6 +23,7 @@ from cognitio.errors import (
     InvalidUserPoolConfigurationException,
     SoftwareTokenMFANotFoundException,
 )
+from cognitio.services.pools.settings import pool_settings
 from cognitio.store.records import MfaRecord, UserPoolRecord, UserRecord
 from cognitio.store.repositories import Transaction
 
@@ -48,17 +49,17 @@ def _context(sub: str) -> str:
 
 
 def software_token_enabled_in(pool: UserPoolRecord) -> bool:
-    return bool(pool.config.get("SoftwareTokenMfaConfiguration", {}).get("Enabled"))
+    return pool_settings(pool).software_token_mfa_enabled
 
 
 def pool_factors(pool: UserPoolRecord) -> set[str]:
     """The second factors a pool offers (SetUserPoolMfaConfig)."""
     offered = set()
-    if pool.config.get("SmsMfaEnabled"):
+    if pool_settings(pool).sms_mfa_enabled:
         offered.add(SMS)
     if software_token_enabled_in(pool):
         offered.add(TOTP)
-    if "EmailMfaConfiguration" in pool.config:
+    if pool_settings(pool).email_mfa is not None:
         offered.add(EMAIL)
     return offered
 
@@ -169,8 +170,8 @@ class Mfa:
 
 def _check_passkey_mfa(pool: UserPoolRecord, user: UserRecord, record: MfaRecord) -> None:
     """WebAuthnMfaSettings needs the pool's consent and another factor to fall back on."""
-    settings = pool.config.get("WebAuthnConfiguration") or {}
-    if settings.get("FactorConfiguration") != "MULTI_FACTOR_WITH_USER_VERIFICATION":
+    factor_configuration = pool_settings(pool).web_authn.factor_configuration
+    if factor_configuration != "MULTI_FACTOR_WITH_USER_VERIFICATION":
         raise InvalidParameterException(
             "Passkey MFA needs the user pool's WebAuthnConfiguration.FactorConfiguration to be "
             "MULTI_FACTOR_WITH_USER_VERIFICATION."

@@ -53,6 +53,7 @@ from cognitio.errors import (
     WebAuthnRelyingPartyMismatchException,
 )
 from cognitio.services.common import ids, pagination
+from cognitio.services.pools.settings import pool_settings
 from cognitio.store.records import (
     CodeRecord,
     MfaRecord,
@@ -76,28 +77,25 @@ _NAMES = {"platform": "Platform passkey", "cross-platform": "Security key"}
 
 def relying_party(pool: UserPoolRecord) -> tuple[str, bool]:
     """The pool's relying-party id and whether user verification is required."""
-    settings = pool.config.get("WebAuthnConfiguration") or {}
-    if WEB_AUTHN not in pool.config.get("Policies", {}).get("SignInPolicy", {}).get(
-        "AllowedFirstAuthFactors", []
-    ):
+    settings = pool_settings(pool)
+    if WEB_AUTHN not in settings.allowed_first_auth_factors:
         raise WebAuthnNotEnabledException(
             "Passkeys are not enabled: add WEB_AUTHN to the pool's AllowedFirstAuthFactors."
         )
-    rp_id = settings.get("RelyingPartyId")
+    rp_id = settings.web_authn.relying_party_id
     if not rp_id:
         raise WebAuthnConfigurationMissingException(
             "The user pool has no relying-party id: set WebAuthnConfiguration.RelyingPartyId "
             "with SetUserPoolMfaConfig."
         )
-    return str(rp_id), settings.get("UserVerification") == "required"
+    return rp_id, settings.web_authn.user_verification_required
 
 
 def passkey_counts_as_mfa(pool: UserPoolRecord, record: MfaRecord | None) -> bool:
     """WebAuthnMfaSettings: the pool lets passkeys with user verification satisfy MFA, and the
     user turned that on."""
-    settings = pool.config.get("WebAuthnConfiguration") or {}
     return (
-        settings.get("FactorConfiguration") == MULTI_FACTOR
+        pool_settings(pool).web_authn.factor_configuration == MULTI_FACTOR
         and record is not None
         and record.webauthn_enabled
     )

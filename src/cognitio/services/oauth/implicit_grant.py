@@ -13,8 +13,9 @@ import secrets
 import uuid
 from typing import Any
 
+from cognitio.services.clients.settings import client_settings
 from cognitio.services.common import ids
-from cognitio.services.tokens.tokens import TokenOverrides, Tokens, token_hash, validity_seconds
+from cognitio.services.tokens.tokens import TokenOverrides, Tokens, token_hash
 from cognitio.store.records import ClientRecord, RefreshTokenRecord, UserRecord
 from cognitio.store.repositories import Transaction
 
@@ -45,8 +46,8 @@ async def implicit_tokens(
     )
     created = ids.now_ms()
     lifetime = max(  # as long as the longer-lived of the two tokens
-        validity_seconds(client, "AccessTokenValidity", "AccessToken", "hours"),
-        validity_seconds(client, "IdTokenValidity", "IdToken", "hours"),
+        client_settings(client).access_token_validity_s,
+        client_settings(client).id_token_validity_s,
     )
     origin = RefreshTokenRecord(
         token_hash=token_hash(secrets.token_urlsafe(48)),

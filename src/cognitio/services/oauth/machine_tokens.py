@@ -13,6 +13,7 @@ from cognitio.errors import (
     NotAuthorizedException,
 )
 from cognitio.services.clients.app_clients import ClientAuthenticator, find_client
+from cognitio.services.clients.settings import client_settings
 from cognitio.services.tokens.tokens import Tokens
 from cognitio.services.triggers.triggers import Call, Triggers, client_token_generation
 from cognitio.store.records import ClientRecord
@@ -45,15 +46,16 @@ async def get_client_token(
     use that grant."""
     async with store.read() as tx:
         client = await find_client(tx, params["ClientId"])
-    if client.secret_sealed is None or "client_credentials" not in client.config.get(
-        "AllowedOAuthFlows", []
+    if (
+        client.secret_sealed is None
+        or "client_credentials" not in client_settings(client).allowed_oauth_flows
     ):
         raise NotAuthorizedException(
             "The client needs a secret and the client_credentials OAuth flow to get tokens."
         )
     if not ClientAuthenticator(envelope).secret_matches(client, params["Secret"]):
         raise NotAuthorizedException(f"Unable to verify secret for client {client.id}")
-    allowed = client.config.get("AllowedOAuthScopes", [])
+    allowed = client_settings(client).allowed_oauth_scopes
     scopes = list(params.get("Scopes") or allowed)
     for scope in scopes:
         if scope not in allowed:

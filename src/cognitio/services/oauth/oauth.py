@@ -34,6 +34,7 @@ from cognitio.errors import (
 )
 from cognitio.services.clients.app_clients import ClientAuthenticator
 from cognitio.services.clients.read_attributes import readable
+from cognitio.services.clients.settings import client_settings
 from cognitio.services.common import ids
 from cognitio.services.oauth.implicit_grant import implicit_tokens
 from cognitio.services.oauth.machine_tokens import get_client_token, machine_token
@@ -136,10 +137,11 @@ class OAuth:
         client's raise :class:`OAuthError` (shown, never redirected); later ones raise
         :class:`RedirectError`."""
         client, pool = await self._client(query.get("client_id"), pool_id)
-        redirect_uri = query.get("redirect_uri") or client.config.get("DefaultRedirectURI")
-        if not redirect_uri or redirect_uri not in client.config.get("CallbackURLs", []):
+        settings = client_settings(client)
+        redirect_uri = query.get("redirect_uri") or settings.default_redirect_uri
+        if not redirect_uri or redirect_uri not in settings.callback_urls:
             raise InvalidRequest("redirect_uri does not match a callback URL of the client.")
-        scopes_allowed = client.config.get("AllowedOAuthScopes", [])
+        scopes_allowed = settings.allowed_oauth_scopes
         requested = (query.get("scope") or "").split() or list(scopes_allowed)
         checked = Authorization(
             pool=pool,
@@ -151,13 +153,13 @@ class OAuth:
             nonce=query.get("nonce"),
             code_challenge=query.get("code_challenge"),
         )
-        flows = client.config.get("AllowedOAuthFlows", [])
+        flows = settings.allowed_oauth_flows
         if checked.response_type not in ("code", "token"):
             raise RedirectError(
                 checked, UnsupportedResponseType("response_type must be code or token.")
             )
         flow = "code" if checked.response_type == "code" else "implicit"
-        if not client.config.get("AllowedOAuthFlowsUserPoolClient") or flow not in flows:
+        if not settings.allowed_oauth_flows_user_pool_client or flow not in flows:
             raise RedirectError(
                 checked, UnauthorizedClient(f"The client may not use the {flow} flow.")
             )
@@ -176,7 +178,7 @@ class OAuth:
     async def logout_target(self, client_id: str | None, logout_uri: str) -> tuple[str, str]:
         """/logout with ``logout_uri``: where to go (a LogoutURL of the client) and the pool."""
         client, pool = await self._client(client_id)
-        if logout_uri not in client.config.get("LogoutURLs", []):
+        if logout_uri not in client_settings(client).logout_urls:
             raise InvalidRequest("logout_uri does not match a sign-out URL of the client.")
         return logout_uri, pool.id
 
@@ -315,11 +317,12 @@ class OAuth:
     async def _client_credentials(
         self, client: ClientRecord, form: dict[str, str]
     ) -> dict[str, Any]:
-        if client.secret_sealed is None or "client_credentials" not in client.config.get(
-            "AllowedOAuthFlows", []
+        if (
+            client.secret_sealed is None
+            or "client_credentials" not in client_settings(client).allowed_oauth_flows
         ):
             raise UnauthorizedClient("The client may not use client_credentials.")
-        allowed = client.config.get("AllowedOAuthScopes", [])
+        allowed = client_settings(client).allowed_oauth_scopes
         scopes = (form.get("scope") or "").split() or list(allowed)
         if any(scope not in allowed for scope in scopes):
             raise InvalidScope("A requested scope is not allowed.")
@@ -356,7 +359,7 @@ class OAuth:
             if scope in scopes or ADMIN_SCOPE in scopes:
                 wanted.update(names)
         async with self._store.read() as tx:
-            reads = await self._tokens.client_reads.config(
+            reads = await self._tokens.client_reads.read_attributes(
                 tx, str(verified.claims.get("client_id", ""))
             )
         shown = readable(reads, user.attributes)

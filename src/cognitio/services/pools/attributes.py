@@ -11,7 +11,7 @@ creation; `sub` is Cognito's own.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from cognitio.errors import InvalidParameterException
@@ -142,9 +142,9 @@ def _check_number(name: str, limits: Mapping[str, str], value: str) -> None:
         raise _schema_error(f"{name}: Number must be at most {limits['MaxValue']}")
 
 
-def check_client_may_write(client_config: Mapping[str, Any], names: Iterable[str]) -> None:
-    """A public operation writes only what the app client's WriteAttributes allow."""
-    allowed = client_config.get("WriteAttributes")
+def check_client_may_write(allowed: Collection[str] | None, names: Iterable[str]) -> None:
+    """A public operation writes only what the app client's WriteAttributes (``allowed``;
+    None when it names none) allow."""
     for name in names:
         # Only an administrator marks an address verified; users prove it with a code.
         permitted = name not in VERIFIED_FLAGS.values() and (

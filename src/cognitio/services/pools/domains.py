@@ -116,11 +116,3 @@ async def update(tx: Transaction, pool: UserPoolRecord, params: dict[str, Any]) 
 async def delete(tx: Transaction, pool: UserPoolRecord, domain: str) -> None:
     await _owned(tx, pool, domain)
     await tx.oauth.delete_domain(domain)
-
-
-async def pool_fields(tx: Transaction, pool_id: str) -> dict[str, str]:
-    """DescribeUserPool's ``Domain`` and ``CustomDomain``."""
-    fields = {}
-    for record in await tx.oauth.domains_of(pool_id):
-        fields["CustomDomain" if record.custom else "Domain"] = record.domain
-    return fields

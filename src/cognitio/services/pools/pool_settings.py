@@ -8,6 +8,7 @@ GetUserPoolMfaConfig shows). Facts come from the CreateUserPool and UpdateUserPo
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
 from cognitio.errors import InvalidParameterException
@@ -60,7 +61,7 @@ _MFA_NEEDS_SMS = (
 )
 
 
-def new_pool_settings(params: dict[str, Any]) -> dict[str, Any]:
+def new_pool_settings(params: Mapping[str, Any]) -> dict[str, Any]:
     """The settings of a pool created with CreateUserPool's ``params``."""
     if params.get("AliasAttributes") and params.get("UsernameAttributes"):
         raise InvalidParameterException(
@@ -83,7 +84,7 @@ def new_pool_settings(params: dict[str, Any]) -> dict[str, Any]:
     return settings
 
 
-def updated_pool_settings(previous: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+def updated_pool_settings(previous: dict[str, Any], params: Mapping[str, Any]) -> dict[str, Any]:
     """The settings after UpdateUserPool: what it names is replaced, the rest returns to defaults.
 
     Kept from before: the schema, sign-in name settings (immutable in Cognito), the tier unless
@@ -112,7 +113,7 @@ def updated_pool_settings(previous: dict[str, Any], params: dict[str, Any]) -> d
     return settings
 
 
-def _configurable(params: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
+def _configurable(params: Mapping[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
     settings: dict[str, Any] = {
         key: copy.deepcopy(params[key]) for key in _RESETTABLE if key in params
     }
@@ -188,7 +189,7 @@ def _lambda_config(config: dict[str, Any]) -> dict[str, Any]:
     return config
 
 
-def _admin_create_user_config(params: dict[str, Any]) -> dict[str, Any]:
+def _admin_create_user_config(params: Mapping[str, Any]) -> dict[str, Any]:
     given = copy.deepcopy(params.get("AdminCreateUserConfig") or {})
     given.setdefault("AllowAdminCreateUserOnly", False)
     password = params.get("Policies", {}).get("PasswordPolicy") or {}

@@ -8,6 +8,7 @@ pool holds at most 50 of them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,7 +112,7 @@ def add_custom(schema: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[
     return schema + new
 
 
-def custom_attribute(item: dict[str, Any]) -> dict[str, Any]:
+def custom_attribute(item: Mapping[str, Any]) -> dict[str, Any]:
     """A custom attribute as Cognito stores it, from a SchemaAttributeType request."""
     raw_name = item["Name"]
     if raw_name.startswith(("custom:", "dev:")):
@@ -145,7 +146,7 @@ def custom_attribute(item: dict[str, Any]) -> dict[str, Any]:
     return entry
 
 
-def csv_header(schema: list[dict[str, Any]]) -> list[str]:
+def csv_header(schema: Iterable[Mapping[str, Any]]) -> list[str]:
     """GetCSVHeader's columns: importable attributes, then Cognito's own two."""
     columns = [entry["Name"] for entry in schema if entry["Name"] not in _NOT_IN_CSV]
     return [*columns, "cognito:mfa_enabled", "cognito:username"]

@@ -1,14 +1,16 @@
 """User pools: create, describe, update, delete, list, custom attributes, MFA settings, tags.
 
 Behaviour follows the Amazon Cognito API reference for each operation; a pool lives in the
-region its id names, and a caller signing for another region does not see it.
+region its id names, and a caller signing for another region does not see it. The operations take
+the commands below and return records; the pool's settings stay Cognito's UserPoolType document
+(:mod:`~cognitio.services.pools.pool_settings` builds it), which api/ shows as it is.
 """
 
 from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -18,10 +20,10 @@ from cognitio.errors import (
     ResourceNotFoundException,
 )
 from cognitio.services.common import ids, pagination
-from cognitio.services.pools.domains import pool_fields
 from cognitio.services.pools.pool_settings import new_pool_settings, updated_pool_settings
 from cognitio.services.pools.schema import add_custom, csv_header, custom_attribute
-from cognitio.store.records import UserPoolRecord
+from cognitio.services.pools.settings import pool_settings
+from cognitio.store.records import UserPoolRecord, UserPoolSummary
 from cognitio.store.repositories import Store, Transaction
 
 # Checks a pool's LambdaConfig (each function configured); the triggers service's ``check``.
@@ -40,12 +42,71 @@ class Caller:
     account_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class CreatePool:
+    """CreateUserPool: the name, and the requested settings in UserPoolType's members."""
+
+    name: str
+    settings: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class UpdatePool:
+    """UpdateUserPool: what it names replaces the settings, the rest returns to defaults."""
+
+    pool_id: str
+    settings: Mapping[str, Any]
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetMfaConfig:
+    """SetUserPoolMfaConfig; each factor's settings in Cognito's shape, None when left out."""
+
+    pool_id: str
+    mfa_configuration: str | None = None
+    sms: Mapping[str, Any] | None = None
+    software_token: Mapping[str, Any] | None = None
+    email: Mapping[str, Any] | None = None
+    web_authn: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TagPool:
+    """TagResource: tags to add to (or change on) the pool ``arn`` names."""
+
+    arn: str
+    tags: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class UntagPool:
+    """UntagResource: tag keys to remove from the pool ``arn`` names."""
+
+    arn: str
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PoolDescription:
+    """What DescribeUserPool shows besides the settings: the user count and the domains."""
+
+    pool: UserPoolRecord
+    estimated_users: int
+    domain: str | None = None
+    custom_domain: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PoolPage:
+    """A page of ListUserPools."""
+
+    pools: Sequence[UserPoolSummary]
+    next_token: str | None
+
+
 def pool_arn(caller: Caller, pool_id: str) -> str:
     return f"arn:aws:cognito-idp:{caller.region}:{caller.account_id}:userpool/{pool_id}"
-
-
-def _seconds(ms: int) -> float:
-    return ms / 1000
 
 
 def pool_not_found(pool_id: str) -> ResourceNotFoundException:
@@ -98,23 +159,8 @@ class UserPools:
         self._user_counts[pool_id] = (now, count)
         return count
 
-    def describe_record(
-        self, caller: Caller, record: UserPoolRecord, users: int = 0
-    ) -> dict[str, Any]:
-        """The UserPoolType document for a stored pool."""
-        description = dict(record.config)
-        description.update(
-            Id=record.id,
-            Name=record.name,
-            Arn=pool_arn(caller, record.id),
-            CreationDate=_seconds(record.created_ms),
-            LastModifiedDate=_seconds(record.updated_ms),
-            EstimatedNumberOfUsers=users,
-        )
-        return description
-
-    async def create(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
-        settings = new_pool_settings(params)
+    async def create(self, caller: Caller, command: CreatePool) -> UserPoolRecord:
+        settings = new_pool_settings(command.settings)
         _check_tags(settings["UserPoolTags"])
         self._check_lambda_config(settings["LambdaConfig"])
         now = ids.now_ms()
@@ -123,7 +169,7 @@ class UserPools:
                 record = UserPoolRecord(
                     id=ids.user_pool_id(caller.region),
                     region=caller.region,
-                    name=params["PoolName"],
+                    name=command.name,
                     config=settings,
                     created_ms=now,
                     updated_ms=now,
@@ -131,30 +177,28 @@ class UserPools:
                 )
                 if await tx.pools.insert(record):
                     break
-        return self.describe_record(caller, record)
+        return record
 
-    async def describe(self, caller: Caller, pool_id: str) -> dict[str, Any]:
+    async def describe(self, caller: Caller, pool_id: str) -> PoolDescription:
         async with self._store.read() as tx:
             record = await load_pool(tx, caller, pool_id)
             users = await self._user_count(tx, pool_id)
-            domain_fields = await pool_fields(tx, pool_id)
-        return {**self.describe_record(caller, record, users), **domain_fields}
+            domains = {d.custom: d.domain for d in await tx.oauth.domains_of(pool_id)}
+        return PoolDescription(record, users, domains.get(False), domains.get(True))
 
-    async def update(self, caller: Caller, params: dict[str, Any]) -> None:
-        pool_id = params["UserPoolId"]
-
+    async def update(self, caller: Caller, command: UpdatePool) -> None:
         def change(record: UserPoolRecord) -> UserPoolRecord:
-            settings = updated_pool_settings(record.config, params)
+            settings = updated_pool_settings(record.config, command.settings)
             _check_tags(settings["UserPoolTags"])
             self._check_lambda_config(settings["LambdaConfig"])
-            return replace(record, name=params.get("PoolName", record.name), config=settings)
+            return replace(record, name=command.name or record.name, config=settings)
 
-        await self._modify(caller, pool_id, change)
+        await self._modify(caller, command.pool_id, change)
 
     async def delete(self, caller: Caller, pool_id: str) -> None:
         async with self._store.write() as tx:
             record = await load_pool(tx, caller, pool_id)
-            if record.config.get("DeletionProtection") == "ACTIVE":
+            if pool_settings(record).deletion_protection:
                 raise InvalidParameterException(
                     "The user pool cannot be deleted because deletion protection is activated. "
                     "Deletion protection must be inactivated first."
@@ -163,31 +207,18 @@ class UserPools:
 
     async def list_pools(
         self, caller: Caller, max_results: int, next_token: str | None
-    ) -> dict[str, Any]:
+    ) -> PoolPage:
         after = pagination.decode(next_token)
         async with self._store.read() as tx:
             # One extra row tells whether another page exists.
             rows = await tx.pools.list(caller.region, after, max_results + 1)
         shown, token = pagination.page(rows, max_results)
-        result: dict[str, Any] = {
-            "UserPools": [
-                {
-                    "Id": row.id,
-                    "Name": row.name,
-                    "LambdaConfig": row.lambda_config,
-                    "CreationDate": _seconds(row.created_ms),
-                    "LastModifiedDate": _seconds(row.updated_ms),
-                }
-                for row in shown
-            ]
-        }
-        if token is not None:
-            result["NextToken"] = token
-        return result
+        return PoolPage(shown, token)
 
     async def add_custom_attributes(
-        self, caller: Caller, pool_id: str, attributes: list[dict[str, Any]]
+        self, caller: Caller, pool_id: str, attributes: Sequence[Mapping[str, Any]]
     ) -> None:
+        """AddCustomAttributes; each attribute in Cognito's SchemaAttributeType shape."""
         new = [custom_attribute(item) for item in attributes]
 
         def change(record: UserPoolRecord) -> UserPoolRecord:
@@ -197,48 +228,47 @@ class UserPools:
 
         await self._modify(caller, pool_id, change)
 
-    async def csv_header(self, caller: Caller, pool_id: str) -> dict[str, Any]:
+    async def csv_header(self, caller: Caller, pool_id: str) -> list[str]:
+        """GetCSVHeader: the columns of a user import file for the pool."""
         async with self._store.read() as tx:
             record = await load_pool(tx, caller, pool_id)
-        return {"UserPoolId": pool_id, "CSVHeader": csv_header(record.config["SchemaAttributes"])}
+        return csv_header(pool_settings(record).schema)
 
-    async def get_mfa_config(self, caller: Caller, pool_id: str) -> dict[str, Any]:
+    async def get_mfa_config(self, caller: Caller, pool_id: str) -> UserPoolRecord:
         async with self._store.read() as tx:
-            record = await load_pool(tx, caller, pool_id)
-        return mfa_view(record.config)
+            return await load_pool(tx, caller, pool_id)
 
-    async def set_mfa_config(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+    async def set_mfa_config(self, caller: Caller, command: SetMfaConfig) -> UserPoolRecord:
         def change(record: UserPoolRecord) -> UserPoolRecord:
-            return replace(record, config=apply_mfa_config(record.config, params))
+            return replace(record, config=apply_mfa_config(record.config, command))
 
-        record = await self._modify(caller, params["UserPoolId"], change)
-        return mfa_view(record.config)
+        return await self._modify(caller, command.pool_id, change)
 
     async def list_tags(self, caller: Caller, arn: str) -> dict[str, str]:
         pool_id = self._pool_id_from_arn(caller, arn)
         async with self._store.read() as tx:
             record = await load_pool(tx, caller, pool_id)
-        return dict(record.config.get("UserPoolTags", {}))
+        return dict(pool_settings(record).tags)
 
-    async def tag(self, caller: Caller, arn: str, tags: dict[str, str]) -> None:
+    async def tag(self, caller: Caller, command: TagPool) -> None:
         def change(record: UserPoolRecord) -> UserPoolRecord:
             config = copy.deepcopy(record.config)
-            merged = {**config.get("UserPoolTags", {}), **tags}
+            merged = {**config.get("UserPoolTags", {}), **command.tags}
             _check_tags(merged)
             config["UserPoolTags"] = merged
             return replace(record, config=config)
 
-        await self._modify(caller, self._pool_id_from_arn(caller, arn), change)
+        await self._modify(caller, self._pool_id_from_arn(caller, command.arn), change)
 
-    async def untag(self, caller: Caller, arn: str, keys: list[str]) -> None:
+    async def untag(self, caller: Caller, command: UntagPool) -> None:
         def change(record: UserPoolRecord) -> UserPoolRecord:
             config = copy.deepcopy(record.config)
             config["UserPoolTags"] = {
-                k: v for k, v in config.get("UserPoolTags", {}).items() if k not in keys
+                k: v for k, v in config.get("UserPoolTags", {}).items() if k not in command.keys
             }
             return replace(record, config=config)
 
-        await self._modify(caller, self._pool_id_from_arn(caller, arn), change)
+        await self._modify(caller, self._pool_id_from_arn(caller, command.arn), change)
 
     def _pool_id_from_arn(self, caller: Caller, arn: str) -> str:
         prefix = f"arn:aws:cognito-idp:{caller.region}:{caller.account_id}:userpool/"
@@ -263,46 +293,29 @@ class UserPools:
         )
 
 
-def mfa_view(config: dict[str, Any]) -> dict[str, Any]:
-    """GetUserPoolMfaConfig's answer from the pool's settings."""
-    view: dict[str, Any] = {"MfaConfiguration": config.get("MfaConfiguration", "OFF")}
-    if config.get("SmsMfaEnabled"):
-        sms: dict[str, Any] = {}
-        if "SmsAuthenticationMessage" in config:
-            sms["SmsAuthenticationMessage"] = config["SmsAuthenticationMessage"]
-        if "SmsConfiguration" in config:
-            sms["SmsConfiguration"] = config["SmsConfiguration"]
-        view["SmsMfaConfiguration"] = sms
-    if "SoftwareTokenMfaConfiguration" in config:
-        view["SoftwareTokenMfaConfiguration"] = config["SoftwareTokenMfaConfiguration"]
-    if "EmailMfaConfiguration" in config:
-        view["EmailMfaConfiguration"] = config["EmailMfaConfiguration"]
-    view["WebAuthnConfiguration"] = config.get(
-        "WebAuthnConfiguration", {"UserVerification": "preferred"}
-    )
-    return view
-
-
-def apply_mfa_config(config: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+def apply_mfa_config(config: dict[str, Any], command: SetMfaConfig) -> dict[str, Any]:
     """SetUserPoolMfaConfig: factor settings it leaves out are turned off; WebAuthn is kept."""
     config = copy.deepcopy(config)
-    sms = params.get("SmsMfaConfiguration")
+    sms = command.sms
     config["SmsMfaEnabled"] = sms is not None
     if sms is not None:
         if "SmsAuthenticationMessage" in sms:
             config["SmsAuthenticationMessage"] = sms["SmsAuthenticationMessage"]
         if "SmsConfiguration" in sms:
-            config["SmsConfiguration"] = sms["SmsConfiguration"]
-    for member in ("SoftwareTokenMfaConfiguration", "EmailMfaConfiguration"):
-        if member in params:
-            config[member] = params[member]
+            config["SmsConfiguration"] = copy.deepcopy(sms["SmsConfiguration"])
+    for member, given in (
+        ("SoftwareTokenMfaConfiguration", command.software_token),
+        ("EmailMfaConfiguration", command.email),
+    ):
+        if given is not None:
+            config[member] = copy.deepcopy(dict(given))
         else:
             config.pop(member, None)
-    if "WebAuthnConfiguration" in params:
-        webauthn = dict(params["WebAuthnConfiguration"])
+    if command.web_authn is not None:
+        webauthn = dict(command.web_authn)
         webauthn.setdefault("UserVerification", "preferred")
         config["WebAuthnConfiguration"] = webauthn
-    mode = params.get("MfaConfiguration", config.get("MfaConfiguration", "OFF"))
+    mode = command.mfa_configuration or config.get("MfaConfiguration", "OFF")
     enabled = (
         sms is not None
         or config.get("SoftwareTokenMfaConfiguration", {}).get("Enabled", False)

@@ -26,6 +26,7 @@ import re
 import secrets
 import string
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from cognitio.errors import InvalidParameterException, InvalidPasswordException
@@ -54,13 +55,41 @@ _PREFIXES: dict[str, str] = {
     "AdminRespondToAuthChallenge": "Password does not conform to policy",
 }
 
-# (policy member, characters that satisfy it, reason), in the order they are checked.
-_CLASSES: tuple[tuple[str, frozenset[str], str], ...] = (
-    ("RequireUppercase", UPPERCASE, "Password must have uppercase characters"),
-    ("RequireLowercase", LOWERCASE, "Password must have lowercase characters"),
-    ("RequireNumbers", DIGITS, "Password must have numeric characters"),
-    ("RequireSymbols", SYMBOLS, "Password must have symbol characters"),
-)
+
+@dataclass(frozen=True, slots=True)
+class PasswordPolicy:
+    """A pool's PasswordPolicy; the defaults are what a policy that leaves a member out means."""
+
+    minimum_length: int = 8
+    require_uppercase: bool = False
+    require_lowercase: bool = False
+    require_numbers: bool = False
+    require_symbols: bool = False
+    temporary_password_validity_days: int = 7
+    password_history_size: int = 0  # 0: reuse is not checked
+
+    @classmethod
+    def from_document(cls, policy: Mapping[str, Any]) -> PasswordPolicy:
+        """The policy in Cognito's PasswordPolicyType shape."""
+        return cls(
+            minimum_length=int(policy.get("MinimumLength", 8)),
+            require_uppercase=bool(policy.get("RequireUppercase", False)),
+            require_lowercase=bool(policy.get("RequireLowercase", False)),
+            require_numbers=bool(policy.get("RequireNumbers", False)),
+            require_symbols=bool(policy.get("RequireSymbols", False)),
+            temporary_password_validity_days=int(policy.get("TemporaryPasswordValidityDays", 7)),
+            password_history_size=int(policy.get("PasswordHistorySize", 0) or 0),
+        )
+
+    def requires(self) -> tuple[tuple[bool, frozenset[str], str], ...]:
+        """(required, characters that satisfy it, reason), in the order they are checked."""
+        return (
+            (self.require_uppercase, UPPERCASE, "Password must have uppercase characters"),
+            (self.require_lowercase, LOWERCASE, "Password must have lowercase characters"),
+            (self.require_numbers, DIGITS, "Password must have numeric characters"),
+            (self.require_symbols, SYMBOLS, "Password must have symbol characters"),
+        )
+
 
 TEMPORARY_MIN_LENGTH = 12
 # Symbols for generated passwords: the policy's set without the space (not allowed at the ends)
@@ -76,7 +105,7 @@ _TEMPORARY_CLASSES = (
 
 def check_policy(
     password: str,
-    policy: Mapping[str, Any],
+    policy: PasswordPolicy,
     *,
     operation: str = "SignUp",
     member: str = "password",
@@ -88,11 +117,11 @@ def check_policy(
     """
     _check_limits(password, member)
     prefix = _PREFIXES.get(operation, _DEFAULT_PREFIX)
-    if len(password) < policy.get("MinimumLength", 8):  # pool settings' default when left out
+    if len(password) < policy.minimum_length:
         raise InvalidPasswordException(f"{prefix}: Password not long enough")
     present = set(password)
-    for requirement, characters, reason in _CLASSES:
-        if policy.get(requirement, False) and present.isdisjoint(characters):
+    for required, characters, reason in policy.requires():
+        if required and present.isdisjoint(characters):
             raise InvalidPasswordException(f"{prefix}: {reason}")
 
 
@@ -114,9 +143,9 @@ def _check_limits(password: str, member: str) -> None:
         )
 
 
-def generate_temporary_password(policy: Mapping[str, Any]) -> str:
+def generate_temporary_password(policy: PasswordPolicy) -> str:
     """A random password that satisfies *policy*: every character class, at least 12 long."""
-    length = max(policy.get("MinimumLength", 8), TEMPORARY_MIN_LENGTH)
+    length = max(policy.minimum_length, TEMPORARY_MIN_LENGTH)
     # One of each class whatever the policy asks, so the result passes any policy.
     characters = [secrets.choice(chars) for chars in _TEMPORARY_CLASSES]
     alphabet = "".join(_TEMPORARY_CLASSES)

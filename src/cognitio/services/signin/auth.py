@@ -24,6 +24,8 @@ from cognitio.errors import (
     UnsupportedOperationException,
 )
 from cognitio.services.clients.app_clients import resolve
+from cognitio.services.clients.settings import client_settings
+from cognitio.services.pools.settings import pool_settings
 from cognitio.services.signin.challenges import CHALLENGES
 from cognitio.services.signin.context import FlowContext
 from cognitio.services.signin.custom_auth import custom_auth_flow
@@ -62,7 +64,7 @@ _CLIENT_ONLY = frozenset({"USER_PASSWORD_AUTH"})
 
 def allowed_flows(client: ClientRecord) -> frozenset[str]:
     """The ALLOW_ settings a client's ExplicitAuthFlows amount to, legacy values translated."""
-    flows = client.config.get("ExplicitAuthFlows") or _DEFAULT_FLOWS
+    flows = client_settings(client).explicit_auth_flows or _DEFAULT_FLOWS
     if not any(flow in _LEGACY_ADDS or flow == "CUSTOM_AUTH_FLOW_ONLY" for flow in flows):
         return frozenset(flows)
     base = _CUSTOM_ONLY if "CUSTOM_AUTH_FLOW_ONLY" in flows else _DEFAULT_FLOWS
@@ -121,11 +123,7 @@ class Authenticator:
         async with self._store.read() as tx:
             found = await resolve(tx, client_id)
         client, pool = found.client, found.pool
-        allowed = (
-            pool.config.get("Policies", {})
-            .get("SignInPolicy", {})
-            .get("AllowedFirstAuthFactors", [])
-        )
+        allowed = pool_settings(pool).allowed_first_auth_factors
         if factor is None:
             factor = "EMAIL_OTP" if "EMAIL_OTP" in allowed else "SMS_OTP"
         parameters = {"USERNAME": username, "PREFERRED_CHALLENGE": factor}

@@ -27,6 +27,7 @@ from cognitio.errors import (
 )
 from cognitio.services.common import ids
 from cognitio.services.mfa.devices import skips_mfa, tracks_devices
+from cognitio.services.pools.settings import pool_settings
 from cognitio.services.signin.context import FlowContext, session_minutes
 from cognitio.services.signin.mfa_step import second_step
 from cognitio.services.signin.request import AuthRequest, HostedSignIn, Step
@@ -46,9 +47,7 @@ async def after_password(ctx: FlowContext, request: AuthRequest, user: UserRecor
     if user.status == "RESET_REQUIRED":
         raise PasswordResetRequiredException("Password reset required for the user")
     if user.status == "FORCE_CHANGE_PASSWORD":
-        days = request.pool.config["Policies"]["PasswordPolicy"].get(
-            "TemporaryPasswordValidityDays", 7
-        )
+        days = pool_settings(request.pool).password_policy.temporary_password_validity_days
         set_ms = user.password_set_ms or user.created_ms
         if time.time() * 1000 > set_ms + days * 86_400_000:
             raise NotAuthorizedException(
@@ -146,11 +145,9 @@ def new_password_challenge(
 ) -> dict[str, Any]:
     """A user with a temporary password must choose a new one (and any required attribute)."""
     required = [
-        entry["Name"]
-        for entry in request.pool.config["SchemaAttributes"]
-        if entry.get("Required")
-        and entry["Name"] != "sub"
-        and not user.attributes.get(entry["Name"])
+        name
+        for name in pool_settings(request.pool).required_attributes
+        if name != "sub" and not user.attributes.get(name)
     ]
     shown = {k: v for k, v in user.attributes.items() if not k.startswith("dev:")}
     session = ctx.sessions.issue(

@@ -16,6 +16,7 @@ from cognitio.crypto.envelope import Envelope
 from cognitio.errors import CognitoError, NotAuthorizedException
 from cognitio.messaging.messages import OutgoingMessage
 from cognitio.services.clients.app_clients import ClientAuthenticator
+from cognitio.services.clients.settings import client_settings
 from cognitio.services.messages.codes import Codes
 from cognitio.services.mfa.devices import Devices
 from cognitio.services.mfa.mfa import Mfa
@@ -76,7 +77,7 @@ class FlowContext:
     ) -> None:
         """Send messages of this sign-in (codes), through the pool's message triggers; after
         the answer, where the client hides whether users exist (a decoy sends nothing)."""
-        later = request.client.config.get("PreventUserExistenceErrors") == "ENABLED"
+        later = client_settings(request.client).prevent_user_existence_errors
         await self._users.deliver(messages, call=request.call(user), user=user, later=later)
 
     async def count_decoy_failure(self, request: AuthRequest, name: str) -> None:
@@ -170,4 +171,4 @@ class FlowContext:
 
 def session_minutes(request: AuthRequest) -> int:
     """How long a challenge's Session lives: the client's AuthSessionValidity (3 by default)."""
-    return int(request.client.config.get("AuthSessionValidity", 3))
+    return client_settings(request.client).auth_session_validity_minutes

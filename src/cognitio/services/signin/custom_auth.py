@@ -23,6 +23,7 @@ from cognitio.errors import (
     UserNotConfirmedException,
     UserNotFoundException,
 )
+from cognitio.services.clients.settings import client_settings
 from cognitio.services.signin.auth_sessions import AuthSession
 from cognitio.services.signin.completion import complete
 from cognitio.services.signin.context import FlowContext
@@ -67,7 +68,7 @@ async def custom_auth_flow(ctx: FlowContext, request: AuthRequest) -> Step:
         await pre_authentication_unknown(
             ctx.triggers, request.pool, request.client, username, request.metadata
         )
-        if request.client.config.get("PreventUserExistenceErrors") == "ENABLED":
+        if client_settings(request.client).prevent_user_existence_errors:
             raise NotAuthorizedException(_INCORRECT)
         raise UserNotFoundException("User does not exist.")
     if not user.enabled:

@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from cognitio.errors import InvalidParameterException, NotAuthorizedException
+from cognitio.services.clients.settings import client_settings
 from cognitio.services.common import ids
 from cognitio.services.mfa.devices import device_missing
 from cognitio.services.signin.auth_sessions import AuthSession
@@ -106,7 +107,7 @@ async def answer_device_srp(
         sub=user.sub,
         username=user.username,
         challenge=DEVICE_PASSWORD_VERIFIER,
-        validity_minutes=int(request.client.config.get("AuthSessionValidity", 3)),
+        validity_minutes=client_settings(request.client).auth_session_validity_minutes,
         data={"A": b64_int(big_a), "b": b64_int(b), "device_key": device_key},
     )
     # As for PASSWORD_VERIFIER, the SECRET_BLOCK is the sealed session, so a client that does

@@ -24,6 +24,7 @@ from cognitio.services.messages.codes import FIRST_FACTOR
 from cognitio.services.messages.codes import MFA as MFA_CODE
 from cognitio.services.messages.notifications import Destination
 from cognitio.services.mfa.mfa import EMAIL, TOTP, software_token_enabled_in, user_factors
+from cognitio.services.pools.settings import EmailMfaSettings, pool_settings
 from cognitio.services.signin.context import FlowContext
 from cognitio.services.signin.request import AuthRequest
 from cognitio.store.records import UserRecord
@@ -39,7 +40,7 @@ async def second_step(
     ctx: FlowContext, request: AuthRequest, user: UserRecord
 ) -> dict[str, Any] | None:
     """The MFA challenge a sign-in continues with, or None when it goes straight to tokens."""
-    mode = request.pool.config.get("MfaConfiguration", "OFF")
+    mode = pool_settings(request.pool).mfa_configuration
     if mode == "OFF":
         return None
     async with ctx.store.read() as tx:
@@ -111,15 +112,15 @@ async def send_code(
 def _code_message(
     request: AuthRequest, destination: Destination, factor: str, code: str
 ) -> OutgoingMessage:
-    pool = request.pool.config
+    pool = pool_settings(request.pool)
+    subject: str | None
     if factor != EMAIL:
-        template = pool.get("SmsAuthenticationMessage", DEFAULT_SMS_AUTHENTICATION_MESSAGE)
+        template = pool.sms_authentication_message or DEFAULT_SMS_AUTHENTICATION_MESSAGE
         body, subject = render(template, code=code, username=None), None
     else:
-        settings = pool.get("EmailMfaConfiguration", {})
-        template = settings.get("Message", _DEFAULT_EMAIL_MESSAGE)
-        body = render(template, code=code, username=None)
-        subject = settings.get("Subject", _DEFAULT_EMAIL_SUBJECT)
+        email = pool.email_mfa or EmailMfaSettings()
+        body = render(email.message or _DEFAULT_EMAIL_MESSAGE, code=code, username=None)
+        subject = email.subject or _DEFAULT_EMAIL_SUBJECT
     return OutgoingMessage(
         channel="email" if factor == EMAIL else "sms",
         to=destination.address,

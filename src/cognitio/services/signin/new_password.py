@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from cognitio.errors import InvalidParameterException, NotAuthorizedException
-from cognitio.services.pools.attributes import check_client_may_write, check_values, schema_by_name
+from cognitio.services.clients.settings import client_settings
+from cognitio.services.pools.attributes import check_client_may_write, check_values
+from cognitio.services.pools.settings import pool_settings
 from cognitio.services.security.passwords import check_policy
 from cognitio.services.signin.auth_sessions import AuthSession
 from cognitio.services.signin.completion import second_factor
@@ -27,15 +29,15 @@ async def new_password(ctx: FlowContext, request: AuthRequest, session: AuthSess
     password = responses.get("NEW_PASSWORD")
     if not password:
         raise InvalidParameterException("Missing required parameter NEW_PASSWORD")
-    policy = request.pool.config["Policies"]["PasswordPolicy"]
+    policy = pool_settings(request.pool).password_policy
     check_policy(password, policy, operation="RespondToAuthChallenge", member="NEW_PASSWORD")
     given = {
         key.removeprefix("userAttributes."): value
         for key, value in responses.items()
         if key.startswith("userAttributes.")
     }
-    check_client_may_write(request.client.config, given)
-    schema = schema_by_name(request.pool.config["SchemaAttributes"])
+    check_client_may_write(client_settings(request.client).write_attributes, given)
+    schema = pool_settings(request.pool).schema_by_name
     async with ctx.store.write() as tx:
         user = await tx.users.get(session.sub, for_update=True)
         if user is None or user.status != "FORCE_CHANGE_PASSWORD":

@@ -9,6 +9,7 @@ PreAuthentication runs before the check; wrong passwords count towards the locko
 from __future__ import annotations
 
 from cognitio.errors import InvalidParameterException, NotAuthorizedException, UserNotFoundException
+from cognitio.services.clients.settings import client_settings
 from cognitio.services.signin.completion import after_password
 from cognitio.services.signin.context import FlowContext
 from cognitio.services.signin.request import AuthRequest, Step
@@ -44,7 +45,7 @@ async def password_flow(ctx: FlowContext, request: AuthRequest) -> Step:
             await pre_authentication_unknown(
                 ctx.triggers, request.pool, request.client, username, request.metadata
             )
-        hides = request.client.config.get("PreventUserExistenceErrors") == "ENABLED"
+        hides = client_settings(request.client).prevent_user_existence_errors
         if hides:
             # Counted, then hashed, as a user's wrong password is: a lockout answers as fast
             # and after as many tries, so neither tells who exists.

@@ -18,6 +18,7 @@ from cognitio.errors import (
     RefreshTokenReuseException,
 )
 from cognitio.services.clients.app_clients import find_client
+from cognitio.services.clients.settings import client_settings
 from cognitio.services.signin.context import FlowContext
 from cognitio.services.signin.request import AuthRequest
 from cognitio.services.tokens.tokens import token_hash
@@ -82,9 +83,8 @@ async def refresh_tokens(ctx: FlowContext, client: ClientRecord, token: str) -> 
 
 def _rotation(client: ClientRecord) -> tuple[bool, int]:
     """Whether the client rotates refresh tokens, and the grace period of a rotated one (ms)."""
-    rotation = client.config.get("RefreshTokenRotation") or {}
-    grace_ms = int(rotation.get("RetryGracePeriodSeconds", 0) or 0) * 1000
-    return rotation.get("Feature") == "ENABLED", grace_ms
+    settings = client_settings(client)
+    return settings.refresh_token_rotation, settings.rotation_grace_period_ms
 
 
 async def _refresh(

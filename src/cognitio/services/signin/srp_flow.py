@@ -31,10 +31,11 @@ from cognitio.errors import (
     NotAuthorizedException,
     UserNotFoundException,
 )
+from cognitio.services.clients.settings import client_settings
 from cognitio.services.signin.context import FlowContext
 from cognitio.services.signin.request import AuthRequest
 from cognitio.services.triggers.triggers import pre_authentication, pre_authentication_unknown
-from cognitio.services.users.accounts import PoolLike, find_user
+from cognitio.services.users.accounts import PoolLike, find_user, sign_in_names
 from cognitio.store.records import UserRecord
 
 CHALLENGE = "PASSWORD_VERIFIER"
@@ -78,7 +79,7 @@ async def srp_flow(
         user = await find_user(tx, request.pool, username)
     verifier = None if user is None else open_verifier(ctx, user)
     if user is None or verifier is None:
-        if request.client.config.get("PreventUserExistenceErrors") != "ENABLED":
+        if not client_settings(request.client).prevent_user_existence_errors:
             raise UserNotFoundException("User does not exist.")
         if user is None:
             await pre_authentication_unknown(
@@ -102,7 +103,7 @@ async def srp_flow(
         sub=sub,
         username=user_id_for_srp,
         challenge=CHALLENGE,
-        validity_minutes=int(request.client.config.get("AuthSessionValidity", 3)),
+        validity_minutes=client_settings(request.client).auth_session_validity_minutes,
         data={"A": b64_int(big_a), "b": b64_int(b)}
         | ({} if custom is None else {"custom": custom})
         # A decoy's wrong answer is counted under the name given (a user's Session carries it
@@ -259,7 +260,7 @@ def decoy_key(ctx: FlowContext) -> bytes:
 
 def _decoy_user_id(key: bytes, pool: PoolLike, name: str) -> str:
     """What USER_ID_FOR_SRP would be for *name*: a UUID in pools that sign in with attributes."""
-    if pool.config.get("UsernameAttributes"):
+    if sign_in_names(pool).username_attributes:
         digest = hmac.digest(key, f"user:{pool.id}:{name}".encode(), "sha256")
         return str(uuid.UUID(bytes=digest[:16], version=4))
     return name

@@ -18,10 +18,12 @@ from cognitio.errors import (
     UserNotConfirmedException,
     UserNotFoundException,
 )
+from cognitio.services.clients.settings import client_settings
 from cognitio.services.messages.codes import FIRST_FACTOR
 from cognitio.services.mfa import passkeys
 from cognitio.services.mfa.mfa import user_factors
 from cognitio.services.mfa.passkeys import WEB_AUTHN, passkey_counts_as_mfa
+from cognitio.services.pools.settings import pool_settings
 from cognitio.services.signin.auth_sessions import AuthSession
 from cognitio.services.signin.completion import complete
 from cognitio.services.signin.context import FlowContext
@@ -88,13 +90,9 @@ def factors_for(
     has_mfa: bool,
 ) -> list[str]:
     """:func:`available_factors` for a user described by what they have."""
-    allowed = (
-        pool.config.get("Policies", {})
-        .get("SignInPolicy", {})
-        .get("AllowedFirstAuthFactors", ["PASSWORD"])
-    )
+    allowed = pool_settings(pool).allowed_first_auth_factors
     # Security review #4: a user's own MFA counts as much as the pool's.
-    required = pool.config.get("MfaConfiguration") == "ON" or has_mfa
+    required = pool_settings(pool).mfa_configuration == "ON" or has_mfa
     has = {
         "PASSWORD": password,
         "PASSWORD_SRP": srp,
@@ -115,7 +113,7 @@ async def first_factors(tx: Transaction, pool: UserPoolRecord, user: UserRecord)
         user,
         passkeys=await tx.passkeys.count(user.sub),
         passkey_mfa=passkey_counts_as_mfa(pool, record),
-        has_mfa=pool.config.get("MfaConfiguration", "OFF") != "OFF"
+        has_mfa=pool_settings(pool).mfa_configuration != "OFF"
         and bool(user_factors(pool, user, record)),
     )
 
@@ -135,7 +133,7 @@ async def user_auth_flow(ctx: FlowContext, request: AuthRequest) -> Step:
     async with ctx.store.read() as tx:
         user = await find_user(tx, request.pool, username)
         factors = [] if user is None else await first_factors(tx, request.pool, user)
-    if user is None and request.client.config.get("PreventUserExistenceErrors") != "ENABLED":
+    if user is None and not client_settings(request.client).prevent_user_existence_errors:
         raise UserNotFoundException("User does not exist.")
     preferred = request.parameters.get("PREFERRED_CHALLENGE")
     if user is None:
@@ -150,17 +148,11 @@ async def user_auth_flow(ctx: FlowContext, request: AuthRequest) -> Step:
 def decoy_factors(pool: UserPoolRecord, *, has_mfa: bool) -> list[str]:
     """The first factors an unknown user is offered: what a user with a password and the
     addresses the pool asks for would have (no passkey), with MFA or without."""
-    asked = set(pool.config.get("UsernameAttributes") or []) | set(
-        pool.config.get("AutoVerifiedAttributes") or []
-    )
-    asked |= {
-        entry["Name"]
-        for entry in pool.config.get("SchemaAttributes", [])
-        if entry.get("Required") and "Name" in entry
-    }
-    allowed = pool.config.get("Policies", {}).get("SignInPolicy", {})
+    settings = pool_settings(pool)
+    asked = set(settings.username_attributes) | set(settings.auto_verified_attributes)
+    asked |= set(settings.required_attributes)
     # A pool that offers codes by email has users with email addresses.
-    asked |= {"email"} if "EMAIL_OTP" in allowed.get("AllowedFirstAuthFactors", []) else set()
+    asked |= {"email"} if "EMAIL_OTP" in settings.allowed_first_auth_factors else set()
     return factors_for(
         pool,
         password=True,
@@ -177,7 +169,7 @@ async def _decoy(ctx: FlowContext, request: AuthRequest, username: str, factor: 
     """USER_AUTH for a user that does not exist, in a client that hides whether users exist:
     every answer looks like a real user's, and none of them can succeed (security review #8)."""
     key = ctx.decoy_key
-    has_mfa = decoy_has_mfa(key, request.pool.config, username)
+    has_mfa = decoy_has_mfa(key, pool_settings(request.pool), username)
     factors = decoy_factors(request.pool, has_mfa=has_mfa)
     if not factor:
         challenge = ctx.challenge_as(request, "", username, SELECT_CHALLENGE, {})

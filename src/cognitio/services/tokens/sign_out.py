@@ -16,6 +16,7 @@ from cognitio.errors import (
     UnsupportedTokenTypeException,
 )
 from cognitio.services.clients.app_clients import ClientAuthenticator, find_client
+from cognitio.services.clients.settings import client_settings
 from cognitio.services.tokens.access_tokens import current_user
 from cognitio.services.tokens.tokens import Tokens, token_hash
 from cognitio.store.records import UserRecord
@@ -45,7 +46,7 @@ class SignOut:
                 client, params.get("ClientSecret")
             ):
                 raise UnauthorizedException("Unauthorized")
-            if not client.config.get("EnableTokenRevocation", True):
+            if not client_settings(client).enable_token_revocation:
                 raise UnsupportedOperationException(
                     "Token revocation is not enabled for this client."
                 )

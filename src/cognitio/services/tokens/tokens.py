@@ -22,24 +22,15 @@ from cognitio.crypto import jwt
 from cognitio.crypto.envelope import Envelope
 from cognitio.errors import NotAuthorizedException
 from cognitio.services.clients.read_attributes import ClientReads, readable
+from cognitio.services.clients.settings import client_settings
 from cognitio.services.common import ids
 from cognitio.services.tokens.claims import group_claims
 from cognitio.store.records import ClientRecord, RefreshTokenRecord, SigningKeyRecord, UserRecord
 from cognitio.store.repositories import Store, Transaction
 
-_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 _PURPOSES = ("id", "access")
 ADMIN_SCOPE = "aws.cognito.signin.user.admin"
 ACCESS_USE = "access"
-
-
-def validity_seconds(client: ClientRecord, member: str, unit_key: str, default_unit: str) -> int:
-    """A token lifetime from the client's settings, in seconds (Cognito's defaults otherwise)."""
-    config = client.config
-    units = config.get("TokenValidityUnits", {})
-    if member not in config:
-        return 3600 if member != "RefreshTokenValidity" else 30 * 86400
-    return int(config[member]) * _SECONDS[units.get(unit_key, default_unit)]
 
 
 def token_hash(token: str) -> str:
@@ -196,8 +187,8 @@ class Tokens:
         origin_jti = origin_jti or str(uuid.uuid4())
         event_id = str(uuid.uuid4())
         issuer = self.issuer(client.pool_id)
-        access_seconds = validity_seconds(client, "AccessTokenValidity", "AccessToken", "hours")
-        id_seconds = validity_seconds(client, "IdTokenValidity", "IdToken", "hours")
+        access_seconds = client_settings(client).access_token_validity_s
+        id_seconds = client_settings(client).id_token_validity_s
         access = {
             "sub": user.sub,
             "iss": issuer,
@@ -219,7 +210,9 @@ class Tokens:
         identity: dict[str, Any] = {
             "sub": user.sub,
             **identity_groups,
-            **_identity_attributes(readable(client.config, user.attributes)),
+            **_identity_attributes(
+                readable(client_settings(client).read_attributes, user.attributes)
+            ),
             "iss": issuer,
             "cognito:username": user.username,
             "origin_jti": origin_jti,
@@ -248,7 +241,7 @@ class Tokens:
         if with_refresh:
             refresh = base64.urlsafe_b64encode(secrets.token_bytes(48)).decode().rstrip("=")
             created = ids.now_ms()
-            lifetime = validity_seconds(client, "RefreshTokenValidity", "RefreshToken", "days")
+            lifetime = client_settings(client).refresh_token_validity_s
             await tx.refresh_tokens.insert(
                 RefreshTokenRecord(
                     token_hash=token_hash(refresh),
@@ -277,7 +270,7 @@ class Tokens:
         """client_credentials: an access token for the client itself (``sub`` is its id)."""
         keys = await self.keys(tx, client.pool_id)
         now = int(time.time())
-        seconds = validity_seconds(client, "AccessTokenValidity", "AccessToken", "hours")
+        seconds = client_settings(client).access_token_validity_s
         claims = {
             "sub": client.id,
             "token_use": ACCESS_USE,

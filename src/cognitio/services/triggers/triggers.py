@@ -15,6 +15,8 @@ from typing import Any
 
 from cognitio.errors import InvalidLambdaResponseException, InvalidParameterException
 from cognitio.functions.invoker import Functions
+from cognitio.services.clients.settings import client_settings
+from cognitio.services.pools.settings import NESTED_TRIGGERS, pool_settings
 from cognitio.services.tokens.claims import group_claims
 from cognitio.services.tokens.tokens import TokenOverrides
 from cognitio.store.records import ClientRecord, GroupRecord, UserPoolRecord, UserRecord
@@ -32,7 +34,6 @@ _PLAIN = (
     "PreTokenGeneration",
     "UserMigration",
 )
-_NESTED = ("PreTokenGenerationConfig", "CustomSMSSender", "CustomEmailSender", "InboundFederation")
 NO_CLIENT = "CLIENT_ID_NOT_APPLICABLE"
 _SDK = "aws-sdk-unknown-unknown"
 
@@ -74,12 +75,7 @@ class Triggers:
 
     def configured(self, pool: UserPoolRecord, trigger: str) -> str | None:
         """The ARN the pool's LambdaConfig names for ``trigger``, if any."""
-        config = pool.config.get("LambdaConfig") or {}
-        if trigger in _NESTED:
-            nested = config.get(trigger)
-            return None if not nested else nested.get("LambdaArn")
-        arn = config.get(trigger)
-        return str(arn) if arn else None
+        return pool_settings(pool).triggers.get(trigger)
 
     async def run(
         self,
@@ -138,7 +134,7 @@ def text(response: dict[str, Any], name: str) -> str | None:
 
 def _arns(config: Mapping[str, Any]) -> list[tuple[str, str]]:
     found = [(member, str(config[member])) for member in _PLAIN if config.get(member)]
-    for member in _NESTED:
+    for member in NESTED_TRIGGERS:
         nested = config.get(member)
         if nested and nested.get("LambdaArn"):
             found.append((f"{member}.LambdaArn", str(nested["LambdaArn"])))
@@ -231,7 +227,7 @@ async def pre_authentication_unknown(
 ) -> None:
     """PreAuthentication for a user that does not exist: only when the client prevents user
     existence errors, with ``userNotFound`` true (the trigger's developer-guide page)."""
-    if client.config.get("PreventUserExistenceErrors") != "ENABLED":
+    if not client_settings(client).prevent_user_existence_errors:
         return
     call = Call(pool, username, client.id, metadata)
     await pre_authentication(triggers, call, None, metadata or None)
@@ -264,8 +260,8 @@ async def pre_token_generation(
     arn = triggers.configured(call.pool, "PreTokenGeneration")
     if arn is None:
         return None
-    config = (call.pool.config.get("LambdaConfig") or {}).get("PreTokenGenerationConfig") or {}
-    version = _TOKEN_VERSIONS.get(str(config.get("LambdaVersion", "V1_0")), "1")
+    lambda_version = pool_settings(call.pool).pre_token_generation_version or "V1_0"
+    version = _TOKEN_VERSIONS.get(lambda_version, "1")
     _, identity = group_claims(groups)
     request: dict[str, Any] = {
         "userAttributes": user_attributes(user),
@@ -335,8 +331,8 @@ async def client_token_generation(
     grants; it may change the access token's claims and scopes. ``call.user_name`` is the
     client id, as there is no user."""
     arn = triggers.configured(call.pool, "PreTokenGeneration")
-    config = (call.pool.config.get("LambdaConfig") or {}).get("PreTokenGenerationConfig") or {}
-    if arn is None or config.get("LambdaVersion") != "V3_0":
+    lambda_version = pool_settings(call.pool).pre_token_generation_version
+    if arn is None or lambda_version != "V3_0":
         return None
     no_groups: dict[str, Any] = {
         "groupsToOverride": [],

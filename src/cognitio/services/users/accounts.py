@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any
 
 from cognitio.crypto import srp
 from cognitio.crypto.envelope import Envelope
@@ -27,21 +27,10 @@ from cognitio.errors import (
 )
 from cognitio.services.common import ids
 from cognitio.services.pools.attributes import as_list, canonical_values
+from cognitio.services.pools.settings import SignInNames, pool_settings
 from cognitio.services.pools.user_pools import Caller, check_pool_region, load_pool
 from cognitio.store.records import UserListing, UserPoolRecord, UserRecord
 from cognitio.store.repositories import Transaction
-
-# Sign-in settings are fixed when a pool is created (Cognito makes them immutable).
-_SIGN_IN_SETTINGS = ("UsernameConfiguration", "UsernameAttributes", "AliasAttributes")
-
-
-class PoolLike(Protocol):
-    """What finding a user needs of a pool: its id and (at least) its sign-in settings."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def config(self) -> Mapping[str, Any]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +38,15 @@ class SignInRules:
     """A pool's id and its immutable sign-in settings, cheap to keep per node."""
 
     id: str
-    config: Mapping[str, Any]
+    names: SignInNames
+
+
+# What finding a user needs of a pool: its id and its sign-in settings.
+PoolLike = UserPoolRecord | SignInRules
+
+
+def sign_in_names(pool: PoolLike) -> SignInNames:
+    return pool.names if isinstance(pool, SignInRules) else pool_settings(pool).sign_in_names
 
 
 class SignInCache:
@@ -68,8 +65,7 @@ class SignInCache:
         rules = self._rules.get(pool_id)
         if rules is None:
             pool = await load_pool(tx, caller, pool_id)
-            config = {k: pool.config[k] for k in _SIGN_IN_SETTINGS if k in pool.config}
-            rules = SignInRules(pool.id, config)
+            rules = SignInRules(pool.id, pool_settings(pool).sign_in_names)
             if len(self._rules) >= self._limit:
                 self._rules.clear()
             self._rules[pool_id] = rules
@@ -81,7 +77,7 @@ def user_not_found() -> UserNotFoundException:
 
 
 def case_sensitive(pool: PoolLike) -> bool:
-    return bool(pool.config.get("UsernameConfiguration", {}).get("CaseSensitive", False))
+    return sign_in_names(pool).case_sensitive
 
 
 def name_key(pool: PoolLike, value: str) -> str:
@@ -91,9 +87,7 @@ def name_key(pool: PoolLike, value: str) -> str:
 
 def sign_in_attributes(pool: PoolLike) -> list[str]:
     """Attributes that sign a user in besides the username."""
-    return list(pool.config.get("UsernameAttributes", [])) + list(
-        pool.config.get("AliasAttributes", [])
-    )
+    return list(sign_in_names(pool).sign_in_attributes)
 
 
 async def find_user(
@@ -138,10 +132,10 @@ def _looks_like_uuid(value: str) -> bool:
 def wanted_aliases(pool: UserPoolRecord, attributes: Mapping[str, str]) -> dict[str, str]:
     """The aliases a user with these attributes should hold: kind -> value."""
     wanted: dict[str, str] = {}
-    for kind in pool.config.get("UsernameAttributes", []):
+    for kind in pool_settings(pool).username_attributes:
         if attributes.get(kind):
             wanted[kind] = attributes[kind]
-    for kind in pool.config.get("AliasAttributes", []):
+    for kind in pool_settings(pool).alias_attributes:
         value = attributes.get(kind)
         if not value:
             continue
@@ -164,14 +158,14 @@ async def sync_aliases(
         key = alias_key(pool, kind, value)
         if await tx.users.claim_alias(pool.id, kind, key, user.sub):
             continue
-        if not force or kind in pool.config.get("UsernameAttributes", []):
+        if not force or kind in pool_settings(pool).username_attributes:
             raise _alias_taken(pool, kind, creating=creating)
         await tx.users.release_alias(pool.id, kind, key)
         await tx.users.claim_alias(pool.id, kind, key, user.sub)
 
 
 def _alias_taken(pool: PoolLike, kind: str, *, creating: bool) -> Exception:
-    if kind not in pool.config.get("UsernameAttributes", []):
+    if kind not in sign_in_names(pool).username_attributes:
         return AliasExistsException(f"An account with the {kind} already exists.")
     if creating:
         return UsernameExistsException(f"An account with the given {kind} already exists.")
@@ -232,7 +226,7 @@ async def save(
 
 def _canonical(pool: UserPoolRecord, user: UserRecord) -> UserRecord:
     """Boolean attributes are stored as "true"/"false", however they were written."""
-    attributes = canonical_values(pool.config.get("SchemaAttributes", []), user.attributes)
+    attributes = canonical_values(pool_settings(pool).schema, user.attributes)
     return user if attributes == user.attributes else replace(user, attributes=attributes)
 
 
@@ -240,7 +234,7 @@ def new_user(
     pool: UserPoolRecord, username: str, attributes: dict[str, str], status: str
 ) -> UserRecord:
     sub = str(uuid.uuid4())
-    if pool.config.get("UsernameAttributes"):
+    if pool_settings(pool).username_attributes:
         username = sub  # the sign-in name lives in an attribute; the username is a UUID
     now = ids.now_ms()
     return UserRecord(
@@ -279,7 +273,7 @@ class PasswordStore:
         self, tx: Transaction, pool: UserPoolRecord, user: UserRecord, password: str
     ) -> None:
         """Refuse a password among the user's last PasswordHistorySize ones."""
-        size = pool.config["Policies"]["PasswordPolicy"].get("PasswordHistorySize", 0)
+        size = pool_settings(pool).password_policy.password_history_size
         if not size:
             return
         for earlier in await tx.users.recent_passwords(user.sub, size):
@@ -308,7 +302,7 @@ def with_password(user: UserRecord, credentials: Credentials, status: str) -> Us
 
 def check_username(pool: UserPoolRecord, username: str) -> dict[str, str]:
     """Attributes implied by the name a user signs up with; refuses names the pool forbids."""
-    username_attributes = pool.config.get("UsernameAttributes", [])
+    username_attributes = pool_settings(pool).username_attributes
     if username_attributes:
         if "email" in username_attributes and "@" in username:
             return {"email": username}
@@ -318,7 +312,7 @@ def check_username(pool: UserPoolRecord, username: str) -> dict[str, str]:
             "an email" if kind == "email" else "a phone number" for kind in username_attributes
         )
         raise InvalidParameterException(f"Username should be {wanted}.")
-    aliases = pool.config.get("AliasAttributes", [])
+    aliases = pool_settings(pool).alias_attributes
     if "email" in aliases and "@" in username:
         raise InvalidParameterException(
             "Username cannot be of email format, since user pool is configured for email alias."

@@ -19,8 +19,8 @@ from cognitio.services.pools.attributes import (
     check_deletable,
     check_required,
     check_values,
-    schema_by_name,
 )
+from cognitio.services.pools.settings import pool_settings
 from cognitio.store.records import UserPoolRecord, UserRecord
 from cognitio.store.repositories import Transaction
 
@@ -37,13 +37,11 @@ async def change_attributes(
     tx: Transaction, codes: Codes, pool: UserPoolRecord, user: UserRecord, given: dict[str, str]
 ) -> AttributeChange:
     """The user's attributes with ``given`` applied, and the verification codes to send."""
-    schema = schema_by_name(pool.config["SchemaAttributes"])
+    schema = pool_settings(pool).schema_by_name
     check_values(schema, given, existing=user.attributes)
     change = AttributeChange({**user.attributes, **given})
-    auto = pool.config.get("AutoVerifiedAttributes", [])
-    held = pool.config.get("UserAttributeUpdateSettings", {}).get(
-        "AttributesRequireVerificationBeforeUpdate", []
-    )
+    auto = pool_settings(pool).auto_verified_attributes
+    held = pool_settings(pool).verify_before_update
     for attribute, flag in VERIFIED_FLAGS.items():
         new = given.get(attribute)
         # An admin may set the flag itself along with the address.
@@ -64,7 +62,11 @@ async def change_attributes(
             if code is not None:
                 change.messages.append(
                     verification_message(
-                        pool.id, pool.config, destination, code, "CustomMessage_UpdateUserAttribute"
+                        pool.id,
+                        pool_settings(pool),
+                        destination,
+                        code,
+                        "CustomMessage_UpdateUserAttribute",
                     )
                 )
             change.details.append(destination.details())
@@ -74,7 +76,7 @@ async def change_attributes(
 
 def without_attributes(pool: UserPoolRecord, user: UserRecord, names: list[str]) -> dict[str, str]:
     """The user's attributes less ``names`` (an address takes its verified flag with it)."""
-    check_deletable(schema_by_name(pool.config["SchemaAttributes"]), names)
+    check_deletable(pool_settings(pool).schema_by_name, names)
     kept = {k: v for k, v in user.attributes.items() if k not in names}
     for attribute, flag in VERIFIED_FLAGS.items():
         if attribute in names:

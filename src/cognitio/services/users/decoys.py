@@ -11,10 +11,9 @@ tells an unknown user from a known one.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Mapping
-from typing import Any
 
 from cognitio.services.messages.notifications import Destination
+from cognitio.services.pools.settings import PoolSettings
 
 DECOY_KEY_PURPOSE = "decoy-destination"
 # Mail domains common enough that a masked ``x***@g***`` says nothing.
@@ -58,29 +57,24 @@ def decoy_subject(key: bytes, pool_id: str, username: str) -> str:
     return "decoy-" + _digest(key, pool_id, username.lower(), "subject")[:16].hex()
 
 
-def decoy_has_mfa(key: bytes, pool_config: Mapping[str, Any], username: str) -> bool:
+def decoy_has_mfa(key: bytes, pool: PoolSettings, username: str) -> bool:
     """Whether an unknown user acts as one with MFA: never in a pool without MFA; otherwise
     as the name's digest says, so that being offered no passwordless factor (what a user with
     MFA sees) tells nothing about whether the user exists."""
-    if pool_config.get("MfaConfiguration", "OFF") == "OFF":
+    if pool.mfa_configuration == "OFF":
         return False
     return _digest(key, "", username.lower(), "mfa")[0] & 1 == 1
 
 
-def decoy_attribute(pool_config: Mapping[str, Any], *, recovery: bool = False) -> str:
+def decoy_attribute(pool: PoolSettings, *, recovery: bool = False) -> str:
     """Which kind of address a code for an unknown user claims to go to.
 
     For a reset, the first of the pool's recovery mechanisms (SMS before email when it names
     none); otherwise the address the pool verifies, SMS first, as for sign-up codes.
     """
-    auto = pool_config.get("AutoVerifiedAttributes", [])
-    mechanisms = pool_config.get("AccountRecoverySetting", {}).get("RecoveryMechanisms")
-    if recovery and mechanisms:
-        names: list[str] = [
-            str(m.get("Name", "")).removeprefix("verified_")
-            for m in sorted(mechanisms, key=lambda m: int(m.get("Priority", 0)))
-        ]
-        for name in names:
+    auto = pool.auto_verified_attributes
+    if recovery and pool.recovery_mechanisms:
+        for name in (m.removeprefix("verified_") for m in pool.recovery_mechanisms):
             if name in ("email", "phone_number"):
                 return name
     return "phone_number" if "phone_number" in auto else "email"

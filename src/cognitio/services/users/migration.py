@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from cognitio.errors import InvalidLambdaResponseException
-from cognitio.services.pools.attributes import check_values, schema_by_name
+from cognitio.services.pools.attributes import check_values
+from cognitio.services.pools.settings import pool_settings
 from cognitio.services.triggers.triggers import Call, Triggers, flag, text
 from cognitio.services.users.accounts import PasswordStore, check_username, new_user, save_new
 from cognitio.services.users.accounts import with_password as with_credentials
@@ -62,7 +63,7 @@ async def migrate(
         raise InvalidLambdaResponseException("Unrecognizable lambda output")
     attributes = {str(k): v for k, v in given.items() if k not in ("sub", "username")}
     pool = call.pool
-    check_values(schema_by_name(pool.config["SchemaAttributes"]), attributes)
+    check_values(pool_settings(pool).schema_by_name, attributes)
     attributes = {**attributes, **check_username(pool, call.user_name)}
     status = text(response, "finalUserStatus") or (
         "CONFIRMED" if source == ON_SIGN_IN else "RESET_REQUIRED"

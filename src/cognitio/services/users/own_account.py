@@ -14,6 +14,7 @@ from cognitio.errors import (
     LimitExceededException,
     NotAuthorizedException,
 )
+from cognitio.services.clients.settings import client_settings
 from cognitio.services.messages import codes as purposes
 from cognitio.services.messages.codes import Codes
 from cognitio.services.messages.notifications import Destination, verification_message
@@ -22,6 +23,7 @@ from cognitio.services.pools.attributes import (
     as_dict,
     check_client_may_write,
 )
+from cognitio.services.pools.settings import pool_settings
 from cognitio.services.security.lockout import Lockout
 from cognitio.services.security.passwords import check_policy
 from cognitio.services.tokens.access_tokens import current_user, signed_in
@@ -75,7 +77,7 @@ class OwnAccount:
             proposed = params["ProposedPassword"]
             check_policy(
                 proposed,
-                pool.config["Policies"]["PasswordPolicy"],
+                pool_settings(pool).password_policy,
                 operation="ChangePassword",
                 member="proposedPassword",
             )
@@ -93,7 +95,7 @@ class OwnAccount:
         given = as_dict(params["UserAttributes"])
         async with self._store.write() as tx:
             user, pool, client = await self._context(tx, params["AccessToken"])
-            check_client_may_write(client.config, given)
+            check_client_may_write(client_settings(client).write_attributes, given)
             change = await change_attributes(tx, self._codes, pool, user, given)
             user = await save(tx, pool, user, replace(user, attributes=change.attributes))
         call = Call(pool, user.username, client.id, params.get("ClientMetadata") or {})
@@ -104,7 +106,7 @@ class OwnAccount:
         names = params["UserAttributeNames"]
         async with self._store.write() as tx:
             user, pool, client = await self._context(tx, params["AccessToken"])
-            check_client_may_write(client.config, names)
+            check_client_may_write(client_settings(client).write_attributes, names)
             kept = without_attributes(pool, user, names)
             await save(tx, pool, user, replace(user, attributes=kept))
 
@@ -127,7 +129,11 @@ class OwnAccount:
                 if code is None
                 else [
                     verification_message(
-                        pool.id, pool.config, destination, code, "CustomMessage_VerifyUserAttribute"
+                        pool.id,
+                        pool_settings(pool),
+                        destination,
+                        code,
+                        "CustomMessage_VerifyUserAttribute",
                     )
                 ]
             )

@@ -22,6 +22,7 @@ from cognitio.errors import (
 )
 from cognitio.messaging.messages import OutgoingMessage
 from cognitio.services.clients.app_clients import ClientAuthenticator, resolve
+from cognitio.services.clients.settings import client_settings
 from cognitio.services.messages import codes as purposes
 from cognitio.services.messages.codes import Codes
 from cognitio.services.messages.notifications import (
@@ -35,8 +36,8 @@ from cognitio.services.pools.attributes import (
     check_client_may_write,
     check_required,
     check_values,
-    schema_by_name,
 )
+from cognitio.services.pools.settings import pool_settings
 from cognitio.services.security.passwords import check_policy
 from cognitio.services.triggers.triggers import Call, Triggers, post_confirmation, pre_sign_up
 from cognitio.services.users.accounts import (
@@ -63,7 +64,7 @@ _NOT_FOUND = "Username/client id combination not found."
 
 
 def _hides_users(client: ClientRecord) -> bool:
-    return client.config.get("PreventUserExistenceErrors") == "ENABLED"
+    return client_settings(client).prevent_user_existence_errors
 
 
 class SelfService:
@@ -96,18 +97,18 @@ class SelfService:
     async def sign_up(self, params: dict[str, Any]) -> dict[str, Any]:
         async with self._store.read() as tx:
             client, pool = await self._client(tx, params)
-        if pool.config.get("AdminCreateUserConfig", {}).get("AllowAdminCreateUserOnly"):
+        if pool_settings(pool).allow_admin_create_user_only:
             raise NotAuthorizedException("SignUp is not permitted for this user pool")
-        schema = schema_by_name(pool.config["SchemaAttributes"])
+        schema = pool_settings(pool).schema_by_name
         attributes = as_dict(params.get("UserAttributes"))
-        check_client_may_write(client.config, attributes)
+        check_client_may_write(client_settings(client).write_attributes, attributes)
         check_values(schema, attributes)
         attributes = {**attributes, **check_username(pool, params["Username"])}
         check_required(schema, attributes)
         password = params.get("Password")
         if password is None:
             raise InvalidParameterException("A password is required to sign up.")
-        check_policy(password, pool.config["Policies"]["PasswordPolicy"])
+        check_policy(password, pool_settings(pool).password_policy)
         user = new_user(pool, params["Username"], attributes, "UNCONFIRMED")
         call = Call(pool, user.username, client.id, params.get("ClientMetadata") or {})
         decision = await pre_sign_up(
@@ -123,7 +124,9 @@ class SelfService:
         user = with_password(
             user, await self._passwords.credentials(pool.id, user, password), status
         )
-        destination = None if decision.confirm else sign_up_destination(pool.config, attributes)
+        destination = (
+            None if decision.confirm else sign_up_destination(pool_settings(pool), attributes)
+        )
         message = None
         async with self._store.write() as tx:
             user = await save_new(tx, pool, user)
@@ -133,7 +136,7 @@ class SelfService:
                 )
                 if code is not None:
                     message = verification_message(
-                        pool.id, pool.config, destination, code, "CustomMessage_SignUp"
+                        pool.id, pool_settings(pool), destination, code, "CustomMessage_SignUp"
                     )
         answer: dict[str, Any] = {"UserConfirmed": decision.confirm, "UserSub": user.sub}
         if destination is not None:
@@ -205,7 +208,7 @@ class SelfService:
                 return await self._pretend(tx, client, pool, params["Username"])
             if user.status != "UNCONFIRMED":
                 raise InvalidParameterException("User is already confirmed.")
-            destination = sign_up_destination(pool.config, user.attributes)
+            destination = sign_up_destination(pool_settings(pool), user.attributes)
             if destination is None:
                 raise InvalidParameterException(
                     "Auto verification not turned on for this user pool, or the user has no "
@@ -219,7 +222,7 @@ class SelfService:
                 if code is None
                 else [
                     verification_message(
-                        pool.id, pool.config, destination, code, "CustomMessage_ResendCode"
+                        pool.id, pool_settings(pool), destination, code, "CustomMessage_ResendCode"
                     )
                 ]
             )
@@ -237,7 +240,7 @@ class SelfService:
         async with self._store.write() as tx:
             user = await find_user(tx, pool, params["Username"], for_update=True)
             destination = (
-                None if user is None else recovery_destination(pool.config, user.attributes)
+                None if user is None else recovery_destination(pool_settings(pool), user.attributes)
             )
             if user is None or (_hides_users(client) and (destination is None or not user.enabled)):
                 return await self._pretend(tx, client, pool, params["Username"], recovery=True)
@@ -256,7 +259,11 @@ class SelfService:
                 if code is None
                 else [
                     verification_message(
-                        pool.id, pool.config, destination, code, "CustomMessage_ForgotPassword"
+                        pool.id,
+                        pool_settings(pool),
+                        destination,
+                        code,
+                        "CustomMessage_ForgotPassword",
                     )
                 ]
             )
@@ -269,7 +276,7 @@ class SelfService:
             client, pool = await self._client(tx, params)
         check_policy(
             params["Password"],
-            pool.config["Policies"]["PasswordPolicy"],
+            pool_settings(pool).password_policy,
             operation="ConfirmForgotPassword",
         )
         await self._before_confirming(
@@ -311,7 +318,7 @@ class SelfService:
         as a real user's code."""
         if not _hides_users(client):
             raise UserNotFoundException(_NOT_FOUND)
-        attribute = decoy_attribute(pool.config, recovery=recovery)
+        attribute = decoy_attribute(pool_settings(pool), recovery=recovery)
         key = self._envelope.derive_key(DECOY_KEY_PURPOSE)
         destination = decoy_destination(key, pool.id, username, attribute)
         sub = decoy_subject(key, pool.id, username)
@@ -328,7 +335,7 @@ def _confirmed_sign_up(pool: UserPoolRecord, user: UserRecord) -> UserRecord | N
     if user.status != "UNCONFIRMED":
         return None
     attributes = dict(user.attributes)
-    destination = sign_up_destination(pool.config, attributes)
+    destination = sign_up_destination(pool_settings(pool), attributes)
     if destination is not None:
         attributes[VERIFIED_FLAGS[destination.attribute]] = "true"
     return replace(user, status="CONFIRMED", attributes=attributes)

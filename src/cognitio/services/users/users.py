@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -30,10 +30,14 @@ from cognitio.services.mfa.mfa import view as mfa_view
 from cognitio.services.pools.attributes import (
     as_dict,
     check_values,
-    schema_by_name,
 )
+from cognitio.services.pools.settings import pool_settings
 from cognitio.services.pools.user_pools import Caller, load_pool
-from cognitio.services.security.passwords import check_policy, generate_temporary_password
+from cognitio.services.security.passwords import (
+    PasswordPolicy,
+    check_policy,
+    generate_temporary_password,
+)
 from cognitio.services.tokens.sign_out import sign_out_everywhere
 from cognitio.services.triggers.message_triggers import custom_messages, hand_to_senders
 from cognitio.services.triggers.triggers import Call, Triggers, post_confirmation, pre_sign_up
@@ -63,13 +67,12 @@ _LATER_WORKERS = 8
 _Delivery = tuple[list[OutgoingMessage], Call | None, UserRecord | None]
 
 
-def _schema(pool: UserPoolRecord) -> dict[str, Any]:
-    return schema_by_name(pool.config["SchemaAttributes"])
+def _schema(pool: UserPoolRecord) -> Mapping[str, Mapping[str, Any]]:
+    return pool_settings(pool).schema_by_name
 
 
-def _policy(pool: UserPoolRecord) -> dict[str, Any]:
-    policy: dict[str, Any] = pool.config["Policies"]["PasswordPolicy"]
-    return policy
+def _policy(pool: UserPoolRecord) -> PasswordPolicy:
+    return pool_settings(pool).password_policy
 
 
 class Users:
@@ -238,7 +241,9 @@ class Users:
                 continue  # checked before the user was created
             destination = Destination(attribute, address)
             messages.append(
-                invitation_message(pool.id, pool.config, destination, user.username, password)
+                invitation_message(
+                    pool.id, pool_settings(pool), destination, user.username, password
+                )
             )
         return messages
 
@@ -349,7 +354,7 @@ class Users:
         async with self._store.write() as tx:
             pool = await load_pool(tx, caller, params["UserPoolId"])
             user = await require_user(tx, pool, params["Username"], for_update=True)
-            destination = recovery_destination(pool.config, user.attributes)
+            destination = recovery_destination(pool_settings(pool), user.attributes)
             if destination is None:
                 raise InvalidParameterException(
                     "Cannot reset password for the user as there is no registered/verified "
@@ -359,7 +364,7 @@ class Users:
                 raise NotAuthorizedException("User password cannot be reset in the current state.")
             code = await self._codes.issue(tx, user.sub, code_purposes.RESET)
             message = verification_message(
-                pool.id, pool.config, destination, code, "CustomMessage_ForgotPassword"
+                pool.id, pool_settings(pool), destination, code, "CustomMessage_ForgotPassword"
             )
             user = await save(tx, pool, user, replace(user, status="RESET_REQUIRED"))
             await tx.hosted_sessions.end_all(user.sub)  # a reset signs the pages out
