@@ -28,6 +28,9 @@ from cognitio.services.messages.codes import Codes
 from cognitio.services.mfa.devices import Devices
 from cognitio.services.mfa.mfa import Mfa
 from cognitio.services.oauth.oauth import OAuth
+from cognitio.services.pools.branding import Branding
+from cognitio.services.pools.domains import Domains
+from cognitio.services.pools.resource_servers import ResourceServers
 from cognitio.services.pools.user_pools import UserPools
 from cognitio.services.security.access_keys import AccessKeys, NewKey
 from cognitio.services.security.rate_limits import RateLimits, too_many_requests
@@ -37,6 +40,7 @@ from cognitio.services.tokens.sign_out import SignOut
 from cognitio.services.tokens.tokens import Tokens
 from cognitio.services.triggers.triggers import Triggers
 from cognitio.services.users.accounts import PasswordStore, SignInCache
+from cognitio.services.users.groups import Groups
 from cognitio.services.users.own_account import OwnAccount
 from cognitio.services.users.sign_up import SelfService
 from cognitio.services.users.user_list import UserList
@@ -229,6 +233,10 @@ async def open_services(
             require_pkce=settings.require_pkce,
         ),
         hosted=Hosted(store, envelope, settings.base_url),
+        groups=Groups(store),
+        domains=Domains(store),
+        resource_servers=ResourceServers(store),
+        branding=Branding(store),
     )
     return database, services
 

@@ -11,12 +11,16 @@ from cognitio.services.hosted.hosted import Hosted
 from cognitio.services.mfa.devices import Devices
 from cognitio.services.mfa.mfa import Mfa
 from cognitio.services.oauth.oauth import OAuth
+from cognitio.services.pools.branding import Branding
+from cognitio.services.pools.domains import Domains
+from cognitio.services.pools.resource_servers import ResourceServers
 from cognitio.services.pools.user_pools import UserPools
 from cognitio.services.security.access_keys import AccessKeys
 from cognitio.services.signin.auth import Authenticator
 from cognitio.services.tokens.sign_out import SignOut
 from cognitio.services.tokens.tokens import Tokens
 from cognitio.services.triggers.triggers import Triggers
+from cognitio.services.users.groups import Groups
 from cognitio.services.users.own_account import OwnAccount
 from cognitio.services.users.sign_up import SelfService
 from cognitio.services.users.user_list import UserList
@@ -45,3 +49,7 @@ class Services:
     triggers: Triggers
     oauth: OAuth
     hosted: Hosted
+    groups: Groups
+    domains: Domains
+    resource_servers: ResourceServers
+    branding: Branding

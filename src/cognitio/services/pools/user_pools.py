@@ -18,7 +18,7 @@ from cognitio.errors import (
     ResourceNotFoundException,
 )
 from cognitio.services.common import ids, pagination
-from cognitio.services.pools.domains import pool_fields
+from cognitio.services.pools.domain_fields import pool_fields
 from cognitio.services.pools.pool_settings import new_pool_settings, updated_pool_settings
 from cognitio.services.pools.schema import add_custom, csv_header, custom_attribute
 from cognitio.store.records import UserPoolRecord
