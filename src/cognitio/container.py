@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from cognitio.functions.invoker import Functions
 from cognitio.services.clients.clients import Clients
 from cognitio.services.hosted.hosted import Hosted
-from cognitio.services.mfa.devices import Devices
-from cognitio.services.mfa.mfa import Mfa
 from cognitio.services.oauth.oauth import OAuth
 from cognitio.services.pools.branding import Branding
 from cognitio.services.pools.domains import Domains
@@ -21,9 +19,12 @@ from cognitio.services.tokens.sign_out import SignOut
 from cognitio.services.tokens.tokens import Tokens
 from cognitio.services.triggers.triggers import Triggers
 from cognitio.services.users.groups import Groups
+from cognitio.services.users.mfa_settings import MfaSettings
 from cognitio.services.users.own_account import OwnAccount
 from cognitio.services.users.sign_up import SelfService
+from cognitio.services.users.user_devices import UserDevices
 from cognitio.services.users.user_list import UserList
+from cognitio.services.users.user_passkeys import UserPasskeys
 from cognitio.services.users.users import Users
 from cognitio.store.repositories import Store
 
@@ -43,8 +44,6 @@ class Services:
     auth: Authenticator
     sign_out: SignOut
     own_account: OwnAccount
-    mfa: Mfa
-    devices: Devices
     functions: Functions
     triggers: Triggers
     oauth: OAuth
@@ -53,3 +52,6 @@ class Services:
     domains: Domains
     resource_servers: ResourceServers
     branding: Branding
+    mfa_settings: MfaSettings
+    user_devices: UserDevices
+    passkeys: UserPasskeys
