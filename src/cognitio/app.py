@@ -28,18 +28,26 @@ from cognitio.services.messages.codes import Codes
 from cognitio.services.mfa.devices import Devices
 from cognitio.services.mfa.mfa import Mfa
 from cognitio.services.oauth.oauth import OAuth
+from cognitio.services.pools.branding import Branding
+from cognitio.services.pools.domains import Domains
+from cognitio.services.pools.resource_servers import ResourceServers
 from cognitio.services.pools.user_pools import UserPools
 from cognitio.services.security.access_keys import AccessKeys, NewKey
 from cognitio.services.security.rate_limits import RateLimits, too_many_requests
 from cognitio.services.signin.auth import Authenticator
 from cognitio.services.signin.context import FlowContext
+from cognitio.services.signin.user_auth import configured_factors
 from cognitio.services.tokens.sign_out import SignOut
 from cognitio.services.tokens.tokens import Tokens
 from cognitio.services.triggers.triggers import Triggers
 from cognitio.services.users.accounts import PasswordStore, SignInCache
+from cognitio.services.users.groups import Groups
+from cognitio.services.users.mfa_settings import MfaSettings
 from cognitio.services.users.own_account import OwnAccount
 from cognitio.services.users.sign_up import SelfService
+from cognitio.services.users.user_devices import UserDevices
 from cognitio.services.users.user_list import UserList
+from cognitio.services.users.user_passkeys import UserPasskeys
 from cognitio.services.users.users import Users
 from cognitio.store.db import Database
 from cognitio.store.migrate import upgrade
@@ -216,8 +224,6 @@ async def open_services(
         auth=auth,
         sign_out=SignOut(store, tokens, envelope),
         own_account=OwnAccount(store, tokens, passwords, codes, users),
-        mfa=mfa,
-        devices=devices,
         functions=functions,
         triggers=triggers,
         oauth=OAuth(
@@ -229,6 +235,13 @@ async def open_services(
             require_pkce=settings.require_pkce,
         ),
         hosted=Hosted(store, envelope, settings.base_url),
+        groups=Groups(store),
+        domains=Domains(store),
+        resource_servers=ResourceServers(store),
+        branding=Branding(store),
+        mfa_settings=MfaSettings(store, tokens, mfa, configured_factors),
+        user_devices=UserDevices(store, tokens, devices),
+        passkeys=UserPasskeys(store, tokens),
     )
     return database, services
 

@@ -8,18 +8,23 @@ from dataclasses import dataclass
 from cognitio.functions.invoker import Functions
 from cognitio.services.clients.clients import Clients
 from cognitio.services.hosted.hosted import Hosted
-from cognitio.services.mfa.devices import Devices
-from cognitio.services.mfa.mfa import Mfa
 from cognitio.services.oauth.oauth import OAuth
+from cognitio.services.pools.branding import Branding
+from cognitio.services.pools.domains import Domains
+from cognitio.services.pools.resource_servers import ResourceServers
 from cognitio.services.pools.user_pools import UserPools
 from cognitio.services.security.access_keys import AccessKeys
 from cognitio.services.signin.auth import Authenticator
 from cognitio.services.tokens.sign_out import SignOut
 from cognitio.services.tokens.tokens import Tokens
 from cognitio.services.triggers.triggers import Triggers
+from cognitio.services.users.groups import Groups
+from cognitio.services.users.mfa_settings import MfaSettings
 from cognitio.services.users.own_account import OwnAccount
 from cognitio.services.users.sign_up import SelfService
+from cognitio.services.users.user_devices import UserDevices
 from cognitio.services.users.user_list import UserList
+from cognitio.services.users.user_passkeys import UserPasskeys
 from cognitio.services.users.users import Users
 from cognitio.store.repositories import Store
 
@@ -39,9 +44,14 @@ class Services:
     auth: Authenticator
     sign_out: SignOut
     own_account: OwnAccount
-    mfa: Mfa
-    devices: Devices
     functions: Functions
     triggers: Triggers
     oauth: OAuth
     hosted: Hosted
+    groups: Groups
+    domains: Domains
+    resource_servers: ResourceServers
+    branding: Branding
+    mfa_settings: MfaSettings
+    user_devices: UserDevices
+    passkeys: UserPasskeys

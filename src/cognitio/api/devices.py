@@ -7,103 +7,116 @@ from typing import Any
 
 from cognitio.api.registry import IDP, Context, operation
 from cognitio.errors import InvalidParameterException
-from cognitio.services.mfa.devices import view
-from cognitio.services.pools.user_pools import load_pool
-from cognitio.services.tokens.access_tokens import current_user
-from cognitio.services.users.accounts import require_user
-from cognitio.store.records import UserPoolRecord, UserRecord
-from cognitio.store.repositories import Transaction
+from cognitio.services.mfa.devices import (
+    NOT_REMEMBERED,
+    REMEMBERED,
+    DeviceConfirmation,
+    VerifierConfig,
+)
+from cognitio.services.users.subjects import ByName, ByToken
+from cognitio.store.records import DeviceRecord
 
 
-async def _own(ctx: Context, tx: Transaction, params: dict[str, Any]) -> UserRecord:
+def _device(device: DeviceRecord) -> dict[str, Any]:
+    """A DeviceType."""
+    attributes = [{"Name": "device_status", "Value": "valid"}]
+    if device.name:
+        attributes.append({"Name": "device_name", "Value": device.name})
+    status = REMEMBERED if device.remembered else NOT_REMEMBERED
+    attributes.append({"Name": "dev:device_remembered_status", "Value": status})
+    shape: dict[str, Any] = {
+        "DeviceKey": device.device_key,
+        "DeviceAttributes": attributes,
+        "DeviceCreateDate": device.created_ms / 1000,
+        "DeviceLastModifiedDate": device.updated_ms / 1000,
+    }
+    if device.authenticated_ms is not None:
+        shape["DeviceLastAuthenticatedDate"] = device.authenticated_ms / 1000
+    return shape
+
+
+def _own(params: dict[str, Any]) -> ByToken:
     # GetDevice and ForgetDevice mark AccessToken optional, yet only a token says whose device.
     token = params.get("AccessToken")
     if not token:
         raise InvalidParameterException("AccessToken is required.")
-    return await current_user(tx, ctx.services.tokens, token)
+    return ByToken(token)
 
 
-async def _theirs(
-    ctx: Context, tx: Transaction, params: dict[str, Any]
-) -> tuple[UserPoolRecord, UserRecord]:
-    pool = await load_pool(tx, ctx.caller, params["UserPoolId"])
-    return pool, await require_user(tx, pool, params["Username"])
+def _theirs(ctx: Context, params: dict[str, Any]) -> ByName:
+    return ByName(ctx.caller, params["UserPoolId"], params["Username"])
 
 
 @operation(IDP, "ConfirmDevice")
 async def confirm_device(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
-    async with ctx.services.store.write() as tx:
-        user = await _own(ctx, tx, params)
-        pool = await tx.pools.get(user.pool_id)
-        assert pool is not None  # the user's row proves its pool (foreign key)
-        return await ctx.services.devices.confirm(tx, pool, user, params)
+    subject = _own(params)
+    config = params.get("DeviceSecretVerifierConfig")
+    confirmation = DeviceConfirmation(
+        device_key=params["DeviceKey"],
+        verifier=VerifierConfig(config.get("Salt"), config.get("PasswordVerifier"))
+        if config
+        else None,
+        name=params.get("DeviceName"),
+    )
+    asks = await ctx.services.user_devices.confirm(subject.access_token, confirmation)
+    return {"UserConfirmationNecessary": asks}
 
 
 @operation(IDP, "GetDevice")
 async def get_device(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
-    async with ctx.services.store.read() as tx:
-        user = await _own(ctx, tx, params)
-        device = await ctx.services.devices.confirmed(tx, user, params["DeviceKey"])
-    return {"Device": view(device)}
+    device = await ctx.services.user_devices.get(_own(params), params["DeviceKey"])
+    return {"Device": _device(device)}
 
 
 @operation(IDP, "AdminGetDevice")
 async def admin_get_device(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
-    async with ctx.services.store.read() as tx:
-        _, user = await _theirs(ctx, tx, params)
-        device = await ctx.services.devices.confirmed(tx, user, params["DeviceKey"])
-    return {"Device": view(device)}
+    device = await ctx.services.user_devices.get(_theirs(ctx, params), params["DeviceKey"])
+    return {"Device": _device(device)}
+
+
+async def _list(ctx: Context, subject: ByToken | ByName, params: dict[str, Any]) -> dict[str, Any]:
+    page = await ctx.services.user_devices.listing(
+        subject, params.get("Limit"), params.get("PaginationToken")
+    )
+    shape: dict[str, Any] = {"Devices": [_device(device) for device in page.items]}
+    if page.next_token is not None:
+        shape["PaginationToken"] = page.next_token
+    return shape
 
 
 @operation(IDP, "ListDevices")
 async def list_devices(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
-    async with ctx.services.store.read() as tx:
-        user = await _own(ctx, tx, params)
-        return await ctx.services.devices.listing(
-            tx, user, params.get("Limit"), params.get("PaginationToken")
-        )
+    return await _list(ctx, _own(params), params)
 
 
 @operation(IDP, "AdminListDevices")
 async def admin_list_devices(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
-    async with ctx.services.store.read() as tx:
-        _, user = await _theirs(ctx, tx, params)
-        return await ctx.services.devices.listing(
-            tx, user, params.get("Limit"), params.get("PaginationToken")
-        )
+    return await _list(ctx, _theirs(ctx, params), params)
 
 
 @operation(IDP, "UpdateDeviceStatus")
 async def update_device_status(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
-    async with ctx.services.store.write() as tx:
-        user = await _own(ctx, tx, params)
-        await ctx.services.devices.set_status(
-            tx, user, params["DeviceKey"], params.get("DeviceRememberedStatus")
-        )
+    await ctx.services.user_devices.set_status(
+        _own(params), params["DeviceKey"], params.get("DeviceRememberedStatus")
+    )
     return {}
 
 
 @operation(IDP, "AdminUpdateDeviceStatus")
 async def admin_update_device_status(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
-    async with ctx.services.store.write() as tx:
-        _, user = await _theirs(ctx, tx, params)
-        await ctx.services.devices.set_status(
-            tx, user, params["DeviceKey"], params.get("DeviceRememberedStatus")
-        )
+    await ctx.services.user_devices.set_status(
+        _theirs(ctx, params), params["DeviceKey"], params.get("DeviceRememberedStatus")
+    )
     return {}
 
 
 @operation(IDP, "ForgetDevice")
 async def forget_device(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
-    async with ctx.services.store.write() as tx:
-        user = await _own(ctx, tx, params)
-        await ctx.services.devices.forget(tx, user, params["DeviceKey"])
+    await ctx.services.user_devices.forget(_own(params), params["DeviceKey"])
     return {}
 
 
 @operation(IDP, "AdminForgetDevice")
 async def admin_forget_device(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
-    async with ctx.services.store.write() as tx:
-        _, user = await _theirs(ctx, tx, params)
-        await ctx.services.devices.forget(tx, user, params["DeviceKey"])
+    await ctx.services.user_devices.forget(_theirs(ctx, params), params["DeviceKey"])
     return {}

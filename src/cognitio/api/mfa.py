@@ -7,15 +7,11 @@ from typing import Any
 
 from cognitio.api.registry import IDP, Context, operation
 from cognitio.errors import InvalidParameterException
-from cognitio.services.mfa.mfa import delete_software_token, set_legacy_options
+from cognitio.services.mfa.mfa import FactorPreference, MfaOption, MfaPreferences
 from cognitio.services.mfa.mfa import view as mfa_view
-from cognitio.services.pools.user_pools import load_pool
 from cognitio.services.signin.mfa_challenges import associate_in_setup, verify_in_setup
-from cognitio.services.signin.user_auth import configured_factors
-from cognitio.services.tokens.access_tokens import current_user
-from cognitio.services.users.accounts import require_user
-from cognitio.store.records import UserPoolRecord, UserRecord
-from cognitio.store.repositories import Transaction
+from cognitio.services.users.mfa_settings import AuthFactors
+from cognitio.services.users.subjects import ByName, ByToken
 
 
 def _signed_in(params: dict[str, Any]) -> bool:
@@ -27,17 +23,46 @@ def _signed_in(params: dict[str, Any]) -> bool:
     raise InvalidParameterException("Either AccessToken or Session must be given.")
 
 
+def _admin_named(ctx: Context, params: dict[str, Any]) -> ByName:
+    return ByName(ctx.caller, params["UserPoolId"], params["Username"])
+
+
+def _factor(settings: dict[str, Any] | None) -> FactorPreference | None:
+    if settings is None:
+        return None
+    return FactorPreference(settings.get("Enabled"), settings.get("PreferredMfa"))
+
+
+def _preferences(params: dict[str, Any]) -> MfaPreferences:
+    passkey = params.get("WebAuthnMfaSettings") or {}
+    return MfaPreferences(
+        sms=_factor(params.get("SMSMfaSettings")),
+        software_token=_factor(params.get("SoftwareTokenMfaSettings")),
+        email=_factor(params.get("EmailMfaSettings")),
+        passkey_mfa=passkey.get("Enabled"),
+    )
+
+
+def _options(params: dict[str, Any]) -> tuple[MfaOption, ...]:
+    return tuple(
+        MfaOption(option.get("DeliveryMedium"), option.get("AttributeName"))
+        for option in params["MFAOptions"]
+    )
+
+
+def _auth_factors(factors: AuthFactors) -> dict[str, Any]:
+    return {
+        "Username": factors.username,
+        "ConfiguredUserAuthFactors": list(factors.configured),
+        **mfa_view(factors.mfa),
+    }
+
+
 @operation(IDP, "AssociateSoftwareToken")
 async def associate_software_token(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
     if not _signed_in(params):
         return await associate_in_setup(ctx.services.auth.context, params["Session"])
-    token = params["AccessToken"]
-    async with ctx.services.store.write() as tx:
-        user = await current_user(tx, ctx.services.tokens, token)
-        pool = await tx.pools.get(user.pool_id)
-        assert pool is not None  # the user's row proves its pool (foreign key)
-        secret = await ctx.services.mfa.associate(tx, pool, user)
-    return {"SecretCode": secret}
+    return {"SecretCode": await ctx.services.mfa_settings.associate(params["AccessToken"])}
 
 
 @operation(IDP, "VerifySoftwareToken")
@@ -46,78 +71,51 @@ async def verify_software_token(ctx: Context, params: dict[str, Any]) -> Mapping
         return await verify_in_setup(
             ctx.services.auth.context, params["Session"], params["UserCode"]
         )
-    token = params["AccessToken"]
-    async with ctx.services.store.write() as tx:
-        user = await current_user(tx, ctx.services.tokens, token)
-        await ctx.services.mfa.verify_new(tx, user, params["UserCode"])
+    await ctx.services.mfa_settings.verify(params["AccessToken"], params["UserCode"])
     return {"Status": "SUCCESS"}
 
 
 @operation(IDP, "SetUserMFAPreference")
 async def set_user_mfa_preference(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
-    async with ctx.services.store.write() as tx:
-        user = await current_user(tx, ctx.services.tokens, params["AccessToken"])
-        pool = await tx.pools.get(user.pool_id)
-        assert pool is not None
-        await ctx.services.mfa.set_preference(tx, pool, user, params)
+    subject = ByToken(params["AccessToken"])
+    await ctx.services.mfa_settings.set_preference(subject, _preferences(params))
     return {}
 
 
 @operation(IDP, "AdminSetUserMFAPreference")
 async def admin_set_user_mfa_preference(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
-    async with ctx.services.store.write() as tx:
-        pool = await load_pool(tx, ctx.caller, params["UserPoolId"])
-        user = await require_user(tx, pool, params["Username"])
-        await ctx.services.mfa.set_preference(tx, pool, user, params)
+    subject = _admin_named(ctx, params)
+    await ctx.services.mfa_settings.set_preference(subject, _preferences(params))
     return {}
 
 
 @operation(IDP, "SetUserSettings")
 async def set_user_settings(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
-    async with ctx.services.store.write() as tx:
-        user = await current_user(tx, ctx.services.tokens, params["AccessToken"])
-        await set_legacy_options(tx, user, params["MFAOptions"])
+    subject = ByToken(params["AccessToken"])
+    await ctx.services.mfa_settings.set_sms_options(subject, _options(params))
     return {}
 
 
 @operation(IDP, "AdminSetUserSettings")
 async def admin_set_user_settings(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
-    async with ctx.services.store.write() as tx:
-        pool = await load_pool(tx, ctx.caller, params["UserPoolId"])
-        user = await require_user(tx, pool, params["Username"])
-        await set_legacy_options(tx, user, params["MFAOptions"])
+    subject = _admin_named(ctx, params)
+    await ctx.services.mfa_settings.set_sms_options(subject, _options(params))
     return {}
 
 
 @operation(IDP, "AdminDeleteSoftwareToken")
 async def admin_delete_software_token(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
-    async with ctx.services.store.write() as tx:
-        pool = await load_pool(tx, ctx.caller, params["UserPoolId"])
-        user = await require_user(tx, pool, params["Username"])
-        await delete_software_token(tx, user)
+    await ctx.services.mfa_settings.delete_software_token(_admin_named(ctx, params))
     return {}
-
-
-async def _auth_factors(tx: Transaction, pool: UserPoolRecord, user: UserRecord) -> dict[str, Any]:
-    return {
-        "Username": user.username,
-        "ConfiguredUserAuthFactors": await configured_factors(tx, pool, user),
-        **mfa_view(await tx.mfa.get(user.sub)),
-    }
 
 
 @operation(IDP, "GetUserAuthFactors")
 async def get_user_auth_factors(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
-    async with ctx.services.store.read() as tx:
-        user = await current_user(tx, ctx.services.tokens, params["AccessToken"])
-        pool = await tx.pools.get(user.pool_id)
-        assert pool is not None
-        return await _auth_factors(tx, pool, user)
+    factors = await ctx.services.mfa_settings.auth_factors(ByToken(params["AccessToken"]))
+    return _auth_factors(factors)
 
 
 @operation(IDP, "AdminGetUserAuthFactors")
 async def admin_get_user_auth_factors(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
-    async with ctx.services.store.read() as tx:
-        pool = await load_pool(tx, ctx.caller, params["UserPoolId"])
-        user = await require_user(tx, pool, params["Username"])
-        return await _auth_factors(tx, pool, user)
+    factors = await ctx.services.mfa_settings.auth_factors(_admin_named(ctx, params))
+    return _auth_factors(factors)

@@ -6,17 +6,26 @@ from collections.abc import Mapping
 from typing import Any
 
 from cognitio.api.registry import IDP, Context, operation
-from cognitio.services.mfa import passkeys
-from cognitio.services.tokens.access_tokens import current_user, signed_in
+from cognitio.store.records import PasskeyRecord
+
+
+def _credential(passkey: PasskeyRecord) -> dict[str, Any]:
+    """A WebAuthnCredentialDescription."""
+    shape: dict[str, Any] = {
+        "CredentialId": passkey.credential_id,
+        "FriendlyCredentialName": passkey.name,
+        "RelyingPartyId": passkey.relying_party_id,
+        "AuthenticatorTransports": passkey.transports,
+        "CreatedAt": passkey.created_ms / 1000,
+    }
+    if passkey.attachment is not None:
+        shape["AuthenticatorAttachment"] = passkey.attachment
+    return shape
 
 
 @operation(IDP, "StartWebAuthnRegistration")
 async def start_web_authn_registration(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
-    async with ctx.services.store.write() as tx:
-        user, claims = await signed_in(tx, ctx.services.tokens, params["AccessToken"])
-        pool = await tx.pools.get(user.pool_id)
-        assert pool is not None  # the user's row proves its pool (foreign key)
-        options = await passkeys.registration_options(tx, pool, user, str(claims["client_id"]))
+    options = await ctx.services.passkeys.start_registration(params["AccessToken"])
     return {"CredentialCreationOptions": options}
 
 
@@ -24,24 +33,22 @@ async def start_web_authn_registration(ctx: Context, params: dict[str, Any]) -> 
 async def complete_web_authn_registration(
     ctx: Context, params: dict[str, Any]
 ) -> Mapping[str, Any]:
-    async with ctx.services.store.write() as tx:
-        user, claims = await signed_in(tx, ctx.services.tokens, params["AccessToken"])
-        pool = await tx.pools.get(user.pool_id)
-        assert pool is not None
-        await passkeys.register(tx, pool, user, str(claims["client_id"]), params["Credential"])
+    await ctx.services.passkeys.complete_registration(params["AccessToken"], params["Credential"])
     return {}
 
 
 @operation(IDP, "ListWebAuthnCredentials")
 async def list_web_authn_credentials(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
-    async with ctx.services.store.read() as tx:
-        user = await current_user(tx, ctx.services.tokens, params["AccessToken"])
-        return await passkeys.listing(tx, user, params.get("MaxResults"), params.get("NextToken"))
+    page = await ctx.services.passkeys.listing(
+        params["AccessToken"], params.get("MaxResults"), params.get("NextToken")
+    )
+    shape: dict[str, Any] = {"Credentials": [_credential(passkey) for passkey in page.items]}
+    if page.next_token is not None:
+        shape["NextToken"] = page.next_token
+    return shape
 
 
 @operation(IDP, "DeleteWebAuthnCredential")
 async def delete_web_authn_credential(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
-    async with ctx.services.store.write() as tx:
-        user = await current_user(tx, ctx.services.tokens, params["AccessToken"])
-        await passkeys.delete(tx, user, params["CredentialId"])
+    await ctx.services.passkeys.delete(params["AccessToken"], params["CredentialId"])
     return {}

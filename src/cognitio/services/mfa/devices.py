@@ -14,8 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
-from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
 
 from cognitio.crypto import srp
 from cognitio.crypto.envelope import DecryptionError, Envelope
@@ -25,6 +24,7 @@ from cognitio.errors import (
     ResourceNotFoundException,
 )
 from cognitio.services.common import ids, pagination
+from cognitio.services.common.pages import Page
 from cognitio.services.pools.settings import pool_settings
 from cognitio.store.records import DeviceRecord, UserPoolRecord, UserRecord
 from cognitio.store.repositories import Transaction
@@ -52,22 +52,21 @@ def device_missing() -> ResourceNotFoundException:
     return ResourceNotFoundException("Device does not exist.")
 
 
-def view(device: DeviceRecord) -> dict[str, Any]:
-    """A DeviceType."""
-    attributes = [{"Name": "device_status", "Value": "valid"}]
-    if device.name:
-        attributes.append({"Name": "device_name", "Value": device.name})
-    status = REMEMBERED if device.remembered else NOT_REMEMBERED
-    attributes.append({"Name": "dev:device_remembered_status", "Value": status})
-    result: dict[str, Any] = {
-        "DeviceKey": device.device_key,
-        "DeviceAttributes": attributes,
-        "DeviceCreateDate": device.created_ms / 1000,
-        "DeviceLastModifiedDate": device.updated_ms / 1000,
-    }
-    if device.authenticated_ms is not None:
-        result["DeviceLastAuthenticatedDate"] = device.authenticated_ms / 1000
-    return result
+@dataclass(frozen=True, slots=True)
+class VerifierConfig:
+    """DeviceSecretVerifierConfig: the device's SRP salt and verifier, both base64."""
+
+    salt: str | None
+    password_verifier: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceConfirmation:
+    """ConfirmDevice's input."""
+
+    device_key: str
+    verifier: VerifierConfig | None
+    name: str | None = None
 
 
 class Devices:
@@ -123,21 +122,24 @@ class Devices:
         return int.from_bytes(blob, "big")
 
     async def confirm(
-        self, tx: Transaction, pool: UserPoolRecord, user: UserRecord, params: dict[str, Any]
-    ) -> dict[str, bool]:
-        """ConfirmDevice: keep salt and verifier; remember the device unless the user decides."""
-        device = await tx.devices.get(params["DeviceKey"])
+        self,
+        tx: Transaction,
+        pool: UserPoolRecord,
+        user: UserRecord,
+        confirmation: DeviceConfirmation,
+    ) -> bool:
+        """ConfirmDevice: keep salt and verifier; remember the device unless the user decides.
+        True when the user is to decide (UserConfirmationNecessary)."""
+        device = await tx.devices.get(confirmation.device_key)
         if device is None or device.sub != user.sub:
             raise device_missing()
         if device.confirmed:
             raise DeviceKeyExistsException("Device key already exists.")
-        config = params.get("DeviceSecretVerifierConfig")
-        if not config:
+        config = confirmation.verifier
+        if config is None:
             raise InvalidParameterException("DeviceSecretVerifierConfig is required.")
-        salt = _decode(config.get("Salt"), "Salt")
-        verifier = int.from_bytes(
-            _decode(config.get("PasswordVerifier"), "PasswordVerifier"), "big"
-        )
+        salt = _decode(config.salt, "Salt")
+        verifier = int.from_bytes(_decode(config.password_verifier, "PasswordVerifier"), "big")
         if len(salt) > _MAX_SALT_BYTES:
             raise InvalidParameterException("DeviceSecretVerifierConfig.Salt is too long.")
         if not 1 < verifier < srp.N:
@@ -151,7 +153,7 @@ class Devices:
         )
         done = await tx.devices.confirm(
             device.device_key,
-            name=params.get("DeviceName"),
+            name=confirmation.name,
             salt=salt,
             verifier_sealed=sealed,
             remembered=not on_prompt,
@@ -159,20 +161,19 @@ class Devices:
         )
         if not done:  # confirmed by a concurrent request
             raise DeviceKeyExistsException("Device key already exists.")
-        return {"UserConfirmationNecessary": on_prompt}
+        return on_prompt
 
     async def listing(
         self, tx: Transaction, user: UserRecord, limit: int | None, token: str | None
-    ) -> dict[str, Any]:
+    ) -> Page[DeviceRecord]:
         """ListDevices and AdminListDevices: the user's confirmed devices, oldest first."""
         size = limit or _DEFAULT_LIMIT
         rows = await tx.devices.page(user.sub, pagination.decode(token), size + 1)
-        shown: Sequence[DeviceRecord] = rows[:size]
-        result: dict[str, Any] = {"Devices": [view(device) for device in shown]}
+        shown = tuple(rows[:size])
         if len(rows) > size:
             last = shown[-1]
-            result["PaginationToken"] = pagination.encode((last.created_ms, last.device_key))
-        return result
+            return Page(shown, pagination.encode((last.created_ms, last.device_key)))
+        return Page(shown)
 
     async def set_status(
         self, tx: Transaction, user: UserRecord, device_key: str, status: str | None
@@ -189,7 +190,7 @@ class Devices:
         await tx.devices.delete(device.device_key)
 
 
-def _decode(value: Any, member: str) -> bytes:
+def _decode(value: str | None, member: str) -> bytes:
     if not isinstance(value, str) or not value:
         raise InvalidParameterException(f"DeviceSecretVerifierConfig.{member} is required.")
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import pyotp
@@ -42,6 +43,33 @@ _NEEDS = {
     SMS: "User does not have a phone_number set to turn on SMS MFA",
     EMAIL: "User does not have an email set to turn on EMAIL_OTP MFA",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class FactorPreference:
+    """One factor's settings in SetUserMFAPreference; None leaves a setting as it is."""
+
+    enabled: bool | None = None
+    preferred: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MfaPreferences:
+    """SetUserMFAPreference's input: the factors named change, the others stay.
+    ``passkey_mfa`` is WebAuthnMfaSettings.Enabled."""
+
+    sms: FactorPreference | None = None
+    software_token: FactorPreference | None = None
+    email: FactorPreference | None = None
+    passkey_mfa: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MfaOption:
+    """A legacy MFAOptions entry (SetUserSettings): only SMS to phone_number is accepted."""
+
+    delivery_medium: str | None
+    attribute_name: str | None
 
 
 def _context(sub: str) -> str:
@@ -127,19 +155,18 @@ class Mfa:
             raise ExpiredCodeException(_USED_ONCE)
 
     async def set_preference(
-        self, tx: Transaction, pool: UserPoolRecord, user: UserRecord, params: dict[str, Any]
+        self, tx: Transaction, pool: UserPoolRecord, user: UserRecord, wanted: MfaPreferences
     ) -> None:
         """SetUserMFAPreference / AdminSetUserMFAPreference."""
         record = await tx.mfa.get(user.sub) or MfaRecord(sub=user.sub)
-        for member, factor, attribute in (
-            ("SMSMfaSettings", SMS, "phone_number"),
-            ("SoftwareTokenMfaSettings", TOTP, None),
-            ("EmailMfaSettings", EMAIL, "email"),
+        for settings, factor, attribute in (
+            (wanted.sms, SMS, "phone_number"),
+            (wanted.software_token, TOTP, None),
+            (wanted.email, EMAIL, "email"),
         ):
-            settings = params.get(member)
             if settings is None:
                 continue
-            enabled = settings.get("Enabled")
+            enabled = settings.enabled
             lacking = (
                 record.totp_sealed is None
                 if attribute is None
@@ -151,18 +178,17 @@ class Mfa:
                 raise InvalidParameterException(f"{factor} is not enabled for the user pool.")
             if enabled is not None:
                 if factor == SMS:
-                    record.sms_enabled = bool(enabled)
+                    record.sms_enabled = enabled
                 elif factor == TOTP:
-                    record.totp_enabled = bool(enabled)
+                    record.totp_enabled = enabled
                 else:
-                    record.email_enabled = bool(enabled)
-            if settings.get("PreferredMfa"):
+                    record.email_enabled = enabled
+            if settings.preferred:
                 record.preferred = factor
-            elif record.preferred == factor and ("PreferredMfa" in settings or not enabled):
+            elif record.preferred == factor and (settings.preferred is not None or not enabled):
                 record.preferred = None
-        passkey = params.get("WebAuthnMfaSettings")
-        if passkey is not None and "Enabled" in passkey:
-            record.webauthn_enabled = bool(passkey["Enabled"])
+        if wanted.passkey_mfa is not None:
+            record.webauthn_enabled = wanted.passkey_mfa
         if record.webauthn_enabled:
             _check_passkey_mfa(pool, user, record)
         await tx.mfa.put(record)
@@ -183,11 +209,11 @@ def _check_passkey_mfa(pool: UserPoolRecord, user: UserRecord, record: MfaRecord
 
 
 async def set_legacy_options(
-    tx: Transaction, user: UserRecord, options: list[dict[str, str]]
+    tx: Transaction, user: UserRecord, options: tuple[MfaOption, ...]
 ) -> None:
     """SetUserSettings / AdminSetUserSettings: the legacy MFAOptions, SMS MFA on or off."""
     for option in options:
-        if option.get("DeliveryMedium") != "SMS" or option.get("AttributeName") != "phone_number":
+        if option.delivery_medium != "SMS" or option.attribute_name != "phone_number":
             raise InvalidParameterException(
                 "MFAOptions supports only DeliveryMedium SMS with AttributeName phone_number."
             )

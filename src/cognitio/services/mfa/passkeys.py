@@ -53,6 +53,7 @@ from cognitio.errors import (
     WebAuthnRelyingPartyMismatchException,
 )
 from cognitio.services.common import ids, pagination
+from cognitio.services.common.pages import Page
 from cognitio.services.pools.settings import pool_settings
 from cognitio.store.records import (
     CodeRecord,
@@ -275,34 +276,20 @@ async def verify_assertion(
 
 async def listing(
     tx: Transaction, user: UserRecord, limit: int | None, token: str | None
-) -> dict[str, Any]:
+) -> Page[PasskeyRecord]:
     """ListWebAuthnCredentials: the user's passkeys, oldest first."""
     size = limit or _LIST_LIMIT
     rows = await tx.passkeys.page(user.sub, pagination.decode(token), size + 1)
-    shown = rows[:size]
-    result: dict[str, Any] = {"Credentials": [_view(passkey) for passkey in shown]}
+    shown = tuple(rows[:size])
     if len(rows) > size:
-        result["NextToken"] = pagination.encode((shown[-1].created_ms, shown[-1].credential_id))
-    return result
+        return Page(shown, pagination.encode((shown[-1].created_ms, shown[-1].credential_id)))
+    return Page(shown)
 
 
 async def delete(tx: Transaction, user: UserRecord, credential_id: str) -> None:
     """DeleteWebAuthnCredential."""
     if not await tx.passkeys.delete(user.sub, credential_id):
         raise ResourceNotFoundException("The passkey does not exist.")
-
-
-def _view(passkey: PasskeyRecord) -> dict[str, Any]:
-    view: dict[str, Any] = {
-        "CredentialId": passkey.credential_id,
-        "FriendlyCredentialName": passkey.name,
-        "RelyingPartyId": passkey.relying_party_id,
-        "AuthenticatorTransports": passkey.transports,
-        "CreatedAt": passkey.created_ms / 1000,
-    }
-    if passkey.attachment is not None:
-        view["AuthenticatorAttachment"] = passkey.attachment
-    return view
 
 
 def _friendly_name(attachment: Any, created_ms: int) -> str:

@@ -22,8 +22,9 @@ from cognitio.errors import (
     ResourceNotFoundException,
 )
 from cognitio.services.common import ids
+from cognitio.services.pools.user_pools import Caller, load_pool
 from cognitio.store.records import BrandingRecord, UiCustomizationRecord, UserPoolRecord
-from cognitio.store.repositories import Transaction
+from cognitio.store.repositories import Store, Transaction
 
 ALL = "ALL"
 _IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
@@ -73,156 +74,186 @@ class Look:
     background_colour: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """An image of a branding style (AssetType)."""
+
+    category: str
+    color_mode: str
+    extension: str
+    data: bytes | None = None
+    resource_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BrandingStyle:
+    """CreateManagedLoginBranding's and UpdateManagedLoginBranding's input. ``settings`` is the
+    style's JSON document; on update, None (settings, assets) keeps what is stored."""
+
+    use_defaults: bool = False
+    settings: object | None = None
+    assets: tuple[Asset, ...] | None = None
+
+
 async def _check_client(tx: Transaction, pool: UserPoolRecord, client_id: str) -> None:
     if client_id != ALL and await tx.clients.get(pool.id, client_id) is None:
         raise ResourceNotFoundException(f"User pool client {client_id} does not exist.")
 
 
-async def set_ui(
-    tx: Transaction, pool: UserPoolRecord, params: dict[str, Any]
-) -> UiCustomizationRecord:
-    """SetUICustomization."""
-    client_id = params.get("ClientId") or ALL
-    await _check_client(tx, pool, client_id)
-    css = params.get("CSS")
-    if css is not None:
-        check_css(css)
-    image = params.get("ImageFile")
-    if image is not None and image_type(image) is None:
-        raise InvalidParameterException("ImageFile must be a PNG or JPEG image.")
-    now = ids.now_ms()
-    existing = await tx.oauth.ui(pool.id, client_id)
-    record = UiCustomizationRecord(
-        pool_id=pool.id,
-        client_id=client_id,
-        css=css,
-        image=image,
-        created_ms=existing.created_ms if existing else now,
-        updated_ms=now,
-    )
-    await tx.oauth.put_ui(record)
-    return record
+def _stored_assets(assets: tuple[Asset, ...]) -> list[dict[str, str]]:
+    """The assets as stored: AssetType members, the bytes in base64."""
+    stored = []
+    for asset in assets:
+        entry = {"Category": asset.category, "ColorMode": asset.color_mode,
+                 "Extension": asset.extension}  # fmt: skip
+        if asset.resource_id is not None:
+            entry["ResourceId"] = asset.resource_id
+        if asset.data is not None:
+            entry["Bytes"] = base64.b64encode(asset.data).decode()
+        stored.append(entry)
+    return stored
 
 
-async def get_ui(
-    tx: Transaction, pool: UserPoolRecord, client_id: str | None
-) -> UiCustomizationRecord | None:
-    """GetUICustomization: the client's, else the pool's."""
-    if client_id and client_id != ALL:
-        await _check_client(tx, pool, client_id)
-        record = await tx.oauth.ui(pool.id, client_id)
-        if record is not None:
-            return record
-    return await tx.oauth.ui(pool.id, ALL)
-
-
-def ui_view(pool: UserPoolRecord, record: UiCustomizationRecord | None, client_id: str | None,
-            base_url: str) -> dict[str, Any]:  # fmt: skip
-    """A UICustomizationType."""
-    if record is None:
-        return {"UserPoolId": pool.id, "ClientId": client_id or ALL}
-    view: dict[str, Any] = {
-        "UserPoolId": pool.id,
-        "ClientId": record.client_id,
-        "CSSVersion": str(record.updated_ms),
-        "CreationDate": record.created_ms / 1000,
-        "LastModifiedDate": record.updated_ms / 1000,
-    }
-    if record.css is not None:
-        view["CSS"] = record.css
-    if record.image is not None:
-        view["ImageUrl"] = f"{base_url}/_branding/{pool.id}/ui/{record.client_id}"
-    return view
-
-
-def _assets(params: dict[str, Any]) -> list[dict[str, str]]:
-    assets = []
-    for asset in params.get("Assets") or []:
-        stored = {k: v for k, v in asset.items() if k != "Bytes"}
-        if "Bytes" in asset:
-            stored["Bytes"] = base64.b64encode(asset["Bytes"]).decode()
-        assets.append(stored)
-    return assets
-
-
-def _branding_input(params: dict[str, Any]) -> tuple[bool, dict[str, Any] | None]:
-    use_defaults = bool(params.get("UseCognitoProvidedValues"))
-    settings = params.get("Settings")
-    if use_defaults and (settings is not None or params.get("Assets")):
+def _checked_settings(style: BrandingStyle) -> dict[str, Any] | None:
+    if style.use_defaults and (style.settings is not None or style.assets):
         raise InvalidParameterException("With UseCognitoProvidedValues, omit Settings and Assets.")
-    if settings is not None and not isinstance(settings, dict):
+    if style.settings is not None and not isinstance(style.settings, dict):
         raise InvalidParameterException("Settings must be a JSON object.")
-    return use_defaults, settings
+    return style.settings
 
 
-async def create_branding(
-    tx: Transaction, pool: UserPoolRecord, params: dict[str, Any]
-) -> BrandingRecord:
-    """CreateManagedLoginBranding: one style per app client."""
-    client_id = params["ClientId"]
-    await _check_client(tx, pool, client_id)
-    use_defaults, settings = _branding_input(params)
-    now = ids.now_ms()
-    record = BrandingRecord(
-        branding_id=str(uuid.uuid4()),
-        pool_id=pool.id,
-        client_id=client_id,
-        use_defaults=use_defaults,
-        settings=settings,
-        assets=_assets(params),
-        created_ms=now,
-        updated_ms=now,
-    )
-    if not await tx.oauth.insert_branding(record):
-        raise ManagedLoginBrandingExistsException(
-            f"The app client {client_id} has a branding style already."
-        )
-    return record
-
-
-async def find_branding(tx: Transaction, pool: UserPoolRecord, branding_id: str) -> BrandingRecord:
+async def _find_branding(tx: Transaction, pool: UserPoolRecord, branding_id: str) -> BrandingRecord:
     record = await tx.oauth.branding(pool.id, branding_id)
     if record is None:
         raise ResourceNotFoundException(f"Managed login branding {branding_id} does not exist.")
     return record
 
 
-async def update_branding(
-    tx: Transaction, pool: UserPoolRecord, params: dict[str, Any]
-) -> BrandingRecord:
-    """UpdateManagedLoginBranding: the settings and assets given replace the stored ones."""
-    record = await find_branding(tx, pool, params["ManagedLoginBrandingId"])
-    use_defaults, settings = _branding_input(params)
-    changed = BrandingRecord(
-        branding_id=record.branding_id,
-        pool_id=record.pool_id,
-        client_id=record.client_id,
-        use_defaults=use_defaults,
-        settings=settings if settings is not None or use_defaults else record.settings,
-        assets=_assets(params) if "Assets" in params or use_defaults else record.assets,
-        created_ms=record.created_ms,
-        updated_ms=ids.now_ms(),
-    )
-    await tx.oauth.update_branding(changed)
-    return changed
+class Branding:
+    """UI customisation and managed-login branding styles."""
 
+    def __init__(self, store: Store) -> None:
+        self._store = store
 
-def branding_view(record: BrandingRecord) -> dict[str, Any]:
-    """A ManagedLoginBrandingType."""
-    view: dict[str, Any] = {
-        "ManagedLoginBrandingId": record.branding_id,
-        "UserPoolId": record.pool_id,
-        "UseCognitoProvidedValues": record.use_defaults,
-        "Assets": [
-            {**asset, "Bytes": base64.b64decode(asset["Bytes"])} if "Bytes" in asset else asset
-            for asset in record.assets
-        ],
-        "CreationDate": record.created_ms / 1000,
-        "LastModifiedDate": record.updated_ms / 1000,
-    }
-    if record.settings is not None:
-        view["Settings"] = record.settings
-    return view
+    async def set_ui(
+        self,
+        caller: Caller,
+        pool_id: str,
+        client_id: str | None,
+        css: str | None,
+        image: bytes | None,
+    ) -> UiCustomizationRecord:
+        """SetUICustomization: for the client, or for the pool (no client, or ``ALL``)."""
+        async with self._store.write() as tx:
+            pool = await load_pool(tx, caller, pool_id)
+            client_id = client_id or ALL
+            await _check_client(tx, pool, client_id)
+            if css is not None:
+                check_css(css)
+            if image is not None and image_type(image) is None:
+                raise InvalidParameterException("ImageFile must be a PNG or JPEG image.")
+            now = ids.now_ms()
+            existing = await tx.oauth.ui(pool.id, client_id)
+            record = UiCustomizationRecord(
+                pool_id=pool.id,
+                client_id=client_id,
+                css=css,
+                image=image,
+                created_ms=existing.created_ms if existing else now,
+                updated_ms=now,
+            )
+            await tx.oauth.put_ui(record)
+        return record
+
+    async def get_ui(
+        self, caller: Caller, pool_id: str, client_id: str | None
+    ) -> UiCustomizationRecord | None:
+        """GetUICustomization: the client's, else the pool's."""
+        async with self._store.read() as tx:
+            pool = await load_pool(tx, caller, pool_id)
+            if client_id and client_id != ALL:
+                await _check_client(tx, pool, client_id)
+                record = await tx.oauth.ui(pool.id, client_id)
+                if record is not None:
+                    return record
+            return await tx.oauth.ui(pool.id, ALL)
+
+    async def create_branding(
+        self, caller: Caller, pool_id: str, client_id: str, style: BrandingStyle
+    ) -> BrandingRecord:
+        """CreateManagedLoginBranding: one style per app client."""
+        async with self._store.write() as tx:
+            pool = await load_pool(tx, caller, pool_id)
+            await _check_client(tx, pool, client_id)
+            settings = _checked_settings(style)
+            now = ids.now_ms()
+            record = BrandingRecord(
+                branding_id=str(uuid.uuid4()),
+                pool_id=pool.id,
+                client_id=client_id,
+                use_defaults=style.use_defaults,
+                settings=settings,
+                assets=_stored_assets(style.assets or ()),
+                created_ms=now,
+                updated_ms=now,
+            )
+            if not await tx.oauth.insert_branding(record):
+                raise ManagedLoginBrandingExistsException(
+                    f"The app client {client_id} has a branding style already."
+                )
+        return record
+
+    async def describe_branding(
+        self, caller: Caller, pool_id: str, branding_id: str
+    ) -> BrandingRecord:
+        """DescribeManagedLoginBranding."""
+        async with self._store.read() as tx:
+            pool = await load_pool(tx, caller, pool_id)
+            return await _find_branding(tx, pool, branding_id)
+
+    async def branding_of_client(
+        self, caller: Caller, pool_id: str, client_id: str
+    ) -> BrandingRecord:
+        """DescribeManagedLoginBrandingByClient."""
+        async with self._store.read() as tx:
+            pool = await load_pool(tx, caller, pool_id)
+            record = await tx.oauth.branding_of(pool.id, client_id)
+        if record is None:
+            raise ResourceNotFoundException(
+                f"The app client {client_id} has no managed login branding."
+            )
+        return record
+
+    async def update_branding(
+        self, caller: Caller, pool_id: str, branding_id: str, style: BrandingStyle
+    ) -> BrandingRecord:
+        """UpdateManagedLoginBranding: the settings and assets given replace the stored ones."""
+        async with self._store.write() as tx:
+            pool = await load_pool(tx, caller, pool_id)
+            record = await _find_branding(tx, pool, branding_id)
+            settings = _checked_settings(style)
+            if settings is None and not style.use_defaults:
+                settings = record.settings
+            replaced = style.assets is not None or style.use_defaults
+            changed = BrandingRecord(
+                branding_id=record.branding_id,
+                pool_id=record.pool_id,
+                client_id=record.client_id,
+                use_defaults=style.use_defaults,
+                settings=settings,
+                assets=_stored_assets(style.assets or ()) if replaced else record.assets,
+                created_ms=record.created_ms,
+                updated_ms=ids.now_ms(),
+            )
+            await tx.oauth.update_branding(changed)
+        return changed
+
+    async def delete_branding(self, caller: Caller, pool_id: str, branding_id: str) -> None:
+        """DeleteManagedLoginBranding."""
+        async with self._store.write() as tx:
+            pool = await load_pool(tx, caller, pool_id)
+            record = await _find_branding(tx, pool, branding_id)
+            await tx.oauth.delete_branding(pool.id, record.branding_id)
 
 
 def logo_asset(record: BrandingRecord) -> tuple[bytes, str] | None:

@@ -8,12 +8,13 @@ a name belongs to one pool; a prefix may not contain ``aws``, ``amazon`` or ``co
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, replace
 
 from cognitio.errors import InvalidParameterException, ResourceNotFoundException
 from cognitio.services.common import ids
+from cognitio.services.pools.user_pools import Caller, load_pool
 from cognitio.store.records import DomainRecord, UserPoolRecord
-from cognitio.store.repositories import Transaction
+from cognitio.store.repositories import Store, Transaction
 
 _RESERVED = ("aws", "amazon", "cognito")
 
@@ -33,56 +34,21 @@ def _check_name(domain: str, custom: bool) -> None:
                 raise InvalidParameterException(f"Domain cannot contain reserved word: {word}")
 
 
-async def create(tx: Transaction, pool: UserPoolRecord, params: dict[str, Any]) -> dict[str, Any]:
-    """CreateUserPoolDomain."""
-    domain = params["Domain"]
-    config = params.get("CustomDomainConfig")
-    custom = config is not None
-    _check_name(domain, custom)
-    if any(existing.custom == custom for existing in await tx.oauth.domains_of(pool.id)):
-        raise InvalidParameterException(
-            f"The user pool already has a {'custom' if custom else 'prefix'} domain."
-        )
-    version = int(params.get("ManagedLoginVersion", 1))
+@dataclass(frozen=True, slots=True)
+class DomainSettings:
+    """CreateUserPoolDomain's and UpdateUserPoolDomain's input. A certificate (CustomDomainConfig)
+    makes a new domain a custom one; None leaves a setting as it is on update."""
+
+    pool_id: str
+    domain: str
+    certificate_arn: str | None = None
+    managed_login_version: int | None = None
+
+
+def _version(version: int) -> int:
     if version not in (1, 2):
         raise InvalidParameterException("ManagedLoginVersion must be 1 or 2.")
-    record = DomainRecord(
-        domain=domain,
-        pool_id=pool.id,
-        custom=custom,
-        certificate_arn=None if config is None else config["CertificateArn"],
-        managed_login_version=version,
-        created_ms=ids.now_ms(),
-    )
-    if not await tx.oauth.insert_domain(record):
-        raise InvalidParameterException("Domain already associated with another user pool.")
-    return _answer(record)
-
-
-def _answer(record: DomainRecord) -> dict[str, Any]:
-    answer: dict[str, Any] = {"ManagedLoginVersion": record.managed_login_version}
-    if record.custom:
-        answer["CloudFrontDomain"] = record.domain  # served here, not by a CDN
-    return answer
-
-
-async def describe(tx: Transaction, domain: str, account_id: str) -> dict[str, Any]:
-    """DescribeUserPoolDomain: an empty description for a name no pool has, as Cognito does."""
-    record = await tx.oauth.domain(domain)
-    if record is None:
-        return {"DomainDescription": {}}
-    description: dict[str, Any] = {
-        "UserPoolId": record.pool_id,
-        "AWSAccountId": account_id,
-        "Domain": record.domain,
-        "CloudFrontDistribution": record.domain,
-        "Version": str(record.created_ms),
-        "Status": "ACTIVE",
-        "ManagedLoginVersion": record.managed_login_version,
-    }
-    if record.certificate_arn is not None:
-        description["CustomDomainConfig"] = {"CertificateArn": record.certificate_arn}
-    return {"DomainDescription": description}
+    return version
 
 
 async def _owned(tx: Transaction, pool: UserPoolRecord, domain: str) -> DomainRecord:
@@ -92,27 +58,64 @@ async def _owned(tx: Transaction, pool: UserPoolRecord, domain: str) -> DomainRe
     return record
 
 
-async def update(tx: Transaction, pool: UserPoolRecord, params: dict[str, Any]) -> dict[str, Any]:
-    """UpdateUserPoolDomain: the certificate of a custom domain, the managed-login version."""
-    record = await _owned(tx, pool, params["Domain"])
-    config = params.get("CustomDomainConfig")
-    if config is not None and not record.custom:
-        raise InvalidParameterException("Only a custom domain has a certificate.")
-    version = int(params.get("ManagedLoginVersion", record.managed_login_version))
-    if version not in (1, 2):
-        raise InvalidParameterException("ManagedLoginVersion must be 1 or 2.")
-    changed = DomainRecord(
-        domain=record.domain,
-        pool_id=record.pool_id,
-        custom=record.custom,
-        certificate_arn=record.certificate_arn if config is None else config["CertificateArn"],
-        managed_login_version=version,
-        created_ms=record.created_ms,
-    )
-    await tx.oauth.update_domain(changed)
-    return _answer(changed)
+class Domains:
+    """The user pool domain operations."""
 
+    def __init__(self, store: Store) -> None:
+        self._store = store
 
-async def delete(tx: Transaction, pool: UserPoolRecord, domain: str) -> None:
-    await _owned(tx, pool, domain)
-    await tx.oauth.delete_domain(domain)
+    async def create(self, caller: Caller, settings: DomainSettings) -> DomainRecord:
+        """CreateUserPoolDomain."""
+        async with self._store.write() as tx:
+            pool = await load_pool(tx, caller, settings.pool_id, for_update=True)
+            custom = settings.certificate_arn is not None
+            _check_name(settings.domain, custom)
+            if any(existing.custom == custom for existing in await tx.oauth.domains_of(pool.id)):
+                raise InvalidParameterException(
+                    f"The user pool already has a {'custom' if custom else 'prefix'} domain."
+                )
+            version = settings.managed_login_version
+            record = DomainRecord(
+                domain=settings.domain,
+                pool_id=pool.id,
+                custom=custom,
+                certificate_arn=settings.certificate_arn,
+                managed_login_version=_version(1 if version is None else version),
+                created_ms=ids.now_ms(),
+            )
+            if not await tx.oauth.insert_domain(record):
+                raise InvalidParameterException("Domain already associated with another user pool.")
+        return record
+
+    async def describe(self, domain: str) -> DomainRecord | None:
+        """DescribeUserPoolDomain: None for a name no pool has (Cognito answers an empty
+        description)."""
+        async with self._store.read() as tx:
+            return await tx.oauth.domain(domain)
+
+    async def update(self, caller: Caller, settings: DomainSettings) -> DomainRecord:
+        """UpdateUserPoolDomain: the certificate of a custom domain, the managed-login version."""
+        async with self._store.write() as tx:
+            pool = await load_pool(tx, caller, settings.pool_id)
+            record = await _owned(tx, pool, settings.domain)
+            if settings.certificate_arn is not None and not record.custom:
+                raise InvalidParameterException("Only a custom domain has a certificate.")
+            version = settings.managed_login_version
+            changed = replace(
+                record,
+                certificate_arn=record.certificate_arn
+                if settings.certificate_arn is None
+                else settings.certificate_arn,
+                managed_login_version=_version(
+                    record.managed_login_version if version is None else version
+                ),
+            )
+            await tx.oauth.update_domain(changed)
+        return changed
+
+    async def delete(self, caller: Caller, pool_id: str, domain: str) -> None:
+        """DeleteUserPoolDomain."""
+        async with self._store.write() as tx:
+            pool = await load_pool(tx, caller, pool_id)
+            await _owned(tx, pool, domain)
+            await tx.oauth.delete_domain(domain)
