@@ -13,61 +13,61 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from cognitio.errors import CognitoError, InvalidRequest
-from cognitio.services.oauth.oauth import Authorization
-from cognitio.web.pages import Pages
+from cognitio.web.context import web
 
 
-def passkey_routes(pages: Pages) -> list[Route]:
+async def passkeys_add_page(request: Request) -> Response:
+    """/passkeys/add: a signed-in user registers a passkey, then goes back to the app."""
+    pages = web(request).pages
     error_page = pages.error
-
-    async def passkeys_add_page(request: Request) -> Response:
-        """/passkeys/add: a signed-in user registers a passkey, then goes back to the app."""
-        query = dict(request.query_params)
-        authorization = await pages.authorization(request, query)
-        if not isinstance(authorization, Authorization):
-            return authorization
-        signed_in = await pages.signed_in(request, authorization)
-        if signed_in is None:
-            return pages.sign_in(
-                request, authorization, urlencode(query), error="Sign in to add a passkey."
-            )
-        try:
-            options = await pages.hosted.passkey_options(authorization, signed_in[0])
-        except CognitoError as error:
-            return error_page(request, InvalidRequest(str(error)))
-        return pages.passkey(
-            request,
-            mode="create",
-            action="/passkeys/add",
-            options=options,
-            query=urlencode(query),
-            session="",
-            heading="Add a passkey",
-            hint="Your browser will ask where to keep the new passkey.",
-            button="Create a passkey",
+    query = dict(request.query_params)
+    authorization = await pages.authorization(request, query)
+    signed_in = await pages.signed_in(request, authorization)
+    if signed_in is None:
+        return pages.sign_in(
+            request, authorization, urlencode(query), error="Sign in to add a passkey."
         )
+    try:
+        options = await pages.hosted.passkey_options(authorization, signed_in[0])
+    except CognitoError as error:
+        return error_page(request, InvalidRequest(str(error)))
+    return pages.passkey(
+        request,
+        mode="create",
+        action="/passkeys/add",
+        options=options,
+        query=urlencode(query),
+        session="",
+        heading="Add a passkey",
+        hint="Your browser will ask where to keep the new passkey.",
+        button="Create a passkey",
+    )
 
-    async def passkeys_add_submit(request: Request) -> Response:
-        form, query, authorization = await pages.posted(request)
-        if not isinstance(authorization, Authorization):
-            return authorization
-        signed_in = await pages.signed_in(request, authorization)
-        if signed_in is None or not pages.csrf_ok(request, form):
-            return pages.sign_in(request, authorization, query, error="Sign in to add a passkey.")
-        try:
-            credential = orjson.loads(form.get("credential") or "null")
-            await pages.hosted.add_passkey(authorization, signed_in[0], credential)
-        except (CognitoError, orjson.JSONDecodeError) as error:
-            return error_page(request, InvalidRequest(str(error)))
-        return RedirectResponse(authorization.redirect_uri, 302)
 
-    script = (Path(__file__).parent / "static" / "passkey.js").read_bytes()
+async def passkeys_add_submit(request: Request) -> Response:
+    pages = web(request).pages
+    error_page = pages.error
+    form, query, authorization = await pages.posted(request)
+    signed_in = await pages.signed_in(request, authorization)
+    if signed_in is None or not pages.csrf_ok(request, form):
+        return pages.sign_in(request, authorization, query, error="Sign in to add a passkey.")
+    try:
+        credential = orjson.loads(form.get("credential") or "null")
+        await pages.hosted.add_passkey(authorization, signed_in[0], credential)
+    except (CognitoError, orjson.JSONDecodeError) as error:
+        return error_page(request, InvalidRequest(str(error)))
+    return RedirectResponse(authorization.redirect_uri, 302)
 
-    async def passkey_script(_request: Request) -> Response:
-        return Response(script, media_type="text/javascript", headers={"Cache-Control": "no-cache"})
 
-    return [
-        Route("/_static/passkey.js", passkey_script, methods=["GET"]),
-        Route("/passkeys/add", passkeys_add_page, methods=["GET"]),
-        Route("/passkeys/add", passkeys_add_submit, methods=["POST"]),
-    ]
+_SCRIPT = (Path(__file__).parent / "static" / "passkey.js").read_bytes()
+
+
+async def passkey_script(_request: Request) -> Response:
+    return Response(_SCRIPT, media_type="text/javascript", headers={"Cache-Control": "no-cache"})
+
+
+ROUTES = [
+    Route("/_static/passkey.js", passkey_script, methods=["GET"]),
+    Route("/passkeys/add", passkeys_add_page, methods=["GET"]),
+    Route("/passkeys/add", passkeys_add_submit, methods=["POST"]),
+]

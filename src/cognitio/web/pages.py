@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import orjson
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse
 from starlette.templating import Jinja2Templates
 
 from cognitio.errors import OAuthError
@@ -99,7 +99,7 @@ class Pages:
         return self.render(request, "error.html", context, status=400)
 
     @staticmethod
-    def redirect_error(failure: RedirectError) -> Response:
+    def redirect_error(failure: RedirectError) -> RedirectResponse:
         """An error sent back to the client's (checked) redirect URI."""
         request = failure.authorization
         params = {"error": failure.error.error}
@@ -113,24 +113,17 @@ class Pages:
 
     async def authorization(
         self, request: Request, query: str | Mapping[str, str]
-    ) -> Authorization | Response:
-        """The checked request behind a page (on a pool's domain, for that pool only), or the
-        response that shows what is wrong. ``query`` is a URL's or a hidden field's query string,
-        or parameters already parsed."""
+    ) -> Authorization:
+        """The checked request behind a page (on a pool's domain, for that pool only).
+        ``query`` is a URL's or a hidden field's query string, or parameters already parsed.
+        Raises RedirectError or OAuthError, which the app's handlers answer."""
         params = dict(parse_qsl(query)) if isinstance(query, str) else dict(query)
-        try:
-            pool_id = await self.oauth.host_pool(request.headers.get("host", ""))
-            checked = await self.oauth.authorization(params, pool_id)
-            await self.dress(request, checked)
-            return checked
-        except RedirectError as failure:
-            return self.redirect_error(failure)
-        except OAuthError as error:
-            return self.error(request, error)
+        pool_id = await self.oauth.host_pool(request.headers.get("host", ""))
+        checked = await self.oauth.authorization(params, pool_id)
+        await self.dress(request, checked)
+        return checked
 
-    async def posted(
-        self, request: Request
-    ) -> tuple[dict[str, str], str, Authorization | Response]:
+    async def posted(self, request: Request) -> tuple[dict[str, str], str, Authorization]:
         """A submitted form, the query it carries, and that query checked as by
         :meth:`authorization`."""
         form = await self.form(request)
