@@ -54,6 +54,7 @@ from cognitio.web import (
 )
 from cognitio.web.context import WebContext
 from cognitio.web.dev_outbox import outbox_routes
+from cognitio.web.headers import SecurityHeaders
 from cognitio.web.limits import BodyLimit
 from cognitio.web.pages import Pages
 from cognitio.wire.front import AwsJsonEndpoint, Receive, Scope, Send, send_error
@@ -269,7 +270,15 @@ async def start(settings: Settings) -> Runtime:
         routes += outbox_routes(outbox)
     web = Starlette(
         routes=routes,
-        middleware=[Middleware(BodyLimit)],
+        middleware=[
+            Middleware(BodyLimit),
+            Middleware(
+                SecurityHeaders,
+                base_url=settings.base_url,
+                secure=secure,
+                json_paths=oauth_endpoints.PATHS,
+            ),
+        ],
         exception_handlers=dict(errors.HANDLERS),
     )
     web.state.web = WebContext(services, pages)

@@ -21,15 +21,13 @@ from cognitio.errors import InvalidClient, InvalidRequest, InvalidToken, OAuthEr
 from cognitio.web.context import web
 from cognitio.web.limits import read_form
 
-_NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
-
 
 def oauth_error(error: OAuthError) -> JSONResponse:
     """RFC 6749 section 5.2 JSON, with the headers the error asks for."""
     body = {"error": error.error}
     if error.description:
         body["error_description"] = error.description
-    return JSONResponse(body, status_code=error.status, headers=_NO_STORE | error.headers())
+    return JSONResponse(body, status_code=error.status, headers=error.headers())
 
 
 def basic_credentials(request: Request) -> tuple[str, str] | None:
@@ -59,7 +57,7 @@ async def token(request: Request) -> Response:
     oauth = web(request).services.oauth
     pool_id = await oauth.host_pool(request.headers.get("host", ""))
     answer = await oauth.token(await _form(request), basic_credentials(request), pool_id)
-    return JSONResponse(answer, headers=_NO_STORE)
+    return JSONResponse(answer)
 
 
 async def userinfo(request: Request) -> Response:
@@ -68,16 +66,17 @@ async def userinfo(request: Request) -> Response:
     if scheme.lower() != "bearer" or not value.strip():
         raise InvalidToken("A Bearer access token is required.")
     claims: dict[str, Any] = await oauth.userinfo(value.strip())
-    return JSONResponse(claims, headers=_NO_STORE)
+    return JSONResponse(claims)
 
 
 async def revoke(request: Request) -> Response:
     oauth = web(request).services.oauth
     await oauth.revoke(await _form(request), basic_credentials(request))
-    return Response(status_code=200, headers=_NO_STORE)
+    return Response(status_code=200)
 
 
-# Their OAuthErrors answer RFC 6749 JSON (the app's handler asks ``PATHS``); a page's, a page.
+# Their OAuthErrors answer RFC 6749 JSON (the app's handler asks ``PATHS``), and their answers
+# are not stored (web.headers.SecurityHeaders).
 ROUTES = [
     Route("/oauth2/token", token, methods=["POST"]),
     Route("/oauth2/userInfo", userinfo, methods=["GET", "POST"]),

@@ -20,7 +20,6 @@ from cognitio.errors import OAuthError
 from cognitio.services.hosted.hosted import Hosted
 from cognitio.services.oauth.oauth import Authorization, OAuth, RedirectError
 from cognitio.services.pools.branding import Look
-from cognitio.web.headers import HSTS, page_policy
 from cognitio.web.limits import read_form
 
 CSRF_COOKIE = "cognitio-csrf"
@@ -54,13 +53,7 @@ class Pages:
         response.set_cookie(
             CSRF_COOKIE, token, httponly=True, samesite="strict", secure=self.secure, path="/"
         )
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["X-Frame-Options"] = "DENY"
-        targets = getattr(request.state, "form_targets", ())
-        response.headers["Content-Security-Policy"] = page_policy(targets, [self.hosted.base_url])
-        response.headers["Referrer-Policy"] = "no-referrer"
-        if self.secure:
-            response.headers["Strict-Transport-Security"] = HSTS
+        request.state.hosted_page = True  # its headers: web.headers.SecurityHeaders
         return response
 
     def sign_in(
