@@ -53,6 +53,7 @@ from cognitio.web import (
     well_known,
 )
 from cognitio.web.context import WebContext
+from cognitio.web.csrf import CsrfCheck
 from cognitio.web.dev_outbox import outbox_routes
 from cognitio.web.headers import SecurityHeaders
 from cognitio.web.limits import BodyLimit
@@ -272,6 +273,7 @@ async def start(settings: Settings) -> Runtime:
         routes=routes,
         middleware=[
             Middleware(BodyLimit),
+            Middleware(CsrfCheck, exempt=oauth_endpoints.PATHS),
             Middleware(
                 SecurityHeaders,
                 base_url=settings.base_url,

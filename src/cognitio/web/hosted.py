@@ -26,7 +26,7 @@ from cognitio.services.signin.challenges import CHALLENGES
 from cognitio.services.signin.mfa_challenges import associate_in_setup, verify_in_setup
 from cognitio.services.signin.request import HostedSignIn, Step
 from cognitio.web.context import web
-from cognitio.web.pages import session_cookie, with_query
+from cognitio.web.pages import ShowAgain, posted_form, session_cookie, with_query
 
 # The SELECT_MFA_TYPE options: each factor's name as the challenge that asks for it.
 _OPTION_NAMES = {name: c.label for name, c in CHALLENGES.items() if c.label is not None}
@@ -165,20 +165,12 @@ async def setup_page(
 
 async def login_submit(request: Request) -> Response:
     pages, auth = web(request).pages, web(request).services.auth
-    csrf_ok = pages.csrf_ok
     form, query, authorization = await pages.posted(request)
-    if not csrf_ok(request, form):
-        return pages.sign_in(
-            request, authorization, query, error="Your form expired; please try again."
-        )
     username, password = form.get("username", ""), form.get("password", "")
     method = form.get("method")
     if method in ("code", "passkey") and username:
         factor = "WEB_AUTHN" if method == "passkey" else None
-        try:
-            result = await auth.hosted_first_factor(authorization.client.id, username, factor)
-        except CognitoError as error:
-            return pages.sign_in(request, authorization, query, error=str(error), username=username)
+        result = await auth.hosted_first_factor(authorization.client.id, username, factor)
         return await after_step(request, authorization, query, result)
     if not username or not password:
         return pages.sign_in(
@@ -188,21 +180,13 @@ async def login_submit(request: Request) -> Response:
             error="Enter your username and password.",
             username=username,
         )
-    try:
-        result = await auth.hosted_sign_in(authorization.client.id, username, password)
-    except CognitoError as error:
-        return pages.sign_in(request, authorization, query, error=str(error), username=username)
+    result = await auth.hosted_sign_in(authorization.client.id, username, password)
     return await after_step(request, authorization, query, result)
 
 
 async def mfa_submit(request: Request) -> Response:
     pages, auth = web(request).pages, web(request).services.auth
-    csrf_ok = pages.csrf_ok
     form, query, authorization = await pages.posted(request)
-    if not csrf_ok(request, form):
-        return pages.sign_in(
-            request, authorization, query, error="Your form expired; please sign in again."
-        )
     name = form.get("challenge", "")
     challenge = CHALLENGES.get(name)
     if challenge is None or challenge.page is None:
@@ -212,11 +196,7 @@ async def mfa_submit(request: Request) -> Response:
     session = form.get("session", "")
     responses = {"USERNAME": form.get("username", "")}
     if challenge.page == "setup":
-        try:
-            verified = await verify_in_setup(auth.context, session, form.get("code", "").strip())
-        except CognitoError as error:
-            message = f"{error} Please sign in again."
-            return pages.sign_in(request, authorization, query, error=message)
+        verified = await verify_in_setup(auth.context, session, form.get("code", "").strip())
         session = verified["Session"]
     for field in challenge.fields:
         value = form.get(field.name, "")
@@ -227,12 +207,7 @@ async def mfa_submit(request: Request) -> Response:
         "Session": session,
         "ChallengeResponses": responses,
     }
-    try:
-        result = await auth.respond_hosted(params)
-    except CognitoError as error:
-        # A wrong answer uses the step up: the user signs in again.
-        message = f"{error} Please sign in again."
-        return pages.sign_in(request, authorization, query, error=message)
+    result = await auth.respond_hosted(params)
     return await after_step(request, authorization, query, result)
 
 
@@ -261,6 +236,35 @@ async def branding_image(request: Request) -> Response:
     data, kind = found
     return Response(data, media_type=kind, headers=ASSET_HEADERS)
 
+
+def _login_again(request: Request, error: CognitoError | None) -> Response:
+    """The sign-in page again, saying why."""
+    pages = web(request).pages
+    form, query, authorization = posted_form(request)
+    if error is None:
+        return pages.sign_in(
+            request, authorization, query, error="Your form expired; please try again."
+        )
+    username = form.get("username", "")
+    return pages.sign_in(request, authorization, query, error=str(error), username=username)
+
+
+def _challenge_again(request: Request, error: CognitoError | None) -> Response:
+    """A wrong answer uses the step up: the user signs in again."""
+    pages = web(request).pages
+    _form, query, authorization = posted_form(request)
+    if error is None:
+        message = "Your form expired; please sign in again."
+    else:
+        message = f"{error} Please sign in again."
+    return pages.sign_in(request, authorization, query, error=message)
+
+
+# What a CognitoError raised while answering a form shows (web.errors); a refused CSRF token too.
+SHOW_AGAIN: dict[tuple[str, str], ShowAgain] = {
+    ("POST", "/login"): _login_again,
+    ("POST", "/mfa"): _challenge_again,
+}
 
 ROUTES = [
     Route("/_branding/{pool_id}/{kind:str}/{client_id}", branding_image, methods=["GET"]),

@@ -5,6 +5,7 @@ client — with its SecretHash when it has a secret — and end on the sign-in p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -14,7 +15,7 @@ from starlette.routing import Route
 from cognitio.errors import CognitoError
 from cognitio.services.oauth.oauth import Authorization
 from cognitio.web.context import web
-from cognitio.web.pages import Pages
+from cognitio.web.pages import Pages, ShowAgain, posted_form
 
 
 def api_params(
@@ -39,12 +40,7 @@ async def signup_submit(request: Request) -> Response:
     pages, self_service = web(request).pages, web(request).services.self_service
     form, query, checked = await pages.posted(request)
     email = form.get("email", "")
-    context = _signup_context(checked, query, email=email)
-    username = email if context["email_is_username"] else form.get("username", "")
-    context["username"] = username
-    if not pages.csrf_ok(request, form):
-        context["error"] = "Your form expired; please try again."
-        return pages.render(request, "signup.html", context, status=400)
+    username = _signup_form(checked, query, form)["username"]
     params = api_params(
         pages,
         checked,
@@ -52,11 +48,7 @@ async def signup_submit(request: Request) -> Response:
         Password=form.get("password", ""),
         UserAttributes=[{"Name": "email", "Value": email}] if email else [],
     )
-    try:
-        answer = await self_service.sign_up(params)
-    except CognitoError as error:
-        context["error"] = str(error)
-        return pages.render(request, "signup.html", context, status=400)
+    answer = await self_service.sign_up(params)
     if answer.get("UserConfirmed"):
         return pages.sign_in(
             request, checked, query, username=username, notice="Your account is ready. Sign in."
@@ -73,16 +65,8 @@ async def confirm_submit(request: Request) -> Response:
     pages, self_service = web(request).pages, web(request).services.self_service
     form, query, checked = await pages.posted(request)
     username = form.get("username", "")
-    context = {"query": query, "username": username, "destination": "you"}
-    if not pages.csrf_ok(request, form):
-        context["error"] = "Your form expired; please try again."
-        return pages.render(request, "confirm.html", context, status=400)
     params = api_params(pages, checked, username, ConfirmationCode=form.get("code", "").strip())
-    try:
-        await self_service.confirm_sign_up(params)
-    except CognitoError as error:
-        context["error"] = str(error)
-        return pages.render(request, "confirm.html", context, status=400)
+    await self_service.confirm_sign_up(params)
     return pages.sign_in(
         request, checked, query, username=username, notice="Your account is confirmed. Sign in."
     )
@@ -98,15 +82,8 @@ async def forgot_page(request: Request) -> Response:
 async def forgot_submit(request: Request) -> Response:
     pages, self_service = web(request).pages, web(request).services.self_service
     form, query, checked = await pages.posted(request)
-    if not pages.csrf_ok(request, form):
-        context = {"query": query, "error": "Your form expired; please try again."}
-        return pages.render(request, "forgot.html", context, status=400)
     username = form.get("username", "")
-    try:
-        answer = await self_service.forgot_password(api_params(pages, checked, username))
-    except CognitoError as error:
-        context = {"query": query, "error": str(error)}
-        return pages.render(request, "forgot.html", context, status=400)
+    answer = await self_service.forgot_password(api_params(pages, checked, username))
     destination = answer.get("CodeDeliveryDetails", {}).get("Destination", "you")
     context = {"query": query, "username": username, "destination": destination}
     return pages.render(request, "reset.html", context)
@@ -116,10 +93,6 @@ async def reset_submit(request: Request) -> Response:
     pages, self_service = web(request).pages, web(request).services.self_service
     form, query, checked = await pages.posted(request)
     username = form.get("username", "")
-    context = {"query": query, "username": username, "destination": "you"}
-    if not pages.csrf_ok(request, form):
-        context["error"] = "Your form expired; please try again."
-        return pages.render(request, "reset.html", context, status=400)
     params = api_params(
         pages,
         checked,
@@ -127,15 +100,39 @@ async def reset_submit(request: Request) -> Response:
         ConfirmationCode=form.get("code", "").strip(),
         Password=form.get("password", ""),
     )
-    try:
-        await self_service.confirm_forgot_password(params)
-    except CognitoError as error:
-        context["error"] = str(error)
-        return pages.render(request, "reset.html", context, status=400)
+    await self_service.confirm_forgot_password(params)
     return pages.sign_in(
         request, checked, query, username=username, notice="Your password is changed. Sign in."
     )
 
+
+def _show_again(
+    template: str, context: Callable[[dict[str, str], str, Authorization], dict[str, Any]]
+) -> ShowAgain:
+    """The form's page again (``template`` with ``context``), saying why, with status 400."""
+
+    def again(request: Request, error: CognitoError | None) -> Response:
+        form, query, checked = posted_form(request)
+        values = context(form, query, checked)
+        values["error"] = "Your form expired; please try again." if error is None else str(error)
+        return web(request).pages.render(request, template, values, status=400)
+
+    return again
+
+
+def _code_form(form: dict[str, str], query: str, _checked: Authorization) -> dict[str, Any]:
+    return {"query": query, "username": form.get("username", ""), "destination": "you"}
+
+
+# What a CognitoError raised while answering a form shows (web.errors); a refused CSRF token too.
+SHOW_AGAIN: dict[tuple[str, str], ShowAgain] = {
+    ("POST", "/signup"): _show_again(
+        "signup.html", lambda form, query, checked: _signup_form(checked, query, form)
+    ),
+    ("POST", "/confirm"): _show_again("confirm.html", _code_form),
+    ("POST", "/forgotPassword"): _show_again("forgot.html", lambda _f, query, _c: {"query": query}),
+    ("POST", "/confirmForgotPassword"): _show_again("reset.html", _code_form),
+}
 
 ROUTES = [
     Route("/signup", signup_page, methods=["GET"]),
@@ -155,3 +152,12 @@ def _signup_context(authorization: Authorization, query: str, **values: str) -> 
         "username": values.get("username", ""),
         "email": values.get("email", ""),
     }
+
+
+def _signup_form(checked: Authorization, query: str, form: dict[str, str]) -> dict[str, Any]:
+    """The sign-up page's values for a submitted form (the email is the username in a pool
+    that signs in with it)."""
+    email = form.get("email", "")
+    context = _signup_context(checked, query, email=email)
+    context["username"] = email if context["email_is_username"] else form.get("username", "")
+    return context

@@ -5,6 +5,7 @@ WebAuthn ceremonies for this page and for the WEB_AUTHN sign-in step."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import orjson
@@ -14,12 +15,12 @@ from starlette.routing import Route
 
 from cognitio.errors import CognitoError, InvalidRequest
 from cognitio.web.context import web
+from cognitio.web.pages import ShowAgain, posted_form
 
 
 async def passkeys_add_page(request: Request) -> Response:
     """/passkeys/add: a signed-in user registers a passkey, then goes back to the app."""
     pages = web(request).pages
-    error_page = pages.error
     query = dict(request.query_params)
     authorization = await pages.authorization(request, query)
     signed_in = await pages.signed_in(request, authorization)
@@ -27,10 +28,7 @@ async def passkeys_add_page(request: Request) -> Response:
         return pages.sign_in(
             request, authorization, urlencode(query), error="Sign in to add a passkey."
         )
-    try:
-        options = await pages.hosted.passkey_options(authorization, signed_in[0])
-    except CognitoError as error:
-        return error_page(request, InvalidRequest(str(error)))
+    options = await pages.hosted.passkey_options(authorization, signed_in[0])
     return pages.passkey(
         request,
         mode="create",
@@ -46,18 +44,37 @@ async def passkeys_add_page(request: Request) -> Response:
 
 async def passkeys_add_submit(request: Request) -> Response:
     pages = web(request).pages
-    error_page = pages.error
     form, query, authorization = await pages.posted(request)
     signed_in = await pages.signed_in(request, authorization)
-    if signed_in is None or not pages.csrf_ok(request, form):
+    if signed_in is None:
         return pages.sign_in(request, authorization, query, error="Sign in to add a passkey.")
-    try:
-        credential = orjson.loads(form.get("credential") or "null")
-        await pages.hosted.add_passkey(authorization, signed_in[0], credential)
-    except (CognitoError, orjson.JSONDecodeError) as error:
-        return error_page(request, InvalidRequest(str(error)))
+    credential = _credential(form)
+    await pages.hosted.add_passkey(authorization, signed_in[0], credential)
     return RedirectResponse(authorization.redirect_uri, 302)
 
+
+def _credential(form: dict[str, str]) -> Any:
+    """The browser's answer to the ceremony, as JSON (checked by the passkey service)."""
+    try:
+        return orjson.loads(form.get("credential") or "null")
+    except orjson.JSONDecodeError as error:
+        raise InvalidRequest(str(error)) from None
+
+
+def _passkey_again(request: Request, error: CognitoError | None) -> Response:
+    """A refused form signs in again; a refused passkey is the error page."""
+    pages = web(request).pages
+    if error is not None:
+        return pages.error(request, InvalidRequest(str(error)))
+    _form, query, authorization = posted_form(request)
+    return pages.sign_in(request, authorization, query, error="Sign in to add a passkey.")
+
+
+# What a CognitoError raised while answering shows (web.errors); a refused CSRF token too.
+SHOW_AGAIN: dict[tuple[str, str], ShowAgain] = {
+    ("GET", "/passkeys/add"): _passkey_again,
+    ("POST", "/passkeys/add"): _passkey_again,
+}
 
 _SCRIPT = (Path(__file__).parent / "static" / "passkey.js").read_bytes()
 

@@ -1,32 +1,41 @@
-"""What every hosted page shares: templates, the CSRF token, error pages, and turning an
+"""What every hosted page shares: templates, the CSRF token (issued here, checked by
+:mod:`cognitio.web.csrf`), error pages, and turning an
 authorization request (kept in a hidden ``query`` field from page to page) back into a checked
 :class:`~cognitio.services.oauth.oauth.Authorization`."""
 
 from __future__ import annotations
 
-import hmac
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import orjson
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
-from cognitio.errors import OAuthError
+from cognitio.errors import CognitoError, OAuthError
 from cognitio.services.hosted.hosted import Hosted
 from cognitio.services.oauth.oauth import Authorization, OAuth, RedirectError
 from cognitio.services.pools.branding import Look
+from cognitio.web.csrf import CSRF_COOKIE, FormExpired
 from cognitio.web.limits import read_form
 
-CSRF_COOKIE = "cognitio-csrf"
+# How a form page is shown again, for a refused CSRF token (None) or a service's error; the
+# page modules' SHOW_AGAIN tables map (method, path) to one, and web.errors calls it.
+ShowAgain = Callable[[Request, CognitoError | None], Response]
 
 
 def with_query(url: str, params: dict[str, str]) -> str:
     return url + ("&" if "?" in url else "?") + urlencode(params)
+
+
+def posted_form(request: Request) -> tuple[dict[str, str], str, Authorization]:
+    """The form, query and checked authorization :meth:`Pages.posted` read for ``request``."""
+    posted: tuple[dict[str, str], str, Authorization] = request.state.posted
+    return posted
 
 
 def session_cookie(pool_id: str) -> str:
@@ -118,10 +127,15 @@ class Pages:
 
     async def posted(self, request: Request) -> tuple[dict[str, str], str, Authorization]:
         """A submitted form, the query it carries, and that query checked as by
-        :meth:`authorization`."""
+        :meth:`authorization`; kept for :func:`posted_form`. Raises FormExpired when the
+        form's CSRF token was refused (:class:`~cognitio.web.csrf.CsrfCheck`)."""
         form = await self.form(request)
         query = form.get("query", "")
-        return form, query, await self.authorization(request, query)
+        authorization = await self.authorization(request, query)
+        request.state.posted = (form, query, authorization)
+        if not getattr(request.state, "csrf_ok", False):
+            raise FormExpired
+        return form, query, authorization
 
     async def signed_in(
         self, request: Request, authorization: Authorization
@@ -135,12 +149,6 @@ class Pages:
         may end (the checked redirect URI)."""
         request.state.look = await self.hosted.look(authorization)
         request.state.form_targets = (authorization.redirect_uri,)
-
-    @staticmethod
-    def csrf_ok(request: Request, form: dict[str, str]) -> bool:
-        cookie = request.cookies.get(CSRF_COOKIE, "")
-        given = form.get("_csrf", "")
-        return bool(cookie) and hmac.compare_digest(cookie.encode(), given.encode())
 
     @staticmethod
     async def form(request: Request) -> dict[str, str]:
