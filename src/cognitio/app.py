@@ -52,14 +52,20 @@ from cognitio.services.users.users import Users
 from cognitio.store.db import Database
 from cognitio.store.migrate import upgrade
 from cognitio.store.sql import SqlStore
+from cognitio.web import (
+    errors,
+    hosted,
+    hosted_accounts,
+    hosted_passkeys,
+    oauth_endpoints,
+    well_known,
+)
+from cognitio.web.context import WebContext
+from cognitio.web.csrf import CsrfCheck
 from cognitio.web.dev_outbox import outbox_routes
-from cognitio.web.hosted import hosted_routes
-from cognitio.web.hosted_accounts import account_routes
-from cognitio.web.hosted_passkeys import passkey_routes
+from cognitio.web.headers import SecurityHeaders
 from cognitio.web.limits import BodyLimit
-from cognitio.web.oauth_endpoints import oauth_endpoint_routes
 from cognitio.web.pages import Pages
-from cognitio.web.well_known import well_known_routes
 from cognitio.wire.front import AwsJsonEndpoint, Receive, Scope, Send, send_error
 
 
@@ -268,15 +274,29 @@ async def start(settings: Settings) -> Runtime:
     pages = Pages(services.oauth, services.hosted, secure=secure)
     routes = [
         Route("/health", health, methods=["GET"]),
-        *well_known_routes(services),
-        *oauth_endpoint_routes(services.oauth),
-        *hosted_routes(pages, services.auth),
-        *account_routes(pages, services.self_service),
-        *passkey_routes(pages),
+        *well_known.ROUTES,
+        *oauth_endpoints.ROUTES,
+        *hosted.ROUTES,
+        *hosted_accounts.ROUTES,
+        *hosted_passkeys.ROUTES,
     ]
     if outbox is not None:
         routes += outbox_routes(outbox)
-    web = Starlette(routes=routes, middleware=[Middleware(BodyLimit)])
+    web = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(BodyLimit),
+            Middleware(CsrfCheck, exempt=oauth_endpoints.PATHS),
+            Middleware(
+                SecurityHeaders,
+                base_url=settings.base_url,
+                secure=secure,
+                json_paths=oauth_endpoints.PATHS,
+            ),
+        ],
+        exception_handlers=dict(errors.HANDLERS),
+    )
+    web.state.web = WebContext(services, pages)
     return Runtime(
         settings,
         database,

@@ -342,6 +342,10 @@ class OAuthError(Exception):
         super().__init__(description)
         self.description = description
 
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer carries besides its JSON body."""
+        return {}
+
 
 class InvalidRequest(OAuthError):
     error = "invalid_request"
@@ -350,6 +354,10 @@ class InvalidRequest(OAuthError):
 class InvalidClient(OAuthError):
     error = "invalid_client"
     status = 401
+
+    def headers(self) -> dict[str, str]:
+        """RFC 6749 section 5.2: a 401 names the authentication scheme the client should use."""
+        return {"WWW-Authenticate": 'Basic realm="cognitio"'}
 
 
 class InvalidGrant(OAuthError):
@@ -385,3 +393,9 @@ class LoginRequired(OAuthError):
 class InvalidToken(OAuthError):
     error = "invalid_token"
     status = 401
+
+    def headers(self) -> dict[str, str]:
+        """RFC 6750 section 3: the Bearer challenge of a refused access token."""
+        return {
+            "WWW-Authenticate": f'Bearer error="invalid_token", error_description="{self.error}"'
+        }

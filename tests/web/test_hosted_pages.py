@@ -218,3 +218,40 @@ def test_hsts_when_the_public_url_is_https(make_server: Any) -> None:
     page = httpx.get(f"{https.url}/oauth2/authorize?response_type=code&client_id=nope")
     assert page.status_code == 400
     assert page.headers["strict-transport-security"] == "max-age=31536000"
+
+
+def test_every_form_without_its_csrf_token_is_shown_again_and_does_nothing(
+    idp: Any, server: Any
+) -> None:
+    pool_id = idp.create_user_pool(PoolName="hosted")["UserPool"]["Id"]
+    email = f"victim-{pool_id.lower()}@example.com"  # the outbox is the whole suite's
+    make_user(idp, pool_id, "victim", email=email, email_verified="true")
+    client = oauth_client(idp, pool_id, secret=False)
+    browser = Browser(server.url)
+    query = query_of(browser, authorize_url(server, client))
+    forms = {
+        "/signup": {"username": "intruder", "email": "i@example.com", "password": PASSWORD},
+        "/confirm": {"username": "victim", "code": "123456"},
+        "/forgotPassword": {"username": "victim"},
+        "/confirmForgotPassword": {"username": "victim", "code": "1", "password": PASSWORD},
+        "/mfa": {"challenge": "SMS_MFA", "session": "x", "username": "victim"},
+    }
+    for path, fields in forms.items():
+        forged = browser.http.post(path, data={"_csrf": "guess", "query": query} | fields)
+        assert forged.status_code == 400, path
+        assert "expired" in forged.text, path
+    users = idp.list_users(UserPoolId=pool_id)["Users"]
+    assert [user["Username"] for user in users] == ["victim"]
+    assert server.outbox(email) == []
+
+
+def test_a_form_with_a_bad_authorization_request_is_refused_before_its_token(
+    idp: Any, server: Any
+) -> None:
+    """The form's query is checked first: without a client there is no page to show again."""
+    browser = Browser(server.url)
+    answer = browser.http.post(
+        "/signup", data={"_csrf": "guess", "query": "response_type=code&client_id=nobody"}
+    )
+    assert answer.status_code == 400
+    assert "expired" not in answer.text

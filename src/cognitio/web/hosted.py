@@ -19,14 +19,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from cognitio.errors import CognitoError, InvalidRequest, LoginRequired, OAuthError
+from cognitio.errors import CognitoError, InvalidRequest, LoginRequired
 from cognitio.services.hosted.hosted import SESSION_SECONDS
 from cognitio.services.oauth.oauth import Authorization, RedirectError
-from cognitio.services.signin.auth import Authenticator
 from cognitio.services.signin.challenges import CHALLENGES
 from cognitio.services.signin.mfa_challenges import associate_in_setup, verify_in_setup
 from cognitio.services.signin.request import HostedSignIn, Step
-from cognitio.web.pages import Pages, session_cookie, with_query
+from cognitio.web.context import web
+from cognitio.web.pages import ShowAgain, posted_form, session_cookie, with_query
 
 # The SELECT_MFA_TYPE options: each factor's name as the challenge that asks for it.
 _OPTION_NAMES = {name: c.label for name, c in CHALLENGES.items() if c.label is not None}
@@ -43,237 +43,237 @@ ASSET_HEADERS = {
 }
 
 
-def hosted_routes(pages: Pages, auth: Authenticator) -> list[Route]:
-    oauth = pages.oauth
-    page, error_page, redirect_error = pages.render, pages.error, pages.redirect_error
-    csrf_ok = pages.csrf_ok
-
-    async def finish(request: Request, authorization: Authorization, sub: str, at: int) -> Response:
-        if authorization.response_type == "token":
-            tokens = await oauth.implicit(authorization, sub, at)
-            params = {k: str(v) for k, v in tokens.items()}
-            if authorization.state is not None:
-                params["state"] = authorization.state
-            return RedirectResponse(f"{authorization.redirect_uri}#{urlencode(params)}", 302)
-        code = await oauth.issue_code(authorization, sub, at)
-        params = {"code": code}
+async def finish(request: Request, authorization: Authorization, sub: str, at: int) -> Response:
+    oauth = web(request).services.oauth
+    if authorization.response_type == "token":
+        tokens = await oauth.implicit(authorization, sub, at)
+        params = {k: str(v) for k, v in tokens.items()}
         if authorization.state is not None:
             params["state"] = authorization.state
-        return RedirectResponse(with_query(authorization.redirect_uri, params), 302)
+        return RedirectResponse(f"{authorization.redirect_uri}#{urlencode(params)}", 302)
+    code = await oauth.issue_code(authorization, sub, at)
+    params = {"code": code}
+    if authorization.state is not None:
+        params["state"] = authorization.state
+    return RedirectResponse(with_query(authorization.redirect_uri, params), 302)
 
-    async def authorize(request: Request) -> Response:
-        query = dict(request.query_params)
-        authorization = await pages.authorization(request, query)
-        if not isinstance(authorization, Authorization):
-            return authorization
-        signed_in = await pages.signed_in(request, authorization)
-        if signed_in is None and query.get("prompt") == "none":
-            # OpenID Connect Core 3.1.2.6: no page may be shown, so say so to the client.
-            return redirect_error(RedirectError(authorization, LoginRequired("Sign-in needed.")))
-        if signed_in is None or query.get("prompt") == "login":
-            query.pop("prompt", None)
-            return RedirectResponse(f"/login?{urlencode(query)}", 302)
-        try:
-            return await finish(request, authorization, *signed_in)
-        except OAuthError as error:  # the user went away since signing in
-            return error_page(request, error)
 
-    async def login_page(request: Request) -> Response:
-        query = dict(request.query_params)
-        authorization = await pages.authorization(request, query)
-        if not isinstance(authorization, Authorization):
-            return authorization
-        return pages.sign_in(request, authorization, urlencode(query))
+async def authorize(request: Request) -> Response:
+    pages = web(request).pages
+    query = dict(request.query_params)
+    authorization = await pages.authorization(request, query)
+    signed_in = await pages.signed_in(request, authorization)
+    if signed_in is None and query.get("prompt") == "none":
+        # OpenID Connect Core 3.1.2.6: no page may be shown, so say so to the client.
+        raise RedirectError(authorization, LoginRequired("Sign-in needed."))
+    if signed_in is None or query.get("prompt") == "login":
+        query.pop("prompt", None)
+        return RedirectResponse(f"/login?{urlencode(query)}", 302)
+    # An OAuthError here (the user went away since signing in) is the app's error page.
+    return await finish(request, authorization, *signed_in)
 
-    async def after_step(
-        request: Request, authorization: Authorization, query: str, result: Step
-    ) -> Response:
-        if isinstance(result, HostedSignIn):
-            sub = result.sub
-            response = RedirectResponse(f"/oauth2/authorize?{query}", 302)
-            response.set_cookie(
-                session_cookie(authorization.pool.id),
-                await pages.hosted.start_session(authorization.pool.id, sub),
-                max_age=SESSION_SECONDS,
-                httponly=True,
-                samesite="lax",
-                secure=pages.secure,
-                path="/",
-            )
-            return response
-        name = result.get("ChallengeName", "")
-        challenge = CHALLENGES.get(name)
-        if challenge is not None and challenge.page == "setup":
-            return await setup_page(request, authorization, query, result)
-        if challenge is not None and challenge.page == "passkey":
-            options = result["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"]
-            return pages.passkey(
-                request,
-                mode="get",
-                action="/mfa",
-                options=orjson.loads(options),
-                query=query,
-                session=result.get("Session", ""),
-                heading="Sign in with your passkey",
-                hint="Your browser will ask for the passkey you registered.",
-                button="Use my passkey",
-            )
-        if challenge is None or challenge.page != "form":
-            return error_page(
-                request, InvalidRequest(f"The {name} step is not on the hosted pages yet.")
-            )
-        parameters = result.get("ChallengeParameters", {})
-        fields = [field.name for field in challenge.fields]
-        options = []
-        if "answer" in fields:
-            options = list(orjson.loads(parameters.get("MFAS_CAN_CHOOSE", "[]")))
-        hint = challenge.hint
-        return page(
-            request,
-            "challenge.html",
-            {
-                "heading": challenge.heading,
-                "hint": None if hint is None else hint.format_map(_Missing(parameters)),
-                "challenge": name,
-                "fields": fields,
-                "session": result.get("Session", ""),
-                "query": query,
-                "username": parameters.get("USER_ID_FOR_SRP", ""),
-                "options": options,
-                "option_names": _OPTION_NAMES,
-            },
+
+async def login_page(request: Request) -> Response:
+    pages = web(request).pages
+    query = dict(request.query_params)
+    authorization = await pages.authorization(request, query)
+    return pages.sign_in(request, authorization, urlencode(query))
+
+
+async def after_step(
+    request: Request, authorization: Authorization, query: str, result: Step
+) -> Response:
+    pages = web(request).pages
+    page, error_page = pages.render, pages.error
+    if isinstance(result, HostedSignIn):
+        sub = result.sub
+        response = RedirectResponse(f"/oauth2/authorize?{query}", 302)
+        response.set_cookie(
+            session_cookie(authorization.pool.id),
+            await pages.hosted.start_session(authorization.pool.id, sub),
+            max_age=SESSION_SECONDS,
+            httponly=True,
+            samesite="lax",
+            secure=pages.secure,
+            path="/",
         )
-
-    async def setup_page(
-        request: Request, authorization: Authorization, query: str, result: dict[str, Any]
-    ) -> Response:
-        """MFA_SETUP: a new software token, shown as a QR code and as its key."""
-        username = result.get("ChallengeParameters", {}).get("USER_ID_FOR_SRP", "")
-        associated = await associate_in_setup(auth.context, result["Session"])
-        secret = associated["SecretCode"]
-        label = f"{authorization.pool.name}:{username}"
-        uri = pyotp.TOTP(secret).provisioning_uri(name=label, issuer_name=authorization.pool.name)
-        context = {
-            "qr_svg": segno.make(uri, error="m").svg_inline(scale=5, title="QR code"),
-            "secret": secret,
-            "session": associated["Session"],
-            "query": query,
-            "username": username,
-        }
-        return page(request, "mfa_setup.html", context)
-
-    async def login_submit(request: Request) -> Response:
-        form, query, authorization = await pages.posted(request)
-        if not isinstance(authorization, Authorization):
-            return authorization
-        if not csrf_ok(request, form):
-            return pages.sign_in(
-                request, authorization, query, error="Your form expired; please try again."
-            )
-        username, password = form.get("username", ""), form.get("password", "")
-        method = form.get("method")
-        if method in ("code", "passkey") and username:
-            factor = "WEB_AUTHN" if method == "passkey" else None
-            try:
-                result = await auth.hosted_first_factor(authorization.client.id, username, factor)
-            except CognitoError as error:
-                return pages.sign_in(
-                    request, authorization, query, error=str(error), username=username
-                )
-            return await after_step(request, authorization, query, result)
-        if not username or not password:
-            return pages.sign_in(
-                request,
-                authorization,
-                query,
-                error="Enter your username and password.",
-                username=username,
-            )
-        try:
-            result = await auth.hosted_sign_in(authorization.client.id, username, password)
-        except CognitoError as error:
-            return pages.sign_in(request, authorization, query, error=str(error), username=username)
-        return await after_step(request, authorization, query, result)
-
-    async def mfa_submit(request: Request) -> Response:
-        form, query, authorization = await pages.posted(request)
-        if not isinstance(authorization, Authorization):
-            return authorization
-        if not csrf_ok(request, form):
-            return pages.sign_in(
-                request, authorization, query, error="Your form expired; please sign in again."
-            )
-        name = form.get("challenge", "")
-        challenge = CHALLENGES.get(name)
-        if challenge is None or challenge.page is None:
-            return pages.sign_in(
-                request, authorization, query, error="That step is not on the hosted pages."
-            )
-        session = form.get("session", "")
-        responses = {"USERNAME": form.get("username", "")}
-        if challenge.page == "setup":
-            try:
-                verified = await verify_in_setup(
-                    auth.context, session, form.get("code", "").strip()
-                )
-            except CognitoError as error:
-                message = f"{error} Please sign in again."
-                return pages.sign_in(request, authorization, query, error=message)
-            session = verified["Session"]
-        for field in challenge.fields:
-            value = form.get(field.name, "")
-            responses[field.member] = value.strip() if field.strip else value
-        params = {
-            "ClientId": authorization.client.id,
-            "ChallengeName": name,
-            "Session": session,
-            "ChallengeResponses": responses,
-        }
-        try:
-            result = await auth.respond_hosted(params)
-        except CognitoError as error:
-            # A wrong answer uses the step up: the user signs in again.
-            message = f"{error} Please sign in again."
-            return pages.sign_in(request, authorization, query, error=message)
-        return await after_step(request, authorization, query, result)
-
-    async def logout(request: Request) -> Response:
-        query = dict(request.query_params)
-        if "logout_uri" in query:
-            try:
-                target, pool_id = await oauth.logout_target(
-                    query.get("client_id"), query["logout_uri"]
-                )
-            except OAuthError as error:
-                return error_page(request, error)
-            response = RedirectResponse(target, 302)
-        else:
-            authorization = await pages.authorization(request, query)
-            if not isinstance(authorization, Authorization):
-                return authorization
-            pool_id = authorization.pool.id
-            response = RedirectResponse(f"/login?{urlencode(query)}", 302)
-        name = session_cookie(pool_id)
-        await pages.hosted.end_session(request.cookies.get(name), pool_id)
-        response.delete_cookie(name, path="/")
         return response
+    name = result.get("ChallengeName", "")
+    challenge = CHALLENGES.get(name)
+    if challenge is not None and challenge.page == "setup":
+        return await setup_page(request, authorization, query, result)
+    if challenge is not None and challenge.page == "passkey":
+        options = result["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"]
+        return pages.passkey(
+            request,
+            mode="get",
+            action="/mfa",
+            options=orjson.loads(options),
+            query=query,
+            session=result.get("Session", ""),
+            heading="Sign in with your passkey",
+            hint="Your browser will ask for the passkey you registered.",
+            button="Use my passkey",
+        )
+    if challenge is None or challenge.page != "form":
+        return error_page(
+            request, InvalidRequest(f"The {name} step is not on the hosted pages yet.")
+        )
+    parameters = result.get("ChallengeParameters", {})
+    fields = [field.name for field in challenge.fields]
+    options = []
+    if "answer" in fields:
+        options = list(orjson.loads(parameters.get("MFAS_CAN_CHOOSE", "[]")))
+    hint = challenge.hint
+    return page(
+        request,
+        "challenge.html",
+        {
+            "heading": challenge.heading,
+            "hint": None if hint is None else hint.format_map(_Missing(parameters)),
+            "challenge": name,
+            "fields": fields,
+            "session": result.get("Session", ""),
+            "query": query,
+            "username": parameters.get("USER_ID_FOR_SRP", ""),
+            "options": options,
+            "option_names": _OPTION_NAMES,
+        },
+    )
 
-    async def branding_image(request: Request) -> Response:
-        path = request.path_params
-        found = await pages.hosted.branding_image(path["pool_id"], path["kind"], path["client_id"])
-        if found is None:
-            return Response(status_code=404)
-        data, kind = found
-        return Response(data, media_type=kind, headers=ASSET_HEADERS)
 
-    return [
-        Route("/_branding/{pool_id}/{kind:str}/{client_id}", branding_image, methods=["GET"]),
-        Route("/oauth2/authorize", authorize, methods=["GET"]),
-        Route("/login", login_page, methods=["GET"]),
-        Route("/login", login_submit, methods=["POST"]),
-        Route("/mfa", mfa_submit, methods=["POST"]),
-        Route("/logout", logout, methods=["GET"]),
-    ]
+async def setup_page(
+    request: Request, authorization: Authorization, query: str, result: dict[str, Any]
+) -> Response:
+    """MFA_SETUP: a new software token, shown as a QR code and as its key."""
+    auth = web(request).services.auth
+    page = web(request).pages.render
+    username = result.get("ChallengeParameters", {}).get("USER_ID_FOR_SRP", "")
+    associated = await associate_in_setup(auth.context, result["Session"])
+    secret = associated["SecretCode"]
+    label = f"{authorization.pool.name}:{username}"
+    uri = pyotp.TOTP(secret).provisioning_uri(name=label, issuer_name=authorization.pool.name)
+    context = {
+        "qr_svg": segno.make(uri, error="m").svg_inline(scale=5, title="QR code"),
+        "secret": secret,
+        "session": associated["Session"],
+        "query": query,
+        "username": username,
+    }
+    return page(request, "mfa_setup.html", context)
+
+
+async def login_submit(request: Request) -> Response:
+    pages, auth = web(request).pages, web(request).services.auth
+    form, query, authorization = await pages.posted(request)
+    username, password = form.get("username", ""), form.get("password", "")
+    method = form.get("method")
+    if method in ("code", "passkey") and username:
+        factor = "WEB_AUTHN" if method == "passkey" else None
+        result = await auth.hosted_first_factor(authorization.client.id, username, factor)
+        return await after_step(request, authorization, query, result)
+    if not username or not password:
+        return pages.sign_in(
+            request,
+            authorization,
+            query,
+            error="Enter your username and password.",
+            username=username,
+        )
+    result = await auth.hosted_sign_in(authorization.client.id, username, password)
+    return await after_step(request, authorization, query, result)
+
+
+async def mfa_submit(request: Request) -> Response:
+    pages, auth = web(request).pages, web(request).services.auth
+    form, query, authorization = await pages.posted(request)
+    name = form.get("challenge", "")
+    challenge = CHALLENGES.get(name)
+    if challenge is None or challenge.page is None:
+        return pages.sign_in(
+            request, authorization, query, error="That step is not on the hosted pages."
+        )
+    session = form.get("session", "")
+    responses = {"USERNAME": form.get("username", "")}
+    if challenge.page == "setup":
+        verified = await verify_in_setup(auth.context, session, form.get("code", "").strip())
+        session = verified["Session"]
+    for field in challenge.fields:
+        value = form.get(field.name, "")
+        responses[field.member] = value.strip() if field.strip else value
+    params = {
+        "ClientId": authorization.client.id,
+        "ChallengeName": name,
+        "Session": session,
+        "ChallengeResponses": responses,
+    }
+    result = await auth.respond_hosted(params)
+    return await after_step(request, authorization, query, result)
+
+
+async def logout(request: Request) -> Response:
+    pages, oauth = web(request).pages, web(request).services.oauth
+    query = dict(request.query_params)
+    if "logout_uri" in query:
+        target, pool_id = await oauth.logout_target(query.get("client_id"), query["logout_uri"])
+        response = RedirectResponse(target, 302)
+    else:
+        authorization = await pages.authorization(request, query)
+        pool_id = authorization.pool.id
+        response = RedirectResponse(f"/login?{urlencode(query)}", 302)
+    name = session_cookie(pool_id)
+    await pages.hosted.end_session(request.cookies.get(name), pool_id)
+    response.delete_cookie(name, path="/")
+    return response
+
+
+async def branding_image(request: Request) -> Response:
+    pages = web(request).pages
+    path = request.path_params
+    found = await pages.hosted.branding_image(path["pool_id"], path["kind"], path["client_id"])
+    if found is None:
+        return Response(status_code=404)
+    data, kind = found
+    return Response(data, media_type=kind, headers=ASSET_HEADERS)
+
+
+def _login_again(request: Request, error: CognitoError | None) -> Response:
+    """The sign-in page again, saying why."""
+    pages = web(request).pages
+    form, query, authorization = posted_form(request)
+    if error is None:
+        return pages.sign_in(
+            request, authorization, query, error="Your form expired; please try again."
+        )
+    username = form.get("username", "")
+    return pages.sign_in(request, authorization, query, error=str(error), username=username)
+
+
+def _challenge_again(request: Request, error: CognitoError | None) -> Response:
+    """A wrong answer uses the step up: the user signs in again."""
+    pages = web(request).pages
+    _form, query, authorization = posted_form(request)
+    if error is None:
+        message = "Your form expired; please sign in again."
+    else:
+        message = f"{error} Please sign in again."
+    return pages.sign_in(request, authorization, query, error=message)
+
+
+# What a CognitoError raised while answering a form shows (web.errors); a refused CSRF token too.
+SHOW_AGAIN: dict[tuple[str, str], ShowAgain] = {
+    ("POST", "/login"): _login_again,
+    ("POST", "/mfa"): _challenge_again,
+}
+
+ROUTES = [
+    Route("/_branding/{pool_id}/{kind:str}/{client_id}", branding_image, methods=["GET"]),
+    Route("/oauth2/authorize", authorize, methods=["GET"]),
+    Route("/login", login_page, methods=["GET"]),
+    Route("/login", login_submit, methods=["POST"]),
+    Route("/mfa", mfa_submit, methods=["POST"]),
+    Route("/logout", logout, methods=["GET"]),
+]
 
 
 class _Missing(dict[str, str]):

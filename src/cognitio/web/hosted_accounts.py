@@ -5,6 +5,7 @@ client — with its SecretHash when it has a secret — and end on the sign-in p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -14,133 +15,134 @@ from starlette.routing import Route
 from cognitio.errors import CognitoError
 from cognitio.services.oauth.oauth import Authorization
 from cognitio.services.pools.settings import pool_settings
-from cognitio.services.users.sign_up import SelfService
-from cognitio.web.pages import Pages
+from cognitio.web.context import web
+from cognitio.web.pages import Pages, ShowAgain, posted_form
 
 
-def account_routes(pages: Pages, self_service: SelfService) -> list[Route]:
-    def api_params(authorization: Authorization, username: str, **params: Any) -> dict[str, Any]:
-        params = {"ClientId": authorization.client.id, "Username": username, **params}
-        secret_hash = pages.hosted.secret_hash(authorization.client, username)
-        if secret_hash is not None:
-            params["SecretHash"] = secret_hash
-        return params
+def api_params(
+    pages: Pages, authorization: Authorization, username: str, **params: Any
+) -> dict[str, Any]:
+    """The API's parameters for ``username`` on the client's behalf, SecretHash included."""
+    params = {"ClientId": authorization.client.id, "Username": username, **params}
+    secret_hash = pages.hosted.secret_hash(authorization.client, username)
+    if secret_hash is not None:
+        params["SecretHash"] = secret_hash
+    return params
 
-    async def signup_page(request: Request) -> Response:
-        query = str(request.url.query)
-        checked = await pages.authorization(request, query)
-        if not isinstance(checked, Authorization):
-            return checked
-        return pages.render(request, "signup.html", _signup_context(checked, query))
 
-    async def signup_submit(request: Request) -> Response:
-        form, query, checked = await pages.posted(request)
-        if not isinstance(checked, Authorization):
-            return checked
-        email = form.get("email", "")
-        context = _signup_context(checked, query, email=email)
-        username = email if context["email_is_username"] else form.get("username", "")
-        context["username"] = username
-        if not pages.csrf_ok(request, form):
-            context["error"] = "Your form expired; please try again."
-            return pages.render(request, "signup.html", context, status=400)
-        params = api_params(
-            checked,
-            username,
-            Password=form.get("password", ""),
-            UserAttributes=[{"Name": "email", "Value": email}] if email else [],
-        )
-        try:
-            answer = await self_service.sign_up(params)
-        except CognitoError as error:
-            context["error"] = str(error)
-            return pages.render(request, "signup.html", context, status=400)
-        if answer.get("UserConfirmed"):
-            return pages.sign_in(
-                request, checked, query, username=username, notice="Your account is ready. Sign in."
-            )
-        destination = answer.get("CodeDeliveryDetails", {}).get("Destination", "you")
-        return pages.render(
-            request,
-            "confirm.html",
-            {"query": query, "username": username, "destination": destination},
-        )
+async def signup_page(request: Request) -> Response:
+    pages = web(request).pages
+    query = str(request.url.query)
+    checked = await pages.authorization(request, query)
+    return pages.render(request, "signup.html", _signup_context(checked, query))
 
-    async def confirm_submit(request: Request) -> Response:
-        form, query, checked = await pages.posted(request)
-        if not isinstance(checked, Authorization):
-            return checked
-        username = form.get("username", "")
-        context = {"query": query, "username": username, "destination": "you"}
-        if not pages.csrf_ok(request, form):
-            context["error"] = "Your form expired; please try again."
-            return pages.render(request, "confirm.html", context, status=400)
-        params = api_params(checked, username, ConfirmationCode=form.get("code", "").strip())
-        try:
-            await self_service.confirm_sign_up(params)
-        except CognitoError as error:
-            context["error"] = str(error)
-            return pages.render(request, "confirm.html", context, status=400)
+
+async def signup_submit(request: Request) -> Response:
+    pages, self_service = web(request).pages, web(request).services.self_service
+    form, query, checked = await pages.posted(request)
+    email = form.get("email", "")
+    username = _signup_form(checked, query, form)["username"]
+    params = api_params(
+        pages,
+        checked,
+        username,
+        Password=form.get("password", ""),
+        UserAttributes=[{"Name": "email", "Value": email}] if email else [],
+    )
+    answer = await self_service.sign_up(params)
+    if answer.get("UserConfirmed"):
         return pages.sign_in(
-            request, checked, query, username=username, notice="Your account is confirmed. Sign in."
+            request, checked, query, username=username, notice="Your account is ready. Sign in."
         )
+    destination = answer.get("CodeDeliveryDetails", {}).get("Destination", "you")
+    return pages.render(
+        request,
+        "confirm.html",
+        {"query": query, "username": username, "destination": destination},
+    )
 
-    async def forgot_page(request: Request) -> Response:
-        query = str(request.url.query)
-        checked = await pages.authorization(request, query)
-        if not isinstance(checked, Authorization):
-            return checked
-        return pages.render(request, "forgot.html", {"query": query})
 
-    async def forgot_submit(request: Request) -> Response:
-        form, query, checked = await pages.posted(request)
-        if not isinstance(checked, Authorization):
-            return checked
-        if not pages.csrf_ok(request, form):
-            context = {"query": query, "error": "Your form expired; please try again."}
-            return pages.render(request, "forgot.html", context, status=400)
-        username = form.get("username", "")
-        try:
-            answer = await self_service.forgot_password(api_params(checked, username))
-        except CognitoError as error:
-            context = {"query": query, "error": str(error)}
-            return pages.render(request, "forgot.html", context, status=400)
-        destination = answer.get("CodeDeliveryDetails", {}).get("Destination", "you")
-        context = {"query": query, "username": username, "destination": destination}
-        return pages.render(request, "reset.html", context)
+async def confirm_submit(request: Request) -> Response:
+    pages, self_service = web(request).pages, web(request).services.self_service
+    form, query, checked = await pages.posted(request)
+    username = form.get("username", "")
+    params = api_params(pages, checked, username, ConfirmationCode=form.get("code", "").strip())
+    await self_service.confirm_sign_up(params)
+    return pages.sign_in(
+        request, checked, query, username=username, notice="Your account is confirmed. Sign in."
+    )
 
-    async def reset_submit(request: Request) -> Response:
-        form, query, checked = await pages.posted(request)
-        if not isinstance(checked, Authorization):
-            return checked
-        username = form.get("username", "")
-        context = {"query": query, "username": username, "destination": "you"}
-        if not pages.csrf_ok(request, form):
-            context["error"] = "Your form expired; please try again."
-            return pages.render(request, "reset.html", context, status=400)
-        params = api_params(
-            checked,
-            username,
-            ConfirmationCode=form.get("code", "").strip(),
-            Password=form.get("password", ""),
-        )
-        try:
-            await self_service.confirm_forgot_password(params)
-        except CognitoError as error:
-            context["error"] = str(error)
-            return pages.render(request, "reset.html", context, status=400)
-        return pages.sign_in(
-            request, checked, query, username=username, notice="Your password is changed. Sign in."
-        )
 
-    return [
-        Route("/signup", signup_page, methods=["GET"]),
-        Route("/signup", signup_submit, methods=["POST"]),
-        Route("/confirm", confirm_submit, methods=["POST"]),
-        Route("/forgotPassword", forgot_page, methods=["GET"]),
-        Route("/forgotPassword", forgot_submit, methods=["POST"]),
-        Route("/confirmForgotPassword", reset_submit, methods=["POST"]),
-    ]
+async def forgot_page(request: Request) -> Response:
+    pages = web(request).pages
+    query = str(request.url.query)
+    await pages.authorization(request, query)
+    return pages.render(request, "forgot.html", {"query": query})
+
+
+async def forgot_submit(request: Request) -> Response:
+    pages, self_service = web(request).pages, web(request).services.self_service
+    form, query, checked = await pages.posted(request)
+    username = form.get("username", "")
+    answer = await self_service.forgot_password(api_params(pages, checked, username))
+    destination = answer.get("CodeDeliveryDetails", {}).get("Destination", "you")
+    context = {"query": query, "username": username, "destination": destination}
+    return pages.render(request, "reset.html", context)
+
+
+async def reset_submit(request: Request) -> Response:
+    pages, self_service = web(request).pages, web(request).services.self_service
+    form, query, checked = await pages.posted(request)
+    username = form.get("username", "")
+    params = api_params(
+        pages,
+        checked,
+        username,
+        ConfirmationCode=form.get("code", "").strip(),
+        Password=form.get("password", ""),
+    )
+    await self_service.confirm_forgot_password(params)
+    return pages.sign_in(
+        request, checked, query, username=username, notice="Your password is changed. Sign in."
+    )
+
+
+def _show_again(
+    template: str, context: Callable[[dict[str, str], str, Authorization], dict[str, Any]]
+) -> ShowAgain:
+    """The form's page again (``template`` with ``context``), saying why, with status 400."""
+
+    def again(request: Request, error: CognitoError | None) -> Response:
+        form, query, checked = posted_form(request)
+        values = context(form, query, checked)
+        values["error"] = "Your form expired; please try again." if error is None else str(error)
+        return web(request).pages.render(request, template, values, status=400)
+
+    return again
+
+
+def _code_form(form: dict[str, str], query: str, _checked: Authorization) -> dict[str, Any]:
+    return {"query": query, "username": form.get("username", ""), "destination": "you"}
+
+
+# What a CognitoError raised while answering a form shows (web.errors); a refused CSRF token too.
+SHOW_AGAIN: dict[tuple[str, str], ShowAgain] = {
+    ("POST", "/signup"): _show_again(
+        "signup.html", lambda form, query, checked: _signup_form(checked, query, form)
+    ),
+    ("POST", "/confirm"): _show_again("confirm.html", _code_form),
+    ("POST", "/forgotPassword"): _show_again("forgot.html", lambda _f, query, _c: {"query": query}),
+    ("POST", "/confirmForgotPassword"): _show_again("reset.html", _code_form),
+}
+
+ROUTES = [
+    Route("/signup", signup_page, methods=["GET"]),
+    Route("/signup", signup_submit, methods=["POST"]),
+    Route("/confirm", confirm_submit, methods=["POST"]),
+    Route("/forgotPassword", forgot_page, methods=["GET"]),
+    Route("/forgotPassword", forgot_submit, methods=["POST"]),
+    Route("/confirmForgotPassword", reset_submit, methods=["POST"]),
+]
 
 
 def _signup_context(authorization: Authorization, query: str, **values: str) -> dict[str, Any]:
@@ -151,3 +153,12 @@ def _signup_context(authorization: Authorization, query: str, **values: str) -> 
         "username": values.get("username", ""),
         "email": values.get("email", ""),
     }
+
+
+def _signup_form(checked: Authorization, query: str, form: dict[str, str]) -> dict[str, Any]:
+    """The sign-up page's values for a submitted form (the email is the username in a pool
+    that signs in with it)."""
+    email = form.get("email", "")
+    context = _signup_context(checked, query, email=email)
+    context["username"] = email if context["email_is_username"] else form.get("username", "")
+    return context

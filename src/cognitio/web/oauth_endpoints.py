@@ -18,24 +18,16 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from cognitio.errors import InvalidClient, InvalidRequest, InvalidToken, OAuthError
-from cognitio.services.oauth.oauth import OAuth
+from cognitio.web.context import web
 from cognitio.web.limits import read_form
-
-_NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
 def oauth_error(error: OAuthError) -> JSONResponse:
+    """RFC 6749 section 5.2 JSON, with the headers the error asks for."""
     body = {"error": error.error}
     if error.description:
         body["error_description"] = error.description
-    headers = dict(_NO_STORE)
-    if isinstance(error, InvalidClient):
-        headers["WWW-Authenticate"] = 'Basic realm="cognitio"'
-    if isinstance(error, InvalidToken):
-        headers["WWW-Authenticate"] = (
-            f'Bearer error="invalid_token", error_description="{error.error}"'
-        )
-    return JSONResponse(body, status_code=error.status, headers=headers)
+    return JSONResponse(body, status_code=error.status, headers=error.headers())
 
 
 def basic_credentials(request: Request) -> tuple[str, str] | None:
@@ -61,34 +53,33 @@ async def _form(request: Request) -> dict[str, str]:
         raise InvalidRequest(str(error.detail)) from None
 
 
-def oauth_endpoint_routes(oauth: OAuth) -> list[Route]:
-    async def token(request: Request) -> Response:
-        try:
-            pool_id = await oauth.host_pool(request.headers.get("host", ""))
-            answer = await oauth.token(await _form(request), basic_credentials(request), pool_id)
-        except OAuthError as error:
-            return oauth_error(error)
-        return JSONResponse(answer, headers=_NO_STORE)
+async def token(request: Request) -> Response:
+    oauth = web(request).services.oauth
+    pool_id = await oauth.host_pool(request.headers.get("host", ""))
+    answer = await oauth.token(await _form(request), basic_credentials(request), pool_id)
+    return JSONResponse(answer)
 
-    async def userinfo(request: Request) -> Response:
-        scheme, _, value = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not value.strip():
-            return oauth_error(InvalidToken("A Bearer access token is required."))
-        try:
-            claims: dict[str, Any] = await oauth.userinfo(value.strip())
-        except OAuthError as error:
-            return oauth_error(error)
-        return JSONResponse(claims, headers=_NO_STORE)
 
-    async def revoke(request: Request) -> Response:
-        try:
-            await oauth.revoke(await _form(request), basic_credentials(request))
-        except OAuthError as error:
-            return oauth_error(error)
-        return Response(status_code=200, headers=_NO_STORE)
+async def userinfo(request: Request) -> Response:
+    oauth = web(request).services.oauth
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        raise InvalidToken("A Bearer access token is required.")
+    claims: dict[str, Any] = await oauth.userinfo(value.strip())
+    return JSONResponse(claims)
 
-    return [
-        Route("/oauth2/token", token, methods=["POST"]),
-        Route("/oauth2/userInfo", userinfo, methods=["GET", "POST"]),
-        Route("/oauth2/revoke", revoke, methods=["POST"]),
-    ]
+
+async def revoke(request: Request) -> Response:
+    oauth = web(request).services.oauth
+    await oauth.revoke(await _form(request), basic_credentials(request))
+    return Response(status_code=200)
+
+
+# Their OAuthErrors answer RFC 6749 JSON (the app's handler asks ``PATHS``), and their answers
+# are not stored (web.headers.SecurityHeaders).
+ROUTES = [
+    Route("/oauth2/token", token, methods=["POST"]),
+    Route("/oauth2/userInfo", userinfo, methods=["GET", "POST"]),
+    Route("/oauth2/revoke", revoke, methods=["POST"]),
+]
+PATHS = frozenset(route.path for route in ROUTES)

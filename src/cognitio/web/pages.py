@@ -1,12 +1,12 @@
-"""What every hosted page shares: templates, the CSRF token, error pages, and turning an
+"""What every hosted page shares: templates, the CSRF token (issued here, checked by
+:mod:`cognitio.web.csrf`), error pages, and turning an
 authorization request (kept in a hidden ``query`` field from page to page) back into a checked
 :class:`~cognitio.services.oauth.oauth.Authorization`."""
 
 from __future__ import annotations
 
-import hmac
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -16,19 +16,27 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
-from cognitio.errors import OAuthError
+from cognitio.errors import CognitoError, OAuthError
 from cognitio.services.hosted.hosted import Hosted
 from cognitio.services.oauth.oauth import Authorization, OAuth, RedirectError
 from cognitio.services.pools.branding import Look
 from cognitio.services.pools.settings import pool_settings
-from cognitio.web.headers import HSTS, page_policy
+from cognitio.web.csrf import CSRF_COOKIE, FormExpired
 from cognitio.web.limits import read_form
 
-CSRF_COOKIE = "cognitio-csrf"
+# How a form page is shown again, for a refused CSRF token (None) or a service's error; the
+# page modules' SHOW_AGAIN tables map (method, path) to one, and web.errors calls it.
+ShowAgain = Callable[[Request, CognitoError | None], Response]
 
 
 def with_query(url: str, params: dict[str, str]) -> str:
     return url + ("&" if "?" in url else "?") + urlencode(params)
+
+
+def posted_form(request: Request) -> tuple[dict[str, str], str, Authorization]:
+    """The form, query and checked authorization :meth:`Pages.posted` read for ``request``."""
+    posted: tuple[dict[str, str], str, Authorization] = request.state.posted
+    return posted
 
 
 def session_cookie(pool_id: str) -> str:
@@ -55,13 +63,7 @@ class Pages:
         response.set_cookie(
             CSRF_COOKIE, token, httponly=True, samesite="strict", secure=self.secure, path="/"
         )
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["X-Frame-Options"] = "DENY"
-        targets = getattr(request.state, "form_targets", ())
-        response.headers["Content-Security-Policy"] = page_policy(targets, [self.hosted.base_url])
-        response.headers["Referrer-Policy"] = "no-referrer"
-        if self.secure:
-            response.headers["Strict-Transport-Security"] = HSTS
+        request.state.hosted_page = True  # its headers: web.headers.SecurityHeaders
         return response
 
     def sign_in(
@@ -99,7 +101,7 @@ class Pages:
         return self.render(request, "error.html", context, status=400)
 
     @staticmethod
-    def redirect_error(failure: RedirectError) -> Response:
+    def redirect_error(failure: RedirectError) -> RedirectResponse:
         """An error sent back to the client's (checked) redirect URI."""
         request = failure.authorization
         params = {"error": failure.error.error}
@@ -113,29 +115,27 @@ class Pages:
 
     async def authorization(
         self, request: Request, query: str | Mapping[str, str]
-    ) -> Authorization | Response:
-        """The checked request behind a page (on a pool's domain, for that pool only), or the
-        response that shows what is wrong. ``query`` is a URL's or a hidden field's query string,
-        or parameters already parsed."""
+    ) -> Authorization:
+        """The checked request behind a page (on a pool's domain, for that pool only).
+        ``query`` is a URL's or a hidden field's query string, or parameters already parsed.
+        Raises RedirectError or OAuthError, which the app's handlers answer."""
         params = dict(parse_qsl(query)) if isinstance(query, str) else dict(query)
-        try:
-            pool_id = await self.oauth.host_pool(request.headers.get("host", ""))
-            checked = await self.oauth.authorization(params, pool_id)
-            await self.dress(request, checked)
-            return checked
-        except RedirectError as failure:
-            return self.redirect_error(failure)
-        except OAuthError as error:
-            return self.error(request, error)
+        pool_id = await self.oauth.host_pool(request.headers.get("host", ""))
+        checked = await self.oauth.authorization(params, pool_id)
+        await self.dress(request, checked)
+        return checked
 
-    async def posted(
-        self, request: Request
-    ) -> tuple[dict[str, str], str, Authorization | Response]:
+    async def posted(self, request: Request) -> tuple[dict[str, str], str, Authorization]:
         """A submitted form, the query it carries, and that query checked as by
-        :meth:`authorization`."""
+        :meth:`authorization`; kept for :func:`posted_form`. Raises FormExpired when the
+        form's CSRF token was refused (:class:`~cognitio.web.csrf.CsrfCheck`)."""
         form = await self.form(request)
         query = form.get("query", "")
-        return form, query, await self.authorization(request, query)
+        authorization = await self.authorization(request, query)
+        request.state.posted = (form, query, authorization)
+        if not getattr(request.state, "csrf_ok", False):
+            raise FormExpired
+        return form, query, authorization
 
     async def signed_in(
         self, request: Request, authorization: Authorization
@@ -149,12 +149,6 @@ class Pages:
         may end (the checked redirect URI)."""
         request.state.look = await self.hosted.look(authorization)
         request.state.form_targets = (authorization.redirect_uri,)
-
-    @staticmethod
-    def csrf_ok(request: Request, form: dict[str, str]) -> bool:
-        cookie = request.cookies.get(CSRF_COOKIE, "")
-        given = form.get("_csrf", "")
-        return bool(cookie) and hmac.compare_digest(cookie.encode(), given.encode())
 
     @staticmethod
     async def form(request: Request) -> dict[str, str]:
