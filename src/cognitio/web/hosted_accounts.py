@@ -1,7 +1,8 @@
 """Hosted pages for accounts: ``/signup`` and ``/confirm``, ``/forgotPassword`` and
 ``/confirmForgotPassword``. They call the same SignUp, ConfirmSignUp, ForgotPassword and
-ConfirmForgotPassword services as the API (triggers, messages and all), standing in for the app
-client — with its SecretHash when it has a secret — and end on the sign-in page."""
+ConfirmForgotPassword services as the API (triggers, messages and all), for the app client the
+authorization request names, as a trusted caller (no proof of the client's secret is asked
+here, as on Cognito's managed login), and end on the sign-in page."""
 
 from __future__ import annotations
 
@@ -12,19 +13,20 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from cognitio.errors import CognitoError
+from cognitio.services.clients.app_clients import TrustedCaller
+from cognitio.services.messages.notifications import Destination, mask
 from cognitio.services.oauth.oauth import Authorization
-from cognitio.services.users.sign_up import SelfService
+from cognitio.services.users.sign_up import (
+    ConfirmForgotPassword,
+    ConfirmSignUp,
+    ForgotPassword,
+    SelfService,
+    SignUp,
+)
 from cognitio.web.pages import Pages
 
 
 def account_routes(pages: Pages, self_service: SelfService) -> list[Route]:
-    def api_params(authorization: Authorization, username: str, **params: Any) -> dict[str, Any]:
-        params = {"ClientId": authorization.client.id, "Username": username, **params}
-        secret_hash = pages.hosted.secret_hash(authorization.client, username)
-        if secret_hash is not None:
-            params["SecretHash"] = secret_hash
-        return params
-
     async def signup_page(request: Request) -> Response:
         query = str(request.url.query)
         checked = await pages.authorization(request, query)
@@ -43,22 +45,23 @@ def account_routes(pages: Pages, self_service: SelfService) -> list[Route]:
         if not pages.csrf_ok(request, form):
             context["error"] = "Your form expired; please try again."
             return pages.render(request, "signup.html", context, status=400)
-        params = api_params(
-            checked,
-            username,
-            Password=form.get("password", ""),
-            UserAttributes=[{"Name": "email", "Value": email}] if email else [],
+        command = SignUp(
+            client_id=checked.client.id,
+            username=username,
+            password=form.get("password", ""),
+            proof=_trusted(checked),
+            attributes={"email": email} if email else {},
         )
         try:
-            answer = await self_service.sign_up(params)
+            answer = await self_service.sign_up(command)
         except CognitoError as error:
             context["error"] = str(error)
             return pages.render(request, "signup.html", context, status=400)
-        if answer.get("UserConfirmed"):
+        if answer.confirmed:
             return pages.sign_in(
                 request, checked, query, username=username, notice="Your account is ready. Sign in."
             )
-        destination = answer.get("CodeDeliveryDetails", {}).get("Destination", "you")
+        destination = _masked(answer.delivery)
         return pages.render(
             request,
             "confirm.html",
@@ -74,9 +77,11 @@ def account_routes(pages: Pages, self_service: SelfService) -> list[Route]:
         if not pages.csrf_ok(request, form):
             context["error"] = "Your form expired; please try again."
             return pages.render(request, "confirm.html", context, status=400)
-        params = api_params(checked, username, ConfirmationCode=form.get("code", "").strip())
+        code = form.get("code", "").strip()
         try:
-            await self_service.confirm_sign_up(params)
+            await self_service.confirm_sign_up(
+                ConfirmSignUp(checked.client.id, username, code, _trusted(checked))
+            )
         except CognitoError as error:
             context["error"] = str(error)
             return pages.render(request, "confirm.html", context, status=400)
@@ -100,11 +105,13 @@ def account_routes(pages: Pages, self_service: SelfService) -> list[Route]:
             return pages.render(request, "forgot.html", context, status=400)
         username = form.get("username", "")
         try:
-            answer = await self_service.forgot_password(api_params(checked, username))
+            sent = await self_service.forgot_password(
+                ForgotPassword(checked.client.id, username, _trusted(checked))
+            )
         except CognitoError as error:
             context = {"query": query, "error": str(error)}
             return pages.render(request, "forgot.html", context, status=400)
-        destination = answer.get("CodeDeliveryDetails", {}).get("Destination", "you")
+        destination = _masked(sent)
         context = {"query": query, "username": username, "destination": destination}
         return pages.render(request, "reset.html", context)
 
@@ -117,14 +124,15 @@ def account_routes(pages: Pages, self_service: SelfService) -> list[Route]:
         if not pages.csrf_ok(request, form):
             context["error"] = "Your form expired; please try again."
             return pages.render(request, "reset.html", context, status=400)
-        params = api_params(
-            checked,
-            username,
-            ConfirmationCode=form.get("code", "").strip(),
-            Password=form.get("password", ""),
+        command = ConfirmForgotPassword(
+            client_id=checked.client.id,
+            username=username,
+            code=form.get("code", "").strip(),
+            password=form.get("password", ""),
+            proof=_trusted(checked),
         )
         try:
-            await self_service.confirm_forgot_password(params)
+            await self_service.confirm_forgot_password(command)
         except CognitoError as error:
             context["error"] = str(error)
             return pages.render(request, "reset.html", context, status=400)
@@ -150,3 +158,13 @@ def _signup_context(authorization: Authorization, query: str, **values: str) -> 
         "username": values.get("username", ""),
         "email": values.get("email", ""),
     }
+
+
+def _trusted(authorization: Authorization) -> TrustedCaller:
+    """The pages call for the client their authorization request named and checked."""
+    return TrustedCaller(client_id=authorization.client.id, via="hosted pages")
+
+
+def _masked(destination: Destination | None) -> str:
+    """Where the code went, as Cognito masks it ("you" when it went nowhere)."""
+    return "you" if destination is None else mask(destination.attribute, destination.address)
