@@ -8,7 +8,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 from cognitio.errors import (
     CodeDeliveryFailureException,
@@ -65,7 +65,7 @@ class AdminCreateUser:
     attributes: dict[str, str] = field(default_factory=dict)
     validation_data: dict[str, str] | None = None
     temporary_password: str | None = None
-    message_action: str | None = None  # "RESEND" | "SUPPRESS"
+    message_action: Literal["RESEND", "SUPPRESS"] | None = None
     desired_delivery_mediums: tuple[str, ...] = ("SMS",)
     force_alias_creation: bool = False
     client_metadata: Mapping[str, str] = field(default_factory=dict)
