@@ -28,7 +28,7 @@ def test_sign_up_confirm_then_sign_in(idp: Any, server: Any) -> None:
     pool_id = idp.create_user_pool(PoolName="hosted", AutoVerifiedAttributes=["email"])["UserPool"][
         "Id"
     ]
-    client = oauth_client(idp, pool_id)  # with a secret: the pages send its SecretHash
+    client = oauth_client(idp, pool_id)  # with a secret: the pages call as its trusted caller
     browser = Browser(server.url)
     query = query_of(browser, authorize_url(server, client))
     form = browser.get(f"/signup?{query}")

@@ -1,7 +1,8 @@
 """Hosted pages for accounts: ``/signup`` and ``/confirm``, ``/forgotPassword`` and
 ``/confirmForgotPassword``. They call the same SignUp, ConfirmSignUp, ForgotPassword and
-ConfirmForgotPassword services as the API (triggers, messages and all), standing in for the app
-client — with its SecretHash when it has a secret — and end on the sign-in page."""
+ConfirmForgotPassword services as the API (triggers, messages and all), for the app client the
+authorization request names, as a trusted caller (no proof of the client's secret is asked
+here, as on Cognito's managed login), and end on the sign-in page."""
 
 from __future__ import annotations
 
@@ -13,21 +14,18 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from cognitio.errors import CognitoError
+from cognitio.services.clients.app_clients import TrustedCaller
+from cognitio.services.messages.notifications import Destination, mask
 from cognitio.services.oauth.oauth import Authorization
 from cognitio.services.pools.settings import pool_settings
+from cognitio.services.users.sign_up import (
+    ConfirmForgotPassword,
+    ConfirmSignUp,
+    ForgotPassword,
+    SignUp,
+)
 from cognitio.web.context import web
-from cognitio.web.pages import Pages, ShowAgain, posted_form
-
-
-def api_params(
-    pages: Pages, authorization: Authorization, username: str, **params: Any
-) -> dict[str, Any]:
-    """The API's parameters for ``username`` on the client's behalf, SecretHash included."""
-    params = {"ClientId": authorization.client.id, "Username": username, **params}
-    secret_hash = pages.hosted.secret_hash(authorization.client, username)
-    if secret_hash is not None:
-        params["SecretHash"] = secret_hash
-    return params
+from cognitio.web.pages import ShowAgain, posted_form
 
 
 async def signup_page(request: Request) -> Response:
@@ -42,19 +40,19 @@ async def signup_submit(request: Request) -> Response:
     form, query, checked = await pages.posted(request)
     email = form.get("email", "")
     username = _signup_form(checked, query, form)["username"]
-    params = api_params(
-        pages,
-        checked,
-        username,
-        Password=form.get("password", ""),
-        UserAttributes=[{"Name": "email", "Value": email}] if email else [],
+    command = SignUp(
+        client_id=checked.client.id,
+        username=username,
+        password=form.get("password", ""),
+        proof=_trusted(checked),
+        attributes={"email": email} if email else {},
     )
-    answer = await self_service.sign_up(params)
-    if answer.get("UserConfirmed"):
+    answer = await self_service.sign_up(command)
+    if answer.confirmed:
         return pages.sign_in(
             request, checked, query, username=username, notice="Your account is ready. Sign in."
         )
-    destination = answer.get("CodeDeliveryDetails", {}).get("Destination", "you")
+    destination = _masked(answer.delivery)
     return pages.render(
         request,
         "confirm.html",
@@ -66,8 +64,10 @@ async def confirm_submit(request: Request) -> Response:
     pages, self_service = web(request).pages, web(request).services.self_service
     form, query, checked = await pages.posted(request)
     username = form.get("username", "")
-    params = api_params(pages, checked, username, ConfirmationCode=form.get("code", "").strip())
-    await self_service.confirm_sign_up(params)
+    code = form.get("code", "").strip()
+    await self_service.confirm_sign_up(
+        ConfirmSignUp(checked.client.id, username, code, _trusted(checked))
+    )
     return pages.sign_in(
         request, checked, query, username=username, notice="Your account is confirmed. Sign in."
     )
@@ -84,8 +84,10 @@ async def forgot_submit(request: Request) -> Response:
     pages, self_service = web(request).pages, web(request).services.self_service
     form, query, checked = await pages.posted(request)
     username = form.get("username", "")
-    answer = await self_service.forgot_password(api_params(pages, checked, username))
-    destination = answer.get("CodeDeliveryDetails", {}).get("Destination", "you")
+    sent = await self_service.forgot_password(
+        ForgotPassword(checked.client.id, username, _trusted(checked))
+    )
+    destination = _masked(sent)
     context = {"query": query, "username": username, "destination": destination}
     return pages.render(request, "reset.html", context)
 
@@ -94,14 +96,14 @@ async def reset_submit(request: Request) -> Response:
     pages, self_service = web(request).pages, web(request).services.self_service
     form, query, checked = await pages.posted(request)
     username = form.get("username", "")
-    params = api_params(
-        pages,
-        checked,
-        username,
-        ConfirmationCode=form.get("code", "").strip(),
-        Password=form.get("password", ""),
+    command = ConfirmForgotPassword(
+        client_id=checked.client.id,
+        username=username,
+        code=form.get("code", "").strip(),
+        password=form.get("password", ""),
+        proof=_trusted(checked),
     )
-    await self_service.confirm_forgot_password(params)
+    await self_service.confirm_forgot_password(command)
     return pages.sign_in(
         request, checked, query, username=username, notice="Your password is changed. Sign in."
     )
@@ -162,3 +164,13 @@ def _signup_form(checked: Authorization, query: str, form: dict[str, str]) -> di
     context = _signup_context(checked, query, email=email)
     context["username"] = email if context["email_is_username"] else form.get("username", "")
     return context
+
+
+def _trusted(authorization: Authorization) -> TrustedCaller:
+    """The pages call for the client their authorization request named and checked."""
+    return TrustedCaller(client_id=authorization.client.id, via="hosted pages")
+
+
+def _masked(destination: Destination | None) -> str:
+    """Where the code went, as Cognito masks it ("you" when it went nowhere)."""
+    return "you" if destination is None else mask(destination.attribute, destination.address)

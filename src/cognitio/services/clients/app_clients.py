@@ -6,6 +6,14 @@ exist.") for a client that is not there, or not in the pool the request names.
 (GetTokensFromRefreshToken, RevokeToken, GetClientToken, the OAuth token endpoint) and the
 SECRET_HASH made with it (every unauthenticated call naming a user); both compared in constant
 time, over bytes.
+
+A self-service call names its proof as a :data:`ClientProof`: a :class:`SecretHashProof` carries
+what an API caller sent (api/ builds it from ``SecretHash``), a :class:`TrustedCaller` says the
+server itself calls for the client, which the hosted pages already established (the
+``/oauth2/authorize`` parameters they carry name the client and one of its callback URLs, as
+Cognito's managed login does for a client with or without a secret). No request member can turn
+into a TrustedCaller: only server-side code builds one, so the server never computes a
+SECRET_HASH for itself to check.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ import base64
 import hashlib
 import hmac
 from dataclasses import dataclass
+from typing import Literal
 
 from cognitio.crypto.envelope import Envelope
 from cognitio.errors import NotAuthorizedException, ResourceNotFoundException
@@ -49,6 +58,25 @@ async def resolve(tx: Transaction, client_id: str, *, pool_id: str | None = None
     return AppClient(client, pool)
 
 
+@dataclass(frozen=True, slots=True)
+class SecretHashProof:
+    """The SecretHash an API caller sent (None when it sent none), checked against the secret."""
+
+    secret_hash: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TrustedCaller:
+    """The server calling for ``client_id`` on a page of its own (``via``), where the client
+    was already identified; built only by server-side code, never from a request's members."""
+
+    client_id: str
+    via: Literal["hosted pages"]
+
+
+ClientProof = SecretHashProof | TrustedCaller
+
+
 class ClientAuthenticator:
     """How an app client proves itself: its secret, or a SECRET_HASH made with it."""
 
@@ -70,6 +98,15 @@ class ClientAuthenticator:
             return None
         digest = hmac.new(self._secret(client), (username + client.id).encode(), hashlib.sha256)
         return base64.b64encode(digest.digest()).decode()
+
+    def check_proof(self, client: ClientRecord, proof: ClientProof, username: str) -> None:
+        """Refuse a self-service call whose proof does not hold for ``client``: a wrong or
+        missing SECRET_HASH, or a trusted caller acting for another client."""
+        if isinstance(proof, TrustedCaller):
+            if proof.client_id != client.id:
+                raise NotAuthorizedException(f"Unable to verify secret hash for client {client.id}")
+            return
+        self.check_secret_hash(client, proof.secret_hash, username)
 
     def check_secret_hash(self, client: ClientRecord, given: str | None, username: str) -> None:
         """Refuse a missing or wrong SECRET_HASH from a client that has a secret."""

@@ -333,25 +333,13 @@ def check_username(pool: UserPoolRecord, username: str) -> dict[str, str]:
 def user_view(
     user: UserRecord | UserListing, *, attributes_to_get: list[str] | None = None
 ) -> dict[str, Any]:
-    """UserType (ListUsers, AdminCreateUser)."""
+    """UserType, for ListUsersInGroup (the user operations build theirs in api/user_shapes)."""
     attributes = {"sub": user.sub, **user.attributes}
     if attributes_to_get is not None:
         attributes = {k: v for k, v in attributes.items() if k in attributes_to_get}
     return {
         "Username": user.username,
         "Attributes": as_list(attributes),
-        "UserCreateDate": user.created_ms / 1000,
-        "UserLastModifiedDate": user.updated_ms / 1000,
-        "Enabled": user.enabled,
-        "UserStatus": user.status,
-    }
-
-
-def admin_get_view(user: UserRecord) -> dict[str, Any]:
-    """AdminGetUser's answer."""
-    return {
-        "Username": user.username,
-        "UserAttributes": as_list({"sub": user.sub, **user.attributes}),
         "UserCreateDate": user.created_ms / 1000,
         "UserLastModifiedDate": user.updated_ms / 1000,
         "Enabled": user.enabled,

@@ -8,6 +8,7 @@ stays in place and the new one waits with the code until VerifyUserAttribute con
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from cognitio.messaging.messages import OutgoingMessage
@@ -29,8 +30,8 @@ from cognitio.store.repositories import Transaction
 class AttributeChange:
     attributes: dict[str, str]
     messages: list[OutgoingMessage] = field(default_factory=list)
-    # CodeDeliveryDetails of each code sent, for UpdateUserAttributes' answer.
-    details: list[dict[str, str]] = field(default_factory=list)
+    # Where each code went, for UpdateUserAttributes' answer.
+    deliveries: list[Destination] = field(default_factory=list)
 
 
 async def change_attributes(
@@ -69,12 +70,14 @@ async def change_attributes(
                         "CustomMessage_UpdateUserAttribute",
                     )
                 )
-            change.details.append(destination.details())
+            change.deliveries.append(destination)
     check_required(schema, change.attributes)
     return change
 
 
-def without_attributes(pool: UserPoolRecord, user: UserRecord, names: list[str]) -> dict[str, str]:
+def without_attributes(
+    pool: UserPoolRecord, user: UserRecord, names: Sequence[str]
+) -> dict[str, str]:
     """The user's attributes less ``names`` (an address takes its verified flag with it)."""
     check_deletable(pool_settings(pool).schema_by_name, names)
     kept = {k: v for k, v in user.attributes.items() if k not in names}

@@ -5,8 +5,8 @@ GetUserAttributeVerificationCode and VerifyUserAttribute (Cognito API reference 
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 from cognitio.errors import (
     CognitoError,
@@ -20,7 +20,6 @@ from cognitio.services.messages.codes import Codes
 from cognitio.services.messages.notifications import Destination, verification_message
 from cognitio.services.pools.attributes import (
     VERIFIED_FLAGS,
-    as_dict,
     check_client_may_write,
 )
 from cognitio.services.pools.settings import pool_settings
@@ -34,6 +33,50 @@ from cognitio.services.users.attribute_changes import change_attributes, without
 from cognitio.services.users.users import Users
 from cognitio.store.records import ClientRecord, UserPoolRecord, UserRecord
 from cognitio.store.repositories import Store, Transaction
+
+
+@dataclass(frozen=True, slots=True)
+class ChangePassword:
+    """ChangePassword: the current password and the one to take its place."""
+
+    access_token: str
+    previous_password: str | None
+    proposed_password: str
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateUserAttributes:
+    """UpdateUserAttributes: attribute values to set."""
+
+    access_token: str
+    attributes: dict[str, str]
+    client_metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteUserAttributes:
+    """DeleteUserAttributes: attribute names to remove."""
+
+    access_token: str
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GetUserAttributeVerificationCode:
+    """GetUserAttributeVerificationCode: a code for the user's email or phone_number."""
+
+    access_token: str
+    attribute: str
+    client_metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyUserAttribute:
+    """VerifyUserAttribute: the code that verifies an email or phone_number."""
+
+    access_token: str
+    attribute: str
+    code: str
 
 
 class OwnAccount:
@@ -57,13 +100,13 @@ class OwnAccount:
             raise NotAuthorizedException("Invalid Access Token")
         return user, pool, client
 
-    async def change_password(self, params: dict[str, Any]) -> None:
+    async def change_password(self, command: ChangePassword) -> None:
         async with self._store.read() as tx:
-            user, pool, _ = await self._context(tx, params["AccessToken"])
+            user, pool, _ = await self._context(tx, command.access_token)
         # PreviousPassword is a guess like a sign-in's, so it counts in the user's lockout
         # (security review #20); it is checked outside the write transaction.
         await self._lockout.attempt(user.sub, locked=_attempt_limit)
-        previous = params.get("PreviousPassword") or ""
+        previous = command.previous_password or ""
         if user.password_hash is None or not await self._passwords.hasher.verify_async(
             user.password_hash, previous
         ):
@@ -71,10 +114,10 @@ class OwnAccount:
         await self._lockout.succeeded(user.sub)
         async with self._store.write() as tx:
             checked = user
-            user, pool, _ = await self._context(tx, params["AccessToken"])
+            user, pool, _ = await self._context(tx, command.access_token)
             if user.password_hash != checked.password_hash:
                 raise NotAuthorizedException("Incorrect username or password.")
-            proposed = params["ProposedPassword"]
+            proposed = command.proposed_password
             check_policy(
                 proposed,
                 pool_settings(pool).password_policy,
@@ -91,29 +134,31 @@ class OwnAccount:
             user = await current_user(tx, self._tokens, access_token)
             await tx.users.delete(user.sub)
 
-    async def update_attributes(self, params: dict[str, Any]) -> dict[str, Any]:
-        given = as_dict(params["UserAttributes"])
+    async def update_attributes(self, command: UpdateUserAttributes) -> tuple[Destination, ...]:
+        """Where the codes for changed addresses went (none when nothing needs verifying)."""
+        given = command.attributes
         async with self._store.write() as tx:
-            user, pool, client = await self._context(tx, params["AccessToken"])
+            user, pool, client = await self._context(tx, command.access_token)
             check_client_may_write(client_settings(client).write_attributes, given)
             change = await change_attributes(tx, self._codes, pool, user, given)
             user = await save(tx, pool, user, replace(user, attributes=change.attributes))
-        call = Call(pool, user.username, client.id, params.get("ClientMetadata") or {})
+        call = Call(pool, user.username, client.id, dict(command.client_metadata))
         await self._users.deliver(change.messages, call=call, user=user)
-        return {"CodeDeliveryDetailsList": change.details} if change.details else {}
+        return tuple(change.deliveries)
 
-    async def delete_attributes(self, params: dict[str, Any]) -> None:
-        names = params["UserAttributeNames"]
+    async def delete_attributes(self, command: DeleteUserAttributes) -> None:
+        names = list(command.names)
         async with self._store.write() as tx:
-            user, pool, client = await self._context(tx, params["AccessToken"])
+            user, pool, client = await self._context(tx, command.access_token)
             check_client_may_write(client_settings(client).write_attributes, names)
             kept = without_attributes(pool, user, names)
             await save(tx, pool, user, replace(user, attributes=kept))
 
-    async def verification_code(self, params: dict[str, Any]) -> dict[str, Any]:
-        attribute = params["AttributeName"]
+    async def verification_code(self, command: GetUserAttributeVerificationCode) -> Destination:
+        """Where the code went."""
+        attribute = command.attribute
         async with self._store.write() as tx:
-            user, pool, client = await self._context(tx, params["AccessToken"])
+            user, pool, client = await self._context(tx, command.access_token)
             if attribute not in VERIFIED_FLAGS or not user.attributes.get(attribute):
                 raise InvalidParameterException(
                     f"The user has no {attribute} to verify."
@@ -137,19 +182,19 @@ class OwnAccount:
                     )
                 ]
             )
-        call = Call(pool, user.username, client.id, params.get("ClientMetadata") or {})
+        call = Call(pool, user.username, client.id, dict(command.client_metadata))
         await self._users.deliver(messages, call=call, user=user)
-        return {"CodeDeliveryDetails": destination.details()}
+        return destination
 
-    async def verify_attribute(self, params: dict[str, Any]) -> None:
-        attribute = params["AttributeName"]
+    async def verify_attribute(self, command: VerifyUserAttribute) -> None:
+        attribute = command.attribute
         if attribute not in VERIFIED_FLAGS:
             raise InvalidParameterException("Only email and phone_number can be verified.")
         failure: CognitoError | None = None
         async with self._store.write() as tx:
-            user, pool, _ = await self._context(tx, params["AccessToken"])
+            user, pool, _ = await self._context(tx, command.access_token)
             failure, pending = await self._codes.consume_with_value(
-                tx, user.sub, purposes.verify_purpose(attribute), params["Code"]
+                tx, user.sub, purposes.verify_purpose(attribute), command.code
             )
             if failure is None:
                 attributes = {**user.attributes, VERIFIED_FLAGS[attribute]: "true"}

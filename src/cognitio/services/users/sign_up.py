@@ -1,16 +1,17 @@
 """Public user operations, named by an app client: SignUp, ConfirmSignUp, ResendConfirmationCode,
 ForgotPassword and ConfirmForgotPassword (each as its Cognito API reference page describes).
 
-These take no signature: the caller is identified by ClientId, and by SECRET_HASH when the client
-has a secret. With the client's PreventUserExistenceErrors ENABLED, an unknown user gets the same
-answers a real one would, so the operations do not reveal who has an account.
+These take no signature: the caller is identified by ClientId, and proves itself with a
+:data:`~cognitio.services.clients.app_clients.ClientProof`: the SECRET_HASH an API caller sent
+when the client has a secret, or the hosted pages' trusted path. With the client's
+PreventUserExistenceErrors ENABLED, an unknown user gets the same answers a real one would, so
+the operations do not reveal who has an account.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 
 from cognitio.crypto.envelope import Envelope
 from cognitio.errors import (
@@ -21,18 +22,18 @@ from cognitio.errors import (
     UserNotFoundException,
 )
 from cognitio.messaging.messages import OutgoingMessage
-from cognitio.services.clients.app_clients import ClientAuthenticator, resolve
+from cognitio.services.clients.app_clients import ClientAuthenticator, ClientProof, resolve
 from cognitio.services.clients.settings import client_settings
 from cognitio.services.messages import codes as purposes
 from cognitio.services.messages.codes import Codes
 from cognitio.services.messages.notifications import (
+    Destination,
     recovery_destination,
     sign_up_destination,
     verification_message,
 )
 from cognitio.services.pools.attributes import (
     VERIFIED_FLAGS,
-    as_dict,
     check_client_may_write,
     check_required,
     check_values,
@@ -63,6 +64,77 @@ from cognitio.store.repositories import Store, Transaction
 _NOT_FOUND = "Username/client id combination not found."
 
 
+@dataclass(frozen=True, slots=True)
+class SignUp:
+    """SignUp: a new user with a password and attributes."""
+
+    client_id: str
+    username: str
+    password: str | None
+    proof: ClientProof
+    attributes: dict[str, str] = field(default_factory=dict)
+    validation_data: dict[str, str] | None = None
+    client_metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SignUpResult:
+    """A signed-up user: its sub, whether PreSignUp confirmed it, and where its code went."""
+
+    user_sub: str
+    confirmed: bool
+    delivery: Destination | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmSignUp:
+    """ConfirmSignUp: the code sent at sign-up."""
+
+    client_id: str
+    username: str
+    code: str
+    proof: ClientProof
+    force_alias_creation: bool = False
+    client_metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ResendConfirmationCode:
+    """ResendConfirmationCode: a new sign-up code."""
+
+    client_id: str
+    username: str
+    proof: ClientProof
+    client_metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ForgotPassword:
+    """ForgotPassword: a code to reset the password with."""
+
+    client_id: str
+    username: str
+    proof: ClientProof
+    client_metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmForgotPassword:
+    """ConfirmForgotPassword: the reset code and the new password."""
+
+    client_id: str
+    username: str
+    code: str
+    password: str
+    proof: ClientProof
+    client_metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+SelfServiceCommand = (
+    SignUp | ConfirmSignUp | ResendConfirmationCode | ForgotPassword | ConfirmForgotPassword
+)
+
+
 def _hides_users(client: ClientRecord) -> bool:
     return client_settings(client).prevent_user_existence_errors
 
@@ -88,35 +160,32 @@ class SelfService:
         self._users = users
 
     async def _client(
-        self, tx: Transaction, params: dict[str, Any]
+        self, tx: Transaction, command: SelfServiceCommand
     ) -> tuple[ClientRecord, UserPoolRecord]:
-        found = await resolve(tx, params["ClientId"])
-        self._clients.check_secret_hash(found.client, params.get("SecretHash"), params["Username"])
+        """The command's app client and pool, once its proof holds."""
+        found = await resolve(tx, command.client_id)
+        self._clients.check_proof(found.client, command.proof, command.username)
         return found.client, found.pool
 
-    async def sign_up(self, params: dict[str, Any]) -> dict[str, Any]:
+    async def sign_up(self, command: SignUp) -> SignUpResult:
         async with self._store.read() as tx:
-            client, pool = await self._client(tx, params)
+            client, pool = await self._client(tx, command)
         if pool_settings(pool).allow_admin_create_user_only:
             raise NotAuthorizedException("SignUp is not permitted for this user pool")
         schema = pool_settings(pool).schema_by_name
-        attributes = as_dict(params.get("UserAttributes"))
+        attributes = dict(command.attributes)
         check_client_may_write(client_settings(client).write_attributes, attributes)
         check_values(schema, attributes)
-        attributes = {**attributes, **check_username(pool, params["Username"])}
+        attributes = {**attributes, **check_username(pool, command.username)}
         check_required(schema, attributes)
-        password = params.get("Password")
+        password = command.password
         if password is None:
             raise InvalidParameterException("A password is required to sign up.")
         check_policy(password, pool_settings(pool).password_policy)
-        user = new_user(pool, params["Username"], attributes, "UNCONFIRMED")
-        call = Call(pool, user.username, client.id, params.get("ClientMetadata") or {})
+        user = new_user(pool, command.username, attributes, "UNCONFIRMED")
+        call = Call(pool, user.username, client.id, dict(command.client_metadata))
         decision = await pre_sign_up(
-            self._triggers,
-            call,
-            "PreSignUp_SignUp",
-            attributes,
-            as_dict(params.get("ValidationData")) or None,
+            self._triggers, call, "PreSignUp_SignUp", attributes, command.validation_data or None
         )
         attributes = decision.apply(attributes)
         status = "CONFIRMED" if decision.confirm else "UNCONFIRMED"
@@ -138,45 +207,44 @@ class SelfService:
                     message = verification_message(
                         pool.id, pool_settings(pool), destination, code, "CustomMessage_SignUp"
                     )
-        answer: dict[str, Any] = {"UserConfirmed": decision.confirm, "UserSub": user.sub}
-        if destination is not None:
-            answer["CodeDeliveryDetails"] = destination.details()
         if message is not None:
             await self._users.deliver([message], call=call, user=user)
         if decision.confirm:
             # Confirmed by PreSignUp: PostConfirmation runs as for ConfirmSignUp, once the user
             # exists, so the function can act on it (add it to a group, say).
             await post_confirmation(self._triggers, call, "PostConfirmation_ConfirmSignUp", user)
-        return answer
+        return SignUpResult(user.sub, decision.confirm, destination)
 
     async def _before_confirming(
-        self, params: dict[str, Any], purpose: str, source: str, confirmed: Confirm
+        self,
+        command: ConfirmSignUp | ConfirmForgotPassword,
+        purpose: str,
+        source: str,
+        confirmed: Confirm,
     ) -> None:
         """Run PostConfirmation when the code is right, before anything is changed: a function
         that refuses leaves the user, and the code, as they were."""
         async with self._store.read() as tx:
-            client, pool = await self._client(tx, params)
+            client, pool = await self._client(tx, command)
             if self._triggers.configured(pool, "PostConfirmation") is None:
                 return
-            user = await find_user(tx, pool, params["Username"])
-            if user is None or not await self._codes.matches(
-                tx, user.sub, purpose, params["ConfirmationCode"]
-            ):
+            user = await find_user(tx, pool, command.username)
+            if user is None or not await self._codes.matches(tx, user.sub, purpose, command.code):
                 return  # the change below fails with the right error
         changed = confirmed(pool, user)
         if changed is None:
             return
-        call = Call(pool, user.username, client.id, params.get("ClientMetadata") or {})
+        call = Call(pool, user.username, client.id, dict(command.client_metadata))
         await post_confirmation(self._triggers, call, source, changed)
 
-    async def confirm_sign_up(self, params: dict[str, Any]) -> dict[str, Any]:
+    async def confirm_sign_up(self, command: ConfirmSignUp) -> None:
         await self._before_confirming(
-            params, purposes.SIGN_UP, "PostConfirmation_ConfirmSignUp", _confirmed_sign_up
+            command, purposes.SIGN_UP, "PostConfirmation_ConfirmSignUp", _confirmed_sign_up
         )
         failure: CognitoError | None = None
         async with self._store.write() as tx:
-            client, pool = await self._client(tx, params)
-            user = await find_user(tx, pool, params["Username"], for_update=True)
+            client, pool = await self._client(tx, command)
+            user = await find_user(tx, pool, command.username, for_update=True)
             if user is None:
                 if _hides_users(client):
                     raise CodeMismatchException(
@@ -187,25 +255,21 @@ class SelfService:
                 raise NotAuthorizedException(
                     f"User cannot be confirmed. Current status is {user.status}"
                 )
-            failure = await self._codes.consume(
-                tx, user.sub, purposes.SIGN_UP, params["ConfirmationCode"]
-            )
+            failure = await self._codes.consume(tx, user.sub, purposes.SIGN_UP, command.code)
             if failure is None:
                 confirmed = _confirmed_sign_up(pool, user)
                 assert confirmed is not None  # the user is UNCONFIRMED, checked above
-                await save(
-                    tx, pool, user, confirmed, force_alias=bool(params.get("ForceAliasCreation"))
-                )
+                await save(tx, pool, user, confirmed, force_alias=command.force_alias_creation)
         if failure is not None:
             raise failure
-        return {}
 
-    async def resend_confirmation_code(self, params: dict[str, Any]) -> dict[str, Any]:
+    async def resend_confirmation_code(self, command: ResendConfirmationCode) -> Destination:
+        """Where the new code went (made up, for an unknown user of a client that hides them)."""
         async with self._store.write() as tx:
-            client, pool = await self._client(tx, params)
-            user = await find_user(tx, pool, params["Username"], for_update=True)
+            client, pool = await self._client(tx, command)
+            user = await find_user(tx, pool, command.username, for_update=True)
             if user is None:
-                return await self._pretend(tx, client, pool, params["Username"])
+                return await self._pretend(tx, client, pool, command.username)
             if user.status != "UNCONFIRMED":
                 raise InvalidParameterException("User is already confirmed.")
             destination = sign_up_destination(pool_settings(pool), user.attributes)
@@ -226,24 +290,25 @@ class SelfService:
                     )
                 ]
             )
-        call = Call(pool, user.username, client.id, params.get("ClientMetadata") or {})
+        call = Call(pool, user.username, client.id, dict(command.client_metadata))
         await self._users.deliver(messages, call=call, user=user, later=_hides_users(client))
-        return {"CodeDeliveryDetails": destination.details()}
+        return destination
 
-    async def forgot_password(self, params: dict[str, Any]) -> dict[str, Any]:
+    async def forgot_password(self, command: ForgotPassword) -> Destination:
+        """Where the reset code went (made up, for a user a hiding client does not reveal)."""
         async with self._store.read() as tx:
-            client, pool = await self._client(tx, params)
-            known = await find_user(tx, pool, params["Username"])
+            client, pool = await self._client(tx, command)
+            known = await find_user(tx, pool, command.username)
         if known is None:
-            call = Call(pool, params["Username"], client.id, params.get("ClientMetadata") or {})
+            call = Call(pool, command.username, client.id, dict(command.client_metadata))
             await migrate(self._store, self._passwords, self._triggers, call, ON_RESET, None)
         async with self._store.write() as tx:
-            user = await find_user(tx, pool, params["Username"], for_update=True)
+            user = await find_user(tx, pool, command.username, for_update=True)
             destination = (
                 None if user is None else recovery_destination(pool_settings(pool), user.attributes)
             )
             if user is None or (_hides_users(client) and (destination is None or not user.enabled)):
-                return await self._pretend(tx, client, pool, params["Username"], recovery=True)
+                return await self._pretend(tx, client, pool, command.username, recovery=True)
             if not user.enabled:
                 raise NotAuthorizedException("User is disabled.")
             if destination is None:
@@ -267,42 +332,39 @@ class SelfService:
                     )
                 ]
             )
-        call = Call(pool, user.username, client.id, params.get("ClientMetadata") or {})
+        call = Call(pool, user.username, client.id, dict(command.client_metadata))
         await self._users.deliver(messages, call=call, user=user, later=_hides_users(client))
-        return {"CodeDeliveryDetails": destination.details()}
+        return destination
 
-    async def confirm_forgot_password(self, params: dict[str, Any]) -> dict[str, Any]:
+    async def confirm_forgot_password(self, command: ConfirmForgotPassword) -> None:
         async with self._store.read() as tx:
-            client, pool = await self._client(tx, params)
+            client, pool = await self._client(tx, command)
         check_policy(
-            params["Password"],
+            command.password,
             pool_settings(pool).password_policy,
             operation="ConfirmForgotPassword",
         )
         await self._before_confirming(
-            params, purposes.RESET, "PostConfirmation_ConfirmForgotPassword", _reset
+            command, purposes.RESET, "PostConfirmation_ConfirmForgotPassword", _reset
         )
         failure: CognitoError | None = None
         async with self._store.write() as tx:
-            user = await find_user(tx, pool, params["Username"], for_update=True)
+            user = await find_user(tx, pool, command.username, for_update=True)
             if user is None:
                 if _hides_users(client):
                     raise CodeMismatchException(
                         "Invalid verification code provided, please try again."
                     )
                 raise UserNotFoundException(_NOT_FOUND)
-            failure = await self._codes.consume(
-                tx, user.sub, purposes.RESET, params["ConfirmationCode"]
-            )
+            failure = await self._codes.consume(tx, user.sub, purposes.RESET, command.code)
             if failure is None:
-                await self._passwords.check_reuse(tx, pool, user, params["Password"])
-                credentials = await self._passwords.credentials(pool.id, user, params["Password"])
+                await self._passwords.check_reuse(tx, pool, user, command.password)
+                credentials = await self._passwords.credentials(pool.id, user, command.password)
                 status = "UNCONFIRMED" if user.status == "UNCONFIRMED" else "CONFIRMED"
                 await save(tx, pool, user, with_password(user, credentials, status))
                 await tx.hosted_sessions.end_all(user.sub)  # signs the pages out
         if failure is not None:
             raise failure
-        return {}
 
     async def _pretend(
         self,
@@ -312,7 +374,7 @@ class SelfService:
         username: str,
         *,
         recovery: bool = False,
-    ) -> dict[str, Any]:
+    ) -> Destination:
         """What an unknown user gets when the client hides whether users exist: a made-up
         destination, stable and plausible (security review #8), under the same message limits
         as a real user's code."""
@@ -324,7 +386,7 @@ class SelfService:
         sub = decoy_subject(key, pool.id, username)
         kind = purposes.RESET if recovery else purposes.SIGN_UP
         await self._codes.limit_message(tx, sub, kind, pool.id, destination.address, decoy=True)
-        return {"CodeDeliveryDetails": destination.details()}
+        return destination
 
 
 Confirm = Callable[[UserPoolRecord, UserRecord], UserRecord | None]

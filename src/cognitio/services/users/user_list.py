@@ -8,17 +8,37 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any
+from dataclasses import dataclass
 
 import orjson
 
 from cognitio.errors import InvalidParameterException
 from cognitio.services.pools.user_pools import Caller, load_pool
-from cognitio.services.users.accounts import SignInCache, name_key, user_view
+from cognitio.services.users.accounts import SignInCache, name_key
 from cognitio.services.users.user_filter import parse
+from cognitio.store.records import UserListing
 from cognitio.store.repositories import Store
 
 DEFAULT_LIMIT = 60
+
+
+@dataclass(frozen=True, slots=True)
+class ListUsers:
+    """ListUsers: a page of a pool's users, optionally filtered (which attributes each shows is
+    the answer's business, in api/)."""
+
+    pool_id: str
+    limit: int = DEFAULT_LIMIT
+    filter: str | None = None
+    pagination_token: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UserPage:
+    """One page of users, and the token for the next (None on the last page)."""
+
+    users: tuple[UserListing, ...]
+    pagination_token: str | None
 
 
 def _encode(position: list[str]) -> str:
@@ -44,12 +64,11 @@ class UserList:
         self._store = store
         self._sign_in = sign_in
 
-    async def list_users(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
-        limit = params.get("Limit", DEFAULT_LIMIT)
-        wanted = params.get("AttributesToGet")
-        criterion = parse(params.get("Filter"))
-        token = params.get("PaginationToken")
-        pool_id = params["UserPoolId"]
+    async def list_users(self, caller: Caller, command: ListUsers) -> UserPage:
+        limit = command.limit
+        criterion = parse(command.filter)
+        token = command.pagination_token
+        pool_id = command.pool_id
         async with self._store.read() as tx:
             pool = await self._sign_in.rules(tx, caller, pool_id)
             if criterion is None:
@@ -76,9 +95,4 @@ class UserList:
                     next_position = [found[limit - 1][0], shown[-1].sub]
             if not shown:
                 await load_pool(tx, caller, pool_id)  # an empty page of a deleted pool
-        result: dict[str, Any] = {
-            "Users": [user_view(user, attributes_to_get=wanted) for user in shown]
-        }
-        if next_position is not None:
-            result["PaginationToken"] = _encode(next_position)
-        return result
+        return UserPage(tuple(shown), None if next_position is None else _encode(next_position))

@@ -7,8 +7,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import replace
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
 from cognitio.errors import (
     CodeDeliveryFailureException,
@@ -26,11 +26,7 @@ from cognitio.services.messages.notifications import (
     recovery_destination,
     verification_message,
 )
-from cognitio.services.mfa.mfa import view as mfa_view
-from cognitio.services.pools.attributes import (
-    as_dict,
-    check_values,
-)
+from cognitio.services.pools.attributes import check_values
 from cognitio.services.pools.settings import pool_settings
 from cognitio.services.pools.user_pools import Caller, load_pool
 from cognitio.services.security.passwords import (
@@ -44,7 +40,6 @@ from cognitio.services.triggers.triggers import Call, Triggers, post_confirmatio
 from cognitio.services.users.accounts import (
     PasswordStore,
     SignInCache,
-    admin_get_view,
     check_username,
     find_user,
     new_user,
@@ -52,11 +47,10 @@ from cognitio.services.users.accounts import (
     save,
     save_new,
     user_not_found,
-    user_view,
     with_password,
 )
 from cognitio.services.users.attribute_changes import change_attributes, without_attributes
-from cognitio.store.records import UserPoolRecord, UserRecord
+from cognitio.store.records import MfaRecord, UserPoolRecord, UserRecord
 from cognitio.store.repositories import Store
 
 log = logging.getLogger(__name__)
@@ -65,6 +59,67 @@ log = logging.getLogger(__name__)
 _LATER_QUEUE = 10_000
 _LATER_WORKERS = 8
 _Delivery = tuple[list[OutgoingMessage], Call | None, UserRecord | None]
+
+
+@dataclass(frozen=True, slots=True)
+class AdminCreateUser:
+    """AdminCreateUser, or (``message_action`` RESEND) a new invitation for the user."""
+
+    pool_id: str
+    username: str
+    attributes: dict[str, str] = field(default_factory=dict)
+    validation_data: dict[str, str] | None = None
+    temporary_password: str | None = None
+    message_action: Literal["RESEND", "SUPPRESS"] | None = None
+    desired_delivery_mediums: tuple[str, ...] = ("SMS",)
+    force_alias_creation: bool = False
+    client_metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class AdminUpdateUserAttributes:
+    """AdminUpdateUserAttributes: attribute values to set."""
+
+    pool_id: str
+    username: str
+    attributes: dict[str, str]
+    client_metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class AdminDeleteUserAttributes:
+    """AdminDeleteUserAttributes: attribute names to remove."""
+
+    pool_id: str
+    username: str
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AdminSetUserPassword:
+    """AdminSetUserPassword: a temporary password, or a permanent one."""
+
+    pool_id: str
+    username: str
+    password: str
+    permanent: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AdminResetUserPassword:
+    """AdminResetUserPassword: send the user a reset code."""
+
+    pool_id: str
+    username: str
+    client_metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class AdminUser:
+    """AdminGetUser's user and its MFA settings (None when it has none)."""
+
+    user: UserRecord
+    factors: MfaRecord | None
 
 
 def _schema(pool: UserPoolRecord) -> Mapping[str, Mapping[str, Any]]:
@@ -179,34 +234,34 @@ class Users:
         await asyncio.gather(*self._workers, return_exceptions=True)
         self._later, self._workers = None, []
 
-    async def create(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+    async def create(self, caller: Caller, command: AdminCreateUser) -> UserRecord:
         async with self._store.read() as tx:
-            pool = await load_pool(tx, caller, params["UserPoolId"])
-        if params.get("MessageAction") == "RESEND":
-            return await self._resend_invitation(caller, pool, params)
-        attributes = as_dict(params.get("UserAttributes"))
+            pool = await load_pool(tx, caller, command.pool_id)
+        if command.message_action == "RESEND":
+            return await self._resend_invitation(caller, pool, command)
+        attributes = dict(command.attributes)
         schema = _schema(pool)
         check_values(schema, attributes)
-        attributes = {**attributes, **check_username(pool, params["Username"])}
+        attributes = {**attributes, **check_username(pool, command.username)}
         # Required attributes may be missing here: the user supplies them with the new password
         # (NEW_PASSWORD_REQUIRED names them in requiredAttributes).
-        if params.get("MessageAction") != "SUPPRESS":
-            _check_mediums(params.get("DesiredDeliveryMediums") or ["SMS"], attributes)
-        password = params.get("TemporaryPassword")
+        if command.message_action != "SUPPRESS":
+            _check_mediums(command.desired_delivery_mediums, attributes)
+        password = command.temporary_password
         if password is None:
             password = generate_temporary_password(_policy(pool))
         else:
             check_policy(
                 password, _policy(pool), operation="AdminCreateUser", member="temporaryPassword"
             )
-        user = new_user(pool, params["Username"], attributes, "FORCE_CHANGE_PASSWORD")
-        call = Call(pool, user.username, None, params.get("ClientMetadata") or {})
+        user = new_user(pool, command.username, attributes, "FORCE_CHANGE_PASSWORD")
+        call = Call(pool, user.username, None, dict(command.client_metadata))
         decision = await pre_sign_up(
             self._triggers,
             call,
             "PreSignUp_AdminCreateUser",
             attributes,
-            as_dict(params.get("ValidationData")) or None,
+            command.validation_data or None,
         )
         # An administrator's user still sets a password first: only the addresses change.
         user = replace(user, attributes=decision.apply(attributes))
@@ -220,21 +275,20 @@ class Users:
                 tx,
                 pool,
                 user,
-                force_alias=bool(params.get("ForceAliasCreation")),
+                force_alias=command.force_alias_creation,
                 exists_message="User account already exists",
             )
-        if params.get("MessageAction") != "SUPPRESS":
+        if command.message_action != "SUPPRESS":
             await self.deliver(
-                self._invitations(pool, user, password, params), call=call, user=user
+                self._invitations(pool, user, password, command), call=call, user=user
             )
-        return {"User": user_view(user)}
+        return user
 
     def _invitations(
-        self, pool: UserPoolRecord, user: UserRecord, password: str, params: dict[str, Any]
+        self, pool: UserPoolRecord, user: UserRecord, password: str, command: AdminCreateUser
     ) -> list[OutgoingMessage]:
-        mediums = params.get("DesiredDeliveryMediums") or ["SMS"]
         messages = []
-        for medium in mediums:
+        for medium in command.desired_delivery_mediums:
             attribute = "email" if medium == "EMAIL" else "phone_number"
             address = user.attributes.get(attribute)
             if not address:
@@ -248,14 +302,14 @@ class Users:
         return messages
 
     async def _resend_invitation(
-        self, caller: Caller, pool: UserPoolRecord, params: dict[str, Any]
-    ) -> dict[str, Any]:
-        password = params.get("TemporaryPassword") or generate_temporary_password(_policy(pool))
+        self, caller: Caller, pool: UserPoolRecord, command: AdminCreateUser
+    ) -> UserRecord:
+        password = command.temporary_password or generate_temporary_password(_policy(pool))
         check_policy(
             password, _policy(pool), operation="AdminCreateUser", member="temporaryPassword"
         )
         async with self._store.write() as tx:
-            user = await require_user(tx, pool, params["Username"], for_update=True)
+            user = await require_user(tx, pool, command.username, for_update=True)
             if user.status != "FORCE_CHANGE_PASSWORD":
                 raise UnsupportedUserStateException(
                     f"Resend not possible. {user.username} status is not FORCE_CHANGE_PASSWORD."
@@ -264,14 +318,12 @@ class Users:
             user = await save(
                 tx, pool, user, with_password(user, credentials, "FORCE_CHANGE_PASSWORD")
             )
-        if params.get("MessageAction") != "SUPPRESS":
-            call = Call(pool, user.username, None, params.get("ClientMetadata") or {})
-            await self.deliver(
-                self._invitations(pool, user, password, params), call=call, user=user
-            )
-        return {"User": user_view(user)}
+        # RESEND is the message action here, so the invitation always goes.
+        call = Call(pool, user.username, None, dict(command.client_metadata))
+        await self.deliver(self._invitations(pool, user, password, command), call=call, user=user)
+        return user
 
-    async def get(self, caller: Caller, pool_id: str, username: str) -> dict[str, Any]:
+    async def get(self, caller: Caller, pool_id: str, username: str) -> AdminUser:
         async with self._store.read() as tx:
             rules = await self._sign_in.rules(tx, caller, pool_id)
             user = await find_user(tx, rules, username)
@@ -279,7 +331,7 @@ class Users:
                 await load_pool(tx, caller, pool_id)  # gone since cached: not found as a pool
                 raise user_not_found()
             factors = await tx.mfa.get(user.sub)
-        return {**admin_get_view(user), **mfa_view(factors)}
+        return AdminUser(user, factors)
 
     async def delete(self, caller: Caller, pool_id: str, username: str) -> None:
         async with self._store.write() as tx:
@@ -298,7 +350,7 @@ class Users:
                 await sign_out_everywhere(tx, user)
 
     async def confirm(
-        self, caller: Caller, pool_id: str, username: str, metadata: dict[str, str]
+        self, caller: Caller, pool_id: str, username: str, metadata: Mapping[str, str]
     ) -> None:
         """AdminConfirmSignUp; PostConfirmation runs first, and may refuse."""
 
@@ -313,47 +365,47 @@ class Users:
             pool = await load_pool(tx, caller, pool_id)
             user = await require_user(tx, pool, username)
         if self._triggers.configured(pool, "PostConfirmation") is not None:
-            call = Call(pool, user.username, None, metadata)
+            call = Call(pool, user.username, None, dict(metadata))
             await post_confirmation(
                 self._triggers, call, "PostConfirmation_ConfirmSignUp", confirm(pool, user)
             )
         await self._change(caller, pool_id, username, confirm)
 
-    async def update_attributes(self, caller: Caller, params: dict[str, Any]) -> None:
+    async def update_attributes(self, caller: Caller, command: AdminUpdateUserAttributes) -> None:
         async with self._store.write() as tx:
-            pool = await load_pool(tx, caller, params["UserPoolId"])
-            user = await require_user(tx, pool, params["Username"], for_update=True)
-            given = as_dict(params["UserAttributes"])
+            pool = await load_pool(tx, caller, command.pool_id)
+            user = await require_user(tx, pool, command.username, for_update=True)
+            given = command.attributes
             change = await change_attributes(tx, self._codes, pool, user, given)
             user = await save(tx, pool, user, replace(user, attributes=change.attributes))
-        call = Call(pool, user.username, None, params.get("ClientMetadata") or {})
+        call = Call(pool, user.username, None, dict(command.client_metadata))
         await self.deliver(change.messages, call=call, user=user)
 
-    async def delete_attributes(self, caller: Caller, params: dict[str, Any]) -> None:
+    async def delete_attributes(self, caller: Caller, command: AdminDeleteUserAttributes) -> None:
         def remove(pool: UserPoolRecord, user: UserRecord) -> UserRecord:
-            kept = without_attributes(pool, user, params["UserAttributeNames"])
+            kept = without_attributes(pool, user, command.names)
             return replace(user, attributes=kept)
 
-        await self._change(caller, params["UserPoolId"], params["Username"], remove)
+        await self._change(caller, command.pool_id, command.username, remove)
 
-    async def set_password(self, caller: Caller, params: dict[str, Any]) -> None:
-        password, permanent = params["Password"], bool(params.get("Permanent", False))
+    async def set_password(self, caller: Caller, command: AdminSetUserPassword) -> None:
+        password, permanent = command.password, command.permanent
         async with self._store.read() as tx:
-            pool = await load_pool(tx, caller, params["UserPoolId"])
+            pool = await load_pool(tx, caller, command.pool_id)
         check_policy(password, _policy(pool), operation="AdminSetUserPassword")
         async with self._store.write() as tx:
-            user = await require_user(tx, pool, params["Username"], for_update=True)
+            user = await require_user(tx, pool, command.username, for_update=True)
             await self._passwords.check_reuse(tx, pool, user, password)
             credentials = await self._passwords.credentials(pool.id, user, password)
             status = "CONFIRMED" if permanent else "FORCE_CHANGE_PASSWORD"
             await save(tx, pool, user, with_password(user, credentials, status))
             await tx.hosted_sessions.end_all(user.sub)  # a new password signs the pages out
 
-    async def reset_password(self, caller: Caller, params: dict[str, Any]) -> None:
+    async def reset_password(self, caller: Caller, command: AdminResetUserPassword) -> None:
         message = None
         async with self._store.write() as tx:
-            pool = await load_pool(tx, caller, params["UserPoolId"])
-            user = await require_user(tx, pool, params["Username"], for_update=True)
+            pool = await load_pool(tx, caller, command.pool_id)
+            user = await require_user(tx, pool, command.username, for_update=True)
             destination = recovery_destination(pool_settings(pool), user.attributes)
             if destination is None:
                 raise InvalidParameterException(
@@ -368,7 +420,7 @@ class Users:
             )
             user = await save(tx, pool, user, replace(user, status="RESET_REQUIRED"))
             await tx.hosted_sessions.end_all(user.sub)  # a reset signs the pages out
-        call = Call(pool, user.username, None, params.get("ClientMetadata") or {})
+        call = Call(pool, user.username, None, dict(command.client_metadata))
         await self.deliver([message], call=call, user=user)
 
     async def _change(
@@ -384,6 +436,6 @@ class Users:
             return await save(tx, pool, user, change(pool, user))
 
 
-def _check_mediums(mediums: list[str], attributes: dict[str, str]) -> None:
+def _check_mediums(mediums: tuple[str, ...], attributes: dict[str, str]) -> None:
     if "EMAIL" in mediums and not attributes.get("email"):
         raise InvalidParameterException("No email provided but desired delivery medium was Email")
