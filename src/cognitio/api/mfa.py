@@ -30,7 +30,8 @@ def _signed_in(params: dict[str, Any]) -> bool:
 @operation(IDP, "AssociateSoftwareToken")
 async def associate_software_token(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
     if not _signed_in(params):
-        return await associate_in_setup(ctx.services.auth.context, params["Session"])
+        associated = await associate_in_setup(ctx.services.auth.context, params["Session"])
+        return {"SecretCode": associated.secret_code, "Session": associated.session}
     token = params["AccessToken"]
     async with ctx.services.store.write() as tx:
         user = await current_user(tx, ctx.services.tokens, token)
@@ -43,9 +44,10 @@ async def associate_software_token(ctx: Context, params: dict[str, Any]) -> Mapp
 @operation(IDP, "VerifySoftwareToken")
 async def verify_software_token(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
     if not _signed_in(params):
-        return await verify_in_setup(
+        session = await verify_in_setup(
             ctx.services.auth.context, params["Session"], params["UserCode"]
         )
+        return {"Status": "SUCCESS", "Session": session}
     token = params["AccessToken"]
     async with ctx.services.store.write() as tx:
         user = await current_user(tx, ctx.services.tokens, token)

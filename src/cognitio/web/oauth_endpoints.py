@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from cognitio.errors import InvalidClient, InvalidRequest, InvalidToken, OAuthError
 from cognitio.services.oauth.oauth import OAuth
+from cognitio.services.tokens.tokens import TokenSet
 from cognitio.web.limits import read_form
 
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -36,6 +37,20 @@ def oauth_error(error: OAuthError) -> JSONResponse:
             f'Bearer error="invalid_token", error_description="{error.error}"'
         )
     return JSONResponse(body, status_code=error.status, headers=headers)
+
+
+def token_response(tokens: TokenSet) -> dict[str, Any]:
+    """Tokens as RFC 6749 section 5.1 spells them (the implicit grant's fragment too)."""
+    answer: dict[str, Any] = {
+        "access_token": tokens.access_token,
+        "expires_in": tokens.expires_in,
+        "token_type": tokens.token_type,
+    }
+    if tokens.id_token is not None:
+        answer["id_token"] = tokens.id_token
+    if tokens.refresh_token is not None:
+        answer["refresh_token"] = tokens.refresh_token
+    return answer
 
 
 def basic_credentials(request: Request) -> tuple[str, str] | None:
@@ -65,10 +80,10 @@ def oauth_endpoint_routes(oauth: OAuth) -> list[Route]:
     async def token(request: Request) -> Response:
         try:
             pool_id = await oauth.host_pool(request.headers.get("host", ""))
-            answer = await oauth.token(await _form(request), basic_credentials(request), pool_id)
+            tokens = await oauth.token(await _form(request), basic_credentials(request), pool_id)
         except OAuthError as error:
             return oauth_error(error)
-        return JSONResponse(answer, headers=_NO_STORE)
+        return JSONResponse(token_response(tokens), headers=_NO_STORE)
 
     async def userinfo(request: Request) -> Response:
         scheme, _, value = request.headers.get("authorization", "").partition(" ")

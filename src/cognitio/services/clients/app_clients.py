@@ -5,7 +5,9 @@ exist.") for a client that is not there, or not in the pool the request names.
 :class:`ClientAuthenticator` holds the one implementation of a client's proofs: its secret
 (GetTokensFromRefreshToken, RevokeToken, GetClientToken, the OAuth token endpoint) and the
 SECRET_HASH made with it (every unauthenticated call naming a user); both compared in constant
-time, over bytes.
+time, over bytes. :data:`ClientProof.TRUSTED` is the one way past the SECRET_HASH check: the
+server's own hosted pages, which stand for the client they checked, name it instead of computing
+a SecretHash for their own server to check.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import base64
 import hashlib
 import hmac
 from dataclasses import dataclass
+from enum import Enum
 
 from cognitio.crypto.envelope import Envelope
 from cognitio.errors import NotAuthorizedException, ResourceNotFoundException
@@ -49,6 +52,18 @@ async def resolve(tx: Transaction, client_id: str, *, pool_id: str | None = None
     return AppClient(client, pool)
 
 
+class ClientProof(Enum):
+    """A proof of the client that is not a value sent on the wire.
+
+    ``TRUSTED``: the caller is this server's own code, which has already established the
+    client — the hosted pages checked the authorization request (client id, redirect URI) before
+    showing a form — so no SECRET_HASH is asked for. Only server-side code names it: requests
+    carry strings, and nothing parsed from one becomes a ``ClientProof``.
+    """
+
+    TRUSTED = "trusted"
+
+
 class ClientAuthenticator:
     """How an app client proves itself: its secret, or a SECRET_HASH made with it."""
 
@@ -71,8 +86,13 @@ class ClientAuthenticator:
         digest = hmac.new(self._secret(client), (username + client.id).encode(), hashlib.sha256)
         return base64.b64encode(digest.digest()).decode()
 
-    def check_secret_hash(self, client: ClientRecord, given: str | None, username: str) -> None:
-        """Refuse a missing or wrong SECRET_HASH from a client that has a secret."""
+    def check_secret_hash(
+        self, client: ClientRecord, given: str | ClientProof | None, username: str
+    ) -> None:
+        """Refuse a missing or wrong SECRET_HASH from a client that has a secret; the server's
+        own trusted callers (:data:`ClientProof.TRUSTED`) pass."""
+        if given is ClientProof.TRUSTED:
+            return
         expected = self.secret_hash(client, username)
         if expected is None:
             return

@@ -15,6 +15,7 @@ import base64
 import binascii
 import hmac
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from cognitio.crypto import srp
@@ -34,6 +35,14 @@ _MAX_SALT_BYTES = 256
 _DEFAULT_LIMIT = 60  # ListDevices' largest page
 # A device issued at sign-in and never confirmed is dropped a day later.
 _UNCONFIRMED_TTL_MS = 86_400_000
+
+
+@dataclass(frozen=True, slots=True)
+class NewDevice:
+    """The device a sign-in's tokens introduce (NewDeviceMetadata), for ConfirmDevice."""
+
+    device_key: str
+    device_group_key: str
 
 
 def tracks_devices(pool: UserPoolRecord) -> bool:
@@ -83,9 +92,7 @@ class Devices:
         digest = hmac.digest(self._group_secret, user.sub.encode(), "sha256")
         return ids.device_group_key(int.from_bytes(digest, "big"))
 
-    async def issue(
-        self, tx: Transaction, pool: UserPoolRecord, user: UserRecord
-    ) -> dict[str, str]:
+    async def issue(self, tx: Transaction, pool: UserPoolRecord, user: UserRecord) -> NewDevice:
         """NewDeviceMetadata for a sign-in that used no device."""
         now = ids.now_ms()
         await tx.devices.prune_unconfirmed(user.sub, now - _UNCONFIRMED_TTL_MS)
@@ -103,7 +110,7 @@ class Devices:
             updated_ms=now,
         )
         await tx.devices.insert(device)
-        return {"DeviceKey": device.device_key, "DeviceGroupKey": group_key}
+        return NewDevice(device.device_key, group_key)
 
     async def confirmed(self, tx: Transaction, user: UserRecord, device_key: str) -> DeviceRecord:
         """The user's confirmed device with that key, or "Device does not exist."."""

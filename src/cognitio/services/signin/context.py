@@ -23,7 +23,7 @@ from cognitio.services.security.lockout import DECOY as DECOY_LOCKOUT
 from cognitio.services.security.lockout import MFA as MFA_LOCKOUT
 from cognitio.services.security.lockout import Lockout
 from cognitio.services.signin.auth_sessions import Sessions
-from cognitio.services.signin.request import AuthRequest
+from cognitio.services.signin.request import AuthRequest, ChallengeIssued
 from cognitio.services.tokens.tokens import ADMIN_SCOPE, TokenOverrides, Tokens
 from cognitio.services.triggers.triggers import Call, Triggers, pre_token_generation
 from cognitio.services.users.accounts import PasswordStore
@@ -106,10 +106,9 @@ class FlowContext:
             await lockout.succeeded(sub)
 
     def check_secret_hash(self, request: AuthRequest, username: str) -> None:
-        """The request's SECRET_HASH, for a client with a secret."""
-        self.clients.check_secret_hash(
-            request.client, request.parameters.get("SECRET_HASH"), username
-        )
+        """The request's SECRET_HASH, for a client with a secret (or the hosted pages' trusted
+        path, :data:`~cognitio.services.clients.app_clients.ClientProof.TRUSTED`)."""
+        self.clients.check_secret_hash(request.client, request.secret_hash, username)
 
     async def token_overrides(
         self, call: Call, source: str, user: UserRecord
@@ -130,7 +129,7 @@ class FlowContext:
         *,
         data: dict[str, Any] | None = None,
         sid: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> ChallengeIssued:
         """The challenge ``name`` for ``user``, with its sealed Session."""
         return self.challenge_as(
             request, user.sub, user.username, name, parameters, data=data, sid=sid
@@ -146,7 +145,7 @@ class FlowContext:
         *,
         data: dict[str, Any] | None = None,
         sid: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> ChallengeIssued:
         """A challenge for ``sub`` (empty for a decoy: no answer to it can succeed).
 
         The Session carries the sign-in's device and whether it is a hosted-page sign-in.
@@ -165,7 +164,7 @@ class FlowContext:
             validity_minutes=session_minutes(request),
             data=data,
         )
-        return {"ChallengeName": name, "Session": session, "ChallengeParameters": parameters}
+        return ChallengeIssued(name, session, parameters)
 
 
 def session_minutes(request: AuthRequest) -> int:
