@@ -108,7 +108,9 @@ class FlowContext:
     def check_secret_hash(self, request: AuthRequest, username: str) -> None:
         """The request's SECRET_HASH, for a client with a secret (or the hosted pages' trusted
         path, :data:`~cognitio.services.clients.app_clients.ClientProof.TRUSTED`)."""
-        self.clients.check_secret_hash(request.client, request.secret_hash, username)
+        sent = request.parameters.get("SECRET_HASH")
+        given = sent if request.proof is None else request.proof
+        self.clients.check_secret_hash(request.client, given, username)
 
     async def token_overrides(
         self, call: Call, source: str, user: UserRecord

@@ -76,11 +76,6 @@ class AuthRequest:
         """The trigger context of this step for ``user``."""
         return Call(self.pool, user.username, self.client.id, self.metadata)
 
-    @property
-    def secret_hash(self) -> str | ClientProof | None:
-        """What proves the client for a SECRET_HASH check: the trusted path, or what was sent."""
-        return self.proof if self.proof is not None else self.parameters.get("SECRET_HASH")
-
 
 @dataclass(frozen=True, slots=True)
 class ChallengeIssued:
