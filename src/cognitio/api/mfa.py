@@ -61,16 +61,18 @@ def _auth_factors(factors: AuthFactors) -> dict[str, Any]:
 @operation(IDP, "AssociateSoftwareToken")
 async def associate_software_token(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
     if not _signed_in(params):
-        return await associate_in_setup(ctx.services.auth.context, params["Session"])
+        associated = await associate_in_setup(ctx.services.auth.context, params["Session"])
+        return {"SecretCode": associated.secret_code, "Session": associated.session}
     return {"SecretCode": await ctx.services.mfa_settings.associate(params["AccessToken"])}
 
 
 @operation(IDP, "VerifySoftwareToken")
 async def verify_software_token(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
     if not _signed_in(params):
-        return await verify_in_setup(
+        session = await verify_in_setup(
             ctx.services.auth.context, params["Session"], params["UserCode"]
         )
+        return {"Status": "SUCCESS", "Session": session}
     await ctx.services.mfa_settings.verify(params["AccessToken"], params["UserCode"])
     return {"Status": "SUCCESS"}
 

@@ -10,6 +10,7 @@ from typing import Any
 from cognitio.api.registry import IDP, Context, operation
 from cognitio.errors import InvalidParameterException
 from cognitio.services.common.pages import Page
+from cognitio.services.oauth.machine_tokens import GetClientToken
 from cognitio.services.pools.branding import ALL, Asset, BrandingStyle
 from cognitio.services.pools.domains import DomainSettings
 from cognitio.services.pools.resource_servers import ResourceServerSettings, Scope
@@ -279,4 +280,16 @@ async def delete_managed_login_branding(ctx: Context, params: dict[str, Any]) ->
 
 @operation(IDP, "GetClientToken")
 async def get_client_token(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
-    return await ctx.services.oauth.client_token(params)
+    command = GetClientToken(
+        client_id=params["ClientId"],
+        secret=params["Secret"],
+        scopes=tuple(params["Scopes"]) if params.get("Scopes") else None,
+        metadata=dict(params.get("ClientMetadata") or {}),
+    )
+    tokens = await ctx.services.oauth.client_token(command)
+    result = {
+        "AccessToken": tokens.access_token,
+        "ExpiresIn": tokens.expires_in,
+        "TokenType": tokens.token_type,
+    }
+    return {"ClientAuthenticationResult": result}

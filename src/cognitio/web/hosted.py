@@ -9,7 +9,6 @@ signs the user in to the pool's other clients until ``/logout``.
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
 import orjson
@@ -24,8 +23,14 @@ from cognitio.services.hosted.hosted import SESSION_SECONDS
 from cognitio.services.oauth.oauth import Authorization, RedirectError
 from cognitio.services.signin.challenges import CHALLENGES
 from cognitio.services.signin.mfa_challenges import associate_in_setup, verify_in_setup
-from cognitio.services.signin.request import HostedSignIn, Step
+from cognitio.services.signin.request import (
+    ChallengeIssued,
+    HostedSignIn,
+    RespondToAuthChallenge,
+    Step,
+)
 from cognitio.web.context import web
+from cognitio.web.oauth_endpoints import token_response
 from cognitio.web.pages import ShowAgain, posted_form, session_cookie, with_query
 
 # The SELECT_MFA_TYPE options: each factor's name as the challenge that asks for it.
@@ -47,7 +52,7 @@ async def finish(request: Request, authorization: Authorization, sub: str, at: i
     oauth = web(request).services.oauth
     if authorization.response_type == "token":
         tokens = await oauth.implicit(authorization, sub, at)
-        params = {k: str(v) for k, v in tokens.items()}
+        params = {k: str(v) for k, v in token_response(tokens).items()}
         if authorization.state is not None:
             params["state"] = authorization.state
         return RedirectResponse(f"{authorization.redirect_uri}#{urlencode(params)}", 302)
@@ -98,19 +103,21 @@ async def after_step(
             path="/",
         )
         return response
-    name = result.get("ChallengeName", "")
+    if not isinstance(result, ChallengeIssued):  # tokens: never, on the hosted pages
+        return error_page(request, InvalidRequest("The sign-in did not end on these pages."))
+    name = result.name
     challenge = CHALLENGES.get(name)
     if challenge is not None and challenge.page == "setup":
         return await setup_page(request, authorization, query, result)
     if challenge is not None and challenge.page == "passkey":
-        options = result["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"]
+        request_options = result.parameters["CREDENTIAL_REQUEST_OPTIONS"]
         return pages.passkey(
             request,
             mode="get",
             action="/mfa",
-            options=orjson.loads(options),
+            options=orjson.loads(request_options),
             query=query,
-            session=result.get("Session", ""),
+            session=result.session or "",
             heading="Sign in with your passkey",
             hint="Your browser will ask for the passkey you registered.",
             button="Use my passkey",
@@ -119,7 +126,7 @@ async def after_step(
         return error_page(
             request, InvalidRequest(f"The {name} step is not on the hosted pages yet.")
         )
-    parameters = result.get("ChallengeParameters", {})
+    parameters = result.parameters
     fields = [field.name for field in challenge.fields]
     options = []
     if "answer" in fields:
@@ -133,7 +140,7 @@ async def after_step(
             "hint": None if hint is None else hint.format_map(_Missing(parameters)),
             "challenge": name,
             "fields": fields,
-            "session": result.get("Session", ""),
+            "session": result.session or "",
             "query": query,
             "username": parameters.get("USER_ID_FOR_SRP", ""),
             "options": options,
@@ -143,20 +150,20 @@ async def after_step(
 
 
 async def setup_page(
-    request: Request, authorization: Authorization, query: str, result: dict[str, Any]
+    request: Request, authorization: Authorization, query: str, result: ChallengeIssued
 ) -> Response:
     """MFA_SETUP: a new software token, shown as a QR code and as its key."""
     auth = web(request).services.auth
     page = web(request).pages.render
-    username = result.get("ChallengeParameters", {}).get("USER_ID_FOR_SRP", "")
-    associated = await associate_in_setup(auth.context, result["Session"])
-    secret = associated["SecretCode"]
+    username = result.parameters.get("USER_ID_FOR_SRP", "")
+    associated = await associate_in_setup(auth.context, result.session or "")
+    secret = associated.secret_code
     label = f"{authorization.pool.name}:{username}"
     uri = pyotp.TOTP(secret).provisioning_uri(name=label, issuer_name=authorization.pool.name)
     context = {
         "qr_svg": segno.make(uri, error="m").svg_inline(scale=5, title="QR code"),
         "secret": secret,
-        "session": associated["Session"],
+        "session": associated.session,
         "query": query,
         "username": username,
     }
@@ -196,18 +203,12 @@ async def mfa_submit(request: Request) -> Response:
     session = form.get("session", "")
     responses = {"USERNAME": form.get("username", "")}
     if challenge.page == "setup":
-        verified = await verify_in_setup(auth.context, session, form.get("code", "").strip())
-        session = verified["Session"]
+        session = await verify_in_setup(auth.context, session, form.get("code", "").strip())
     for field in challenge.fields:
         value = form.get(field.name, "")
         responses[field.member] = value.strip() if field.strip else value
-    params = {
-        "ClientId": authorization.client.id,
-        "ChallengeName": name,
-        "Session": session,
-        "ChallengeResponses": responses,
-    }
-    result = await auth.respond_hosted(params)
+    command = RespondToAuthChallenge(authorization.client.id, name, responses, session)
+    result = await auth.respond_hosted(command)
     return await after_step(request, authorization, query, result)
 
 

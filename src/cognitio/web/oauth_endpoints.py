@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from cognitio.errors import InvalidClient, InvalidRequest, InvalidToken, OAuthError
+from cognitio.services.tokens.tokens import TokenSet
 from cognitio.web.context import web
 from cognitio.web.limits import read_form
 
@@ -28,6 +29,20 @@ def oauth_error(error: OAuthError) -> JSONResponse:
     if error.description:
         body["error_description"] = error.description
     return JSONResponse(body, status_code=error.status, headers=error.headers())
+
+
+def token_response(tokens: TokenSet) -> dict[str, Any]:
+    """Tokens as RFC 6749 section 5.1 spells them (the implicit grant's fragment too)."""
+    answer: dict[str, Any] = {
+        "access_token": tokens.access_token,
+        "expires_in": tokens.expires_in,
+        "token_type": tokens.token_type,
+    }
+    if tokens.id_token is not None:
+        answer["id_token"] = tokens.id_token
+    if tokens.refresh_token is not None:
+        answer["refresh_token"] = tokens.refresh_token
+    return answer
 
 
 def basic_credentials(request: Request) -> tuple[str, str] | None:
@@ -56,8 +71,8 @@ async def _form(request: Request) -> dict[str, str]:
 async def token(request: Request) -> Response:
     oauth = web(request).services.oauth
     pool_id = await oauth.host_pool(request.headers.get("host", ""))
-    answer = await oauth.token(await _form(request), basic_credentials(request), pool_id)
-    return JSONResponse(answer)
+    tokens = await oauth.token(await _form(request), basic_credentials(request), pool_id)
+    return JSONResponse(token_response(tokens))
 
 
 async def userinfo(request: Request) -> Response:

@@ -13,12 +13,11 @@ import orjson
 
 from cognitio.crypto.envelope import DecryptionError, Envelope
 from cognitio.errors import NotAuthorizedException
-from cognitio.services.clients.app_clients import ClientAuthenticator
 from cognitio.services.common import ids
 from cognitio.services.mfa import passkeys
 from cognitio.services.oauth.oauth import Authorization
 from cognitio.services.pools.branding import Look, image_type, logo_asset, look
-from cognitio.store.records import ClientRecord, HostedSessionRecord
+from cognitio.store.records import HostedSessionRecord
 from cognitio.store.repositories import Store
 
 SESSION_SECONDS = 3600  # the hosted session: an hour, as Cognito's cookie
@@ -30,7 +29,6 @@ class Hosted:
         self._store = store
         self._envelope = envelope
         self._base_url = base_url
-        self._clients = ClientAuthenticator(envelope)
 
     @property
     def base_url(self) -> str:
@@ -70,10 +68,6 @@ class Hosted:
             if user is None or not user.enabled:
                 raise NotAuthorizedException("The user cannot sign in.")
             await passkeys.register(tx, request.pool, user, request.client.id, credential)
-
-    def secret_hash(self, client: ClientRecord, username: str) -> str | None:
-        """What the hosted pages send as SecretHash, standing in for the client."""
-        return self._clients.secret_hash(client, username)
 
     # The hosted session: who signed in on the hosted pages. The cookie seals the session's id
     # and a row keeps it, so ending the row (/logout, GlobalSignOut, a new password) ends the

@@ -37,6 +37,14 @@ _DEFAULT_LIMIT = 60  # ListDevices' largest page
 _UNCONFIRMED_TTL_MS = 86_400_000
 
 
+@dataclass(frozen=True, slots=True)
+class NewDevice:
+    """The device a sign-in's tokens introduce (NewDeviceMetadata), for ConfirmDevice."""
+
+    device_key: str
+    device_group_key: str
+
+
 def tracks_devices(pool: UserPoolRecord) -> bool:
     """Whether the pool remembers devices: any DeviceConfiguration property turns it on."""
     return pool_settings(pool).device.remembers
@@ -82,9 +90,7 @@ class Devices:
         digest = hmac.digest(self._group_secret, user.sub.encode(), "sha256")
         return ids.device_group_key(int.from_bytes(digest, "big"))
 
-    async def issue(
-        self, tx: Transaction, pool: UserPoolRecord, user: UserRecord
-    ) -> dict[str, str]:
+    async def issue(self, tx: Transaction, pool: UserPoolRecord, user: UserRecord) -> NewDevice:
         """NewDeviceMetadata for a sign-in that used no device."""
         now = ids.now_ms()
         await tx.devices.prune_unconfirmed(user.sub, now - _UNCONFIRMED_TTL_MS)
@@ -102,7 +108,7 @@ class Devices:
             updated_ms=now,
         )
         await tx.devices.insert(device)
-        return {"DeviceKey": device.device_key, "DeviceGroupKey": group_key}
+        return NewDevice(device.device_key, group_key)
 
     async def confirmed(self, tx: Transaction, user: UserRecord, device_key: str) -> DeviceRecord:
         """The user's confirmed device with that key, or "Device does not exist."."""

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from typing import Any
 
 from cognitio.services.clients.settings import client_settings
 from cognitio.services.common import ids
-from cognitio.services.tokens.tokens import TokenOverrides, Tokens, token_hash
+from cognitio.services.tokens.tokens import TokenOverrides, Tokens, TokenSet, token_hash
 from cognitio.store.records import ClientRecord, RefreshTokenRecord, UserRecord
 from cognitio.store.repositories import Transaction
 
@@ -30,8 +29,8 @@ async def implicit_tokens(
     scopes: list[str],
     nonce: str | None,
     overrides: TokenOverrides | None,
-) -> dict[str, Any]:
-    """An AuthenticationResult without a refresh token, whose sign-in can be revoked."""
+) -> TokenSet:
+    """ID and access tokens without a refresh token, whose sign-in can be revoked."""
     origin_jti = str(uuid.uuid4())
     result = await tokens.issue(
         tx,

@@ -5,7 +5,8 @@ may change it (TokenGeneration_ClientCredentials)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from cognitio.crypto.envelope import Envelope
 from cognitio.errors import (
@@ -14,10 +15,20 @@ from cognitio.errors import (
 )
 from cognitio.services.clients.app_clients import ClientAuthenticator, find_client
 from cognitio.services.clients.settings import client_settings
-from cognitio.services.tokens.tokens import Tokens
+from cognitio.services.tokens.tokens import Tokens, TokenSet
 from cognitio.services.triggers.triggers import Call, Triggers, client_token_generation
 from cognitio.store.records import ClientRecord
 from cognitio.store.repositories import Store
+
+
+@dataclass(frozen=True, slots=True)
+class GetClientToken:
+    """GetClientToken: the client, its secret, the scopes asked for (None: all it may have)."""
+
+    client_id: str
+    secret: str = field(repr=False)
+    scopes: tuple[str, ...] | None = None
+    metadata: Mapping[str, str] = field(default_factory=dict)
 
 
 async def machine_token(
@@ -27,8 +38,8 @@ async def machine_token(
     client: ClientRecord,
     scopes: list[str],
     metadata: dict[str, str],
-) -> tuple[str, int]:
-    """The signed access token and its lifetime in seconds."""
+) -> TokenSet:
+    """The signed access token (alone: no ID or refresh token) and its lifetime."""
     async with store.read() as tx:
         pool = await tx.pools.get(client.pool_id)
     overrides = None
@@ -40,12 +51,12 @@ async def machine_token(
 
 
 async def get_client_token(
-    store: Store, tokens: Tokens, triggers: Triggers, envelope: Envelope, params: dict[str, Any]
-) -> dict[str, Any]:
+    store: Store, tokens: Tokens, triggers: Triggers, envelope: Envelope, command: GetClientToken
+) -> TokenSet:
     """GetClientToken: client_credentials through the API, for a client with a secret that may
     use that grant."""
     async with store.read() as tx:
-        client = await find_client(tx, params["ClientId"])
+        client = await find_client(tx, command.client_id)
     if (
         client.secret_sealed is None
         or "client_credentials" not in client_settings(client).allowed_oauth_flows
@@ -53,14 +64,11 @@ async def get_client_token(
         raise NotAuthorizedException(
             "The client needs a secret and the client_credentials OAuth flow to get tokens."
         )
-    if not ClientAuthenticator(envelope).secret_matches(client, params["Secret"]):
+    if not ClientAuthenticator(envelope).secret_matches(client, command.secret):
         raise NotAuthorizedException(f"Unable to verify secret for client {client.id}")
     allowed = client_settings(client).allowed_oauth_scopes
-    scopes = list(params.get("Scopes") or allowed)
+    scopes = list(command.scopes or allowed)
     for scope in scopes:
         if scope not in allowed:
             raise InvalidParameterException(f"Invalid scope requested: {scope}")
-    metadata = dict(params.get("ClientMetadata") or {})
-    token, seconds = await machine_token(store, tokens, triggers, client, scopes, metadata)
-    result = {"AccessToken": token, "ExpiresIn": seconds, "TokenType": "Bearer"}
-    return {"ClientAuthenticationResult": result}
+    return await machine_token(store, tokens, triggers, client, scopes, dict(command.metadata))

@@ -2,7 +2,8 @@
 revocation, as Cognito's developer guide ("User pool endpoints and managed login reference")
 defines them on top of RFC 6749, RFC 7636 (PKCE, S256 only), RFC 7009 and OpenID Connect Core.
 
-Protocol-free: the web layer hands in the query or form as a dict and turns the results (or an
+Protocol-free: the web layer hands in the query or form as a dict and turns the results (a
+:class:`~cognitio.services.tokens.tokens.TokenSet` from the grants, or an
 :class:`~cognitio.errors.OAuthError`) into responses. Codes are kept as SHA-256, expire in five
 minutes, are bound to the client, the redirect URI and the PKCE challenge, and work once; a
 second exchange revokes the tokens the first one issued.
@@ -37,12 +38,17 @@ from cognitio.services.clients.read_attributes import readable
 from cognitio.services.clients.settings import client_settings
 from cognitio.services.common import ids
 from cognitio.services.oauth.implicit_grant import implicit_tokens
-from cognitio.services.oauth.machine_tokens import get_client_token, machine_token
+from cognitio.services.oauth.machine_tokens import GetClientToken, get_client_token, machine_token
 from cognitio.services.signin.context import FlowContext
 from cognitio.services.signin.refresh import refresh_tokens
-from cognitio.services.tokens.tokens import ADMIN_SCOPE, Tokens, token_hash
+from cognitio.services.tokens.tokens import ADMIN_SCOPE, Tokens, TokenSet, token_hash
 from cognitio.services.triggers.triggers import Call
-from cognitio.store.records import AuthorizationCodeRecord, ClientRecord, UserPoolRecord
+from cognitio.store.records import (
+    AuthorizationCodeRecord,
+    ClientRecord,
+    UserPoolRecord,
+    UserRecord,
+)
 from cognitio.store.repositories import Store
 
 CODE_LIFETIME_MS = 5 * 60_000
@@ -201,14 +207,14 @@ class OAuth:
             await tx.authorization_codes.insert(record)
         return code
 
-    async def implicit(self, request: Authorization, sub: str, auth_time: int) -> dict[str, Any]:
+    async def implicit(self, request: Authorization, sub: str, auth_time: int) -> TokenSet:
         """response_type=token: the tokens go in the redirect's fragment (no refresh token)."""
         user = await self._user(sub)
         overrides = await self._flows.token_overrides(
             Call(request.pool, user.username, request.client.id), "TokenGeneration_HostedAuth", user
         )
         async with self._store.write() as tx:
-            result = await implicit_tokens(
+            return await implicit_tokens(
                 tx,
                 self._tokens,
                 request.client,
@@ -218,7 +224,6 @@ class OAuth:
                 nonce=request.nonce,
                 overrides=overrides,
             )
-        return _token_response(result)
 
     def authenticate_client(
         self, client: ClientRecord, form: dict[str, str], basic: tuple[str, str] | None
@@ -234,7 +239,7 @@ class OAuth:
 
     async def token(
         self, form: dict[str, str], basic: tuple[str, str] | None, pool_id: str | None = None
-    ) -> dict[str, Any]:
+    ) -> TokenSet:
         """/oauth2/token; on a pool's domain, only that pool's clients."""
         client_id = basic[0] if basic is not None else form.get("client_id")
         client, pool = await self._client(client_id, pool_id)
@@ -252,7 +257,7 @@ class OAuth:
 
     async def _exchange_code(
         self, pool: UserPoolRecord, client: ClientRecord, form: dict[str, str]
-    ) -> dict[str, Any]:
+    ) -> TokenSet:
         code = form.get("code")
         if not code:
             raise InvalidRequest("code is required.")
@@ -295,7 +300,7 @@ class OAuth:
             async with self._store.read() as tx:
                 again = await tx.authorization_codes.get(record.code_hash)
             await self._revoke_replayed(again or record)
-        return _token_response(result)
+        return result
 
     async def _revoke_replayed(self, record: AuthorizationCodeRecord) -> None:
         """A code used twice: what it issued is revoked (it may have been stolen)."""
@@ -304,19 +309,16 @@ class OAuth:
                 await tx.refresh_tokens.revoke_origin(record.origin_jti)
         raise InvalidGrant("The code was used already.")
 
-    async def _refresh(self, client: ClientRecord, form: dict[str, str]) -> dict[str, Any]:
+    async def _refresh(self, client: ClientRecord, form: dict[str, str]) -> TokenSet:
         token = form.get("refresh_token")
         if not token:
             raise InvalidRequest("refresh_token is required.")
         try:
-            result = await refresh_tokens(self._flows, client, token)
+            return await refresh_tokens(self._flows, client, token)
         except (NotAuthorizedException, RefreshTokenReuseException) as error:
             raise InvalidGrant(str(error)) from None
-        return _token_response(result)
 
-    async def _client_credentials(
-        self, client: ClientRecord, form: dict[str, str]
-    ) -> dict[str, Any]:
+    async def _client_credentials(self, client: ClientRecord, form: dict[str, str]) -> TokenSet:
         if (
             client.secret_sealed is None
             or "client_credentials" not in client_settings(client).allowed_oauth_flows
@@ -326,15 +328,14 @@ class OAuth:
         scopes = (form.get("scope") or "").split() or list(allowed)
         if any(scope not in allowed for scope in scopes):
             raise InvalidScope("A requested scope is not allowed.")
-        token, seconds = await machine_token(
+        return await machine_token(
             self._store, self._tokens, self._flows.triggers, client, scopes, {}
         )
-        return {"access_token": token, "expires_in": seconds, "token_type": "Bearer"}
 
-    async def client_token(self, params: dict[str, Any]) -> dict[str, Any]:
+    async def client_token(self, command: GetClientToken) -> TokenSet:
         """GetClientToken (see :mod:`cognitio.services.oauth.machine_tokens`)."""
         return await get_client_token(
-            self._store, self._tokens, self._flows.triggers, self._envelope, params
+            self._store, self._tokens, self._flows.triggers, self._envelope, command
         )
 
     async def userinfo(self, access_token: str) -> dict[str, Any]:
@@ -384,23 +385,9 @@ class OAuth:
                 raise UnauthorizedClient("The token was issued to another client.")
             await tx.refresh_tokens.revoke_origin(record.origin_jti)
 
-    async def _user(self, sub: str) -> Any:
+    async def _user(self, sub: str) -> UserRecord:
         async with self._store.read() as tx:
             user = await tx.users.get(sub)
         if user is None or not user.enabled:
             raise InvalidGrant("The user cannot sign in.")
         return user
-
-
-def _token_response(result: dict[str, Any]) -> dict[str, Any]:
-    """An AuthenticationResult as RFC 6749 section 5.1 spells it."""
-    answer: dict[str, Any] = {
-        "access_token": result["AccessToken"],
-        "expires_in": result["ExpiresIn"],
-        "token_type": "Bearer",
-    }
-    if "IdToken" in result:
-        answer["id_token"] = result["IdToken"]
-    if "RefreshToken" in result:
-        answer["refresh_token"] = result["RefreshToken"]
-    return answer

@@ -11,6 +11,11 @@ MFA challenges (``mfa_challenges``), device SRP (``device_srp``), NEW_PASSWORD_R
 ``completion`` (the account's state, the second factor chosen by ``mfa_step``, the device's
 proof, tokens); the Sessions between steps are ``auth_sessions``.
 
+The engine takes commands (``request.InitiateAuth``, ``request.RespondToAuthChallenge``, made by
+``api/`` from the AWS parameters or by the hosted pages) and answers a ``ChallengeIssued`` or a
+``TokenSet`` (on the hosted pages, a ``HostedSignIn``); ``api/`` builds the AWS shapes. The hosted
+pages' requests carry a ``TrustedCaller`` for their client instead of a SECRET_HASH.
+
 Inside the package, modules import downward in that order: request and sessions, context,
 mfa_step, completion, the flows and answers, the engine.
 

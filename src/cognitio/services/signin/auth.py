@@ -16,23 +16,31 @@ import base64
 import binascii
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from typing import Any
 
 from cognitio.errors import (
     InvalidParameterException,
     NotAuthorizedException,
     UnsupportedOperationException,
 )
-from cognitio.services.clients.app_clients import resolve
+from cognitio.services.clients.app_clients import AppClient, TrustedCaller, resolve
 from cognitio.services.clients.settings import client_settings
 from cognitio.services.pools.settings import pool_settings
+from cognitio.services.pools.user_pools import load_pool
 from cognitio.services.signin.challenges import CHALLENGES
 from cognitio.services.signin.context import FlowContext
 from cognitio.services.signin.custom_auth import custom_auth_flow
 from cognitio.services.signin.device_srp import armed_session
 from cognitio.services.signin.password import password_flow
 from cognitio.services.signin.refresh import refresh_flow
-from cognitio.services.signin.request import AuthRequest, HostedSignIn, Step
+from cognitio.services.signin.request import (
+    AdminCaller,
+    AuthRequest,
+    HostedSignIn,
+    InitiateAuth,
+    Outcome,
+    RespondToAuthChallenge,
+    Step,
+)
 from cognitio.services.signin.srp_flow import srp_flow
 from cognitio.services.signin.user_auth import user_auth_flow
 from cognitio.store.records import ClientRecord
@@ -82,13 +90,20 @@ class Authenticator:
         self.context = context
         self._store = context.store
 
-    async def initiate(self, params: dict[str, Any], *, admin: bool) -> dict[str, Any]:
-        flow_name = params["AuthFlow"]
-        # The admin twins name the pool too, and the client must be in it.
-        pool_id = str(params.get("UserPoolId", "")) if admin else None
+    async def _client(self, client_id: str, admin: AdminCaller | None) -> AppClient:
+        """The app client and its pool; the admin twins name the pool too, which must exist
+        (ResourceNotFoundException first, as for any admin operation) and hold the client."""
         async with self._store.read() as tx:
-            found = await resolve(tx, params["ClientId"], pool_id=pool_id)
+            if admin is None:
+                return await resolve(tx, client_id)
+            await load_pool(tx, admin.caller, admin.pool_id)
+            return await resolve(tx, client_id, pool_id=admin.pool_id)
+
+    async def initiate(self, command: InitiateAuth) -> Outcome:
+        """InitiateAuth and its admin twin: a challenge, or tokens."""
+        found = await self._client(command.client_id, command.admin)
         client, pool = found.client, found.pool
+        flow_name, admin = command.flow, command.admin is not None
         if flow_name in (_CLIENT_ONLY if admin else _ADMIN_ONLY):
             raise InvalidParameterException("Initiate Auth method not supported.")
         flow = FLOWS.get(flow_name)
@@ -98,21 +113,16 @@ class Authenticator:
             )
         if _ALLOWED_BY[flow_name] not in allowed_flows(client):
             raise InvalidParameterException(f"{flow_name} flow not enabled for this client")
-        parameters = dict(params.get("AuthParameters") or {})
-        metadata = dict(params.get("ClientMetadata") or {})
-        request = AuthRequest(pool, client, parameters, admin, metadata=metadata)
+        parameters = dict(command.parameters)
+        request = AuthRequest(pool, client, parameters, admin, metadata=dict(command.metadata))
         return _for_api(await flow(self.context, request))
 
     async def hosted_sign_in(self, client_id: str, username: str, password: str) -> Step:
         """The hosted sign-in page: a password sign-in whatever the client's ExplicitAuthFlows,
         ending in a :class:`HostedSignIn` or the next challenge."""
-        async with self._store.read() as tx:
-            found = await resolve(tx, client_id)
-        client, pool = found.client, found.pool
+        found = await self._client(client_id, None)
         parameters = {"USERNAME": username, "PASSWORD": password}
-        return await password_flow(
-            self.context, AuthRequest(pool, client, parameters, admin=False, hosted=True)
-        )
+        return await password_flow(self.context, _hosted(found, parameters))
 
     async def hosted_first_factor(
         self, client_id: str, username: str, factor: str | None = None
@@ -120,47 +130,48 @@ class Authenticator:
         """The hosted sign-in page without a password: USER_AUTH with ``factor`` (WEB_AUTHN), or
         a one-time code — EMAIL_OTP, or SMS_OTP when only that is allowed —, whatever the
         client's ExplicitAuthFlows."""
-        async with self._store.read() as tx:
-            found = await resolve(tx, client_id)
-        client, pool = found.client, found.pool
+        found = await self._client(client_id, None)
+        pool = found.pool
         allowed = pool_settings(pool).allowed_first_auth_factors
         if factor is None:
             factor = "EMAIL_OTP" if "EMAIL_OTP" in allowed else "SMS_OTP"
         parameters = {"USERNAME": username, "PREFERRED_CHALLENGE": factor}
-        return await user_auth_flow(
-            self.context, AuthRequest(pool, client, parameters, admin=False, hosted=True)
-        )
+        return await user_auth_flow(self.context, _hosted(found, parameters))
 
-    async def respond(self, params: dict[str, Any], *, admin: bool) -> dict[str, Any]:
-        """RespondToAuthChallenge and its admin twin."""
-        return _for_api(await self._respond(params, admin=admin, hosted=False))
+    async def respond(self, command: RespondToAuthChallenge) -> Outcome:
+        """RespondToAuthChallenge and its admin twin: the next challenge, or tokens."""
+        return _for_api(await self._respond(command, hosted=False))
 
-    async def respond_hosted(self, params: dict[str, Any]) -> Step:
-        """The hosted pages answer a challenge of their own sign-in (no SECRET_HASH)."""
-        return await self._respond(params, admin=False, hosted=True)
+    async def respond_hosted(self, command: RespondToAuthChallenge) -> Step:
+        """The hosted pages answer a challenge of their own sign-in: the server's pages stand
+        for the client (a :class:`TrustedCaller`), so no SECRET_HASH."""
+        return await self._respond(command, hosted=True)
 
-    async def _respond(self, params: dict[str, Any], *, admin: bool, hosted: bool) -> Step:
+    async def _respond(self, command: RespondToAuthChallenge, *, hosted: bool) -> Step:
         """Find the challenge, get its Session back (or the device's arm), check SECRET_HASH
         where it applies, spend the Session, and hand the answer to the challenge's function."""
-        # The admin twins name the pool too, and the client must be in it.
-        pool_id = str(params.get("UserPoolId", "")) if admin else None
-        async with self._store.read() as tx:
-            found = await resolve(tx, params["ClientId"], pool_id=pool_id)
+        found = await self._client(command.client_id, command.admin)
         client, pool = found.client, found.pool
-        name = params["ChallengeName"]
+        name = command.challenge_name
         challenge = CHALLENGES.get(name)
         if challenge is None:
             raise UnsupportedOperationException(
                 f"The {name} challenge is not available in this version of Cognitio yet."
             )
-        responses = dict(params.get("ChallengeResponses") or {})
-        session_token = params.get("Session")
+        responses = dict(command.responses)
+        session_token = command.session
         if not session_token and challenge.session_in_secret_block:
             session_token = _session_in_secret_block(responses)
-        metadata = dict(params.get("ClientMetadata") or {})
-        request = AuthRequest(pool, client, responses, admin, metadata=metadata)
+        request = AuthRequest(
+            pool,
+            client,
+            responses,
+            command.admin is not None,
+            metadata=dict(command.metadata),
+            proof=_trusted(client) if hosted else None,
+        )
         # pycognito sends no SECRET_HASH with DEVICE_SRP_AUTH; the device's proof follows.
-        if not hosted and (not challenge.sessionless or "SECRET_HASH" in responses):
+        if not challenge.sessionless or "SECRET_HASH" in responses:
             self.context.check_secret_hash(request, responses.get("USERNAME", ""))
         if not session_token:
             if not challenge.sessionless:
@@ -178,11 +189,29 @@ class Authenticator:
             # A hosted-page sign-in is finished on the hosted pages, and only there.
             raise NotAuthorizedException("Invalid session for the user.")
         device_key = session.data.get("device_key")
-        request = replace(request, device_key=device_key, hosted=bool(session.data.get("hosted")))
+        request = replace(request, device_key=device_key, hosted=hosted)
         return await challenge.answer(self.context, request, session)
 
 
-def _for_api(step: Step) -> dict[str, Any]:
+def _hosted(found: AppClient, parameters: dict[str, str]) -> AuthRequest:
+    """A sign-in the hosted pages begin: they checked the client (the authorization request),
+    so they are trusted to stand for it, and it ends in a hosted session."""
+    return AuthRequest(
+        found.pool,
+        found.client,
+        parameters,
+        admin=False,
+        hosted=True,
+        proof=_trusted(found.client),
+    )
+
+
+def _trusted(client: ClientRecord) -> TrustedCaller:
+    """The hosted pages' proof: they stand for the client their authorization request named."""
+    return TrustedCaller(client.id, via="hosted pages")
+
+
+def _for_api(step: Step) -> Outcome:
     """An API call's answer: only a hosted-page sign-in ends without tokens, and the API cannot
     continue one (its Session says so), so this never refuses what the API began."""
     if isinstance(step, HostedSignIn):

@@ -15,7 +15,6 @@ import hashlib
 import time
 import uuid
 from dataclasses import replace
-from typing import Any
 
 import orjson
 
@@ -30,7 +29,7 @@ from cognitio.services.mfa.devices import skips_mfa, tracks_devices
 from cognitio.services.pools.settings import pool_settings
 from cognitio.services.signin.context import FlowContext, session_minutes
 from cognitio.services.signin.mfa_step import second_step
-from cognitio.services.signin.request import AuthRequest, HostedSignIn, Step
+from cognitio.services.signin.request import AuthRequest, ChallengeIssued, HostedSignIn, Step
 from cognitio.services.triggers.triggers import post_authentication
 from cognitio.store.records import UserRecord
 
@@ -104,19 +103,19 @@ async def complete(
         source = "TokenGeneration_AuthenticateDevice"
     overrides = await ctx.token_overrides(call, source, user)
     async with ctx.store.write() as tx:
-        result = await ctx.tokens.issue(
+        tokens = await ctx.tokens.issue(
             tx, request.client, user, device_key=request.device_key, overrides=overrides
         )
         if request.device_key is not None:
             await tx.devices.authenticated(request.device_key, ids.now_ms())
         elif tracks_devices(request.pool):
-            result["NewDeviceMetadata"] = await ctx.devices.issue(tx, request.pool, user)
-    return {"ChallengeParameters": {}, "AuthenticationResult": result}
+            tokens = replace(tokens, new_device=await ctx.devices.issue(tx, request.pool, user))
+    return tokens
 
 
 async def device_challenge(
     ctx: FlowContext, request: AuthRequest, user: UserRecord
-) -> dict[str, Any]:
+) -> ChallengeIssued:
     """Ask the device named by the sign-in to prove itself (DEVICE_SRP_AUTH)."""
     device_key = str(request.device_key)
     sid = str(uuid.uuid4())
@@ -142,7 +141,7 @@ def request_origin() -> str:
 
 def new_password_challenge(
     ctx: FlowContext, request: AuthRequest, user: UserRecord
-) -> dict[str, Any]:
+) -> ChallengeIssued:
     """A user with a temporary password must choose a new one (and any required attribute)."""
     required = [
         name
@@ -159,12 +158,12 @@ def new_password_challenge(
         validity_minutes=session_minutes(request),
         data={"hosted": True} if request.hosted else None,
     )
-    return {
-        "ChallengeName": NEW_PASSWORD_REQUIRED,
-        "Session": session,
-        "ChallengeParameters": {
+    return ChallengeIssued(
+        NEW_PASSWORD_REQUIRED,
+        session,
+        {
             "USER_ID_FOR_SRP": user.username,
             "requiredAttributes": orjson.dumps([f"userAttributes.{n}" for n in required]).decode(),
             "userAttributes": orjson.dumps(shown).decode(),
         },
-    }
+    )

@@ -15,7 +15,7 @@ from typing import Any
 from cognitio.crypto.envelope import Envelope
 from cognitio.errors import CognitoError, NotAuthorizedException
 from cognitio.messaging.messages import OutgoingMessage
-from cognitio.services.clients.app_clients import ClientAuthenticator
+from cognitio.services.clients.app_clients import ClientAuthenticator, SecretHashProof
 from cognitio.services.clients.settings import client_settings
 from cognitio.services.messages.codes import Codes
 from cognitio.services.mfa.devices import Devices
@@ -24,7 +24,7 @@ from cognitio.services.security.lockout import DECOY as DECOY_LOCKOUT
 from cognitio.services.security.lockout import MFA as MFA_LOCKOUT
 from cognitio.services.security.lockout import Lockout
 from cognitio.services.signin.auth_sessions import Sessions
-from cognitio.services.signin.request import AuthRequest
+from cognitio.services.signin.request import AuthRequest, ChallengeIssued
 from cognitio.services.tokens.tokens import ADMIN_SCOPE, TokenOverrides, Tokens
 from cognitio.services.triggers.triggers import Call, Triggers, pre_token_generation
 from cognitio.services.users.accounts import PasswordStore
@@ -107,10 +107,10 @@ class FlowContext:
             await lockout.succeeded(sub)
 
     def check_secret_hash(self, request: AuthRequest, username: str) -> None:
-        """The request's SECRET_HASH, for a client with a secret."""
-        self.clients.check_secret_hash(
-            request.client, request.parameters.get("SECRET_HASH"), username
-        )
+        """The request's SECRET_HASH, for a client with a secret (or the hosted pages' trusted
+        path, a :class:`~cognitio.services.clients.app_clients.TrustedCaller` for its client)."""
+        proof = request.proof or SecretHashProof(request.parameters.get("SECRET_HASH"))
+        self.clients.check_proof(request.client, proof, username)
 
     async def token_overrides(
         self, call: Call, source: str, user: UserRecord
@@ -131,7 +131,7 @@ class FlowContext:
         *,
         data: dict[str, Any] | None = None,
         sid: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> ChallengeIssued:
         """The challenge ``name`` for ``user``, with its sealed Session."""
         return self.challenge_as(
             request, user.sub, user.username, name, parameters, data=data, sid=sid
@@ -147,7 +147,7 @@ class FlowContext:
         *,
         data: dict[str, Any] | None = None,
         sid: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> ChallengeIssued:
         """A challenge for ``sub`` (empty for a decoy: no answer to it can succeed).
 
         The Session carries the sign-in's device and whether it is a hosted-page sign-in.
@@ -166,7 +166,7 @@ class FlowContext:
             validity_minutes=session_minutes(request),
             data=data,
         )
-        return {"ChallengeName": name, "Session": session, "ChallengeParameters": parameters}
+        return ChallengeIssued(name, session, parameters)
 
 
 def session_minutes(request: AuthRequest) -> int:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 from dataclasses import replace
-from typing import Any
 
 from cognitio.errors import InvalidParameterException, NotAuthorizedException
 from cognitio.services.clients.settings import client_settings
@@ -24,7 +23,7 @@ from cognitio.services.mfa.devices import device_missing
 from cognitio.services.signin.auth_sessions import AuthSession
 from cognitio.services.signin.completion import DEVICE_SRP_AUTH, complete, request_origin
 from cognitio.services.signin.context import FlowContext
-from cognitio.services.signin.request import AuthRequest, Step
+from cognitio.services.signin.request import AuthRequest, ChallengeIssued, Step
 from cognitio.services.signin.srp_flow import (
     b64,
     b64_int,
@@ -73,7 +72,7 @@ async def armed_session(ctx: FlowContext, request: AuthRequest) -> AuthSession:
 
 async def answer_device_srp(
     ctx: FlowContext, request: AuthRequest, session: AuthSession
-) -> dict[str, Any]:
+) -> ChallengeIssued:
     """RespondToAuthChallenge DEVICE_SRP_AUTH: answer with DEVICE_PASSWORD_VERIFIER."""
     responses = request.parameters
     for name in ("USERNAME", "DEVICE_KEY"):
@@ -113,10 +112,10 @@ async def answer_device_srp(
     # As for PASSWORD_VERIFIER, the SECRET_BLOCK is the sealed session, so a client that does
     # not send the Session back (pycognito) still brings the state with it.
     secret_block = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-    return {
-        "ChallengeName": DEVICE_PASSWORD_VERIFIER,
-        "Session": token,
-        "ChallengeParameters": {
+    return ChallengeIssued(
+        DEVICE_PASSWORD_VERIFIER,
+        token,
+        {
             "USERNAME": user.username,
             "DEVICE_KEY": device_key,
             "SRP_B": format(big_b, "x"),
@@ -124,7 +123,7 @@ async def answer_device_srp(
             "SALT": device.salt.hex(),
             "SECRET_BLOCK": b64(secret_block),
         },
-    }
+    )
 
 
 async def answer_device_password(

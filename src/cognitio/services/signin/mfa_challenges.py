@@ -7,7 +7,7 @@ Session). Which challenge is asked, and the codes sent, are
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from dataclasses import dataclass, field
 
 from cognitio.errors import (
     CodeMismatchException,
@@ -20,9 +20,18 @@ from cognitio.services.signin.auth_sessions import AuthSession
 from cognitio.services.signin.completion import complete
 from cognitio.services.signin.context import FlowContext
 from cognitio.services.signin.mfa_step import MFA_SETUP, SMS_OTP, challenge_for
-from cognitio.services.signin.request import AuthRequest, HostedSignIn, Step
+from cognitio.services.signin.request import AuthRequest, ChallengeIssued, Step
 from cognitio.store.records import UserRecord
 from cognitio.store.repositories import Transaction
+
+
+@dataclass(frozen=True, slots=True)
+class SetupAssociation:
+    """AssociateSoftwareToken in MFA_SETUP: the new secret, and the Session that goes on."""
+
+    secret_code: str = field(repr=False)
+    session: str = field(repr=False)
+
 
 _CODE_MEMBERS = {
     SMS: "SMS_MFA_CODE",
@@ -49,7 +58,7 @@ async def answer_code(ctx: FlowContext, request: AuthRequest, session: AuthSessi
 
 async def answer_select(
     ctx: FlowContext, request: AuthRequest, session: AuthSession
-) -> dict[str, Any]:
+) -> ChallengeIssued:
     """SELECT_MFA_TYPE: the factor the user picked; the chosen challenge follows."""
     chosen = request.parameters.get("ANSWER", "")
     async with ctx.store.read() as tx:
@@ -75,7 +84,7 @@ async def mfa_setup(ctx: FlowContext, request: AuthRequest, session: AuthSession
     return await complete(ctx, request, user)
 
 
-async def associate_in_setup(ctx: FlowContext, session_token: str) -> dict[str, Any]:
+async def associate_in_setup(ctx: FlowContext, session_token: str) -> SetupAssociation:
     """AssociateSoftwareToken with the MFA_SETUP Session instead of an access token."""
     async with ctx.store.write() as tx:
         session = await ctx.sessions.spend_any_client(tx, session_token, challenge=MFA_SETUP)
@@ -84,21 +93,19 @@ async def associate_in_setup(ctx: FlowContext, session_token: str) -> dict[str, 
         if user is None or pool is None:
             raise NotAuthorizedException("Invalid session for the user.")
         secret = await ctx.mfa.associate(tx, pool, user)
-    return {"SecretCode": secret, "Session": ctx.sessions.reissue(session)}
+    return SetupAssociation(secret, ctx.sessions.reissue(session))
 
 
-async def verify_in_setup(ctx: FlowContext, session_token: str, code: str) -> dict[str, Any]:
-    """VerifySoftwareToken with the MFA_SETUP Session; its answer's Session finishes sign-in."""
+async def verify_in_setup(ctx: FlowContext, session_token: str, code: str) -> str:
+    """VerifySoftwareToken with the MFA_SETUP Session (a wrong code raises): the Session that
+    answers MFA_SETUP and finishes the sign-in."""
     async with ctx.store.write() as tx:
         session = await ctx.sessions.spend_any_client(tx, session_token, challenge=MFA_SETUP)
         user = await tx.users.get(session.sub)
         if user is None:
             raise NotAuthorizedException("Invalid session for the user.")
         await ctx.mfa.verify_new(tx, user, code)
-    return {
-        "Status": "SUCCESS",
-        "Session": ctx.sessions.reissue(session, data={"verified": True}),
-    }
+    return ctx.sessions.reissue(session, data={"verified": True})
 
 
 async def software_token(ctx: FlowContext, request: AuthRequest, session: AuthSession) -> Step:
@@ -153,7 +160,7 @@ async def _after_right_code(ctx: FlowContext, request: AuthRequest, user: UserRe
     except Exception:
         await ctx.mfa_lockout.forgive(user.sub)
         raise
-    if isinstance(result, HostedSignIn) or "AuthenticationResult" in result:
+    if not isinstance(result, ChallengeIssued):  # tokens, or a hosted session
         await ctx.mfa_lockout.succeeded(user.sub)
     else:
         await ctx.mfa_lockout.forgive(user.sub)

@@ -9,8 +9,6 @@ EmailMfaConfiguration. The answers are :mod:`cognitio.services.signin.mfa_challe
 
 from __future__ import annotations
 
-from typing import Any
-
 import orjson
 
 from cognitio.errors import UnsupportedOperationException
@@ -26,7 +24,7 @@ from cognitio.services.messages.notifications import Destination
 from cognitio.services.mfa.mfa import EMAIL, TOTP, software_token_enabled_in, user_factors
 from cognitio.services.pools.settings import EmailMfaSettings, pool_settings
 from cognitio.services.signin.context import FlowContext
-from cognitio.services.signin.request import AuthRequest
+from cognitio.services.signin.request import AuthRequest, ChallengeIssued
 from cognitio.store.records import UserRecord
 
 MFA_SETUP = "MFA_SETUP"
@@ -38,7 +36,7 @@ _DEFAULT_EMAIL_MESSAGE = "Your sign-in code is {####}. "
 
 async def second_step(
     ctx: FlowContext, request: AuthRequest, user: UserRecord
-) -> dict[str, Any] | None:
+) -> ChallengeIssued | None:
     """The MFA challenge a sign-in continues with, or None when it goes straight to tokens."""
     mode = pool_settings(request.pool).mfa_configuration
     if mode == "OFF":
@@ -66,7 +64,7 @@ async def second_step(
 
 async def challenge_for(
     ctx: FlowContext, request: AuthRequest, user: UserRecord, factor: str
-) -> dict[str, Any]:
+) -> ChallengeIssued:
     if factor == TOTP:
         return ctx.challenge(request, user, TOTP, {"USER_ID_FOR_SRP": user.username})
     return await send_code(ctx, request, user, factor)
@@ -79,7 +77,7 @@ async def send_code(
     factor: str,
     *,
     first_factor: bool = False,
-) -> dict[str, Any]:
+) -> ChallengeIssued:
     """Send a sign-in code by SMS (SMS_MFA, SMS_OTP) or email (EMAIL_OTP); challenge for it.
 
     A ``first_factor`` code (passwordless) is counted apart from the codes that follow a

@@ -28,8 +28,7 @@ async def password_flow(ctx: FlowContext, request: AuthRequest) -> Step:
         raise InvalidParameterException("Missing required parameter USERNAME")
     if not password:
         raise InvalidParameterException("Missing required parameter PASSWORD")
-    if not request.hosted:
-        ctx.check_secret_hash(request, username)
+    ctx.check_secret_hash(request, username)
     async with ctx.store.read() as tx:
         user = await find_user(tx, request.pool, username)
     if user is None:

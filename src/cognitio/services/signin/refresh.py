@@ -9,8 +9,8 @@ refresh token, and the old one works on only for the RetryGracePeriodSeconds.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from cognitio.errors import (
     InvalidParameterException,
@@ -21,13 +21,23 @@ from cognitio.services.clients.app_clients import find_client
 from cognitio.services.clients.settings import client_settings
 from cognitio.services.signin.context import FlowContext
 from cognitio.services.signin.request import AuthRequest
-from cognitio.services.tokens.tokens import token_hash
+from cognitio.services.tokens.tokens import TokenSet, token_hash
 from cognitio.services.triggers.triggers import Call
 from cognitio.store.records import ClientRecord, RefreshTokenRecord, UserRecord
 from cognitio.store.repositories import Transaction
 
 
-async def refresh_flow(ctx: FlowContext, request: AuthRequest) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class GetTokensFromRefreshToken:
+    """GetTokensFromRefreshToken: the refresh token, and the client's secret if it has one."""
+
+    client_id: str
+    refresh_token: str = field(repr=False)
+    client_secret: str | None = field(default=None, repr=False)
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+async def refresh_flow(ctx: FlowContext, request: AuthRequest) -> TokenSet:
     token = request.parameters.get("REFRESH_TOKEN")
     if not token:
         raise InvalidParameterException("Missing required parameter REFRESH_TOKEN")
@@ -44,37 +54,37 @@ async def refresh_flow(ctx: FlowContext, request: AuthRequest) -> dict[str, Any]
         if request.client.secret_sealed is not None:
             ctx.check_secret_hash(request, request.parameters.get("USERNAME", user.username))
 
-    result = await _refresh(
+    return await _refresh(
         ctx, request.client, token, rotate=False, check=check, metadata=request.metadata
     )
-    return {"ChallengeParameters": {}, "AuthenticationResult": result}
 
 
-async def tokens_from_refresh_token(ctx: FlowContext, params: dict[str, Any]) -> dict[str, Any]:
+async def tokens_from_refresh_token(
+    ctx: FlowContext, command: GetTokensFromRefreshToken
+) -> TokenSet:
     """GetTokensFromRefreshToken: new tokens, and a new refresh token when the client rotates.
 
     Beyond Cognito's grace-period rule, a rotated token used after its grace period is taken
     as stolen: RefreshTokenReuseException, and every token of that sign-in is revoked.
     """
     async with ctx.store.read() as tx:
-        client = await find_client(tx, params["ClientId"])
+        client = await find_client(tx, command.client_id)
     if client.secret_sealed is not None and not ctx.clients.secret_matches(
-        client, params.get("ClientSecret")
+        client, command.client_secret
     ):
         raise NotAuthorizedException(f"Unable to verify secret for client {client.id}")
     rotate, grace_ms = _rotation(client)
-    result = await _refresh(
+    return await _refresh(
         ctx,
         client,
-        params["RefreshToken"],
+        command.refresh_token,
         rotate=rotate,
         grace_ms=grace_ms,
-        metadata=dict(params.get("ClientMetadata") or {}),
+        metadata=dict(command.metadata),
     )
-    return {"AuthenticationResult": result}
 
 
-async def refresh_tokens(ctx: FlowContext, client: ClientRecord, token: str) -> dict[str, Any]:
+async def refresh_tokens(ctx: FlowContext, client: ClientRecord, token: str) -> TokenSet:
     """The token endpoint's refresh_token grant: as GetTokensFromRefreshToken (the client's
     client secret already checked)."""
     rotate, grace_ms = _rotation(client)
@@ -96,7 +106,7 @@ async def _refresh(
     grace_ms: int = 0,
     check: Callable[[UserRecord], None] | None = None,
     metadata: dict[str, str] | None = None,
-) -> dict[str, Any]:
+) -> TokenSet:
     async with ctx.store.read() as tx:
         record, user = await _usable(tx, client, token)
         pool = await tx.pools.get(client.pool_id)

@@ -33,7 +33,7 @@ from cognitio.errors import (
 )
 from cognitio.services.clients.settings import client_settings
 from cognitio.services.signin.context import FlowContext
-from cognitio.services.signin.request import AuthRequest
+from cognitio.services.signin.request import AuthRequest, ChallengeIssued
 from cognitio.services.triggers.triggers import pre_authentication, pre_authentication_unknown
 from cognitio.services.users.accounts import PoolLike, find_user, sign_in_names
 from cognitio.store.records import UserRecord
@@ -64,7 +64,7 @@ async def srp_flow(
     request: AuthRequest,
     *,
     custom: list[dict[str, Any]] | None = None,
-) -> dict[str, Any]:
+) -> ChallengeIssued:
     """InitiateAuth USER_SRP_AUTH: answer the PASSWORD_VERIFIER challenge (section 4.2).
 
     ``custom`` is the session of a CUSTOM_AUTH sign-in that asked for the password this way;
@@ -111,16 +111,18 @@ async def srp_flow(
         | {"name": username},
     )
     secret_block = base64.urlsafe_b64decode(session + "=" * (-len(session) % 4))
-    return {
-        "ChallengeName": CHALLENGE,
-        "ChallengeParameters": {
+    # No Session: the SECRET_BLOCK brings the state back.
+    return ChallengeIssued(
+        CHALLENGE,
+        None,
+        {
             "SALT": verifier.salt_hex,
             "SRP_B": format(big_b, "x"),
             "SECRET_BLOCK": b64(secret_block),
             "USER_ID_FOR_SRP": user_id_for_srp,
             "USERNAME": user_id_for_srp,
         },
-    }
+    )
 
 
 def timestamp_is_current(timestamp: str, now: float) -> bool:

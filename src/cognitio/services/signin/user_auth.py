@@ -128,8 +128,7 @@ async def user_auth_flow(ctx: FlowContext, request: AuthRequest) -> Step:
     username = request.parameters.get("USERNAME")
     if not username:
         raise InvalidParameterException("Missing required parameter USERNAME")
-    if not request.hosted:
-        ctx.check_secret_hash(request, username)
+    ctx.check_secret_hash(request, username)
     async with ctx.store.read() as tx:
         user = await find_user(tx, request.pool, username)
         factors = [] if user is None else await first_factors(tx, request.pool, user)
@@ -141,8 +140,7 @@ async def user_auth_flow(ctx: FlowContext, request: AuthRequest) -> Step:
     if preferred:
         return await start(ctx, request, user, preferred)
     challenge = ctx.challenge(request, user, SELECT_CHALLENGE, {})
-    challenge["AvailableChallenges"] = factors
-    return challenge
+    return replace(challenge, available=tuple(factors))
 
 
 def decoy_factors(pool: UserPoolRecord, *, has_mfa: bool) -> list[str]:
@@ -173,8 +171,7 @@ async def _decoy(ctx: FlowContext, request: AuthRequest, username: str, factor: 
     factors = decoy_factors(request.pool, has_mfa=has_mfa)
     if not factor:
         challenge = ctx.challenge_as(request, "", username, SELECT_CHALLENGE, {})
-        challenge["AvailableChallenges"] = factors
-        return challenge
+        return replace(challenge, available=tuple(factors))
     if factor not in factors:
         raise InvalidParameterException(
             f"The {factor[:32]} challenge is not available for the user."

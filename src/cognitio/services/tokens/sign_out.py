@@ -7,7 +7,7 @@ refresh token and every access token of the sign-in (see
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
 
 from cognitio.crypto.envelope import Envelope
 from cognitio.errors import (
@@ -23,6 +23,15 @@ from cognitio.store.records import UserRecord
 from cognitio.store.repositories import Store, Transaction
 
 
+@dataclass(frozen=True, slots=True)
+class RevokeToken:
+    """RevokeToken: a refresh token of the client, and the client's secret if it has one."""
+
+    client_id: str
+    token: str = field(repr=False)
+    client_secret: str | None = field(default=None, repr=False)
+
+
 class SignOut:
     """GlobalSignOut, AdminUserGlobalSignOut and RevokeToken."""
 
@@ -36,21 +45,18 @@ class SignOut:
             user = await current_user(tx, self._tokens, access_token)
             await sign_out_everywhere(tx, user)
 
-    async def admin_global_sign_out(self, tx: Transaction, user: UserRecord) -> None:
-        await sign_out_everywhere(tx, user)
-
-    async def revoke(self, params: dict[str, Any]) -> None:
+    async def revoke(self, command: RevokeToken) -> None:
         async with self._store.write() as tx:
-            client = await find_client(tx, params["ClientId"])
+            client = await find_client(tx, command.client_id)
             if client.secret_sealed is not None and not self._clients.secret_matches(
-                client, params.get("ClientSecret")
+                client, command.client_secret
             ):
                 raise UnauthorizedException("Unauthorized")
             if not client_settings(client).enable_token_revocation:
                 raise UnsupportedOperationException(
                     "Token revocation is not enabled for this client."
                 )
-            token = params["Token"]
+            token = command.token
             if token.count(".") == 2:
                 raise UnsupportedTokenTypeException("Only refresh tokens can be revoked.")
             record = await tx.refresh_tokens.get(token_hash(token))

@@ -24,6 +24,7 @@ from cognitio.errors import NotAuthorizedException
 from cognitio.services.clients.read_attributes import ClientReads, readable
 from cognitio.services.clients.settings import client_settings
 from cognitio.services.common import ids
+from cognitio.services.mfa.devices import NewDevice
 from cognitio.services.tokens.claims import group_claims
 from cognitio.store.records import ClientRecord, RefreshTokenRecord, SigningKeyRecord, UserRecord
 from cognitio.store.repositories import Store, Transaction
@@ -93,6 +94,22 @@ def _change(
     for name, value in add.items():
         if name not in reserved:
             claims[name] = value
+
+
+@dataclass(frozen=True, slots=True)
+class TokenSet:
+    """The tokens a sign-in, a refresh or a grant ends in (the API's AuthenticationResult,
+    RFC 6749 section 5.1's token response): no ID token without ``openid`` in an OAuth grant's
+    scopes, no refresh token from a refresh without rotation or from the implicit and
+    client_credentials grants; ``new_device`` when the pool tracks devices and the sign-in used
+    none (NewDeviceMetadata)."""
+
+    access_token: str = field(repr=False)
+    expires_in: int  # seconds, the access token's lifetime
+    token_type: str = "Bearer"  # noqa: S105 (RFC 6750's token type, not a secret)
+    id_token: str | None = field(default=None, repr=False)
+    refresh_token: str | None = field(default=None, repr=False)
+    new_device: NewDevice | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,8 +191,8 @@ class Tokens:
         overrides: TokenOverrides | None = None,
         scopes: list[str] | None = None,
         nonce: str | None = None,
-    ) -> dict[str, Any]:
-        """An AuthenticationResult: ID, access and (on sign-in) refresh tokens.
+    ) -> TokenSet:
+        """ID, access and (on sign-in) refresh tokens.
 
         ``device_key`` names the remembered device the sign-in proved; the access token says so.
         ``scopes`` are an OAuth grant's (None: the API sign-in's ``aws.cognito.signin.user.admin``);
@@ -227,17 +244,14 @@ class Tokens:
         if overrides is not None:
             overrides.apply(access, identity)
         access_token = jwt.sign(keys["access"], access)
-        result: dict[str, Any] = {
-            "AccessToken": access_token,
-            "ExpiresIn": access_seconds,
-            "TokenType": "Bearer",
-        }
+        id_token = None
         if scopes is None or "openid" in scopes:
             if scopes is not None:
                 identity["at_hash"] = jwt.hash_for(access_token)
             if nonce is not None:
                 identity["nonce"] = nonce
-            result["IdToken"] = jwt.sign(keys["id"], identity)
+            id_token = jwt.sign(keys["id"], identity)
+        refresh = None
         if with_refresh:
             refresh = base64.urlsafe_b64encode(secrets.token_bytes(48)).decode().rstrip("=")
             created = ids.now_ms()
@@ -257,8 +271,7 @@ class Tokens:
                     scopes=None if scopes is None else " ".join(scopes),
                 )
             )
-            result["RefreshToken"] = refresh
-        return result
+        return TokenSet(access_token, access_seconds, id_token=id_token, refresh_token=refresh)
 
     async def issue_client_token(
         self,
@@ -266,7 +279,7 @@ class Tokens:
         client: ClientRecord,
         scopes: list[str],
         overrides: TokenOverrides | None = None,
-    ) -> tuple[str, int]:
+    ) -> TokenSet:
         """client_credentials: an access token for the client itself (``sub`` is its id)."""
         keys = await self.keys(tx, client.pool_id)
         now = int(time.time())
@@ -285,7 +298,7 @@ class Tokens:
         }
         if overrides is not None:
             overrides.apply(claims, {})
-        return jwt.sign(keys["access"], claims), seconds
+        return TokenSet(jwt.sign(keys["access"], claims), seconds)
 
     async def verify_access(self, tx: Transaction, token: str) -> Verified:
         """Check an access token's signature, expiry, issuer and use, or NotAuthorizedException."""

@@ -14,6 +14,7 @@ from cognitio.errors import (
     LimitExceededException,
     NotAuthorizedException,
 )
+from cognitio.services.clients.read_attributes import readable
 from cognitio.services.clients.settings import client_settings
 from cognitio.services.messages import codes as purposes
 from cognitio.services.messages.codes import Codes
@@ -31,7 +32,7 @@ from cognitio.services.triggers.triggers import Call
 from cognitio.services.users.accounts import PasswordStore, save, with_password
 from cognitio.services.users.attribute_changes import change_attributes, without_attributes
 from cognitio.services.users.users import Users
-from cognitio.store.records import ClientRecord, UserPoolRecord, UserRecord
+from cognitio.store.records import ClientRecord, MfaRecord, UserPoolRecord, UserRecord
 from cognitio.store.repositories import Store, Transaction
 
 
@@ -79,6 +80,15 @@ class VerifyUserAttribute:
     code: str
 
 
+@dataclass(frozen=True, slots=True)
+class SignedInUser:
+    """GetUser's answer: the user, the attributes their token's client may read, their MFA."""
+
+    user: UserRecord
+    attributes: dict[str, str]
+    mfa: MfaRecord | None
+
+
 class OwnAccount:
     def __init__(
         self, store: Store, tokens: Tokens, passwords: PasswordStore, codes: Codes, users: Users
@@ -89,6 +99,16 @@ class OwnAccount:
         self._codes = codes
         self._users = users
         self._lockout = Lockout(store)
+
+    async def get_user(self, access_token: str) -> SignedInUser:
+        """GetUser: the user the access token speaks for, as its client may read them."""
+        async with self._store.read() as tx:
+            user, claims = await signed_in(tx, self._tokens, access_token)
+            factors = await tx.mfa.get(user.sub)
+            reads = await self._tokens.client_reads.read_attributes(
+                tx, str(claims.get("client_id", ""))
+            )
+        return SignedInUser(user, readable(reads, user.attributes), factors)
 
     async def _context(
         self, tx: Transaction, access_token: str

@@ -349,6 +349,13 @@ class Users:
             if not enabled:
                 await sign_out_everywhere(tx, user)
 
+    async def global_sign_out(self, caller: Caller, pool_id: str, username: str) -> None:
+        """AdminUserGlobalSignOut: every sign-in of the user ends (tokens and hosted sessions)."""
+        async with self._store.write() as tx:
+            pool = await load_pool(tx, caller, pool_id)
+            user = await require_user(tx, pool, username, for_update=True)
+            await sign_out_everywhere(tx, user)
+
     async def confirm(
         self, caller: Caller, pool_id: str, username: str, metadata: Mapping[str, str]
     ) -> None:
