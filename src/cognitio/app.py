@@ -25,6 +25,7 @@ from cognitio.messaging.sms import WebhookSmsProvider
 from cognitio.services.clients.clients import Clients
 from cognitio.services.hosted.hosted import Hosted
 from cognitio.services.messages.codes import Codes
+from cognitio.services.messages.user_messages import UserMessages
 from cognitio.services.mfa.devices import Devices
 from cognitio.services.mfa.mfa import Mfa
 from cognitio.services.oauth.oauth import OAuth
@@ -51,6 +52,7 @@ from cognitio.services.users.user_passkeys import UserPasskeys
 from cognitio.services.users.users import Users
 from cognitio.store.db import Database
 from cognitio.store.migrate import upgrade
+from cognitio.store.repositories import Store
 from cognitio.store.sql import SqlStore
 from cognitio.web import (
     errors,
@@ -192,8 +194,10 @@ def messenger_for(settings: Settings, outbox: Outbox | None) -> Messenger:
 
 async def open_services(
     settings: Settings, outbox: Outbox | None = None
-) -> tuple[Database, Services]:
-    """Connect, migrate and check the master key; no HTTP involved (the CLI's keys commands)."""
+) -> tuple[Database, Store, Services]:
+    """Connect, migrate and check the master key; no HTTP involved (the CLI's keys commands).
+    The store comes back beside the services, for what works below them (abuse limits at the
+    front door, resealing), never for a handler."""
     await upgrade(settings.sqlalchemy_url)
     database = Database(settings.database_dsn)
     await database.open()
@@ -211,25 +215,26 @@ async def open_services(
     sign_in = SignInCache()
     functions = Functions(settings.functions)
     triggers = Triggers(functions)
-    users = Users(store, passwords, codes, messenger_for(settings, outbox), sign_in, triggers)
+    messages = UserMessages(messenger_for(settings, outbox), triggers)
+    users = Users(store, passwords, codes, messages, sign_in, triggers)
     tokens = Tokens(store, envelope, settings)
     mfa = Mfa(envelope)
     devices = Devices(envelope)
     auth = Authenticator(
-        FlowContext(store, passwords, tokens, envelope, mfa, codes, users, devices, triggers)
+        FlowContext(store, passwords, tokens, envelope, mfa, codes, messages, devices, triggers)
     )
     services = Services(
         pools=UserPools(store, triggers.check),
         clients=Clients(store, envelope),
         keys=keys,
         users=users,
+        messages=messages,
         user_list=UserList(store, sign_in),
-        self_service=SelfService(store, envelope, passwords, codes, users, triggers),
-        store=store,
+        self_service=SelfService(store, envelope, passwords, codes, messages, triggers),
         tokens=tokens,
         auth=auth,
         sign_out=SignOut(store, tokens, envelope),
-        own_account=OwnAccount(store, tokens, passwords, codes, users),
+        own_account=OwnAccount(store, tokens, passwords, codes, messages),
         functions=functions,
         triggers=triggers,
         oauth=OAuth(
@@ -249,7 +254,7 @@ async def open_services(
         user_devices=UserDevices(store, tokens, devices),
         passkeys=UserPasskeys(store, tokens),
     )
-    return database, services
+    return database, store, services
 
 
 async def start(settings: Settings) -> Runtime:
@@ -257,12 +262,12 @@ async def start(settings: Settings) -> Runtime:
     if settings.database_url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     outbox = Outbox() if settings.dev else None
-    database, services = await open_services(settings, outbox)
+    database, store, services = await open_services(settings, outbox)
     services.functions.load()
     generated = await services.keys.bootstrap(
         settings.admin_access_key_id, settings.admin_secret_access_key
     )
-    limits = RateLimits(services.store, settings)
+    limits = RateLimits(store, settings)
     aws = AwsJsonEndpoint(
         services,
         load_handlers(),

@@ -141,7 +141,7 @@ async def _serve(settings: Settings) -> int:
     try:
         await uvicorn.Server(config).serve()
     finally:
-        await runtime.services.users.close()  # codes already answered for are still sent
+        await runtime.services.messages.close()  # codes already answered for are still sent
         await runtime.services.functions.close()
         await runtime.database.dispose()
     return 0
@@ -198,7 +198,7 @@ async def _keys(settings: Settings, args: argparse.Namespace) -> int:
 
     if settings.database_url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    database, services = await open_services(settings)
+    database, _store, services = await open_services(settings)
     try:
         if args.keys_command == "create":
             new = await services.keys.create(args.description)
@@ -242,9 +242,9 @@ async def _master_key(settings: Settings, command: str) -> int:
         # The new key first; the old ones stay below it to open what they sealed.
         replace_key_file(path, [secrets.token_bytes(32), *read_key_file(path)])
         print(f"A new master key is first in {path}; the previous ones stay below it.")
-    database, services = await open_services(settings)
+    database, store, _services = await open_services(settings)
     try:
-        report = await reseal(services.store, envelope_for(settings))
+        report = await reseal(store, envelope_for(settings))
     finally:
         await database.dispose()
     for purpose in sorted(set(report.resealed) | set(report.current) | set(report.unreadable)):

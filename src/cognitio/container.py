@@ -1,5 +1,6 @@
 """The service container: every domain service of one server, made once at start (``app``) and
-handed to the API handlers, the front door and the web routes."""
+handed to the API handlers, the front door and the web routes. The store is not among them:
+services open their own transactions, and a handler or a page cannot."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from cognitio.functions.invoker import Functions
 from cognitio.services.clients.clients import Clients
 from cognitio.services.hosted.hosted import Hosted
+from cognitio.services.messages.user_messages import UserMessages
 from cognitio.services.oauth.oauth import OAuth
 from cognitio.services.pools.branding import Branding
 from cognitio.services.pools.domains import Domains
@@ -26,7 +28,6 @@ from cognitio.services.users.user_devices import UserDevices
 from cognitio.services.users.user_list import UserList
 from cognitio.services.users.user_passkeys import UserPasskeys
 from cognitio.services.users.users import Users
-from cognitio.store.repositories import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,9 +38,9 @@ class Services:
     clients: Clients
     keys: AccessKeys
     users: Users
+    messages: UserMessages
     user_list: UserList
     self_service: SelfService
-    store: Store
     tokens: Tokens
     auth: Authenticator
     sign_out: SignOut

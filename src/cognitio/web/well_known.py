@@ -10,19 +10,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from cognitio.container import Services
 from cognitio.web.context import web
-
-
-async def _pool_exists(services: Services, pool_id: str) -> bool:
-    async with services.store.read() as tx:
-        return await tx.pools.get(pool_id) is not None
 
 
 async def jwks(request: Request) -> JSONResponse:
     services = web(request).services
     pool_id = request.path_params["pool_id"]
-    if not await _pool_exists(services, pool_id):
+    if not await services.tokens.pool_exists(pool_id):
         return JSONResponse({"message": f"User pool {pool_id} does not exist."}, 404)
     return JSONResponse(await services.tokens.jwks(pool_id))
 
@@ -30,7 +24,7 @@ async def jwks(request: Request) -> JSONResponse:
 async def discovery(request: Request) -> JSONResponse:
     services = web(request).services
     pool_id = request.path_params["pool_id"]
-    if not await _pool_exists(services, pool_id):
+    if not await services.tokens.pool_exists(pool_id):
         return JSONResponse({"message": f"User pool {pool_id} does not exist."}, 404)
     issuer = services.tokens.issuer(pool_id)
     base = services.tokens.base_url

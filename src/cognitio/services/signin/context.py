@@ -18,6 +18,7 @@ from cognitio.messaging.messages import OutgoingMessage
 from cognitio.services.clients.app_clients import ClientAuthenticator, SecretHashProof
 from cognitio.services.clients.settings import client_settings
 from cognitio.services.messages.codes import Codes
+from cognitio.services.messages.user_messages import UserMessages
 from cognitio.services.mfa.devices import Devices
 from cognitio.services.mfa.mfa import Mfa
 from cognitio.services.security.lockout import DECOY as DECOY_LOCKOUT
@@ -29,7 +30,6 @@ from cognitio.services.tokens.tokens import ADMIN_SCOPE, TokenOverrides, Tokens
 from cognitio.services.triggers.triggers import Call, Triggers, pre_token_generation
 from cognitio.services.users.accounts import PasswordStore
 from cognitio.services.users.decoys import DECOY_KEY_PURPOSE, decoy_subject
-from cognitio.services.users.users import Users
 from cognitio.store.records import UserRecord
 from cognitio.store.repositories import Store
 
@@ -49,7 +49,7 @@ class FlowContext:
         envelope: Envelope,
         mfa: Mfa,
         codes: Codes,
-        users: Users,
+        messages: UserMessages,
         devices: Devices,
         triggers: Triggers,
     ) -> None:
@@ -69,7 +69,7 @@ class FlowContext:
         self.decoy_lockout = Lockout(store, DECOY_LOCKOUT)
         # Derives the made-up answers for unknown users (users.decoys).
         self.decoy_key = envelope.derive_key(DECOY_KEY_PURPOSE)
-        self._users = users
+        self._messages = messages
         self.clients = ClientAuthenticator(envelope)
 
     async def deliver(
@@ -78,7 +78,7 @@ class FlowContext:
         """Send messages of this sign-in (codes), through the pool's message triggers; after
         the answer, where the client hides whether users exist (a decoy sends nothing)."""
         later = client_settings(request.client).prevent_user_existence_errors
-        await self._users.deliver(messages, call=request.call(user), user=user, later=later)
+        await self._messages.deliver(messages, call=request.call(user), user=user, later=later)
 
     async def count_decoy_failure(self, request: AuthRequest, name: str) -> None:
         """A wrong password for ``name``, which belongs to no user: counted as a user's would

@@ -171,6 +171,11 @@ class Tokens:
         pem = self._envelope.open(record.private_sealed, f"signing-key:{record.kid}")
         return jwt.SigningKey(kid=record.kid, private_pem=pem, created_ms=record.created_ms)
 
+    async def pool_exists(self, pool_id: str) -> bool:
+        """Whether ``pool_id`` names a pool (its issuer's documents answer 404 otherwise)."""
+        async with self._store.read() as tx:
+            return await tx.pools.get(pool_id) is not None
+
     async def jwks(self, pool_id: str) -> dict[str, Any]:
         keys = self._keys.get(pool_id)
         if keys is None:  # first request for this pool on this node: load (or make) the keys

@@ -19,6 +19,7 @@ from cognitio.services.clients.settings import client_settings
 from cognitio.services.messages import codes as purposes
 from cognitio.services.messages.codes import Codes
 from cognitio.services.messages.notifications import Destination, verification_message
+from cognitio.services.messages.user_messages import UserMessages
 from cognitio.services.pools.attributes import (
     VERIFIED_FLAGS,
     check_client_may_write,
@@ -31,7 +32,6 @@ from cognitio.services.tokens.tokens import Tokens
 from cognitio.services.triggers.triggers import Call
 from cognitio.services.users.accounts import PasswordStore, save, with_password
 from cognitio.services.users.attribute_changes import change_attributes, without_attributes
-from cognitio.services.users.users import Users
 from cognitio.store.records import ClientRecord, MfaRecord, UserPoolRecord, UserRecord
 from cognitio.store.repositories import Store, Transaction
 
@@ -91,13 +91,18 @@ class SignedInUser:
 
 class OwnAccount:
     def __init__(
-        self, store: Store, tokens: Tokens, passwords: PasswordStore, codes: Codes, users: Users
+        self,
+        store: Store,
+        tokens: Tokens,
+        passwords: PasswordStore,
+        codes: Codes,
+        messages: UserMessages,
     ) -> None:
         self._store = store
         self._tokens = tokens
         self._passwords = passwords
         self._codes = codes
-        self._users = users
+        self._messages = messages
         self._lockout = Lockout(store)
 
     async def get_user(self, access_token: str) -> SignedInUser:
@@ -163,7 +168,7 @@ class OwnAccount:
             change = await change_attributes(tx, self._codes, pool, user, given)
             user = await save(tx, pool, user, replace(user, attributes=change.attributes))
         call = Call(pool, user.username, client.id, dict(command.client_metadata))
-        await self._users.deliver(change.messages, call=call, user=user)
+        await self._messages.deliver(change.messages, call=call, user=user)
         return tuple(change.deliveries)
 
     async def delete_attributes(self, command: DeleteUserAttributes) -> None:
@@ -203,7 +208,7 @@ class OwnAccount:
                 ]
             )
         call = Call(pool, user.username, client.id, dict(command.client_metadata))
-        await self._users.deliver(messages, call=call, user=user)
+        await self._messages.deliver(messages, call=call, user=user)
         return destination
 
     async def verify_attribute(self, command: VerifyUserAttribute) -> None:

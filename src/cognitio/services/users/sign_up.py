@@ -32,6 +32,7 @@ from cognitio.services.messages.notifications import (
     sign_up_destination,
     verification_message,
 )
+from cognitio.services.messages.user_messages import UserMessages
 from cognitio.services.pools.attributes import (
     VERIFIED_FLAGS,
     check_client_may_write,
@@ -57,7 +58,6 @@ from cognitio.services.users.decoys import (
     decoy_subject,
 )
 from cognitio.services.users.migration import ON_RESET, migrate
-from cognitio.services.users.users import Users
 from cognitio.store.records import ClientRecord, UserPoolRecord, UserRecord
 from cognitio.store.repositories import Store, Transaction
 
@@ -148,7 +148,7 @@ class SelfService:
         envelope: Envelope,
         passwords: PasswordStore,
         codes: Codes,
-        users: Users,
+        messages: UserMessages,
         triggers: Triggers,
     ) -> None:
         self._store = store
@@ -157,7 +157,7 @@ class SelfService:
         self._clients = ClientAuthenticator(envelope)
         self._passwords = passwords
         self._codes = codes
-        self._users = users
+        self._messages = messages
 
     async def _client(
         self, tx: Transaction, command: SelfServiceCommand
@@ -208,7 +208,7 @@ class SelfService:
                         pool.id, pool_settings(pool), destination, code, "CustomMessage_SignUp"
                     )
         if message is not None:
-            await self._users.deliver([message], call=call, user=user)
+            await self._messages.deliver([message], call=call, user=user)
         if decision.confirm:
             # Confirmed by PreSignUp: PostConfirmation runs as for ConfirmSignUp, once the user
             # exists, so the function can act on it (add it to a group, say).
@@ -291,7 +291,7 @@ class SelfService:
                 ]
             )
         call = Call(pool, user.username, client.id, dict(command.client_metadata))
-        await self._users.deliver(messages, call=call, user=user, later=_hides_users(client))
+        await self._messages.deliver(messages, call=call, user=user, later=_hides_users(client))
         return destination
 
     async def forgot_password(self, command: ForgotPassword) -> Destination:
@@ -333,7 +333,7 @@ class SelfService:
                 ]
             )
         call = Call(pool, user.username, client.id, dict(command.client_metadata))
-        await self._users.deliver(messages, call=call, user=user, later=_hides_users(client))
+        await self._messages.deliver(messages, call=call, user=user, later=_hides_users(client))
         return destination
 
     async def confirm_forgot_password(self, command: ConfirmForgotPassword) -> None:

@@ -4,19 +4,15 @@ confirmation and passwords. Behaviour follows each operation's page in the Cogni
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from cognitio.errors import (
-    CodeDeliveryFailureException,
     InvalidParameterException,
     NotAuthorizedException,
     UnsupportedUserStateException,
 )
-from cognitio.messaging.delivery import DeliveryError, Messenger
 from cognitio.messaging.messages import OutgoingMessage
 from cognitio.services.messages import codes as code_purposes
 from cognitio.services.messages.codes import Codes
@@ -26,6 +22,7 @@ from cognitio.services.messages.notifications import (
     recovery_destination,
     verification_message,
 )
+from cognitio.services.messages.user_messages import UserMessages
 from cognitio.services.pools.attributes import check_values
 from cognitio.services.pools.settings import pool_settings
 from cognitio.services.pools.user_pools import Caller, load_pool
@@ -35,7 +32,6 @@ from cognitio.services.security.passwords import (
     generate_temporary_password,
 )
 from cognitio.services.tokens.sign_out import sign_out_everywhere
-from cognitio.services.triggers.message_triggers import custom_messages, hand_to_senders
 from cognitio.services.triggers.triggers import Call, Triggers, post_confirmation, pre_sign_up
 from cognitio.services.users.accounts import (
     PasswordStore,
@@ -52,13 +48,6 @@ from cognitio.services.users.accounts import (
 from cognitio.services.users.attribute_changes import change_attributes, without_attributes
 from cognitio.store.records import MfaRecord, UserPoolRecord, UserRecord
 from cognitio.store.repositories import Store
-
-log = logging.getLogger(__name__)
-# Messages sent after their answer (deliver(later=True)): how many may wait, and how many are
-# sent at once (fewer than the trigger threads, so a trigger's timeout runs only while it runs).
-_LATER_QUEUE = 10_000
-_LATER_WORKERS = 8
-_Delivery = tuple[list[OutgoingMessage], Call | None, UserRecord | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +127,7 @@ class Users:
         store: Store,
         passwords: PasswordStore,
         codes: Codes,
-        messenger: Messenger,
+        messages: UserMessages,
         sign_in: SignInCache,
         triggers: Triggers,
     ) -> None:
@@ -147,92 +136,7 @@ class Users:
         self._triggers = triggers
         self._passwords = passwords
         self._codes = codes
-        self._messenger = messenger
-        # Deliveries after their answer went out (deliver(later=True)): a bounded queue and a
-        # few workers, made on first use (inside the event loop).
-        self._later: asyncio.Queue[_Delivery] | None = None
-        self._workers: list[asyncio.Task[None]] = []
-
-    async def deliver(
-        self,
-        messages: list[OutgoingMessage],
-        *,
-        call: Call | None = None,
-        user: UserRecord | None = None,
-        later: bool = False,
-    ) -> None:
-        """Send after commit: a failed delivery loses nothing, the caller can resend.
-
-        With the trigger context (``call``, ``user``), the pool's CustomEmailSender and
-        CustomSMSSender functions take the messages they send, and its CustomMessage function
-        words the rest first.
-
-        ``later``: send once the answer has gone out, for an app client that hides whether
-        users exist: a made-up answer sends nothing, so a real one must not wait for the
-        message (or the functions that word it) either, nor fail when delivery does (the
-        failure is logged). They wait in a bounded queue for a few workers, so a flood of
-        them costs bounded memory and never more trigger threads than the workers; when the
-        queue is full the caller sends its own, as without ``later``.
-        """
-        if later and messages:
-            queue = self._later_queue()
-            if not queue.full():
-                queue.put_nowait((messages, call, user))
-                return
-        if call is not None and user is not None:
-            messages = await hand_to_senders(self._triggers, call, user, messages)
-            messages = await custom_messages(self._triggers, call, user, messages)
-        for message in messages:
-            try:
-                await self._messenger.deliver(message)
-            except DeliveryError as error:
-                raise CodeDeliveryFailureException(
-                    f"Unable to deliver the message to the {message.channel} destination: {error}"
-                ) from None
-
-    def _later_queue(self) -> asyncio.Queue[_Delivery]:
-        if self._later is None:
-            self._later = asyncio.Queue(maxsize=_LATER_QUEUE)
-            self._workers = [asyncio.create_task(self._work()) for _ in range(_LATER_WORKERS)]
-        return self._later
-
-    async def _work(self) -> None:
-        assert self._later is not None
-        while True:
-            messages, call, user = await self._later.get()
-            try:
-                await self._deliver_logged(messages, call, user)
-            finally:
-                self._later.task_done()
-
-    async def _deliver_logged(
-        self, messages: list[OutgoingMessage], call: Call | None, user: UserRecord | None
-    ) -> None:
-        try:
-            await self.deliver(messages, call=call, user=user)
-        except Exception as error:  # no one to answer: the log says what failed, not the message
-            first = messages[0]
-            attribute = "email" if first.channel == "email" else "phone_number"
-            shown = Destination(attribute, first.to).details()["Destination"]
-            log.warning(
-                "a code message was not delivered: %s (pool %s, to %s)",
-                type(error).__name__,
-                first.user_pool_id,
-                shown,
-            )
-
-    async def close(self, timeout_s: float = 10.0) -> None:
-        """Send the messages still waiting (for up to ``timeout_s``), then stop the workers."""
-        if self._later is None:
-            return
-        try:
-            await asyncio.wait_for(self._later.join(), timeout_s)
-        except TimeoutError:
-            log.warning("%d code messages were not sent before shutdown", self._later.qsize())
-        for worker in self._workers:
-            worker.cancel()
-        await asyncio.gather(*self._workers, return_exceptions=True)
-        self._later, self._workers = None, []
+        self._messages = messages
 
     async def create(self, caller: Caller, command: AdminCreateUser) -> UserRecord:
         async with self._store.read() as tx:
@@ -279,7 +183,7 @@ class Users:
                 exists_message="User account already exists",
             )
         if command.message_action != "SUPPRESS":
-            await self.deliver(
+            await self._messages.deliver(
                 self._invitations(pool, user, password, command), call=call, user=user
             )
         return user
@@ -320,7 +224,9 @@ class Users:
             )
         # RESEND is the message action here, so the invitation always goes.
         call = Call(pool, user.username, None, dict(command.client_metadata))
-        await self.deliver(self._invitations(pool, user, password, command), call=call, user=user)
+        await self._messages.deliver(
+            self._invitations(pool, user, password, command), call=call, user=user
+        )
         return user
 
     async def get(self, caller: Caller, pool_id: str, username: str) -> AdminUser:
@@ -386,7 +292,7 @@ class Users:
             change = await change_attributes(tx, self._codes, pool, user, given)
             user = await save(tx, pool, user, replace(user, attributes=change.attributes))
         call = Call(pool, user.username, None, dict(command.client_metadata))
-        await self.deliver(change.messages, call=call, user=user)
+        await self._messages.deliver(change.messages, call=call, user=user)
 
     async def delete_attributes(self, caller: Caller, command: AdminDeleteUserAttributes) -> None:
         def remove(pool: UserPoolRecord, user: UserRecord) -> UserRecord:
@@ -428,7 +334,7 @@ class Users:
             user = await save(tx, pool, user, replace(user, status="RESET_REQUIRED"))
             await tx.hosted_sessions.end_all(user.sub)  # a reset signs the pages out
         call = Call(pool, user.username, None, dict(command.client_metadata))
-        await self.deliver([message], call=call, user=user)
+        await self._messages.deliver([message], call=call, user=user)
 
     async def _change(
         self,
