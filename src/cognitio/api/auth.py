@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cognitio.api.registry import IDP, Context, operation
-from cognitio.services.mfa.mfa import view as mfa_view
+from cognitio.api.user_shapes import mfa_members
 from cognitio.services.signin.refresh import GetTokensFromRefreshToken, tokens_from_refresh_token
 from cognitio.services.signin.request import (
     AdminCaller,
@@ -103,7 +103,7 @@ async def get_user(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
             {"Name": name, "Value": value}
             for name, value in {"sub": found.user.sub, **found.attributes}.items()
         ],
-        **mfa_view(found.mfa),
+        **mfa_members(found.mfa),
     }
 
 

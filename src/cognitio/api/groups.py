@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from cognitio.api.registry import IDP, Context, operation
+from cognitio.api.user_shapes import user_type
 from cognitio.services.common.pages import Page
-from cognitio.services.users.accounts import user_view
 from cognitio.services.users.groups import GroupSettings
 from cognitio.store.records import GroupRecord
 
@@ -113,7 +113,7 @@ async def list_users_in_group(ctx: Context, params: dict[str, Any]) -> Mapping[s
         params.get("Limit"),
         params.get("NextToken"),
     )
-    shape: dict[str, Any] = {"Users": [user_view(user) for user in page.items]}
+    shape: dict[str, Any] = {"Users": [user_type(user) for user in page.items]}
     if page.next_token is not None:
         shape["NextToken"] = page.next_token
     return shape

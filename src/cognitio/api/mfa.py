@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from cognitio.api.registry import IDP, Context, operation
+from cognitio.api.user_shapes import mfa_members
 from cognitio.errors import InvalidParameterException
 from cognitio.services.mfa.mfa import FactorPreference, MfaOption, MfaPreferences
-from cognitio.services.mfa.mfa import view as mfa_view
 from cognitio.services.signin.mfa_challenges import associate_in_setup, verify_in_setup
 from cognitio.services.users.mfa_settings import AuthFactors
 from cognitio.services.users.subjects import ByName, ByToken
@@ -54,7 +54,7 @@ def _auth_factors(factors: AuthFactors) -> dict[str, Any]:
     return {
         "Username": factors.username,
         "ConfiguredUserAuthFactors": list(factors.configured),
-        **mfa_view(factors.mfa),
+        **mfa_members(factors.mfa),
     }
 
 

@@ -1,5 +1,6 @@
-"""The AWS shapes of users and of where their codes went: UserType, AdminGetUser's answer,
-CodeDeliveryDetailsType, and the pages of ListUsers (Cognito API reference, "Data Types")."""
+"""The AWS shapes of users and of where their codes went: UserType, AdminGetUser's answer and
+the MFA members it shares with GetUser, CodeDeliveryDetailsType, and the pages of ListUsers
+(Cognito API reference, "Data Types")."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from cognitio.services.messages.notifications import Destination, mask
+from cognitio.services.mfa.mfa import EMAIL, FACTOR_ORDER, SMS, TOTP
 from cognitio.services.pools.attributes import as_list
 from cognitio.services.users.user_list import UserPage
-from cognitio.store.records import UserListing, UserRecord
+from cognitio.store.records import MfaRecord, UserListing, UserRecord
 
 _MEDIUM = {"email": "EMAIL", "phone_number": "SMS"}
 
@@ -59,4 +61,21 @@ def user_page(page: UserPage, attributes_to_get: Sequence[str] | None) -> dict[s
     }
     if page.pagination_token is not None:
         shown["PaginationToken"] = page.pagination_token
+    return shown
+
+
+def mfa_members(record: MfaRecord | None) -> dict[str, Any]:
+    """The MFA members of GetUser and AdminGetUser (none for a user without MFA)."""
+    if record is None:
+        return {}
+    on = {SMS: record.sms_enabled, TOTP: record.totp_enabled, EMAIL: record.email_enabled}
+    factors = [factor for factor in FACTOR_ORDER if on[factor]]
+    if not factors:
+        return {}
+    shown: dict[str, Any] = {"UserMFASettingList": factors}
+    if record.sms_enabled:
+        # The legacy view of SMS MFA, still read by older clients.
+        shown["MFAOptions"] = [{"DeliveryMedium": "SMS", "AttributeName": "phone_number"}]
+    if record.preferred in factors:
+        shown["PreferredMfaSetting"] = record.preferred
     return shown

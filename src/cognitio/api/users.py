@@ -9,9 +9,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from cognitio.api.registry import IDP, Context, operation
-from cognitio.api.user_shapes import admin_user, code_delivery, user_page, user_type
+from cognitio.api.user_shapes import admin_user, code_delivery, mfa_members, user_page, user_type
 from cognitio.services.clients.app_clients import SecretHashProof
-from cognitio.services.mfa.mfa import view as mfa_view
 from cognitio.services.pools.attributes import as_dict
 from cognitio.services.users.sign_up import (
     ConfirmForgotPassword,
@@ -58,7 +57,7 @@ async def admin_create_user(ctx: Context, params: dict[str, Any]) -> Mapping[str
 @operation(IDP, "AdminGetUser")
 async def admin_get_user(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
     found = await ctx.services.users.get(ctx.caller, params["UserPoolId"], params["Username"])
-    return {**admin_user(found.user), **mfa_view(found.factors)}
+    return {**admin_user(found.user), **mfa_members(found.factors)}
 
 
 @operation(IDP, "AdminDeleteUser")

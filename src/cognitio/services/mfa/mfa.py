@@ -11,7 +11,6 @@ from __future__ import annotations
 import hmac
 import time
 from dataclasses import dataclass
-from typing import Any
 
 import pyotp
 
@@ -32,7 +31,7 @@ TOTP = "SOFTWARE_TOKEN_MFA"
 SMS = "SMS_MFA"
 EMAIL = "EMAIL_OTP"
 # The order GetUser lists factors in.
-_ORDER = (SMS, TOTP, EMAIL)
+FACTOR_ORDER = (SMS, TOTP, EMAIL)
 STEP_SECONDS = 30
 _WINDOW = 1  # steps either side of now: clock skew between phone and server
 # Cognito's answer to a code from a step the user has used already (a right code, once too often).
@@ -102,7 +101,7 @@ def user_factors(pool: UserPoolRecord, user: UserRecord, record: MfaRecord | Non
         EMAIL: record.email_enabled and bool(user.attributes.get("email")),
     }
     offered = pool_factors(pool)
-    return [factor for factor in _ORDER if on[factor] and factor in offered]
+    return [factor for factor in FACTOR_ORDER if on[factor] and factor in offered]
 
 
 class Mfa:
@@ -240,23 +239,6 @@ async def delete_software_token(tx: Transaction, user: UserRecord) -> None:
     if record.preferred == TOTP:
         record.preferred = None
     await tx.mfa.put(record)
-
-
-def view(record: MfaRecord | None) -> dict[str, Any]:
-    """The MFA members of GetUser and AdminGetUser."""
-    if record is None:
-        return {}
-    on = {SMS: record.sms_enabled, TOTP: record.totp_enabled, EMAIL: record.email_enabled}
-    factors = [factor for factor in _ORDER if on[factor]]
-    if not factors:
-        return {}
-    shown: dict[str, Any] = {"UserMFASettingList": factors}
-    if record.sms_enabled:
-        # The legacy view of SMS MFA, still read by older clients.
-        shown["MFAOptions"] = [{"DeliveryMedium": "SMS", "AttributeName": "phone_number"}]
-    if record.preferred in factors:
-        shown["PreferredMfaSetting"] = record.preferred
-    return shown
 
 
 def _matching_step(secret: str, code: str) -> int | None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
 
 from cognitio.crypto import srp
 from cognitio.crypto.envelope import Envelope
@@ -26,10 +25,10 @@ from cognitio.errors import (
     UserNotFoundException,
 )
 from cognitio.services.common import ids
-from cognitio.services.pools.attributes import as_list, canonical_values
+from cognitio.services.pools.attributes import canonical_values
 from cognitio.services.pools.settings import SignInNames, pool_settings
 from cognitio.services.pools.user_pools import Caller, check_pool_region, load_pool
-from cognitio.store.records import UserListing, UserPoolRecord, UserRecord
+from cognitio.store.records import UserPoolRecord, UserRecord
 from cognitio.store.repositories import Transaction
 
 
@@ -328,20 +327,3 @@ def check_username(pool: UserPoolRecord, username: str) -> dict[str, str]:
             "phone_number alias."
         )
     return {}
-
-
-def user_view(
-    user: UserRecord | UserListing, *, attributes_to_get: list[str] | None = None
-) -> dict[str, Any]:
-    """UserType, for ListUsersInGroup (the user operations build theirs in api/user_shapes)."""
-    attributes = {"sub": user.sub, **user.attributes}
-    if attributes_to_get is not None:
-        attributes = {k: v for k, v in attributes.items() if k in attributes_to_get}
-    return {
-        "Username": user.username,
-        "Attributes": as_list(attributes),
-        "UserCreateDate": user.created_ms / 1000,
-        "UserLastModifiedDate": user.updated_ms / 1000,
-        "Enabled": user.enabled,
-        "UserStatus": user.status,
-    }
