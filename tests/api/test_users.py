@@ -496,6 +496,10 @@ def test_list_users_walks_every_page_and_filters(idp: Any) -> None:
         UserPoolId=pool_id, Filter='cognito:user_status = "FORCE_CHANGE_PASSWORD"'
     )
     assert len(status["Users"]) == 23
+    # Limit 0 (the model's minimum) is an empty page, filtered or not, never a server error.
+    for kwargs in ({}, {"Filter": 'custom:team = "red"'}):
+        empty = idp.list_users(UserPoolId=pool_id, Limit=0, **kwargs)
+        assert empty["Users"] == [] and "PaginationToken" not in empty
     slim = idp.list_users(UserPoolId=pool_id, Limit=1, AttributesToGet=["email"])["Users"][0]
     assert [a["Name"] for a in slim["Attributes"]] == ["email"]
     with pytest.raises(

@@ -120,10 +120,16 @@ async def _refresh(
         call = Call(pool, user.username, client.id, metadata or {})
         overrides = await ctx.token_overrides(call, "TokenGeneration_RefreshTokens", user)
     reused = False
-    now = time.time() * 1000
     async with ctx.store.write() as tx:
         record, user = await _usable(tx, client, token)  # again: it may be revoked meanwhile
-        if rotate and record.rotated_ms is not None and now > record.rotated_ms + grace_ms:
+        now = time.time() * 1000  # read after the row: a racing rotation may be older than us
+        if (
+            rotate
+            and record.rotated_ms is not None
+            and (grace_ms == 0 or now > record.rotated_ms + grace_ms)
+        ):
+            # Without a grace period, a rotated token is never good again, even for a request
+            # that began before the rotation (security review #19).
             reused = True
         elif rotate and record.rotated_ms is None:
             # Lost to a concurrent refresh of the same token (PostgreSQL, READ COMMITTED):

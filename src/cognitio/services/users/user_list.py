@@ -75,7 +75,7 @@ class UserList:
                 after = _decode(token, 1)
                 users = await tx.users.page(pool.id, after[0] if after else None, limit + 1)
                 shown = users[:limit]
-                next_position = [shown[-1].sub] if len(users) > limit else None
+                next_position = [shown[-1].sub] if shown and len(users) > limit else None
             else:
                 value = criterion.value
                 if criterion.name == "username":
@@ -91,7 +91,7 @@ class UserList:
                 )
                 shown = [user for _, user in found[:limit]]
                 next_position = None
-                if len(found) > limit:
+                if shown and len(found) > limit:
                     next_position = [found[limit - 1][0], shown[-1].sub]
             if not shown:
                 await load_pool(tx, caller, pool_id)  # an empty page of a deleted pool
