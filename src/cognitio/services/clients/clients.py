@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -80,7 +80,7 @@ class CreateClient:
     name: str
     settings: Mapping[str, Any]
     generate_secret: bool = False
-    secret: str | None = None
+    secret: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +98,7 @@ class ClientWithSecret:
     """An app client as Create/Describe/UpdateUserPoolClient show it: with its secret, if any."""
 
     client: ClientRecord
-    secret: str | None
+    secret: str | None = field(repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,16 +40,16 @@ from cognitio.store.repositories import Store, Transaction
 class ChangePassword:
     """ChangePassword: the current password and the one to take its place."""
 
-    access_token: str
-    previous_password: str | None
-    proposed_password: str
+    access_token: str = field(repr=False)
+    previous_password: str | None = field(repr=False)
+    proposed_password: str = field(repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class UpdateUserAttributes:
     """UpdateUserAttributes: attribute values to set."""
 
-    access_token: str
+    access_token: str = field(repr=False)
     attributes: dict[str, str]
     client_metadata: Mapping[str, str] = field(default_factory=dict)
 
@@ -58,7 +58,7 @@ class UpdateUserAttributes:
 class DeleteUserAttributes:
     """DeleteUserAttributes: attribute names to remove."""
 
-    access_token: str
+    access_token: str = field(repr=False)
     names: tuple[str, ...]
 
 
@@ -66,7 +66,7 @@ class DeleteUserAttributes:
 class GetUserAttributeVerificationCode:
     """GetUserAttributeVerificationCode: a code for the user's email or phone_number."""
 
-    access_token: str
+    access_token: str = field(repr=False)
     attribute: str
     client_metadata: Mapping[str, str] = field(default_factory=dict)
 
@@ -75,9 +75,9 @@ class GetUserAttributeVerificationCode:
 class VerifyUserAttribute:
     """VerifyUserAttribute: the code that verifies an email or phone_number."""
 
-    access_token: str
+    access_token: str = field(repr=False)
     attribute: str
-    code: str
+    code: str = field(repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,7 +70,7 @@ class SignUp:
 
     client_id: str
     username: str
-    password: str | None
+    password: str | None = field(repr=False)
     proof: ClientProof
     attributes: dict[str, str] = field(default_factory=dict)
     validation_data: dict[str, str] | None = None
@@ -92,7 +92,7 @@ class ConfirmSignUp:
 
     client_id: str
     username: str
-    code: str
+    code: str = field(repr=False)
     proof: ClientProof
     force_alias_creation: bool = False
     client_metadata: Mapping[str, str] = field(default_factory=dict)
@@ -124,8 +124,8 @@ class ConfirmForgotPassword:
 
     client_id: str
     username: str
-    code: str
-    password: str
+    code: str = field(repr=False)
+    password: str = field(repr=False)
     proof: ClientProof
     client_metadata: Mapping[str, str] = field(default_factory=dict)
 

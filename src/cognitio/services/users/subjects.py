@@ -3,7 +3,7 @@ operations) or a user an admin names (the Admin* operations)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cognitio.services.pools.user_pools import Caller, load_pool
 from cognitio.services.tokens.access_tokens import current_user
@@ -17,7 +17,7 @@ from cognitio.store.repositories import Transaction
 class ByToken:
     """The signed-in user of an access token."""
 
-    access_token: str
+    access_token: str = field(repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,7 +58,7 @@ class AdminCreateUser:
     username: str
     attributes: dict[str, str] = field(default_factory=dict)
     validation_data: dict[str, str] | None = None
-    temporary_password: str | None = None
+    temporary_password: str | None = field(default=None, repr=False)
     message_action: Literal["RESEND", "SUPPRESS"] | None = None
     desired_delivery_mediums: tuple[str, ...] = ("SMS",)
     force_alias_creation: bool = False
@@ -90,7 +90,7 @@ class AdminSetUserPassword:
 
     pool_id: str
     username: str
-    password: str
+    password: str = field(repr=False)
     permanent: bool = False
 
 
