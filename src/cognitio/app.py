@@ -55,6 +55,7 @@ from cognitio.store.migrate import upgrade
 from cognitio.store.repositories import Store
 from cognitio.store.sql import SqlStore
 from cognitio.web import (
+    dev_outbox,
     errors,
     hosted,
     hosted_accounts,
@@ -64,7 +65,6 @@ from cognitio.web import (
 )
 from cognitio.web.context import WebContext
 from cognitio.web.csrf import CsrfCheck
-from cognitio.web.dev_outbox import outbox_routes
 from cognitio.web.headers import SecurityHeaders
 from cognitio.web.limits import BodyLimit
 from cognitio.web.pages import Pages
@@ -286,7 +286,7 @@ async def start(settings: Settings) -> Runtime:
         *hosted_passkeys.ROUTES,
     ]
     if outbox is not None:
-        routes += outbox_routes(outbox)
+        routes += dev_outbox.ROUTES
     web = Starlette(
         routes=routes,
         middleware=[
@@ -302,6 +302,7 @@ async def start(settings: Settings) -> Runtime:
         exception_handlers=dict(errors.HANDLERS),
     )
     web.state.web = WebContext(services, pages)
+    web.state.outbox = outbox
     return Runtime(
         settings,
         database,

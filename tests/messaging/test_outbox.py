@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 
 from cognitio.messaging.messages import OutgoingMessage
 from cognitio.messaging.outbox import Outbox
-from cognitio.web.dev_outbox import outbox_routes
+from cognitio.web import dev_outbox
 
 
 def message(to: str, body: str = "Your verification code is 111111. ") -> OutgoingMessage:
@@ -31,7 +31,8 @@ class Client:
     """Requests straight into the ASGI app, each on a client that is closed afterwards."""
 
     def __init__(self, outbox: Outbox) -> None:
-        self.app = Starlette(routes=outbox_routes(outbox))
+        self.app = Starlette(routes=dev_outbox.ROUTES)
+        self.app.state.outbox = outbox
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         async def call() -> httpx.Response:

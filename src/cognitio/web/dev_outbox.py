@@ -1,11 +1,11 @@
 """The development outbox's pages: ``GET /_dev/outbox`` answers ``{"messages": [...]}``, oldest
 first, and ``GET /_dev/outbox.html`` shows the same as a page; both take ``?to=ADDRESS`` to
-show one recipient's messages. Only a server started with ``--dev`` serves them.
+show one recipient's messages. Only a server started with ``--dev`` serves them; the outbox
+is the app's ``state.outbox``.
 """
 
 from __future__ import annotations
 
-import builtins
 import html
 
 from starlette.requests import Request
@@ -23,24 +23,31 @@ _HEADERS = {
 }
 
 
-def outbox_routes(outbox: Outbox) -> builtins.list[Route]:
-    """The two read-only endpoints that show ``outbox``."""
-
-    async def outbox_json(request: Request) -> JSONResponse:
-        messages = outbox.list(request.query_params.get("to"))
-        return JSONResponse({"messages": messages}, headers=_HEADERS)
-
-    async def outbox_html(request: Request) -> HTMLResponse:
-        to = request.query_params.get("to")
-        return HTMLResponse(render_outbox_page(outbox.list(to), to), headers=_HEADERS)
-
-    return [
-        Route("/_dev/outbox", outbox_json, methods=["GET"], name="dev_outbox"),
-        Route("/_dev/outbox.html", outbox_html, methods=["GET"], name="dev_outbox_html"),
-    ]
+def _outbox(request: Request) -> Outbox:
+    # ``app.start`` mounts ROUTES, in dev mode only, with the outbox in the app's state.
+    outbox: Outbox = request.app.state.outbox
+    return outbox
 
 
-def render_outbox_page(messages: builtins.list[OutboxEntry], to: str | None) -> str:
+async def outbox_json(request: Request) -> JSONResponse:
+    """``{"messages": [...]}``: the outbox, or one recipient's part of it."""
+    messages = _outbox(request).list(request.query_params.get("to"))
+    return JSONResponse({"messages": messages}, headers=_HEADERS)
+
+
+async def outbox_html(request: Request) -> HTMLResponse:
+    """The same messages as a page."""
+    to = request.query_params.get("to")
+    return HTMLResponse(render_outbox_page(_outbox(request).list(to), to), headers=_HEADERS)
+
+
+ROUTES = (
+    Route("/_dev/outbox", outbox_json, methods=["GET"], name="dev_outbox"),
+    Route("/_dev/outbox.html", outbox_html, methods=["GET"], name="dev_outbox_html"),
+)
+
+
+def render_outbox_page(messages: list[OutboxEntry], to: str | None) -> str:
     """A plain HTML page listing ``messages`` in order, every value escaped."""
     esc = html.escape
     heading = f"Messages to {esc(to)}" if to else "All messages"
