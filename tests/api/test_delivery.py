@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import threading
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -144,5 +146,11 @@ def test_no_transport_outside_dev_mode_is_a_delivery_failure(tmp_path: Path) -> 
             )
         user = idp.admin_get_user(UserPoolId=pool_id, Username="invitee")
         assert user["UserStatus"] == "FORCE_CHANGE_PASSWORD"
+        # Nor is there an outbox to read the invitation from: its pages are dev mode's alone.
+        for page in ("/_dev/outbox", "/_dev/outbox.html"):
+            with pytest.raises(urllib.error.HTTPError) as missing:
+                urllib.request.urlopen(f"{server.url}{page}", timeout=5)
+            assert missing.value.code == 404
+            missing.value.close()
     finally:
         server.stop()
