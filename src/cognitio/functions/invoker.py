@@ -19,13 +19,13 @@ import logging
 import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import httpx
 import orjson
 
 from cognitio.config import ConfigError, FunctionSpec
 from cognitio.crypto.signatures import signature_headers
+from cognitio.documents import JsonObject, JsonValue
 from cognitio.errors import (
     InvalidLambdaResponseException,
     UnexpectedLambdaException,
@@ -37,7 +37,7 @@ log = logging.getLogger("cognitio.functions")
 _THREADS = 16  # handlers running at once; more wait their turn (and their timeout runs)
 _MAX_MESSAGE = 2048
 
-Handler = Callable[[dict[str, Any], LambdaContext], Any]
+Handler = Callable[[JsonObject, LambdaContext], object]
 
 
 def function_name(arn: str) -> str:
@@ -90,7 +90,7 @@ class Functions:
         if self._threads is not None:
             self._threads.shutdown(wait=False, cancel_futures=True)
 
-    async def invoke(self, arn: str, trigger: str, event: dict[str, Any]) -> dict[str, Any]:
+    async def invoke(self, arn: str, trigger: str, event: JsonObject) -> JsonObject:
         """Run the function; its answer (the event, with ``response`` filled in)."""
         spec = self._specs.get(function_name(arn))
         if spec is None:
@@ -98,6 +98,7 @@ class Functions:
                 f"{trigger} invocation failed due to error: no function is mapped for {arn}."
             )
         payload = orjson.dumps(event)
+        answer: JsonValue
         try:
             if spec.python is not None:
                 answer = await self._run_python(spec, arn, trigger, payload)
@@ -113,15 +114,17 @@ class Functions:
             raise InvalidLambdaResponseException("Unrecognizable lambda output")
         return answer
 
-    async def _run_python(self, spec: FunctionSpec, arn: str, trigger: str, payload: bytes) -> Any:
+    async def _run_python(
+        self, spec: FunctionSpec, arn: str, trigger: str, payload: bytes
+    ) -> JsonValue:
         handler = self._handlers[spec.name]
-        event = orjson.loads(payload)  # the handler's own copy
+        event: JsonObject = orjson.loads(payload)  # the handler's own copy
         context = LambdaContext(spec.name, arn, spec.timeout_s)
         if self._threads is None:
             self._threads = ThreadPoolExecutor(_THREADS, thread_name_prefix="function")
         loop = asyncio.get_running_loop()
 
-        def call() -> Any:
+        def call() -> object:
             return handler(event, context)
 
         try:
@@ -136,11 +139,12 @@ class Functions:
                 _failed(trigger, str(error) or type(error).__name__)
             ) from None
         try:
-            return orjson.loads(orjson.dumps(answer))
+            copied: JsonValue = orjson.loads(orjson.dumps(answer))
         except TypeError:
             raise InvalidLambdaResponseException("Unrecognizable lambda output") from None
+        return copied
 
-    async def _post(self, spec: FunctionSpec, trigger: str, payload: bytes) -> Any:
+    async def _post(self, spec: FunctionSpec, trigger: str, payload: bytes) -> JsonValue:
         if self._http is None:
             self._http = httpx.AsyncClient()
         headers = {"Content-Type": "application/json", "X-Cognitio-Function": spec.name}
@@ -156,6 +160,7 @@ class Functions:
             raise UnexpectedLambdaException(
                 f"{trigger} invocation failed due to error {type(error).__name__}."
             ) from None
+        body: JsonValue
         try:
             body = response.json()
         except ValueError:

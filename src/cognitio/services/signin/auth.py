@@ -17,6 +17,7 @@ import binascii
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
+from cognitio.documents import text_member
 from cognitio.errors import (
     InvalidParameterException,
     NotAuthorizedException,
@@ -188,7 +189,7 @@ class Authenticator:
         if hosted != bool(session.data.get("hosted")):
             # A hosted-page sign-in is finished on the hosted pages, and only there.
             raise NotAuthorizedException("Invalid session for the user.")
-        device_key = session.data.get("device_key")
+        device_key = text_member(session.data, "device_key")
         request = replace(request, device_key=device_key, hosted=hosted)
         return await challenge.answer(self.context, request, session)
 

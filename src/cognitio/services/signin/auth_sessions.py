@@ -11,11 +11,11 @@ import base64
 import binascii
 import uuid
 from dataclasses import asdict, dataclass, field
-from typing import Any
 
 import orjson
 
 from cognitio.crypto.envelope import DecryptionError, Envelope
+from cognitio.documents import JsonObject
 from cognitio.errors import NotAuthorizedException
 from cognitio.services.common import ids
 from cognitio.store.repositories import Transaction
@@ -32,7 +32,7 @@ class AuthSession:
     username: str
     challenge: str
     expires_ms: int
-    data: dict[str, Any] = field(default_factory=dict)
+    data: JsonObject = field(default_factory=dict)
 
 
 class Sessions:
@@ -48,7 +48,7 @@ class Sessions:
         username: str,
         challenge: str,
         validity_minutes: int,
-        data: dict[str, Any] | None = None,
+        data: JsonObject | None = None,
         sid: str | None = None,
     ) -> str:
         session = AuthSession(
@@ -98,7 +98,7 @@ class Sessions:
             raise NotAuthorizedException("Invalid session for the user.")
         return await self.spend(tx, token, client_id=session.client_id, challenge=challenge)
 
-    def reissue(self, session: AuthSession, *, data: dict[str, Any] | None = None) -> str:
+    def reissue(self, session: AuthSession, *, data: JsonObject | None = None) -> str:
         """A fresh Session string for the same sign-in, step and deadline."""
         renewed = AuthSession(
             sid=str(uuid.uuid4()),

@@ -10,9 +10,9 @@ challenges; the modules that end a sign-in (:mod:`cognitio.services.signin.compl
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from cognitio.crypto.envelope import Envelope
+from cognitio.documents import JsonObject
 from cognitio.errors import CognitoError, NotAuthorizedException
 from cognitio.messaging.messages import OutgoingMessage
 from cognitio.services.clients.app_clients import ClientAuthenticator, SecretHashProof
@@ -129,7 +129,7 @@ class FlowContext:
         name: str,
         parameters: dict[str, str],
         *,
-        data: dict[str, Any] | None = None,
+        data: JsonObject | None = None,
         sid: str | None = None,
     ) -> ChallengeIssued:
         """The challenge ``name`` for ``user``, with its sealed Session."""
@@ -145,7 +145,7 @@ class FlowContext:
         name: str,
         parameters: dict[str, str],
         *,
-        data: dict[str, Any] | None = None,
+        data: JsonObject | None = None,
         sid: str | None = None,
     ) -> ChallengeIssued:
         """A challenge for ``sub`` (empty for a decoy: no answer to it can succeed).

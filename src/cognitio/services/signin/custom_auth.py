@@ -13,8 +13,8 @@ private parameters travel in the sealed Session; no node keeps them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from cognitio.documents import JsonObject, object_member, text_member
 from cognitio.errors import (
     InvalidLambdaResponseException,
     InvalidParameterException,
@@ -27,6 +27,12 @@ from cognitio.services.clients.settings import client_settings
 from cognitio.services.signin.auth_sessions import AuthSession
 from cognitio.services.signin.completion import complete
 from cognitio.services.signin.context import FlowContext
+from cognitio.services.signin.custom_session import (
+    ChallengeResult,
+    read_steps,
+    step,
+    steps_document,
+)
 from cognitio.services.signin.request import AuthRequest, Step
 from cognitio.services.signin.srp_flow import CHALLENGE as PASSWORD_VERIFIER
 from cognitio.services.signin.srp_flow import srp_flow
@@ -45,11 +51,6 @@ from cognitio.store.records import UserRecord
 
 CUSTOM_CHALLENGE = "CUSTOM_CHALLENGE"
 _INCORRECT = "Incorrect username or password."
-
-
-def step(name: str, result: bool, metadata: str | None = None) -> dict[str, Any]:
-    """One entry of the ``session`` DefineAuthChallenge sees."""
-    return {"challengeName": name, "challengeResult": result, "challengeMetadata": metadata}
 
 
 async def custom_auth_flow(ctx: FlowContext, request: AuthRequest) -> Step:
@@ -78,14 +79,14 @@ async def custom_auth_flow(ctx: FlowContext, request: AuthRequest) -> Step:
     if user.status == "RESET_REQUIRED":
         raise PasswordResetRequiredException("Password reset required for the user")
     await pre_authentication(ctx.triggers, request.call(user), user, request.metadata or None)
-    session = []
+    session: list[ChallengeResult] = []
     if request.parameters.get("CHALLENGE_NAME") == "SRP_A":
         session.append(step("SRP_A", True))
     return await next_step(ctx, request, user, session)
 
 
 async def next_step(
-    ctx: FlowContext, request: AuthRequest, user: UserRecord, session: list[dict[str, Any]]
+    ctx: FlowContext, request: AuthRequest, user: UserRecord, session: list[ChallengeResult]
 ) -> Step:
     """Ask DefineAuthChallenge what follows, and do it."""
     call = request.call(user)
@@ -97,7 +98,11 @@ async def next_step(
     if decision.challenge == CUSTOM_CHALLENGE:
         created = await create_auth_challenge(ctx.triggers, call, user, CUSTOM_CHALLENGE, session)
         parameters = {**created.public, "USERNAME": user.username}
-        data = {"custom": session, "private": created.private, "metadata": created.metadata}
+        data: JsonObject = {
+            "custom": steps_document(session),
+            "private": created.private,
+            "metadata": created.metadata,
+        }
         return ctx.challenge(request, user, CUSTOM_CHALLENGE, parameters, data=data)
     if decision.challenge == PASSWORD_VERIFIER and not any(
         entry["challengeName"] == PASSWORD_VERIFIER for entry in session
@@ -122,11 +127,11 @@ async def answer_custom_challenge(
     if user is None or not user.enabled:
         raise NotAuthorizedException("Invalid session for the user.")
     correct = await verify_auth_challenge(
-        ctx.triggers, request.call(user), user, dict(session.data.get("private") or {}), answer
+        ctx.triggers, request.call(user), user, object_member(session.data, "private"), answer
     )
     steps = [
-        *session.data.get("custom", []),
-        step(CUSTOM_CHALLENGE, correct, session.data.get("metadata")),
+        *(read_steps(session.data) or []),
+        step(CUSTOM_CHALLENGE, correct, text_member(session.data, "metadata")),
     ]
     return await next_step(ctx, request, user, steps)
 
@@ -141,13 +146,13 @@ class Decision:
 
 
 async def define_auth_challenge(
-    triggers: Triggers, call: Call, user: UserRecord, session: list[dict[str, Any]]
+    triggers: Triggers, call: Call, user: UserRecord, session: list[ChallengeResult]
 ) -> Decision:
     """DefineAuthChallenge_Authentication: what comes next in a custom sign-in."""
-    request = {
+    request: JsonObject = {
         "userAttributes": user_attributes(user),
-        "session": session,
-        "clientMetadata": call.metadata or None,
+        "session": steps_document(session),
+        "clientMetadata": call.client_metadata(),
         "userNotFound": False,
     }
     response = await triggers.run(
@@ -170,7 +175,7 @@ class Challenge:
     """CreateAuthChallenge's answer."""
 
     public: dict[str, str]
-    private: dict[str, Any]
+    private: JsonObject
     metadata: str | None
 
 
@@ -179,14 +184,14 @@ async def create_auth_challenge(
     call: Call,
     user: UserRecord,
     name: str,
-    session: list[dict[str, Any]],
+    session: list[ChallengeResult],
 ) -> Challenge:
     """CreateAuthChallenge_Authentication: the challenge's public and private parameters."""
-    request = {
+    request: JsonObject = {
         "userAttributes": user_attributes(user),
         "challengeName": name,
-        "session": session,
-        "clientMetadata": call.metadata or None,
+        "session": steps_document(session),
+        "clientMetadata": call.client_metadata(),
         "userNotFound": False,
     }
     response = await triggers.run(
@@ -213,15 +218,15 @@ async def verify_auth_challenge(
     triggers: Triggers,
     call: Call,
     user: UserRecord,
-    private: dict[str, Any],
+    private: JsonObject,
     answer: str,
 ) -> bool:
     """VerifyAuthChallengeResponse_Authentication: whether the answer is right."""
-    request = {
+    request: JsonObject = {
         "userAttributes": user_attributes(user),
         "privateChallengeParameters": private,
         "challengeAnswer": answer,
-        "clientMetadata": call.metadata or None,
+        "clientMetadata": call.client_metadata(),
         "userNotFound": False,
     }
     response = await triggers.run(

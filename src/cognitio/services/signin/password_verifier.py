@@ -8,12 +8,14 @@ as a password sign-in, or returns to the custom sign-in that asked for it.
 from __future__ import annotations
 
 from cognitio.crypto import srp
+from cognitio.documents import text_member
 from cognitio.errors import NotAuthorizedException
 from cognitio.services.mfa.devices import tracks_devices
 from cognitio.services.signin.auth_sessions import AuthSession
 from cognitio.services.signin.completion import after_password
 from cognitio.services.signin.context import FlowContext
-from cognitio.services.signin.custom_auth import next_step, step
+from cognitio.services.signin.custom_auth import next_step
+from cognitio.services.signin.custom_session import read_steps, step
 from cognitio.services.signin.request import AuthRequest, Step
 from cognitio.services.signin.srp_flow import (
     CHALLENGE,
@@ -61,7 +63,9 @@ async def verify_password_claim(
         claim, session.data, verifier.verifier, pool_suffix, session.username
     )
     if user is None:
-        await ctx.count_decoy_failure(request, str(session.data.get("name", session.username)))
+        await ctx.count_decoy_failure(
+            request, text_member(session.data, "name") or session.username
+        )
         raise NotAuthorizedException(_INCORRECT)
     await ctx.verify_answer(user.sub, right)
     return await after_password_claim(ctx, request, user, session)
@@ -72,7 +76,7 @@ async def after_password_claim(
 ) -> Step:
     """A PASSWORD_VERIFIER that checked: the rest of a password sign-in, or back to the
     custom sign-in that asked for it."""
-    custom = session.data.get("custom")
+    custom = read_steps(session.data)
     if custom is None:
         return await after_password(ctx, request, user)
     return await next_step(ctx, request, user, [*custom, step(CHALLENGE, True)])

@@ -22,10 +22,10 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from cognitio.crypto import srp
 from cognitio.crypto.envelope import DecryptionError
+from cognitio.documents import DocumentError, JsonObject, text_member
 from cognitio.errors import (
     InvalidParameterException,
     NotAuthorizedException,
@@ -33,6 +33,7 @@ from cognitio.errors import (
 )
 from cognitio.services.clients.settings import client_settings
 from cognitio.services.signin.context import FlowContext
+from cognitio.services.signin.custom_session import ChallengeResult, steps_document
 from cognitio.services.signin.request import AuthRequest, ChallengeIssued
 from cognitio.services.triggers.triggers import pre_authentication, pre_authentication_unknown
 from cognitio.services.users.accounts import PoolLike, find_user, sign_in_names
@@ -63,7 +64,7 @@ async def srp_flow(
     ctx: FlowContext,
     request: AuthRequest,
     *,
-    custom: list[dict[str, Any]] | None = None,
+    custom: list[ChallengeResult] | None = None,
 ) -> ChallengeIssued:
     """InitiateAuth USER_SRP_AUTH: answer the PASSWORD_VERIFIER challenge (section 4.2).
 
@@ -95,6 +96,12 @@ async def srp_flow(
                 ctx.triggers, request.call(user), user, request.metadata or None
             )
     b, big_b = server_ephemeral(big_a, verifier.verifier)
+    data: JsonObject = {"A": b64_int(big_a), "b": b64_int(b)}
+    if custom is not None:
+        data["custom"] = steps_document(custom)
+    # A decoy's wrong answer is counted under the name given (a user's Session carries it too,
+    # so both are the same length).
+    data["name"] = username
     # The SECRET_BLOCK is the sealed session itself (spec section 0, item 11): clients answer
     # PASSWORD_VERIFIER without a Session, and this is how the state comes back, unforgeable.
     session = ctx.sessions.issue(
@@ -104,11 +111,7 @@ async def srp_flow(
         username=user_id_for_srp,
         challenge=CHALLENGE,
         validity_minutes=client_settings(request.client).auth_session_validity_minutes,
-        data={"A": b64_int(big_a), "b": b64_int(b)}
-        | ({} if custom is None else {"custom": custom})
-        # A decoy's wrong answer is counted under the name given (a user's Session carries it
-        # too, so both are the same length).
-        | {"name": username},
+        data=data,
     )
     secret_block = base64.urlsafe_b64decode(session + "=" * (-len(session) % 4))
     # No Session: the SECRET_BLOCK brings the state back.
@@ -210,7 +213,7 @@ def read_claim(responses: dict[str, str], required: tuple[str, ...]) -> Claim:
 
 
 async def claim_is_right(
-    claim: Claim, session_data: dict[str, Any], verifier: int, pool_suffix: str, user_id: str
+    claim: Claim, session_data: JsonObject, verifier: int, pool_suffix: str, user_id: str
 ) -> bool:
     """Whether the claim is the signature an honest client computes with the ``A`` and ``b``
     of the challenge (in its sealed state): one check for user SRP (``pool_suffix`` the pool
@@ -218,14 +221,22 @@ async def claim_is_right(
     DeviceKey, ``srp_spec.md`` section 5.2)."""
     expected = expected_signature(
         verifier,
-        big_a=int.from_bytes(strict_b64decode(session_data["A"]) or b"", "big"),
-        b=int.from_bytes(strict_b64decode(session_data["b"]) or b"", "big"),
+        big_a=_sealed_int(session_data, "A"),
+        b=_sealed_int(session_data, "b"),
         pool_suffix=pool_suffix,
         user_id_for_srp=user_id,
         secret_block=claim.secret_block,
         timestamp=claim.timestamp,
     )
     return hmac.compare_digest(expected, claim.signature)
+
+
+def _sealed_int(session_data: JsonObject, name: str) -> int:
+    """``A`` or ``b`` of the challenge, as its sealed state carries it (base64)."""
+    value = text_member(session_data, name)
+    if value is None:
+        raise DocumentError(f"{name} is missing")
+    return int.from_bytes(strict_b64decode(value) or b"", "big")
 
 
 def expected_signature(

@@ -6,8 +6,8 @@ change is saved."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
+from cognitio.documents import JsonObject
 from cognitio.errors import InvalidLambdaResponseException
 from cognitio.messaging.messages import OutgoingMessage, render
 from cognitio.services.triggers.triggers import Call, Triggers, text, user_attributes
@@ -24,7 +24,7 @@ async def custom_messages(
     the pool's own wording."""
     if triggers.configured(call.pool, "CustomMessage") is None:
         return messages
-    answers: dict[str, dict[str, Any]] = {}
+    answers: dict[str, JsonObject] = {}
     worded = []
     for message in messages:
         wording = message.wording
@@ -32,14 +32,14 @@ async def custom_messages(
             worded.append(message)
             continue
         if wording.source not in answers:
-            request = {
+            request: JsonObject = {
                 "userAttributes": user_attributes(user),
                 "codeParameter": _CODE,
                 "usernameParameter": "{username}" if wording.username is not None else None,
                 "linkParameter": "{##Click Here##}",
-                "clientMetadata": call.metadata or None,
+                "clientMetadata": call.client_metadata(),
             }
-            empty = {"smsMessage": None, "emailMessage": None, "emailSubject": None}
+            empty: JsonObject = {"smsMessage": None, "emailMessage": None, "emailSubject": None}
             answer = await triggers.run(
                 call, "CustomMessage", wording.source, request, response=empty
             )
@@ -79,10 +79,10 @@ async def hand_to_senders(
             remaining.append(message)
             continue
         source = f"{trigger}_{wording.source.removeprefix('CustomMessage_')}"
-        request = {
+        request: JsonObject = {
             "type": request_type,
             "code": wording.code,
-            "clientMetadata": call.metadata or None,
+            "clientMetadata": call.client_metadata(),
             "userAttributes": user_attributes(user),
         }
         await triggers.run(call, trigger, source, request)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
+from cognitio.documents import JsonObject, JsonValue
 from cognitio.errors import InvalidLambdaResponseException, InvalidParameterException
 from cognitio.functions.invoker import Functions
 from cognitio.services.clients.settings import client_settings
@@ -38,7 +38,7 @@ NO_CLIENT = "CLIENT_ID_NOT_APPLICABLE"
 _SDK = "aws-sdk-unknown-unknown"
 
 
-def user_attributes(user: UserRecord) -> dict[str, str]:
+def user_attributes(user: UserRecord) -> JsonObject:
     """``request.userAttributes`` as Cognito sends them: sub, the attributes, the status."""
     shown = {k: v for k, v in user.attributes.items() if not k.startswith("dev:")}
     return {
@@ -57,6 +57,10 @@ class Call:
     client_id: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
 
+    def client_metadata(self) -> JsonObject | None:
+        """``request.clientMetadata``: the caller's ClientMetadata, null when it gave none."""
+        return {**self.metadata} or None
+
 
 class Triggers:
     """Finds a pool's function for a trigger and invokes it with Cognito's event."""
@@ -64,7 +68,7 @@ class Triggers:
     def __init__(self, functions: Functions) -> None:
         self._functions = functions
 
-    def check(self, lambda_config: Mapping[str, Any]) -> None:
+    def check(self, lambda_config: Mapping[str, JsonValue]) -> None:
         """CreateUserPool / UpdateUserPool: every function named must be mapped."""
         for member, arn in _arns(lambda_config):
             if not self._functions.knows(arn):
@@ -82,18 +86,18 @@ class Triggers:
         call: Call,
         trigger: str,
         source: str,
-        request: dict[str, Any],
+        request: JsonObject,
         *,
-        response: dict[str, Any] | None = None,
+        response: JsonObject | None = None,
         version: str = "1",
         arn: str | None = None,
-    ) -> dict[str, Any] | None:
+    ) -> JsonObject | None:
         """Invoke the pool's function for ``trigger``; its ``response``, or None when the pool
         has none."""
         arn = arn or self.configured(call.pool, trigger)
         if arn is None:
             return None
-        event = {
+        event: JsonObject = {
             "version": version,
             "triggerSource": source,
             "region": call.pool.id.partition("_")[0],
@@ -112,7 +116,7 @@ class Triggers:
         return result
 
 
-def flag(response: dict[str, Any], name: str) -> bool:
+def flag(response: JsonObject, name: str) -> bool:
     """A boolean member of a response: absent or null is false, anything but a boolean is bad."""
     value = response.get(name)
     if value is None:
@@ -122,7 +126,7 @@ def flag(response: dict[str, Any], name: str) -> bool:
     return value
 
 
-def text(response: dict[str, Any], name: str) -> str | None:
+def text(response: JsonObject, name: str) -> str | None:
     """A string member of a response (absent or null: None)."""
     value = response.get(name)
     if value is None:
@@ -132,11 +136,11 @@ def text(response: dict[str, Any], name: str) -> str | None:
     return value
 
 
-def _arns(config: Mapping[str, Any]) -> list[tuple[str, str]]:
+def _arns(config: Mapping[str, JsonValue]) -> list[tuple[str, str]]:
     found = [(member, str(config[member])) for member in _PLAIN if config.get(member)]
     for member in NESTED_TRIGGERS:
         nested = config.get(member)
-        if nested and nested.get("LambdaArn"):
+        if isinstance(nested, dict) and nested.get("LambdaArn"):
             found.append((f"{member}.LambdaArn", str(nested["LambdaArn"])))
     return found
 
@@ -174,10 +178,10 @@ async def pre_sign_up(
     validation_data: dict[str, str] | None,
 ) -> SignUpDecision:
     """PreSignUp_SignUp, PreSignUp_AdminCreateUser: may confirm the user, verify addresses."""
-    request = {
-        "userAttributes": dict(attributes),
-        "validationData": validation_data,
-        "clientMetadata": call.metadata or None,
+    request: JsonObject = {
+        "userAttributes": {**attributes},
+        "validationData": None if validation_data is None else {**validation_data},
+        "clientMetadata": call.client_metadata(),
     }
     response = await triggers.run(
         call,
@@ -197,7 +201,10 @@ async def pre_sign_up(
 
 async def post_confirmation(triggers: Triggers, call: Call, source: str, user: UserRecord) -> None:
     """PostConfirmation_ConfirmSignUp, PostConfirmation_ConfirmForgotPassword."""
-    request = {"userAttributes": user_attributes(user), "clientMetadata": call.metadata or None}
+    request: JsonObject = {
+        "userAttributes": user_attributes(user),
+        "clientMetadata": call.client_metadata(),
+    }
     await triggers.run(call, "PostConfirmation", source, request)
 
 
@@ -208,9 +215,9 @@ async def pre_authentication(
     validation_data: dict[str, str] | None = None,
 ) -> None:
     """PreAuthentication_Authentication, before the password (or first factor) is checked."""
-    request: dict[str, Any] = {
+    request: JsonObject = {
         "userAttributes": {} if user is None else user_attributes(user),
-        "validationData": validation_data,
+        "validationData": None if validation_data is None else {**validation_data},
         "userNotFound": user is None,
     }
     if user is None and triggers.configured(call.pool, "PreAuthentication") is None:
@@ -237,10 +244,10 @@ async def post_authentication(
     triggers: Triggers, call: Call, user: UserRecord, *, new_device: bool
 ) -> None:
     """PostAuthentication_Authentication, after the last factor and before the tokens."""
-    request = {
+    request: JsonObject = {
         "userAttributes": user_attributes(user),
         "newDeviceUsed": new_device,
-        "clientMetadata": call.metadata or None,
+        "clientMetadata": call.client_metadata(),
     }
     await triggers.run(call, "PostAuthentication", "PostAuthentication_Authentication", request)
 
@@ -263,18 +270,18 @@ async def pre_token_generation(
     lambda_version = pool_settings(call.pool).pre_token_generation_version or "V1_0"
     version = _TOKEN_VERSIONS.get(lambda_version, "1")
     _, identity = group_claims(groups)
-    request: dict[str, Any] = {
+    request: JsonObject = {
         "userAttributes": user_attributes(user),
         "groupConfiguration": {
             "groupsToOverride": identity.get("cognito:groups", []),
             "iamRolesToOverride": identity.get("cognito:roles", []),
             "preferredRole": identity.get("cognito:preferred_role"),
         },
-        "clientMetadata": call.metadata or None,
+        "clientMetadata": call.client_metadata(),
     }
     details_member = "claimsOverrideDetails" if version == "1" else "claimsAndScopeOverrideDetails"
     if version != "1":
-        request["scopes"] = scopes
+        request["scopes"] = [*scopes]
     response = await triggers.run(
         call,
         "PreTokenGeneration",
@@ -308,7 +315,8 @@ async def pre_token_generation(
     )
 
 
-def mapping(value: Any) -> dict[str, Any]:
+def mapping(value: JsonValue) -> JsonObject:
+    """An object member of a response (absent or null: empty), anything else is bad."""
     if value is None:
         return {}
     if not isinstance(value, dict):
@@ -316,12 +324,16 @@ def mapping(value: Any) -> dict[str, Any]:
     return value
 
 
-def strings(value: Any) -> list[str]:
+def strings(value: JsonValue) -> list[str]:
+    """A list-of-strings member of a response (absent or null: empty), anything else is bad."""
     if value is None:
         return []
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+    if not isinstance(value, list):
         raise InvalidLambdaResponseException("Unrecognizable lambda output")
-    return list(value)
+    found = [item for item in value if isinstance(item, str)]
+    if len(found) != len(value):
+        raise InvalidLambdaResponseException("Unrecognizable lambda output")
+    return found
 
 
 async def client_token_generation(
@@ -334,16 +346,16 @@ async def client_token_generation(
     lambda_version = pool_settings(call.pool).pre_token_generation_version
     if arn is None or lambda_version != "V3_0":
         return None
-    no_groups: dict[str, Any] = {
+    no_groups: JsonObject = {
         "groupsToOverride": [],
         "iamRolesToOverride": [],
         "preferredRole": None,
     }
-    request: dict[str, Any] = {
+    request: JsonObject = {
         "userAttributes": {},
         "groupConfiguration": no_groups,
-        "scopes": scopes,
-        "clientMetadata": call.metadata or None,
+        "scopes": [*scopes],
+        "clientMetadata": call.client_metadata(),
     }
     response = await triggers.run(
         call,

@@ -10,8 +10,7 @@ system does not know the user, or the password was wrong.
 
 from __future__ import annotations
 
-from typing import Any
-
+from cognitio.documents import JsonObject
 from cognitio.errors import InvalidLambdaResponseException
 from cognitio.services.pools.attributes import check_values
 from cognitio.services.pools.settings import pool_settings
@@ -38,9 +37,9 @@ async def migrate(
     now saved, or None when the pool has no such function."""
     if triggers.configured(call.pool, "UserMigration") is None:
         return None
-    request: dict[str, Any] = {
-        "validationData": call.metadata or None,
-        "clientMetadata": call.metadata or None,
+    request: JsonObject = {
+        "validationData": call.client_metadata(),
+        "clientMetadata": call.client_metadata(),
     }
     if password is not None:
         request["password"] = password
@@ -59,9 +58,12 @@ async def migrate(
     )
     response = response or {}
     given = response.get("userAttributes")
-    if not isinstance(given, dict) or not all(isinstance(v, str) for v in given.values()):
+    if not isinstance(given, dict):
         raise InvalidLambdaResponseException("Unrecognizable lambda output")
-    attributes = {str(k): v for k, v in given.items() if k not in ("sub", "username")}
+    attributes = {k: v for k, v in given.items() if isinstance(v, str)}
+    if len(attributes) != len(given):
+        raise InvalidLambdaResponseException("Unrecognizable lambda output")
+    attributes = {k: v for k, v in attributes.items() if k not in ("sub", "username")}
     pool = call.pool
     check_values(pool_settings(pool).schema_by_name, attributes)
     attributes = {**attributes, **check_username(pool, call.user_name)}

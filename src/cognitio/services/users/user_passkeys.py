@@ -4,8 +4,7 @@ ListWebAuthnCredentials and DeleteWebAuthnCredential. The ceremonies themselves 
 
 from __future__ import annotations
 
-from typing import Any
-
+from cognitio.documents import JsonObject, JsonValue
 from cognitio.services.common.pages import Page
 from cognitio.services.mfa import passkeys
 from cognitio.services.tokens.access_tokens import current_user, signed_in
@@ -21,7 +20,7 @@ class UserPasskeys:
         self._store = store
         self._tokens = tokens
 
-    async def start_registration(self, access_token: str) -> dict[str, Any]:
+    async def start_registration(self, access_token: str) -> JsonObject:
         """StartWebAuthnRegistration: CredentialCreationOptions (a WebAuthn JSON document)."""
         async with self._store.write() as tx:
             user, claims = await signed_in(tx, self._tokens, access_token)
@@ -29,7 +28,7 @@ class UserPasskeys:
             assert pool is not None  # the user's row proves its pool (foreign key)
             return await passkeys.registration_options(tx, pool, user, str(claims["client_id"]))
 
-    async def complete_registration(self, access_token: str, credential: Any) -> None:
+    async def complete_registration(self, access_token: str, credential: JsonValue) -> None:
         """CompleteWebAuthnRegistration: ``credential`` is the browser's JSON document."""
         async with self._store.write() as tx:
             user, claims = await signed_in(tx, self._tokens, access_token)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Literal
 
 from cognitio.errors import (
     InvalidParameterException,
@@ -111,10 +111,6 @@ class AdminUser:
     factors: MfaRecord | None
 
 
-def _schema(pool: UserPoolRecord) -> Mapping[str, Mapping[str, Any]]:
-    return pool_settings(pool).schema_by_name
-
-
 def _policy(pool: UserPoolRecord) -> PasswordPolicy:
     return pool_settings(pool).password_policy
 
@@ -144,8 +140,7 @@ class Users:
         if command.message_action == "RESEND":
             return await self._resend_invitation(caller, pool, command)
         attributes = dict(command.attributes)
-        schema = _schema(pool)
-        check_values(schema, attributes)
+        check_values(pool_settings(pool).schema_by_name, attributes)
         attributes = {**attributes, **check_username(pool, command.username)}
         # Required attributes may be missing here: the user supplies them with the new password
         # (NEW_PASSWORD_REQUIRED names them in requiredAttributes).
