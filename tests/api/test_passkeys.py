@@ -194,6 +194,34 @@ def test_completing_needs_a_started_registration_from_the_same_client(idp: Any) 
         idp.complete_web_authn_registration(AccessToken=token, Credential={"id": "x"})
 
 
+@pytest.mark.parametrize(
+    "credential",
+    [["x"], "text", {"response": "x"}, {"response": {"clientDataJSON": 5}}],
+)
+def test_a_credential_that_is_not_a_public_key_credential_is_an_invalid_parameter(
+    idp: Any, credential: Any
+) -> None:
+    _, client_id, token, _ = enrolled(idp, "odd")
+    idp.start_web_authn_registration(AccessToken=token)
+    with pytest.raises(idp.exceptions.InvalidParameterException, match="not a WebAuthn"):
+        idp.complete_web_authn_registration(AccessToken=token, Credential=credential)
+    challenge = passkey_challenge(idp, client_id, "odd")
+    with pytest.raises(idp.exceptions.InvalidParameterException, match="not a WebAuthn"):
+        answer(idp, client_id, "odd", challenge, credential)
+
+
+def test_transports_that_are_not_a_list_are_ignored(idp: Any) -> None:
+    pool_id, client_id = passkey_pool(idp)
+    make_user(idp, pool_id, "portless")
+    token = sign_in(idp, client_id, "portless")["AccessToken"]
+    options = idp.start_web_authn_registration(AccessToken=token)["CredentialCreationOptions"]
+    credential = SoftAuthenticator(ORIGIN).create(options)
+    credential["response"]["transports"] = 5
+    idp.complete_web_authn_registration(AccessToken=token, Credential=credential)
+    listed = idp.list_web_authn_credentials(AccessToken=token)["Credentials"]
+    assert len(listed) == 1 and not listed[0].get("AuthenticatorTransports")
+
+
 def test_passkeys_need_the_pool_to_enable_them(idp: Any) -> None:
     pool_id, client_id = passkey_pool(idp, factors=("PASSWORD",))
     make_user(idp, pool_id, "early")

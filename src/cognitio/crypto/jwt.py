@@ -30,12 +30,14 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Literal
 
 import orjson
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from cognitio.documents import JsonObject, JsonValue
 
 ALGORITHM = "RS256"
 _KEY_BITS = 2048
@@ -116,7 +118,7 @@ def jwks(keys: Iterable[SigningKey]) -> dict[str, list[dict[str, str]]]:
     return {"keys": [public_jwk(key) for key in keys]}
 
 
-def sign(key: SigningKey, claims: Mapping[str, Any]) -> str:
+def sign(key: SigningKey, claims: Mapping[str, JsonValue]) -> str:
     """A compact RS256 JWT of *claims*, with header ``{"kid", "alg"}``."""
     loaded = _load(key.private_pem, key.kid)
     signing_input = loaded.header_segment + b"." + _b64encode(orjson.dumps(dict(claims)))
@@ -133,8 +135,12 @@ def verify(
     client_id: str | None = None,
     now: float | None = None,
     leeway_seconds: int = 0,
-) -> dict[str, Any]:
-    """The claims of *token* once its signature, lifetime, issuer and audience check out."""
+) -> JsonObject:
+    """The claims of *token* once its signature, lifetime, issuer and audience check out.
+
+    The claims are the token's JSON as it came: beyond ``exp``, ``iat``, ``nbf``, ``iss``,
+    ``token_use`` and the audience checked here, a caller narrows each member it reads.
+    """
     header_segment, payload_segment, signature_segment = _split(token)
     header = _decode_json(header_segment)
     if header.get("alg") != ALGORITHM:
@@ -175,7 +181,7 @@ def hash_for(value: str) -> str:
     return _b64encode(digest[: len(digest) // 2]).decode("ascii")
 
 
-def _check_lifetime(claims: Mapping[str, Any], now: float, leeway: int) -> None:
+def _check_lifetime(claims: JsonObject, now: float, leeway: int) -> None:
     expires = _numeric_date(claims, "exp")
     issued = _numeric_date(claims, "iat")
     if expires is None or issued is None:
@@ -187,7 +193,7 @@ def _check_lifetime(claims: Mapping[str, Any], now: float, leeway: int) -> None:
         raise TokenError("not_yet_valid")
 
 
-def _numeric_date(claims: Mapping[str, Any], name: str) -> float | None:
+def _numeric_date(claims: JsonObject, name: str) -> float | None:
     value = claims.get(name)
     if value is None:
         return None
@@ -197,7 +203,7 @@ def _numeric_date(claims: Mapping[str, Any], name: str) -> float | None:
     return float(value)
 
 
-def _issued_to(claims: Mapping[str, Any], client_id: str) -> bool:
+def _issued_to(claims: JsonObject, client_id: str) -> bool:
     # ID tokens name the client in `aud`; access tokens in `client_id` (their `aud`, when
     # present, is a resource server).
     if claims.get("token_use") == "id":
@@ -217,9 +223,9 @@ def _split(token: str) -> tuple[str, str, str]:
     return header, payload, signature
 
 
-def _decode_json(segment: str) -> dict[str, Any]:
+def _decode_json(segment: str) -> JsonObject:
     try:
-        value = orjson.loads(_b64decode(segment))
+        value: JsonValue = orjson.loads(_b64decode(segment))
     except orjson.JSONDecodeError:
         raise TokenError("malformed") from None
     if not isinstance(value, dict):

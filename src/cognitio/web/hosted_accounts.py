@@ -7,7 +7,6 @@ here, as on Cognito's managed login), and end on the sign-in page."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -39,7 +38,7 @@ async def signup_submit(request: Request) -> Response:
     pages, self_service = web(request).pages, web(request).services.self_service
     form, query, checked = await pages.posted(request)
     email = form.get("email", "")
-    username = _signup_form(checked, query, form)["username"]
+    username = _signup_username(checked, form)
     command = SignUp(
         client_id=checked.client.id,
         username=username,
@@ -110,7 +109,7 @@ async def reset_submit(request: Request) -> Response:
 
 
 def _show_again(
-    template: str, context: Callable[[dict[str, str], str, Authorization], dict[str, Any]]
+    template: str, context: Callable[[dict[str, str], str, Authorization], dict[str, object]]
 ) -> ShowAgain:
     """The form's page again (``template`` with ``context``), saying why, with status 400."""
 
@@ -123,7 +122,7 @@ def _show_again(
     return again
 
 
-def _code_form(form: dict[str, str], query: str, _checked: Authorization) -> dict[str, Any]:
+def _code_form(form: dict[str, str], query: str, _checked: Authorization) -> dict[str, object]:
     return {"query": query, "username": form.get("username", ""), "destination": "you"}
 
 
@@ -147,7 +146,7 @@ ROUTES = [
 ]
 
 
-def _signup_context(authorization: Authorization, query: str, **values: str) -> dict[str, Any]:
+def _signup_context(authorization: Authorization, query: str, **values: str) -> dict[str, object]:
     return {
         "query": query,
         "client_name": authorization.client.name,
@@ -157,13 +156,17 @@ def _signup_context(authorization: Authorization, query: str, **values: str) -> 
     }
 
 
-def _signup_form(checked: Authorization, query: str, form: dict[str, str]) -> dict[str, Any]:
-    """The sign-up page's values for a submitted form (the email is the username in a pool
-    that signs in with it)."""
+def _signup_form(checked: Authorization, query: str, form: dict[str, str]) -> dict[str, object]:
+    """The sign-up page's values for a submitted form."""
     email = form.get("email", "")
-    context = _signup_context(checked, query, email=email)
-    context["username"] = email if context["email_is_username"] else form.get("username", "")
-    return context
+    return _signup_context(checked, query, email=email, username=_signup_username(checked, form))
+
+
+def _signup_username(checked: Authorization, form: dict[str, str]) -> str:
+    """The username a sign-up form asks for: the email in a pool that signs in with it."""
+    if "email" in pool_settings(checked.pool).username_attributes:
+        return form.get("email", "")
+    return form.get("username", "")
 
 
 def _trusted(authorization: Authorization) -> TrustedCaller:

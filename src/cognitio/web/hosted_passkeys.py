@@ -5,7 +5,6 @@ WebAuthn ceremonies for this page and for the WEB_AUTHN sign-in step."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlencode
 
 import orjson
@@ -13,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from cognitio.documents import JsonValue
 from cognitio.errors import CognitoError, InvalidRequest
 from cognitio.web.context import web
 from cognitio.web.pages import ShowAgain, posted_form
@@ -53,12 +53,13 @@ async def passkeys_add_submit(request: Request) -> Response:
     return RedirectResponse(authorization.redirect_uri, 302)
 
 
-def _credential(form: dict[str, str]) -> Any:
+def _credential(form: dict[str, str]) -> JsonValue:
     """The browser's answer to the ceremony, as JSON (checked by the passkey service)."""
     try:
-        return orjson.loads(form.get("credential") or "null")
+        credential: JsonValue = orjson.loads(form.get("credential") or "null")
     except orjson.JSONDecodeError as error:
         raise InvalidRequest(str(error)) from None
+    return credential
 
 
 def _passkey_again(request: Request, error: CognitoError | None) -> Response:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any
+from typing import NotRequired, TypedDict
 from urllib.parse import unquote
 
 from starlette.exceptions import HTTPException
@@ -31,9 +31,19 @@ def oauth_error(error: OAuthError) -> JSONResponse:
     return JSONResponse(body, status_code=error.status, headers=error.headers())
 
 
-def token_response(tokens: TokenSet) -> dict[str, Any]:
+class TokenResponse(TypedDict):
+    """RFC 6749 section 5.1's successful token response."""
+
+    access_token: str
+    expires_in: int
+    token_type: str
+    id_token: NotRequired[str]
+    refresh_token: NotRequired[str]
+
+
+def token_response(tokens: TokenSet) -> TokenResponse:
     """Tokens as RFC 6749 section 5.1 spells them (the implicit grant's fragment too)."""
-    answer: dict[str, Any] = {
+    answer: TokenResponse = {
         "access_token": tokens.access_token,
         "expires_in": tokens.expires_in,
         "token_type": tokens.token_type,
@@ -80,8 +90,7 @@ async def userinfo(request: Request) -> Response:
     scheme, _, value = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
         raise InvalidToken("A Bearer access token is required.")
-    claims: dict[str, Any] = await oauth.userinfo(value.strip())
-    return JSONResponse(claims)
+    return JSONResponse(await oauth.userinfo(value.strip()))
 
 
 async def revoke(request: Request) -> Response:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import orjson
@@ -16,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
+from cognitio.documents import JsonObject
 from cognitio.errors import CognitoError, OAuthError
 from cognitio.services.hosted.hosted import Hosted
 from cognitio.services.oauth.oauth import Authorization, OAuth, RedirectError
@@ -52,7 +52,7 @@ class Pages:
         self._templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
     def render(
-        self, request: Request, name: str, context: dict[str, Any], status: int = 200
+        self, request: Request, name: str, context: Mapping[str, object], status: int = 200
     ) -> HTMLResponse:
         """A page with a CSRF token for its form (the cookie's, or a new one)."""
         token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
@@ -67,7 +67,7 @@ class Pages:
         return response
 
     def sign_in(
-        self, request: Request, authorization: Authorization, query: str, **context: Any
+        self, request: Request, authorization: Authorization, query: str, **context: object
     ) -> HTMLResponse:
         """The sign-in page, offering what the pool allows besides the password."""
         status = 400 if context.get("error") else 200
@@ -88,7 +88,7 @@ class Pages:
         return self.render(request, "login.html", context, status=status)
 
     def passkey(
-        self, request: Request, *, mode: str, action: str, options: dict[str, Any], **context: Any
+        self, request: Request, *, mode: str, action: str, options: JsonObject, **context: object
     ) -> HTMLResponse:
         """A passkey ceremony page (``mode`` get or create) holding the server's options."""
         # JSON inside <script>: "<" escaped, so nothing in it can end the element.

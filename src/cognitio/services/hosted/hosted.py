@@ -7,11 +7,12 @@ from __future__ import annotations
 import base64
 import time
 import uuid
-from typing import Any
+from dataclasses import dataclass
 
 import orjson
 
 from cognitio.crypto.envelope import DecryptionError, Envelope
+from cognitio.documents import JsonObject, JsonValue
 from cognitio.errors import NotAuthorizedException
 from cognitio.services.common import ids
 from cognitio.services.mfa import passkeys
@@ -22,6 +23,14 @@ from cognitio.store.repositories import Store
 
 SESSION_SECONDS = 3600  # the hosted session: an hour, as Cognito's cookie
 _SESSION_CONTEXT = "hosted-session"
+
+
+@dataclass(frozen=True, slots=True)
+class _Cookie:
+    """What a hosted session cookie seals: the session's id and whose it is."""
+
+    sid: str
+    sub: str | None
 
 
 class Hosted:
@@ -53,7 +62,7 @@ class Hosted:
             style = await tx.oauth.branding_of(pool_id, client_id)
         return None if style is None else logo_asset(style)
 
-    async def passkey_options(self, request: Authorization, sub: str) -> dict[str, Any]:
+    async def passkey_options(self, request: Authorization, sub: str) -> JsonObject:
         """The /passkeys/add page: CredentialCreationOptions for the signed-in user."""
         async with self._store.write() as tx:
             user = await tx.users.get(sub)
@@ -61,7 +70,7 @@ class Hosted:
                 raise NotAuthorizedException("The user cannot sign in.")
             return await passkeys.registration_options(tx, request.pool, user, request.client.id)
 
-    async def add_passkey(self, request: Authorization, sub: str, credential: Any) -> None:
+    async def add_passkey(self, request: Authorization, sub: str, credential: JsonValue) -> None:
         """The /passkeys/add page's answer: the browser's new credential, verified and kept."""
         async with self._store.write() as tx:
             user = await tx.users.get(sub)
@@ -85,7 +94,7 @@ class Hosted:
         )
         async with self._store.write() as tx:
             await tx.hosted_sessions.insert(record, now * 1000)
-        state = {
+        state: JsonObject = {
             "sid": record.sid,
             "pool_id": pool_id,
             "sub": sub,
@@ -95,20 +104,27 @@ class Hosted:
         sealed = self._envelope.seal(orjson.dumps(state), _SESSION_CONTEXT)
         return base64.urlsafe_b64encode(sealed).decode().rstrip("=")
 
-    def _opened(self, value: str | None, pool_id: str) -> dict[str, Any] | None:
+    def _opened(self, value: str | None, pool_id: str) -> _Cookie | None:
         """The cookie's state, if it is sealed by this server, of that pool and not expired."""
         if not value:
             return None
         try:
             blob = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
-            state = orjson.loads(self._envelope.open(blob, _SESSION_CONTEXT))
+            state: JsonValue = orjson.loads(self._envelope.open(blob, _SESSION_CONTEXT))
         except (ValueError, DecryptionError, orjson.JSONDecodeError):
             return None
-        if not isinstance(state, dict) or not isinstance(state.get("sid"), str):
-            return None  # a cookie sealed before sessions had ids: signed out
-        if state.get("pool_id") != pool_id or state.get("exp", 0) < time.time():
+        if not isinstance(state, dict):
             return None
-        return state
+        sid = state.get("sid")
+        if not isinstance(sid, str):
+            return None  # a cookie sealed before sessions had ids: signed out
+        expires = state.get("exp", 0)
+        if isinstance(expires, bool) or not isinstance(expires, int | float):
+            return None
+        if state.get("pool_id") != pool_id or expires < time.time():
+            return None
+        sub = state.get("sub")
+        return _Cookie(sid=sid, sub=sub if isinstance(sub, str) else None)
 
     async def open_session(self, value: str | None, pool_id: str) -> tuple[str, int] | None:
         """(sub, auth_time) of a live hosted session of that pool, or None."""
@@ -116,11 +132,11 @@ class Hosted:
         if state is None:
             return None
         async with self._store.read() as tx:
-            record = await tx.hosted_sessions.get(state["sid"])
+            record = await tx.hosted_sessions.get(state.sid)
         if (
             record is None
             or record.pool_id != pool_id
-            or record.sub != state.get("sub")
+            or record.sub != state.sub
             or record.expires_ms < ids.now_ms()
         ):
             return None
@@ -131,4 +147,4 @@ class Hosted:
         state = self._opened(value, pool_id)
         if state is not None:
             async with self._store.write() as tx:
-                await tx.hosted_sessions.end(state["sid"])
+                await tx.hosted_sessions.end(state.sid)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hmac
 from datetime import UTC, datetime
-from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
@@ -38,6 +37,7 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
+from cognitio.documents import JsonObject, JsonValue
 from cognitio.errors import (
     CognitoError,
     InvalidParameterException,
@@ -74,6 +74,7 @@ _MAX_PASSKEYS = 20  # per user
 _LIST_LIMIT = 20  # ListWebAuthnCredentials' largest page
 _TRANSPORTS = {transport.value for transport in AuthenticatorTransport}
 _NAMES = {"platform": "Platform passkey", "cross-platform": "Security key"}
+_NOT_A_CREDENTIAL = "The credential is not a WebAuthn public-key credential in JSON form."
 
 
 def relying_party(pool: UserPoolRecord) -> tuple[str, bool]:
@@ -131,7 +132,7 @@ def _descriptor(passkey: PasskeyRecord) -> PublicKeyCredentialDescriptor:
 
 async def registration_options(
     tx: Transaction, pool: UserPoolRecord, user: UserRecord, client_id: str
-) -> dict[str, Any]:
+) -> JsonObject:
     """StartWebAuthnRegistration: CredentialCreationOptions, the challenge kept for completion."""
     rp_id, verification_required = relying_party(pool)
     existing = await tx.passkeys.of_user(user.sub)
@@ -162,16 +163,17 @@ async def registration_options(
             pending_value=client_id,
         )
     )
-    document: dict[str, Any] = orjson.loads(options_to_json(options))
+    document: JsonObject = orjson.loads(options_to_json(options))
     return document
 
 
 async def register(
-    tx: Transaction, pool: UserPoolRecord, user: UserRecord, client_id: str, credential: Any
+    tx: Transaction, pool: UserPoolRecord, user: UserRecord, client_id: str, credential: JsonValue
 ) -> None:
-    """CompleteWebAuthnRegistration: verify the attestation and keep the credential."""
+    """CompleteWebAuthnRegistration: verify the attestation and keep the credential
+    (``credential`` is the browser's JSON document, checked here)."""
     rp_id, verification_required = relying_party(pool)
-    client_data = _client_data(credential)
+    document, client_data = _client_data(credential)
     pending = await tx.users.get_code(user.sub, _REGISTRATION)
     if pending is None or pending.expires_ms < ids.now_ms():
         raise WebAuthnChallengeNotFoundException(
@@ -190,7 +192,7 @@ async def register(
         )
     try:
         verified = verify_registration_response(
-            credential=credential,
+            credential=document,
             expected_challenge=base64url_to_bytes(pending.code_hash),
             expected_rp_id=rp_id,
             expected_origin=origin,
@@ -201,8 +203,9 @@ async def register(
     except WebAuthnException as error:
         raise WebAuthnCredentialNotSupportedException(str(error)) from None
     await tx.users.delete_code(user.sub, _REGISTRATION)
-    attachment = credential.get("authenticatorAttachment")
-    transports = credential.get("response", {}).get("transports") or []
+    attachment = document.get("authenticatorAttachment")
+    response = document.get("response")
+    transports = response.get("transports") if isinstance(response, dict) else None
     created = ids.now_ms()
     record = PasskeyRecord(
         credential_id=bytes_to_base64url(verified.credential_id),
@@ -212,8 +215,8 @@ async def register(
         sign_count=verified.sign_count,
         relying_party_id=rp_id,
         name=_friendly_name(attachment, created),
-        attachment=attachment if attachment in _NAMES else None,
-        transports=[t for t in transports if isinstance(t, str) and t in _TRANSPORTS],
+        attachment=attachment if isinstance(attachment, str) and attachment in _NAMES else None,
+        transports=[t for t in _list(transports) if isinstance(t, str) and t in _TRANSPORTS],
         created_ms=created,
     )
     if not await tx.passkeys.insert(record):
@@ -246,11 +249,11 @@ async def verify_assertion(
     if passkey_counts_as_mfa(pool, await tx.mfa.get(user.sub)):
         verification_required = True
     try:
-        credential = orjson.loads(credential_json)
+        credential: JsonValue = orjson.loads(credential_json)
     except orjson.JSONDecodeError:
         raise InvalidParameterException("CREDENTIAL must be a JSON object.") from None
-    client_data = _client_data(credential)
-    passkey = await tx.passkeys.get(str(credential.get("id", ""))[:1400])
+    document, client_data = _client_data(credential)
+    passkey = await tx.passkeys.get(str(document.get("id", ""))[:1400])
     if passkey is None or passkey.sub != user.sub:
         raise NotAuthorizedException("The passkey is not registered for this user.")
     origin = client_data["origin"]
@@ -260,7 +263,7 @@ async def verify_assertion(
         )
     try:
         verified = verify_authentication_response(
-            credential=credential,
+            credential=document,
             expected_challenge=base64url_to_bytes(challenge),
             expected_rp_id=rp_id,
             expected_origin=origin,
@@ -292,23 +295,33 @@ async def delete(tx: Transaction, user: UserRecord, credential_id: str) -> None:
         raise ResourceNotFoundException("The passkey does not exist.")
 
 
-def _friendly_name(attachment: Any, created_ms: int) -> str:
+def _friendly_name(attachment: JsonValue, created_ms: int) -> str:
     """``Security key added 2026-11-26``: the kind of authenticator and the day."""
     kind = _NAMES.get(attachment, "Passkey") if isinstance(attachment, str) else "Passkey"
     day = datetime.fromtimestamp(created_ms / 1000, UTC).strftime("%Y-%m-%d")
     return f"{kind} added {day}"
 
 
-def _client_data(credential: Any) -> dict[str, str]:
-    """The challenge and origin the browser signed, read before anything else is checked."""
+def _client_data(credential: JsonValue) -> tuple[JsonObject, dict[str, str]]:
+    """The credential as an object, with the challenge and origin the browser signed: read
+    before anything else is checked."""
+    response = credential.get("response") if isinstance(credential, dict) else None
+    encoded = response.get("clientDataJSON") if isinstance(response, dict) else None
+    if not isinstance(credential, dict) or not isinstance(encoded, str):
+        raise InvalidParameterException(_NOT_A_CREDENTIAL)
     try:
-        raw = base64url_to_bytes(credential["response"]["clientDataJSON"])
-        parsed = parse_client_data_json(raw)
-    except (KeyError, TypeError, ValueError, WebAuthnException):
-        raise InvalidParameterException(
-            "The credential is not a WebAuthn public-key credential in JSON form."
-        ) from None
-    return {"challenge": bytes_to_base64url(parsed.challenge), "origin": parsed.origin}
+        parsed = parse_client_data_json(base64url_to_bytes(encoded))
+    except (TypeError, ValueError, WebAuthnException):
+        raise InvalidParameterException(_NOT_A_CREDENTIAL) from None
+    return credential, {
+        "challenge": bytes_to_base64url(parsed.challenge),
+        "origin": parsed.origin,
+    }
+
+
+def _list(value: JsonValue) -> list[JsonValue]:
+    """A member that should be a list, or an empty one."""
+    return value if isinstance(value, list) else []
 
 
 def _registration_error(message: str) -> CognitoError:

@@ -17,7 +17,6 @@ import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 from cognitio.crypto.envelope import Envelope
 from cognitio.errors import (
@@ -338,7 +337,7 @@ class OAuth:
             self._store, self._tokens, self._flows.triggers, self._envelope, command
         )
 
-    async def userinfo(self, access_token: str) -> dict[str, Any]:
+    async def userinfo(self, access_token: str) -> dict[str, str]:
         """/oauth2/userInfo: the claims the token's scopes reach."""
         async with self._store.read() as tx:
             try:
@@ -346,23 +345,19 @@ class OAuth:
             except NotAuthorizedException as error:
                 raise InvalidToken(str(error)) from None
             user = await tx.users.get(verified.sub)
-            revoked = await tx.refresh_tokens.origin_revoked(
-                str(verified.claims.get("origin_jti", ""))
-            )
-        scopes = str(verified.claims.get("scope", "")).split()
+            revoked = await tx.refresh_tokens.origin_revoked(verified.origin_jti)
+        scopes = verified.scopes
         if user is None or revoked or not user.enabled:
             raise InvalidToken("Access token is not valid.")
         if "openid" not in scopes and ADMIN_SCOPE not in scopes:
             raise InvalidToken("The access token has no openid scope.")
-        claims: dict[str, Any] = {"sub": user.sub, "username": user.username}
+        claims = {"sub": user.sub, "username": user.username}
         wanted: set[str] = set()
         for scope, names in _SCOPE_CLAIMS.items():
             if scope in scopes or ADMIN_SCOPE in scopes:
                 wanted.update(names)
         async with self._store.read() as tx:
-            reads = await self._tokens.client_reads.read_attributes(
-                tx, str(verified.claims.get("client_id", ""))
-            )
+            reads = await self._tokens.client_reads.read_attributes(tx, verified.client_id)
         shown = readable(reads, user.attributes)
         for name, value in shown.items():
             if name in wanted or (name.startswith("custom:") and "profile" in scopes):

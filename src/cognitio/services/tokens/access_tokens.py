@@ -6,8 +6,7 @@ sign-in it came from was revoked (RevokeToken, GlobalSignOut), then the user's s
 
 from __future__ import annotations
 
-from typing import Any
-
+from cognitio.documents import JsonObject
 from cognitio.errors import NotAuthorizedException
 from cognitio.services.tokens.tokens import ADMIN_SCOPE, Tokens
 from cognitio.store.records import UserRecord
@@ -22,10 +21,11 @@ async def current_user(tx: Transaction, tokens: Tokens, access_token: str) -> Us
 
 async def signed_in(
     tx: Transaction, tokens: Tokens, access_token: str
-) -> tuple[UserRecord, dict[str, Any]]:
-    """The user an access token speaks for, with the token's verified claims."""
+) -> tuple[UserRecord, JsonObject]:
+    """The user an access token speaks for, with the token's verified claims (``client_id`` a
+    string, as :meth:`Tokens.verify_access` checked)."""
     verified = await tokens.verify_access(tx, access_token)
-    if ADMIN_SCOPE not in str(verified.claims.get("scope", "")).split():
+    if ADMIN_SCOPE not in verified.scopes:
         # A token from an OAuth grant that did not ask for the user-pool API scope.
         raise NotAuthorizedException("Access Token does not have required scopes")
     user = await tx.users.get(verified.sub)
@@ -33,7 +33,7 @@ async def signed_in(
         raise NotAuthorizedException("Invalid Access Token")
     # Every sign-in leaves a refresh-token row under its origin_jti; revoking that row (RevokeToken,
     # GlobalSignOut) voids every access token of the sign-in, exactly.
-    if await tx.refresh_tokens.origin_revoked(str(verified.claims.get("origin_jti", ""))):
+    if await tx.refresh_tokens.origin_revoked(verified.origin_jti):
         raise NotAuthorizedException("Access Token has been revoked")
     if not user.enabled:
         raise NotAuthorizedException("User is disabled.")

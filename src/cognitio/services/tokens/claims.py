@@ -10,8 +10,8 @@ roles.
 from __future__ import annotations
 
 import math
-from typing import Any
 
+from cognitio.documents import JsonArray, JsonObject
 from cognitio.store.records import GroupRecord
 
 
@@ -19,13 +19,13 @@ def _rank(group: GroupRecord) -> float:
     return math.inf if group.precedence is None else group.precedence
 
 
-def group_claims(groups: list[GroupRecord]) -> tuple[dict[str, Any], dict[str, Any]]:
+def group_claims(groups: list[GroupRecord]) -> tuple[JsonObject, JsonObject]:
     """The claims groups add to (access token, ID token); empty when the user is in none."""
     if not groups:
         return {}, {}
     ordered = sorted(groups, key=lambda group: (_rank(group), group.name))
-    names = [group.name for group in ordered]
-    identity: dict[str, Any] = {"cognito:groups": names}
+    names: JsonArray = [group.name for group in ordered]
+    identity: JsonObject = {"cognito:groups": names}
     with_roles = [group for group in ordered if group.role_arn]
     if with_roles:
         identity["cognito:roles"] = list(dict.fromkeys(str(g.role_arn) for g in with_roles))

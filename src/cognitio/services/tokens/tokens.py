@@ -13,13 +13,13 @@ import secrets
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
 
 import orjson
 
 from cognitio.config import Settings
 from cognitio.crypto import jwt
 from cognitio.crypto.envelope import Envelope
+from cognitio.documents import JsonObject, JsonValue
 from cognitio.errors import NotAuthorizedException
 from cognitio.services.clients.read_attributes import ClientReads, readable
 from cognitio.services.clients.settings import client_settings
@@ -54,9 +54,9 @@ RESERVED_ACCESS_CLAIMS = frozenset(
 class TokenOverrides:
     """What a PreTokenGeneration function changes in the tokens about to be signed."""
 
-    id_claims: dict[str, Any] = field(default_factory=dict)
+    id_claims: JsonObject = field(default_factory=dict)
     id_suppress: tuple[str, ...] = ()
-    access_claims: dict[str, Any] = field(default_factory=dict)
+    access_claims: JsonObject = field(default_factory=dict)
     access_suppress: tuple[str, ...] = ()
     scopes_add: tuple[str, ...] = ()
     scopes_suppress: tuple[str, ...] = ()
@@ -64,7 +64,7 @@ class TokenOverrides:
     roles: list[str] | None = None  # replaces cognito:roles
     preferred_role: str | None = None  # replaces cognito:preferred_role when set
 
-    def apply(self, access: dict[str, Any], identity: dict[str, Any]) -> None:
+    def apply(self, access: JsonObject, identity: JsonObject) -> None:
         """Change the two claim sets in place; reserved claims are left as they are."""
         if self.groups is not None:
             for claims in (access, identity):
@@ -86,7 +86,7 @@ class TokenOverrides:
 
 
 def _change(
-    claims: dict[str, Any], add: dict[str, Any], suppress: tuple[str, ...], reserved: frozenset[str]
+    claims: JsonObject, add: JsonObject, suppress: tuple[str, ...], reserved: frozenset[str]
 ) -> None:
     for name in suppress:
         if name not in reserved:
@@ -114,11 +114,16 @@ class TokenSet:
 
 @dataclass(frozen=True, slots=True)
 class Verified:
-    """An access token that passed every check, and whose it is."""
+    """An access token that passed every check, and whose it is: its claims, with those every
+    access-token operation reads narrowed (``origin_jti`` and ``scope`` empty when absent, as
+    in a client_credentials token)."""
 
-    claims: dict[str, Any]
+    claims: JsonObject
     pool_id: str
     sub: str
+    client_id: str
+    origin_jti: str
+    scopes: tuple[str, ...]
 
 
 class Tokens:
@@ -176,7 +181,8 @@ class Tokens:
         async with self._store.read() as tx:
             return await tx.pools.get(pool_id) is not None
 
-    async def jwks(self, pool_id: str) -> dict[str, Any]:
+    async def jwks(self, pool_id: str) -> dict[str, list[dict[str, str]]]:
+        """The pool's JWK set (``jwks.json``): its ID-token key, then its access-token key."""
         keys = self._keys.get(pool_id)
         if keys is None:  # first request for this pool on this node: load (or make) the keys
             async with self._store.write() as tx:
@@ -211,7 +217,7 @@ class Tokens:
         issuer = self.issuer(client.pool_id)
         access_seconds = client_settings(client).access_token_validity_s
         id_seconds = client_settings(client).id_token_validity_s
-        access = {
+        access: JsonObject = {
             "sub": user.sub,
             "iss": issuer,
             "client_id": client.id,
@@ -229,7 +235,7 @@ class Tokens:
             access["device_key"] = device_key
         access_groups, identity_groups = group_claims(await tx.groups.of_user(user.sub))
         access.update(access_groups)
-        identity: dict[str, Any] = {
+        identity: JsonObject = {
             "sub": user.sub,
             **identity_groups,
             **_identity_attributes(
@@ -289,7 +295,7 @@ class Tokens:
         keys = await self.keys(tx, client.pool_id)
         now = int(time.time())
         seconds = client_settings(client).access_token_validity_s
-        claims = {
+        claims: JsonObject = {
             "sub": client.id,
             "token_use": ACCESS_USE,
             "scope": " ".join(scopes),
@@ -325,12 +331,30 @@ class Tokens:
             if error.reason == "expired":
                 raise NotAuthorizedException("Access Token has expired") from None
             raise NotAuthorizedException("Invalid Access Token") from None
-        return Verified(claims=claims, pool_id=pool_id, sub=str(claims["sub"]))
+        return Verified(
+            claims=claims,
+            pool_id=pool_id,
+            sub=_claim(claims, "sub", required=True),
+            client_id=_claim(claims, "client_id", required=True),
+            origin_jti=_claim(claims, "origin_jti", required=False),
+            scopes=tuple(_claim(claims, "scope", required=False).split()),
+        )
 
 
-def _identity_attributes(attributes: dict[str, str]) -> dict[str, Any]:
+def _claim(claims: JsonObject, name: str, *, required: bool) -> str:
+    """A string claim of a verified access token (absent and not required: empty); a claim of
+    another type, or a required one missing, makes the token invalid."""
+    value = claims.get(name)
+    if isinstance(value, str):
+        return value
+    if name not in claims and not required:
+        return ""
+    raise NotAuthorizedException("Invalid Access Token")
+
+
+def _identity_attributes(attributes: dict[str, str]) -> JsonObject:
     """User attributes as ID-token claims: `*_verified` as booleans, the rest as strings."""
-    claims: dict[str, Any] = {}
+    claims: JsonObject = {}
     for name, value in attributes.items():
         if name.startswith("dev:"):
             continue
@@ -344,8 +368,9 @@ def _identity_attributes(attributes: dict[str, str]) -> dict[str, Any]:
 def _unverified_kid(token: str) -> str | None:
     """The `kid` a token's header names, read before anything about the token is trusted."""
     header = token.partition(".")[0]
+    padded = header + "=" * (-len(header) % 4)
     try:
-        parsed = orjson.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))
+        parsed: JsonValue = orjson.loads(base64.urlsafe_b64decode(padded))
     except (ValueError, orjson.JSONDecodeError):
         return None
     kid = parsed.get("kid") if isinstance(parsed, dict) else None
