@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from cognitio.documents import JsonObject
 from cognitio.services.clients.settings import ClientSettings, client_settings
 from cognitio.services.pools.pool_settings import new_pool_settings
 from cognitio.services.pools.settings import PoolSettings, pool_settings
@@ -11,7 +12,7 @@ from cognitio.services.security.passwords import PasswordPolicy
 from cognitio.store.records import ClientRecord, UserPoolRecord
 
 
-def pool_record(config: dict[str, object]) -> UserPoolRecord:
+def pool_record(config: JsonObject) -> UserPoolRecord:
     return UserPoolRecord("us-east-1_abc", "us-east-1", "pool", dict(config), 0, 0, 1)
 
 

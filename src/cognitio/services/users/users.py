@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Literal
 
+from cognitio.documents import JsonObject
 from cognitio.errors import (
     InvalidParameterException,
     NotAuthorizedException,
@@ -111,7 +112,7 @@ class AdminUser:
     factors: MfaRecord | None
 
 
-def _schema(pool: UserPoolRecord) -> Mapping[str, Mapping[str, Any]]:
+def _schema(pool: UserPoolRecord) -> Mapping[str, JsonObject]:
     return pool_settings(pool).schema_by_name
 
 
