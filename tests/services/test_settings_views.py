@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from cognitio.documents import JsonObject
+import pytest
+
+from cognitio.documents import DocumentError, JsonObject
 from cognitio.services.clients.settings import ClientSettings, client_settings
 from cognitio.services.pools.pool_settings import new_pool_settings
 from cognitio.services.pools.settings import PoolSettings, pool_settings
@@ -110,3 +112,23 @@ def test_a_client_record_is_parsed_once() -> None:
     )
     assert client_settings(record) is client_settings(record)
     assert client_settings(record).read_attributes == ("email",)
+
+
+@pytest.mark.parametrize(
+    ("document", "member"),
+    [
+        ({"AutoVerifiedAttributes": "email"}, "AutoVerifiedAttributes"),
+        ({"Policies": {"PasswordPolicy": {"MinimumLength": "8"}}}, "MinimumLength"),
+        ({"LambdaConfig": {"CustomEmailSender": "arn"}}, "CustomEmailSender"),
+        ({"UserPoolTags": {"team": 1}}, "UserPoolTags"),
+    ],
+)
+def test_a_damaged_pool_document_names_the_member(document: JsonObject, member: str) -> None:
+    """A stored member of the wrong type is a DocumentError naming it, not a TypeError later."""
+    with pytest.raises(DocumentError, match=member):
+        PoolSettings.from_document(document)
+
+
+def test_a_damaged_client_document_names_the_member() -> None:
+    with pytest.raises(DocumentError, match="AccessTokenValidity"):
+        ClientSettings.from_document({"AccessTokenValidity": "60"})
