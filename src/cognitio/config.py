@@ -16,7 +16,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Literal, TypedDict
 from urllib.parse import urlsplit
 
 DEFAULT_HOST = "127.0.0.1"
@@ -200,27 +200,27 @@ _NOT_IN_FILE = frozenset({"config_file", "functions"})
 
 
 def load_settings(
-    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+    overrides: Mapping[str, object] | None = None, environ: Mapping[str, str] | None = None
 ) -> Settings:
     """Merge flags, environment and config file into validated Settings."""
     env = os.environ if environ is None else environ
     given = {k: v for k, v in (overrides or {}).items() if v is not None}
     from_env = {name: env[var] for name, var in _ENV.items() if env.get(var, "") != ""}
 
-    raw: dict[str, Any] = {}
+    raw: dict[str, object] = {}
     functions: tuple[FunctionSpec, ...] = ()
     config_file = given.get("config_file") or from_env.get("config_file")
     if config_file:
-        raw.update(_read_toml(Path(config_file)))
+        raw.update(_read_toml(Path(str(config_file))))
         raw["config_file"] = config_file
-        functions = _functions(Path(config_file), env)
+        functions = _functions(Path(str(config_file)), env)
     raw.update(from_env)
     raw.update(given)
     settings = _validate(raw)
     return replace(settings, functions=functions) if functions else settings
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path) -> dict[str, object]:
     try:
         with path.open("rb") as fh:
             document = tomllib.load(fh)
@@ -287,8 +287,65 @@ def _functions(path: Path, env: Mapping[str, str]) -> tuple[FunctionSpec, ...]:
     return tuple(specs)
 
 
-def _validate(raw: dict[str, Any]) -> Settings:
-    values: dict[str, Any] = {}
+class _Values(TypedDict, total=False):
+    """Validated settings by name, as :class:`Settings` takes them (``functions`` apart)."""
+
+    host: str
+    port: int
+    data_dir: Path
+    database_url: str
+    config_file: Path
+    public_url: str
+    region: str
+    account_id: str
+    dev: bool
+    admin_access_key_id: str
+    admin_secret_access_key: str
+    master_key: bytes
+    previous_master_keys: tuple[bytes, ...]
+    log_level: str
+    smtp_url: str
+    email_from: str
+    sms_webhook_url: str
+    sms_webhook_secret: str
+    issuer_template: str
+    auth_domain_suffix: str
+    require_pkce: bool
+    argon2_memory_kib: int
+    argon2_time_cost: int
+    rate_limit_ip_per_second: float
+    rate_limit_ip_burst: int
+    rate_limit_user_per_second: float
+    rate_limit_user_burst: int
+    code_message_burst: int
+    code_message_interval_s: float
+    code_messages_per_day: int
+    code_messages_per_destination_per_day: int
+    password_hash_queue: int
+    password_hashes_per_client: int
+    requests_in_flight_per_client: int
+    trusted_proxies: tuple[str, ...]
+
+
+_RateName = Literal[
+    "rate_limit_ip_per_second", "rate_limit_user_per_second", "code_message_interval_s"
+]
+_CountName = Literal[
+    "argon2_memory_kib",
+    "argon2_time_cost",
+    "rate_limit_ip_burst",
+    "rate_limit_user_burst",
+    "code_message_burst",
+    "code_messages_per_day",
+    "code_messages_per_destination_per_day",
+    "password_hash_queue",
+    "password_hashes_per_client",
+    "requests_in_flight_per_client",
+]
+
+
+def _validate(raw: Mapping[str, object]) -> Settings:
+    values: _Values = {}
     if "host" in raw:
         values["host"] = _text(raw, "host")
     if "port" in raw:
@@ -341,7 +398,8 @@ def _validate(raw: dict[str, Any]) -> Settings:
         values["sms_webhook_url"] = _webhook_url(_text(raw, "sms_webhook_url"))
     if "sms_webhook_secret" in raw:
         values["sms_webhook_secret"] = _text(raw, "sms_webhook_secret")
-    for name, low in (("argon2_memory_kib", 8), ("argon2_time_cost", 1)):
+    argon2: tuple[tuple[_CountName, int], ...] = (("argon2_memory_kib", 8), ("argon2_time_cost", 1))
+    for name, low in argon2:
         if name in raw:
             values[name] = _integer(raw[name], name, low)
     if "master_key" in raw:
@@ -356,13 +414,17 @@ def _validate(raw: dict[str, Any]) -> Settings:
     return Settings(**values)
 
 
-def _abuse_limits(raw: Mapping[str, Any]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    rates = ("rate_limit_ip_per_second", "rate_limit_user_per_second", "code_message_interval_s")
-    for name in rates:
-        if name in raw:
-            values[name] = _number(raw[name], name)
-    for name, low in (
+def _abuse_limits(raw: Mapping[str, object]) -> _Values:
+    values: _Values = {}
+    rates: tuple[_RateName, ...] = (
+        "rate_limit_ip_per_second",
+        "rate_limit_user_per_second",
+        "code_message_interval_s",
+    )
+    for rate in rates:
+        if rate in raw:
+            values[rate] = _number(raw[rate], rate)
+    counts: tuple[tuple[_CountName, int], ...] = (
         ("rate_limit_ip_burst", 1),
         ("rate_limit_user_burst", 1),
         ("code_message_burst", 1),
@@ -371,7 +433,8 @@ def _abuse_limits(raw: Mapping[str, Any]) -> dict[str, Any]:
         ("password_hash_queue", 0),
         ("password_hashes_per_client", 0),
         ("requests_in_flight_per_client", 0),
-    ):
+    )
+    for name, low in counts:
         if name in raw:
             values[name] = _integer(raw[name], name, low)
     if "trusted_proxies" in raw:
@@ -379,9 +442,9 @@ def _abuse_limits(raw: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _number(value: Any, name: str) -> float:
+def _number(value: object, name: str) -> float:
     try:
-        number = float(value)
+        number = float(_scalar(value))
     except (TypeError, ValueError):
         raise ConfigError(f"{name}: {value!r} is not a number") from None
     if not 0 <= number < float("inf"):
@@ -389,7 +452,7 @@ def _number(value: Any, name: str) -> float:
     return number
 
 
-def _networks(value: Any, name: str) -> tuple[str, ...]:
+def _networks(value: object, name: str) -> tuple[str, ...]:
     """Addresses or CIDR networks, as a list or one comma-separated string."""
     items = value.split(",") if isinstance(value, str) else value
     if not isinstance(items, list | tuple):
@@ -417,16 +480,23 @@ def parse_master_key(text: str, source: str) -> bytes:
     return key
 
 
-def _text(raw: Mapping[str, Any], name: str) -> str:
+def _text(raw: Mapping[str, object], name: str) -> str:
     value = raw[name]
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(f"{name}: must be a non-empty string")
     return value.strip()
 
 
-def _port(value: Any) -> int:
+def _scalar(value: object) -> str | int | float:
+    """A TOML or environment value that may spell a number; TypeError for any other."""
+    if not isinstance(value, str | int | float):
+        raise TypeError(type(value).__name__)
+    return value
+
+
+def _port(value: object) -> int:
     try:
-        port = int(value)
+        port = int(_scalar(value))
     except (TypeError, ValueError):
         raise ConfigError(f"port: {value!r} is not a number") from None
     if not 0 <= port <= 65535:
@@ -434,7 +504,7 @@ def _port(value: Any) -> int:
     return port
 
 
-def _boolean(value: Any, name: str) -> bool:
+def _boolean(value: object, name: str) -> bool:
     if isinstance(value, bool):
         return value
     text = str(value).strip().lower()
@@ -445,7 +515,7 @@ def _boolean(value: Any, name: str) -> bool:
     raise ConfigError(f"{name}: {value!r} is not a boolean")
 
 
-def _matching(raw: Mapping[str, Any], name: str, pattern: re.Pattern[str], what: str) -> str:
+def _matching(raw: Mapping[str, object], name: str, pattern: re.Pattern[str], what: str) -> str:
     value = _text(raw, name)
     if not pattern.match(value):
         raise ConfigError(f"{name}: {value!r} is not {what}")
@@ -504,9 +574,9 @@ def _smtp_url(url: str) -> str:
     return url
 
 
-def _integer(value: Any, name: str, low: int) -> int:
+def _integer(value: object, name: str, low: int) -> int:
     try:
-        number = int(value)
+        number = int(_scalar(value))
     except (TypeError, ValueError):
         raise ConfigError(f"{name}: {value!r} is not a number") from None
     if number < low:

@@ -163,6 +163,7 @@ def test_pre_token_generation_arn_is_mirrored_into_its_versioned_config(idp: Any
             "schema attribute email",
         ),
         ({"Policies": {"SignInPolicy": {"AllowedFirstAuthFactors": ["EMAIL_OTP"]}}}, "PASSWORD"),
+        ({"Schema": [{"AttributeDataType": "String"}]}, "needs a Name"),
     ],
 )
 def test_create_user_pool_refuses_what_cognito_refuses(

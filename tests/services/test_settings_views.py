@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
+from cognitio.documents import DocumentError, JsonObject
 from cognitio.services.clients.settings import ClientSettings, client_settings
 from cognitio.services.pools.pool_settings import new_pool_settings
 from cognitio.services.pools.settings import PoolSettings, pool_settings
@@ -11,7 +14,7 @@ from cognitio.services.security.passwords import PasswordPolicy
 from cognitio.store.records import ClientRecord, UserPoolRecord
 
 
-def pool_record(config: dict[str, object]) -> UserPoolRecord:
+def pool_record(config: JsonObject) -> UserPoolRecord:
     return UserPoolRecord("us-east-1_abc", "us-east-1", "pool", dict(config), 0, 0, 1)
 
 
@@ -109,3 +112,23 @@ def test_a_client_record_is_parsed_once() -> None:
     )
     assert client_settings(record) is client_settings(record)
     assert client_settings(record).read_attributes == ("email",)
+
+
+@pytest.mark.parametrize(
+    ("document", "member"),
+    [
+        ({"AutoVerifiedAttributes": "email"}, "AutoVerifiedAttributes"),
+        ({"Policies": {"PasswordPolicy": {"MinimumLength": "8"}}}, "MinimumLength"),
+        ({"LambdaConfig": {"CustomEmailSender": "arn"}}, "CustomEmailSender"),
+        ({"UserPoolTags": {"team": 1}}, "UserPoolTags"),
+    ],
+)
+def test_a_damaged_pool_document_names_the_member(document: JsonObject, member: str) -> None:
+    """A stored member of the wrong type is a DocumentError naming it, not a TypeError later."""
+    with pytest.raises(DocumentError, match=member):
+        PoolSettings.from_document(document)
+
+
+def test_a_damaged_client_document_names_the_member() -> None:
+    with pytest.raises(DocumentError, match="AccessTokenValidity"):
+        ClientSettings.from_document({"AccessTokenValidity": "60"})

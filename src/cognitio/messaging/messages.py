@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
+
+from cognitio.documents import JsonValue
 
 Channel = Literal["email", "sms"]
 
@@ -76,7 +78,7 @@ def render(template: str, *, code: str | None, username: str | None) -> str:
     return _PLACEHOLDER.sub(substitute, template)
 
 
-def sender_from_email_configuration(configuration: Mapping[str, Any] | None) -> str | None:
+def sender_from_email_configuration(configuration: Mapping[str, JsonValue] | None) -> str | None:
     """The From address a pool's EmailConfiguration asks for, or None for the default sender.
 
     ``From`` wins; otherwise the address of an SES email identity in ``SourceArn``

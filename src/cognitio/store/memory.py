@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from typing import TypeVar
 
+from cognitio.documents import object_member
 from cognitio.store.records import (
     AccessKeyRecord,
     AuthorizationCodeRecord,
@@ -207,7 +208,7 @@ class MemoryUserPoolRepository(_Repository):
             UserPoolSummary(
                 id=p.id,
                 name=p.name,
-                lambda_config=_copy(p.config.get("LambdaConfig", {})),
+                lambda_config=_copy(object_member(p.config, "LambdaConfig")),
                 created_ms=p.created_ms,
                 updated_ms=p.updated_ms,
             )
@@ -440,7 +441,7 @@ class MemoryRefreshTokens(_Repository):
     async def revoke_user(self, sub: str) -> None:
         self._revoke(lambda r: r.sub == sub)
 
-    def _revoke(self, which: Any) -> None:
+    def _revoke(self, which: Callable[[RefreshTokenRecord], bool]) -> None:
         tokens = self._db.refresh_tokens
         for key, record in list(tokens.items()):
             if which(record):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+
+from cognitio.documents import JsonObject
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +22,7 @@ class UserPoolRecord:
     name: str
     # The pool's settings in Cognito's own UserPoolType shape, minus what is derived
     # (Id, Name, Arn, dates, EstimatedNumberOfUsers).
-    config: dict[str, Any]
+    config: JsonObject
     created_ms: int
     updated_ms: int
     version: int
@@ -36,7 +37,7 @@ class UserPoolSummary:
 
     id: str
     name: str
-    lambda_config: dict[str, Any]
+    lambda_config: JsonObject
     created_ms: int
     updated_ms: int
 
@@ -47,7 +48,7 @@ class ClientRecord:
     pool_id: str
     name: str
     # Settings in UserPoolClientType's shape, minus ids, name, dates and the secret.
-    config: dict[str, Any]
+    config: JsonObject
     secret_sealed: bytes | None
     created_ms: int
     updated_ms: int
@@ -249,7 +250,7 @@ class BrandingRecord:
     pool_id: str
     client_id: str
     use_defaults: bool
-    settings: dict[str, Any] | None
+    settings: JsonObject | None
     assets: list[dict[str, str]]  # AssetType, Bytes as base64
     created_ms: int
     updated_ms: int

@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any
 
-import orjson
-
+from cognitio.documents import object_member
 from cognitio.store.db import Database
 from cognitio.store.records import (
     AccessKeyRecord,
@@ -32,7 +30,15 @@ from cognitio.store.sql_tokens import (
     SqlSpentSessions,
 )
 from cognitio.store.sql_users import SqlUserRepository
-from cognitio.store.sqlbase import PgRunner, Query, Row, Runner, SqliteRunner, dumps
+from cognitio.store.sqlbase import (
+    PgRunner,
+    Query,
+    Row,
+    Runner,
+    SqliteRunner,
+    dumps,
+    loads_object,
+)
 
 _META_GET = Query("SELECT value FROM meta WHERE key = :key")
 _META_INSERT = Query("INSERT INTO meta (key, value) VALUES (:key, :value) ON CONFLICT DO NOTHING")
@@ -152,7 +158,7 @@ class SqlUserPoolRepository(_Repository):
         return await self._sql.run(_POOL_DELETE, {"id": pool_id}) == 1
 
     async def list(self, region: str, after: Cursor | None, limit: int) -> list[UserPoolSummary]:
-        params: dict[str, Any] = {"region": region, "limit": limit}
+        params: dict[str, object] = {"region": region, "limit": limit}
         query = _POOL_PAGE
         if after is not None:
             params.update(after_ms=after[0], after_id=after[1])
@@ -180,7 +186,7 @@ class SqlClientRepository(_Repository):
         return await self._sql.run(_CLIENT_DELETE, {"id": client_id, "pool_id": pool_id}) == 1
 
     async def list(self, pool_id: str, after: Cursor | None, limit: int) -> list[ClientRecord]:
-        params: dict[str, Any] = {"pool_id": pool_id, "limit": limit}
+        params: dict[str, object] = {"pool_id": pool_id, "limit": limit}
         query = _CLIENT_PAGE
         if after is not None:
             params.update(after_ms=after[0], after_id=after[1])
@@ -299,13 +305,13 @@ def _access_key(row: Row) -> AccessKeyRecord:
     )
 
 
-def _pool_values(record: UserPoolRecord) -> dict[str, Any]:
+def _pool_values(record: UserPoolRecord) -> dict[str, object]:
     return {
         "id": record.id,
         "region": record.region,
         "name": record.name,
         "config": dumps(record.config),
-        "lambda_config": dumps(record.config.get("LambdaConfig", {})),
+        "lambda_config": dumps(object_member(record.config, "LambdaConfig")),
         "created_ms": record.created_ms,
         "updated_ms": record.updated_ms,
         "version": record.version,
@@ -317,7 +323,7 @@ def _pool(row: Row) -> UserPoolRecord:
         id=row[0],
         region=row[1],
         name=row[2],
-        config=orjson.loads(row[3]),
+        config=loads_object(row[3]),
         created_ms=row[5],
         updated_ms=row[6],
         version=row[7],
@@ -328,13 +334,13 @@ def _pool_summary(row: Row) -> UserPoolSummary:
     return UserPoolSummary(
         id=row[0],
         name=row[1],
-        lambda_config=orjson.loads(row[2]),
+        lambda_config=loads_object(row[2]),
         created_ms=row[3],
         updated_ms=row[4],
     )
 
 
-def _client_values(record: ClientRecord) -> dict[str, Any]:
+def _client_values(record: ClientRecord) -> dict[str, object]:
     return {
         "id": record.id,
         "pool_id": record.pool_id,
@@ -352,7 +358,7 @@ def _client(row: Row) -> ClientRecord:
         id=row[0],
         pool_id=row[1],
         name=row[2],
-        config=orjson.loads(row[3]),
+        config=loads_object(row[3]),
         secret_sealed=None if row[4] is None else bytes(row[4]),
         created_ms=row[5],
         updated_ms=row[6],

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from cognitio.store.records import GroupRecord, UserListing
 from cognitio.store.sql_users import U_LISTING, listing
 from cognitio.store.sqlbase import Query, Row, Runner
@@ -58,7 +56,7 @@ def _group(row: Row) -> GroupRecord:
     )
 
 
-def _values(record: GroupRecord) -> dict[str, Any]:
+def _values(record: GroupRecord) -> dict[str, object]:
     return {
         "pool_id": record.pool_id,
         "name": record.name,

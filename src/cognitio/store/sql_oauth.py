@@ -10,7 +10,7 @@ from cognitio.store.records import (
     ResourceServerRecord,
     UiCustomizationRecord,
 )
-from cognitio.store.sqlbase import Query, Row, Runner
+from cognitio.store.sqlbase import Query, Row, Runner, loads_object
 
 _SERVER_COLUMNS = "pool_id, identifier, name, scopes, created_ms"
 _SERVER_INSERT = Query(
@@ -89,7 +89,7 @@ def _branding(row: Row) -> BrandingRecord:
         pool_id=row[1],
         client_id=row[2],
         use_defaults=bool(row[3]),
-        settings=None if row[4] is None else orjson.loads(row[4]),
+        settings=None if row[4] is None else loads_object(row[4]),
         assets=list(orjson.loads(row[5])),
         created_ms=int(row[6]),
         updated_ms=int(row[7]),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import orjson
 
 from cognitio.store.records import CodeRecord, UserListing, UserRecord
@@ -141,7 +139,7 @@ class SqlUserRepository:
         return 0 if row is None else int(row[0])
 
     async def page(self, pool_id: str, after_sub: str | None, limit: int) -> list[UserListing]:
-        params: dict[str, Any] = {"pool_id": pool_id, "limit": limit}
+        params: dict[str, object] = {"pool_id": pool_id, "limit": limit}
         query = _PAGE
         if after_sub is not None:
             params["after_sub"] = after_sub
@@ -160,7 +158,7 @@ class SqlUserRepository:
     ) -> list[tuple[str, UserListing]]:
         value = value[:SEARCH_VALUE_CHARS]
         after_value, after_sub = after if after is not None else ("", "")
-        params: dict[str, Any] = {"pool_id": pool_id, "name": name, "limit": limit}
+        params: dict[str, object] = {"pool_id": pool_id, "name": name, "limit": limit}
         if not prefix:
             params.update(value=value, after_sub=after_sub)
             query = _SEARCH_EQ
@@ -249,7 +247,7 @@ class SqlUserRepository:
         await self._sql.run(_CODE_DELETE, {"sub": sub, "purpose": purpose})
 
 
-def _values(record: UserRecord) -> dict[str, Any]:
+def _values(record: UserRecord) -> dict[str, object]:
     return {
         "sub": record.sub,
         "pool_id": record.pool_id,

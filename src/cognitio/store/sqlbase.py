@@ -15,6 +15,8 @@ from typing import Any, Protocol
 import asyncpg
 import orjson
 
+from cognitio.documents import JsonObject, JsonValue, as_object
+
 _PARAM = re.compile(r":([a-z_]+)")
 
 
@@ -40,9 +42,9 @@ Row = Sequence[Any]
 
 
 class Runner(Protocol):
-    async def one(self, query: Query, params: Mapping[str, Any]) -> Row | None: ...
-    async def all(self, query: Query, params: Mapping[str, Any]) -> list[Row]: ...
-    async def run(self, query: Query, params: Mapping[str, Any]) -> int:
+    async def one(self, query: Query, params: Mapping[str, object]) -> Row | None: ...
+    async def all(self, query: Query, params: Mapping[str, object]) -> list[Row]: ...
+    async def run(self, query: Query, params: Mapping[str, object]) -> int:
         """Execute; the number of rows changed."""
         ...
 
@@ -53,14 +55,14 @@ class SqliteRunner:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
 
-    async def one(self, query: Query, params: Mapping[str, Any]) -> Row | None:
+    async def one(self, query: Query, params: Mapping[str, object]) -> Row | None:
         row: Row | None = self._conn.execute(query.sqlite, params).fetchone()
         return row
 
-    async def all(self, query: Query, params: Mapping[str, Any]) -> list[Row]:
+    async def all(self, query: Query, params: Mapping[str, object]) -> list[Row]:
         return self._conn.execute(query.sqlite, params).fetchall()
 
-    async def run(self, query: Query, params: Mapping[str, Any]) -> int:
+    async def run(self, query: Query, params: Mapping[str, object]) -> int:
         return self._conn.execute(query.sqlite, params).rowcount
 
 
@@ -69,21 +71,27 @@ class PgRunner:
         self._conn = conn
 
     @staticmethod
-    def _args(query: Query, params: Mapping[str, Any]) -> list[Any]:
+    def _args(query: Query, params: Mapping[str, object]) -> list[object]:
         return [params[name] for name in query.names]
 
-    async def one(self, query: Query, params: Mapping[str, Any]) -> Row | None:
+    async def one(self, query: Query, params: Mapping[str, object]) -> Row | None:
         row: Row | None = await self._conn.fetchrow(query.pg, *self._args(query, params))
         return row
 
-    async def all(self, query: Query, params: Mapping[str, Any]) -> list[Row]:
+    async def all(self, query: Query, params: Mapping[str, object]) -> list[Row]:
         return list(await self._conn.fetch(query.pg, *self._args(query, params)))
 
-    async def run(self, query: Query, params: Mapping[str, Any]) -> int:
+    async def run(self, query: Query, params: Mapping[str, object]) -> int:
         status: str = await self._conn.execute(query.pg, *self._args(query, params))
         # "INSERT 0 1", "UPDATE 1", "DELETE 0": the count is the last word.
         return int(status.rsplit(" ", 1)[-1])
 
 
-def dumps(document: dict[str, Any]) -> str:
+def dumps(document: Mapping[str, JsonValue]) -> str:
+    """A JSON object (a dict: a settings document, a user's attributes) as stored text."""
     return orjson.dumps(document).decode()
+
+
+def loads_object(text: str | bytes) -> JsonObject:
+    """A stored JSON object read back; a stored null reads as an empty object."""
+    return as_object(orjson.loads(text), "stored document")

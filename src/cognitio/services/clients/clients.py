@@ -11,12 +11,20 @@ api/ shows as it is.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
 from urllib.parse import urlsplit
 
 from cognitio.crypto.envelope import Envelope
+from cognitio.documents import (
+    JsonArray,
+    JsonObject,
+    as_object,
+    int_member,
+    object_member,
+    text_member,
+    texts_member,
+)
 from cognitio.errors import (
     ConcurrentModificationException,
     InvalidOAuthFlowException,
@@ -78,7 +86,7 @@ class CreateClient:
 
     pool_id: str
     name: str
-    settings: Mapping[str, Any]
+    settings: JsonObject
     generate_secret: bool = False
     secret: str | None = field(default=None, repr=False)
 
@@ -89,7 +97,7 @@ class UpdateClient:
 
     pool_id: str
     client_id: str
-    settings: Mapping[str, Any]
+    settings: JsonObject
     name: str | None = None
 
 
@@ -224,14 +232,14 @@ class Clients:
 
 def settings_document(
     pool: UserPoolRecord,
-    params: Mapping[str, Any],
+    params: JsonObject,
     *,
     has_secret: bool,
     custom_scopes: frozenset[str] = frozenset(),
     updating: bool = False,
-) -> dict[str, Any]:
+) -> JsonObject:
     """The settings document of a client, with defaults, or Cognito's error for a bad field."""
-    settings = {key: copy.deepcopy(params[key]) for key in _SETTINGS if key in params}
+    settings: JsonObject = {key: copy.deepcopy(params[key]) for key in _SETTINGS if key in params}
     _token_validity(settings)
     _auth_flows(settings)
     _attribute_permissions(pool, settings, "updating" if updating else "creating")
@@ -248,21 +256,22 @@ def settings_document(
         )
     rotation = settings.get("RefreshTokenRotation")
     if rotation is not None:
-        rotation.setdefault("RetryGracePeriodSeconds", 0)
+        as_object(rotation, "RefreshTokenRotation").setdefault("RetryGracePeriodSeconds", 0)
     return settings
 
 
-def _token_validity(settings: dict[str, Any]) -> None:
-    units = settings.get("TokenValidityUnits", {})
+def _token_validity(settings: JsonObject) -> None:
+    units = object_member(settings, "TokenValidityUnits")
     # Absent, or 0, means Cognito's default: 30 days, expressed in the unit asked for.
     if not settings.get("RefreshTokenValidity"):
-        unit = units.get("RefreshToken", "days")
+        unit = _unit(units, "RefreshToken", "days")
         settings["RefreshTokenValidity"] = 30 * 86400 // _SECONDS[unit]
     seconds: dict[str, int] = {}
     for member, unit_key, default_unit, low, high in _VALIDITY:
-        if member not in settings:
+        amount = int_member(settings, member)
+        if amount is None:
             continue
-        value = settings[member] * _SECONDS[units.get(unit_key, default_unit)]
+        value = amount * _SECONDS[_unit(units, unit_key, default_unit)]
         if not low <= value <= high:
             raise InvalidParameterException(
                 f"Invalid range for token validity. {member} must be between {low} and {high} "
@@ -277,8 +286,14 @@ def _token_validity(settings: dict[str, Any]) -> None:
             )
 
 
-def _auth_flows(settings: dict[str, Any]) -> None:
-    flows = settings.get("ExplicitAuthFlows")
+def _unit(units: JsonObject, token: str, default: str) -> str:
+    """The unit TokenValidityUnits gives ``token``'s lifetime in, or the default one."""
+    unit = text_member(units, token)
+    return default if unit is None else unit
+
+
+def _auth_flows(settings: JsonObject) -> None:
+    flows = texts_member(settings, "ExplicitAuthFlows")
     if not flows:
         settings.pop("ExplicitAuthFlows", None)
         return
@@ -287,21 +302,22 @@ def _auth_flows(settings: dict[str, Any]) -> None:
         raise InvalidParameterException(
             "ExplicitAuthFlows can not have both legacy and ALLOW_ prefixed values."
         )
-    settings["ExplicitAuthFlows"] = list(dict.fromkeys(flows))
+    unique: JsonArray = list(dict.fromkeys(flows))
+    settings["ExplicitAuthFlows"] = unique
 
 
-def _attribute_permissions(pool: UserPoolRecord, settings: dict[str, Any], doing: str) -> None:
+def _attribute_permissions(pool: UserPoolRecord, settings: JsonObject, doing: str) -> None:
     schema = pool_settings(pool).schema_by_name
     for member, verb in (("ReadAttributes", "read"), ("WriteAttributes", "write")):
-        names = settings.get(member)
-        if names is None:
+        if settings.get(member) is None:
             continue
+        names = texts_member(settings, member)
         bad = [
             name
             for name in names
             if name not in schema
             or name == "sub"
-            or (verb == "write" and not schema[name]["Mutable"])
+            or (verb == "write" and not schema[name].get("Mutable"))
             or name.startswith("dev:")
             or (verb == "write" and name in VERIFIED_FLAGS.values())
         ]
@@ -310,34 +326,35 @@ def _attribute_permissions(pool: UserPoolRecord, settings: dict[str, Any], doing
             raise InvalidParameterException(
                 f"Invalid {verb} attributes specified while {doing} a client"
             )
-        settings[member] = list(dict.fromkeys(names))
+        unique: JsonArray = list(dict.fromkeys(names))
+        settings[member] = unique
 
 
 def _oauth(
-    pool: UserPoolRecord, settings: dict[str, Any], has_secret: bool, custom: frozenset[str]
+    pool: UserPoolRecord, settings: JsonObject, has_secret: bool, custom: frozenset[str]
 ) -> None:
-    providers = settings.get("SupportedIdentityProviders", [])
-    for provider in providers:
+    for provider in texts_member(settings, "SupportedIdentityProviders"):
         # Federation arrives with its own capability; until then only the pool's own directory.
         if provider != "COGNITO":
             raise InvalidParameterException(
                 f"The provider {provider} does not exist for User Pool {pool.id}"
             )
     for member in ("CallbackURLs", "LogoutURLs"):
-        for url in settings.get(member, []):
+        for url in texts_member(settings, member):
             _check_redirect_url(member, url)
-    default = settings.get("DefaultRedirectURI")
+    default = text_member(settings, "DefaultRedirectURI")
     if default is not None:
         _check_redirect_url("DefaultRedirectURI", default)
-        if default not in settings.get("CallbackURLs", []):
+        if default not in texts_member(settings, "CallbackURLs"):
             raise InvalidParameterException("DefaultRedirectURI must be one of the CallbackURLs.")
-    for scope in settings.get("AllowedOAuthScopes", []):
+    scopes = texts_member(settings, "AllowedOAuthScopes")
+    for scope in scopes:
         if scope not in STANDARD_SCOPES and scope not in custom:
             raise ScopeDoesNotExistException(f"Invalid scope requested: {scope}")
-    flows = settings.get("AllowedOAuthFlows", [])
+    flows = texts_member(settings, "AllowedOAuthFlows")
     if not settings.get("AllowedOAuthFlowsUserPoolClient"):
         return
-    if not flows or not settings.get("AllowedOAuthScopes"):
+    if not flows or not scopes:
         raise InvalidOAuthFlowException(
             "AllowedOAuthFlows and AllowedOAuthScopes are required if user pool client is "
             "allowed to use OAuth flows."
@@ -352,7 +369,7 @@ def _oauth(
                 "client_credentials flow can not be selected if client does not have a client "
                 "secret."
             )
-        if any(scope not in custom for scope in settings["AllowedOAuthScopes"]):
+        if any(scope not in custom for scope in scopes):
             raise InvalidOAuthFlowException(
                 "client_credentials flow can only use custom scopes from a resource server."
             )

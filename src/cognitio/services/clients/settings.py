@@ -11,10 +11,16 @@ lifetimes follow "Token expiration" in UserPoolClientType: one hour for ID and a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
+from cognitio.documents import (
+    JsonObject,
+    flag_member,
+    int_member,
+    object_member,
+    text_member,
+    texts_member,
+)
 from cognitio.store.records import ClientRecord
 
 _SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
@@ -45,31 +51,31 @@ class ClientSettings:
     allowed_oauth_flows_user_pool_client: bool
 
     @classmethod
-    def from_document(cls, config: Mapping[str, Any]) -> ClientSettings:
+    def from_document(cls, config: JsonObject) -> ClientSettings:
         """The view of a client's stored settings document."""
-        units = config.get("TokenValidityUnits") or {}
-        rotation = config.get("RefreshTokenRotation") or {}
-        reads = config.get("ReadAttributes")
-        writes = config.get("WriteAttributes")
+        units = object_member(config, "TokenValidityUnits")
+        rotation = object_member(config, "RefreshTokenRotation")
+        session_minutes = int_member(config, "AuthSessionValidity")
         return cls(
-            explicit_auth_flows=tuple(config.get("ExplicitAuthFlows") or ()),
-            auth_session_validity_minutes=int(config.get("AuthSessionValidity", 3)),
+            explicit_auth_flows=texts_member(config, "ExplicitAuthFlows"),
+            auth_session_validity_minutes=3 if session_minutes is None else session_minutes,
             prevent_user_existence_errors=config.get("PreventUserExistenceErrors") == "ENABLED",
-            read_attributes=None if reads is None else tuple(reads),
-            write_attributes=None if writes is None else tuple(writes),
+            read_attributes=_names(config, "ReadAttributes"),
+            write_attributes=_names(config, "WriteAttributes"),
             access_token_validity_s=_validity(config, units, "AccessToken", 3600, "hours"),
             id_token_validity_s=_validity(config, units, "IdToken", 3600, "hours"),
             refresh_token_validity_s=_validity(config, units, "RefreshToken", 30 * 86400, "days"),
-            enable_token_revocation=bool(config.get("EnableTokenRevocation", True)),
+            enable_token_revocation="EnableTokenRevocation" not in config
+            or flag_member(config, "EnableTokenRevocation"),
             refresh_token_rotation=rotation.get("Feature") == "ENABLED",
-            rotation_grace_period_ms=int(rotation.get("RetryGracePeriodSeconds", 0) or 0) * 1000,
-            callback_urls=tuple(config.get("CallbackURLs") or ()),
-            logout_urls=tuple(config.get("LogoutURLs") or ()),
-            default_redirect_uri=config.get("DefaultRedirectURI"),
-            allowed_oauth_flows=tuple(config.get("AllowedOAuthFlows") or ()),
-            allowed_oauth_scopes=tuple(config.get("AllowedOAuthScopes") or ()),
-            allowed_oauth_flows_user_pool_client=bool(
-                config.get("AllowedOAuthFlowsUserPoolClient")
+            rotation_grace_period_ms=(int_member(rotation, "RetryGracePeriodSeconds") or 0) * 1000,
+            callback_urls=texts_member(config, "CallbackURLs"),
+            logout_urls=texts_member(config, "LogoutURLs"),
+            default_redirect_uri=text_member(config, "DefaultRedirectURI"),
+            allowed_oauth_flows=texts_member(config, "AllowedOAuthFlows"),
+            allowed_oauth_scopes=texts_member(config, "AllowedOAuthScopes"),
+            allowed_oauth_flows_user_pool_client=flag_member(
+                config, "AllowedOAuthFlowsUserPoolClient"
             ),
         )
 
@@ -83,11 +89,15 @@ def client_settings(client: ClientRecord) -> ClientSettings:
     return view
 
 
-def _validity(
-    config: Mapping[str, Any], units: Mapping[str, str], token: str, default_s: int, unit: str
-) -> int:
+def _names(config: JsonObject, member: str) -> tuple[str, ...] | None:
+    """An attribute list member; None when the client names none."""
+    return None if config.get(member) is None else texts_member(config, member)
+
+
+def _validity(config: JsonObject, units: JsonObject, token: str, default_s: int, unit: str) -> int:
     """A token lifetime in seconds: ``<token>Validity`` in its unit, or Cognito's default."""
-    member = f"{token}Validity"
-    if member not in config:
+    amount = int_member(config, f"{token}Validity")
+    if amount is None:
         return default_s
-    return int(config[member]) * _SECONDS[units.get(token, unit)]
+    given_unit = text_member(units, token)
+    return amount * _SECONDS[unit if given_unit is None else given_unit]

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Mapping
-from typing import Any
 
+from cognitio.documents import JsonObject, object_member, text_member
 from cognitio.errors import InvalidParameterException
 from cognitio.messaging.addresses import is_email_address
 
@@ -26,8 +26,9 @@ _FLAG_NAMES = frozenset(VERIFIED_FLAGS.values())
 MAX_VALUE_CHARS = 2048
 
 
-def schema_by_name(schema: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
-    return {entry["Name"]: entry for entry in schema}
+def schema_by_name(schema: Iterable[JsonObject]) -> dict[str, JsonObject]:
+    """The schema's entries (SchemaAttributeType documents) by attribute name."""
+    return {text_member(entry, "Name") or "": entry for entry in schema}
 
 
 def as_dict(attributes: list[dict[str, str]] | None) -> dict[str, str]:
@@ -46,11 +47,13 @@ def as_dict(attributes: list[dict[str, str]] | None) -> dict[str, str]:
     return result
 
 
-def canonical_values(
-    schema: Iterable[Mapping[str, Any]], attributes: Mapping[str, str]
-) -> dict[str, str]:
+def canonical_values(schema: Iterable[JsonObject], attributes: Mapping[str, str]) -> dict[str, str]:
     """The attributes with every Boolean value of the schema in lower case, as it is stored."""
-    booleans = {entry["Name"] for entry in schema if entry.get("AttributeDataType") == "Boolean"}
+    booleans = {
+        text_member(entry, "Name")
+        for entry in schema
+        if entry.get("AttributeDataType") == "Boolean"
+    }
     return {
         name: _canonical_boolean(value) if name in booleans else value
         for name, value in attributes.items()
@@ -71,7 +74,7 @@ def _schema_error(detail: str) -> InvalidParameterException:
 
 
 def check_values(
-    schema: Mapping[str, Mapping[str, Any]],
+    schema: Mapping[str, JsonObject],
     values: Mapping[str, str],
     *,
     existing: Mapping[str, str] | None = None,
@@ -88,14 +91,14 @@ def check_values(
         _check_value(name, entry, value)
 
 
-def check_required(schema: Mapping[str, Mapping[str, Any]], values: Mapping[str, str]) -> None:
+def check_required(schema: Mapping[str, JsonObject], values: Mapping[str, str]) -> None:
     """Every required attribute has a value."""
     for name, entry in schema.items():
         if entry.get("Required") and name not in READ_ONLY and not values.get(name):
             raise _schema_error(f"{name}: The attribute is required")
 
 
-def check_deletable(schema: Mapping[str, Mapping[str, Any]], names: Iterable[str]) -> None:
+def check_deletable(schema: Mapping[str, JsonObject], names: Iterable[str]) -> None:
     names = list(names)
     unknown = [name for name in names if name not in schema]
     if unknown:
@@ -112,7 +115,7 @@ def check_deletable(schema: Mapping[str, Mapping[str, Any]], names: Iterable[str
             raise InvalidParameterException(f"user.{name}: Required attribute cannot be deleted.")
 
 
-def _check_value(name: str, entry: Mapping[str, Any], value: str) -> None:
+def _check_value(name: str, entry: JsonObject, value: str) -> None:
     if len(value) > MAX_VALUE_CHARS:
         raise _schema_error(f"{name}: String must be no longer than {MAX_VALUE_CHARS} characters")
     kind = entry.get("AttributeDataType", "String")
@@ -123,23 +126,25 @@ def _check_value(name: str, entry: Mapping[str, Any], value: str) -> None:
     if kind == "Boolean" and value.lower() not in _BOOLEAN_VALUES:
         raise _schema_error(f"{name}: Value must be either true or false")
     if kind == "Number":
-        _check_number(name, entry.get("NumberAttributeConstraints", {}), value)
+        _check_number(name, object_member(entry, "NumberAttributeConstraints"), value)
     if kind == "String":
-        limits = entry.get("StringAttributeConstraints", {})
-        low, high = int(limits.get("MinLength", "0")), int(limits.get("MaxLength", "2048"))
+        limits = object_member(entry, "StringAttributeConstraints")
+        low = int(text_member(limits, "MinLength") or "0")
+        high = int(text_member(limits, "MaxLength") or "2048")
         if not low <= len(value) <= high:
             raise _schema_error(f"{name}: String must be between {low} and {high} characters long")
 
 
-def _check_number(name: str, limits: Mapping[str, str], value: str) -> None:
+def _check_number(name: str, limits: JsonObject, value: str) -> None:
     try:
         number = int(value)
     except ValueError:
         raise _schema_error(f"{name}: Number must be an integer") from None
-    if "MinValue" in limits and number < int(limits["MinValue"]):
-        raise _schema_error(f"{name}: Number must be at least {limits['MinValue']}")
-    if "MaxValue" in limits and number > int(limits["MaxValue"]):
-        raise _schema_error(f"{name}: Number must be at most {limits['MaxValue']}")
+    low, high = text_member(limits, "MinValue"), text_member(limits, "MaxValue")
+    if low is not None and number < int(low):
+        raise _schema_error(f"{name}: Number must be at least {low}")
+    if high is not None and number > int(high):
+        raise _schema_error(f"{name}: Number must be at most {high}")
 
 
 def check_client_may_write(allowed: Collection[str] | None, names: Iterable[str]) -> None:

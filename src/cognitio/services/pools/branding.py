@@ -14,8 +14,8 @@ import base64
 import re
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
+from cognitio.documents import JsonObject, JsonValue
 from cognitio.errors import (
     InvalidParameterException,
     ManagedLoginBrandingExistsException,
@@ -91,7 +91,7 @@ class BrandingStyle:
     style's JSON document; on update, None (settings, assets) keeps what is stored."""
 
     use_defaults: bool = False
-    settings: object | None = None
+    settings: JsonValue = None
     assets: tuple[Asset, ...] | None = None
 
 
@@ -114,10 +114,12 @@ def _stored_assets(assets: tuple[Asset, ...]) -> list[dict[str, str]]:
     return stored
 
 
-def _checked_settings(style: BrandingStyle) -> dict[str, Any] | None:
+def _checked_settings(style: BrandingStyle) -> JsonObject | None:
     if style.use_defaults and (style.settings is not None or style.assets):
         raise InvalidParameterException("With UseCognitoProvidedValues, omit Settings and Assets.")
-    if style.settings is not None and not isinstance(style.settings, dict):
+    if style.settings is None:
+        return None
+    if not isinstance(style.settings, dict):
         raise InvalidParameterException("Settings must be a JSON object.")
     return style.settings
 
@@ -270,8 +272,8 @@ def logo_asset(record: BrandingRecord) -> tuple[bytes, str] | None:
     return None
 
 
-def _colour(settings: dict[str, Any] | None, *path: str) -> str | None:
-    node: Any = settings or {}
+def _colour(settings: JsonObject | None, *path: str) -> str | None:
+    node: JsonValue = settings
     for key in path:
         node = node.get(key) if isinstance(node, dict) else None
     if isinstance(node, str) and _COLOUR.match(node):

@@ -8,13 +8,21 @@ GetUserPoolMfaConfig shows). Facts come from the CreateUserPool and UpdateUserPo
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
-from typing import Any
 
+from cognitio.documents import (
+    JsonArray,
+    JsonObject,
+    as_object,
+    int_member,
+    object_member,
+    objects_member,
+    text_member,
+    texts_member,
+)
 from cognitio.errors import InvalidParameterException
 from cognitio.services.pools.schema import build_schema
 
-DEFAULT_PASSWORD_POLICY: dict[str, Any] = {
+DEFAULT_PASSWORD_POLICY: JsonObject = {
     "MinimumLength": 8,
     "RequireUppercase": True,
     "RequireLowercase": True,
@@ -61,30 +69,32 @@ _MFA_NEEDS_SMS = (
 )
 
 
-def new_pool_settings(params: Mapping[str, Any]) -> dict[str, Any]:
+def new_pool_settings(params: JsonObject) -> JsonObject:
     """The settings of a pool created with CreateUserPool's ``params``."""
     if params.get("AliasAttributes") and params.get("UsernameAttributes"):
         raise InvalidParameterException(
             "Only one of the aliasAttributes or usernameAttributes can be set in a User Pool."
         )
     settings = _configurable(params, previous=None)
-    settings["SchemaAttributes"] = build_schema(params.get("Schema", []))
+    schema: JsonArray = list(build_schema(objects_member(params, "Schema")))
+    settings["SchemaAttributes"] = schema
     for member in ("AliasAttributes", "UsernameAttributes"):
         if params.get(member):
-            settings[member] = sorted(set(params[member]), key=params[member].index)
+            unique: JsonArray = list(dict.fromkeys(texts_member(params, member)))
+            settings[member] = unique
     # Case-insensitive sign-in names unless asked otherwise: a deliberate default beyond
     # Cognito's API default, shown explicitly so clients can read it.
     settings["UsernameConfiguration"] = params.get(
         "UsernameConfiguration", {"CaseSensitive": False}
     )
-    settings["UserPoolTags"] = dict(params.get("UserPoolTags", {}))
+    settings["UserPoolTags"] = dict(object_member(params, "UserPoolTags"))
     settings["UserPoolTier"] = params.get("UserPoolTier", "ESSENTIALS")
     # CreateUserPool can only turn on SMS as a factor; the others come from SetUserPoolMfaConfig.
     settings["SmsMfaEnabled"] = settings["MfaConfiguration"] != "OFF"
     return settings
 
 
-def updated_pool_settings(previous: dict[str, Any], params: Mapping[str, Any]) -> dict[str, Any]:
+def updated_pool_settings(previous: JsonObject, params: JsonObject) -> JsonObject:
     """The settings after UpdateUserPool: what it names is replaced, the rest returns to defaults.
 
     Kept from before: the schema, sign-in name settings (immutable in Cognito), the tier unless
@@ -103,7 +113,8 @@ def updated_pool_settings(previous: dict[str, Any], params: Mapping[str, Any]) -
     ):
         if member in previous:
             settings[member] = copy.deepcopy(previous[member])
-    settings["UserPoolTags"] = dict(params.get("UserPoolTags", previous.get("UserPoolTags", {})))
+    tags_from = params if "UserPoolTags" in params else previous
+    settings["UserPoolTags"] = dict(object_member(tags_from, "UserPoolTags"))
     settings["UserPoolTier"] = params.get(
         "UserPoolTier", previous.get("UserPoolTier", "ESSENTIALS")
     )
@@ -113,31 +124,32 @@ def updated_pool_settings(previous: dict[str, Any], params: Mapping[str, Any]) -
     return settings
 
 
-def _configurable(params: Mapping[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
-    settings: dict[str, Any] = {
-        key: copy.deepcopy(params[key]) for key in _RESETTABLE if key in params
-    }
-    settings["Policies"] = _policies(params.get("Policies"), params.get("AdminCreateUserConfig"))
+def _configurable(params: JsonObject, previous: JsonObject | None) -> JsonObject:
+    settings: JsonObject = {key: copy.deepcopy(params[key]) for key in _RESETTABLE if key in params}
+    settings["Policies"] = _policies(
+        object_member(params, "Policies"), object_member(params, "AdminCreateUserConfig")
+    )
     settings.setdefault("DeletionProtection", "INACTIVE")
-    settings["LambdaConfig"] = _lambda_config(params.get("LambdaConfig", {}))
+    settings["LambdaConfig"] = _lambda_config(object_member(params, "LambdaConfig"))
     settings["MfaConfiguration"] = params.get("MfaConfiguration", "OFF")
     settings["AdminCreateUserConfig"] = _admin_create_user_config(params)
-    settings["EmailConfiguration"] = _email_configuration(params.get("EmailConfiguration"))
+    settings["EmailConfiguration"] = _email_configuration(
+        object_member(params, "EmailConfiguration")
+    )
     settings.setdefault(
         "UserAttributeUpdateSettings", {"AttributesRequireVerificationBeforeUpdate": []}
     )
     _check_attribute_update_settings(settings)
     _merge_message_twins(settings)
-    _check_account_recovery(settings.get("AccountRecoverySetting"))
+    _check_account_recovery(object_member(settings, "AccountRecoverySetting"))
     _check_mfa_possible(settings, previous)
     return settings
 
 
-def _policies(
-    policies: dict[str, Any] | None, admin_create: dict[str, Any] | None
-) -> dict[str, Any]:
-    policies = copy.deepcopy(policies or {})
-    given = policies.get("PasswordPolicy")
+def _policies(policies: JsonObject, admin_create: JsonObject) -> JsonObject:
+    policies = copy.deepcopy(policies)
+    given_policy = policies.get("PasswordPolicy")
+    given = None if given_policy is None else as_object(given_policy, "PasswordPolicy")
     if given is None:
         password = dict(DEFAULT_PASSWORD_POLICY)
     else:
@@ -151,7 +163,7 @@ def _policies(
         if "PasswordHistorySize" in given:
             password["PasswordHistorySize"] = given["PasswordHistorySize"]
         password["TemporaryPasswordValidityDays"] = given.get("TemporaryPasswordValidityDays", 7)
-    legacy_days = (admin_create or {}).get("UnusedAccountValidityDays")
+    legacy_days = admin_create.get("UnusedAccountValidityDays")
     if legacy_days is not None:
         if given is not None and "TemporaryPasswordValidityDays" in given:
             raise InvalidParameterException(
@@ -160,26 +172,29 @@ def _policies(
             )
         password["TemporaryPasswordValidityDays"] = legacy_days
     policies["PasswordPolicy"] = password
-    sign_in = policies.get("SignInPolicy") or {"AllowedFirstAuthFactors": ["PASSWORD"]}
-    factors = sign_in["AllowedFirstAuthFactors"]
+    sign_in = object_member(policies, "SignInPolicy") or {"AllowedFirstAuthFactors": ["PASSWORD"]}
+    factors = texts_member(sign_in, "AllowedFirstAuthFactors")
     if "PASSWORD" not in factors:
         raise InvalidParameterException("AllowedFirstAuthFactors must contain PASSWORD.")
     if "SOFTWARE_TOKEN" in factors:
         raise InvalidParameterException("SOFTWARE_TOKEN is not supported as a first auth factor.")
-    policies["SignInPolicy"] = {"AllowedFirstAuthFactors": list(dict.fromkeys(factors))}
+    unique: JsonArray = list(dict.fromkeys(factors))
+    policies["SignInPolicy"] = {"AllowedFirstAuthFactors": unique}
     return policies
 
 
-def _lambda_config(config: dict[str, Any]) -> dict[str, Any]:
+def _lambda_config(config: JsonObject) -> JsonObject:
     config = copy.deepcopy(config)
     arn = config.get("PreTokenGeneration")
-    versioned = config.get("PreTokenGenerationConfig")
-    if versioned is not None and arn is not None and versioned["LambdaArn"] != arn:
-        raise InvalidParameterException(
-            "PreTokenGeneration and PreTokenGenerationConfig.LambdaArn must be the same function."
-        )
-    if versioned is not None:
-        config["PreTokenGeneration"] = versioned["LambdaArn"]
+    given = config.get("PreTokenGenerationConfig")
+    if given is not None:
+        versioned_arn = as_object(given, "PreTokenGenerationConfig").get("LambdaArn")
+        if arn is not None and versioned_arn != arn:
+            raise InvalidParameterException(
+                "PreTokenGeneration and PreTokenGenerationConfig.LambdaArn must be the same "
+                "function."
+            )
+        config["PreTokenGeneration"] = versioned_arn
     elif arn is not None:
         config["PreTokenGenerationConfig"] = {"LambdaArn": arn, "LambdaVersion": "V1_0"}
     if ("CustomSMSSender" in config or "CustomEmailSender" in config) and "KMSKeyID" not in config:
@@ -189,17 +204,17 @@ def _lambda_config(config: dict[str, Any]) -> dict[str, Any]:
     return config
 
 
-def _admin_create_user_config(params: Mapping[str, Any]) -> dict[str, Any]:
-    given = copy.deepcopy(params.get("AdminCreateUserConfig") or {})
+def _admin_create_user_config(params: JsonObject) -> JsonObject:
+    given = copy.deepcopy(object_member(params, "AdminCreateUserConfig"))
     given.setdefault("AllowAdminCreateUserOnly", False)
-    password = params.get("Policies", {}).get("PasswordPolicy") or {}
+    password = object_member(object_member(params, "Policies"), "PasswordPolicy")
     # Cognito keeps the deprecated member in step with the password policy's.
     given.setdefault("UnusedAccountValidityDays", password.get("TemporaryPasswordValidityDays", 7))
     return given
 
 
-def _email_configuration(given: dict[str, Any] | None) -> dict[str, Any]:
-    config = copy.deepcopy(given or {})
+def _email_configuration(given: JsonObject) -> JsonObject:
+    config = copy.deepcopy(given)
     config.setdefault("EmailSendingAccount", "COGNITO_DEFAULT")
     if config["EmailSendingAccount"] == "DEVELOPER" and "SourceArn" not in config:
         raise InvalidParameterException(
@@ -208,8 +223,9 @@ def _email_configuration(given: dict[str, Any] | None) -> dict[str, Any]:
     return config
 
 
-def _merge_message_twins(settings: dict[str, Any]) -> None:
-    template = settings.setdefault("VerificationMessageTemplate", {})
+def _merge_message_twins(settings: JsonObject) -> None:
+    template = object_member(settings, "VerificationMessageTemplate")
+    settings["VerificationMessageTemplate"] = template
     for legacy, inner in _MESSAGE_TWINS:
         if legacy in settings and inner in template and settings[legacy] != template[inner]:
             raise InvalidParameterException(
@@ -222,11 +238,12 @@ def _merge_message_twins(settings: dict[str, Any]) -> None:
     template.setdefault("DefaultEmailOption", "CONFIRM_WITH_CODE")
 
 
-def _check_attribute_update_settings(settings: dict[str, Any]) -> None:
-    names = settings["UserAttributeUpdateSettings"].get(
-        "AttributesRequireVerificationBeforeUpdate", []
+def _check_attribute_update_settings(settings: JsonObject) -> None:
+    names = texts_member(
+        object_member(settings, "UserAttributeUpdateSettings"),
+        "AttributesRequireVerificationBeforeUpdate",
     )
-    auto_verified = set(settings.get("AutoVerifiedAttributes", []))
+    auto_verified = set(texts_member(settings, "AutoVerifiedAttributes"))
     for name in names:
         if name not in auto_verified:
             raise InvalidParameterException(
@@ -235,12 +252,12 @@ def _check_attribute_update_settings(settings: dict[str, Any]) -> None:
             )
 
 
-def _check_account_recovery(setting: dict[str, Any] | None) -> None:
+def _check_account_recovery(setting: JsonObject) -> None:
     if not setting:
         return
-    mechanisms = setting["RecoveryMechanisms"]
-    names = [item["Name"] for item in mechanisms]
-    priorities = [item["Priority"] for item in mechanisms]
+    mechanisms = objects_member(setting, "RecoveryMechanisms")
+    names = [text_member(item, "Name") for item in mechanisms]
+    priorities = [int_member(item, "Priority") for item in mechanisms]
     if len(set(names)) != len(names) or len(set(priorities)) != len(priorities):
         raise InvalidParameterException(
             "AccountRecoverySetting: recovery mechanisms and their priorities must be unique."
@@ -251,16 +268,16 @@ def _check_account_recovery(setting: dict[str, Any] | None) -> None:
         )
 
 
-def _check_mfa_possible(settings: dict[str, Any], previous: dict[str, Any] | None) -> None:
+def _check_mfa_possible(settings: JsonObject, previous: JsonObject | None) -> None:
     if settings["MfaConfiguration"] == "OFF":
         return
     if not _other_factor(previous or {}) and "SmsConfiguration" not in settings:
         raise InvalidParameterException(_MFA_NEEDS_SMS)
 
 
-def _other_factor(settings: dict[str, Any]) -> bool:
+def _other_factor(settings: JsonObject) -> bool:
     """Whether TOTP or email MFA is on (set only by SetUserPoolMfaConfig)."""
     return bool(
-        settings.get("SoftwareTokenMfaConfiguration", {}).get("Enabled")
+        object_member(settings, "SoftwareTokenMfaConfiguration").get("Enabled")
         or "EmailMfaConfiguration" in settings
     )

@@ -8,10 +8,10 @@ pool holds at most 50 of them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
+from cognitio.documents import JsonObject, object_member, text_member
 from cognitio.errors import InvalidParameterException
 
 MAX_CUSTOM_ATTRIBUTES = 50
@@ -50,11 +50,11 @@ _FIXED = frozenset({"sub", "identities"})
 _NOT_IN_CSV = frozenset({"sub", "identities"})
 
 
-def standard_schema() -> list[dict[str, Any]]:
+def standard_schema() -> list[JsonObject]:
     """A fresh copy of the standard attributes, as DescribeUserPool lists them."""
     schema = []
     for name, data_type, mutable, required, constraints in _STANDARD:
-        entry: dict[str, Any] = {
+        entry: JsonObject = {
             "Name": name,
             "AttributeDataType": data_type,
             "DeveloperOnlyAttribute": False,
@@ -72,14 +72,14 @@ def standard_schema() -> list[dict[str, Any]]:
     return schema
 
 
-def build_schema(requested: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def build_schema(requested: list[JsonObject]) -> list[JsonObject]:
     """The schema of a new pool: standard attributes with requested changes, then custom ones."""
     schema = standard_schema()
-    by_name = {entry["Name"]: entry for entry in schema}
+    by_name = {entry_name(entry): entry for entry in schema}
     seen: set[str] = set()
-    custom: list[dict[str, Any]] = []
+    custom: list[JsonObject] = []
     for item in requested:
-        name = item["Name"]
+        name = _requested_name(item)
         if name in seen:
             raise InvalidParameterException(f"Duplicate attribute name in schema: {name}")
         seen.add(name)
@@ -90,21 +90,21 @@ def build_schema(requested: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return add_custom(schema, custom)
 
 
-def add_custom(schema: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def add_custom(schema: list[JsonObject], new: list[JsonObject]) -> list[JsonObject]:
     """Append custom attributes, refusing duplicates and the 51st.
 
     ``custom:x`` and ``dev:custom:x`` are one name: a clash names the request's ``custom:x``
     first, then the stored attribute.
     """
-    existing = {_base_name(entry["Name"]): entry["Name"] for entry in schema}
+    existing = {_base_name(entry_name(entry)): entry_name(entry) for entry in schema}
     for entry in new:
-        base = _base_name(entry["Name"])
+        base = _base_name(entry_name(entry))
         if base in existing:
             raise InvalidParameterException(
                 f"{base}: Existing attribute already has name {existing[base]}."
             )
-        existing[base] = entry["Name"]
-    count = sum(1 for entry in schema if entry["Name"] not in STANDARD_NAMES) + len(new)
+        existing[base] = entry_name(entry)
+    count = sum(1 for entry in schema if entry_name(entry) not in STANDARD_NAMES) + len(new)
     if count > MAX_CUSTOM_ATTRIBUTES:
         raise InvalidParameterException(
             f"A user pool can have at most {MAX_CUSTOM_ATTRIBUTES} custom attributes."
@@ -112,9 +112,9 @@ def add_custom(schema: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[
     return schema + new
 
 
-def custom_attribute(item: Mapping[str, Any]) -> dict[str, Any]:
+def custom_attribute(item: JsonObject) -> JsonObject:
     """A custom attribute as Cognito stores it, from a SchemaAttributeType request."""
-    raw_name = item["Name"]
+    raw_name = _requested_name(item)
     if raw_name.startswith(("custom:", "dev:")):
         raise InvalidParameterException(
             f"Custom attribute name {raw_name} must not carry a prefix; Cognito adds custom:"
@@ -127,7 +127,7 @@ def custom_attribute(item: Mapping[str, Any]) -> dict[str, Any]:
             "Invalid AttributeDataType input, consider using the provided AttributeDataType enum."
         )
     developer_only = bool(item.get("DeveloperOnlyAttribute", False))
-    entry: dict[str, Any] = {
+    entry: JsonObject = {
         "Name": ("dev:custom:" if developer_only else "custom:") + raw_name,
         "AttributeDataType": data_type,
         "DeveloperOnlyAttribute": developer_only,
@@ -137,23 +137,36 @@ def custom_attribute(item: Mapping[str, Any]) -> dict[str, Any]:
     names = _Names(raw_name, "custom:" + raw_name)
     if data_type == "String":
         entry["StringAttributeConstraints"] = _string_constraints(
-            names, item.get("StringAttributeConstraints"), default_max="2048"
+            names, object_member(item, "StringAttributeConstraints"), default_max="2048"
         )
     elif data_type == "Number":
         entry["NumberAttributeConstraints"] = _number_constraints(
-            names, item.get("NumberAttributeConstraints")
+            names, object_member(item, "NumberAttributeConstraints")
         )
     return entry
 
 
-def csv_header(schema: Iterable[Mapping[str, Any]]) -> list[str]:
+def csv_header(schema: Iterable[JsonObject]) -> list[str]:
     """GetCSVHeader's columns: importable attributes, then Cognito's own two."""
-    columns = [entry["Name"] for entry in schema if entry["Name"] not in _NOT_IN_CSV]
+    columns = [name for name in map(entry_name, schema) if name not in _NOT_IN_CSV]
     return [*columns, "cognito:mfa_enabled", "cognito:username"]
 
 
-def _apply_standard(entry: dict[str, Any], item: dict[str, Any]) -> None:
-    name = entry["Name"]
+def entry_name(entry: JsonObject) -> str:
+    """The Name of a schema entry the server built (every one has a name)."""
+    return text_member(entry, "Name") or ""
+
+
+def _requested_name(item: JsonObject) -> str:
+    """The Name of a requested SchemaAttributeType (api/ has checked AddCustomAttributes')."""
+    name = item.get("Name")
+    if not isinstance(name, str) or not name:
+        raise InvalidParameterException("Every schema attribute needs a Name.")
+    return name
+
+
+def _apply_standard(entry: JsonObject, item: JsonObject) -> None:
+    name = entry_name(entry)
     data_type = item.get("AttributeDataType")
     if (data_type is not None and data_type != entry["AttributeDataType"]) or item.get(
         "DeveloperOnlyAttribute"
@@ -176,11 +189,14 @@ def _apply_standard(entry: dict[str, Any], item: dict[str, Any]) -> None:
     names = _Names(name, name)
     if "StringAttributeConstraints" in item and entry["AttributeDataType"] == "String":
         entry["StringAttributeConstraints"] = _string_constraints(
-            names, item["StringAttributeConstraints"], default_max="2048", default_min="0"
+            names,
+            object_member(item, "StringAttributeConstraints"),
+            default_max="2048",
+            default_min="0",
         )
     if "NumberAttributeConstraints" in item and entry["AttributeDataType"] == "Number":
         entry["NumberAttributeConstraints"] = _number_constraints(
-            names, item["NumberAttributeConstraints"]
+            names, object_member(item, "NumberAttributeConstraints")
         )
 
 
@@ -199,19 +215,24 @@ def _base_name(name: str) -> str:
 
 def _string_constraints(
     names: _Names,
-    given: dict[str, str] | None,
+    given: JsonObject,
     *,
     default_max: str,
     default_min: str | None = None,
-) -> dict[str, str]:
-    given = given or {}
-    result: dict[str, str] = {}
-    if "MinLength" in given or default_min is not None:
-        result["MinLength"] = given.get("MinLength", default_min or "0")
-    result["MaxLength"] = given.get("MaxLength", default_max)
+) -> JsonObject:
+    result: JsonObject = {}
+    minimum = text_member(given, "MinLength")
+    if minimum is None:
+        minimum = default_min
+    maximum = text_member(given, "MaxLength")
+    if maximum is None:
+        maximum = default_max
+    if minimum is not None:
+        result["MinLength"] = minimum
+    result["MaxLength"] = maximum
     kind = "StringAttributeConstraints"
-    low = _non_negative(names, kind, result.get("MinLength", "0"))
-    high = _non_negative(names, kind, result["MaxLength"])
+    low = _non_negative(names, kind, minimum or "0")
+    high = _non_negative(names, kind, maximum)
     if max(low, high) > 2048:
         raise InvalidParameterException(
             f"user.{names.attribute}: String attributes cannot have a length of more than 2048"
@@ -223,11 +244,12 @@ def _string_constraints(
     return result
 
 
-def _number_constraints(names: _Names, given: dict[str, str] | None) -> dict[str, str]:
-    result = dict(given or {})
+def _number_constraints(names: _Names, given: JsonObject) -> JsonObject:
+    result: JsonObject = dict(given)
     kind = "NumberAttributeConstraints"
-    low = _non_negative(names, kind, result["MinValue"]) if "MinValue" in result else None
-    high = _non_negative(names, kind, result["MaxValue"]) if "MaxValue" in result else None
+    low_text, high_text = text_member(given, "MinValue"), text_member(given, "MaxValue")
+    low = None if low_text is None else _non_negative(names, kind, low_text)
+    high = None if high_text is None else _non_negative(names, kind, high_text)
     if low is not None and high is not None and low > high:
         raise InvalidParameterException(
             f"user.{names.attribute}: Max value cannot be less than min value."

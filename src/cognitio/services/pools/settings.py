@@ -12,8 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
+from cognitio.documents import (
+    DocumentError,
+    JsonObject,
+    as_object,
+    flag_member,
+    int_member,
+    object_member,
+    objects_member,
+    text_member,
+    texts_member,
+)
 from cognitio.messaging.messages import sender_from_email_configuration
 from cognitio.services.pools.attributes import schema_by_name
 from cognitio.services.security.passwords import PasswordPolicy
@@ -110,8 +120,8 @@ class PoolSettings:
     triggers: Mapping[str, str]
     pre_token_generation_version: str | None  # V1_0, V2_0 or V3_0
     # SchemaAttributes, Cognito's SchemaAttributeType entries, and by name.
-    schema: tuple[Mapping[str, Any], ...]
-    schema_by_name: Mapping[str, Mapping[str, Any]]
+    schema: tuple[JsonObject, ...]
+    schema_by_name: Mapping[str, JsonObject]
     deletion_protection: bool
     tags: Mapping[str, str]  # UserPoolTags
 
@@ -127,79 +137,83 @@ class PoolSettings:
     @property
     def required_attributes(self) -> tuple[str, ...]:
         """The schema's required attributes, ``sub`` included."""
-        return tuple(
-            entry["Name"] for entry in self.schema if entry.get("Required") and "Name" in entry
-        )
+        names = (text_member(entry, "Name") for entry in self.schema if entry.get("Required"))
+        return tuple(name for name in names if name is not None)
 
     @classmethod
-    def from_document(cls, config: Mapping[str, Any]) -> PoolSettings:
+    def from_document(cls, config: JsonObject) -> PoolSettings:
         """The view of a pool's stored settings document."""
-        policies = config.get("Policies") or {}
-        sign_in = policies.get("SignInPolicy") or {}
-        lambda_config = config.get("LambdaConfig") or {}
-        web_authn = config.get("WebAuthnConfiguration") or {}
-        device = config.get("DeviceConfiguration") or {}
+        policies = object_member(config, "Policies")
+        sign_in = object_member(policies, "SignInPolicy")
+        lambda_config = object_member(config, "LambdaConfig")
+        web_authn = object_member(config, "WebAuthnConfiguration")
+        device = object_member(config, "DeviceConfiguration")
         email_mfa = config.get("EmailMfaConfiguration")
-        admin_create = config.get("AdminCreateUserConfig") or {}
-        email = config.get("EmailConfiguration") or {}
-        recovery = (config.get("AccountRecoverySetting") or {}).get("RecoveryMechanisms") or []
-        schema = tuple(config.get("SchemaAttributes", []))
+        admin_create = object_member(config, "AdminCreateUserConfig")
+        email = object_member(config, "EmailConfiguration")
+        recovery = objects_member(
+            object_member(config, "AccountRecoverySetting"), "RecoveryMechanisms"
+        )
+        schema = tuple(objects_member(config, "SchemaAttributes"))
         return cls(
-            password_policy=PasswordPolicy.from_document(policies.get("PasswordPolicy") or {}),
+            password_policy=PasswordPolicy.from_document(object_member(policies, "PasswordPolicy")),
             sign_in_names=SignInNames(
-                username_attributes=tuple(config.get("UsernameAttributes") or ()),
-                alias_attributes=tuple(config.get("AliasAttributes") or ()),
-                case_sensitive=bool(
-                    (config.get("UsernameConfiguration") or {}).get("CaseSensitive", False)
+                username_attributes=texts_member(config, "UsernameAttributes"),
+                alias_attributes=texts_member(config, "AliasAttributes"),
+                case_sensitive=flag_member(
+                    object_member(config, "UsernameConfiguration"), "CaseSensitive"
                 ),
             ),
-            allowed_first_auth_factors=tuple(sign_in.get("AllowedFirstAuthFactors", ["PASSWORD"])),
-            auto_verified_attributes=tuple(config.get("AutoVerifiedAttributes") or ()),
-            verify_before_update=tuple(
-                (config.get("UserAttributeUpdateSettings") or {}).get(
-                    "AttributesRequireVerificationBeforeUpdate", []
-                )
+            allowed_first_auth_factors=texts_member(sign_in, "AllowedFirstAuthFactors")
+            if "AllowedFirstAuthFactors" in sign_in
+            else ("PASSWORD",),
+            auto_verified_attributes=texts_member(config, "AutoVerifiedAttributes"),
+            verify_before_update=texts_member(
+                object_member(config, "UserAttributeUpdateSettings"),
+                "AttributesRequireVerificationBeforeUpdate",
             ),
             recovery_mechanisms=tuple(
-                str(m.get("Name", ""))
-                for m in sorted(recovery, key=lambda m: int(m.get("Priority", 0)))
+                text_member(m, "Name") or ""
+                for m in sorted(recovery, key=lambda m: int_member(m, "Priority") or 0)
             ),
-            allow_admin_create_user_only=bool(admin_create.get("AllowAdminCreateUserOnly")),
-            mfa_configuration=str(config.get("MfaConfiguration", "OFF")),
-            sms_mfa_enabled=bool(config.get("SmsMfaEnabled")),
-            software_token_mfa_enabled=bool(
-                (config.get("SoftwareTokenMfaConfiguration") or {}).get("Enabled")
+            allow_admin_create_user_only=flag_member(admin_create, "AllowAdminCreateUserOnly"),
+            mfa_configuration=_text(config, "MfaConfiguration", "OFF"),
+            sms_mfa_enabled=flag_member(config, "SmsMfaEnabled"),
+            software_token_mfa_enabled=flag_member(
+                object_member(config, "SoftwareTokenMfaConfiguration"), "Enabled"
             ),
-            email_mfa=None
-            if email_mfa is None
-            else EmailMfaSettings(email_mfa.get("Message"), email_mfa.get("Subject")),
+            email_mfa=None if email_mfa is None else _email_mfa(as_object(email_mfa)),
             web_authn=WebAuthnSettings(
-                relying_party_id=web_authn.get("RelyingPartyId") or None,
+                relying_party_id=text_member(web_authn, "RelyingPartyId") or None,
                 user_verification_required=web_authn.get("UserVerification") == "required",
-                factor_configuration=web_authn.get("FactorConfiguration"),
+                factor_configuration=text_member(web_authn, "FactorConfiguration"),
             ),
             device=DeviceSettings(
                 remembers=bool(device),
-                challenge_required_on_new_device=bool(device.get("ChallengeRequiredOnNewDevice")),
-                device_only_remembered_on_user_prompt=bool(
-                    device.get("DeviceOnlyRememberedOnUserPrompt")
+                challenge_required_on_new_device=flag_member(
+                    device, "ChallengeRequiredOnNewDevice"
+                ),
+                device_only_remembered_on_user_prompt=flag_member(
+                    device, "DeviceOnlyRememberedOnUserPrompt"
                 ),
             ),
             verification_message=_template(
-                config.get("VerificationMessageTemplate") or {}, "SmsMessage"
+                object_member(config, "VerificationMessageTemplate"), "SmsMessage"
             ),
-            invite_message=_template(admin_create.get("InviteMessageTemplate") or {}, "SMSMessage"),
-            sms_authentication_message=config.get("SmsAuthenticationMessage"),
+            invite_message=_template(
+                object_member(admin_create, "InviteMessageTemplate"), "SMSMessage"
+            ),
+            sms_authentication_message=text_member(config, "SmsAuthenticationMessage"),
             email_sender=sender_from_email_configuration(email),
-            reply_to_email=email.get("ReplyToEmailAddress"),
+            reply_to_email=text_member(email, "ReplyToEmailAddress"),
             triggers=_trigger_arns(lambda_config),
-            pre_token_generation_version=(lambda_config.get("PreTokenGenerationConfig") or {}).get(
-                "LambdaVersion"
+            pre_token_generation_version=text_member(
+                object_member(lambda_config, "PreTokenGenerationConfig"), "LambdaVersion"
             ),
             schema=schema,
             schema_by_name=schema_by_name(schema),
             deletion_protection=config.get("DeletionProtection") == "ACTIVE",
-            tags=dict(config.get("UserPoolTags") or {}),
+            tags=tags_member(config),
         )
 
 
@@ -212,20 +226,37 @@ def pool_settings(pool: UserPoolRecord) -> PoolSettings:
     return view
 
 
-def _template(template: Mapping[str, Any], sms_member: str) -> MessageTemplate:
+def tags_member(config: JsonObject) -> dict[str, str]:
+    """A pool's UserPoolTags, tag key -> value."""
+    tags = object_member(config, "UserPoolTags")
+    if not all(isinstance(value, str) for value in tags.values()):
+        raise DocumentError("UserPoolTags is not a map of strings")
+    return {key: str(value) for key, value in tags.items()}
+
+
+def _text(document: JsonObject, name: str, default: str) -> str:
+    value = text_member(document, name)
+    return default if value is None else value
+
+
+def _email_mfa(document: JsonObject) -> EmailMfaSettings:
+    return EmailMfaSettings(text_member(document, "Message"), text_member(document, "Subject"))
+
+
+def _template(template: JsonObject, sms_member: str) -> MessageTemplate:
     # InviteMessageTemplate spells the SMS member SMSMessage; VerificationMessageTemplate,
     # SmsMessage.
     return MessageTemplate(
-        email_message=template.get("EmailMessage"),
-        email_subject=template.get("EmailSubject"),
-        sms_message=template.get(sms_member),
+        email_message=text_member(template, "EmailMessage"),
+        email_subject=text_member(template, "EmailSubject"),
+        sms_message=text_member(template, sms_member),
     )
 
 
-def _trigger_arns(lambda_config: Mapping[str, Any]) -> dict[str, str]:
+def _trigger_arns(lambda_config: JsonObject) -> dict[str, str]:
     arns: dict[str, str] = {}
     for member, value in lambda_config.items():
-        arn = (value or {}).get("LambdaArn") if member in NESTED_TRIGGERS else value
+        arn = as_object(value, member).get("LambdaArn") if member in NESTED_TRIGGERS else value
         if arn and isinstance(arn, str):
             arns[member] = arn
     return arns

@@ -12,8 +12,8 @@ import copy
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
+from cognitio.documents import JsonArray, JsonObject, object_member, objects_member
 from cognitio.errors import (
     ConcurrentModificationException,
     InvalidParameterException,
@@ -27,7 +27,7 @@ from cognitio.store.records import UserPoolRecord, UserPoolSummary
 from cognitio.store.repositories import Store, Transaction
 
 # Checks a pool's LambdaConfig (each function configured); the triggers service's ``check``.
-LambdaConfigCheck = Callable[[Mapping[str, Any]], None]
+LambdaConfigCheck = Callable[[JsonObject], None]
 
 MAX_TAGS = 50
 # Read-modify-write attempts before a concurrent writer wins outright.
@@ -47,7 +47,7 @@ class CreatePool:
     """CreateUserPool: the name, and the requested settings in UserPoolType's members."""
 
     name: str
-    settings: Mapping[str, Any]
+    settings: JsonObject
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +55,7 @@ class UpdatePool:
     """UpdateUserPool: what it names replaces the settings, the rest returns to defaults."""
 
     pool_id: str
-    settings: Mapping[str, Any]
+    settings: JsonObject
     name: str | None = None
 
 
@@ -65,10 +65,10 @@ class SetMfaConfig:
 
     pool_id: str
     mfa_configuration: str | None = None
-    sms: Mapping[str, Any] | None = None
-    software_token: Mapping[str, Any] | None = None
-    email: Mapping[str, Any] | None = None
-    web_authn: Mapping[str, Any] | None = None
+    sms: JsonObject | None = None
+    software_token: JsonObject | None = None
+    email: JsonObject | None = None
+    web_authn: JsonObject | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,8 +161,8 @@ class UserPools:
 
     async def create(self, caller: Caller, command: CreatePool) -> UserPoolRecord:
         settings = new_pool_settings(command.settings)
-        _check_tags(settings["UserPoolTags"])
-        self._check_lambda_config(settings["LambdaConfig"])
+        _check_tags(object_member(settings, "UserPoolTags"))
+        self._check_lambda_config(object_member(settings, "LambdaConfig"))
         now = ids.now_ms()
         async with self._store.write() as tx:
             while True:
@@ -189,8 +189,8 @@ class UserPools:
     async def update(self, caller: Caller, command: UpdatePool) -> None:
         def change(record: UserPoolRecord) -> UserPoolRecord:
             settings = updated_pool_settings(record.config, command.settings)
-            _check_tags(settings["UserPoolTags"])
-            self._check_lambda_config(settings["LambdaConfig"])
+            _check_tags(object_member(settings, "UserPoolTags"))
+            self._check_lambda_config(object_member(settings, "LambdaConfig"))
             return replace(record, name=command.name or record.name, config=settings)
 
         await self._modify(caller, command.pool_id, change)
@@ -216,14 +216,15 @@ class UserPools:
         return PoolPage(shown, token)
 
     async def add_custom_attributes(
-        self, caller: Caller, pool_id: str, attributes: Sequence[Mapping[str, Any]]
+        self, caller: Caller, pool_id: str, attributes: Sequence[JsonObject]
     ) -> None:
         """AddCustomAttributes; each attribute in Cognito's SchemaAttributeType shape."""
         new = [custom_attribute(item) for item in attributes]
 
         def change(record: UserPoolRecord) -> UserPoolRecord:
             config = copy.deepcopy(record.config)
-            config["SchemaAttributes"] = add_custom(config["SchemaAttributes"], new)
+            schema: JsonArray = list(add_custom(objects_member(config, "SchemaAttributes"), new))
+            config["SchemaAttributes"] = schema
             return replace(record, config=config)
 
         await self._modify(caller, pool_id, change)
@@ -253,7 +254,7 @@ class UserPools:
     async def tag(self, caller: Caller, command: TagPool) -> None:
         def change(record: UserPoolRecord) -> UserPoolRecord:
             config = copy.deepcopy(record.config)
-            merged = {**config.get("UserPoolTags", {}), **command.tags}
+            merged: JsonObject = {**object_member(config, "UserPoolTags"), **command.tags}
             _check_tags(merged)
             config["UserPoolTags"] = merged
             return replace(record, config=config)
@@ -264,7 +265,9 @@ class UserPools:
         def change(record: UserPoolRecord) -> UserPoolRecord:
             config = copy.deepcopy(record.config)
             config["UserPoolTags"] = {
-                k: v for k, v in config.get("UserPoolTags", {}).items() if k not in command.keys
+                k: v
+                for k, v in object_member(config, "UserPoolTags").items()
+                if k not in command.keys
             }
             return replace(record, config=config)
 
@@ -293,7 +296,7 @@ class UserPools:
         )
 
 
-def apply_mfa_config(config: dict[str, Any], command: SetMfaConfig) -> dict[str, Any]:
+def apply_mfa_config(config: JsonObject, command: SetMfaConfig) -> JsonObject:
     """SetUserPoolMfaConfig: factor settings it leaves out are turned off; WebAuthn is kept."""
     config = copy.deepcopy(config)
     sms = command.sms
@@ -318,7 +321,7 @@ def apply_mfa_config(config: dict[str, Any], command: SetMfaConfig) -> dict[str,
     mode = command.mfa_configuration or config.get("MfaConfiguration", "OFF")
     enabled = (
         sms is not None
-        or config.get("SoftwareTokenMfaConfiguration", {}).get("Enabled", False)
+        or object_member(config, "SoftwareTokenMfaConfiguration").get("Enabled", False)
         or "EmailMfaConfiguration" in config
     )
     if mode != "OFF" and not enabled:
@@ -334,6 +337,6 @@ def apply_mfa_config(config: dict[str, Any], command: SetMfaConfig) -> dict[str,
     return config
 
 
-def _check_tags(tags: dict[str, str]) -> None:
+def _check_tags(tags: Mapping[str, object]) -> None:
     if len(tags) > MAX_TAGS:
         raise InvalidParameterException(f"A user pool can have at most {MAX_TAGS} tags.")

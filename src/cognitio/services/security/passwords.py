@@ -25,10 +25,9 @@ from __future__ import annotations
 import re
 import secrets
 import string
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
+from cognitio.documents import JsonObject, flag_member, int_member
 from cognitio.errors import InvalidParameterException, InvalidPasswordException
 
 MIN_LENGTH = 6
@@ -69,16 +68,18 @@ class PasswordPolicy:
     password_history_size: int = 0  # 0: reuse is not checked
 
     @classmethod
-    def from_document(cls, policy: Mapping[str, Any]) -> PasswordPolicy:
+    def from_document(cls, policy: JsonObject) -> PasswordPolicy:
         """The policy in Cognito's PasswordPolicyType shape."""
+        minimum_length = int_member(policy, "MinimumLength")
+        validity_days = int_member(policy, "TemporaryPasswordValidityDays")
         return cls(
-            minimum_length=int(policy.get("MinimumLength", 8)),
-            require_uppercase=bool(policy.get("RequireUppercase", False)),
-            require_lowercase=bool(policy.get("RequireLowercase", False)),
-            require_numbers=bool(policy.get("RequireNumbers", False)),
-            require_symbols=bool(policy.get("RequireSymbols", False)),
-            temporary_password_validity_days=int(policy.get("TemporaryPasswordValidityDays", 7)),
-            password_history_size=int(policy.get("PasswordHistorySize", 0) or 0),
+            minimum_length=8 if minimum_length is None else minimum_length,
+            require_uppercase=flag_member(policy, "RequireUppercase"),
+            require_lowercase=flag_member(policy, "RequireLowercase"),
+            require_numbers=flag_member(policy, "RequireNumbers"),
+            require_symbols=flag_member(policy, "RequireSymbols"),
+            temporary_password_validity_days=7 if validity_days is None else validity_days,
+            password_history_size=int_member(policy, "PasswordHistorySize") or 0,
         )
 
     def requires(self) -> tuple[tuple[bool, frozenset[str], str], ...]:

@@ -27,7 +27,6 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 import botocore.loaders
 
@@ -90,7 +89,7 @@ def token_operations() -> frozenset[str]:
     return frozenset(names)
 
 
-def _named_user(operation: str, params: Mapping[str, Any]) -> str | None:
+def _named_user(operation: str, params: Mapping[str, object]) -> str | None:
     """The username an unsigned call names, where it names one."""
     for container in ("AuthParameters", "ChallengeResponses"):
         inner = params.get(container)
@@ -187,7 +186,7 @@ class RateLimits:
         return any(parsed in network for network in self._proxies)
 
     async def check_call(
-        self, service: str, operation: str, params: Mapping[str, Any], ip: str
+        self, service: str, operation: str, params: Mapping[str, object], ip: str
     ) -> None:
         """An unsigned operation: its client IP's bucket and its user's; TooManyRequests."""
         if service == "cognito-idp" and operation in self._token_operations:
