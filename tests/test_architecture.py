@@ -132,3 +132,47 @@ def test_no_module_imports_another_in_a_circle() -> None:
 def test_the_circle_finder_finds_circles() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": set()}
     assert _circles(graph) == [{"a", "b", "c"}]
+
+
+# Only the edges speak AWS's dicts; inside, a JSON document is typed as JSON (cognitio.documents).
+_EDGES = ("api", "wire")
+
+
+def _any_dicts(path: Path) -> Iterator[int]:
+    """Lines of ``path`` that write ``dict[str, Any]`` or ``Mapping[str, Any]``."""
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if not isinstance(node, ast.Subscript) or not isinstance(node.slice, ast.Tuple):
+            continue
+        base = node.value.attr if isinstance(node.value, ast.Attribute) else None
+        if isinstance(node.value, ast.Name):
+            base = node.value.id
+        items = node.slice.elts
+        if (
+            base in {"dict", "Dict", "Mapping", "MutableMapping"}
+            and len(items) == 2
+            and isinstance(items[1], ast.Name)
+            and items[1].id == "Any"
+        ):
+            yield node.lineno
+
+
+def test_aws_dicts_stay_at_the_edges() -> None:
+    found = [
+        f"{path.relative_to(SOURCE)}:{line}"
+        for path in sorted((SOURCE / "cognitio").rglob("*.py"))
+        if path.relative_to(SOURCE / "cognitio").parts[0] not in _EDGES
+        for line in _any_dicts(path)
+    ]
+    assert found == []
+
+
+def test_the_any_dict_finder_finds_them(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "from typing import Any\n"
+        "a: dict[str, Any] = {}\n"
+        "b: typing.Mapping[str, Any]\n"
+        "c: dict[str, object] = {}\n"
+        "def f(x: list[dict[str, Any]]) -> None: ...\n"
+    )
+    assert list(_any_dicts(sample)) == [2, 3, 5]
