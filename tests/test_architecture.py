@@ -25,6 +25,7 @@ LAYERS = (
     "messages",
     "users",
     "signin",
+    "federation",
     "oauth",
     "hosted",
 )

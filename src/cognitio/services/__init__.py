@@ -16,10 +16,10 @@ another in a circle):
 - ``messages``: code messages: one-time codes and the messages that carry them.
 - ``users``: user accounts: admin operations, self-service sign-up and account, groups, search.
 - ``signin``: the sign-in flows and challenges of InitiateAuth and RespondToAuthChallenge.
+- ``federation``: external identity providers and the users they sign in.
 - ``oauth``: the OAuth 2.0 endpoints' grants.
 - ``hosted``: the hosted sign-in pages' sessions and settings.
 
-Room is left for ``federation`` (external identity providers, above ``signin``), ``identity``
-(identity pools, above ``tokens``) and ``risk`` (threat protection, below ``signin``).
+Room is left for ``identity`` (identity pools, above ``tokens``) and ``risk`` (threat protection, below ``signin``).
 Nothing here imports the API, the wire or the web edge.
 """
