@@ -20,6 +20,7 @@ another in a circle):
 - ``oauth``: the OAuth 2.0 endpoints' grants.
 - ``hosted``: the hosted sign-in pages' sessions and settings.
 
-Room is left for ``identity`` (identity pools, above ``tokens``) and ``risk`` (threat protection, below ``signin``).
+Room is left for ``identity`` (identity pools, above ``tokens``) and ``risk`` (threat
+protection, below ``signin``).
 Nothing here imports the API, the wire or the web edge.
 """
