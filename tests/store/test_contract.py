@@ -33,6 +33,7 @@ from cognitio.store.records import (
     ResourceServerRecord,
     SigningKeyRecord,
     UiCustomizationRecord,
+    UserIdentityRecord,
     UserPoolRecord,
     UserRecord,
 )
@@ -620,6 +621,31 @@ def test_group_names_are_unique_and_membership_idempotent(run: Run) -> None:
 
 
 # Meta, access keys, resource servers, domains, UI
+
+
+def test_an_external_identity_signs_in_as_one_user(run: Run) -> None:
+    async def scenario(store: Store) -> None:
+        pool_id, sub = await _pool_and_user(store)
+        other = _user(pool_id)
+        first = UserIdentityRecord(pool_id, "Google", "1069", sub, NOW)
+        second = UserIdentityRecord(pool_id, "MySAML", "alice@example.com", sub, NOW + 1)
+        async with store.write() as tx:
+            assert await tx.users.insert(other)
+            assert await tx.identities.link(second)
+            assert await tx.identities.link(first)
+            assert not await tx.identities.link(replace(first, sub=other.sub))
+            assert await tx.identities.owner(pool_id, "Google", "1069") == sub
+            assert await tx.identities.owner(pool_id, "Google", "1070") is None
+            assert await tx.identities.owner(pool_id, "google", "1069") is None
+            assert await tx.identities.of_user(sub) == [first, second]
+            assert await tx.identities.unlink(pool_id, "Google", "1069")
+            assert not await tx.identities.unlink(pool_id, "Google", "1069")
+            assert await tx.identities.link(replace(first, sub=other.sub))
+            assert await tx.users.delete(other.sub)
+            assert await tx.identities.owner(pool_id, "Google", "1069") is None
+            assert await tx.identities.of_user(sub) == [second]
+
+    run(scenario)
 
 
 def test_meta_and_access_keys_are_written_once(run: Run) -> None:

@@ -41,6 +41,7 @@ from cognitio.store.records import (
     ResourceServerRecord,
     SigningKeyRecord,
     UiCustomizationRecord,
+    UserIdentityRecord,
     UserListing,
     UserPoolRecord,
     UserPoolSummary,
@@ -97,6 +98,7 @@ class _State:
     passkeys: dict[str, PasskeyRecord] = field(default_factory=dict)
     groups: dict[tuple[str, str], GroupRecord] = field(default_factory=dict)
     members: set[tuple[str, str, str]] = field(default_factory=set)  # pool, group, sub
+    identities: dict[tuple[str, str, str], UserIdentityRecord] = field(default_factory=dict)
     servers: dict[tuple[str, str], ResourceServerRecord] = field(default_factory=dict)
     domains: dict[str, DomainRecord] = field(default_factory=dict)
     ui: dict[tuple[str, str], UiCustomizationRecord] = field(default_factory=dict)
@@ -128,6 +130,7 @@ def _drop_user(db: _State, sub: str) -> None:
     db.devices = {k: d for k, d in db.devices.items() if d.record.sub != sub}
     db.passkeys = {k: p for k, p in db.passkeys.items() if p.sub != sub}
     db.members = {m for m in db.members if m[2] != sub}
+    db.identities = {k: i for k, i in db.identities.items() if i.sub != sub}
 
 
 def _drop_pool(db: _State, pool_id: str) -> None:
@@ -762,6 +765,28 @@ class MemoryGroupRepository(_Repository):
         return [_listing(self._db.users[s]) for s in subs[:limit]]
 
 
+class MemoryUserIdentities(_Repository):
+    async def link(self, record: UserIdentityRecord) -> bool:
+        key = (record.pool_id, record.provider_name, record.provider_user_id)
+        if key in self._db.identities:
+            return False
+        self._db.identities[key] = record
+        return True
+
+    async def owner(self, pool_id: str, provider_name: str, provider_user_id: str) -> str | None:
+        found = self._db.identities.get((pool_id, provider_name, provider_user_id))
+        return None if found is None else found.sub
+
+    async def of_user(self, sub: str) -> list[UserIdentityRecord]:
+        return sorted(
+            (i for i in self._db.identities.values() if i.sub == sub),
+            key=lambda i: (i.created_ms, i.provider_name, i.provider_user_id),
+        )
+
+    async def unlink(self, pool_id: str, provider_name: str, provider_user_id: str) -> bool:
+        return self._db.identities.pop((pool_id, provider_name, provider_user_id), None) is not None
+
+
 class MemoryOAuthRepository(_Repository):
     async def insert_server(self, record: ResourceServerRecord) -> bool:
         key = (record.pool_id, record.identifier)
@@ -901,6 +926,7 @@ class MemoryTransaction:
         self.devices = MemoryDeviceRepository(store)
         self.passkeys = MemoryPasskeyRepository(store)
         self.groups = MemoryGroupRepository(store)
+        self.identities = MemoryUserIdentities(store)
         self.oauth = MemoryOAuthRepository(store)
         self.limits = MemoryLimitRepository(store)
         self.sealed = MemorySealedRepository(store)

@@ -254,3 +254,15 @@ class BrandingRecord:
     assets: list[dict[str, str]]  # AssetType, Bytes as base64
     created_ms: int
     updated_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class UserIdentityRecord:
+    """An external identity (a provider and the provider's id for the user) that signs in as
+    one user of the pool: the user it made, or the user it was linked to."""
+
+    pool_id: str
+    provider_name: str
+    provider_user_id: str
+    sub: str
+    created_ms: int

@@ -26,6 +26,7 @@ from cognitio.store.records import (
     ResourceServerRecord,
     SigningKeyRecord,
     UiCustomizationRecord,
+    UserIdentityRecord,
     UserListing,
     UserPoolRecord,
     UserPoolSummary,
@@ -394,6 +395,24 @@ class SealedRepository(Protocol):
     async def replace(self, column: SealedColumn, key: str, old: bytes, new: bytes) -> bool: ...
 
 
+class UserIdentities(Protocol):
+    """Which user an external identity signs in as; one user per identity per pool."""
+
+    async def link(self, record: UserIdentityRecord) -> bool:
+        """False when the identity already signs in as a user."""
+        ...
+
+    async def owner(self, pool_id: str, provider_name: str, provider_user_id: str) -> str | None:
+        """The sub the identity signs in as."""
+        ...
+
+    async def of_user(self, sub: str) -> list[UserIdentityRecord]:
+        """The user's identities, oldest first."""
+        ...
+
+    async def unlink(self, pool_id: str, provider_name: str, provider_user_id: str) -> bool: ...
+
+
 class Transaction(Protocol):
     @property
     def meta(self) -> MetaRepository: ...
@@ -425,6 +444,8 @@ class Transaction(Protocol):
     def passkeys(self) -> PasskeyRepository: ...
     @property
     def groups(self) -> GroupRepository: ...
+    @property
+    def identities(self) -> UserIdentities: ...
     @property
     def oauth(self) -> OAuthRepository: ...
     @property

@@ -17,6 +17,7 @@ from cognitio.store.records import (
 from cognitio.store.repositories import Cursor
 from cognitio.store.sql_devices import SqlDeviceRepository
 from cognitio.store.sql_groups import SqlGroupRepository
+from cognitio.store.sql_identities import SqlUserIdentities
 from cognitio.store.sql_limits import SqlLimitRepository, SqlSignInFailures
 from cognitio.store.sql_mfa import SqlMfaRepository
 from cognitio.store.sql_oauth import SqlOAuthRepository
@@ -220,6 +221,7 @@ class SqlTransaction:
         self.devices = SqlDeviceRepository(sql)
         self.passkeys = SqlPasskeyRepository(sql)
         self.groups = SqlGroupRepository(sql)
+        self.identities = SqlUserIdentities(sql)
         self.oauth = SqlOAuthRepository(sql)
         self.sign_in_failures = SqlSignInFailures(sql)
         self.limits = SqlLimitRepository(sql)

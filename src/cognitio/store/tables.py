@@ -314,6 +314,18 @@ group_members = Table(
     Index(None, "sub"),
 )
 
+# External identities and the user each signs in as (made by a first sign-in, or linked).
+user_identities = Table(
+    "user_identities",
+    metadata,
+    Column("pool_id", String(55), primary_key=True),
+    Column("provider_name", String(32), primary_key=True),
+    Column("provider_user_id", String(512), primary_key=True),
+    Column("sub", String(36), ForeignKey("users.sub", ondelete="CASCADE"), nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Index(None, "sub"),
+)
+
 # Resource servers: custom OAuth scopes are "{identifier}/{ScopeName}".
 resource_servers = Table(
     "resource_servers",
