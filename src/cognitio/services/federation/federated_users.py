@@ -1,0 +1,175 @@
+"""The user an external identity signs in as, made on its first sign-in as Cognito makes it.
+
+A provider's user signs in as the user its identity is linked to (``user_identities``): on the
+first sign-in, a new user named ``<ProviderName>_<id>`` with the status EXTERNAL_PROVIDER, the
+mapped attributes, the ``identities`` attribute, and membership of the pool's automatic group
+``<poolId>_<ProviderName>``; PreSignUp runs first (``PreSignUp_ExternalProvider``; a refusal
+stops the sign-in) and PostConfirmation after (``PostConfirmation_ConfirmSignUp``). On every
+later sign-in the mapped attributes are written again. Two first sign-ins racing on two nodes
+make one user: the identity's row is the database's to keep unique.
+
+Abuse cases: a provider cannot name a pool's native user (its users are always
+``<ProviderName>_<id>``, and only AdminLinkProviderForUser links an identity to a native user);
+a disabled user stays out; an overlong or odd claim fails the sign-in with a reason, it is never
+stored cut short.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from cognitio.documents import JsonObject
+from cognitio.errors import CognitoError, UsernameExistsException
+from cognitio.services.common import ids
+from cognitio.services.federation.attribute_mapping import (
+    Identity,
+    MappingError,
+    federated_username,
+    identities_value,
+    mapped_attributes,
+    read_identities,
+)
+from cognitio.services.triggers.triggers import Call, Triggers, post_confirmation, pre_sign_up
+from cognitio.services.users.accounts import name_key, save, save_new
+from cognitio.store.records import GroupRecord, UserIdentityRecord, UserPoolRecord, UserRecord
+from cognitio.store.repositories import Store, Transaction
+
+EXTERNAL_PROVIDER = "EXTERNAL_PROVIDER"
+
+
+class FederatedSignInError(Exception):
+    """The identity cannot sign in; ``reason`` is safe to show, and to send to the app as an
+    ``error_description`` (Cognito's wording where it has one)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalUser:
+    """What a provider said about the user signing in, and how the pool maps it."""
+
+    provider_name: str
+    provider_type: str
+    # The provider's id for the user: OIDC and Google ``sub``, Facebook ``id``, Amazon
+    # ``user_id``, Apple ``sub``, SAML NameID.
+    user_id: str
+    # The provider's issuer or entity ID (OIDC, SAML); None for the social providers.
+    issuer: str | None
+    claims: JsonObject
+    attribute_mapping: Mapping[str, str]
+
+
+def automatic_group(pool_id: str, provider_name: str) -> str:
+    """The group Cognito puts a provider's users in: ``us-east-1_AbC123dEf_Google``."""
+    return f"{pool_id}_{provider_name}"
+
+
+class FederatedUsers:
+    """Finds or makes the user an external identity signs in as."""
+
+    def __init__(self, store: Store, triggers: Triggers) -> None:
+        self._store = store
+        self._triggers = triggers
+
+    async def sign_in(
+        self, pool: UserPoolRecord, client_id: str, external: ExternalUser
+    ) -> UserRecord:
+        """The user ``external`` signs in as, its mapped attributes written again."""
+        try:
+            attributes = mapped_attributes(external.attribute_mapping, external.claims)
+        except MappingError as error:
+            raise FederatedSignInError(error.reason) from None
+        async with self._store.read() as tx:
+            sub = await tx.identities.owner(pool.id, external.provider_name, external.user_id)
+        if sub is None:
+            return await self._first_sign_in(pool, client_id, external, attributes)
+        async with self._store.write() as tx:
+            user = await tx.users.get(sub, for_update=True)
+            if user is None:  # deleted since the lookup: start again as a first sign-in
+                return await self._first_sign_in(pool, client_id, external, attributes)
+            if not user.enabled:
+                raise FederatedSignInError("User is disabled.")
+            merged = {**user.attributes, **attributes}
+            if merged != user.attributes:
+                user = await save(tx, pool, user, replace(user, attributes=merged))
+            return user
+
+    async def _first_sign_in(
+        self,
+        pool: UserPoolRecord,
+        client_id: str,
+        external: ExternalUser,
+        attributes: dict[str, str],
+    ) -> UserRecord:
+        username = federated_username(external.provider_name, external.user_id)
+        call = Call(pool, username, client_id)
+        try:
+            await pre_sign_up(
+                self._triggers, call, "PreSignUp_ExternalProvider", dict(attributes), None
+            )
+        except CognitoError as error:
+            raise FederatedSignInError(str(error)) from None
+        now = ids.now_ms()
+        identity = Identity(
+            provider_name=external.provider_name,
+            provider_type=external.provider_type,
+            user_id=external.user_id,
+            issuer=external.issuer,
+            primary=True,
+            created_ms=now,
+        )
+        user = UserRecord(
+            sub=str(uuid.uuid4()),
+            pool_id=pool.id,
+            username=username,
+            username_key=name_key(pool, username),
+            status=EXTERNAL_PROVIDER,
+            enabled=True,
+            attributes={**attributes, "identities": identities_value([identity])},
+            password_hash=None,
+            srp_sealed=None,
+            password_set_ms=None,
+            created_ms=now,
+            updated_ms=now,
+            version=1,
+        )
+        link = UserIdentityRecord(pool.id, external.provider_name, external.user_id, user.sub, now)
+        try:
+            async with self._store.write() as tx:
+                user = await save_new(tx, pool, user)
+                if not await tx.identities.link(link):
+                    raise UsernameExistsException(username)
+                await _join_automatic_group(tx, pool.id, external.provider_name, user.sub, now)
+        except CognitoError:
+            # Another sign-in of the same identity made its user first: that is the user.
+            async with self._store.read() as tx:
+                sub = await tx.identities.owner(pool.id, external.provider_name, external.user_id)
+                existing = None if sub is None else await tx.users.get(sub)
+            if existing is not None and existing.username_key == user.username_key:
+                return existing
+            # Cognito's known answer when the identity was linked to another user meanwhile
+            # (AdminLinkProviderForUser inside PreSignUp_ExternalProvider, commonly): this
+            # sign-in fails, the next one signs in as the linked user.
+            raise FederatedSignInError(f"Already found an entry for username {username}") from None
+        try:
+            await post_confirmation(self._triggers, call, "PostConfirmation_ConfirmSignUp", user)
+        except CognitoError as error:
+            raise FederatedSignInError(str(error)) from None
+        return user
+
+
+async def _join_automatic_group(
+    tx: Transaction, pool_id: str, provider_name: str, sub: str, now: int
+) -> None:
+    name = automatic_group(pool_id, provider_name)
+    await tx.groups.insert(GroupRecord(pool_id, name, None, None, None, now, now))
+    await tx.groups.add_member(pool_id, name, sub)
+
+
+def linked_identities(user: UserRecord) -> list[Identity]:
+    """The external identities the user's ``identities`` attribute lists."""
+    return read_identities(user.attributes.get("identities"))
