@@ -360,9 +360,21 @@ def _identity_attributes(attributes: dict[str, str]) -> JsonObject:
             continue
         if name in ("email_verified", "phone_number_verified"):
             claims[name] = value == "true"
+        elif name == "identities":
+            # A federated user's identities: a JSON array in the token, as Cognito sends it.
+            claims[name] = _json_array(value)
         else:
             claims[name] = value
     return claims
+
+
+def _json_array(value: str) -> JsonValue:
+    """The server-written JSON array ``value`` holds; empty if it is damaged."""
+    try:
+        parsed: JsonValue = orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return []
+    return parsed if isinstance(parsed, list) else []
 
 
 def _unverified_kid(token: str) -> str | None:
