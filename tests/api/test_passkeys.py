@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import cbor2
 import pytest
 from botocore.exceptions import ClientError
 
@@ -331,3 +332,57 @@ def test_with_mfa_required_only_a_passkey_that_counts_as_mfa_signs_in(
     options = json.loads(verified["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"])
     result = answer(idp, client_id, "strict", verified, authenticator.get(options))
     assert result["AuthenticationResult"]["AccessToken"]
+
+
+def _with_attestation(credential: Any, change: Any) -> Any:
+    attestation = cbor2.loads(unb64url(credential["response"]["attestationObject"]))
+    change(attestation)
+    credential["response"]["attestationObject"] = b64url(cbor2.dumps(attestation))
+    return credential
+
+
+def _x5c_garbage(attestation: dict[str, Any]) -> None:
+    attestation["attStmt"] = {"alg": -7, "sig": b"x", "x5c": [b"garbage"]}
+
+
+def _point_off_the_curve(attestation: dict[str, Any]) -> None:
+    data = attestation["authData"]
+    length = int.from_bytes(data[53:55], "big")
+    key = {1: 2, 3: -7, -1: 1, -2: b"\0" * 32, -3: b"\0" * 32}
+    attestation["authData"] = data[: 55 + length] + cbor2.dumps(key)
+
+
+def _key_as_a_list(attestation: dict[str, Any]) -> None:
+    data = attestation["authData"]
+    length = int.from_bytes(data[53:55], "big")
+    attestation["authData"] = data[: 55 + length] + cbor2.dumps([2, -7, 1])
+
+
+@pytest.mark.parametrize("change", [_x5c_garbage, _point_off_the_curve, _key_as_a_list])
+def test_an_attestation_built_to_break_the_parser_is_not_supported(idp: Any, change: Any) -> None:
+    pool_id, client_id = passkey_pool(idp)
+    make_user(idp, pool_id, "breaker")
+    token = sign_in(idp, client_id, "breaker")["AccessToken"]
+    options = idp.start_web_authn_registration(AccessToken=token)["CredentialCreationOptions"]
+    credential = _with_attestation(SoftAuthenticator(ORIGIN).create(options), change)
+    with pytest.raises(idp.exceptions.WebAuthnCredentialNotSupportedException):
+        idp.complete_web_authn_registration(AccessToken=token, Credential=credential)
+    assert idp.list_web_authn_credentials(AccessToken=token)["Credentials"] == []
+
+
+@pytest.mark.parametrize("origin", [5, ["x"], {"a": 1}, None])
+def test_an_origin_that_is_not_text_is_refused(idp: Any, origin: Any) -> None:
+    _, client_id, token, authenticator = enrolled(idp, "originless")
+    options = idp.start_web_authn_registration(AccessToken=token)["CredentialCreationOptions"]
+    credential = authenticator.create(options)
+    client_data = {"type": "webauthn.create", "challenge": options["challenge"], "origin": origin}
+    credential["response"]["clientDataJSON"] = b64url(json.dumps(client_data).encode())
+    with pytest.raises(idp.exceptions.InvalidParameterException, match="not a WebAuthn"):
+        idp.complete_web_authn_registration(AccessToken=token, Credential=credential)
+    challenge = passkey_challenge(idp, client_id, "originless")
+    request = json.loads(challenge["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"])
+    assertion = authenticator.get(request)
+    client_data = {"type": "webauthn.get", "challenge": request["challenge"], "origin": origin}
+    assertion["response"]["clientDataJSON"] = b64url(json.dumps(client_data).encode())
+    with pytest.raises(idp.exceptions.InvalidParameterException, match="not a WebAuthn"):
+        answer(idp, client_id, "originless", challenge, assertion)

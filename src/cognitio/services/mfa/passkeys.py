@@ -202,6 +202,10 @@ async def register(
         raise _registration_error(str(error)) from None
     except WebAuthnException as error:
         raise WebAuthnCredentialNotSupportedException(str(error)) from None
+    except _MALFORMED:
+        raise WebAuthnCredentialNotSupportedException(
+            "The credential's attestation could not be read."
+        ) from None
     await tx.users.delete_code(user.sub, _REGISTRATION)
     attachment = document.get("authenticatorAttachment")
     response = document.get("response")
@@ -271,7 +275,7 @@ async def verify_assertion(
             credential_current_sign_count=passkey.sign_count,
             require_user_verification=verification_required,
         )
-    except (InvalidAuthenticationResponse, WebAuthnException):
+    except (InvalidAuthenticationResponse, WebAuthnException, *_MALFORMED):
         raise NotAuthorizedException("The passkey's signature could not be verified.") from None
     if not await tx.passkeys.used(passkey.credential_id, verified.new_sign_count, ids.now_ms()):
         raise NotAuthorizedException("The passkey's signature could not be verified.")
@@ -311,12 +315,19 @@ def _client_data(credential: JsonValue) -> tuple[JsonObject, dict[str, str]]:
         raise InvalidParameterException(_NOT_A_CREDENTIAL)
     try:
         parsed = parse_client_data_json(base64url_to_bytes(encoded))
+        challenge = bytes_to_base64url(parsed.challenge)
     except (TypeError, ValueError, WebAuthnException):
         raise InvalidParameterException(_NOT_A_CREDENTIAL) from None
-    return credential, {
-        "challenge": bytes_to_base64url(parsed.challenge),
-        "origin": parsed.origin,
-    }
+    # The library passes the browser's members through as they were sent.
+    origin: object = parsed.origin
+    if not isinstance(origin, str):
+        raise InvalidParameterException(_NOT_A_CREDENTIAL)
+    return credential, {"challenge": challenge, "origin": origin}
+
+
+# What the WebAuthn library's parsers raise, beyond its own exceptions, on a credential built to
+# break them (certificates that are not, a COSE key of the wrong shape, a point off the curve).
+_MALFORMED = (ValueError, TypeError, IndexError, KeyError, AttributeError)
 
 
 def _list(value: JsonValue) -> list[JsonValue]:
