@@ -110,6 +110,7 @@ FUNCTIONS = {
     "malformed": "python:handlers:malformed",
     "define-auth": "python:handlers:define_auth_challenge",
     "create-auth": "python:handlers:create_auth_challenge",
+    "create-auth-odd": "python:handlers:create_auth_challenge_odd",
     "verify-auth": "python:handlers:verify_auth_challenge_response",
     "custom-message": "python:handlers:custom_message",
     "custom-message-without-code": "python:handlers:custom_message_without_code",

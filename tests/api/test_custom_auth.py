@@ -147,3 +147,32 @@ def test_custom_auth_needs_its_functions_and_the_client(idp: Any) -> None:
         idp.initiate_auth(
             ClientId=other, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": "someone"}
         )
+
+
+def test_create_auth_challenge_answers_are_narrowed(idp: Any) -> None:
+    config = {**CUSTOM, "CreateAuthChallenge": ARN.format("create-auth-odd")}
+    pool_id = idp.create_user_pool(PoolName="odd", LambdaConfig=config)["UserPool"]["Id"]
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=["ALLOW_CUSTOM_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    make_user(idp, pool_id, "quizzed")
+
+    def start(odd: str) -> Any:
+        return idp.initiate_auth(
+            ClientId=client_id,
+            AuthFlow="CUSTOM_AUTH",
+            AuthParameters={"USERNAME": "quizzed"},
+            ClientMetadata={"odd": odd},
+        )
+
+    # Numbers and booleans read as their text, as a Java map of strings reads them.
+    challenge = start("scalars")
+    assert challenge["ChallengeParameters"] == {
+        "n": "5",
+        "b": "true",
+        "s": "x",
+        "USERNAME": "quizzed",
+    }
+    for odd in ("object", "long"):
+        with pytest.raises(idp.exceptions.InvalidLambdaResponseException):
+            start(odd)

@@ -119,6 +119,22 @@ def create_auth_challenge(event: Event, context: LambdaContext) -> Event:
     return event
 
 
+def create_auth_challenge_odd(event: Event, context: LambdaContext) -> Event:
+    """An answer of the kind ClientMetadata's ``odd`` names: scalars that are not strings, an
+    object as a value, or metadata too long to carry."""
+    odd = (event["request"].get("clientMetadata") or {}).get("odd")
+    response = event["response"]
+    if odd == "scalars":
+        response["publicChallengeParameters"] = {"n": 5, "b": True, "gone": None, "s": "x"}
+        response["privateChallengeParameters"] = {"answer": 10}
+    elif odd == "object":
+        response["publicChallengeParameters"] = {"c": {"x": 1}}
+    elif odd == "long":
+        response["publicChallengeParameters"] = {"question": "?"}
+        response["challengeMetadata"] = "m" * 5000
+    return event
+
+
 def verify_auth_challenge_response(event: Event, context: LambdaContext) -> Event:
     _record(event)
     expected = event["request"]["privateChallengeParameters"]["answer"]

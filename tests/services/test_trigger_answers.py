@@ -7,7 +7,7 @@ import pytest
 
 from cognitio.documents import JsonObject, JsonValue
 from cognitio.errors import InvalidLambdaResponseException
-from cognitio.services.triggers.triggers import flag, mapping, strings, text
+from cognitio.services.triggers.triggers import flag, mapping, string_map, strings, text
 
 
 def test_members_of_the_right_type_are_read() -> None:
@@ -49,3 +49,19 @@ def test_a_mapping_that_is_not_an_object_is_unrecognizable(value: JsonValue) -> 
 def test_strings_that_are_not_a_list_of_strings_are_unrecognizable(value: JsonValue) -> None:
     with pytest.raises(InvalidLambdaResponseException, match="Unrecognizable lambda output"):
         strings(value)
+
+
+def test_a_string_map_takes_scalars_as_text_and_leaves_out_nulls() -> None:
+    assert string_map({"s": "x", "n": 5, "f": 1.5, "b": False, "gone": None}) == {
+        "s": "x",
+        "n": "5",
+        "f": "1.5",
+        "b": "false",
+    }
+    assert string_map(None) == {}
+
+
+@pytest.mark.parametrize("value", ["x", ["a"], {"a": {"b": "c"}}, {"a": ["b"]}])
+def test_a_string_map_with_structures_is_unrecognizable(value: JsonValue) -> None:
+    with pytest.raises(InvalidLambdaResponseException, match="Unrecognizable lambda output"):
+        string_map(value)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import orjson
+
 from cognitio.documents import JsonObject, object_member, text_member
 from cognitio.errors import (
     InvalidLambdaResponseException,
@@ -40,14 +42,18 @@ from cognitio.services.triggers.triggers import (
     Call,
     Triggers,
     flag,
-    mapping,
     pre_authentication,
     pre_authentication_unknown,
+    string_map,
     text,
     user_attributes,
 )
 from cognitio.services.users.accounts import find_user
 from cognitio.store.records import UserRecord
+
+# At most this much of a CreateAuthChallenge answer travels in the Session (private
+# parameters as JSON, and the metadata).
+MAX_CARRIED_CHARS = 4096
 
 CUSTOM_CHALLENGE = "CUSTOM_CHALLENGE"
 _INCORRECT = "Incorrect username or password."
@@ -206,12 +212,19 @@ async def create_auth_challenge(
         },
     )
     response = response or {}
-    public = mapping(response.get("publicChallengeParameters"))
-    return Challenge(
-        public={str(k): str(v) for k, v in public.items()},
-        private=mapping(response.get("privateChallengeParameters")),
+    challenge = Challenge(
+        public=string_map(response.get("publicChallengeParameters")),
+        private={**string_map(response.get("privateChallengeParameters"))},
         metadata=text(response, "challengeMetadata"),
     )
+    # The private parameters and the metadata ride in the Session the client sends back.
+    carried = len(orjson.dumps(challenge.private)) + len(challenge.metadata or "")
+    if carried > MAX_CARRIED_CHARS:
+        raise InvalidLambdaResponseException(
+            "CreateAuthChallenge answered more than "
+            f"{MAX_CARRIED_CHARS} characters of private challenge parameters and metadata."
+        )
+    return challenge
 
 
 async def verify_auth_challenge(

@@ -324,6 +324,23 @@ def mapping(value: JsonValue) -> JsonObject:
     return value
 
 
+def string_map(value: JsonValue) -> dict[str, str]:
+    """A map-of-strings member of a response (absent or null: empty). Numbers and booleans
+    are taken as their text (``5``, ``true``), as a Java map of strings reads them; a null
+    entry is left out; an object or a list as a value is bad."""
+    found: dict[str, str] = {}
+    for key, item in mapping(value).items():
+        if item is None:
+            continue
+        if isinstance(item, bool):
+            found[key] = "true" if item else "false"
+        elif isinstance(item, str | int | float):
+            found[key] = str(item)
+        else:
+            raise InvalidLambdaResponseException("Unrecognizable lambda output")
+    return found
+
+
 def strings(value: JsonValue) -> list[str]:
     """A list-of-strings member of a response (absent or null: empty), anything else is bad."""
     if value is None:
