@@ -42,6 +42,8 @@ from cognitio.services.tokens.sign_out import SignOut
 from cognitio.services.tokens.tokens import Tokens
 from cognitio.services.triggers.triggers import Triggers
 from cognitio.services.users.accounts import PasswordStore, SignInCache
+from cognitio.services.federation.provider_types import FederationEndpoints
+from cognitio.services.federation.providers import IdentityProviders
 from cognitio.services.users.groups import Groups
 from cognitio.services.users.mfa_settings import MfaSettings
 from cognitio.services.users.own_account import OwnAccount
@@ -253,6 +255,14 @@ async def open_services(
         mfa_settings=MfaSettings(store, tokens, mfa, configured_factors),
         user_devices=UserDevices(store, tokens, devices),
         passkeys=UserPasskeys(store, tokens),
+        identity_providers=IdentityProviders(
+            store,
+            envelope,
+            FederationEndpoints(
+                dict(settings.federation_endpoints),
+                allow_insecure=settings.federation_allow_insecure,
+            ),
+        ),
     )
     return database, store, services
 

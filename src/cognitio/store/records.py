@@ -281,6 +281,6 @@ class SamlCertificateRecord:
     """The certificate a pool signs its SAML requests with, and its sealed private key."""
 
     pool_id: str
-    certificate: str  # PEM
+    certificate: str  # base64 DER, as GetSigningCertificate shows it
     private_sealed: bytes = field(repr=False)
     created_ms: int
