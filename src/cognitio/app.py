@@ -23,6 +23,8 @@ from cognitio.messaging.email import SmtpSender
 from cognitio.messaging.outbox import Outbox
 from cognitio.messaging.sms import WebhookSmsProvider
 from cognitio.services.clients.clients import Clients
+from cognitio.services.federation.provider_types import FederationEndpoints
+from cognitio.services.federation.providers import IdentityProviders
 from cognitio.services.hosted.hosted import Hosted
 from cognitio.services.messages.codes import Codes
 from cognitio.services.messages.user_messages import UserMessages
@@ -42,8 +44,6 @@ from cognitio.services.tokens.sign_out import SignOut
 from cognitio.services.tokens.tokens import Tokens
 from cognitio.services.triggers.triggers import Triggers
 from cognitio.services.users.accounts import PasswordStore, SignInCache
-from cognitio.services.federation.provider_types import FederationEndpoints
-from cognitio.services.federation.providers import IdentityProviders
 from cognitio.services.users.groups import Groups
 from cognitio.services.users.mfa_settings import MfaSettings
 from cognitio.services.users.own_account import OwnAccount
