@@ -252,7 +252,7 @@ def test_apple_private_key_is_never_shown_and_secrets_are_sealed_at_rest(
             (pool_id,),
         ).fetchall()
     assert len(rows) == 2
-    for name, details, sealed in rows:
+    for _name, details, sealed in rows:
         assert "client_secret" not in details and "private_key" not in details
         assert sealed is not None
         assert b"g-secret-value" not in sealed and b"PRIVATE KEY" not in sealed

@@ -60,6 +60,10 @@ def test_a_malformed_pool_id_fails_its_pattern(server: Any, operation: str) -> N
         "Name": "Orders",
         "Domain": "my-login",
         "ManagedLoginBrandingId": "0f1e2d3c-4b5a-4978-8796-a5b4c3d2e1f0",
+        "ProviderName": "Corp",
+        "ProviderType": "OIDC",
+        "ProviderDetails": {"client_id": "x"},
+        "IdpIdentifier": "example.com",
     }
     for member in shape.required_members:
         if member != "UserPoolId":
