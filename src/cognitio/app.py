@@ -23,6 +23,9 @@ from cognitio.messaging.email import SmtpSender
 from cognitio.messaging.outbox import Outbox
 from cognitio.messaging.sms import WebhookSmsProvider
 from cognitio.services.clients.clients import Clients
+from cognitio.services.federation.linking import Linking
+from cognitio.services.federation.provider_types import FederationEndpoints
+from cognitio.services.federation.providers import IdentityProviders
 from cognitio.services.hosted.hosted import Hosted
 from cognitio.services.messages.codes import Codes
 from cognitio.services.messages.user_messages import UserMessages
@@ -253,6 +256,15 @@ async def open_services(
         mfa_settings=MfaSettings(store, tokens, mfa, configured_factors),
         user_devices=UserDevices(store, tokens, devices),
         passkeys=UserPasskeys(store, tokens),
+        identity_providers=IdentityProviders(
+            store,
+            envelope,
+            FederationEndpoints(
+                dict(settings.federation_endpoints),
+                allow_insecure=settings.federation_allow_insecure,
+            ),
+        ),
+        linking=Linking(store),
     )
     return database, store, services
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import ipaddress
+import json
 import os
 import re
 import tomllib
@@ -127,6 +128,14 @@ class Settings:
     # Proxies (addresses or CIDR networks) whose X-Forwarded-For names the client; none by
     # default, so the client is the socket's peer.
     trusted_proxies: tuple[str, ...] = ()
+    # Social identity providers' base URLs, replacing the real hosts (for test stand-ins):
+    # (ProviderType, base URL) pairs, e.g. ("Google", "http://127.0.0.1:4402"). From the TOML
+    # table [federation_endpoints] or COGNITIO_FEDERATION_ENDPOINTS (a JSON object). None by
+    # default: the real providers' URLs.
+    federation_endpoints: tuple[tuple[str, str], ...] = ()
+    # True: OIDC issuers and SAML MetadataURLs may be plain http, loopback or on any port
+    # (local IdPs in tests and development). Never on by default.
+    federation_allow_insecure: bool = False
 
     @property
     def base_url(self) -> str:
@@ -193,6 +202,8 @@ _ENV = {
     "password_hashes_per_client": "COGNITIO_PASSWORD_HASHES_PER_CLIENT",
     "requests_in_flight_per_client": "COGNITIO_REQUESTS_IN_FLIGHT_PER_CLIENT",
     "trusted_proxies": "COGNITIO_TRUSTED_PROXIES",
+    "federation_endpoints": "COGNITIO_FEDERATION_ENDPOINTS",
+    "federation_allow_insecure": "COGNITIO_FEDERATION_ALLOW_INSECURE",
 }
 
 # Settings a TOML file may not hold: secrets belong in the environment or a key file.
@@ -229,8 +240,11 @@ def _read_toml(path: Path) -> dict[str, object]:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config: {path} is not valid TOML: {exc}") from None
     known = {f.name for f in fields(Settings)} - _NOT_IN_FILE
-    # Tables (dicts) are read by their own parsers ([functions]: _functions).
-    scalars = {k: v for k, v in document.items() if not isinstance(v, dict)}
+    # Tables (dicts) are read by their own parsers ([functions]: _functions), but for
+    # [federation_endpoints], which is one setting.
+    scalars = {
+        k: v for k, v in document.items() if not isinstance(v, dict) or k == "federation_endpoints"
+    }
     unknown = sorted(set(scalars) - known)
     if unknown:
         raise ConfigError(f"config: unknown setting {unknown[0]!r} in {path}")
@@ -325,6 +339,8 @@ class _Values(TypedDict, total=False):
     password_hashes_per_client: int
     requests_in_flight_per_client: int
     trusted_proxies: tuple[str, ...]
+    federation_endpoints: tuple[tuple[str, str], ...]
+    federation_allow_insecure: bool
 
 
 _RateName = Literal[
@@ -390,6 +406,12 @@ def _validate(raw: Mapping[str, object]) -> Settings:
         values["auth_domain_suffix"] = suffix
     if "require_pkce" in raw:
         values["require_pkce"] = _boolean(raw["require_pkce"], "require_pkce")
+    if "federation_endpoints" in raw:
+        values["federation_endpoints"] = _federation_endpoints(raw["federation_endpoints"])
+    if "federation_allow_insecure" in raw:
+        values["federation_allow_insecure"] = _boolean(
+            raw["federation_allow_insecure"], "federation_allow_insecure"
+        )
     if "smtp_url" in raw:
         values["smtp_url"] = _smtp_url(_text(raw, "smtp_url"))
     if "email_from" in raw:
@@ -440,6 +462,32 @@ def _abuse_limits(raw: Mapping[str, object]) -> _Values:
     if "trusted_proxies" in raw:
         values["trusted_proxies"] = _networks(raw["trusted_proxies"], "trusted_proxies")
     return values
+
+
+SOCIAL_PROVIDER_TYPES = ("Google", "Facebook", "LoginWithAmazon", "SignInWithApple")
+
+
+def _federation_endpoints(value: object) -> tuple[tuple[str, str], ...]:
+    """ProviderType -> base URL, from a TOML table or a JSON object in the environment."""
+    name = "federation_endpoints"
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise ConfigError(f"{name}: must be a JSON object of provider type to URL") from None
+    if not isinstance(value, dict):
+        raise ConfigError(f"{name}: must be a table of provider type to URL")
+    pairs = []
+    for provider, url in value.items():
+        if provider not in SOCIAL_PROVIDER_TYPES:
+            raise ConfigError(
+                f"{name}: {provider!r} is not one of {', '.join(SOCIAL_PROVIDER_TYPES)}"
+            )
+        parts = urlsplit(str(url))
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+            raise ConfigError(f"{name}.{provider}: must be an http(s) URL without a query")
+        pairs.append((str(provider), str(url).rstrip("/")))
+    return tuple(sorted(pairs))
 
 
 def _number(value: object, name: str) -> float:

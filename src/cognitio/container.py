@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from cognitio.functions.invoker import Functions
 from cognitio.services.clients.clients import Clients
+from cognitio.services.federation.linking import Linking
+from cognitio.services.federation.providers import IdentityProviders
 from cognitio.services.hosted.hosted import Hosted
 from cognitio.services.messages.user_messages import UserMessages
 from cognitio.services.oauth.oauth import OAuth
@@ -56,3 +58,5 @@ class Services:
     mfa_settings: MfaSettings
     user_devices: UserDevices
     passkeys: UserPasskeys
+    identity_providers: IdentityProviders
+    linking: Linking

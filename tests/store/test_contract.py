@@ -27,10 +27,12 @@ from cognitio.store.records import (
     DomainRecord,
     GroupRecord,
     HostedSessionRecord,
+    IdentityProviderRecord,
     MfaRecord,
     PasskeyRecord,
     RefreshTokenRecord,
     ResourceServerRecord,
+    SamlCertificateRecord,
     SigningKeyRecord,
     UiCustomizationRecord,
     UserIdentityRecord,
@@ -616,6 +618,113 @@ def test_group_names_are_unique_and_membership_idempotent(run: Run) -> None:
             assert [g.name for g in await tx.groups.page(pool_id, "b", 2)] == ["c"]
             assert [g.name for g in await tx.groups.of_user(sub)] == ["a", "c"]
             assert [u.sub for u in await tx.groups.members(pool_id, "a", None, 10)] == [sub]
+
+    run(scenario)
+
+
+# Identity providers
+
+
+def _provider(pool_id: str, name: str, identifiers: list[str]) -> IdentityProviderRecord:
+    return IdentityProviderRecord(
+        pool_id=pool_id,
+        name=name,
+        id=str(uuid.uuid4()),
+        type="OIDC",
+        details={"client_id": "c", "oidc_issuer": "https://issuer.example"},
+        secrets_sealed=b"sealed",
+        attribute_mapping={"username": "sub", "email": "email"},
+        identifiers=identifiers,
+        metadata_xml=None,
+        created_ms=NOW,
+        updated_ms=NOW,
+    )
+
+
+def test_identity_providers_are_unique_by_name_and_by_identifier(run: Run) -> None:
+    async def scenario(store: Store) -> None:
+        pool_id, other_pool = await _pool(store), await _pool(store)
+        first = _provider(pool_id, "b", ["example.com", "corp"])
+        async with store.write() as tx:
+            assert await tx.identity_providers.insert(first)
+            assert await tx.identity_providers.claim_identifiers(pool_id, "b", first.identifiers)
+            assert not await tx.identity_providers.insert(_provider(pool_id, "b", []))
+            assert await tx.identity_providers.insert(_provider(other_pool, "b", []))
+            # Another pool may use the same identifier.
+            assert await tx.identity_providers.claim_identifiers(other_pool, "b", ["corp"])
+        with pytest.raises(RuntimeError):
+            async with store.write() as tx:
+                assert await tx.identity_providers.insert(_provider(pool_id, "a", ["corp"]))
+                assert not await tx.identity_providers.claim_identifiers(pool_id, "a", ["corp"])
+                raise RuntimeError("the identifier is taken: roll back")
+        async with store.read() as tx:
+            assert await tx.identity_providers.get(pool_id, "a") is None
+            assert await tx.identity_providers.get(pool_id, "b") == first
+            found = await tx.identity_providers.by_identifier(pool_id, "corp")
+            assert found is not None and found.name == "b"
+            assert await tx.identity_providers.by_identifier(pool_id, "nothing") is None
+            assert await tx.identity_providers.count(pool_id) == 1
+
+    run(scenario)
+
+
+def test_identity_providers_update_page_and_delete_with_their_identifiers(run: Run) -> None:
+    async def scenario(store: Store) -> None:
+        pool_id = await _pool(store)
+        async with store.write() as tx:
+            for name in ("c", "a", "b"):
+                record = _provider(pool_id, name, [f"{name}.example"])
+                assert await tx.identity_providers.insert(record)
+                assert await tx.identity_providers.claim_identifiers(
+                    pool_id, name, record.identifiers
+                )
+        async with store.write() as tx:
+            stored = await tx.identity_providers.get(pool_id, "a")
+            assert stored is not None
+            changed = replace(
+                stored,
+                details={"client_id": "d"},
+                attribute_mapping={"username": "sub"},
+                identifiers=["new.example"],
+                secrets_sealed=None,
+                updated_ms=NOW + 1,
+            )
+            assert await tx.identity_providers.update(changed)
+            assert await tx.identity_providers.claim_identifiers(pool_id, "a", ["new.example"])
+            assert not await tx.identity_providers.update(_provider(pool_id, "zz", []))
+        async with store.read() as tx:
+            assert await tx.identity_providers.get(pool_id, "a") == changed
+            assert await tx.identity_providers.by_identifier(pool_id, "a.example") is None
+            page = await tx.identity_providers.page(pool_id, None, 2)
+            assert [p.name for p in page] == ["a", "b"]
+            page = await tx.identity_providers.page(pool_id, "b", 2)
+            assert [p.name for p in page] == ["c"]
+        async with store.write() as tx:
+            assert await tx.identity_providers.delete(pool_id, "a")
+            assert not await tx.identity_providers.delete(pool_id, "a")
+            # Its identifier is free again.
+            assert await tx.identity_providers.insert(_provider(pool_id, "d", []))
+            assert await tx.identity_providers.claim_identifiers(pool_id, "d", ["new.example"])
+            assert await tx.identity_providers.count(pool_id) == 3
+            assert await tx.pools.delete(pool_id)
+        async with store.read() as tx:
+            assert await tx.identity_providers.count(pool_id) == 0
+            assert await tx.identity_providers.by_identifier(pool_id, "new.example") is None
+
+    run(scenario)
+
+
+def test_a_pool_has_one_saml_signing_certificate(run: Run) -> None:
+    async def scenario(store: Store) -> None:
+        pool_id = await _pool(store)
+        first = SamlCertificateRecord(pool_id, "PEM-1", b"sealed-1", NOW)
+        async with store.write() as tx:
+            assert await tx.identity_providers.signing_certificate(pool_id) is None
+            assert await tx.identity_providers.insert_signing_certificate(first)
+            second = SamlCertificateRecord(pool_id, "PEM-2", b"sealed-2", NOW)
+            assert not await tx.identity_providers.insert_signing_certificate(second)
+        async with store.read() as tx:
+            assert await tx.identity_providers.signing_certificate(pool_id) == first
 
     run(scenario)
 

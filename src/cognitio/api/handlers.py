@@ -11,6 +11,7 @@ from cognitio.api import (  # noqa: F401
     clients,
     devices,
     groups,
+    identity_providers,
     mfa,
     oauth_config,
     passkeys,

@@ -35,10 +35,12 @@ from cognitio.store.records import (
     DomainRecord,
     GroupRecord,
     HostedSessionRecord,
+    IdentityProviderRecord,
     MfaRecord,
     PasskeyRecord,
     RefreshTokenRecord,
     ResourceServerRecord,
+    SamlCertificateRecord,
     SigningKeyRecord,
     UiCustomizationRecord,
     UserIdentityRecord,
@@ -103,6 +105,9 @@ class _State:
     domains: dict[str, DomainRecord] = field(default_factory=dict)
     ui: dict[tuple[str, str], UiCustomizationRecord] = field(default_factory=dict)
     branding: dict[tuple[str, str], BrandingRecord] = field(default_factory=dict)
+    providers: dict[tuple[str, str], IdentityProviderRecord] = field(default_factory=dict)
+    identifiers: dict[tuple[str, str], str] = field(default_factory=dict)  # -> provider name
+    saml_certificates: dict[str, SamlCertificateRecord] = field(default_factory=dict)
 
 
 class _Repository:
@@ -146,6 +151,9 @@ def _drop_pool(db: _State, pool_id: str) -> None:
     db.domains = {k: d for k, d in db.domains.items() if d.pool_id != pool_id}
     db.ui = {k: u for k, u in db.ui.items() if k[0] != pool_id}
     db.branding = {k: b for k, b in db.branding.items() if k[0] != pool_id}
+    db.providers = {k: p for k, p in db.providers.items() if k[0] != pool_id}
+    db.identifiers = {k: n for k, n in db.identifiers.items() if k[0] != pool_id}
+    db.saml_certificates.pop(pool_id, None)
 
 
 class MemoryMetaRepository(_Repository):
@@ -897,6 +905,74 @@ class MemoryOAuthRepository(_Repository):
         return self._db.branding.pop((pool_id, branding_id), None) is not None
 
 
+class MemoryIdentityProviderRepository(_Repository):
+    async def insert(self, record: IdentityProviderRecord) -> bool:
+        key = (record.pool_id, record.name)
+        if key in self._db.providers:
+            return False
+        self._db.providers[key] = _copy(record)
+        return True
+
+    async def claim_identifiers(self, pool_id: str, name: str, identifiers: list[str]) -> bool:
+        held = self._db.identifiers
+        for key in [k for k, owner in held.items() if k[0] == pool_id and owner == name]:
+            del held[key]
+        for identifier in identifiers:
+            if (pool_id, identifier) in held:
+                return False
+            held[(pool_id, identifier)] = name
+        return True
+
+    async def get(self, pool_id: str, name: str) -> IdentityProviderRecord | None:
+        return _copy(self._db.providers.get((pool_id, name)))
+
+    async def by_identifier(self, pool_id: str, identifier: str) -> IdentityProviderRecord | None:
+        name = self._db.identifiers.get((pool_id, identifier))
+        return None if name is None else await self.get(pool_id, name)
+
+    async def update(self, record: IdentityProviderRecord) -> bool:
+        stored = self._db.providers.get((record.pool_id, record.name))
+        if stored is None:
+            return False
+        self._db.providers[(record.pool_id, record.name)] = replace(
+            _copy(record), id=stored.id, type=stored.type, created_ms=stored.created_ms
+        )
+        return True
+
+    async def delete(self, pool_id: str, name: str) -> bool:
+        if self._db.providers.pop((pool_id, name), None) is None:
+            return False
+        self._db.identifiers = {
+            k: n for k, n in self._db.identifiers.items() if k[0] != pool_id or n != name
+        }
+        return True
+
+    async def page(
+        self, pool_id: str, after: str | None, limit: int
+    ) -> list[IdentityProviderRecord]:
+        rows = sorted(
+            (
+                p
+                for (pool, n), p in self._db.providers.items()
+                if pool == pool_id and n > (after or "")
+            ),
+            key=lambda p: p.name,
+        )
+        return _copy(rows[:limit])
+
+    async def count(self, pool_id: str) -> int:
+        return sum(1 for pool, _ in self._db.providers if pool == pool_id)
+
+    async def signing_certificate(self, pool_id: str) -> SamlCertificateRecord | None:
+        return _copy(self._db.saml_certificates.get(pool_id))
+
+    async def insert_signing_certificate(self, record: SamlCertificateRecord) -> bool:
+        if record.pool_id in self._db.saml_certificates:
+            return False
+        self._db.saml_certificates[record.pool_id] = _copy(record)
+        return True
+
+
 class MemorySealedRepository(_Repository):
     """Re-sealing walks the SQL tables; in memory there is nothing sealed to walk."""
 
@@ -930,6 +1006,7 @@ class MemoryTransaction:
         self.oauth = MemoryOAuthRepository(store)
         self.limits = MemoryLimitRepository(store)
         self.sealed = MemorySealedRepository(store)
+        self.identity_providers = MemoryIdentityProviderRepository(store)
 
 
 class MemoryStore:

@@ -266,3 +266,33 @@ class UserIdentityRecord:
     provider_user_id: str
     sub: str
     created_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityProviderRecord:
+    """A pool's external identity provider as stored."""
+
+    pool_id: str
+    name: str
+    id: str  # names the sealed secrets' context
+    type: str  # ProviderType: SAML, OIDC, Google, Facebook, LoginWithAmazon, SignInWithApple
+    # ProviderDetails as the caller gave them (and, for SAML, as read from the metadata),
+    # without the secrets and without the keys each type adds when shown.
+    details: dict[str, str]
+    # The secret members (client_secret, private_key, ...) as one sealed JSON object.
+    secrets_sealed: bytes | None = field(repr=False)
+    attribute_mapping: dict[str, str]
+    identifiers: list[str]
+    metadata_xml: str | None
+    created_ms: int
+    updated_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class SamlCertificateRecord:
+    """The certificate a pool signs its SAML requests with, and its sealed private key."""
+
+    pool_id: str
+    certificate: str  # base64 DER, as GetSigningCertificate shows it
+    private_sealed: bytes = field(repr=False)
+    created_ms: int

@@ -20,10 +20,12 @@ from cognitio.store.records import (
     DomainRecord,
     GroupRecord,
     HostedSessionRecord,
+    IdentityProviderRecord,
     MfaRecord,
     PasskeyRecord,
     RefreshTokenRecord,
     ResourceServerRecord,
+    SamlCertificateRecord,
     SigningKeyRecord,
     UiCustomizationRecord,
     UserIdentityRecord,
@@ -386,6 +388,45 @@ class OAuthRepository(Protocol):
     async def delete_branding(self, pool_id: str, branding_id: str) -> bool: ...
 
 
+class IdentityProviderRepository(Protocol):
+    """A pool's identity providers, their identifiers, and its SAML signing certificate."""
+
+    async def insert(self, record: IdentityProviderRecord) -> bool:
+        """False when the pool has a provider of that name (its identifiers are not claimed:
+        see :meth:`claim_identifiers`)."""
+        ...
+
+    async def claim_identifiers(self, pool_id: str, name: str, identifiers: list[str]) -> bool:
+        """Make ``identifiers`` the provider's, in place of the ones it had; False when
+        another provider of the pool holds one of them (the transaction must then roll back)."""
+        ...
+
+    async def get(self, pool_id: str, name: str) -> IdentityProviderRecord | None: ...
+    async def by_identifier(self, pool_id: str, identifier: str) -> IdentityProviderRecord | None:
+        """The provider an IdpIdentifier names."""
+        ...
+
+    async def update(self, record: IdentityProviderRecord) -> bool:
+        """Write everything but the name, type, id and creation time; False when it is gone."""
+        ...
+
+    async def delete(self, pool_id: str, name: str) -> bool:
+        """Delete the provider and its identifiers."""
+        ...
+
+    async def page(
+        self, pool_id: str, after: str | None, limit: int
+    ) -> list[IdentityProviderRecord]:
+        """A pool's providers by name, after the name given."""
+        ...
+
+    async def count(self, pool_id: str) -> int: ...
+    async def signing_certificate(self, pool_id: str) -> SamlCertificateRecord | None: ...
+    async def insert_signing_certificate(self, record: SamlCertificateRecord) -> bool:
+        """False when the pool has one already (another request made it first)."""
+        ...
+
+
 class SealedRepository(Protocol):
     """Every sealed column, for re-sealing under a new master key."""
 
@@ -450,6 +491,8 @@ class Transaction(Protocol):
     def oauth(self) -> OAuthRepository: ...
     @property
     def limits(self) -> LimitRepository: ...
+    @property
+    def identity_providers(self) -> IdentityProviderRepository: ...
     @property
     def sealed(self) -> SealedRepository: ...
 

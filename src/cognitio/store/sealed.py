@@ -35,4 +35,6 @@ SEALED_COLUMNS = (
     SealedColumn("totp", "user_mfa", "sub", "totp_sealed"),
     SealedColumn("totp", "user_mfa", "sub", "totp_pending_sealed"),
     SealedColumn("device", "devices", "device_key", "verifier_sealed"),
+    SealedColumn("idp-secrets", "identity_providers", "id", "secrets_sealed"),
+    SealedColumn("saml-signing-key", "saml_signing_certificates", "pool_id", "private_sealed"),
 )

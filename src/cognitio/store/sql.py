@@ -16,6 +16,7 @@ from cognitio.store.records import (
 )
 from cognitio.store.repositories import Cursor
 from cognitio.store.sql_devices import SqlDeviceRepository
+from cognitio.store.sql_federation import SqlIdentityProviderRepository
 from cognitio.store.sql_groups import SqlGroupRepository
 from cognitio.store.sql_identities import SqlUserIdentities
 from cognitio.store.sql_limits import SqlLimitRepository, SqlSignInFailures
@@ -226,6 +227,7 @@ class SqlTransaction:
         self.sign_in_failures = SqlSignInFailures(sql)
         self.limits = SqlLimitRepository(sql)
         self.sealed = SqlSealedRepository(sql)
+        self.identity_providers = SqlIdentityProviderRepository(sql)
 
 
 class SqlStore:

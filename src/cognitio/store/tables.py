@@ -410,3 +410,51 @@ login_brandings = Table(
     Column("updated_ms", BigInteger, nullable=False),
     UniqueConstraint("pool_id", "client_id"),
 )
+
+# A pool's external identity providers. `details` is ProviderDetails without its secrets, which
+# are sealed together (context "idp-secrets:{id}"); `identifiers` repeats, as a JSON list, the
+# rows of identity_provider_identifiers, which make each identifier unique in the pool.
+identity_providers = Table(
+    "identity_providers",
+    metadata,
+    Column(
+        "pool_id", String(55), ForeignKey("user_pools.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("name", String(32), primary_key=True),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("type", String(32), nullable=False),
+    Column("details", Text, nullable=False),
+    Column("secrets_sealed", LargeBinary, nullable=True),
+    Column("attribute_mapping", Text, nullable=False),
+    Column("identifiers", Text, nullable=False),
+    # A SAML IdP's metadata as last read (from MetadataFile or fetched from MetadataURL).
+    Column("metadata_xml", Text, nullable=True),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("updated_ms", BigInteger, nullable=False),
+)
+
+identity_provider_identifiers = Table(
+    "identity_provider_identifiers",
+    metadata,
+    Column("pool_id", String(55), primary_key=True),
+    Column("identifier", String(40), primary_key=True),
+    Column("provider_name", String(32), nullable=False),
+    ForeignKeyConstraint(
+        ["pool_id", "provider_name"],
+        ["identity_providers.pool_id", "identity_providers.name"],
+        ondelete="CASCADE",
+    ),
+    Index(None, "pool_id", "provider_name"),
+)
+
+# The certificate a pool signs SAML requests with (GetSigningCertificate), one per pool.
+saml_signing_certificates = Table(
+    "saml_signing_certificates",
+    metadata,
+    Column(
+        "pool_id", String(55), ForeignKey("user_pools.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("certificate", Text, nullable=False),
+    Column("private_sealed", LargeBinary, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+)

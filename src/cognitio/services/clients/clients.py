@@ -39,7 +39,7 @@ from cognitio.services.pools.resource_servers import custom_scopes
 from cognitio.services.pools.settings import pool_settings
 from cognitio.services.pools.user_pools import Caller, check_pool_region, load_pool, require_pool
 from cognitio.store.records import ClientRecord, UserPoolRecord
-from cognitio.store.repositories import Store
+from cognitio.store.repositories import Store, Transaction
 
 MAX_CLIENTS_PER_POOL = 1000
 STANDARD_SCOPES = frozenset(
@@ -142,7 +142,11 @@ class Clients:
             pool = await load_pool(tx, caller, command.pool_id, for_update=True)
             custom = await custom_scopes(tx, pool.id)
             settings = settings_document(
-                pool, command.settings, has_secret=secret is not None, custom_scopes=custom
+                pool,
+                command.settings,
+                has_secret=secret is not None,
+                custom_scopes=custom,
+                providers=await _providers(tx, pool.id, command.settings),
             )
             if await tx.clients.count(pool.id) >= MAX_CLIENTS_PER_POOL:
                 raise LimitExceededException(
@@ -188,6 +192,7 @@ class Clients:
                     has_secret=record.secret_sealed is not None,
                     custom_scopes=await custom_scopes(tx, pool.id),
                     updating=True,
+                    providers=await _providers(tx, pool.id, command.settings),
                 )
                 updated = replace(
                     record,
@@ -230,6 +235,14 @@ class Clients:
         return self._envelope.open(record.secret_sealed, f"client-secret:{record.id}").decode()
 
 
+async def _providers(tx: Transaction, pool_id: str, params: JsonObject) -> frozenset[str]:
+    """Those of the SupportedIdentityProviders asked for that the pool has."""
+    names = set(texts_member(params, "SupportedIdentityProviders")) - {"COGNITO"}
+    return frozenset(
+        [name for name in names if await tx.identity_providers.get(pool_id, name) is not None]
+    )
+
+
 def settings_document(
     pool: UserPoolRecord,
     params: JsonObject,
@@ -237,13 +250,14 @@ def settings_document(
     has_secret: bool,
     custom_scopes: frozenset[str] = frozenset(),
     updating: bool = False,
+    providers: frozenset[str] = frozenset(),
 ) -> JsonObject:
     """The settings document of a client, with defaults, or Cognito's error for a bad field."""
     settings: JsonObject = {key: copy.deepcopy(params[key]) for key in _SETTINGS if key in params}
     _token_validity(settings)
     _auth_flows(settings)
     _attribute_permissions(pool, settings, "updating" if updating else "creating")
-    _oauth(pool, settings, has_secret, custom_scopes)
+    _oauth(pool, settings, has_secret, custom_scopes, providers)
     settings.setdefault("AllowedOAuthFlowsUserPoolClient", False)
     settings.setdefault("PreventUserExistenceErrors", "LEGACY")
     settings.setdefault("EnableTokenRevocation", True)
@@ -331,11 +345,15 @@ def _attribute_permissions(pool: UserPoolRecord, settings: JsonObject, doing: st
 
 
 def _oauth(
-    pool: UserPoolRecord, settings: JsonObject, has_secret: bool, custom: frozenset[str]
+    pool: UserPoolRecord,
+    settings: JsonObject,
+    has_secret: bool,
+    custom: frozenset[str],
+    providers: frozenset[str],
 ) -> None:
     for provider in texts_member(settings, "SupportedIdentityProviders"):
-        # Federation arrives with its own capability; until then only the pool's own directory.
-        if provider != "COGNITO":
+        # The pool's own directory, or one of its identity providers by name.
+        if provider != "COGNITO" and provider not in providers:
             raise InvalidParameterException(
                 f"The provider {provider} does not exist for User Pool {pool.id}"
             )

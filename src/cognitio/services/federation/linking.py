@@ -42,6 +42,12 @@ MAX_LINKED = 5
 ProviderType = Callable[[Transaction, str, str], Awaitable[str | None]]
 
 
+async def stored_provider_type(tx: Transaction, pool_id: str, name: str) -> str | None:
+    """The type of the pool's provider ``name``, as the store keeps it."""
+    record = await tx.identity_providers.get(pool_id, name)
+    return None if record is None else record.type
+
+
 @dataclass(frozen=True, slots=True)
 class ProviderUser:
     """ProviderUserIdentifierType: a user as a provider names it."""
@@ -52,7 +58,7 @@ class ProviderUser:
 
 
 class Linking:
-    def __init__(self, store: Store, provider_type: ProviderType) -> None:
+    def __init__(self, store: Store, provider_type: ProviderType = stored_provider_type) -> None:
         self._store = store
         self._provider_type = provider_type
 
