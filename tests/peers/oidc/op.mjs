@@ -3,7 +3,9 @@
 // Settings come from the environment:
 //   PORT (required), ISSUER (default http://127.0.0.1:$PORT), CLIENT_ID, CLIENT_SECRET,
 //   REDIRECT_URIS (comma-separated), AUTH_METHOD (token_endpoint_auth_method, default
-//   client_secret_post), ACCOUNT (who signs in when the request has no login_hint).
+//   client_secret_post), AUTH_METHODS (the token endpoint auth methods it supports,
+//   comma-separated; default: oidc-provider's own list), ACCOUNT (who signs in when the request
+//   has no login_hint).
 // The interaction route signs in `login_hint` (or ACCOUNT) and grants consent at once, so a test
 // reaches the redirect_uri by following redirects. POST /test/rotate-keys replaces the signing
 // key with a fresh one (new kid), as an IdP rotating its keys does; the old key leaves the JWKS.
@@ -37,6 +39,7 @@ function makeProvider(jwk) {
       token_endpoint_auth_method: process.env.AUTH_METHOD || 'client_secret_post',
     }],
     jwks: { keys: [jwk] },
+    ...(process.env.AUTH_METHODS ? { clientAuthMethods: process.env.AUTH_METHODS.split(',') } : {}),
     claims: { openid: ['sub'], email: ['email', 'email_verified'],
               profile: ['name', 'given_name', 'family_name'] },
     features: { devInteractions: { enabled: false } },

@@ -1,0 +1,52 @@
+"""One external identity provider as configured: what the relying-party code needs to talk to it.
+
+Built by the caller from a provider's stored ProviderDetails (secrets unsealed) and the
+server's endpoint overrides; the protocol modules only read it. Secrets stay out of its repr.
+Keys and their values follow the Cognito Developer Guide's ProviderDetails of
+CreateIdentityProvider.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class ProviderType(enum.StrEnum):
+    """Cognito's ProviderType values for the OAuth-speaking providers (SAML lives elsewhere)."""
+
+    OIDC = "OIDC"
+    GOOGLE = "Google"
+    FACEBOOK = "Facebook"
+    LOGIN_WITH_AMAZON = "LoginWithAmazon"
+    SIGN_IN_WITH_APPLE = "SignInWithApple"
+
+
+@dataclass(frozen=True)
+class ProviderConfig:
+    """One configured OIDC or social identity provider.
+
+    ``authorize_scopes`` are the scopes as sent (Facebook joins them with commas, the others
+    with spaces). URLs left None are discovered from ``issuer`` (OIDC) or come from the
+    provider type's defaults. ``mapped_attributes`` are the provider attribute names the pool's
+    AttributeMapping reads: Google and Facebook ask their attributes URL for exactly those.
+    """
+
+    provider_name: str
+    provider_type: ProviderType
+    client_id: str
+    client_secret: str = field(default="", repr=False)
+    authorize_scopes: tuple[str, ...] = ()
+    issuer: str | None = None
+    authorize_url: str | None = None
+    token_url: str | None = None
+    attributes_url: str | None = None
+    jwks_uri: str | None = None
+    token_request_method: str = "POST"  # noqa: S105 - an HTTP method
+    attributes_request_method: str = "GET"
+    attributes_url_add_attributes: bool = False
+    # Sign in with Apple: the team, the key's id and its .p8 PEM that sign the client secret.
+    team_id: str | None = None
+    key_id: str | None = None
+    private_key: str | None = field(default=None, repr=False)
+    mapped_attributes: tuple[str, ...] = ()
