@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
@@ -211,9 +213,7 @@ def test_a_rotated_signing_key_is_fetched_once_and_a_flood_of_unknown_kids_is_no
 
 
 def forge_kid(token: str, kid: str) -> str:
-    import base64
-    import json
-
+    """``token`` with its header's kid replaced (so its signature no longer fits)."""
     head, body, signature = token.split(".")
     header = json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
     header["kid"] = kid

@@ -48,6 +48,8 @@ async def follow(url: str, redirect_uri: str = REDIRECT_URI) -> Callback:
             form = re.search(r'<form method="post" action="([^"]*)">', answer.text)
             assert answer.status_code == 200 and form, f"{answer.status_code}: {answer.text[:500]}"
             assert html.unescape(form.group(1)) == redirect_uri, "form_post to another URL"
-            fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', answer.text)
+            fields = re.findall(
+                r'<input type="hidden" name="([^"]+)" value="([^"]*)">', answer.text
+            )
             return Callback.from_params({name: html.unescape(value) for name, value in fields})
     raise AssertionError("too many redirects")

@@ -10,7 +10,7 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlencode
 
 from joserfc import jwt
@@ -110,7 +110,7 @@ class StandIn:
             ]
         )
 
-    def start(self) -> StandIn:
+    def start(self) -> Self:
         self._server = LoopbackServer(self.app()).start()
         return self
 

@@ -1,0 +1,120 @@
+"""The configuration and results of federation keep secrets and tokens out of their reprs, and
+every provider type has its relying party."""
+
+from __future__ import annotations
+
+from joserfc import jwt
+from joserfc.jwk import ECKey
+
+from cognitio.services.federation.amazon import AmazonRelyingParty
+from cognitio.services.federation.apple import AppleRelyingParty, client_secret
+from cognitio.services.federation.facebook import FacebookRelyingParty
+from cognitio.services.federation.google import GoogleRelyingParty
+from cognitio.services.federation.oidc import (
+    Callback,
+    ExternalIdentity,
+    FederationClients,
+    OidcRelyingParty,
+)
+from cognitio.services.federation.provider_config import ProviderConfig, ProviderType
+from cognitio.services.federation.relying_parties import RELYING_PARTIES, relying_party
+from tests.helpers.federation import run
+from tests.helpers.idps.apple import p8_private_key
+
+SECRET = "client-secret-do-not-show"
+PRIVATE_KEY = p8_private_key()
+
+
+def test_a_provider_config_repr_holds_no_secret() -> None:
+    config = ProviderConfig(
+        provider_name="SignInWithApple",
+        provider_type=ProviderType.SIGN_IN_WITH_APPLE,
+        client_id="com.example.app",
+        client_secret=SECRET,
+        team_id="TEAM",
+        key_id="KEY",
+        private_key=PRIVATE_KEY,
+    )
+    shown = repr(config) + str(config)
+    assert "com.example.app" in shown
+    assert SECRET not in shown
+    assert "PRIVATE KEY" not in shown and PRIVATE_KEY.splitlines()[1] not in shown
+
+
+def test_an_external_identity_repr_holds_no_token() -> None:
+    identity = ExternalIdentity(
+        provider_name="MyOIDC",
+        provider_type=ProviderType.OIDC,
+        user_id="alice",
+        issuer="https://idp.example.com",
+        attributes={"email": "alice@example.com"},
+        token_response={"access_token": "access-token-value", "refresh_token": "refresh-value"},
+        id_token="id-token-value",
+        userinfo={"sub": "alice"},
+    )
+    shown = repr(identity)
+    assert "alice" in shown
+    for secret in ("access-token-value", "refresh-value", "id-token-value"):
+        assert secret not in shown
+
+
+def test_a_callback_repr_holds_neither_id_token_nor_user() -> None:
+    callback = Callback(code="c", state="s", id_token="id-token-value", user='{"email":"a@b"}')
+    assert "id-token-value" not in repr(callback) and "a@b" not in repr(callback)
+
+
+def test_every_provider_type_has_its_relying_party() -> None:
+    expected = {
+        ProviderType.OIDC: OidcRelyingParty,
+        ProviderType.GOOGLE: GoogleRelyingParty,
+        ProviderType.FACEBOOK: FacebookRelyingParty,
+        ProviderType.LOGIN_WITH_AMAZON: AmazonRelyingParty,
+        ProviderType.SIGN_IN_WITH_APPLE: AppleRelyingParty,
+    }
+    assert expected == RELYING_PARTIES
+
+    async def main(clients: FederationClients) -> list[type[OidcRelyingParty]]:
+        return [
+            type(relying_party(ProviderConfig(kind.value, kind, "client"), clients))
+            for kind in ProviderType
+        ]
+
+    assert run(main) == [expected[kind] for kind in ProviderType]
+
+
+def test_the_social_defaults_are_cognitos_endpoints() -> None:
+    async def main(clients: FederationClients) -> list[str]:
+        urls = []
+        for kind in (
+            ProviderType.GOOGLE,
+            ProviderType.FACEBOOK,
+            ProviderType.LOGIN_WITH_AMAZON,
+            ProviderType.SIGN_IN_WITH_APPLE,
+        ):
+            found = await relying_party(ProviderConfig(kind.value, kind, "c"), clients).endpoints()
+            urls += [found.authorize_url, found.token_url]
+        return urls
+
+    assert run(main) == [
+        "https://accounts.google.com/o/oauth2/v2/auth",
+        "https://www.googleapis.com/oauth2/v4/token",
+        "https://www.facebook.com/v17.0/dialog/oauth",
+        "https://graph.facebook.com/v17.0/oauth/access_token",
+        "https://www.amazon.com/ap/oa",
+        "https://api.amazon.com/auth/o2/token",
+        "https://appleid.apple.com/auth/authorize",
+        "https://appleid.apple.com/auth/token",
+    ]
+
+
+def test_the_apple_client_secret_carries_apples_claims() -> None:
+    token = client_secret("TEAM", "com.example.app", "KEY", PRIVATE_KEY, now=1_700_000_000)
+    decoded = jwt.decode(token, ECKey.import_key(PRIVATE_KEY), algorithms=["ES256"])
+    assert (decoded.header["alg"], decoded.header["kid"]) == ("ES256", "KEY")
+    assert decoded.claims == {
+        "iss": "TEAM",
+        "sub": "com.example.app",
+        "aud": "https://appleid.apple.com",
+        "iat": 1_700_000_000,
+        "exp": 1_700_000_300,
+    }
