@@ -3,6 +3,8 @@ come from a stand-in IdP's real JWKS endpoint."""
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 from typing import Any, cast
 
@@ -75,6 +77,8 @@ def test_a_well_formed_token_is_valid(google: GoogleStandIn) -> None:
         ({"exp": int(time.time()) - 3600}, "expired"),
         ({"exp": None}, "exp or iat missing"),
         ({"exp": "tomorrow"}, "exp or iat missing"),
+        ({"exp": True}, "exp or iat missing"),
+        ({"iat": None}, "exp or iat missing"),
         ({"iat": int(time.time()) + 3600}, "issued in the future"),
         ({"nonce": None}, "wrong nonce"),
         ({"nonce": "another-nonce"}, "wrong nonce"),
@@ -172,3 +176,43 @@ def test_the_google_issuer_is_accepted_with_or_without_its_scheme() -> None:
 
     expect = run(main)
     assert set(expect.issuers) == {"https://accounts.google.com", "accounts.google.com"}
+
+
+def test_a_non_finite_expiry_is_refused(google: GoogleStandIn) -> None:
+    """JSON parsers accept NaN and 1e999; neither is a time (NaN would never compare expired)."""
+    payload = claims(google)
+    for text in ("NaN", "1e999"):
+        token = google.sign(payload)
+        head, _, _ = token.split(".")
+        body = json.dumps(payload).replace(str(payload["exp"]), text)
+        # Signed by hand with the stand-in's key: the signature is valid, the number is not.
+        forged = sign_raw(google, head, body.encode())
+        assert outcome(google, forged) == "id token: exp or iat missing"
+
+
+def sign_raw(stand_in: GoogleStandIn, head: str, body: bytes) -> str:
+    """A compact JWS over ``head`` and the raw ``body`` bytes, RS256 with the stand-in's key."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    encoded = base64.urlsafe_b64encode(body).rstrip(b"=").decode()
+    signing_input = f"{head}.{encoded}".encode()
+    private = stand_in.key.private_key
+    assert private is not None
+    signature = private.sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
+    return f"{head}.{encoded}." + base64.urlsafe_b64encode(signature).rstrip(b"=").decode()
+
+
+def test_a_nonce_sent_must_be_checked() -> None:
+    """An OIDC sign-in completed without the nonce it sent is refused, not checked less."""
+
+    async def main(clients: FederationClients) -> str:
+        config = ProviderConfig("Google", ProviderType.GOOGLE, "google-client")
+        rp = GoogleRelyingParty(config, clients)
+        try:
+            rp.expectations(rp.default_endpoints(), None)
+        except IdentityProviderError as error:
+            return error.detail
+        return "accepted"
+
+    assert run(main) == "no nonce to check"

@@ -16,7 +16,11 @@ from cognitio.services.federation.oidc import (
     FederationClients,
     OidcRelyingParty,
 )
-from cognitio.services.federation.provider_config import ProviderConfig, ProviderType
+from cognitio.services.federation.provider_config import (
+    ProviderConfig,
+    ProviderType,
+    split_scopes,
+)
 from cognitio.services.federation.relying_parties import RELYING_PARTIES, relying_party
 from tests.helpers.federation import run
 from tests.helpers.idps.apple import p8_private_key
@@ -118,3 +122,35 @@ def test_the_apple_client_secret_carries_apples_claims() -> None:
         "iat": 1_700_000_000,
         "exp": 1_700_000_300,
     }
+
+
+def test_a_config_is_read_from_provider_details_and_the_attribute_mapping() -> None:
+    details = {
+        "client_id": "1234567890",
+        "client_secret": SECRET,
+        "authorize_scopes": "public_profile, email",
+        "api_version": "v19.0",
+        "token_request_method": "GET",
+        "attributes_url_add_attributes": "true",
+    }
+    mapping = {"email": "email", "given_name": "first_name", "username": "id", "name": "email"}
+    config = ProviderConfig.from_details("Facebook", ProviderType.FACEBOOK, details, mapping)
+    assert config.authorize_scopes == ("public_profile", "email")
+    assert config.token_request_method == "GET" and config.attributes_url_add_attributes
+    assert config.mapped_attributes == ("email", "first_name", "id")
+    assert config.client_secret == SECRET and config.issuer is None
+
+    async def main(clients: FederationClients) -> str:
+        return (await relying_party(config, clients).endpoints()).token_url
+
+    assert run(main) == "https://graph.facebook.com/v19.0/oauth/access_token"
+
+
+def test_scopes_split_on_spaces_and_commas() -> None:
+    assert split_scopes("openid  email\tprofile") == ("openid", "email", "profile")
+    assert split_scopes(" public_profile,email, user_birthday ") == (
+        "public_profile",
+        "email",
+        "user_birthday",
+    )
+    assert split_scopes("") == ()

@@ -43,6 +43,7 @@ class BadIdp:
                     Route("/array", self.array),
                     Route("/fail", self.fail, methods=["GET", "POST"]),
                     Route("/redirect", self.redirect),
+                    Route("/stall", self.stall),
                     Route("/.well-known/openid-configuration", self.discovery),
                 ]
             )
@@ -73,6 +74,12 @@ class BadIdp:
 
     async def redirect(self, request: Request) -> Response:
         return RedirectResponse(self.url + "/ok", 302)
+
+    async def stall(self, request: Request) -> Response:
+        """Never answers; ends once the client has gone."""
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+        return Response(status_code=204)
 
     async def discovery(self, request: Request) -> Response:
         self.discovery_fetches += 1
@@ -124,6 +131,14 @@ def test_a_json_answer_is_read(bad: BadIdp) -> None:
 def test_a_bad_answer_is_the_typed_error(bad: BadIdp, path: str, reason: str, detail: str) -> None:
     shown, logged = fetch(bad.url + path)
     assert reason in shown and logged == detail
+
+
+def test_a_provider_that_never_answers_is_the_typed_error(bad: BadIdp) -> None:
+    shown, logged = fetch(
+        bad.url + "/stall", UpstreamPolicy(allow_insecure=True, timeout_seconds=0.5)
+    )
+    assert shown == "The identity provider did not answer in time."
+    assert logged == "probe: timed out"
 
 
 def test_an_unreachable_provider_is_the_typed_error() -> None:

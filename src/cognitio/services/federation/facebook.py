@@ -48,7 +48,7 @@ class FacebookRelyingParty(OidcRelyingParty):
     uses_nonce: ClassVar[bool] = False
 
     def default_endpoints(self) -> Endpoints:
-        return endpoints()
+        return endpoints(self.config.api_version or DEFAULT_API_VERSION)
 
     async def identity(
         self, token_response: JsonObject, callback: Callback, nonce: str | None, found: Endpoints

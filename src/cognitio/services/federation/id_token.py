@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hmac
+import math
 import time
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -120,4 +121,5 @@ def check_claims(claims: JsonObject, expect: TokenExpectations, now: float) -> N
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """A JSON number that is a time: not a boolean, not NaN or infinity."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

@@ -290,6 +290,11 @@ class OidcRelyingParty:
             raise IdentityProviderError(
                 "The identity provider is not configured correctly.", "no jwks_uri or issuer"
             )
+        if self.uses_nonce and nonce is None:
+            # A nonce went out with the request: a token without the check is not accepted.
+            raise IdentityProviderError(
+                "The identity provider's token could not be verified.", "no nonce to check"
+            )
         return TokenExpectations(
             issuers=(found.issuer,),
             client_id=self.config.client_id,

@@ -9,6 +9,8 @@ CreateIdentityProvider.
 from __future__ import annotations
 
 import enum
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 
@@ -45,8 +47,51 @@ class ProviderConfig:
     token_request_method: str = "POST"  # noqa: S105 - an HTTP method
     attributes_request_method: str = "GET"
     attributes_url_add_attributes: bool = False
+    # Facebook: the Graph API version in its three URLs (None: the module's default).
+    api_version: str | None = None
     # Sign in with Apple: the team, the key's id and its .p8 PEM that sign the client secret.
     team_id: str | None = None
     key_id: str | None = None
     private_key: str | None = field(default=None, repr=False)
     mapped_attributes: tuple[str, ...] = ()
+
+    @classmethod
+    def from_details(
+        cls,
+        provider_name: str,
+        provider_type: ProviderType,
+        details: Mapping[str, str],
+        attribute_mapping: Mapping[str, str] | None = None,
+    ) -> ProviderConfig:
+        """The configuration in a provider's ProviderDetails (secrets already unsealed; endpoint
+        overrides already applied) and its AttributeMapping (pool attribute -> provider name)."""
+
+        def text(name: str) -> str | None:
+            return details.get(name) or None
+
+        return cls(
+            provider_name=provider_name,
+            provider_type=provider_type,
+            client_id=details.get("client_id", ""),
+            client_secret=details.get("client_secret", ""),
+            authorize_scopes=split_scopes(details.get("authorize_scopes", "")),
+            issuer=text("oidc_issuer"),
+            authorize_url=text("authorize_url"),
+            token_url=text("token_url"),
+            attributes_url=text("attributes_url"),
+            jwks_uri=text("jwks_uri"),
+            token_request_method=(text("token_request_method") or "POST").upper(),
+            attributes_request_method=(text("attributes_request_method") or "GET").upper(),
+            attributes_url_add_attributes=details.get("attributes_url_add_attributes") == "true",
+            api_version=text("api_version"),
+            team_id=text("team_id"),
+            key_id=text("key_id"),
+            private_key=text("private_key"),
+            mapped_attributes=tuple(dict.fromkeys((attribute_mapping or {}).values())),
+        )
+
+
+def split_scopes(text: str) -> tuple[str, ...]:
+    """The scopes of an ``authorize_scopes`` value: Facebook's are comma-separated
+    (``public_profile, email``), the others' space-separated."""
+    return tuple(scope for scope in re.split(r"[\s,]+", text) if scope)

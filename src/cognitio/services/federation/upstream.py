@@ -9,6 +9,7 @@ and whose ``detail`` is for the log.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import zlib
 from collections.abc import AsyncIterator
@@ -221,7 +222,13 @@ class Upstream:
         """``url``'s answer to ``method`` (any status); no answer is the typed error."""
         check_url(url, self.policy, what)
         try:
-            return await self._client.request(method, url, headers=headers, content=content)
+            # One deadline for the whole exchange: an answer trickled byte by byte ends too.
+            async with asyncio.timeout(self.policy.timeout_seconds):
+                return await self._client.request(method, url, headers=headers, content=content)
+        except TimeoutError as error:
+            raise IdentityProviderError(
+                "The identity provider did not answer in time.", f"{what}: timed out"
+            ) from error
         except httpx.HTTPError as error:
             raise transport_failure(error, what) from error
 
