@@ -241,3 +241,21 @@ def test_a_discovery_document_for_another_issuer_is_refused(op: OidcPeer) -> Non
         assert raised.value.detail == "discovery: issuer differs from the configured one"
 
     run(main)
+
+
+def test_a_callback_naming_another_issuer_is_refused_before_the_code_is_sent(
+    op: OidcPeer,
+) -> None:
+    """RFC 9207: oidc-provider names itself in ``iss``; an answer naming another IdP is a mix-up."""
+
+    async def main(clients: FederationClients) -> None:
+        rp = OidcRelyingParty(config(op), clients)
+        callback, nonce = await sign_in(rp)
+        assert callback.iss == op.issuer
+        with pytest.raises(IdentityProviderError) as raised:
+            await rp.complete(replace(callback, iss="https://evil.example"), REDIRECT_URI, nonce)
+        assert raised.value.detail == "callback iss names another issuer"
+        identity = await rp.complete(callback, REDIRECT_URI, nonce)  # the code was not spent
+        assert identity.user_id == "alice"
+
+    run(main)

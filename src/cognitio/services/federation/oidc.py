@@ -84,6 +84,7 @@ class Callback:
 
     code: str | None = None
     state: str | None = None
+    iss: str | None = None
     error: str | None = None
     error_description: str | None = None
     id_token: str | None = field(default=None, repr=False)
@@ -93,7 +94,7 @@ class Callback:
     def from_params(cls, params: Mapping[str, str]) -> Callback:
         """The callback in a request's parameters; oversized values are refused."""
         values: dict[str, str | None] = {}
-        for name in ("code", "state", "error", "error_description", "id_token", "user"):
+        for name in ("code", "state", "iss", "error", "error_description", "id_token", "user"):
             value = params.get(name)
             limit = 65536 if name == "id_token" else MAX_PARAMETER_CHARS
             if value is not None and len(value) > limit:
@@ -236,6 +237,9 @@ class OidcRelyingParty:
         if not callback.code:
             raise _refused("callback without a code")
         found = await self.endpoints()
+        if callback.iss is not None and found.issuer is not None and callback.iss != found.issuer:
+            # RFC 9207: the answer names another IdP (a mix-up attack); its code is not sent.
+            raise _refused("callback iss names another issuer")
         token_response = await self.redeem(callback.code, redirect_uri, found)
         return await self.identity(token_response, callback, nonce, found)
 
