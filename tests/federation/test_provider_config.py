@@ -62,9 +62,11 @@ def test_an_external_identity_repr_holds_no_token() -> None:
         assert secret not in shown
 
 
-def test_a_callback_repr_holds_neither_id_token_nor_user() -> None:
-    callback = Callback(code="c", state="s", id_token="id-token-value", user='{"email":"a@b"}')
-    assert "id-token-value" not in repr(callback) and "a@b" not in repr(callback)
+def test_a_callback_repr_holds_no_code_id_token_or_user() -> None:
+    user = '{"email": "a@b"}'
+    callback = Callback(code="code-value", state="s", id_token="id-token-value", user=user)
+    shown = repr(callback)
+    assert "code-value" not in shown and "id-token-value" not in shown and "a@b" not in shown
 
 
 def test_every_provider_type_has_its_relying_party() -> None:

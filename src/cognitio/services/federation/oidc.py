@@ -82,7 +82,7 @@ class Callback:
     """What the IdP sent to ``/oauth2/idpresponse``: the query of a GET, or the form of Apple's
     form_post (which adds ``id_token`` and, on first consent, the ``user`` JSON)."""
 
-    code: str | None = None
+    code: str | None = field(default=None, repr=False)
     state: str | None = None
     iss: str | None = None
     error: str | None = None
