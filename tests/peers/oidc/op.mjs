@@ -1,0 +1,85 @@
+// A headless OpenID Provider for the federation tests (panva's oidc-provider, OpenID-certified).
+//
+// Settings come from the environment:
+//   PORT (required), ISSUER (default http://127.0.0.1:$PORT), CLIENT_ID, CLIENT_SECRET,
+//   REDIRECT_URIS (comma-separated), AUTH_METHOD (token_endpoint_auth_method, default
+//   client_secret_post), AUTH_METHODS (the token endpoint auth methods it supports,
+//   comma-separated; default: oidc-provider's own list), ACCOUNT (who signs in when the request
+//   has no login_hint).
+// The interaction route signs in `login_hint` (or ACCOUNT) and grants consent at once, so a test
+// reaches the redirect_uri by following redirects. POST /test/rotate-keys replaces the signing
+// key with a fresh one (new kid), as an IdP rotating its keys does; the old key leaves the JWKS.
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import Provider from 'oidc-provider';
+
+const port = Number(process.env.PORT);
+if (!port) throw new Error('PORT is required');
+const issuer = process.env.ISSUER || `http://127.0.0.1:${port}`;
+const accounts = {
+  alice: { sub: 'alice', email: 'alice@example.com', email_verified: true,
+           name: 'Alice Liddell', given_name: 'Alice', family_name: 'Liddell' },
+  bob: { sub: 'bob', email: 'bob@example.com', email_verified: false, name: 'Bob' },
+};
+let jwksRequests = 0;
+
+function signingKey() {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { ...privateKey.export({ format: 'jwk' }), kid: `k-${randomUUID()}`, use: 'sig', alg: 'RS256' };
+}
+
+function makeProvider(jwk) {
+  const provider = new Provider(issuer, {
+    clients: [{
+      client_id: process.env.CLIENT_ID || 'cognitio-test',
+      client_secret: process.env.CLIENT_SECRET || 'cognitio-secret',
+      redirect_uris: (process.env.REDIRECT_URIS || 'http://127.0.0.1:9229/oauth2/idpresponse').split(','),
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: process.env.AUTH_METHOD || 'client_secret_post',
+    }],
+    jwks: { keys: [jwk] },
+    ...(process.env.AUTH_METHODS ? { clientAuthMethods: process.env.AUTH_METHODS.split(',') } : {}),
+    claims: { openid: ['sub'], email: ['email', 'email_verified'],
+              profile: ['name', 'given_name', 'family_name'] },
+    features: { devInteractions: { enabled: false } },
+    cookies: { keys: ['cognitio-test-cookie-key'] },
+    async findAccount(ctx, id) {
+      const account = accounts[id];
+      return account && { accountId: id, async claims() { return { ...account }; } };
+    },
+  });
+  provider.use(async (ctx, next) => {
+    if (ctx.path === '/jwks') jwksRequests += 1;
+    if (ctx.method !== 'GET' || !/^\/interaction\/[^/]+$/.test(ctx.path)) return next();
+    const { prompt, params, session, grantId } = await provider.interactionDetails(ctx.req, ctx.res);
+    let result;
+    if (prompt.name === 'login') {
+      result = { login: { accountId: params.login_hint || process.env.ACCOUNT || 'alice' } };
+    } else {
+      const grant = grantId ? await provider.Grant.find(grantId)
+        : new provider.Grant({ accountId: session.accountId, clientId: params.client_id });
+      if (prompt.details.missingOIDCScope) grant.addOIDCScope(prompt.details.missingOIDCScope.join(' '));
+      if (prompt.details.missingOIDCClaims) grant.addOIDCClaims(prompt.details.missingOIDCClaims);
+      result = { consent: { grantId: await grant.save() } };
+    }
+    return ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, result,
+      { mergeWithLastSubmission: prompt.name !== 'login' }));
+  });
+  return provider;
+}
+
+let current = makeProvider(signingKey());
+const server = createServer((req, res) => {
+  if (req.method === 'POST' && req.url === '/test/rotate-keys') {
+    current = makeProvider(signingKey());
+    res.writeHead(204).end();
+    return;
+  }
+  if (req.method === 'GET' && req.url === '/test/jwks-requests') {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ count: jwksRequests }));
+    return;
+  }
+  current.callback()(req, res);
+});
+server.listen(port, '127.0.0.1', () => console.log(`OP ready ${issuer}`));
