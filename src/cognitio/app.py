@@ -23,9 +23,14 @@ from cognitio.messaging.email import SmtpSender
 from cognitio.messaging.outbox import Outbox
 from cognitio.messaging.sms import WebhookSmsProvider
 from cognitio.services.clients.clients import Clients
+from cognitio.services.federation.federated_users import FederatedUsers
 from cognitio.services.federation.linking import Linking
+from cognitio.services.federation.oidc import FederationClients
 from cognitio.services.federation.provider_types import FederationEndpoints
 from cognitio.services.federation.providers import IdentityProviders
+from cognitio.services.federation.round_trip import RoundTrips
+from cognitio.services.federation.sign_in import FederatedSignIn
+from cognitio.services.federation.upstream import Upstream, UpstreamPolicy
 from cognitio.services.hosted.hosted import Hosted
 from cognitio.services.messages.codes import Codes
 from cognitio.services.messages.user_messages import UserMessages
@@ -60,6 +65,7 @@ from cognitio.store.sql import SqlStore
 from cognitio.web import (
     dev_outbox,
     errors,
+    federation,
     hosted,
     hosted_accounts,
     hosted_passkeys,
@@ -226,6 +232,13 @@ async def open_services(
     auth = Authenticator(
         FlowContext(store, passwords, tokens, envelope, mfa, codes, messages, devices, triggers)
     )
+    identity_providers = IdentityProviders(
+        store,
+        envelope,
+        FederationEndpoints(
+            dict(settings.federation_endpoints), allow_insecure=settings.federation_allow_insecure
+        ),
+    )
     services = Services(
         pools=UserPools(store, triggers.check),
         clients=Clients(store, envelope),
@@ -256,15 +269,17 @@ async def open_services(
         mfa_settings=MfaSettings(store, tokens, mfa, configured_factors),
         user_devices=UserDevices(store, tokens, devices),
         passkeys=UserPasskeys(store, tokens),
-        identity_providers=IdentityProviders(
-            store,
-            envelope,
-            FederationEndpoints(
-                dict(settings.federation_endpoints),
-                allow_insecure=settings.federation_allow_insecure,
-            ),
-        ),
+        identity_providers=identity_providers,
         linking=Linking(store),
+        federation=FederatedSignIn(
+            store,
+            identity_providers,
+            RoundTrips(store, envelope),
+            FederationClients.create(
+                Upstream(UpstreamPolicy(allow_insecure=settings.federation_allow_insecure))
+            ),
+            FederatedUsers(store, triggers),
+        ),
     )
     return database, store, services
 
@@ -296,6 +311,7 @@ async def start(settings: Settings) -> Runtime:
         *hosted.ROUTES,
         *hosted_accounts.ROUTES,
         *hosted_passkeys.ROUTES,
+        *federation.ROUTES,
     ]
     if outbox is not None:
         routes += dev_outbox.ROUTES

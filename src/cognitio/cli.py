@@ -143,6 +143,7 @@ async def _serve(settings: Settings) -> int:
     finally:
         await runtime.services.messages.close()  # codes already answered for are still sent
         await runtime.services.functions.close()
+        await runtime.services.federation.close()
         await runtime.database.dispose()
     return 0
 

@@ -10,6 +10,7 @@ from cognitio.functions.invoker import Functions
 from cognitio.services.clients.clients import Clients
 from cognitio.services.federation.linking import Linking
 from cognitio.services.federation.providers import IdentityProviders
+from cognitio.services.federation.sign_in import FederatedSignIn
 from cognitio.services.hosted.hosted import Hosted
 from cognitio.services.messages.user_messages import UserMessages
 from cognitio.services.oauth.oauth import OAuth
@@ -60,3 +61,4 @@ class Services:
     passkeys: UserPasskeys
     identity_providers: IdentityProviders
     linking: Linking
+    federation: FederatedSignIn

@@ -29,9 +29,10 @@ from cognitio.services.signin.request import (
     RespondToAuthChallenge,
     Step,
 )
+from cognitio.web import federation
 from cognitio.web.context import web
-from cognitio.web.oauth_endpoints import token_response
-from cognitio.web.pages import ShowAgain, posted_form, session_cookie, with_query
+from cognitio.web.finish import finish
+from cognitio.web.pages import ShowAgain, posted_form, session_cookie
 
 # The SELECT_MFA_TYPE options: each factor's name as the challenge that asks for it.
 _OPTION_NAMES = {name: c.label for name, c in CHALLENGES.items() if c.label is not None}
@@ -48,25 +49,13 @@ ASSET_HEADERS = {
 }
 
 
-async def finish(request: Request, authorization: Authorization, sub: str, at: int) -> Response:
-    oauth = web(request).services.oauth
-    if authorization.response_type == "token":
-        tokens = await oauth.implicit(authorization, sub, at)
-        params = {k: str(v) for k, v in token_response(tokens).items()}
-        if authorization.state is not None:
-            params["state"] = authorization.state
-        return RedirectResponse(f"{authorization.redirect_uri}#{urlencode(params)}", 302)
-    code = await oauth.issue_code(authorization, sub, at)
-    params = {"code": code}
-    if authorization.state is not None:
-        params["state"] = authorization.state
-    return RedirectResponse(with_query(authorization.redirect_uri, params), 302)
-
-
 async def authorize(request: Request) -> Response:
     pages = web(request).pages
     query = dict(request.query_params)
     authorization = await pages.authorization(request, query)
+    provider = query.get("identity_provider")
+    if (provider and provider != "COGNITO") or (not provider and query.get("idp_identifier")):
+        return await federation.depart(request, authorization, query)
     signed_in = await pages.signed_in(request, authorization)
     if signed_in is None and query.get("prompt") == "none":
         # OpenID Connect Core 3.1.2.6: no page may be shown, so say so to the client.

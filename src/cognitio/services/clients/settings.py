@@ -49,6 +49,8 @@ class ClientSettings:
     allowed_oauth_flows: tuple[str, ...]
     allowed_oauth_scopes: tuple[str, ...]
     allowed_oauth_flows_user_pool_client: bool
+    # COGNITO and the names of the pool's identity providers the client signs users in with.
+    supported_identity_providers: tuple[str, ...] = ()
 
     @classmethod
     def from_document(cls, config: JsonObject) -> ClientSettings:
@@ -77,6 +79,7 @@ class ClientSettings:
             allowed_oauth_flows_user_pool_client=flag_member(
                 config, "AllowedOAuthFlowsUserPoolClient"
             ),
+            supported_identity_providers=texts_member(config, "SupportedIdentityProviders"),
         )
 
 

@@ -128,6 +128,30 @@ class IdentityProviders:
             pool = await load_pool(tx, caller, pool_id)
             return self._shown(await _find(tx, pool, name))
 
+    async def name_by_identifier(self, pool_id: str, identifier: str) -> str | None:
+        """The provider an ``idp_identifier`` routes to: the identifier itself, or the domain
+        of an email address."""
+        candidates = [identifier]
+        if "@" in identifier:
+            candidates.append(identifier.rsplit("@", 1)[1])
+        async with self._store.read() as tx:
+            for candidate in candidates:
+                record = await tx.identity_providers.by_identifier(pool_id, candidate)
+                if record is not None:
+                    return record.name
+        return None
+
+    async def signing_in(self, pool_id: str, name: str) -> IdentityProvider | None:
+        """The provider with every detail a sign-in needs, the secrets Describe hides
+        included; None when the pool has no such provider."""
+        async with self._store.read() as tx:
+            record = await tx.identity_providers.get(pool_id, name)
+        if record is None:
+            return None
+        details = types.shown_details(record.type, record.details, {}, self._endpoints)
+        details.update(self._secrets(record))
+        return IdentityProvider(record, details)
+
     async def by_identifier(
         self, caller: Caller, pool_id: str, identifier: str
     ) -> IdentityProvider:

@@ -1,0 +1,176 @@
+"""A sign-in through an external identity provider, from the app's /oauth2/authorize to the
+user it signs in as.
+
+``depart`` checks that the app client may use the provider, seals the round trip (the app's own
+authorization request travels inside it) and answers the provider's URL and the cookie that
+binds the trip to the browser. ``arrive`` takes what the provider sent back to
+``/oauth2/idpresponse``: the trip is opened, checked against the browser and spent; the code is
+redeemed and the provider's token validated by the provider type's relying party; the user is
+found or made (:mod:`.federated_users`). The web edge then checks the app's request again and
+answers the app as after any hosted sign-in.
+
+Every way it can fail ends as one :class:`FederationFailed`, whose reason is safe to show and
+whose ``query`` (when the trip was opened) lets the web edge send the error to the app's
+redirect URI, as Cognito does after a provider returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+from cognitio.services.clients.settings import client_settings
+from cognitio.services.common import ids
+from cognitio.services.federation.federated_users import (
+    ExternalUser,
+    FederatedSignInError,
+    FederatedUsers,
+)
+from cognitio.services.federation.oidc import Callback, FederationClients
+from cognitio.services.federation.provider_config import ProviderConfig, ProviderType
+from cognitio.services.federation.providers import IdentityProvider, IdentityProviders
+from cognitio.services.federation.relying_parties import relying_party
+from cognitio.services.federation.round_trip import RoundTrip, RoundTripError, RoundTrips
+from cognitio.services.federation.upstream import IdentityProviderError
+from cognitio.store.records import ClientRecord, UserPoolRecord
+from cognitio.store.repositories import Store
+
+# The cookie that binds a trip to the browser: one per trip, so two sign-ins in two tabs do not
+# undo each other.
+COOKIE_PREFIX = "cognitio-federation-"
+
+
+class FederationFailed(Exception):
+    """A sign-in through a provider cannot go on. ``reason`` is safe to show; ``query`` is the
+    app's authorization request when the trip was opened (so the error can go to the app)."""
+
+    def __init__(self, reason: str, query: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.query = query
+
+
+@dataclass(frozen=True, slots=True)
+class Departure:
+    """Where to send the browser, and the cookie to set on the way."""
+
+    url: str
+    cookie_name: str
+    cookie_value: str = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """The signed-in user, and the app's authorization request to finish."""
+
+    pool_id: str
+    query: str
+    sub: str
+    auth_time: int
+
+
+def cookie_name(trip_id: str) -> str:
+    return COOKIE_PREFIX + trip_id[:16]
+
+
+class FederatedSignIn:
+    def __init__(
+        self,
+        store: Store,
+        providers: IdentityProviders,
+        round_trips: RoundTrips,
+        clients: FederationClients,
+        users: FederatedUsers,
+    ) -> None:
+        self._store = store
+        self._providers = providers
+        self._round_trips = round_trips
+        self._clients = clients
+        self._users = users
+
+    async def close(self) -> None:
+        """Close the connections to providers (at shutdown)."""
+        await self._clients.upstream.aclose()
+
+    async def depart(
+        self,
+        pool: UserPoolRecord,
+        client: ClientRecord,
+        provider_name: str,
+        query: str,
+        callback_url: str,
+    ) -> Departure:
+        """The first leg: to ``provider_name`` for the app's request ``query``."""
+        if provider_name not in client_settings(client).supported_identity_providers:
+            raise FederationFailed(f"The app client does not allow sign-in with {provider_name}.")
+        provider = await self._providers.signing_in(pool.id, provider_name)
+        if provider is None:
+            raise FederationFailed(f"The identity provider {provider_name} does not exist.")
+        trip, state, cookie = self._round_trips.depart(pool.id, provider_name, query)
+        try:
+            party = relying_party(_config(provider), self._clients)
+            request = await party.authorization_request(callback_url, state, trip.nonce)
+        except IdentityProviderError as error:
+            raise FederationFailed(error.reason, query) from None
+        return Departure(request.url, cookie_name(trip.id), cookie)
+
+    def trip_of(self, params: Mapping[str, str]) -> RoundTrip:
+        """The trip a provider's answer names (opened, not yet spent)."""
+        try:
+            return self._round_trips.open(params.get("state"))
+        except RoundTripError as error:
+            raise FederationFailed(error.reason) from None
+
+    async def arrive(
+        self,
+        trip: RoundTrip,
+        params: Mapping[str, str],
+        cookie: str | None,
+        callback_url: str,
+        *,
+        cookie_required: bool,
+    ) -> Arrival:
+        """The way back: the provider's answer ``params`` for ``trip``."""
+        try:
+            await self._round_trips.finish(trip, cookie, cookie_required=cookie_required)
+        except RoundTripError as error:
+            raise FederationFailed(error.reason) from None
+        try:
+            callback = Callback.from_params(params)
+            provider = await self._providers.signing_in(trip.pool_id, trip.provider_name)
+            if provider is None:
+                raise FederationFailed("The identity provider no longer exists.", trip.query)
+            party = relying_party(_config(provider), self._clients)
+            identity = await party.complete(callback, callback_url, trip.nonce)
+            async with self._store.read() as tx:
+                pool = await tx.pools.get(trip.pool_id)
+            if pool is None:
+                raise FederationFailed("The user pool no longer exists.")
+            client_id = dict(parse_qsl(trip.query)).get("client_id", "")
+            external = ExternalUser(
+                provider_name=provider.record.name,
+                provider_type=provider.record.type,
+                user_id=identity.user_id,
+                issuer=identity.issuer,
+                claims=identity.attributes,
+                attribute_mapping=provider.record.attribute_mapping,
+            )
+            user = await self._users.sign_in(pool, client_id, external)
+        except (IdentityProviderError, FederatedSignInError) as error:
+            raise FederationFailed(error.reason, trip.query) from None
+        return Arrival(trip.pool_id, trip.query, user.sub, ids.now_ms() // 1000)
+
+
+def _config(provider: IdentityProvider) -> ProviderConfig:
+    record = provider.record
+    try:
+        kind = ProviderType(record.type)
+    except ValueError:
+        raise IdentityProviderError(
+            f"Sign-in through {record.type} providers is not available here yet.",
+            f"no relying party for {record.type}",
+        ) from None
+    return ProviderConfig.from_details(
+        record.name, kind, provider.details, record.attribute_mapping
+    )

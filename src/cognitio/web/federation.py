@@ -1,0 +1,116 @@
+"""Sign-in through external identity providers on the hosted pages: the way out from
+``/oauth2/authorize`` (``identity_provider`` or ``idp_identifier``), and the way back at
+``/oauth2/idpresponse`` (GET, and the form post Sign in with Apple uses).
+
+The trip's cookie is SameSite=Lax on a server without https, where a provider's form post does
+not bring it back (so a missing cookie is let pass there, a wrong one never); with https it is
+SameSite=None and Secure, and required on every return.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from cognitio.errors import InvalidRequest
+from cognitio.services.federation.round_trip import LIFETIME_MS
+from cognitio.services.federation.sign_in import FederationFailed, cookie_name
+from cognitio.services.hosted.hosted import SESSION_SECONDS
+from cognitio.services.oauth.oauth import Authorization, RedirectError
+from cognitio.web.context import web
+from cognitio.web.finish import finish
+from cognitio.web.pages import session_cookie
+
+CALLBACK_PATH = "/oauth2/idpresponse"
+# Cognito's limit on what a provider may post back.
+_MAX_FORM_CHARS = 100_000
+
+
+def callback_url(request: Request) -> str:
+    """The redirect URI registered at providers: ``/oauth2/idpresponse`` on the host the
+    browser is on (a pool's domain, or the server's)."""
+    scheme = "https" if web(request).pages.secure else "http"
+    return f"{scheme}://{request.headers.get('host', '')}{CALLBACK_PATH}"
+
+
+async def depart(request: Request, authorization: Authorization, query: dict[str, str]) -> Response:
+    """``/oauth2/authorize`` naming a provider: to the provider, with the trip's cookie."""
+    context = web(request)
+    name = query.get("identity_provider")
+    identifier = query.get("idp_identifier")
+    if not name and identifier:
+        found = await context.services.identity_providers.name_by_identifier(
+            authorization.pool.id, identifier
+        )
+        if found is None:
+            raise RedirectError(authorization, InvalidRequest("No identity provider matches."))
+        name = found
+    assert name  # the caller routes here only when one of the two is given
+    try:
+        departure = await context.services.federation.depart(
+            authorization.pool,
+            authorization.client,
+            name,
+            request.url.query,
+            callback_url(request),
+        )
+    except FederationFailed as failure:
+        raise RedirectError(authorization, InvalidRequest(failure.reason)) from None
+    response = RedirectResponse(departure.url, 302)
+    secure = context.pages.secure
+    response.set_cookie(
+        departure.cookie_name,
+        departure.cookie_value,
+        max_age=LIFETIME_MS // 1000,
+        httponly=True,
+        secure=secure,
+        samesite="none" if secure else "lax",
+        path=CALLBACK_PATH,
+    )
+    return response
+
+
+async def idp_response(request: Request) -> Response:
+    """What a provider sends back: the user signed in, and the app's request finished."""
+    context = web(request)
+    if request.method == "POST":
+        body = await request.body()
+        if len(body) > _MAX_FORM_CHARS:
+            raise InvalidRequest("The identity provider's answer is too large.")
+        params = dict(parse_qsl(body.decode("utf-8", "replace")))
+    else:
+        params = dict(request.query_params)
+    federation = context.services.federation
+    try:
+        trip = federation.trip_of(params)
+        arrival = await federation.arrive(
+            trip,
+            params,
+            request.cookies.get(cookie_name(trip.id)),
+            callback_url(request),
+            cookie_required=request.method == "GET" or context.pages.secure,
+        )
+    except FederationFailed as failure:
+        if failure.query is None:
+            raise InvalidRequest(failure.reason) from None
+        authorization = await context.pages.authorization(request, failure.query)
+        raise RedirectError(authorization, InvalidRequest(failure.reason)) from None
+    authorization = await context.pages.authorization(request, arrival.query)
+    response = await finish(request, authorization, arrival.sub, arrival.auth_time)
+    response.set_cookie(
+        session_cookie(arrival.pool_id),
+        await context.pages.hosted.start_session(arrival.pool_id, arrival.sub),
+        max_age=SESSION_SECONDS,
+        httponly=True,
+        samesite="lax",
+        secure=context.pages.secure,
+        path="/",
+    )
+    response.delete_cookie(cookie_name(trip.id), path=CALLBACK_PATH)
+    return response
+
+
+ROUTES = [Route(CALLBACK_PATH, idp_response, methods=["GET", "POST"])]

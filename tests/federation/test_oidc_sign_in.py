@@ -1,0 +1,188 @@
+"""Sign-in through an OpenID Connect provider, end to end: a real server, a real OpenID Provider
+(npm oidc-provider) on loopback, and a test playing the browser from the app's
+/oauth2/authorize to its redirect URI; then the app's code redeemed for Cognitio's tokens."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import httpx
+import pytest
+
+from tests.conftest import client
+from tests.helpers.oidc_peer import CLIENT_ID, CLIENT_SECRET, OidcPeer
+from tests.server import ServerProcess, free_port
+
+APP = "https://app.example/callback"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, OidcPeer]]:
+    port = free_port()
+    server = ServerProcess(
+        data_dir=Path(tmp_path_factory.mktemp("federation")) / "data",
+        port=port,
+        extra_env={"COGNITIO_FEDERATION_ALLOW_INSECURE": "1"},
+    )
+    peer = OidcPeer([f"http://127.0.0.1:{port}/oauth2/idpresponse"])
+    peer.start()
+    try:
+        server.start()
+        yield server, peer
+    finally:
+        server.stop()
+        peer.stop()
+
+
+def federated_pool(idp: Any, issuer: str, *, name: str = "MyOIDC") -> tuple[str, str]:
+    pool_id = idp.create_user_pool(PoolName="federated")["UserPool"]["Id"]
+    idp.create_identity_provider(
+        UserPoolId=pool_id,
+        ProviderName=name,
+        ProviderType="OIDC",
+        ProviderDetails={
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+            "authorize_scopes": "openid email profile",
+            "attributes_request_method": "GET",
+            "oidc_issuer": issuer,
+        },
+        AttributeMapping={"email": "email", "name": "name", "email_verified": "email_verified"},
+        IdpIdentifiers=["example.com"],
+    )
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName="app",
+        SupportedIdentityProviders=[name],
+        CallbackURLs=[APP],
+        AllowedOAuthFlows=["code"],
+        AllowedOAuthScopes=["openid", "email", "profile", "aws.cognito.signin.user.admin"],
+        AllowedOAuthFlowsUserPoolClient=True,
+    )["UserPoolClient"]["ClientId"]
+    return pool_id, str(client_id)
+
+
+def browse(browser: httpx.Client, url: str) -> str:
+    """Follow redirects as a browser would, until the app's redirect URI; that URL."""
+    for _ in range(20):
+        if url.startswith(APP):
+            return url
+        answer = browser.get(url)
+        assert answer.status_code in (302, 303), f"{answer.status_code}: {answer.text[:300]}"
+        url = str(httpx.URL(url).join(answer.headers["location"]))
+    raise AssertionError("too many redirects")
+
+
+def authorize_url(server: ServerProcess, client_id: str, **extra: str) -> str:
+    query = {
+        "response_type": "code",
+        "client_id": client_id,
+        "redirect_uri": APP,
+        "scope": "openid email profile aws.cognito.signin.user.admin",
+        "state": "app-state",
+        **extra,
+    }
+    return f"{server.url}/oauth2/authorize?{urlencode(query)}"
+
+
+def claims(token: str) -> dict[str, Any]:
+    payload = token.split(".")[1]
+    return dict(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))))
+
+
+def redeem(server: ServerProcess, client_id: str, code: str) -> dict[str, Any]:
+    answer = httpx.post(
+        f"{server.url}/oauth2/token",
+        data={
+            "grant_type": "authorization_code",
+            "client_id": client_id,
+            "code": code,
+            "redirect_uri": APP,
+        },
+    )
+    assert answer.status_code == 200, answer.text
+    return dict(answer.json())
+
+
+def test_an_oidc_user_signs_in_through_the_hosted_pages(
+    world: tuple[ServerProcess, OidcPeer],
+) -> None:
+    server, peer = world
+    idp = client("cognito-idp", server.url)
+    pool_id, client_id = federated_pool(idp, peer.issuer)
+    with httpx.Client(trust_env=False) as browser:
+        landed = browse(browser, authorize_url(server, client_id, identity_provider="MyOIDC"))
+    params = dict(parse_qsl(urlsplit(landed).query))
+    assert params["state"] == "app-state"
+    tokens = redeem(server, client_id, params["code"])
+    identity = claims(tokens["id_token"])
+    assert identity["cognito:username"] == "MyOIDC_alice"
+    assert identity["email"] == "alice@example.com"
+    assert identity["name"] == "Alice Liddell"
+    assert identity["cognito:groups"] == [f"{pool_id}_MyOIDC"]
+    [linked] = identity["identities"]
+    assert (linked["providerName"], linked["providerType"], linked["userId"]) == (
+        "MyOIDC",
+        "OIDC",
+        "alice",
+    )
+    assert linked["issuer"] == peer.issuer
+    user = idp.admin_get_user(UserPoolId=pool_id, Username="MyOIDC_alice")
+    assert user["UserStatus"] == "EXTERNAL_PROVIDER"
+    assert idp.get_user(AccessToken=tokens["access_token"])["Username"] == "MyOIDC_alice"
+
+
+def test_idp_identifier_routes_by_email_domain(world: tuple[ServerProcess, OidcPeer]) -> None:
+    server, peer = world
+    idp = client("cognito-idp", server.url)
+    _, client_id = federated_pool(idp, peer.issuer)
+    with httpx.Client(trust_env=False) as browser:
+        url = authorize_url(server, client_id, idp_identifier="alice@example.com")
+        landed = browse(browser, url)
+    assert "code" in dict(parse_qsl(urlsplit(landed).query))
+
+
+def test_a_state_works_once_and_only_in_its_browser(world: tuple[ServerProcess, OidcPeer]) -> None:
+    server, peer = world
+    idp = client("cognito-idp", server.url)
+    _, client_id = federated_pool(idp, peer.issuer)
+    url = authorize_url(server, client_id, identity_provider="MyOIDC")
+    with httpx.Client(trust_env=False) as browser:
+        # Stop where the provider sends the browser back to Cognitio.
+        for _ in range(20):
+            answer = browser.get(url)
+            url = str(httpx.URL(url).join(answer.headers["location"]))
+            if "/oauth2/idpresponse" in url:
+                break
+        with httpx.Client(trust_env=False) as other_browser:
+            stolen = other_browser.get(url)
+        assert stolen.status_code == 400
+        assert "another browser" in stolen.text
+        # A copy of the browser, cookies and all, that comes back with the same answer later.
+        with httpx.Client(trust_env=False, cookies=browser.cookies) as twin:
+            first = browser.get(url)
+            assert first.status_code == 302
+            assert first.headers["location"].startswith(APP)
+            assert "code=" in first.headers["location"]
+            again = twin.get(url)
+        assert again.status_code == 400
+        assert "already used" in again.text
+
+
+def test_a_provider_the_client_does_not_support_goes_back_as_an_error(
+    world: tuple[ServerProcess, OidcPeer],
+) -> None:
+    server, peer = world
+    idp = client("cognito-idp", server.url)
+    _, client_id = federated_pool(idp, peer.issuer)
+    with httpx.Client(trust_env=False) as browser:
+        answer = browser.get(authorize_url(server, client_id, identity_provider="Elsewhere"))
+    assert answer.status_code == 302
+    back = dict(parse_qsl(urlsplit(answer.headers["location"]).query))
+    assert back["error"] == "invalid_request"
+    assert back["state"] == "app-state"
