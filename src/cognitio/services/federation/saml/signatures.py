@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from lxml import etree
-from signxml.verifier import XMLVerifier
 from signxml.exceptions import SignXMLException
-from signxml.verifier import SignatureConfiguration
+from signxml.verifier import SignatureConfiguration, XMLVerifier
 
 from cognitio.services.federation.saml.xml import DS, child
 
