@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import base64
+import random
 import time
 import zlib
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from cognitio.services.federation.saml import (
     SamlIdentityProvider,
@@ -117,3 +119,35 @@ def test_a_deeply_nested_document_is_refused() -> None:
     deep = b"<a>" * 100_000 + b"</a>" * 100_000
     with pytest.raises(SamlRejected):
         parse_untrusted(deep)
+
+
+def test_mangled_responses_are_refused_and_never_crash(
+    fixture_idp: FixtureIdp, idp: SamlIdentityProvider, sp: SamlServiceProvider
+) -> None:
+    """Bytes flipped, cut or dropped anywhere in a signed response: no exception but the
+    refusal escapes (a change in a part no rule reads, such as the certificate copy in
+    KeyInfo, may still be accepted)."""
+    raw = etree.tostring(fixture_idp.response(in_response_to=REQUEST_ID))
+    chooser = random.Random(13)
+    for _ in range(150):
+        mangled = bytearray(raw)
+        position = chooser.randrange(len(mangled))
+        kind = chooser.choice(["flip", "cut", "drop"])
+        if kind == "flip":
+            mangled[position] = chooser.randrange(256)
+        elif kind == "cut":
+            del mangled[position:]
+        else:
+            del mangled[position : position + chooser.randrange(1, 40)]
+        if bytes(mangled) == raw:
+            continue
+        try:
+            read_response(
+                encode(bytes(mangled)),
+                idp=idp,
+                sp=sp,
+                request_id=REQUEST_ID,
+                now_ms=int(time.time() * 1000),
+            )
+        except SamlRejected:
+            continue
