@@ -53,7 +53,7 @@ def test_an_encrypted_signed_assertion_is_decrypted_and_verified(
     content: str,
     key_transport: str,
 ) -> None:
-    required = dataclasses.replace(idp, encrypted_responses=True)
+    required = dataclasses.replace(idp, encryption_required=True)
     response = fixture_idp.response(
         in_response_to=REQUEST_ID,
         sign_response=False,

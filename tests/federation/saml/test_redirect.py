@@ -177,3 +177,10 @@ def test_a_logout_response_to_another_request_is_refused(
     with pytest.raises(SamlRejected) as caught:
         read_logout_response_post(encode(response), idp=idp, sp=sp, request_id="_out-1")
     assert caught.value.reason == "The logout response does not answer this sign-out's request."
+
+
+def test_private_keys_stay_out_of_reprs(sp: SamlServiceProvider) -> None:
+    shown = repr(sp)
+    assert "PRIVATE KEY" not in shown
+    assert sp.signing.private_key_pem not in shown
+    assert "BEGIN CERTIFICATE" in shown  # certificates are public and help a reader

@@ -381,7 +381,7 @@ def test_a_response_without_name_id_is_refused(
 def test_a_plain_assertion_is_refused_when_encryption_is_required(
     fixture_idp: FixtureIdp, idp: SamlIdentityProvider, sp: SamlServiceProvider
 ) -> None:
-    required = dataclasses.replace(idp, encrypted_responses=True)
+    required = dataclasses.replace(idp, encryption_required=True)
     response = fixture_idp.response(in_response_to=REQUEST_ID)
     assert refused(response, required, sp) == "This identity provider must encrypt its assertions."
 

@@ -71,14 +71,14 @@ def plain_peer(peer_dir: Path, module_sp: SamlServiceProvider) -> Iterator[SamlI
 
 
 def configured(
-    peer: SamlIdpPeer, *, idp_init: bool = False, encrypted_responses: bool = False
+    peer: SamlIdpPeer, *, idp_init: bool = False, encryption_required: bool = False
 ) -> SamlIdentityProvider:
     return SamlIdentityProvider(
         entity_id=ENTITY_ID,
         sso_redirect_url=peer.sso_url,
         signing_certificates=(peer.certificate_pem,),
         idp_init=idp_init,
-        encrypted_responses=encrypted_responses,
+        encryption_required=encryption_required,
     )
 
 
@@ -175,7 +175,7 @@ def test_encrypted_assertions_are_decrypted(peer_dir: Path, module_sp: SamlServi
         audience=module_sp.entity_id,
         encrypt_for=decryption,
     ) as peer:
-        idp = configured(peer, encrypted_responses=True, idp_init=True)
+        idp = configured(peer, encryption_required=True, idp_init=True)
         request_id, response, _ = sign_in(peer, module_sp, idp, "state")
         unsolicited_response = unsolicited(peer)
     assert b"EncryptedAssertion" in base64.b64decode(response)

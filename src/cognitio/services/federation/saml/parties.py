@@ -26,14 +26,15 @@ class SamlKeyPair:
 @dataclass(frozen=True, slots=True)
 class SamlIdentityProvider:
     """A SAML IdP as configured: where to send requests, which certificates sign its answers,
-    and the ProviderDetails switches (IDPInit, EncryptedResponses, IDPSignout)."""
+    and the ProviderDetails switches: ``idp_init`` (IDPInit), ``encryption_required``
+    (EncryptedResponses), ``idp_signout`` (IDPSignout)."""
 
     entity_id: str
     sso_redirect_url: str
     signing_certificates: tuple[str, ...]
     slo_redirect_url: str | None = None
     idp_init: bool = False
-    encrypted_responses: bool = False
+    encryption_required: bool = False
     idp_signout: bool = False
 
 

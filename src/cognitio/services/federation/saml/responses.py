@@ -136,7 +136,7 @@ def _the_assertion(
     (assertion,) = direct
     if assertion.tag == tag(SAML, "EncryptedAssertion"):
         return decrypt_assertion(assertion, sp.decryption)
-    if idp.encrypted_responses:
+    if idp.encryption_required:
         raise SamlRejected("This identity provider must encrypt its assertions.")
     return assertion
 
