@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import httpx
 from cryptography import x509
-from lxml import etree  # type: ignore[import-untyped]  # no stubs ship with lxml
+from lxml import etree
 
 from cognitio.errors import InvalidParameterException
 
