@@ -1,6 +1,7 @@
 """Sign-in through external identity providers on the hosted pages: the way out from
 ``/oauth2/authorize`` (``identity_provider`` or ``idp_identifier``), and the way back at
-``/oauth2/idpresponse`` (GET, and the form post Sign in with Apple uses).
+``/oauth2/idpresponse`` (GET, and the form post Sign in with Apple uses) and
+``/saml2/idpresponse`` (a SAML provider's HTTP-POST binding).
 
 The trip's cookie is SameSite=Lax on a server without https, where a provider's form post does
 not bring it back (so a missing cookie is let pass there, a wrong one never); with https it is
@@ -17,7 +18,7 @@ from starlette.routing import Route
 
 from cognitio.errors import InvalidRequest
 from cognitio.services.federation.round_trip import LIFETIME_MS
-from cognitio.services.federation.sign_in import FederationFailed, cookie_name
+from cognitio.services.federation.sign_in import Arrival, FederationFailed, cookie_name
 from cognitio.services.hosted.hosted import SESSION_SECONDS
 from cognitio.services.oauth.oauth import Authorization, RedirectError
 from cognitio.web.context import web
@@ -25,15 +26,16 @@ from cognitio.web.finish import finish
 from cognitio.web.pages import session_cookie
 
 CALLBACK_PATH = "/oauth2/idpresponse"
+SAML_PATH = "/saml2/idpresponse"
 # Cognito's limit on what a provider may post back.
 _MAX_FORM_CHARS = 100_000
 
 
-def callback_url(request: Request) -> str:
-    """The redirect URI registered at providers: ``/oauth2/idpresponse`` on the host the
-    browser is on (a pool's domain, or the server's)."""
+def origin(request: Request) -> str:
+    """The origin the browser is on (a pool's domain, or the server's): providers answer at
+    ``/oauth2/idpresponse`` and ``/saml2/idpresponse`` there."""
     scheme = "https" if web(request).pages.secure else "http"
-    return f"{scheme}://{request.headers.get('host', '')}{CALLBACK_PATH}"
+    return f"{scheme}://{request.headers.get('host', '')}"
 
 
 async def depart(request: Request, authorization: Authorization, query: dict[str, str]) -> Response:
@@ -55,7 +57,7 @@ async def depart(request: Request, authorization: Authorization, query: dict[str
             authorization.client,
             name,
             request.url.query,
-            callback_url(request),
+            origin(request),
         )
     except FederationFailed as failure:
         raise RedirectError(authorization, InvalidRequest(failure.reason)) from None
@@ -68,21 +70,22 @@ async def depart(request: Request, authorization: Authorization, query: dict[str
         httponly=True,
         secure=secure,
         samesite="none" if secure else "lax",
-        path=CALLBACK_PATH,
+        path="/",
     )
     return response
 
 
+async def _form(request: Request) -> dict[str, str]:
+    body = await request.body()
+    if len(body) > _MAX_FORM_CHARS:
+        raise InvalidRequest("The identity provider's answer is too large.")
+    return dict(parse_qsl(body.decode("utf-8", "replace")))
+
+
 async def idp_response(request: Request) -> Response:
-    """What a provider sends back: the user signed in, and the app's request finished."""
+    """What an OIDC or social provider sends back (a redirect, or Apple's form post)."""
     context = web(request)
-    if request.method == "POST":
-        body = await request.body()
-        if len(body) > _MAX_FORM_CHARS:
-            raise InvalidRequest("The identity provider's answer is too large.")
-        params = dict(parse_qsl(body.decode("utf-8", "replace")))
-    else:
-        params = dict(request.query_params)
+    params = await _form(request) if request.method == "POST" else dict(request.query_params)
     federation = context.services.federation
     try:
         trip = federation.trip_of(params)
@@ -90,14 +93,44 @@ async def idp_response(request: Request) -> Response:
             trip,
             params,
             request.cookies.get(cookie_name(trip.id)),
-            callback_url(request),
+            origin(request),
             cookie_required=request.method == "GET" or context.pages.secure,
         )
     except FederationFailed as failure:
-        if failure.query is None:
-            raise InvalidRequest(failure.reason) from None
-        authorization = await context.pages.authorization(request, failure.query)
-        raise RedirectError(authorization, InvalidRequest(failure.reason)) from None
+        return await _failed(request, failure)
+    return await _arrived(request, arrival, trip.id)
+
+
+async def saml_response(request: Request) -> Response:
+    """What a SAML provider posts back to the assertion consumer service."""
+    context = web(request)
+    form = await _form(request)
+    federation = context.services.federation
+    try:
+        trip = federation.trip_of({"state": form.get("RelayState", "")})
+        arrival = await federation.arrive_saml(
+            trip,
+            form.get("SAMLResponse", ""),
+            request.cookies.get(cookie_name(trip.id)),
+            origin(request),
+            cookie_required=context.pages.secure,
+        )
+    except FederationFailed as failure:
+        return await _failed(request, failure)
+    return await _arrived(request, arrival, trip.id)
+
+
+async def _failed(request: Request, failure: FederationFailed) -> Response:
+    """The error to the app when its request is known, else the error page."""
+    if failure.query is None:
+        raise InvalidRequest(failure.reason)
+    authorization = await web(request).pages.authorization(request, failure.query)
+    raise RedirectError(authorization, InvalidRequest(failure.reason))
+
+
+async def _arrived(request: Request, arrival: Arrival, trip_id: str) -> Response:
+    """The app's request finished for the signed-in user, who also gets a hosted session."""
+    context = web(request)
     authorization = await context.pages.authorization(request, arrival.query)
     response = await finish(request, authorization, arrival.sub, arrival.auth_time)
     response.set_cookie(
@@ -109,8 +142,11 @@ async def idp_response(request: Request) -> Response:
         secure=context.pages.secure,
         path="/",
     )
-    response.delete_cookie(cookie_name(trip.id), path=CALLBACK_PATH)
+    response.delete_cookie(cookie_name(trip_id), path="/")
     return response
 
 
-ROUTES = [Route(CALLBACK_PATH, idp_response, methods=["GET", "POST"])]
+ROUTES = [
+    Route(CALLBACK_PATH, idp_response, methods=["GET", "POST"]),
+    Route(SAML_PATH, saml_response, methods=["POST"]),
+]

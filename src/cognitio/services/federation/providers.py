@@ -36,6 +36,11 @@ from cognitio.errors import (
 from cognitio.services.common import ids, pagination
 from cognitio.services.common.pages import Page
 from cognitio.services.federation import provider_types as types
+from cognitio.services.federation.saml.parties import (
+    SamlIdentityProvider,
+    SamlKeyPair,
+    SamlServiceProvider,
+)
 from cognitio.services.federation.saml_metadata import fetch_metadata, parse_metadata
 from cognitio.services.pools.settings import pool_settings
 from cognitio.services.pools.user_pools import Caller, load_pool
@@ -241,20 +246,57 @@ class IdentityProviders:
         made on first need and the same on every node."""
         async with self._store.read() as tx:
             pool = await load_pool(tx, caller, pool_id)
-            stored = await tx.identity_providers.signing_certificate(pool.id)
+        return (await self._pool_signing(pool.id)).certificate
+
+    async def saml_parties(
+        self, provider: IdentityProvider, base_url: str
+    ) -> tuple[SamlIdentityProvider, SamlServiceProvider]:
+        """A SAML provider's two sides for a sign-in: the IdP as its metadata and details
+        describe it, and the pool with its signing key and the provider's decryption key."""
+        record = provider.record
+        metadata = parse_metadata(record.metadata_xml or "")
+        details = provider.details
+        idp = SamlIdentityProvider(
+            entity_id=metadata.entity_id,
+            sso_redirect_url=metadata.sso_redirect_url,
+            signing_certificates=tuple(_pem(c) for c in metadata.signing_certificates),
+            slo_redirect_url=metadata.slo_redirect_url,
+            idp_init=details.get("IDPInit") == "true",
+            encryption_required=details.get("EncryptedResponses") == "true",
+            idp_signout=details.get("IDPSignout") == "true",
+        )
+        stored = await self._pool_signing(record.pool_id)
+        signing = SamlKeyPair(
+            private_key_pem=self._envelope.open(
+                stored.private_sealed, f"saml-signing-key:{record.pool_id}"
+            ).decode(),
+            certificate_pem=_pem(stored.certificate),
+        )
+        decryption: tuple[SamlKeyPair, ...] = ()
+        key = details.get(_DECRYPTION_KEY)
+        certificate = details.get("ActiveEncryptionCertificate")
+        if key and certificate:
+            decryption = (SamlKeyPair(key, _pem(certificate)),)
+        sp = SamlServiceProvider(record.pool_id, base_url, signing, decryption)
+        return idp, sp
+
+    async def _pool_signing(self, pool_id: str) -> SamlCertificateRecord:
+        """The pool's signing certificate and sealed key, made on first need."""
+        async with self._store.read() as tx:
+            stored = await tx.identity_providers.signing_certificate(pool_id)
         if stored is None:
-            key_pem, certificate = _self_signed(f"urn:amazon:cognito:sp:{pool.id}")
+            key_pem, certificate = _self_signed(f"urn:amazon:cognito:sp:{pool_id}")
             record = SamlCertificateRecord(
-                pool_id=pool.id,
+                pool_id=pool_id,
                 certificate=certificate,
-                private_sealed=self._envelope.seal(key_pem, f"saml-signing-key:{pool.id}"),
+                private_sealed=self._envelope.seal(key_pem, f"saml-signing-key:{pool_id}"),
                 created_ms=ids.now_ms(),
             )
             async with self._store.write() as tx:
                 if not await tx.identity_providers.insert_signing_certificate(record):
-                    stored = await tx.identity_providers.signing_certificate(pool.id)
+                    stored = await tx.identity_providers.signing_certificate(pool_id)
             stored = stored or record
-        return stored.certificate
+        return stored
 
     async def _saml(
         self,
@@ -378,6 +420,12 @@ async def _unlist(tx: Transaction, pool_id: str, name: str) -> None:
         if len(clients) < 100:
             return
         after = (clients[-1].created_ms, clients[-1].id)
+
+
+def _pem(certificate: str) -> str:
+    """A base64 DER certificate as PEM."""
+    lines = [certificate[i : i + 64] for i in range(0, len(certificate), 64)]
+    return "-----BEGIN CERTIFICATE-----\n" + "\n".join(lines) + "\n-----END CERTIFICATE-----\n"
 
 
 def _self_signed(common_name: str) -> tuple[bytes, str]:

@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
+from cognitio.documents import JsonObject
+from cognitio.errors import CognitoError
 from cognitio.services.clients.settings import client_settings
 from cognitio.services.common import ids
 from cognitio.services.federation.federated_users import (
@@ -32,10 +34,16 @@ from cognitio.services.federation.provider_config import ProviderConfig, Provide
 from cognitio.services.federation.providers import IdentityProvider, IdentityProviders
 from cognitio.services.federation.relying_parties import relying_party
 from cognitio.services.federation.round_trip import RoundTrip, RoundTripError, RoundTrips
+from cognitio.services.federation.saml.errors import SamlRejected
+from cognitio.services.federation.saml.redirect import authn_request, new_request_id
+from cognitio.services.federation.saml.responses import accept_response
 from cognitio.services.federation.upstream import IdentityProviderError
 from cognitio.store.records import ClientRecord, UserPoolRecord
 from cognitio.store.repositories import Store
 
+SAML = "SAML"
+# Where OIDC and the social providers send the browser back.
+OIDC_CALLBACK = "/oauth2/idpresponse"
 # The cookie that binds a trip to the browser: one per trip, so two sign-ins in two tabs do not
 # undo each other.
 COOKIE_PREFIX = "cognitio-federation-"
@@ -99,20 +107,39 @@ class FederatedSignIn:
         client: ClientRecord,
         provider_name: str,
         query: str,
-        callback_url: str,
+        base_url: str,
     ) -> Departure:
-        """The first leg: to ``provider_name`` for the app's request ``query``."""
+        """The first leg: to ``provider_name`` for the app's request ``query``; ``base_url``
+        is the origin the browser is on (a pool's domain, or the server's)."""
         if provider_name not in client_settings(client).supported_identity_providers:
             raise FederationFailed(f"The app client does not allow sign-in with {provider_name}.")
         provider = await self._providers.signing_in(pool.id, provider_name)
         if provider is None:
             raise FederationFailed(f"The identity provider {provider_name} does not exist.")
+        if provider.record.type == SAML:
+            return await self._depart_saml(provider, query, base_url)
         trip, state, cookie = self._round_trips.depart(pool.id, provider_name, query)
         try:
             party = relying_party(_config(provider), self._clients)
-            request = await party.authorization_request(callback_url, state, trip.nonce)
+            request = await party.authorization_request(base_url + OIDC_CALLBACK, state, trip.nonce)
         except IdentityProviderError as error:
             raise FederationFailed(error.reason, query) from None
+        return Departure(request.url, cookie_name(trip.id), cookie)
+
+    async def _depart_saml(
+        self, provider: IdentityProvider, query: str, base_url: str
+    ) -> Departure:
+        """A signed AuthnRequest on the IdP's Redirect binding; the trip is its RelayState."""
+        try:
+            idp, sp = await self._providers.saml_parties(provider, base_url)
+        except CognitoError as error:  # metadata that no longer reads
+            raise FederationFailed(str(error), query) from None
+        request_id = new_request_id()
+        record = provider.record
+        trip, state, cookie = self._round_trips.depart(
+            record.pool_id, record.name, query, request_id=request_id
+        )
+        request = authn_request(idp, sp, state, request_id=request_id)
         return Departure(request.url, cookie_name(trip.id), cookie)
 
     def trip_of(self, params: Mapping[str, str]) -> RoundTrip:
@@ -127,11 +154,11 @@ class FederatedSignIn:
         trip: RoundTrip,
         params: Mapping[str, str],
         cookie: str | None,
-        callback_url: str,
+        base_url: str,
         *,
         cookie_required: bool,
     ) -> Arrival:
-        """The way back: the provider's answer ``params`` for ``trip``."""
+        """The way back from an OIDC or social provider: its answer ``params`` for ``trip``."""
         try:
             await self._round_trips.finish(trip, cookie, cookie_required=cookie_required)
         except RoundTripError as error:
@@ -142,24 +169,87 @@ class FederatedSignIn:
             if provider is None:
                 raise FederationFailed("The identity provider no longer exists.", trip.query)
             party = relying_party(_config(provider), self._clients)
-            identity = await party.complete(callback, callback_url, trip.nonce)
-            async with self._store.read() as tx:
-                pool = await tx.pools.get(trip.pool_id)
-            if pool is None:
-                raise FederationFailed("The user pool no longer exists.")
-            client_id = dict(parse_qsl(trip.query)).get("client_id", "")
-            external = ExternalUser(
-                provider_name=provider.record.name,
-                provider_type=provider.record.type,
-                user_id=identity.user_id,
-                issuer=identity.issuer,
-                claims=identity.attributes,
-                attribute_mapping=provider.record.attribute_mapping,
+            identity = await party.complete(callback, base_url + OIDC_CALLBACK, trip.nonce)
+        except IdentityProviderError as error:
+            raise FederationFailed(error.reason, trip.query) from None
+        external = ExternalUser(
+            provider_name=provider.record.name,
+            provider_type=provider.record.type,
+            user_id=identity.user_id,
+            issuer=identity.issuer,
+            claims=identity.attributes,
+            attribute_mapping=provider.record.attribute_mapping,
+        )
+        return await self._signed_in(trip, external)
+
+    async def arrive_saml(
+        self,
+        trip: RoundTrip,
+        saml_response: str,
+        cookie: str | None,
+        base_url: str,
+        *,
+        cookie_required: bool,
+    ) -> Arrival:
+        """The way back from a SAML provider (SP-initiated): the response to the AuthnRequest
+        ``trip`` sent."""
+        try:
+            await self._round_trips.finish(trip, cookie, cookie_required=cookie_required)
+        except RoundTripError as error:
+            raise FederationFailed(error.reason) from None
+        provider = await self._providers.signing_in(trip.pool_id, trip.provider_name)
+        if provider is None or provider.record.type != SAML:
+            raise FederationFailed("The identity provider no longer exists.", trip.query)
+        try:
+            idp, sp = await self._providers.saml_parties(provider, base_url)
+            assertion = await accept_response(
+                saml_response,
+                idp=idp,
+                sp=sp,
+                request_id=trip.request_id,
+                replay=_SpentAssertions(self._store, trip.pool_id, trip.provider_name),
             )
+        except (SamlRejected, CognitoError) as error:
+            raise FederationFailed(str(error), trip.query) from None
+        claims: JsonObject = {
+            name: values[0] if len(values) == 1 else list(values)
+            for name, values in assertion.attributes.items()
+        }
+        external = ExternalUser(
+            provider_name=provider.record.name,
+            provider_type=SAML,
+            user_id=assertion.name_id,
+            issuer=assertion.issuer,
+            claims=claims,
+            attribute_mapping=provider.record.attribute_mapping,
+        )
+        return await self._signed_in(trip, external)
+
+    async def _signed_in(self, trip: RoundTrip, external: ExternalUser) -> Arrival:
+        async with self._store.read() as tx:
+            pool = await tx.pools.get(trip.pool_id)
+        if pool is None:
+            raise FederationFailed("The user pool no longer exists.")
+        client_id = dict(parse_qsl(trip.query)).get("client_id", "")
+        try:
             user = await self._users.sign_in(pool, client_id, external)
-        except (IdentityProviderError, FederatedSignInError) as error:
+        except FederatedSignInError as error:
             raise FederationFailed(error.reason, trip.query) from None
         return Arrival(trip.pool_id, trip.query, user.sub, ids.now_ms() // 1000)
+
+
+class _SpentAssertions:
+    """The replay cache SAML asks for, over the spent ids every node shares."""
+
+    def __init__(self, store: Store, pool_id: str, provider_name: str) -> None:
+        self._store = store
+        self._prefix = f"saml:{pool_id}:{provider_name}:"
+
+    async def spend(self, assertion_id: str, expires_ms: int) -> bool:
+        async with self._store.write() as tx:
+            return await tx.spent_sessions.spend(
+                self._prefix + assertion_id, expires_ms, ids.now_ms()
+            )
 
 
 def _config(provider: IdentityProvider) -> ProviderConfig:

@@ -75,9 +75,11 @@ def authn_request(
     relay_state: str | None,
     *,
     now_ms: int | None = None,
+    request_id: str | None = None,
 ) -> RedirectRequest:
-    """The signed AuthnRequest URL on the IdP's SSO Redirect endpoint."""
-    request_id = new_request_id()
+    """The signed AuthnRequest URL on the IdP's SSO Redirect endpoint; ``request_id`` is a
+    fresh one unless the caller chose it (to seal it into the RelayState first)."""
+    request_id = request_id or new_request_id()
     root = etree.Element(tag(SAMLP, "AuthnRequest"), nsmap={"saml2p": SAMLP, "saml2": SAML})
     root.set("ID", request_id)
     root.set("Version", "2.0")

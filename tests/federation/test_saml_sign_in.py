@@ -1,0 +1,155 @@
+"""Sign-in through a SAML 2.0 identity provider, end to end: a real server, npm saml-idp on
+loopback (its metadata given to CreateIdentityProvider as a MetadataFile), and a test playing
+the browser from the app's /oauth2/authorize through the IdP's login form to the app."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import httpx
+import pytest
+
+from tests.conftest import client
+from tests.helpers.saml_peer import SamlIdpPeer, read_form, running_saml_idp, skip_without_node
+from tests.server import ServerProcess, free_port
+
+pytestmark = pytest.mark.skipif(
+    skip_without_node(), reason="node and npm must be on PATH to run the saml-idp peer"
+)
+
+APP = "https://app.example/callback"
+USER = {
+    "userName": "saml.jackson@example.com",
+    "nameIdFormat": "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
+    "email": "saml.jackson@example.com",
+    "firstName": "Saml",
+    "lastName": "Jackson",
+}
+
+
+@pytest.fixture(scope="module")
+def world(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[ServerProcess, SamlIdpPeer, str, str]]:
+    folder = Path(tmp_path_factory.mktemp("saml-sign-in"))
+    port = free_port()
+    server = ServerProcess(
+        data_dir=folder / "data",
+        port=port,
+        extra_env={"COGNITIO_FEDERATION_ALLOW_INSECURE": "1"},
+    )
+    server.start()
+    try:
+        idp = client("cognito-idp", server.url)
+        pool_id = idp.create_user_pool(PoolName="saml")["UserPool"]["Id"]
+        with running_saml_idp(
+            folder / "idp",
+            acs_url=f"{server.url}/saml2/idpresponse",
+            audience=f"urn:amazon:cognito:sp:{pool_id}",
+        ) as peer:
+            metadata = httpx.get(peer.base_url + "/metadata").text
+            idp.create_identity_provider(
+                UserPoolId=pool_id,
+                ProviderName="MySAML",
+                ProviderType="SAML",
+                ProviderDetails={"MetadataFile": metadata},
+                AttributeMapping={"email": "email", "given_name": "firstName"},
+            )
+            client_id = idp.create_user_pool_client(
+                UserPoolId=pool_id,
+                ClientName="app",
+                SupportedIdentityProviders=["MySAML"],
+                CallbackURLs=[APP],
+                AllowedOAuthFlows=["code"],
+                AllowedOAuthScopes=["openid", "email"],
+                AllowedOAuthFlowsUserPoolClient=True,
+            )["UserPoolClient"]["ClientId"]
+            yield server, peer, pool_id, client_id
+    finally:
+        server.stop()
+
+
+def claims(token: str) -> dict[str, Any]:
+    payload = token.split(".")[1]
+    return dict(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))))
+
+
+def to_the_idp(browser: httpx.Client, server: ServerProcess, client_id: str) -> str:
+    """From the app's /oauth2/authorize to the IdP's login page; that page's URL."""
+    query = {
+        "response_type": "code",
+        "client_id": client_id,
+        "redirect_uri": APP,
+        "scope": "openid email",
+        "state": "app-state",
+        "identity_provider": "MySAML",
+    }
+    answer = browser.get(f"{server.url}/oauth2/authorize?{urlencode(query)}")
+    assert answer.status_code == 302, answer.text[:300]
+    return str(answer.headers["location"])
+
+
+def log_in(browser: httpx.Client, peer: SamlIdpPeer, url: str) -> dict[str, str]:
+    """Post the IdP's login form; the SAMLResponse form it auto-posts (action and fields)."""
+    login = browser.get(url)
+    assert login.status_code == 200, peer.log()
+    form = read_form(login.text)
+    assert form.action is not None
+    answer = browser.post(
+        peer.base_url + form.action, data={"_authnRequest": form.fields["_authnRequest"], **USER}
+    )
+    assert answer.status_code == 200, peer.log()
+    posted = read_form(answer.text)
+    return {"action": posted.action or "", **posted.fields}
+
+
+def test_a_saml_user_signs_in_through_the_hosted_pages(
+    world: tuple[ServerProcess, SamlIdpPeer, str, str],
+) -> None:
+    server, peer, pool_id, client_id = world
+    with httpx.Client(trust_env=False) as browser:
+        url = to_the_idp(browser, server, client_id)
+        assert url.startswith(peer.sso_url)
+        assert "Signature=" in url and "SigAlg=" in url
+        posted = log_in(browser, peer, url)
+        assert posted["action"] == f"{server.url}/saml2/idpresponse"
+        fields = {k: v for k, v in posted.items() if k != "action"}
+        back = browser.post(posted["action"], data=fields)
+        assert back.status_code == 302, back.text[:500]
+        landed = dict(parse_qsl(urlsplit(back.headers["location"]).query))
+        assert landed["state"] == "app-state"
+        # The same response posted again is a replay.
+        replayed = browser.post(posted["action"], data=fields)
+        assert replayed.status_code == 400
+    tokens = httpx.post(
+        f"{server.url}/oauth2/token",
+        data={
+            "grant_type": "authorization_code",
+            "client_id": client_id,
+            "code": landed["code"],
+            "redirect_uri": APP,
+        },
+    ).json()
+    identity = claims(tokens["id_token"])
+    assert identity["cognito:username"] == "MySAML_saml.jackson@example.com"
+    assert identity["email"] == "saml.jackson@example.com"
+    assert identity["given_name"] == "Saml"
+    assert identity["cognito:groups"] == [f"{pool_id}_MySAML"]
+    [linked] = identity["identities"]
+    assert (linked["providerType"], linked["issuer"]) == ("SAML", "urn:example:idp")
+
+
+def test_an_unsolicited_response_is_refused_without_idp_init(
+    world: tuple[ServerProcess, SamlIdpPeer, str, str],
+) -> None:
+    server, peer, _, _ = world
+    with httpx.Client(trust_env=False) as browser:
+        answer = browser.post(peer.base_url + "/signin", data=USER)
+        fields = read_form(answer.text).fields
+        back = browser.post(f"{server.url}/saml2/idpresponse", data=fields)
+    assert back.status_code == 400
