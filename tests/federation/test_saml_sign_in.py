@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import httpx
 import pytest
 
+from cognitio.services.federation.saml import SamlKeyPair
 from tests.conftest import client
 from tests.helpers.saml_peer import SamlIdpPeer, read_form, running_saml_idp, skip_without_node
 from tests.server import ServerProcess, free_port
@@ -153,3 +154,98 @@ def test_an_unsolicited_response_is_refused_without_idp_init(
         fields = read_form(answer.text).fields
         back = browser.post(f"{server.url}/saml2/idpresponse", data=fields)
     assert back.status_code == 400
+
+
+def test_idp_initiated_sign_in_works_once_the_provider_allows_it(
+    world: tuple[ServerProcess, SamlIdpPeer, str, str],
+) -> None:
+    server, peer, pool_id, client_id = world
+    idp = client("cognito-idp", server.url)
+    idp.update_identity_provider(
+        UserPoolId=pool_id, ProviderName="MySAML", ProviderDetails={"IDPInit": "true"}
+    )
+    relay_state = urlencode(
+        {
+            "response_type": "code",
+            "client_id": client_id,
+            "redirect_uri": APP,
+            "scope": "openid email",
+            "identity_provider": "MySAML",
+            "state": "from-the-idp",
+        }
+    )
+    try:
+        with httpx.Client(trust_env=False) as browser:
+            answer = browser.post(peer.base_url + "/signin", data=USER)
+            fields = read_form(answer.text).fields
+            fields["RelayState"] = relay_state
+            back = browser.post(f"{server.url}/saml2/idpresponse", data=fields)
+        assert back.status_code == 302, back.text[:500]
+        landed = dict(parse_qsl(urlsplit(back.headers["location"]).query))
+        assert landed["state"] == "from-the-idp"
+        assert "code" in landed
+    finally:
+        idp.update_identity_provider(
+            UserPoolId=pool_id, ProviderName="MySAML", ProviderDetails={"IDPInit": "false"}
+        )
+
+
+def test_encrypted_assertions_are_decrypted_with_the_providers_key(
+    world: tuple[ServerProcess, SamlIdpPeer, str, str], tmp_path: Path
+) -> None:
+    server, peer, pool_id, _ = world
+    idp = client("cognito-idp", server.url)
+    metadata = httpx.get(peer.base_url + "/metadata").text
+    created = idp.create_identity_provider(
+        UserPoolId=pool_id,
+        ProviderName="SealedSAML",
+        ProviderType="SAML",
+        ProviderDetails={"MetadataFile": metadata, "EncryptedResponses": "true"},
+        AttributeMapping={"email": "email"},
+    )["IdentityProvider"]
+    der = created["ProviderDetails"]["ActiveEncryptionCertificate"]
+    lines = "\n".join(der[i : i + 64] for i in range(0, len(der), 64))
+    certificate = f"-----BEGIN CERTIFICATE-----\n{lines}\n-----END CERTIFICATE-----\n"
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName="sealed",
+        SupportedIdentityProviders=["SealedSAML"],
+        CallbackURLs=[APP],
+        AllowedOAuthFlows=["code"],
+        AllowedOAuthScopes=["openid", "email"],
+        AllowedOAuthFlowsUserPoolClient=True,
+    )["UserPoolClient"]["ClientId"]
+    with running_saml_idp(
+        tmp_path / "sealed",
+        acs_url=f"{server.url}/saml2/idpresponse",
+        audience=f"urn:amazon:cognito:sp:{pool_id}",
+        encrypt_for=SamlKeyPair("", certificate),
+    ) as sealing:
+        idp.update_identity_provider(
+            UserPoolId=pool_id,
+            ProviderName="SealedSAML",
+            ProviderDetails={
+                "MetadataFile": httpx.get(sealing.base_url + "/metadata").text,
+                "EncryptedResponses": "true",
+            },
+        )
+        described = idp.describe_identity_provider(UserPoolId=pool_id, ProviderName="SealedSAML")
+        assert (
+            described["IdentityProvider"]["ProviderDetails"]["ActiveEncryptionCertificate"] == der
+        )
+        query = {
+            "response_type": "code",
+            "client_id": client_id,
+            "redirect_uri": APP,
+            "scope": "openid email",
+            "state": "sealed",
+            "identity_provider": "SealedSAML",
+        }
+        with httpx.Client(trust_env=False) as browser:
+            answer = browser.get(f"{server.url}/oauth2/authorize?{urlencode(query)}")
+            posted = log_in(browser, sealing, answer.headers["location"])
+            fields = {k: v for k, v in posted.items() if k != "action"}
+            assert "EncryptedAssertion" in base64.b64decode(fields["SAMLResponse"]).decode()
+            back = browser.post(posted["action"], data=fields)
+        assert back.status_code == 302, back.text[:500]
+        assert "code=" in back.headers["location"]

@@ -106,8 +106,18 @@ async def saml_response(request: Request) -> Response:
     context = web(request)
     form = await _form(request)
     federation = context.services.federation
+    relay_state = form.get("RelayState", "")
+    if "client_id=" in relay_state:
+        # IdP-initiated: the RelayState is the app's request (a sealed trip never has "=").
+        try:
+            arrival = await federation.arrive_unsolicited(
+                relay_state, form.get("SAMLResponse", ""), origin(request)
+            )
+        except FederationFailed as failure:
+            return await _failed(request, failure)
+        return await _arrived(request, arrival, None)
     try:
-        trip = federation.trip_of({"state": form.get("RelayState", "")})
+        trip = federation.trip_of({"state": relay_state})
         arrival = await federation.arrive_saml(
             trip,
             form.get("SAMLResponse", ""),
@@ -128,7 +138,7 @@ async def _failed(request: Request, failure: FederationFailed) -> Response:
     raise RedirectError(authorization, InvalidRequest(failure.reason))
 
 
-async def _arrived(request: Request, arrival: Arrival, trip_id: str) -> Response:
+async def _arrived(request: Request, arrival: Arrival, trip_id: str | None) -> Response:
     """The app's request finished for the signed-in user, who also gets a hosted session."""
     context = web(request)
     authorization = await context.pages.authorization(request, arrival.query)
@@ -142,7 +152,8 @@ async def _arrived(request: Request, arrival: Arrival, trip_id: str) -> Response
         secure=context.pages.secure,
         path="/",
     )
-    response.delete_cookie(cookie_name(trip_id), path="/")
+    if trip_id is not None:
+        response.delete_cookie(cookie_name(trip_id), path="/")
     return response
 
 

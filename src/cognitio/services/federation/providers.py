@@ -187,7 +187,7 @@ class IdentityProviders:
         plain, secrets = types.split_details(kind, merged, self._endpoints)
         new_metadata = "MetadataFile" in given or "MetadataURL" in given
         metadata_xml = await self._saml(
-            kind, plain, secrets, None if new_metadata else before, command.pool_id
+            kind, plain, secrets, before, command.pool_id, new_metadata=new_metadata
         )
         identifiers = (
             before.identifiers if command.identifiers is None else _identifiers(command.identifiers)
@@ -305,12 +305,15 @@ class IdentityProviders:
         secrets: dict[str, str],
         before: IdentityProviderRecord | None,
         pool_id: str,
+        *,
+        new_metadata: bool = True,
     ) -> str | None:
-        """For a SAML provider: read its metadata (``before``'s, when unchanged) into the
-        details, and make or keep its decryption key; the metadata to store."""
+        """For a SAML provider: read its metadata (``before``'s, unless ``new_metadata``)
+        into the details, and make or keep (``before``'s) its decryption key; the metadata to
+        store."""
         if kind.name != types.SAML:
             return None
-        if before is not None and before.metadata_xml is not None:
+        if not new_metadata and before is not None and before.metadata_xml is not None:
             text = before.metadata_xml
         elif "MetadataFile" in plain:
             text = plain["MetadataFile"]

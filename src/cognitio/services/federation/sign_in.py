@@ -200,6 +200,42 @@ class FederatedSignIn:
         provider = await self._providers.signing_in(trip.pool_id, trip.provider_name)
         if provider is None or provider.record.type != SAML:
             raise FederationFailed("The identity provider no longer exists.", trip.query)
+        return await self._accept_saml(trip, provider, saml_response, base_url)
+
+    async def arrive_unsolicited(
+        self, relay_state: str, saml_response: str, base_url: str
+    ) -> Arrival:
+        """IdP-initiated SAML: a response no request asked for, whose RelayState carries the
+        app's authorization parameters (``client_id``, ``redirect_uri``, ``scope``,
+        ``identity_provider`` or ``idp_identifier``, ``state``). Only for a provider with
+        IDPInit, which the app client supports; the assertion must carry no InResponseTo and
+        be less than six minutes old."""
+        params = dict(parse_qsl(relay_state))
+        client_id = params.get("client_id", "")
+        async with self._store.read() as tx:
+            client = await tx.clients.find(client_id) if client_id else None
+            pool = None if client is None else await tx.pools.get(client.pool_id)
+        if client is None or pool is None:
+            raise FederationFailed("The sign-in request does not name an app client.")
+        name = params.get("identity_provider") or await self._providers.name_by_identifier(
+            pool.id, params.get("idp_identifier", "")
+        )
+        if not name or name not in client_settings(client).supported_identity_providers:
+            raise FederationFailed("The app client does not allow this sign-in.", relay_state)
+        provider = await self._providers.signing_in(pool.id, name)
+        if provider is None or provider.record.type != SAML:
+            raise FederationFailed("The identity provider does not exist.", relay_state)
+        if provider.details.get("IDPInit") != "true":
+            raise FederationFailed(
+                "The identity provider does not allow IdP-initiated sign-in.", relay_state
+            )
+        # No trip left: this one only names the pool, the provider and the app's request.
+        trip = RoundTrip("", pool.id, name, relay_state, "", None, 0)
+        return await self._accept_saml(trip, provider, saml_response, base_url)
+
+    async def _accept_saml(
+        self, trip: RoundTrip, provider: IdentityProvider, saml_response: str, base_url: str
+    ) -> Arrival:
         try:
             idp, sp = await self._providers.saml_parties(provider, base_url)
             assertion = await accept_response(
