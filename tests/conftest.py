@@ -111,6 +111,7 @@ FUNCTIONS = {
     "define-auth": "python:handlers:define_auth_challenge",
     "create-auth": "python:handlers:create_auth_challenge",
     "create-auth-odd": "python:handlers:create_auth_challenge_odd",
+    "inbound-federation": "python:handlers:inbound_federation",
     "verify-auth": "python:handlers:verify_auth_challenge_response",
     "custom-message": "python:handlers:custom_message",
     "custom-message-without-code": "python:handlers:custom_message_without_code",

@@ -14,8 +14,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import httpx
 import pytest
 
-from tests.conftest import client
+from tests.conftest import client, write_functions_config
 from tests.helpers.oidc_peer import CLIENT_ID, CLIENT_SECRET, OidcPeer
+from tests.helpers.triggers import ARN, events
 from tests.server import ServerProcess, free_port
 
 APP = "https://app.example/callback"
@@ -24,23 +25,29 @@ APP = "https://app.example/callback"
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, OidcPeer]]:
     port = free_port()
+    folder = Path(tmp_path_factory.mktemp("federation"))
+    config = write_functions_config(folder / "functions", "http://127.0.0.1:9/")
     server = ServerProcess(
-        data_dir=Path(tmp_path_factory.mktemp("federation")) / "data",
+        data_dir=folder / "data",
         port=port,
-        extra_env={"COGNITIO_FEDERATION_ALLOW_INSECURE": "1"},
+        extra_env={
+            "COGNITIO_FEDERATION_ALLOW_INSECURE": "1",
+            "TRIGGER_LOG": str(folder / "triggers.jsonl"),
+            "HTTP_FUNCTION_SECRET": "unused-here",
+        },
     )
     peer = OidcPeer([f"http://127.0.0.1:{port}/oauth2/idpresponse"])
     peer.start()
     try:
-        server.start()
+        server.start("--config", str(config))
         yield server, peer
     finally:
         server.stop()
         peer.stop()
 
 
-def federated_pool(idp: Any, issuer: str, *, name: str = "MyOIDC") -> tuple[str, str]:
-    pool_id = idp.create_user_pool(PoolName="federated")["UserPool"]["Id"]
+def federated_pool(idp: Any, issuer: str, *, name: str = "MyOIDC", **pool: Any) -> tuple[str, str]:
+    pool_id = idp.create_user_pool(PoolName="federated", **pool)["UserPool"]["Id"]
     idp.create_identity_provider(
         UserPoolId=pool_id,
         ProviderName=name,
@@ -186,3 +193,33 @@ def test_a_provider_the_client_does_not_support_goes_back_as_an_error(
     back = dict(parse_qsl(urlsplit(answer.headers["location"]).query))
     assert back["error"] == "invalid_request"
     assert back["state"] == "app-state"
+
+
+def test_triggers_see_the_federated_sign_in(world: tuple[ServerProcess, OidcPeer]) -> None:
+    server, peer = world
+    idp = client("cognito-idp", server.url)
+    functions = {
+        "InboundFederation": {
+            "LambdaArn": ARN.format("inbound-federation"),
+            "LambdaVersion": "V1_0",
+        },
+        "PreSignUp": ARN.format("record"),
+        "PostConfirmation": ARN.format("record"),
+    }
+    pool_id, client_id = federated_pool(idp, peer.issuer, LambdaConfig=functions)
+    with httpx.Client(trust_env=False) as browser:
+        landed = browse(browser, authorize_url(server, client_id, identity_provider="MyOIDC"))
+    code = dict(parse_qsl(urlsplit(landed).query))["code"]
+    identity = claims(redeem(server, client_id, code)["id_token"])
+    # The function kept the email and named the user; the rest of the mapping got nothing.
+    assert identity["name"] == "Named by the trigger"
+    assert identity["email"] == "alice@example.com"
+    [inbound] = events(server, pool_id, "InboundFederation_ExternalProvider")
+    request = inbound["request"]
+    assert (request["providerName"], request["providerType"]) == ("MyOIDC", "OIDC")
+    assert request["attributes"]["idToken"]["sub"] == "alice"
+    assert request["attributes"]["userInfo"]["email"] == "alice@example.com"
+    [pre_sign_up] = events(server, pool_id, "PreSignUp_ExternalProvider")
+    assert pre_sign_up["userName"] == "MyOIDC_alice"
+    assert pre_sign_up["request"]["userAttributes"]["name"] == "Named by the trigger"
+    assert events(server, pool_id, "PostConfirmation_ConfirmSignUp")

@@ -135,6 +135,17 @@ def create_auth_challenge_odd(event: Event, context: LambdaContext) -> Event:
     return event
 
 
+def inbound_federation(event: Event, context: LambdaContext) -> Event:
+    """Keeps the provider's email (lower-cased) and names the user itself."""
+    _record(event)
+    user_info = event["request"]["attributes"].get("userInfo") or {}
+    event["response"]["userAttributesToMap"] = {
+        "email": str(user_info.get("email", "")).lower(),
+        "name": "Named by the trigger",
+    }
+    return event
+
+
 def verify_auth_challenge_response(event: Event, context: LambdaContext) -> Event:
     _record(event)
     expected = event["request"]["privateChallengeParameters"]["answer"]

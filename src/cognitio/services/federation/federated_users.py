@@ -18,20 +18,27 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
-from cognitio.documents import JsonObject
+from cognitio.documents import JsonObject, JsonValue
 from cognitio.errors import CognitoError, UsernameExistsException
 from cognitio.services.common import ids
 from cognitio.services.federation.attribute_mapping import (
     Identity,
     MappingError,
+    attribute_value,
     federated_username,
     identities_value,
     mapped_attributes,
     read_identities,
 )
-from cognitio.services.triggers.triggers import Call, Triggers, post_confirmation, pre_sign_up
+from cognitio.services.triggers.triggers import (
+    Call,
+    Triggers,
+    post_confirmation,
+    pre_sign_up,
+    string_map,
+)
 from cognitio.services.users.accounts import name_key, save, save_new
 from cognitio.store.records import GroupRecord, UserIdentityRecord, UserPoolRecord, UserRecord
 from cognitio.store.repositories import Store, Transaction
@@ -61,6 +68,9 @@ class ExternalUser:
     issuer: str | None
     claims: JsonObject
     attribute_mapping: Mapping[str, str]
+    # What the InboundFederation trigger sees of the provider's answer: ``tokenResponse``,
+    # ``idToken`` and ``userInfo`` (OIDC and social), or ``samlResponse`` (SAML).
+    answer: JsonObject = field(default_factory=dict, repr=False)
 
 
 def automatic_group(pool_id: str, provider_name: str) -> str:
@@ -79,8 +89,9 @@ class FederatedUsers:
         self, pool: UserPoolRecord, client_id: str, external: ExternalUser
     ) -> UserRecord:
         """The user ``external`` signs in as, its mapped attributes written again."""
+        claims = await self._inbound_federation(pool, client_id, external)
         try:
-            attributes = mapped_attributes(external.attribute_mapping, external.claims)
+            attributes = mapped_attributes(external.attribute_mapping, claims)
         except MappingError as error:
             raise FederatedSignInError(error.reason) from None
         async with self._store.read() as tx:
@@ -97,6 +108,30 @@ class FederatedUsers:
             if merged != user.attributes:
                 user = await save(tx, pool, user, replace(user, attributes=merged))
             return user
+
+    async def _inbound_federation(
+        self, pool: UserPoolRecord, client_id: str, external: ExternalUser
+    ) -> JsonObject:
+        """InboundFederation_ExternalProvider, before the mapping: the provider's attributes the
+        function keeps (``userAttributesToMap``; an empty answer keeps them all)."""
+        request: JsonObject = {
+            "providerName": external.provider_name,
+            "providerType": external.provider_type,
+            "attributes": {part: _string_map(value) for part, value in external.answer.items()},
+        }
+        call = Call(pool, federated_username(external.provider_name, external.user_id), client_id)
+        try:
+            response = await self._triggers.run(
+                call,
+                "InboundFederation",
+                "InboundFederation_ExternalProvider",
+                request,
+                response={"userAttributesToMap": {}},
+            )
+            kept = string_map((response or {}).get("userAttributesToMap"))
+        except CognitoError as error:
+            raise FederatedSignInError(str(error)) from None
+        return {**kept} if kept else external.claims
 
     async def _first_sign_in(
         self,
@@ -168,6 +203,18 @@ async def _join_automatic_group(
     name = automatic_group(pool_id, provider_name)
     await tx.groups.insert(GroupRecord(pool_id, name, None, None, None, now, now))
     await tx.groups.add_member(pool_id, name, sub)
+
+
+def _string_map(value: JsonValue) -> JsonObject:
+    """A part of the provider's answer as the trigger's string map."""
+    if not isinstance(value, dict):
+        return {}
+    found: JsonObject = {}
+    for name, item in value.items():
+        text = attribute_value(item)
+        if text is not None:
+            found[name] = text
+    return found
 
 
 def linked_identities(user: UserRecord) -> list[Identity]:

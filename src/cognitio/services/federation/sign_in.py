@@ -16,9 +16,12 @@ redirect URI, as Cognito does after a provider returns.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
+
+import orjson
 
 from cognitio.documents import JsonObject
 from cognitio.errors import CognitoError
@@ -179,6 +182,11 @@ class FederatedSignIn:
             issuer=identity.issuer,
             claims=identity.attributes,
             attribute_mapping=provider.record.attribute_mapping,
+            answer={
+                "tokenResponse": identity.token_response,
+                "idToken": _claims_of(identity.id_token),
+                "userInfo": identity.userinfo or {},
+            },
         )
         return await self._signed_in(trip, external)
 
@@ -258,6 +266,7 @@ class FederatedSignIn:
             issuer=assertion.issuer,
             claims=claims,
             attribute_mapping=provider.record.attribute_mapping,
+            answer={"samlResponse": claims},
         )
         return await self._signed_in(trip, external)
 
@@ -286,6 +295,18 @@ class _SpentAssertions:
             return await tx.spent_sessions.spend(
                 self._prefix + assertion_id, expires_ms, ids.now_ms()
             )
+
+
+def _claims_of(id_token: str | None) -> JsonObject:
+    """The claims of an ID token the relying party has already validated."""
+    if not id_token or id_token.count(".") != 2:
+        return {}
+    payload = id_token.split(".")[1]
+    try:
+        claims = orjson.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (ValueError, orjson.JSONDecodeError):
+        return {}
+    return claims if isinstance(claims, dict) else {}
 
 
 def _config(provider: IdentityProvider) -> ProviderConfig:
