@@ -249,3 +249,28 @@ def test_encrypted_assertions_are_decrypted_with_the_providers_key(
             back = browser.post(posted["action"], data=fields)
         assert back.status_code == 302, back.text[:500]
         assert "code=" in back.headers["location"]
+
+
+def test_a_client_with_an_idp_initiated_provider_supports_saml_only(
+    world: tuple[ServerProcess, SamlIdpPeer, str, str],
+) -> None:
+    server, peer, pool_id, _ = world
+    idp = client("cognito-idp", server.url)
+    idp.create_identity_provider(
+        UserPoolId=pool_id,
+        ProviderName="OpenSAML",
+        ProviderType="SAML",
+        ProviderDetails={
+            "MetadataFile": httpx.get(peer.base_url + "/metadata").text,
+            "IDPInit": "true",
+        },
+    )
+    with pytest.raises(idp.exceptions.InvalidParameterException, match="SAML providers only"):
+        idp.create_user_pool_client(
+            UserPoolId=pool_id,
+            ClientName="mixed",
+            SupportedIdentityProviders=["OpenSAML", "COGNITO"],
+        )
+    idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="saml-only", SupportedIdentityProviders=["OpenSAML"]
+    )

@@ -237,10 +237,31 @@ class Clients:
 
 async def _providers(tx: Transaction, pool_id: str, params: JsonObject) -> frozenset[str]:
     """Those of the SupportedIdentityProviders asked for that the pool has."""
-    names = set(texts_member(params, "SupportedIdentityProviders")) - {"COGNITO"}
-    return frozenset(
-        [name for name in names if await tx.identity_providers.get(pool_id, name) is not None]
-    )
+    listed = texts_member(params, "SupportedIdentityProviders")
+    found = {
+        name: record
+        for name in set(listed) - {"COGNITO"}
+        if (record := await tx.identity_providers.get(pool_id, name)) is not None
+    }
+    idp_initiated = [
+        name
+        for name, record in found.items()
+        if record.type == "SAML" and record.details.get("IDPInit") == "true"
+    ]
+    others = [
+        name
+        for name in listed
+        if name == "COGNITO" or (name in found and found[name].type != "SAML")
+    ]
+    if idp_initiated and others:
+        # Cognito's rule: a response no request asked for may only sign in to a client whose
+        # every provider is SAML.
+        raise InvalidParameterException(
+            f"The app client supports {idp_initiated[0]}, a SAML provider with IdP-initiated "
+            "sign-in, so it can support SAML providers only (not "
+            f"{others[0]})."
+        )
+    return frozenset(found)
 
 
 def settings_document(
