@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx
 import pytest
+from joserfc import jwt
+from joserfc.jwk import KeySet
 
 from tests.conftest import client, write_functions_config
-from tests.helpers.oidc_peer import CLIENT_ID, CLIENT_SECRET, OidcPeer
+from tests.helpers.oidc_peer import CLIENT_ID, CLIENT_SECRET, PEER_DIR, OidcPeer
 from tests.helpers.triggers import ARN, events
 from tests.server import ServerProcess, free_port
 
@@ -223,3 +226,49 @@ def test_triggers_see_the_federated_sign_in(world: tuple[ServerProcess, OidcPeer
     assert pre_sign_up["userName"] == "MyOIDC_alice"
     assert pre_sign_up["request"]["userAttributes"]["name"] == "Named by the trigger"
     assert events(server, pool_id, "PostConfirmation_ConfirmSignUp")
+
+
+def test_a_federated_users_tokens_pass_aws_jwt_verify_and_an_oidc_library(
+    world: tuple[ServerProcess, OidcPeer],
+) -> None:
+    server, peer = world
+    idp = client("cognito-idp", server.url)
+    pool_id, client_id = federated_pool(idp, peer.issuer)
+    with httpx.Client(trust_env=False) as browser:
+        landed = browse(browser, authorize_url(server, client_id, identity_provider="MyOIDC"))
+    tokens = redeem(server, client_id, dict(parse_qsl(urlsplit(landed).query))["code"])
+    issuer = f"{server.url}/{pool_id}"
+    jwks = httpx.get(f"{issuer}/.well-known/jwks.json").text
+    for use, token in (("id", tokens["id_token"]), ("access", tokens["access_token"])):
+        checked = subprocess.run(
+            ["node", str(PEER_DIR / "verify.mjs"), issuer, client_id, use, token, jwks],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert checked.returncode == 0, checked.stderr
+        assert json.loads(checked.stdout)["token_use"] == use
+    wrong = subprocess.run(
+        [
+            "node",
+            str(PEER_DIR / "verify.mjs"),
+            *(issuer, client_id, "access", tokens["id_token"], jwks),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert wrong.returncode == 1
+    # An OpenID Connect relying party: discovery, the JWKS, and the ID token's claims.
+    discovery = httpx.get(f"{issuer}/.well-known/openid-configuration").json()
+    assert discovery["issuer"] == issuer
+    keys = KeySet.import_key_set(httpx.get(discovery["jwks_uri"]).json())
+    verified = jwt.decode(tokens["id_token"], keys, algorithms=["RS256"])
+    jwt.JWTClaimsRegistry(
+        iss={"essential": True, "value": issuer},
+        aud={"essential": True, "value": client_id},
+        exp={"essential": True},
+    ).validate(verified.claims)
+    assert verified.claims["cognito:username"] == "MyOIDC_alice"

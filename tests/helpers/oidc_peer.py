@@ -34,7 +34,8 @@ def require_node() -> None:
 def install() -> None:
     """``npm ci`` in the peer's folder when its node_modules are missing."""
     require_node()
-    if (PEER_DIR / "node_modules" / "oidc-provider").is_dir():
+    modules = PEER_DIR / "node_modules"
+    if all((modules / name).is_dir() for name in ("oidc-provider", "aws-jwt-verify")):
         return
     completed = subprocess.run(
         ["npm", "ci", "--prefix", str(PEER_DIR), "--no-audit", "--no-fund"],
