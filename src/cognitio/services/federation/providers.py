@@ -176,8 +176,9 @@ class IdentityProviders:
             record = await tx.identity_providers.get(pool_id, name)
         if record is None:
             return None
-        details = types.shown_details(record.type, record.details, {}, self._endpoints)
-        details.update(self._secrets(record))
+        details = types.sign_in_details(
+            record.type, record.details, self._secrets(record), self._endpoints
+        )
         return IdentityProvider(record, details)
 
     async def by_identifier(
