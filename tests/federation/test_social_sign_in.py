@@ -6,9 +6,7 @@ provider the app client does not list, a provider that refuses, a provider that 
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +17,7 @@ import httpx
 import pytest
 
 from tests.conftest import client
-from tests.federation.test_oidc_sign_in import APP, claims, redeem
+from tests.helpers.federated_browser import APP, browse, claims, redeem, step
 from tests.helpers.idps import amazon as amazon_idp
 from tests.helpers.idps import apple as apple_idp
 from tests.helpers.idps import facebook as facebook_idp
@@ -173,33 +171,6 @@ def authorize_url(server: ServerProcess, client_id: str, **extra: str) -> str:
         **extra,
     }
     return f"{server.url}/oauth2/authorize?{urlencode(query)}"
-
-
-_FORM = re.compile(r'<form method="post" action="([^"]*)">(.*?)</form>', re.S)
-_INPUT = re.compile(r'<input type="hidden" name="([^"]*)" value="([^"]*)">')
-
-
-def step(browser: httpx.Client, url: str) -> str:
-    """One page as a browser sees it: a redirect followed, or an auto-submitting form_post
-    page submitted; the next URL."""
-    answer = browser.get(url)
-    if answer.status_code in (302, 303):
-        return str(httpx.URL(url).join(answer.headers["location"]))
-    form = _FORM.search(answer.text) if answer.status_code == 200 else None
-    assert form is not None, f"{answer.status_code}: {answer.text[:300]}"
-    fields = {html.unescape(k): html.unescape(v) for k, v in _INPUT.findall(form.group(2))}
-    posted = browser.post(html.unescape(form.group(1)), data=fields)
-    assert posted.status_code in (302, 303), f"{posted.status_code}: {posted.text[:300]}"
-    return str(posted.headers["location"])
-
-
-def browse(browser: httpx.Client, url: str) -> dict[str, str]:
-    """From the app's authorization request to its redirect URI; that URI's parameters."""
-    for _ in range(20):
-        if url.startswith(APP):
-            return dict(parse_qsl(urlsplit(url).query))
-        url = step(browser, url)
-    raise AssertionError("too many redirects")
 
 
 def sign_in(world: World, client_id: str, provider: str) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.api.test_identity_providers import metadata
+from tests.helpers.federated_browser import saml_metadata
 from tests.helpers.oauth import CALLBACK, Browser, oauth_client
 
 
@@ -48,7 +48,7 @@ def saml(idp: Any, pool_id: str, name: str, identifiers: list[str] | None = None
         UserPoolId=pool_id,
         ProviderName=name,
         ProviderType="SAML",
-        ProviderDetails={"MetadataFile": metadata()},
+        ProviderDetails={"MetadataFile": saml_metadata()},
         IdpIdentifiers=identifiers or [],
     )
 

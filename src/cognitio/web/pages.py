@@ -195,8 +195,9 @@ class Pages:
         return await self.hosted.open_session(cookie, authorization.pool.id)
 
     async def dress(self, request: Request, authorization: Authorization) -> None:
-        """Remember, for this request's page, how the client's pages look and where its forms
-        may end (the checked redirect URI)."""
+        """Remember, for this request's page, how the client's pages look, how its users may
+        sign in, and where its forms may end (the checked redirect URI, and the SAML providers
+        the email box reaches)."""
         request.state.look = await self.hosted.look(authorization)
         options = await self.sign_in_options(authorization)
         request.state.sign_in = options
