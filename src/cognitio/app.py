@@ -303,7 +303,7 @@ async def start(settings: Settings) -> Runtime:
         limits=limits,
     )
     secure = settings.base_url.startswith("https://")
-    pages = Pages(services.oauth, services.hosted, secure=secure)
+    pages = Pages(services.oauth, services.hosted, services.identity_providers, secure=secure)
     routes = [
         Route("/health", health, methods=["GET"]),
         *well_known.ROUTES,

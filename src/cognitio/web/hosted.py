@@ -32,7 +32,7 @@ from cognitio.services.signin.request import (
 from cognitio.web import federation
 from cognitio.web.context import web
 from cognitio.web.finish import finish
-from cognitio.web.pages import ShowAgain, posted_form, session_cookie
+from cognitio.web.pages import ShowAgain, SignInOptions, posted_form, session_cookie
 
 # The SELECT_MFA_TYPE options: each factor's name as the challenge that asks for it.
 _OPTION_NAMES = {name: c.label for name, c in CHALLENGES.items() if c.label is not None}
@@ -56,6 +56,10 @@ async def authorize(request: Request) -> Response:
     provider = query.get("identity_provider")
     if (provider and provider != "COGNITO") or (not provider and query.get("idp_identifier")):
         return await federation.depart(request, authorization, query)
+    if provider == "COGNITO" and not _allows_cognito(request):
+        raise RedirectError(
+            authorization, InvalidRequest("The app client does not allow sign-in with COGNITO.")
+        )
     signed_in = await pages.signed_in(request, authorization)
     if signed_in is None and query.get("prompt") == "none":
         # OpenID Connect Core 3.1.2.6: no page may be shown, so say so to the client.
@@ -162,6 +166,11 @@ async def setup_page(
 async def login_submit(request: Request) -> Response:
     pages, auth = web(request).pages, web(request).services.auth
     form, query, authorization = await pages.posted(request)
+    if not _allows_cognito(request):
+        # The page shows no form then; a forged one is refused the same way.
+        return pages.sign_in(
+            request, authorization, query, error="This app signs you in with another account."
+        )
     username, password = form.get("username", ""), form.get("password", "")
     method = form.get("method")
     if method in ("code", "passkey") and username:
@@ -264,6 +273,12 @@ ROUTES = [
     Route("/mfa", mfa_submit, methods=["POST"]),
     Route("/logout", logout, methods=["GET"]),
 ]
+
+
+def _allows_cognito(request: Request) -> bool:
+    """Whether the app client (checked for this request) lets the pool's own users sign in."""
+    options: SignInOptions | None = getattr(request.state, "sign_in", None)
+    return options is None or options.cognito
 
 
 class _Missing(dict[str, str]):

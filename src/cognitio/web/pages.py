@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
@@ -17,6 +18,8 @@ from starlette.templating import Jinja2Templates
 
 from cognitio.documents import JsonObject
 from cognitio.errors import CognitoError, OAuthError
+from cognitio.services.clients.settings import client_settings
+from cognitio.services.federation.providers import IdentityProviders, OfferedProvider
 from cognitio.services.hosted.hosted import Hosted
 from cognitio.services.oauth.oauth import Authorization, OAuth, RedirectError
 from cognitio.services.pools.branding import Look
@@ -39,15 +42,57 @@ def posted_form(request: Request) -> tuple[dict[str, str], str, Authorization]:
     return posted
 
 
+# What a social provider's button says; an OIDC or SAML provider's shows its name.
+_BUTTON_LABELS = {
+    "Google": "Continue with Google",
+    "Facebook": "Continue with Facebook",
+    "LoginWithAmazon": "Continue with Amazon",
+    "SignInWithApple": "Continue with Apple",
+}
+# Parameters of the app's request that a provider button or the email box replaces.
+_ROUTING = ("identity_provider", "idp_identifier")
+
+
+@dataclass(frozen=True, slots=True)
+class SignInOptions:
+    """How the app client lets its users sign in on the page: the pool's own users
+    (COGNITO), the external providers it lists, and whether an email address picks the SAML
+    provider (every one of the client's SAML providers has IdpIdentifiers)."""
+
+    cognito: bool = True
+    providers: tuple[OfferedProvider, ...] = ()
+    email_box: bool = False
+
+    @property
+    def buttons(self) -> tuple[OfferedProvider, ...]:
+        """The providers shown as buttons: all, but the SAML ones the email box reaches."""
+        return tuple(p for p in self.providers if not (self.email_box and p.type == "SAML"))
+
+
+def provider_links(options: SignInOptions, query: str) -> list[tuple[str, str]]:
+    """(label, URL) of each provider button: the app's request again, naming the provider."""
+    params = [(k, v) for k, v in parse_qsl(query) if k not in _ROUTING]
+    return [
+        (
+            _BUTTON_LABELS.get(provider.type, provider.name),
+            "/oauth2/authorize?" + urlencode([*params, ("identity_provider", provider.name)]),
+        )
+        for provider in options.buttons
+    ]
+
+
 def session_cookie(pool_id: str) -> str:
     """The hosted session cookie's name: one per pool, so pools on one host stay apart."""
     return f"cognitio-session-{pool_id}"
 
 
 class Pages:
-    def __init__(self, oauth: OAuth, hosted: Hosted, *, secure: bool) -> None:
+    def __init__(
+        self, oauth: OAuth, hosted: Hosted, providers: IdentityProviders, *, secure: bool
+    ) -> None:
         self.oauth = oauth
         self.hosted = hosted
+        self.providers = providers
         self.secure = secure
         self._templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
@@ -77,10 +122,15 @@ class Pages:
             {"EMAIL_OTP", "SMS_OTP"} & set(factors)
         )
         hint = dict(parse_qsl(query)).get("login_hint", "")
+        options: SignInOptions = getattr(request.state, "sign_in", None) or SignInOptions()
         context = {
             "client_name": authorization.client.name,
             "query": query,
             "username": hint,
+            "offer_cognito": options.cognito,
+            "provider_links": provider_links(options, query),
+            "email_box": options.email_box,
+            "email_box_params": [(k, v) for k, v in parse_qsl(query) if k not in _ROUTING],
             "offer_code": codes,
             "offer_passkey": "WEB_AUTHN" in factors,
             **context,
@@ -145,10 +195,29 @@ class Pages:
         return await self.hosted.open_session(cookie, authorization.pool.id)
 
     async def dress(self, request: Request, authorization: Authorization) -> None:
-        """Remember, for this request's page, how the client's pages look and where its forms
-        may end (the checked redirect URI)."""
+        """Remember, for this request's page, how the client's pages look, how its users may
+        sign in, and where its forms may end (the checked redirect URI, and the SAML providers
+        the email box reaches)."""
         request.state.look = await self.hosted.look(authorization)
-        request.state.form_targets = (authorization.redirect_uri,)
+        options = await self.sign_in_options(authorization)
+        request.state.sign_in = options
+        # The email box's form ends at the SAML provider it routes to.
+        saml_urls = [p.sign_in_url for p in options.providers if p.sign_in_url]
+        request.state.form_targets = (
+            authorization.redirect_uri,
+            *(saml_urls if options.email_box else ()),
+        )
+
+    async def sign_in_options(self, authorization: Authorization) -> SignInOptions:
+        """The ways the app client's users may sign in on the page."""
+        names = client_settings(authorization.client).supported_identity_providers
+        cognito = not names or "COGNITO" in names
+        if not set(names) - {"COGNITO"}:
+            return SignInOptions(cognito=cognito)
+        providers = tuple(await self.providers.offered(authorization.pool.id, names))
+        saml = [p for p in providers if p.type == "SAML"]
+        email_box = bool(saml) and all(p.has_identifiers for p in saml)
+        return SignInOptions(cognito, providers, email_box)
 
     @staticmethod
     async def form(request: Request) -> dict[str, str]:

@@ -138,6 +138,11 @@ _FIXED: Mapping[str, Mapping[str, str]] = {
     OIDC: {"attributes_url_add_attributes": "false"},
 }
 _URL_KEYS = frozenset({"authorize_url", "token_url", "attributes_url", "oidc_issuer"})
+# Fixed endpoints a sign-in uses that Cognito does not show: the keys of the ID tokens.
+_SIGN_IN_FIXED: Mapping[str, Mapping[str, str]] = {
+    "Google": {"jwks_uri": "https://www.googleapis.com/oauth2/v3/certs"},
+    "SignInWithApple": {"jwks_uri": "https://appleid.apple.com/auth/keys"},
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +218,22 @@ def shown_details(
         value = value.replace("{v}", version)
         shown[key] = endpoints.url(provider_type, value) if key in _URL_KEYS else value
     return shown
+
+
+def sign_in_details(
+    provider_type: str,
+    plain: Mapping[str, str],
+    secrets: Mapping[str, str],
+    endpoints: FederationEndpoints,
+) -> dict[str, str]:
+    """Every detail a sign-in needs: those shown, the hidden secrets, and the fixed endpoints
+    Cognito does not show, all with the server's endpoint overrides applied (so a stand-in
+    serves a social provider's keys as well as its other endpoints)."""
+    details = shown_details(provider_type, plain, {}, endpoints)
+    for key, value in _SIGN_IN_FIXED.get(provider_type, {}).items():
+        details[key] = endpoints.url(provider_type, value)
+    details.update(secrets)
+    return details
 
 
 def check_url(url: str, what: str, endpoints: FederationEndpoints, *, issuer: bool = False) -> None:

@@ -79,6 +79,18 @@ class IdentityProvider:
     details: dict[str, str] = field(repr=False)
 
 
+@dataclass(frozen=True, slots=True)
+class OfferedProvider:
+    """A provider as the sign-in page offers it: its name and type, whether it has
+    IdpIdentifiers (so an email domain can reach it), and the URL the browser is sent to when
+    it is known without asking the network (a SAML provider's SSO URL)."""
+
+    name: str
+    type: str
+    has_identifiers: bool
+    sign_in_url: str | None
+
+
 class IdentityProviders:
     """The identity provider operations of the pools."""
 
@@ -146,6 +158,22 @@ class IdentityProviders:
                     return record.name
         return None
 
+    async def offered(self, pool_id: str, names: tuple[str, ...]) -> list[OfferedProvider]:
+        """The providers among ``names`` (an app client's SupportedIdentityProviders) that the
+        pool has, in the client's order; COGNITO and unknown names are left out."""
+        found: list[OfferedProvider] = []
+        async with self._store.read() as tx:
+            for name in dict.fromkeys(names):
+                if name == "COGNITO":
+                    continue
+                record = await tx.identity_providers.get(pool_id, name)
+                if record is None:
+                    continue
+                url = record.details.get("SSORedirectBindingURI") or None
+                has_identifiers = bool(record.identifiers)
+                found.append(OfferedProvider(record.name, record.type, has_identifiers, url))
+        return found
+
     async def signing_in(self, pool_id: str, name: str) -> IdentityProvider | None:
         """The provider with every detail a sign-in needs, the secrets Describe hides
         included; None when the pool has no such provider."""
@@ -153,8 +181,9 @@ class IdentityProviders:
             record = await tx.identity_providers.get(pool_id, name)
         if record is None:
             return None
-        details = types.shown_details(record.type, record.details, {}, self._endpoints)
-        details.update(self._secrets(record))
+        details = types.sign_in_details(
+            record.type, record.details, self._secrets(record), self._endpoints
+        )
         return IdentityProvider(record, details)
 
     async def by_identifier(
