@@ -191,11 +191,9 @@ def test_an_email_box_routes_to_the_saml_provider_by_domain(idp: Any, server: An
     )
     assert submitted.status_code == 302
     location = submitted.headers["location"]
-    # To CorpSSO's SSO URL; or, while SAML departure is not built, the app hears that it is not.
-    if not location.startswith("https://idp.example/sso"):
-        back = dict(parse_qsl(urlsplit(location).query))
-        assert location.startswith(CALLBACK)
-        assert "SAML" in back["error_description"], back
+    # To CorpSSO's SSO URL, with a signed AuthnRequest.
+    assert location.startswith("https://idp.example/sso"), location
+    assert "SAMLRequest=" in location and "Signature=" in location
     # A domain no provider has: the app hears of it.
     unknown = browser.http.get(
         "/oauth2/authorize", params={**fields, "idp_identifier": "eve@elsewhere.example"}
