@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import subprocess
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from joserfc import jwt
 from joserfc.jwk import KeySet
 
 from tests.conftest import client, write_functions_config
+from tests.helpers.federated_browser import claims, redeem
 from tests.helpers.oidc_peer import CLIENT_ID, CLIENT_SECRET, PEER_DIR, OidcPeer
 from tests.helpers.triggers import ARN, events
 from tests.server import ServerProcess, free_port
@@ -98,25 +98,6 @@ def authorize_url(server: ServerProcess, client_id: str, **extra: str) -> str:
         **extra,
     }
     return f"{server.url}/oauth2/authorize?{urlencode(query)}"
-
-
-def claims(token: str) -> dict[str, Any]:
-    payload = token.split(".")[1]
-    return dict(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))))
-
-
-def redeem(server: ServerProcess, client_id: str, code: str) -> dict[str, Any]:
-    answer = httpx.post(
-        f"{server.url}/oauth2/token",
-        data={
-            "grant_type": "authorization_code",
-            "client_id": client_id,
-            "code": code,
-            "redirect_uri": APP,
-        },
-    )
-    assert answer.status_code == 200, answer.text
-    return dict(answer.json())
 
 
 def test_an_oidc_user_signs_in_through_the_hosted_pages(

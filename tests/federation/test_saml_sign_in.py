@@ -5,10 +5,8 @@ the browser from the app's /oauth2/authorize through the IdP's login form to the
 from __future__ import annotations
 
 import base64
-import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx
@@ -16,6 +14,7 @@ import pytest
 
 from cognitio.services.federation.saml import SamlKeyPair
 from tests.conftest import client
+from tests.helpers.federated_browser import claims
 from tests.helpers.saml_peer import SamlIdpPeer, read_form, running_saml_idp, skip_without_node
 from tests.server import ServerProcess, free_port
 
@@ -73,11 +72,6 @@ def world(
             yield server, peer, pool_id, client_id
     finally:
         server.stop()
-
-
-def claims(token: str) -> dict[str, Any]:
-    payload = token.split(".")[1]
-    return dict(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))))
 
 
 def to_the_idp(browser: httpx.Client, server: ServerProcess, client_id: str) -> str:
