@@ -24,11 +24,11 @@ CLIENT_SECRET = "cognitio-secret"
 
 def require_node() -> None:
     """Skip (or, in CI, fail) when Node.js and npm are not on PATH."""
-    if shutil.which("node") and shutil.which("npm"):
-        return
-    if os.environ.get("COGNITIO_CI"):
+    missing = shutil.which("node") is None or shutil.which("npm") is None
+    if missing and os.environ.get("COGNITIO_CI"):
         pytest.fail("node and npm must be on PATH to run the oidc-provider peer")
-    pytest.skip("node and npm must be on PATH to run the oidc-provider peer")
+    if missing:
+        pytest.skip("node and npm must be on PATH to run the oidc-provider peer")
 
 
 def install() -> None:
