@@ -10,6 +10,8 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+import httpx
+
 from tests.helpers.federated_browser import saml_metadata
 from tests.helpers.oauth import CALLBACK, Browser, oauth_client
 
@@ -105,6 +107,31 @@ def test_a_button_per_listed_provider_beside_the_password_form(idp: Any, server:
     to_google = urlsplit(departed.headers["location"])
     assert (to_google.netloc, to_google.path) == ("accounts.google.com", "/o/oauth2/v2/auth")
     assert dict(parse_qsl(to_google.query))["client_id"] == "google-client"
+
+
+def test_providers_answer_at_the_public_url_or_the_pools_domain(idp: Any, server: Any) -> None:
+    """The callback a provider is given comes from the server's public URL, or from a domain of
+    the pool the request came to: a forged Host header never becomes it."""
+    pool_id = idp.create_user_pool(PoolName="callback")["UserPool"]["Id"]
+    idp.create_user_pool_domain(UserPoolId=pool_id, Domain="callback-login")
+    google(idp, pool_id)
+    client = oauth_client(idp, pool_id, secret=False, SupportedIdentityProviders=["Google"])
+
+    def callback(host: str) -> str:
+        departed = httpx.get(
+            f"{server.url}/oauth2/authorize",
+            params={**query(client["ClientId"]), "identity_provider": "Google"},
+            headers={"Host": host},
+        )
+        assert departed.status_code == 302, departed.text
+        return dict(parse_qsl(urlsplit(departed.headers["location"]).query))["redirect_uri"]
+
+    public = f"{server.url}/oauth2/idpresponse"
+    assert callback(urlsplit(server.url).netloc) == public
+    assert callback("attacker.example") == public
+    assert callback("Callback-Login.auth.test.example") == (
+        "http://callback-login.auth.test.example/oauth2/idpresponse"
+    )
 
 
 def test_a_client_without_cognito_shows_only_the_buttons(idp: Any, server: Any) -> None:

@@ -31,11 +31,19 @@ SAML_PATH = "/saml2/idpresponse"
 _MAX_FORM_CHARS = 100_000
 
 
-def origin(request: Request) -> str:
-    """The origin the browser is on (a pool's domain, or the server's): providers answer at
-    ``/oauth2/idpresponse`` and ``/saml2/idpresponse`` there."""
-    scheme = "https" if web(request).pages.secure else "http"
-    return f"{scheme}://{request.headers.get('host', '')}"
+async def origin(request: Request, pool_id: str | None) -> str:
+    """Where providers answer (``/oauth2/idpresponse``, ``/saml2/idpresponse``): the pool's
+    domain when the request came to one of ``pool_id``'s domains (any pool's when None: an
+    unsolicited SAML response names its pool later, and is checked against this origin), else
+    the server's public URL. Never a Host header that names no domain: a provider would be
+    sent to it, and the SAML recipient check would read it."""
+    context = web(request)
+    host = request.headers.get("host", "")
+    found = await context.services.oauth.host_pool(host)
+    if found is not None and pool_id in (None, found):
+        scheme = "https" if context.pages.secure else "http"
+        return f"{scheme}://{host.lower()}"
+    return context.services.tokens.base_url
 
 
 async def depart(request: Request, authorization: Authorization, query: dict[str, str]) -> Response:
@@ -57,7 +65,7 @@ async def depart(request: Request, authorization: Authorization, query: dict[str
             authorization.client,
             name,
             request.url.query,
-            origin(request),
+            await origin(request, authorization.pool.id),
         )
     except FederationFailed as failure:
         raise RedirectError(authorization, InvalidRequest(failure.reason)) from None
@@ -93,7 +101,7 @@ async def idp_response(request: Request) -> Response:
             trip,
             params,
             request.cookies.get(cookie_name(trip.id)),
-            origin(request),
+            await origin(request, trip.pool_id),
             cookie_required=request.method == "GET" or context.pages.secure,
         )
     except FederationFailed as failure:
@@ -111,7 +119,9 @@ async def saml_response(request: Request) -> Response:
         # IdP-initiated: the RelayState is the app's request (a sealed trip never has "=").
         try:
             arrival = await federation.arrive_unsolicited(
-                relay_state, form.get("SAMLResponse", ""), origin(request)
+                relay_state,
+                form.get("SAMLResponse", ""),
+                await origin(request, None),
             )
         except FederationFailed as failure:
             return await _failed(request, failure)
@@ -122,7 +132,7 @@ async def saml_response(request: Request) -> Response:
             trip,
             form.get("SAMLResponse", ""),
             request.cookies.get(cookie_name(trip.id)),
-            origin(request),
+            await origin(request, trip.pool_id),
             cookie_required=context.pages.secure,
         )
     except FederationFailed as failure:
