@@ -110,3 +110,35 @@ def test_an_overlong_claim_fails_the_sign_in_and_stores_nothing() -> None:
     with pytest.raises(FederatedSignInError, match="longer than"):
         sign_in(users, replace(GOOGLE, claims={"email": "a" * 3000}))
     assert store.state.users == {}
+
+
+def test_a_changed_email_loses_the_verified_flag_unless_the_mapping_sets_it() -> None:
+    """A native user linked to a provider keeps its verified flag only for the address it
+    verified: the provider's new address arrives unverified."""
+    store, users = setup()
+    first = sign_in(users)
+    store.state.users[first.sub].attributes["email_verified"] = "true"
+    again = sign_in(users)  # the same address: still verified
+    assert again.attributes["email_verified"] == "true"
+    moved = sign_in(users, replace(GOOGLE, claims={"email": "mallory@example.net"}))
+    assert moved.attributes["email"] == "mallory@example.net"
+    assert moved.attributes["email_verified"] == "false"
+
+
+def test_a_mapped_verified_flag_is_the_providers_word() -> None:
+    _, users = setup()
+    mapping = {**GOOGLE.attribute_mapping, "email_verified": "email_verified"}
+    first = sign_in(users, replace(GOOGLE, attribute_mapping=mapping))
+    assert first.attributes["email_verified"] == "true"
+    moved = sign_in(
+        users,
+        replace(
+            GOOGLE,
+            attribute_mapping=mapping,
+            claims={"email": "ann@example.org", "email_verified": True},
+        ),
+    )
+    assert (moved.attributes["email"], moved.attributes["email_verified"]) == (
+        "ann@example.org",
+        "true",
+    )

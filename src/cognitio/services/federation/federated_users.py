@@ -44,6 +44,8 @@ from cognitio.store.records import GroupRecord, UserIdentityRecord, UserPoolReco
 from cognitio.store.repositories import Store, Transaction
 
 EXTERNAL_PROVIDER = "EXTERNAL_PROVIDER"
+# The attributes that carry a verified flag (``email_verified``, ``phone_number_verified``).
+_VERIFIABLE = ("email", "phone_number")
 
 
 class FederatedSignInError(Exception):
@@ -104,7 +106,7 @@ class FederatedUsers:
                 return await self._first_sign_in(pool, client_id, external, attributes)
             if not user.enabled:
                 raise FederatedSignInError("User is disabled.")
-            merged = {**user.attributes, **attributes}
+            merged = {**user.attributes, **attributes, **_unverified(user.attributes, attributes)}
             if merged != user.attributes:
                 user = await save(tx, pool, user, replace(user, attributes=merged))
             return user
@@ -203,6 +205,20 @@ async def _join_automatic_group(
     name = automatic_group(pool_id, provider_name)
     await tx.groups.insert(GroupRecord(pool_id, name, None, None, None, now, now))
     await tx.groups.add_member(pool_id, name, sub)
+
+
+def _unverified(before: Mapping[str, str], mapped: Mapping[str, str]) -> dict[str, str]:
+    """The verified flags a sign-in clears: a mapped email or phone number that changed is the
+    provider's word, not a verified address, unless the mapping sets its flag too. (A linked
+    native user's verified address must not lend its flag to whatever the provider sends.)"""
+    return {
+        f"{name}_verified": "false"
+        for name in _VERIFIABLE
+        if name in mapped
+        and mapped[name] != before.get(name)
+        and f"{name}_verified" not in mapped
+        and before.get(f"{name}_verified") is not None
+    }
 
 
 def _string_map(value: JsonValue) -> JsonObject:
