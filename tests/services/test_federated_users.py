@@ -142,3 +142,21 @@ def test_a_mapped_verified_flag_is_the_providers_word() -> None:
         "ann@example.org",
         "true",
     )
+
+
+def test_a_mapped_alias_another_user_holds_fails_the_sign_in_with_a_reason() -> None:
+    """Not an unhandled error (the web edge would answer 500): the sign-in fails with
+    Cognito's alias message, and the other user keeps the alias."""
+    store, users = setup()
+    pool = replace(POOL, config={**POOL.config, "AliasAttributes": ["email"]})
+    store.state.pools[POOL.id] = pool
+    mapping = {**GOOGLE.attribute_mapping, "email_verified": "email_verified"}
+    holder = asyncio.run(
+        users.sign_in(pool, "client", replace(GOOGLE, user_id="1", attribute_mapping=mapping))
+    )
+    other = replace(GOOGLE, user_id="2", attribute_mapping=mapping, claims={"email": "o@x.org"})
+    asyncio.run(users.sign_in(pool, "client", other))
+    taking = replace(other, claims={"email": "ann@example.com", "email_verified": True})
+    with pytest.raises(FederatedSignInError, match="already exists"):
+        asyncio.run(users.sign_in(pool, "client", taking))
+    assert store.state.users[holder.sub].attributes["email"] == "ann@example.com"

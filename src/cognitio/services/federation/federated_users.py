@@ -108,7 +108,10 @@ class FederatedUsers:
                 raise FederatedSignInError("User is disabled.")
             merged = {**user.attributes, **attributes, **_unverified(user.attributes, attributes)}
             if merged != user.attributes:
-                user = await save(tx, pool, user, replace(user, attributes=merged))
+                try:
+                    user = await save(tx, pool, user, replace(user, attributes=merged))
+                except CognitoError as error:  # a mapped value another user holds as an alias
+                    raise FederatedSignInError(str(error)) from None
             return user
 
     async def _inbound_federation(
