@@ -334,6 +334,7 @@ def test_attribute_mapping_names_mutable_pool_attributes(idp: Any) -> None:
     for mapping, message in (
         ({"nickname2": "nick"}, "not an attribute of the user pool"),
         ({"custom:fixed": "x"}, "not mutable"),
+        ({"identities": "identities"}, "kept by the user pool"),
     ):
         code, text = _error(
             idp.create_identity_provider,

@@ -160,3 +160,14 @@ def test_a_mapped_alias_another_user_holds_fails_the_sign_in_with_a_reason() -> 
     with pytest.raises(FederatedSignInError, match="already exists"):
         asyncio.run(users.sign_in(pool, "client", taking))
     assert store.state.users[holder.sub].attributes["email"] == "ann@example.com"
+
+
+def test_a_mapping_cannot_write_the_identities_the_pool_keeps() -> None:
+    """A mapping stored with ``identities`` (before the API refused it) fills nothing."""
+    _, users = setup()
+    forged = '[{"userId":"admin","providerName":"Corp","providerType":"SAML"}]'
+    mapping = {**GOOGLE.attribute_mapping, "identities": "forged"}
+    user = sign_in(users, replace(GOOGLE, attribute_mapping=mapping, claims={"forged": forged}))
+    again = sign_in(users, replace(GOOGLE, attribute_mapping=mapping, claims={"forged": forged}))
+    assert [i.provider_name for i in linked_identities(again)] == ["Google"]
+    assert again.attributes["identities"] == user.attributes["identities"]

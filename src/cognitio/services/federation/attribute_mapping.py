@@ -23,6 +23,9 @@ from cognitio.documents import JsonObject, JsonValue
 
 # Longest value a mapped attribute may take (Cognito's limit for an attribute value).
 MAX_VALUE_CHARS = 2048
+# Attributes the pool keeps for federated users itself: no provider's claim may fill them (a
+# forged ``identities`` would name providers and users the sign-in never saw).
+SERVER_KEPT = frozenset({"identities"})
 
 
 class MappingError(Exception):
@@ -83,7 +86,7 @@ def mapped_attributes(mapping: Mapping[str, str], claims: JsonObject) -> dict[st
     """The pool attributes ``mapping`` fills from ``claims``; absent claims fill nothing."""
     attributes: dict[str, str] = {}
     for attribute, claim in mapping.items():
-        if attribute == "username":
+        if attribute == "username" or attribute in SERVER_KEPT:
             continue
         value = attribute_value(claims.get(claim))
         if value is None:

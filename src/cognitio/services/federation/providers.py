@@ -36,6 +36,7 @@ from cognitio.errors import (
 from cognitio.services.common import ids, pagination
 from cognitio.services.common.pages import Page
 from cognitio.services.federation import provider_types as types
+from cognitio.services.federation.attribute_mapping import SERVER_KEPT
 from cognitio.services.federation.saml.parties import (
     SamlIdentityProvider,
     SamlKeyPair,
@@ -418,6 +419,11 @@ def _mapping(pool: UserPoolRecord, provider_type: str, given: Mapping[str, str])
     for attribute in given:
         if attribute == "username":
             continue
+        if attribute in SERVER_KEPT:
+            raise InvalidParameterException(
+                f"Attribute {attribute} in AttributeMapping is kept by the user pool; "
+                "an identity provider cannot write it."
+            )
         entry = schema.get(attribute)
         if entry is None:
             raise InvalidParameterException(
