@@ -248,3 +248,20 @@ def test_an_oversized_callback_parameter_is_refused() -> None:
     with pytest.raises(IdentityProviderError):
         Callback.from_params({"id_token": "t" * 70_000})
     assert Callback.from_params({"code": "c", "other": "x"}).code == "c"
+
+
+@pytest.mark.parametrize(
+    "url", ["https://127.1/x", "https://2130706433/x", "https://0x7f000001/x", "https://0/x"]
+)
+def test_a_name_that_resolves_to_a_local_address_is_not_called(url: str) -> None:
+    """The URL check passes these (no IP literal, no ``localhost``), but they reach loopback:
+    the addresses are checked after resolution, before any connection."""
+    assert check_url(url, UpstreamPolicy(), "issuer")
+
+    async def main(clients: FederationClients) -> None:
+        await clients.upstream.send("GET", url, "issuer")
+
+    with pytest.raises(IdentityProviderError) as raised:
+        run(main, UpstreamPolicy())
+    assert raised.value.reason == "The identity provider is not configured correctly."
+    assert "resolves to a local or private address" in raised.value.detail

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import socket
 import zlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -93,6 +94,25 @@ def _is_local_host(host: str) -> bool:
     except ValueError:
         return False
     return not address.is_global
+
+
+async def check_addresses(url: str, what: str) -> None:
+    """Refuse ``url`` unless every address its host resolves to is public. ``check_url`` sees
+    only the name: ``127.1``, ``2130706433`` or a DNS name pointing inside reach loopback or the
+    private network just the same."""
+    host = httpx.URL(url).host
+    try:
+        found = await asyncio.get_running_loop().getaddrinfo(host, 443, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as error:
+        raise IdentityProviderError(
+            "The identity provider could not be reached.", f"{what}: name not resolved"
+        ) from error
+    for *_, address in found:
+        if not ipaddress.ip_address(str(address[0]).split("%", 1)[0]).is_global:
+            raise IdentityProviderError(
+                "The identity provider is not configured correctly.",
+                f"{what} resolves to a local or private address: {url!r}",
+            )
 
 
 class ResponseTooLarge(httpx.TransportError):
@@ -221,6 +241,8 @@ class Upstream:
     ) -> httpx.Response:
         """``url``'s answer to ``method`` (any status); no answer is the typed error."""
         check_url(url, self.policy, what)
+        if not self.policy.allow_insecure:
+            await check_addresses(url, what)
         try:
             # One deadline for the whole exchange: an answer trickled byte by byte ends too.
             async with asyncio.timeout(self.policy.timeout_seconds):
