@@ -30,6 +30,7 @@ from cognitio.services.federation.provider_types import FederationEndpoints
 from cognitio.services.federation.providers import IdentityProviders
 from cognitio.services.federation.round_trip import RoundTrips
 from cognitio.services.federation.sign_in import FederatedSignIn
+from cognitio.services.federation.sign_out import FederatedSignOut
 from cognitio.services.federation.upstream import Upstream, UpstreamPolicy
 from cognitio.services.hosted.hosted import Hosted
 from cognitio.services.messages.codes import Codes
@@ -70,6 +71,7 @@ from cognitio.web import (
     hosted_accounts,
     hosted_passkeys,
     oauth_endpoints,
+    sign_out,
     well_known,
 )
 from cognitio.web.context import WebContext
@@ -239,6 +241,7 @@ async def open_services(
             dict(settings.federation_endpoints), allow_insecure=settings.federation_allow_insecure
         ),
     )
+    round_trips = RoundTrips(store, envelope)
     services = Services(
         pools=UserPools(store, triggers.check),
         clients=Clients(store, envelope),
@@ -274,12 +277,13 @@ async def open_services(
         federation=FederatedSignIn(
             store,
             identity_providers,
-            RoundTrips(store, envelope),
+            round_trips,
             FederationClients.create(
                 Upstream(UpstreamPolicy(allow_insecure=settings.federation_allow_insecure))
             ),
             FederatedUsers(store, triggers),
         ),
+        federated_sign_out=FederatedSignOut(identity_providers, round_trips),
     )
     return database, store, services
 
@@ -312,6 +316,7 @@ async def start(settings: Settings) -> Runtime:
         *hosted_accounts.ROUTES,
         *hosted_passkeys.ROUTES,
         *federation.ROUTES,
+        *sign_out.ROUTES,
     ]
     if outbox is not None:
         routes += dev_outbox.ROUTES

@@ -11,6 +11,7 @@ from cognitio.services.clients.clients import Clients
 from cognitio.services.federation.linking import Linking
 from cognitio.services.federation.providers import IdentityProviders
 from cognitio.services.federation.sign_in import FederatedSignIn
+from cognitio.services.federation.sign_out import FederatedSignOut
 from cognitio.services.hosted.hosted import Hosted
 from cognitio.services.messages.user_messages import UserMessages
 from cognitio.services.oauth.oauth import OAuth
@@ -62,3 +63,4 @@ class Services:
     identity_providers: IdentityProviders
     linking: Linking
     federation: FederatedSignIn
+    federated_sign_out: FederatedSignOut

@@ -15,21 +15,21 @@ import pytest
 from cognitio.services.federation.saml import SamlKeyPair
 from tests.conftest import client
 from tests.helpers.federated_browser import claims
-from tests.helpers.saml_peer import SamlIdpPeer, read_form, running_saml_idp, skip_without_node
+from tests.helpers.saml_peer import (
+    APP,
+    USER,
+    SamlIdpPeer,
+    log_in,
+    read_form,
+    running_saml_idp,
+    skip_without_node,
+    to_the_idp,
+)
 from tests.server import ServerProcess, free_port
 
 pytestmark = pytest.mark.skipif(
     skip_without_node(), reason="node and npm must be on PATH to run the saml-idp peer"
 )
-
-APP = "https://app.example/callback"
-USER = {
-    "userName": "saml.jackson@example.com",
-    "nameIdFormat": "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
-    "email": "saml.jackson@example.com",
-    "firstName": "Saml",
-    "lastName": "Jackson",
-}
 
 
 @pytest.fixture(scope="module")
@@ -72,35 +72,6 @@ def world(
             yield server, peer, pool_id, client_id
     finally:
         server.stop()
-
-
-def to_the_idp(browser: httpx.Client, server: ServerProcess, client_id: str) -> str:
-    """From the app's /oauth2/authorize to the IdP's login page; that page's URL."""
-    query = {
-        "response_type": "code",
-        "client_id": client_id,
-        "redirect_uri": APP,
-        "scope": "openid email",
-        "state": "app-state",
-        "identity_provider": "MySAML",
-    }
-    answer = browser.get(f"{server.url}/oauth2/authorize?{urlencode(query)}")
-    assert answer.status_code == 302, answer.text[:300]
-    return str(answer.headers["location"])
-
-
-def log_in(browser: httpx.Client, peer: SamlIdpPeer, url: str) -> dict[str, str]:
-    """Post the IdP's login form; the SAMLResponse form it auto-posts (action and fields)."""
-    login = browser.get(url)
-    assert login.status_code == 200, peer.log()
-    form = read_form(login.text)
-    assert form.action is not None
-    answer = browser.post(
-        peer.base_url + form.action, data={"_authnRequest": form.fields["_authnRequest"], **USER}
-    )
-    assert answer.status_code == 200, peer.log()
-    posted = read_form(answer.text)
-    return {"action": posted.action or "", **posted.fields}
 
 
 def test_a_saml_user_signs_in_through_the_hosted_pages(

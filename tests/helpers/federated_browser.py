@@ -65,9 +65,17 @@ def redeem(server: ServerProcess, client_id: str, code: str) -> dict[str, Any]:
     return dict(answer.json())
 
 
-def saml_metadata(sso_url: str = "https://idp.example/sso") -> str:
-    """An IdP's metadata: a fresh signing certificate and an HTTP-Redirect SSO service."""
-    pem = key_pair("test-idp").certificate_pem
+def saml_metadata(
+    sso_url: str = "https://idp.example/sso",
+    *,
+    certificate_pem: str | None = None,
+    slo_url: str | None = None,
+) -> str:
+    """An IdP's metadata: a signing certificate (a fresh one unless given), an HTTP-Redirect
+    SSO service and, with ``slo_url``, an HTTP-Redirect single logout service."""
+    pem = certificate_pem or key_pair("test-idp").certificate_pem
+    redirect = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+    logout = f'<md:SingleLogoutService Binding="{redirect}" Location="{slo_url}"/>'
     certificate = "".join(line for line in pem.splitlines() if "CERTIFICATE" not in line)
     return (
         '<?xml version="1.0"?>'
@@ -77,7 +85,7 @@ def saml_metadata(sso_url: str = "https://idp.example/sso") -> str:
         '<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>'
         f"{certificate}"
         "</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"
-        '<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" '
-        f'Location="{sso_url}"/>'
+        f"{logout if slo_url else ''}"
+        f'<md:SingleSignOnService Binding="{redirect}" Location="{sso_url}"/>'
         "</md:IDPSSODescriptor></md:EntityDescriptor>"
     )

@@ -223,21 +223,28 @@ class FixtureIdp:
         return assertion
 
     def logout_response(
-        self, *, in_response_to: str, destination: str, sign_it: bool = True
+        self,
+        *,
+        in_response_to: str,
+        destination: str,
+        sign_it: bool = True,
+        status: str = SUCCESS,
+        issuer: str | None = None,
+        signing_keys: SamlKeyPair | None = None,
     ) -> etree._Element:
-        """A ``samlp:LogoutResponse`` with status Success."""
+        """A ``samlp:LogoutResponse`` (status Success unless told otherwise)."""
         response = etree.Element(q(SAMLP, "LogoutResponse"), nsmap={"samlp": SAMLP, "saml": SAML})
         response.set("ID", "_l" + uuid.uuid4().hex)
         response.set("Version", "2.0")
         response.set("IssueInstant", _instant(datetime.now(UTC)))
         response.set("Destination", destination)
         response.set("InResponseTo", in_response_to)
-        etree.SubElement(response, q(SAML, "Issuer")).text = self.entity_id
-        status = etree.SubElement(response, q(SAMLP, "Status"))
-        etree.SubElement(status, q(SAMLP, "StatusCode"), Value=SUCCESS)
+        etree.SubElement(response, q(SAML, "Issuer")).text = issuer or self.entity_id
+        status_element = etree.SubElement(response, q(SAMLP, "Status"))
+        etree.SubElement(status_element, q(SAMLP, "StatusCode"), Value=status)
         if sign_it:
             _placeholder(response, 1)
-            response = sign(response, self.keys)
+            response = sign(response, signing_keys or self.keys)
         return response
 
 

@@ -9,7 +9,9 @@ the service provider's certificate and public key (saml-idp wants both files).
 Headless use of its pages: ``GET /saml/sso?SAMLRequest=…`` answers a form (``userName``, the
 attributes, a hidden ``_authnRequest``); ``POST /signin`` with that form answers an auto-post
 form holding ``SAMLResponse`` and ``RelayState``. Without ``_authnRequest`` the response is
-unsolicited (IdP-initiated).
+unsolicited (IdP-initiated). Started with ``--sloUrl``, ``GET /saml/slo?SAMLRequest=…`` (in the
+browser that signed in, whose ``idp_sid`` cookie names the session) ends its session and
+answers an auto-post form holding a signed ``LogoutResponse`` for the service provider.
 """
 
 from __future__ import annotations
@@ -25,17 +27,28 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlencode
 
+import httpx
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from cognitio.services.federation.saml import SamlKeyPair
 from tests.helpers.saml_idp import key_pair
-from tests.server import free_port
+from tests.server import ServerProcess, free_port
 
 PEER_DIR = Path(__file__).resolve().parent.parent / "peers" / "saml"
 RUN_JS = PEER_DIR / "node_modules" / "saml-idp" / "bin" / "run.js"
 ENTITY_ID = "urn:example:idp"
+# The app the end-to-end tests sign in to, and the user saml-idp's login form signs in as.
+APP = "https://app.example/callback"
+USER = {
+    "userName": "saml.jackson@example.com",
+    "nameIdFormat": "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
+    "email": "saml.jackson@example.com",
+    "firstName": "Saml",
+    "lastName": "Jackson",
+}
 
 
 def skip_without_node() -> bool:
@@ -82,8 +95,11 @@ def running_saml_idp(
     acs_url: str,
     audience: str,
     encrypt_for: SamlKeyPair | None = None,
+    slo_url: str | None = None,
 ) -> Iterator[SamlIdpPeer]:
-    """saml-idp started on a free port for one service provider, stopped on exit."""
+    """saml-idp started on a free port for one service provider, stopped on exit. With
+    ``slo_url`` (the service provider's single logout endpoint) its metadata names its own
+    ``/saml/slo`` and it answers LogoutRequests there."""
     install()
     workdir.mkdir(parents=True, exist_ok=True)
     keys = key_pair("saml-idp-peer")
@@ -108,6 +124,8 @@ def running_saml_idp(
         "--audience",
         audience,
     ]
+    if slo_url is not None:
+        command += ["--sloUrl", slo_url]
     if encrypt_for is not None:
         certificate = x509.load_pem_x509_certificate(encrypt_for.certificate_pem.encode())
         public_key = certificate.public_key().public_bytes(
@@ -189,3 +207,32 @@ def read_form(html: str) -> FormReader:
     reader = FormReader()
     reader.feed(html)
     return reader
+
+
+def to_the_idp(browser: httpx.Client, server: ServerProcess, client_id: str) -> str:
+    """From the app's /oauth2/authorize to the IdP's login page; that page's URL."""
+    query = {
+        "response_type": "code",
+        "client_id": client_id,
+        "redirect_uri": APP,
+        "scope": "openid email",
+        "state": "app-state",
+        "identity_provider": "MySAML",
+    }
+    answer = browser.get(f"{server.url}/oauth2/authorize?{urlencode(query)}")
+    assert answer.status_code == 302, answer.text[:300]
+    return str(answer.headers["location"])
+
+
+def log_in(browser: httpx.Client, peer: SamlIdpPeer, url: str) -> dict[str, str]:
+    """Post the IdP's login form; the SAMLResponse form it auto-posts (action and fields)."""
+    login = browser.get(url)
+    assert login.status_code == 200, peer.log()
+    form = read_form(login.text)
+    assert form.action is not None
+    answer = browser.post(
+        peer.base_url + form.action, data={"_authnRequest": form.fields["_authnRequest"], **USER}
+    )
+    assert answer.status_code == 200, peer.log()
+    posted = read_form(answer.text)
+    return {"action": posted.action or "", **posted.fields}

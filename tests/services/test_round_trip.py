@@ -11,7 +11,12 @@ import pytest
 
 from cognitio.crypto.envelope import Envelope
 from cognitio.services.common import ids
-from cognitio.services.federation.round_trip import LIFETIME_MS, RoundTripError, RoundTrips
+from cognitio.services.federation.round_trip import (
+    LIFETIME_MS,
+    SIGN_OUT,
+    RoundTripError,
+    RoundTrips,
+)
 from cognitio.store.memory import MemoryStore
 
 POOL_ID = "us-east-1_Ab12Cd34E"
@@ -106,3 +111,20 @@ def test_a_state_expires_after_five_minutes(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(ids, "now_ms", lambda: later)
     with pytest.raises(RoundTripError, match="too long"):
         round_trips.open(state)
+
+
+def test_a_sign_in_state_never_opens_as_a_sign_out_nor_the_other_way() -> None:
+    round_trips = trips()
+    _, sign_in_state, _ = round_trips.depart(POOL_ID, "MySAML", QUERY, request_id="_a1")
+    trip, sign_out_state, cookie = round_trips.depart(
+        POOL_ID, "MySAML", "client_id=abc&logout_uri=x", request_id="_l1", purpose=SIGN_OUT
+    )
+    with pytest.raises(RoundTripError, match="The sign-out request is not valid"):
+        round_trips.open(sign_in_state, SIGN_OUT)
+    with pytest.raises(RoundTripError, match="The sign-in request is not valid"):
+        round_trips.open(sign_out_state)
+    back = round_trips.open(sign_out_state, SIGN_OUT)
+    assert back == trip
+    asyncio.run(round_trips.finish(back, cookie, cookie_required=True))
+    with pytest.raises(RoundTripError, match="This sign-out was already used"):
+        asyncio.run(round_trips.finish(back, cookie, cookie_required=True))

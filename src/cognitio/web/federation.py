@@ -18,7 +18,12 @@ from starlette.routing import Route
 
 from cognitio.errors import InvalidRequest
 from cognitio.services.federation.round_trip import LIFETIME_MS
-from cognitio.services.federation.sign_in import Arrival, FederationFailed, cookie_name
+from cognitio.services.federation.sign_in import (
+    Arrival,
+    Departure,
+    FederationFailed,
+    cookie_name,
+)
 from cognitio.services.hosted.hosted import SESSION_SECONDS
 from cognitio.services.oauth.oauth import Authorization, RedirectError
 from cognitio.web.context import web
@@ -69,8 +74,13 @@ async def depart(request: Request, authorization: Authorization, query: dict[str
         )
     except FederationFailed as failure:
         raise RedirectError(authorization, InvalidRequest(failure.reason)) from None
+    return leave(request, departure)
+
+
+def leave(request: Request, departure: Departure) -> Response:
+    """To a provider, setting the cookie that binds the trip to this browser."""
     response = RedirectResponse(departure.url, 302)
-    secure = context.pages.secure
+    secure = web(request).pages.secure
     response.set_cookie(
         departure.cookie_name,
         departure.cookie_value,
@@ -83,7 +93,8 @@ async def depart(request: Request, authorization: Authorization, query: dict[str
     return response
 
 
-async def _form(request: Request) -> dict[str, str]:
+async def provider_form(request: Request) -> dict[str, str]:
+    """What a provider posted back, at most Cognito's 100,000 characters."""
     body = await request.body()
     if len(body) > _MAX_FORM_CHARS:
         raise InvalidRequest("The identity provider's answer is too large.")
@@ -93,7 +104,9 @@ async def _form(request: Request) -> dict[str, str]:
 async def idp_response(request: Request) -> Response:
     """What an OIDC or social provider sends back (a redirect, or Apple's form post)."""
     context = web(request)
-    params = await _form(request) if request.method == "POST" else dict(request.query_params)
+    params = (
+        await provider_form(request) if request.method == "POST" else dict(request.query_params)
+    )
     federation = context.services.federation
     try:
         trip = federation.trip_of(params)
@@ -112,7 +125,7 @@ async def idp_response(request: Request) -> Response:
 async def saml_response(request: Request) -> Response:
     """What a SAML provider posts back to the assertion consumer service."""
     context = web(request)
-    form = await _form(request)
+    form = await provider_form(request)
     federation = context.services.federation
     relay_state = form.get("RelayState", "")
     if "client_id=" in relay_state:
@@ -155,7 +168,7 @@ async def _arrived(request: Request, arrival: Arrival, trip_id: str | None) -> R
     response = await finish(request, authorization, arrival.sub, arrival.auth_time)
     response.set_cookie(
         session_cookie(arrival.pool_id),
-        await context.pages.hosted.start_session(arrival.pool_id, arrival.sub),
+        await context.pages.hosted.start_session(arrival.pool_id, arrival.sub, arrival.sign_on),
         max_age=SESSION_SECONDS,
         httponly=True,
         samesite="lax",

@@ -1,5 +1,6 @@
-"""The hosted pages and the browser side of OAuth: ``/oauth2/authorize``, ``/login``, ``/mfa``
-and ``/logout`` (the developer guide's "User pool endpoints and managed login reference").
+"""The hosted pages and the browser side of OAuth: ``/oauth2/authorize``, ``/login`` and ``/mfa``
+(the developer guide's "User pool endpoints and managed login reference"; ``/logout`` is in
+:mod:`cognitio.web.sign_out`).
 
 Pages are server-rendered, work without JavaScript, and every form carries a CSRF token (a
 random cookie, SameSite=Strict, echoed in a hidden field and compared in constant time). A
@@ -210,22 +211,6 @@ async def mfa_submit(request: Request) -> Response:
     return await after_step(request, authorization, query, result)
 
 
-async def logout(request: Request) -> Response:
-    pages, oauth = web(request).pages, web(request).services.oauth
-    query = dict(request.query_params)
-    if "logout_uri" in query:
-        target, pool_id = await oauth.logout_target(query.get("client_id"), query["logout_uri"])
-        response = RedirectResponse(target, 302)
-    else:
-        authorization = await pages.authorization(request, query)
-        pool_id = authorization.pool.id
-        response = RedirectResponse(f"/login?{urlencode(query)}", 302)
-    name = session_cookie(pool_id)
-    await pages.hosted.end_session(request.cookies.get(name), pool_id)
-    response.delete_cookie(name, path="/")
-    return response
-
-
 async def branding_image(request: Request) -> Response:
     pages = web(request).pages
     path = request.path_params
@@ -271,7 +256,6 @@ ROUTES = [
     Route("/login", login_page, methods=["GET"]),
     Route("/login", login_submit, methods=["POST"]),
     Route("/mfa", mfa_submit, methods=["POST"]),
-    Route("/logout", logout, methods=["GET"]),
 ]
 
 

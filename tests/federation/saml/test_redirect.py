@@ -115,6 +115,32 @@ def test_a_logout_request_names_the_subject_and_session(
     assert message.findtext(q(SAML, "Issuer")) == sp.entity_id
 
 
+def test_a_logout_request_gives_the_name_id_back_with_its_qualifiers(
+    idp: SamlIdentityProvider, sp: SamlServiceProvider
+) -> None:
+    request = logout_request(
+        idp,
+        sp,
+        name_id="alice",
+        name_id_format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
+        name_qualifier="urn:example:idp",
+        sp_name_qualifier=sp.entity_id,
+        session_index=None,
+        relay_state=None,
+        request_id="_chosen",
+    )
+    _, _, fields = split(request.url)
+    message = parse_untrusted(decode_redirect_message(fields["SAMLRequest"]))
+    assert request.request_id == message.get("ID") == "_chosen"
+    name = message.find(q(SAML, "NameID"))
+    assert name is not None
+    assert (name.get("NameQualifier"), name.get("SPNameQualifier")) == (
+        "urn:example:idp",
+        sp.entity_id,
+    )
+    assert message.find(q(SAMLP, "SessionIndex")) is None
+
+
 def test_no_logout_request_without_a_logout_endpoint(
     idp: SamlIdentityProvider, sp: SamlServiceProvider
 ) -> None:
@@ -177,6 +203,30 @@ def test_a_logout_response_to_another_request_is_refused(
     with pytest.raises(SamlRejected) as caught:
         read_logout_response_post(encode(response), idp=idp, sp=sp, request_id="_out-1")
     assert caught.value.reason == "The logout response does not answer this sign-out's request."
+
+
+def test_a_logout_response_with_a_failing_status_says_which(
+    fixture_idp: FixtureIdp, idp: SamlIdentityProvider, sp: SamlServiceProvider
+) -> None:
+    responder = "urn:oasis:names:tc:SAML:2.0:status:Responder"
+    response = fixture_idp.logout_response(
+        in_response_to="_out-1", destination=sp.logout_url, status=responder
+    )
+    result = read_logout_response_post(encode(response), idp=idp, sp=sp, request_id="_out-1")
+    assert (result.success, result.status) == (False, responder)
+
+
+def test_a_redirect_answer_with_too_many_parameters_is_refused(
+    fixture_idp: FixtureIdp, idp: SamlIdentityProvider, sp: SamlServiceProvider
+) -> None:
+    response = fixture_idp.logout_response(
+        in_response_to="_out-1", destination=sp.logout_url, sign_it=False
+    )
+    query = signed_redirect_query("SAMLResponse", response, "back", fixture_idp.keys)
+    padded = query + "".join(f"&extra{n}=1" for n in range(20))
+    with pytest.raises(SamlRejected) as caught:
+        read_logout_response_redirect(padded, idp=idp, sp=sp, request_id="_out-1")
+    assert caught.value.reason == "The logout answer carries too many parameters."
 
 
 def test_private_keys_stay_out_of_reprs(sp: SamlServiceProvider) -> None:

@@ -40,6 +40,7 @@ from cognitio.services.federation.round_trip import RoundTrip, RoundTripError, R
 from cognitio.services.federation.saml.errors import SamlRejected
 from cognitio.services.federation.saml.redirect import authn_request, new_request_id
 from cognitio.services.federation.saml.responses import accept_response
+from cognitio.services.federation.saml_sign_on import SamlSignOn
 from cognitio.services.federation.upstream import IdentityProviderError
 from cognitio.store.records import ClientRecord, UserPoolRecord
 from cognitio.store.repositories import Store
@@ -73,12 +74,14 @@ class Departure:
 
 @dataclass(frozen=True, slots=True)
 class Arrival:
-    """The signed-in user, and the app's authorization request to finish."""
+    """The signed-in user, and the app's authorization request to finish; ``sign_on`` is what
+    single logout needs after a SAML sign-in."""
 
     pool_id: str
     query: str
     sub: str
     auth_time: int
+    sign_on: SamlSignOn | None = None
 
 
 def cookie_name(trip_id: str) -> str:
@@ -268,9 +271,19 @@ class FederatedSignIn:
             attribute_mapping=provider.record.attribute_mapping,
             answer={"samlResponse": claims},
         )
-        return await self._signed_in(trip, external)
+        sign_on = SamlSignOn(
+            provider_name=provider.record.name,
+            name_id=assertion.name_id,
+            name_id_format=assertion.name_id_format,
+            name_qualifier=assertion.name_qualifier,
+            sp_name_qualifier=assertion.sp_name_qualifier,
+            session_index=assertion.session_index,
+        )
+        return await self._signed_in(trip, external, sign_on)
 
-    async def _signed_in(self, trip: RoundTrip, external: ExternalUser) -> Arrival:
+    async def _signed_in(
+        self, trip: RoundTrip, external: ExternalUser, sign_on: SamlSignOn | None = None
+    ) -> Arrival:
         async with self._store.read() as tx:
             pool = await tx.pools.get(trip.pool_id)
         if pool is None:
@@ -280,7 +293,7 @@ class FederatedSignIn:
             user = await self._users.sign_in(pool, client_id, external)
         except FederatedSignInError as error:
             raise FederationFailed(error.reason, trip.query) from None
-        return Arrival(trip.pool_id, trip.query, user.sub, ids.now_ms() // 1000)
+        return Arrival(trip.pool_id, trip.query, user.sub, ids.now_ms() // 1000, sign_on)
 
 
 class _SpentAssertions:

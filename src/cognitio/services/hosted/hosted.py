@@ -1,6 +1,7 @@
 """What the hosted pages keep beside the OAuth protocol: the hosted session cookie (who signed
-in, sealed under the master key), how the pages look for a client, and the SecretHash the pages
-send when they stand in for a client that has a secret."""
+in and, after a SAML sign-in, what single logout needs; sealed under the master key), how the
+pages look for a client, and the SecretHash the pages send when they stand in for a client that
+has a secret."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from cognitio.crypto.envelope import DecryptionError, Envelope
 from cognitio.documents import JsonObject, JsonValue
 from cognitio.errors import NotAuthorizedException
 from cognitio.services.common import ids
+from cognitio.services.federation.saml_sign_on import SamlSignOn
 from cognitio.services.mfa import passkeys
 from cognitio.services.oauth.oauth import Authorization
 from cognitio.services.pools.branding import Look, image_type, logo_asset, look
@@ -27,10 +29,12 @@ _SESSION_CONTEXT = "hosted-session"
 
 @dataclass(frozen=True, slots=True)
 class _Cookie:
-    """What a hosted session cookie seals: the session's id and whose it is."""
+    """What a hosted session cookie seals: the session's id, whose it is, and the SAML sign-on
+    it came from (for single logout)."""
 
     sid: str
     sub: str | None
+    sign_on: SamlSignOn | None = None
 
 
 class Hosted:
@@ -82,8 +86,9 @@ class Hosted:
     # and a row keeps it, so ending the row (/logout, GlobalSignOut, a new password) ends the
     # cookie on every node; checking it costs one primary-key read.
 
-    async def start_session(self, pool_id: str, sub: str) -> str:
-        """A new hosted session for the user, as the cookie's (sealed) value."""
+    async def start_session(self, pool_id: str, sub: str, sign_on: SamlSignOn | None = None) -> str:
+        """A new hosted session for the user, as the cookie's (sealed) value; ``sign_on`` is
+        the SAML sign-in it came from, kept (sealed) for single logout."""
         now = int(time.time())
         record = HostedSessionRecord(
             sid=str(uuid.uuid4()),
@@ -101,6 +106,9 @@ class Hosted:
             "auth_time": now,
             "exp": now + SESSION_SECONDS,
         }
+        remembered = None if sign_on is None else sign_on.document()
+        if remembered is not None:
+            state["saml"] = remembered
         sealed = self._envelope.seal(orjson.dumps(state), _SESSION_CONTEXT)
         return base64.urlsafe_b64encode(sealed).decode().rstrip("=")
 
@@ -124,13 +132,31 @@ class Hosted:
         if state.get("pool_id") != pool_id or expires < time.time():
             return None
         sub = state.get("sub")
-        return _Cookie(sid=sid, sub=sub if isinstance(sub, str) else None)
+        return _Cookie(
+            sid=sid,
+            sub=sub if isinstance(sub, str) else None,
+            sign_on=SamlSignOn.from_document(state.get("saml")),
+        )
 
     async def open_session(self, value: str | None, pool_id: str) -> tuple[str, int] | None:
         """(sub, auth_time) of a live hosted session of that pool, or None."""
         state = self._opened(value, pool_id)
+        record = None if state is None else await self._live(state, pool_id)
+        return None if record is None else (record.sub, record.auth_time)
+
+    async def end_session(self, value: str | None, pool_id: str) -> SamlSignOn | None:
+        """/logout: the cookie's session ends, wherever the cookie is replayed from. The SAML
+        sign-on it came from, when it was still live and came from one (single logout)."""
+        state = self._opened(value, pool_id)
         if state is None:
             return None
+        live = await self._live(state, pool_id)
+        async with self._store.write() as tx:
+            await tx.hosted_sessions.end(state.sid)
+        return None if live is None else state.sign_on
+
+    async def _live(self, state: _Cookie, pool_id: str) -> HostedSessionRecord | None:
+        """The session's row, if it has not ended, expired, or changed hands."""
         async with self._store.read() as tx:
             record = await tx.hosted_sessions.get(state.sid)
         if (
@@ -140,11 +166,4 @@ class Hosted:
             or record.expires_ms < ids.now_ms()
         ):
             return None
-        return record.sub, record.auth_time
-
-    async def end_session(self, value: str | None, pool_id: str) -> None:
-        """/logout: the cookie's session ends, wherever the cookie is replayed from."""
-        state = self._opened(value, pool_id)
-        if state is not None:
-            async with self._store.write() as tx:
-                await tx.hosted_sessions.end(state.sid)
+        return record

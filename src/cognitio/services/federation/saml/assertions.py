@@ -34,6 +34,8 @@ class SamlAssertion:
     """What a valid assertion says about its subject.
 
     ``attributes`` maps each ``Attribute/@Name`` (as the IdP wrote it) to its values in order.
+    The NameID's qualifiers and the first AuthnStatement's SessionIndex are what a
+    LogoutRequest must name to end this sign-in at the IdP.
     ``assertion_id`` and ``expires_ms`` are for the replay cache: the ID must be refused until
     ``expires_ms``, after which the assertion is refused as expired anyway.
     """
@@ -46,6 +48,8 @@ class SamlAssertion:
     assertion_id: str
     expires_ms: int
     in_response_to: str | None
+    name_qualifier: str | None = None
+    sp_name_qualifier: str | None = None
 
 
 def check_assertion(
@@ -92,6 +96,8 @@ def check_assertion(
         assertion_id=assertion_id,
         expires_ms=min(deadlines) + CLOCK_SKEW_MS,
         in_response_to=request_id,
+        name_qualifier=name_id.get("NameQualifier"),
+        sp_name_qualifier=name_id.get("SPNameQualifier"),
     )
 
 

@@ -58,10 +58,12 @@ class RedirectRequest:
 
 @dataclass(frozen=True, slots=True)
 class SamlLogoutResult:
-    """A verified LogoutResponse: whether the IdP ended its session, and the request it answers."""
+    """A verified LogoutResponse: whether the IdP ended its session, and the request it answers;
+    ``status`` is the top-level StatusCode URI (None when there is none)."""
 
     in_response_to: str
     success: bool
+    status: str | None = None
 
 
 def new_request_id() -> str:
@@ -104,12 +106,18 @@ def logout_request(
     name_id_format: str | None,
     session_index: str | None,
     relay_state: str | None,
+    name_qualifier: str | None = None,
+    sp_name_qualifier: str | None = None,
     now_ms: int | None = None,
+    request_id: str | None = None,
 ) -> RedirectRequest:
-    """The signed LogoutRequest URL on the IdP's SLO Redirect endpoint (IDPSignout)."""
+    """The signed LogoutRequest URL on the IdP's SLO Redirect endpoint (IDPSignout). The
+    NameID goes back as the assertion gave it (value, Format and qualifiers), with the
+    sign-in's SessionIndex (saml-core-2.0-os §3.7.1); ``request_id`` as for
+    :func:`authn_request`."""
     if not idp.slo_redirect_url:
         raise SamlRejected("The identity provider has no single logout endpoint.")
-    request_id = new_request_id()
+    request_id = request_id or new_request_id()
     root = etree.Element(tag(SAMLP, "LogoutRequest"), nsmap={"saml2p": SAMLP, "saml2": SAML})
     root.set("ID", request_id)
     root.set("Version", "2.0")
@@ -118,6 +126,10 @@ def logout_request(
     etree.SubElement(root, tag(SAML, "Issuer")).text = sp.entity_id
     name = etree.SubElement(root, tag(SAML, "NameID"))
     name.text = name_id
+    if name_qualifier:
+        name.set("NameQualifier", name_qualifier)
+    if sp_name_qualifier:
+        name.set("SPNameQualifier", sp_name_qualifier)
     if name_id_format:
         name.set("Format", name_id_format)
     if session_index:
@@ -184,7 +196,10 @@ def read_logout_response_redirect(
     raw_query: str, *, idp: SamlIdentityProvider, sp: SamlServiceProvider, request_id: str
 ) -> SamlLogoutResult:
     """A LogoutResponse on the Redirect binding; ``raw_query`` is the URL's query as received."""
-    values = urllib.parse.parse_qs(raw_query, max_num_fields=10)
+    try:
+        values = urllib.parse.parse_qs(raw_query, max_num_fields=10)
+    except ValueError:  # more fields than a Redirect-binding message has
+        raise SamlRejected("The logout answer carries too many parameters.") from None
     messages = values.get("SAMLResponse", [])
     if len(messages) != 1:
         raise SamlRejected("The logout answer carries no SAMLResponse.")
@@ -227,7 +242,7 @@ def _logout_result(
         raise SamlRejected("The logout response does not answer this sign-out's request.")
     status = child(root, SAMLP, "Status")
     code = child(status, SAMLP, "StatusCode") if status is not None else None
+    value = code.get("Value") if code is not None else None
     return SamlLogoutResult(
-        in_response_to=request_id,
-        success=code is not None and code.get("Value") == STATUS_SUCCESS,
+        in_response_to=request_id, success=value == STATUS_SUCCESS, status=value
     )
