@@ -1,6 +1,7 @@
 """Security review #11: the web routes take small forms only. A body past 64 KiB (declared or
 streamed), too many fields, or multipart are refused before they are parsed, in each route's own
-way: RFC 6749 JSON on /oauth2/*, a plain answer on the hosted pages."""
+way: RFC 6749 JSON on /oauth2/*, a plain answer on the hosted pages. Identity providers post
+to /saml2/* and /oauth2/idpresponse, where Cognito takes a 100,000-character SAMLResponse."""
 
 from __future__ import annotations
 
@@ -86,3 +87,18 @@ def test_a_small_form_still_reaches_the_routes(idp: Any, server: Any) -> None:
         headers=FORM,
     )
     assert streamed_ok.status_code == 401 and streamed_ok.json()["error"] == "invalid_client"
+
+
+def test_identity_providers_may_post_cognitos_100000_characters(server: Any) -> None:
+    """A SAMLResponse of Cognito's 100,000 characters is read however its base64 is encoded
+    (each "+", "/" and "=" becomes three characters); one character more, or a megabyte, is
+    refused."""
+    for path in ("/saml2/idpresponse", "/saml2/logout"):
+        within = {"SAMLResponse": "+/" * 50_000, "RelayState": "x"}
+        answer = httpx.post(f"{server.url}{path}", data=within)
+        assert answer.status_code == 400, answer.status_code
+        assert "too large" not in answer.text
+        beyond = {"SAMLResponse": "+/" * 50_000 + "=", "RelayState": "x"}
+        answer = httpx.post(f"{server.url}{path}", data=beyond)
+        assert answer.status_code == 400 and "too large" in answer.text
+        assert httpx.post(f"{server.url}{path}", content=MEGABYTE, headers=FORM).status_code == 413

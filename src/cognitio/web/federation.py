@@ -94,11 +94,13 @@ def leave(request: Request, departure: Departure) -> Response:
 
 
 async def provider_form(request: Request) -> dict[str, str]:
-    """What a provider posted back, at most Cognito's 100,000 characters."""
+    """What a provider posted back, each value at most Cognito's 100,000 characters (the
+    body itself within web.limits.PROVIDER_BODY: a form's encoding makes it longer)."""
     body = await request.body()
-    if len(body) > _MAX_FORM_CHARS:
+    form = dict(parse_qsl(body.decode("utf-8", "replace")))
+    if any(len(value) > _MAX_FORM_CHARS for value in form.values()):
         raise InvalidRequest("The identity provider's answer is too large.")
-    return dict(parse_qsl(body.decode("utf-8", "replace")))
+    return form
 
 
 async def idp_response(request: Request) -> Response:

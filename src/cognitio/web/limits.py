@@ -11,6 +11,10 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY = 64 * 1024  # bytes
+# What identity providers post back: a SAMLResponse of up to 100,000 characters (Cognito's
+# limit), URL-encoded, which turns each "+", "/" and "=" of its base64 into three characters.
+PROVIDER_BODY = 320 * 1024
+_PROVIDER_PATHS = ("/saml2/", "/oauth2/idpresponse")
 MAX_FIELDS = 50
 _URLENCODED = "application/x-www-form-urlencoded"
 
@@ -34,19 +38,25 @@ def _too_large(path: str) -> Response:
 
 
 class BodyLimit:
-    """Pure ASGI: a request whose body passes ``limit`` bytes gets 413 before the app sees it.
-    A body within the limit is read here (at most ``limit`` bytes held) and handed on whole."""
+    """Pure ASGI: a request whose body passes ``limit`` bytes (``provider_limit`` on the
+    routes identity providers post to) gets 413 before the app sees it. A body within the limit
+    is read here (at most the limit held) and handed on whole."""
 
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
+    def __init__(
+        self, app: ASGIApp, limit: int = MAX_BODY, provider_limit: int = PROVIDER_BODY
+    ) -> None:
         self._app = app
         self._limit = limit
+        self._provider_limit = provider_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self._app(scope, receive, send)
             return
+        path: str = scope["path"]
+        limit = self._provider_limit if path.startswith(_PROVIDER_PATHS) else self._limit
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self._limit):
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await _too_large(scope["path"])(scope, receive, send)
             return
         chunks: list[bytes] = []
@@ -58,7 +68,7 @@ class BodyLimit:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self._limit:
+            if size > limit:
                 await _too_large(scope["path"])(scope, receive, send)
                 return
             chunks.append(chunk)
