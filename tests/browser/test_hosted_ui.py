@@ -4,16 +4,13 @@ a TOTP code. Each page is photographed (into COGNITIO_SCREENSHOTS when set, as f
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 import pyotp
-import pytest
 
+from tests.helpers.browser import csp_violations, needs_chromium
 from tests.helpers.mfa import next_step_code
 from tests.helpers.oauth import CALLBACK, authlib_client, oauth_client
 from tests.helpers.pools import PASSWORD
@@ -21,40 +18,7 @@ from tests.helpers.pools import PASSWORD
 if TYPE_CHECKING:
     from playwright.sync_api import Dialog, Route
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-playwright = pytest.importorskip("playwright.sync_api")
-# A laptop without Chromium skips these; CI (COGNITIO_CI=1, set by .ci/run) fails instead.
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None and not os.environ.get("COGNITIO_CI"), reason="Chromium is not installed"
-)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("COGNITIO_SCREENSHOTS", tmp_path))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def csp_violations(page: Any) -> list[str]:
-    """Console messages of this page that report something its Content-Security-Policy refused
-    (security review #14: the pages must work under their own policy)."""
-    refused: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            refused.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
-    return refused
+pytestmark = needs_chromium
 
 
 def test_sign_up_confirm_set_up_totp_and_sign_in_again(

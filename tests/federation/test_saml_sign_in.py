@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx
@@ -25,7 +26,7 @@ from tests.helpers.saml_peer import (
     skip_without_node,
     to_the_idp,
 )
-from tests.server import ServerProcess, free_port
+from tests.server import ServerProcess
 
 pytestmark = pytest.mark.skipif(
     skip_without_node(), reason="node and npm must be on PATH to run the saml-idp peer"
@@ -34,14 +35,12 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def world(
-    tmp_path_factory: pytest.TempPathFactory,
+    backend: str, make_server: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[ServerProcess, SamlIdpPeer, str, str]]:
+    """On each backend the suite runs on: the replay cache is the store's."""
     folder = Path(tmp_path_factory.mktemp("saml-sign-in"))
-    port = free_port()
-    server = ServerProcess(
-        data_dir=folder / "data",
-        port=port,
-        extra_env={"COGNITIO_FEDERATION_ALLOW_INSECURE": "1"},
+    server: ServerProcess = make_server(
+        backend, extra_env={"COGNITIO_FEDERATION_ALLOW_INSECURE": "1"}
     )
     server.start()
     try:

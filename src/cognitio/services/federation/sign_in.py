@@ -17,6 +17,7 @@ redirect URI, as Cognito does after a provider returns.
 from __future__ import annotations
 
 import base64
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
@@ -297,17 +298,24 @@ class FederatedSignIn:
 
 
 class _SpentAssertions:
-    """The replay cache SAML asks for, over the spent ids every node shares."""
+    """The replay cache SAML asks for, over the spent ids every node shares. The store keeps ids
+    of at most 36 characters, and an IdP's assertion IDs have no length limit, so the key is a
+    digest of the pool, the provider and the assertion ID: ``saml:`` and 31 base64url
+    characters (186 bits)."""
 
     def __init__(self, store: Store, pool_id: str, provider_name: str) -> None:
         self._store = store
-        self._prefix = f"saml:{pool_id}:{provider_name}:"
+        self._pool_id = pool_id
+        self._provider_name = provider_name
+
+    def key(self, assertion_id: str) -> str:
+        named = orjson.dumps([self._pool_id, self._provider_name, assertion_id])
+        digest = base64.urlsafe_b64encode(hashlib.sha256(named).digest()).decode()
+        return "saml:" + digest[:31]
 
     async def spend(self, assertion_id: str, expires_ms: int) -> bool:
         async with self._store.write() as tx:
-            return await tx.spent_sessions.spend(
-                self._prefix + assertion_id, expires_ms, ids.now_ms()
-            )
+            return await tx.spent_sessions.spend(self.key(assertion_id), expires_ms, ids.now_ms())
 
 
 def _claims_of(id_token: str | None) -> JsonObject:
