@@ -14,7 +14,7 @@ import pytest
 
 from cognitio.services.federation.saml import SamlKeyPair
 from tests.conftest import client
-from tests.helpers.federated_browser import claims
+from tests.helpers.federated_browser import claims, redeem
 from tests.helpers.saml_peer import SamlIdpPeer, read_form, running_saml_idp, skip_without_node
 from tests.server import ServerProcess, free_port
 
@@ -89,14 +89,17 @@ def to_the_idp(browser: httpx.Client, server: ServerProcess, client_id: str) -> 
     return str(answer.headers["location"])
 
 
-def log_in(browser: httpx.Client, peer: SamlIdpPeer, url: str) -> dict[str, str]:
-    """Post the IdP's login form; the SAMLResponse form it auto-posts (action and fields)."""
+def log_in(
+    browser: httpx.Client, peer: SamlIdpPeer, url: str, user: dict[str, str] = USER
+) -> dict[str, str]:
+    """Post the IdP's login form as ``user``; the SAMLResponse form it auto-posts (action and
+    fields)."""
     login = browser.get(url)
     assert login.status_code == 200, peer.log()
     form = read_form(login.text)
     assert form.action is not None
     answer = browser.post(
-        peer.base_url + form.action, data={"_authnRequest": form.fields["_authnRequest"], **USER}
+        peer.base_url + form.action, data={"_authnRequest": form.fields["_authnRequest"], **user}
     )
     assert answer.status_code == 200, peer.log()
     posted = read_form(answer.text)
@@ -268,3 +271,33 @@ def test_a_client_with_an_idp_initiated_provider_supports_saml_only(
     idp.create_user_pool_client(
         UserPoolId=pool_id, ClientName="saml-only", SupportedIdentityProviders=["OpenSAML"]
     )
+
+
+def test_an_identity_linked_on_a_saml_attribute_signs_in_as_the_native_user(
+    world: tuple[ServerProcess, SamlIdpPeer, str, str],
+) -> None:
+    server, peer, pool_id, client_id = world
+    idp = client("cognito-idp", server.url)
+    idp.admin_create_user(UserPoolId=pool_id, Username="carol", MessageAction="SUPPRESS")
+    idp.admin_link_provider_for_user(
+        UserPoolId=pool_id,
+        DestinationUser={"ProviderName": "Cognito", "ProviderAttributeValue": "carol"},
+        SourceUser={
+            "ProviderName": "MySAML",
+            "ProviderAttributeName": "email",
+            "ProviderAttributeValue": "carol@example.com",
+        },
+    )
+    carol = {**USER, "userName": "c.smith", "email": "carol@example.com", "firstName": "Carol"}
+    with httpx.Client(trust_env=False) as browser:
+        posted = log_in(browser, peer, to_the_idp(browser, server, client_id), carol)
+        fields = {k: v for k, v in posted.items() if k != "action"}
+        back = browser.post(posted["action"], data=fields)
+    assert back.status_code == 302, back.text[:500]
+    code = dict(parse_qsl(urlsplit(back.headers["location"]).query))["code"]
+    identity = claims(redeem(server, client_id, code)["id_token"])
+    assert identity["cognito:username"] == "carol"
+    assert (identity["email"], identity["given_name"]) == ("carol@example.com", "Carol")
+    [linked] = identity["identities"]
+    # The NameID, not the email: later sign-ins go by subject.
+    assert (linked["providerName"], linked["userId"]) == ("MySAML", "c.smith")
