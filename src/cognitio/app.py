@@ -25,6 +25,7 @@ from cognitio.messaging.sms import WebhookSmsProvider
 from cognitio.services.clients.clients import Clients
 from cognitio.services.federation.federated_users import FederatedUsers
 from cognitio.services.federation.linking import Linking
+from cognitio.services.federation.metadata_refresh import MetadataRefresh
 from cognitio.services.federation.oidc import FederationClients
 from cognitio.services.federation.provider_types import FederationEndpoints
 from cognitio.services.federation.providers import IdentityProviders
@@ -240,6 +241,7 @@ async def open_services(
         FederationEndpoints(
             dict(settings.federation_endpoints), allow_insecure=settings.federation_allow_insecure
         ),
+        MetadataRefresh(store, settings.federation_metadata_refresh_s),
     )
     round_trips = RoundTrips(store, envelope)
     services = Services(

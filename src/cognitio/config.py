@@ -136,6 +136,10 @@ class Settings:
     # True: OIDC issuers and SAML MetadataURLs may be plain http, loopback or on any port
     # (local IdPs in tests and development). Never on by default.
     federation_allow_insecure: bool = False
+    # How often a SAML provider's MetadataURL is read again, in seconds (Cognito: "typically
+    # every 6 hours or before the metadata expires"); a failed read is tried again after at
+    # most 5 minutes. 0 reads it again at every sign-in (tests).
+    federation_metadata_refresh_s: int = 21600
 
     @property
     def base_url(self) -> str:
@@ -204,6 +208,7 @@ _ENV = {
     "trusted_proxies": "COGNITIO_TRUSTED_PROXIES",
     "federation_endpoints": "COGNITIO_FEDERATION_ENDPOINTS",
     "federation_allow_insecure": "COGNITIO_FEDERATION_ALLOW_INSECURE",
+    "federation_metadata_refresh_s": "COGNITIO_FEDERATION_METADATA_REFRESH_S",
 }
 
 # Settings a TOML file may not hold: secrets belong in the environment or a key file.
@@ -341,6 +346,7 @@ class _Values(TypedDict, total=False):
     trusted_proxies: tuple[str, ...]
     federation_endpoints: tuple[tuple[str, str], ...]
     federation_allow_insecure: bool
+    federation_metadata_refresh_s: int
 
 
 _RateName = Literal[
@@ -357,6 +363,7 @@ _CountName = Literal[
     "password_hash_queue",
     "password_hashes_per_client",
     "requests_in_flight_per_client",
+    "federation_metadata_refresh_s",
 ]
 
 
@@ -455,6 +462,7 @@ def _abuse_limits(raw: Mapping[str, object]) -> _Values:
         ("password_hash_queue", 0),
         ("password_hashes_per_client", 0),
         ("requests_in_flight_per_client", 0),
+        ("federation_metadata_refresh_s", 0),
     )
     for name, low in counts:
         if name in raw:

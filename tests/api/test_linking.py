@@ -101,3 +101,60 @@ def test_a_disabled_native_user_cannot_use_its_password(idp: Any) -> None:
     with pytest.raises(idp.exceptions.UserNotFoundException):
         sign_in(idp, client_id, "ann")
     assert idp.admin_get_user(UserPoolId=pool_id, Username="ann")["Enabled"]
+
+
+OIDC = {
+    "client_id": "o-id",
+    "client_secret": "o-secret-value",
+    "authorize_scopes": "openid email",
+    "attributes_request_method": "GET",
+    "oidc_issuer": "https://issuer.example.com",
+}
+
+
+def on_attribute(provider: str, name: str, value: str) -> dict[str, str]:
+    return {
+        "ProviderName": provider,
+        "ProviderAttributeName": name,
+        "ProviderAttributeValue": value,
+    }
+
+
+def test_an_oidc_identity_links_on_a_mapped_attribute_and_social_ones_do_not(idp: Any) -> None:
+    pool_id, _ = pool_with_google(idp)
+    idp.create_identity_provider(
+        UserPoolId=pool_id,
+        ProviderName="Corp",
+        ProviderType="OIDC",
+        ProviderDetails=OIDC,
+        AttributeMapping={"email": "email"},
+    )
+    email = on_attribute("Corp", "email", "ann@example.com")
+    idp.admin_link_provider_for_user(
+        UserPoolId=pool_id, DestinationUser=native("ann"), SourceUser=email
+    )
+    [linked] = identities(idp, pool_id, "ann")
+    assert (linked["providerName"], linked["userId"]) == ("Corp", "ann@example.com")
+    with pytest.raises(idp.exceptions.InvalidParameterException, match="Merging"):
+        idp.admin_link_provider_for_user(
+            UserPoolId=pool_id, DestinationUser=native("ann"), SourceUser=email
+        )
+    with pytest.raises(idp.exceptions.InvalidParameterException, match="Cognito_Subject"):
+        idp.admin_link_provider_for_user(
+            UserPoolId=pool_id,
+            DestinationUser=native("ann"),
+            SourceUser=on_attribute("Google", "email", "ann@example.com"),
+        )
+    with pytest.raises(idp.exceptions.InvalidParameterException, match="mutable attribute"):
+        idp.admin_link_provider_for_user(
+            UserPoolId=pool_id,
+            DestinationUser=native("ann"),
+            SourceUser=on_attribute("Corp", "NoSuchAttribute", "x"),
+        )
+    # Not signed in yet: disabled by the attribute it was linked on, not by a subject.
+    with pytest.raises(idp.exceptions.UserNotFoundException):
+        idp.admin_disable_provider_for_user(
+            UserPoolId=pool_id, User=subject("Corp", "ann@example.com")
+        )
+    idp.admin_disable_provider_for_user(UserPoolId=pool_id, User=email)
+    assert identities(idp, pool_id, "ann") == []

@@ -253,3 +253,55 @@ def test_a_federated_users_tokens_pass_aws_jwt_verify_and_an_oidc_library(
         exp={"essential": True},
     ).validate(verified.claims)
     assert verified.claims["cognito:username"] == "MyOIDC_alice"
+
+
+def test_an_identity_linked_on_its_email_takes_the_link_once(
+    world: tuple[ServerProcess, OidcPeer],
+) -> None:
+    """A link on ``email`` lets alice's first sign-in be the native user ann; the link is then
+    alice's subject's, so another account showing the same email makes a user of its own."""
+    server, peer = world
+    idp = client("cognito-idp", server.url)
+    pool_id, client_id = federated_pool(idp, peer.issuer)
+    idp.admin_create_user(UserPoolId=pool_id, Username="ann", MessageAction="SUPPRESS")
+    by_email = {
+        "ProviderName": "MyOIDC",
+        "ProviderAttributeName": "email",
+        "ProviderAttributeValue": "alice@example.com",
+    }
+    idp.admin_link_provider_for_user(
+        UserPoolId=pool_id,
+        DestinationUser={"ProviderName": "Cognito", "ProviderAttributeValue": "ann"},
+        SourceUser=by_email,
+    )
+
+    def signed_in() -> dict[str, Any]:
+        with httpx.Client(trust_env=False) as browser:
+            landed = browse(browser, authorize_url(server, client_id, identity_provider="MyOIDC"))
+        code = dict(parse_qsl(urlsplit(landed).query))["code"]
+        return claims(redeem(server, client_id, code)["id_token"])
+
+    first = signed_in()
+    assert (first["cognito:username"], first["email"]) == ("ann", "alice@example.com")
+    [linked] = first["identities"]
+    assert (linked["providerName"], linked["userId"]) == ("MyOIDC", "alice")
+    try:
+        peer.sign_in_as("mallory")
+        second = signed_in()
+    finally:
+        peer.sign_in_as("alice")
+    assert second["cognito:username"] == "MyOIDC_mallory"
+    assert second["sub"] != first["sub"]
+    assert signed_in()["sub"] == first["sub"]
+    # Signed in: the link is named by alice's subject now, no longer by the email.
+    with pytest.raises(idp.exceptions.UserNotFoundException):
+        idp.admin_disable_provider_for_user(UserPoolId=pool_id, User=by_email)
+    idp.admin_disable_provider_for_user(
+        UserPoolId=pool_id,
+        User={
+            "ProviderName": "MyOIDC",
+            "ProviderAttributeName": "Cognito_Subject",
+            "ProviderAttributeValue": "alice",
+        },
+    )
+    assert signed_in()["cognito:username"] == "MyOIDC_alice"

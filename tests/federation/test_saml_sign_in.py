@@ -5,6 +5,7 @@ the browser from the app's /oauth2/authorize through the IdP's login form to the
 from __future__ import annotations
 
 import base64
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,10 +13,15 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
 
 from cognitio.services.federation.saml import SamlKeyPair
 from tests.conftest import client
-from tests.helpers.federated_browser import claims
+from tests.helpers.federated_browser import claims, redeem
+from tests.helpers.loopback import LoopbackServer
 from tests.helpers.saml_peer import (
     APP,
     USER,
@@ -40,7 +46,13 @@ def world(
     """On each backend the suite runs on: the replay cache is the store's."""
     folder = Path(tmp_path_factory.mktemp("saml-sign-in"))
     server: ServerProcess = make_server(
-        backend, extra_env={"COGNITIO_FEDERATION_ALLOW_INSECURE": "1"}
+        backend,
+        # A MetadataURL is read again at every sign-in (the providers below from a
+        # MetadataFile are not).
+        extra_env={
+            "COGNITIO_FEDERATION_ALLOW_INSECURE": "1",
+            "COGNITIO_FEDERATION_METADATA_REFRESH_S": "0",
+        },
     )
     server.start()
     try:
@@ -238,3 +250,118 @@ def test_a_client_with_an_idp_initiated_provider_supports_saml_only(
     idp.create_user_pool_client(
         UserPoolId=pool_id, ClientName="saml-only", SupportedIdentityProviders=["OpenSAML"]
     )
+
+
+def test_an_identity_linked_on_a_saml_attribute_signs_in_as_the_native_user(
+    world: tuple[ServerProcess, SamlIdpPeer, str, str],
+) -> None:
+    server, peer, pool_id, client_id = world
+    idp = client("cognito-idp", server.url)
+    idp.admin_create_user(UserPoolId=pool_id, Username="carol", MessageAction="SUPPRESS")
+    idp.admin_link_provider_for_user(
+        UserPoolId=pool_id,
+        DestinationUser={"ProviderName": "Cognito", "ProviderAttributeValue": "carol"},
+        SourceUser={
+            "ProviderName": "MySAML",
+            "ProviderAttributeName": "email",
+            "ProviderAttributeValue": "carol@example.com",
+        },
+    )
+    carol = {**USER, "userName": "c.smith", "email": "carol@example.com", "firstName": "Carol"}
+    with httpx.Client(trust_env=False) as browser:
+        posted = log_in(browser, peer, to_the_idp(browser, server, client_id), carol)
+        fields = {k: v for k, v in posted.items() if k != "action"}
+        back = browser.post(posted["action"], data=fields)
+    assert back.status_code == 302, back.text[:500]
+    code = dict(parse_qsl(urlsplit(back.headers["location"]).query))["code"]
+    identity = claims(redeem(server, client_id, code)["id_token"])
+    assert identity["cognito:username"] == "carol"
+    assert (identity["email"], identity["given_name"]) == ("carol@example.com", "Carol")
+    [linked] = identity["identities"]
+    # The NameID, not the email: later sign-ins go by subject.
+    assert (linked["providerName"], linked["userId"]) == ("MySAML", "c.smith")
+
+
+def test_a_metadata_url_is_read_again_and_a_rotated_key_follows(
+    world: tuple[ServerProcess, SamlIdpPeer, str, str], tmp_path: Path
+) -> None:
+    """The IdP at the MetadataURL rotates its signing key (here: a second saml-idp with its own
+    key and SSO URL); a sign-in that finds the metadata stale goes on with the stored copy and
+    refreshes it, after which the new key's assertions are accepted and the old key's refused."""
+    server, old, pool_id, _ = world
+    idp = client("cognito-idp", server.url)
+    served = {"document": httpx.get(old.base_url + "/metadata").text}
+
+    async def metadata(_request: Request) -> PlainTextResponse:
+        return PlainTextResponse(served["document"])
+
+    host = LoopbackServer(Starlette(routes=[Route("/metadata", metadata)])).start()
+    try:
+        idp.create_identity_provider(
+            UserPoolId=pool_id,
+            ProviderName="RotatingSAML",
+            ProviderType="SAML",
+            ProviderDetails={"MetadataURL": f"{host.url}/metadata"},
+            AttributeMapping={"email": "email"},
+        )
+        client_id = idp.create_user_pool_client(
+            UserPoolId=pool_id,
+            ClientName="rotating",
+            SupportedIdentityProviders=["RotatingSAML"],
+            CallbackURLs=[APP],
+            AllowedOAuthFlows=["code"],
+            AllowedOAuthScopes=["openid", "email"],
+            AllowedOAuthFlowsUserPoolClient=True,
+        )["UserPoolClient"]["ClientId"]
+        query = {
+            "response_type": "code",
+            "client_id": client_id,
+            "redirect_uri": APP,
+            "scope": "openid email",
+            "state": "rotating",
+            "identity_provider": "RotatingSAML",
+        }
+        with running_saml_idp(
+            tmp_path / "new",
+            acs_url=f"{server.url}/saml2/idpresponse",
+            audience=f"urn:amazon:cognito:sp:{pool_id}",
+        ) as new:
+            served["document"] = httpx.get(new.base_url + "/metadata").text
+            with httpx.Client(trust_env=False) as browser:
+                answer = browser.get(f"{server.url}/oauth2/authorize?{urlencode(query)}")
+            # This sign-in found the metadata stale: it went on with the stored copy.
+            assert answer.headers["location"].startswith(old.sso_url)
+            assert until_refreshed(idp, pool_id, new.sso_url)
+            with httpx.Client(trust_env=False) as browser:
+                answer = browser.get(f"{server.url}/oauth2/authorize?{urlencode(query)}")
+                url = answer.headers["location"]
+                assert url.startswith(new.sso_url)
+                posted = log_in(browser, new, url)
+                back = browser.post(posted.pop("action"), data=posted)
+            assert back.status_code == 302, back.text[:500]
+            assert "code=" in back.headers["location"]
+            with httpx.Client(trust_env=False) as browser:
+                answer = browser.get(f"{server.url}/oauth2/authorize?{urlencode(query)}")
+                to_old = answer.headers["location"].replace(new.sso_url, old.sso_url)
+                posted = log_in(browser, old, to_old)
+                back = browser.post(posted.pop("action"), data=posted)
+            # Refused; the error goes back to the app, as after any failed provider sign-in.
+            assert back.status_code == 302
+            refused = dict(parse_qsl(urlsplit(back.headers["location"]).query))
+            assert refused["error"] == "invalid_request", refused
+            assert "code" not in refused
+            assert "signature" in refused["error_description"].lower(), refused
+    finally:
+        host.stop()
+
+
+def until_refreshed(idp: Any, pool_id: str, sso_url: str) -> bool:
+    """Whether the provider shows ``sso_url`` within 30 s: the refresh runs in the
+    background, so the test waits for its outcome (a condition, not a duration)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        shown = idp.describe_identity_provider(UserPoolId=pool_id, ProviderName="RotatingSAML")
+        if shown["IdentityProvider"]["ProviderDetails"]["SSORedirectBindingURI"] == sso_url:
+            return True
+        time.sleep(0.05)
+    return False

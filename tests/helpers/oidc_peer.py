@@ -86,6 +86,12 @@ class OidcPeer:
         with urllib.request.urlopen(request, timeout=10) as answer:
             assert answer.status == 204
 
+    def sign_in_as(self, account: str) -> None:
+        """Make ``account`` (alice, bob or mallory) the one that signs in from now on."""
+        request = urllib.request.Request(f"{self.issuer}/test/account/{account}", method="POST")
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert answer.status == 204
+
     def jwks_requests(self) -> int:
         """How many times its JWKS was fetched."""
         with urllib.request.urlopen(self.issuer + "/test/jwks-requests", timeout=10) as answer:

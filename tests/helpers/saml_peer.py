@@ -224,14 +224,17 @@ def to_the_idp(browser: httpx.Client, server: ServerProcess, client_id: str) -> 
     return str(answer.headers["location"])
 
 
-def log_in(browser: httpx.Client, peer: SamlIdpPeer, url: str) -> dict[str, str]:
-    """Post the IdP's login form; the SAMLResponse form it auto-posts (action and fields)."""
+def log_in(
+    browser: httpx.Client, peer: SamlIdpPeer, url: str, user: dict[str, str] = USER
+) -> dict[str, str]:
+    """Post the IdP's login form as ``user``; the SAMLResponse form it auto-posts (action and
+    fields)."""
     login = browser.get(url)
     assert login.status_code == 200, peer.log()
     form = read_form(login.text)
     assert form.action is not None
     answer = browser.post(
-        peer.base_url + form.action, data={"_authnRequest": form.fields["_authnRequest"], **USER}
+        peer.base_url + form.action, data={"_authnRequest": form.fields["_authnRequest"], **user}
     )
     assert answer.status_code == 200, peer.log()
     posted = read_form(answer.text)

@@ -757,6 +757,68 @@ def test_an_external_identity_signs_in_as_one_user(run: Run) -> None:
     run(scenario)
 
 
+def test_an_identity_is_linked_on_its_subject_or_on_an_attribute(run: Run) -> None:
+    async def scenario(store: Store) -> None:
+        pool_id, sub = await _pool_and_user(store)
+        other = _user(pool_id)
+        on_subject = UserIdentityRecord(pool_id, "MyOIDC", "ann@example.com", other.sub, NOW)
+        on_email = UserIdentityRecord(
+            pool_id, "MyOIDC", "ann@example.com", sub, NOW + 1, attribute_name="email"
+        )
+        on_tenant = replace(on_email, provider_user_id="t1", attribute_name="custom:tenant")
+        async with store.write() as tx:
+            assert await tx.users.insert(other)
+            assert await tx.identities.link(on_subject)
+            # The same value on another attribute is another link.
+            assert await tx.identities.link(on_email)
+            assert not await tx.identities.link(replace(on_email, sub=other.sub))
+            assert await tx.identities.link(on_tenant)
+            assert await tx.identities.owner(pool_id, "MyOIDC", "ann@example.com") == other.sub
+            found = await tx.identities.owner(pool_id, "MyOIDC", "ann@example.com", "email")
+            assert found == sub
+            assert await tx.identities.owner(pool_id, "MyOIDC", "Ann@example.com", "email") is None
+            assert await tx.identities.linked_attributes(pool_id, "MyOIDC") == [
+                "custom:tenant",
+                "email",
+            ]
+            assert await tx.identities.linked_attributes(pool_id, "Other") == []
+            assert await tx.identities.of_user(sub) == [on_tenant, on_email]
+            assert await tx.identities.unlink(pool_id, "MyOIDC", "ann@example.com", "email")
+            assert not await tx.identities.unlink(pool_id, "MyOIDC", "ann@example.com", "email")
+            assert await tx.identities.owner(pool_id, "MyOIDC", "ann@example.com") == other.sub
+
+    run(scenario)
+
+
+def test_one_caller_claims_a_metadata_refresh(run: Run) -> None:
+    async def scenario(store: Store) -> None:
+        pool_id = await _pool(store)
+        record = replace(_provider(pool_id, "a", []), metadata_fetched_ms=NOW)
+        async with store.write() as tx:
+            assert await tx.identity_providers.insert(record)
+        async with store.write() as tx:
+            assert await tx.identity_providers.claim_metadata_refresh(pool_id, "a", None, NOW + 5)
+            assert not await tx.identity_providers.claim_metadata_refresh(
+                pool_id, "a", None, NOW + 6
+            )
+            assert not await tx.identity_providers.claim_metadata_refresh(
+                pool_id, "zz", None, NOW + 6
+            )
+        async with store.write() as tx:
+            stored = await tx.identity_providers.get(pool_id, "a")
+            assert stored == replace(record, metadata_tried_ms=NOW + 5)
+            assert await tx.identity_providers.claim_metadata_refresh(
+                pool_id, "a", NOW + 5, NOW + 9
+            )
+            assert await tx.identity_providers.update(replace(stored, metadata_fetched_ms=NOW + 9))
+        async with store.read() as tx:
+            stored = await tx.identity_providers.get(pool_id, "a")
+            assert stored is not None
+            assert (stored.metadata_fetched_ms, stored.metadata_tried_ms) == (NOW + 9, NOW + 5)
+
+    run(scenario)
+
+
 def test_meta_and_access_keys_are_written_once(run: Run) -> None:
     async def scenario(store: Store) -> None:
         key, key_id = _id("meta-"), _id("AKIA")

@@ -26,6 +26,7 @@ from typing import TypeVar
 
 from cognitio.documents import object_member
 from cognitio.store.records import (
+    SUBJECT_ATTRIBUTE,
     AccessKeyRecord,
     AuthorizationCodeRecord,
     BrandingRecord,
@@ -100,7 +101,8 @@ class _State:
     passkeys: dict[str, PasskeyRecord] = field(default_factory=dict)
     groups: dict[tuple[str, str], GroupRecord] = field(default_factory=dict)
     members: set[tuple[str, str, str]] = field(default_factory=set)  # pool, group, sub
-    identities: dict[tuple[str, str, str], UserIdentityRecord] = field(default_factory=dict)
+    # (pool, provider, attribute name, value) -> the link
+    identities: dict[tuple[str, str, str, str], UserIdentityRecord] = field(default_factory=dict)
     servers: dict[tuple[str, str], ResourceServerRecord] = field(default_factory=dict)
     domains: dict[str, DomainRecord] = field(default_factory=dict)
     ui: dict[tuple[str, str], UiCustomizationRecord] = field(default_factory=dict)
@@ -775,24 +777,51 @@ class MemoryGroupRepository(_Repository):
 
 class MemoryUserIdentities(_Repository):
     async def link(self, record: UserIdentityRecord) -> bool:
-        key = (record.pool_id, record.provider_name, record.provider_user_id)
+        key = (
+            record.pool_id,
+            record.provider_name,
+            record.attribute_name,
+            record.provider_user_id,
+        )
         if key in self._db.identities:
             return False
         self._db.identities[key] = record
         return True
 
-    async def owner(self, pool_id: str, provider_name: str, provider_user_id: str) -> str | None:
-        found = self._db.identities.get((pool_id, provider_name, provider_user_id))
+    async def owner(
+        self,
+        pool_id: str,
+        provider_name: str,
+        provider_user_id: str,
+        attribute_name: str = SUBJECT_ATTRIBUTE,
+    ) -> str | None:
+        found = self._db.identities.get((pool_id, provider_name, attribute_name, provider_user_id))
         return None if found is None else found.sub
+
+    async def linked_attributes(self, pool_id: str, provider_name: str) -> list[str]:
+        return sorted(
+            {
+                attribute
+                for pool, provider, attribute, _ in self._db.identities
+                if (pool, provider) == (pool_id, provider_name) and attribute != SUBJECT_ATTRIBUTE
+            }
+        )
 
     async def of_user(self, sub: str) -> list[UserIdentityRecord]:
         return sorted(
             (i for i in self._db.identities.values() if i.sub == sub),
-            key=lambda i: (i.created_ms, i.provider_name, i.provider_user_id),
+            key=lambda i: (i.created_ms, i.provider_name, i.attribute_name, i.provider_user_id),
         )
 
-    async def unlink(self, pool_id: str, provider_name: str, provider_user_id: str) -> bool:
-        return self._db.identities.pop((pool_id, provider_name, provider_user_id), None) is not None
+    async def unlink(
+        self,
+        pool_id: str,
+        provider_name: str,
+        provider_user_id: str,
+        attribute_name: str = SUBJECT_ATTRIBUTE,
+    ) -> bool:
+        key = (pool_id, provider_name, attribute_name, provider_user_id)
+        return self._db.identities.pop(key, None) is not None
 
 
 class MemoryOAuthRepository(_Repository):
@@ -937,6 +966,15 @@ class MemoryIdentityProviderRepository(_Repository):
         self._db.providers[(record.pool_id, record.name)] = replace(
             _copy(record), id=stored.id, type=stored.type, created_ms=stored.created_ms
         )
+        return True
+
+    async def claim_metadata_refresh(
+        self, pool_id: str, name: str, tried_ms: int | None, now_ms: int
+    ) -> bool:
+        stored = self._db.providers.get((pool_id, name))
+        if stored is None or stored.metadata_tried_ms != tried_ms:
+            return False
+        self._db.providers[(pool_id, name)] = replace(stored, metadata_tried_ms=now_ms)
         return True
 
     async def delete(self, pool_id: str, name: str) -> bool:

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 
 from cognitio.documents import JsonObject
 
+# What a link on an external identity's own id (not on another attribute) is named.
+SUBJECT_ATTRIBUTE = "Cognito_Subject"
+
 
 @dataclass(frozen=True, slots=True)
 class AccessKeyRecord:
@@ -259,13 +262,16 @@ class BrandingRecord:
 @dataclass(frozen=True, slots=True)
 class UserIdentityRecord:
     """An external identity (a provider and the provider's id for the user) that signs in as
-    one user of the pool: the user it made, or the user it was linked to."""
+    one user of the pool: the user it made, or the user it was linked to. A link on another
+    attribute (``attribute_name`` ``email``, say) holds that attribute's value instead of the
+    id, until the identity's first sign-in replaces it with a link on the subject."""
 
     pool_id: str
     provider_name: str
     provider_user_id: str
     sub: str
     created_ms: int
+    attribute_name: str = SUBJECT_ATTRIBUTE
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,6 +292,10 @@ class IdentityProviderRecord:
     metadata_xml: str | None
     created_ms: int
     updated_ms: int
+    # For a MetadataURL: when the stored document was read, and when a refresh was last
+    # tried (successful or not); None for a MetadataFile and for the other types.
+    metadata_fetched_ms: int | None = None
+    metadata_tried_ms: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from cognitio.store.records import (
+    SUBJECT_ATTRIBUTE,
     AccessKeyRecord,
     AuthorizationCodeRecord,
     BrandingRecord,
@@ -410,6 +411,13 @@ class IdentityProviderRepository(Protocol):
         """Write everything but the name, type, id and creation time; False when it is gone."""
         ...
 
+    async def claim_metadata_refresh(
+        self, pool_id: str, name: str, tried_ms: int | None, now_ms: int
+    ) -> bool:
+        """Record a refresh of the provider's MetadataURL as tried at ``now_ms``, if the last
+        try is still ``tried_ms``: True for the one caller (of any node) that should fetch."""
+        ...
+
     async def delete(self, pool_id: str, name: str) -> bool:
         """Delete the provider and its identifiers."""
         ...
@@ -443,15 +451,32 @@ class UserIdentities(Protocol):
         """False when the identity already signs in as a user."""
         ...
 
-    async def owner(self, pool_id: str, provider_name: str, provider_user_id: str) -> str | None:
-        """The sub the identity signs in as."""
+    async def owner(
+        self,
+        pool_id: str,
+        provider_name: str,
+        provider_user_id: str,
+        attribute_name: str = SUBJECT_ATTRIBUTE,
+    ) -> str | None:
+        """The sub the identity signs in as (by default, the identity named by its subject)."""
+        ...
+
+    async def linked_attributes(self, pool_id: str, provider_name: str) -> list[str]:
+        """The attributes other than the subject that some identity of the provider is linked
+        on, by name."""
         ...
 
     async def of_user(self, sub: str) -> list[UserIdentityRecord]:
         """The user's identities, oldest first."""
         ...
 
-    async def unlink(self, pool_id: str, provider_name: str, provider_user_id: str) -> bool: ...
+    async def unlink(
+        self,
+        pool_id: str,
+        provider_name: str,
+        provider_user_id: str,
+        attribute_name: str = SUBJECT_ATTRIBUTE,
+    ) -> bool: ...
 
 
 class Transaction(Protocol):

@@ -9,12 +9,13 @@ from cognitio.store.sqlbase import Query, Row, Runner, dumps, loads_object
 
 _COLUMNS = (
     "pool_id, name, id, type, details, secrets_sealed, attribute_mapping, identifiers, "
-    "metadata_xml, created_ms, updated_ms"
+    "metadata_xml, created_ms, updated_ms, metadata_fetched_ms, metadata_tried_ms"
 )
 _P_COLUMNS = ", ".join(f"p.{name.strip()}" for name in _COLUMNS.split(","))
 _INSERT = Query(
     f"INSERT INTO identity_providers ({_COLUMNS}) VALUES (:pool_id, :name, :id, :type, :details, "
-    ":secrets_sealed, :attribute_mapping, :identifiers, :metadata_xml, :created_ms, :updated_ms) "
+    ":secrets_sealed, :attribute_mapping, :identifiers, :metadata_xml, :created_ms, :updated_ms, "
+    ":metadata_fetched_ms, :metadata_tried_ms) "
     "ON CONFLICT DO NOTHING"
 )
 _GET = Query(f"SELECT {_COLUMNS} FROM identity_providers WHERE pool_id = :pool_id AND name = :name")
@@ -26,8 +27,14 @@ _BY_IDENTIFIER = Query(
 _UPDATE = Query(
     "UPDATE identity_providers SET details = :details, secrets_sealed = :secrets_sealed, "
     "attribute_mapping = :attribute_mapping, identifiers = :identifiers, "
-    "metadata_xml = :metadata_xml, updated_ms = :updated_ms "
+    "metadata_xml = :metadata_xml, updated_ms = :updated_ms, "
+    "metadata_fetched_ms = :metadata_fetched_ms, metadata_tried_ms = :metadata_tried_ms "
     "WHERE pool_id = :pool_id AND name = :name"
+)
+# Compare-and-set on the last try, so one caller of all the nodes fetches.
+_CLAIM_REFRESH = Query(
+    "UPDATE identity_providers SET metadata_tried_ms = :now_ms "
+    "WHERE pool_id = :pool_id AND name = :name AND COALESCE(metadata_tried_ms, -1) = :tried_ms"
 )
 _DELETE = Query("DELETE FROM identity_providers WHERE pool_id = :pool_id AND name = :name")
 _PAGE = Query(
@@ -71,6 +78,8 @@ def _provider(row: Row) -> IdentityProviderRecord:
         metadata_xml=row[8],
         created_ms=int(row[9]),
         updated_ms=int(row[10]),
+        metadata_fetched_ms=None if row[11] is None else int(row[11]),
+        metadata_tried_ms=None if row[12] is None else int(row[12]),
     )
 
 
@@ -87,6 +96,8 @@ def _values(record: IdentityProviderRecord) -> dict[str, object]:
         "metadata_xml": record.metadata_xml,
         "created_ms": record.created_ms,
         "updated_ms": record.updated_ms,
+        "metadata_fetched_ms": record.metadata_fetched_ms,
+        "metadata_tried_ms": record.metadata_tried_ms,
     }
 
 
@@ -118,6 +129,13 @@ class SqlIdentityProviderRepository:
         for fixed in ("id", "type", "created_ms"):
             del params[fixed]
         return await self._sql.run(_UPDATE, params) == 1
+
+    async def claim_metadata_refresh(
+        self, pool_id: str, name: str, tried_ms: int | None, now_ms: int
+    ) -> bool:
+        seen = -1 if tried_ms is None else tried_ms
+        params = {"pool_id": pool_id, "name": name, "tried_ms": seen, "now_ms": now_ms}
+        return await self._sql.run(_CLAIM_REFRESH, params) == 1
 
     async def delete(self, pool_id: str, name: str) -> bool:
         # The identifiers go with it (ON DELETE CASCADE).

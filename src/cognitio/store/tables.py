@@ -315,11 +315,14 @@ group_members = Table(
 )
 
 # External identities and the user each signs in as (made by a first sign-in, or linked).
+# `attribute_name` says what `provider_user_id` holds: "Cognito_Subject", the provider's id for
+# the user; or a pool attribute an administrator linked on, whose mapped value it is.
 user_identities = Table(
     "user_identities",
     metadata,
     Column("pool_id", String(55), primary_key=True),
     Column("provider_name", String(32), primary_key=True),
+    Column("attribute_name", String(64), primary_key=True, server_default="Cognito_Subject"),
     Column("provider_user_id", String(512), primary_key=True),
     Column("sub", String(36), ForeignKey("users.sub", ondelete="CASCADE"), nullable=False),
     Column("created_ms", BigInteger, nullable=False),
@@ -429,6 +432,9 @@ identity_providers = Table(
     Column("identifiers", Text, nullable=False),
     # A SAML IdP's metadata as last read (from MetadataFile or fetched from MetadataURL).
     Column("metadata_xml", Text, nullable=True),
+    # A MetadataURL's document: when it was last read, and when a refresh was last tried.
+    Column("metadata_fetched_ms", BigInteger, nullable=True),
+    Column("metadata_tried_ms", BigInteger, nullable=True),
     Column("created_ms", BigInteger, nullable=False),
     Column("updated_ms", BigInteger, nullable=False),
 )

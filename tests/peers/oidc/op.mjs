@@ -5,7 +5,7 @@
 //   REDIRECT_URIS (comma-separated), AUTH_METHOD (token_endpoint_auth_method, default
 //   client_secret_post), AUTH_METHODS (the token endpoint auth methods it supports,
 //   comma-separated; default: oidc-provider's own list), ACCOUNT (who signs in when the request
-//   has no login_hint), INTERACTIVE and PASSWORD (below).
+//   has no login_hint; POST /test/account/<id> changes it), INTERACTIVE and PASSWORD (below).
 // By default the interaction route signs in `login_hint` (or ACCOUNT) and grants consent at once,
 // so a test reaches the redirect_uri by following redirects. With INTERACTIVE=1 the login prompt
 // is a page instead: GET /interaction/:uid shows a username and password form, and POSTing it
@@ -23,7 +23,10 @@ const accounts = {
   alice: { sub: 'alice', email: 'alice@example.com', email_verified: true,
            name: 'Alice Liddell', given_name: 'Alice', family_name: 'Liddell' },
   bob: { sub: 'bob', email: 'bob@example.com', email_verified: false, name: 'Bob' },
+  // Another account that shows alice's email, as a second account at a provider can.
+  mallory: { sub: 'mallory', email: 'alice@example.com', email_verified: true, name: 'Mallory' },
 };
+let defaultAccount = process.env.ACCOUNT || 'alice';
 let jwksRequests = 0;
 const interactive = process.env.INTERACTIVE === '1';
 const password = process.env.PASSWORD || 'wonderland';
@@ -117,7 +120,7 @@ function makeProvider(jwk) {
       }
       result = { login: { accountId: login } };
     } else if (prompt.name === 'login') {
-      result = { login: { accountId: params.login_hint || process.env.ACCOUNT || 'alice' } };
+      result = { login: { accountId: params.login_hint || defaultAccount } };
     } else {
       const grant = grantId ? await provider.Grant.find(grantId)
         : new provider.Grant({ accountId: session.accountId, clientId: params.client_id });
@@ -135,6 +138,12 @@ let current = makeProvider(signingKey());
 const server = createServer((req, res) => {
   if (req.method === 'POST' && req.url === '/test/rotate-keys') {
     current = makeProvider(signingKey());
+    res.writeHead(204).end();
+    return;
+  }
+  const account = req.method === 'POST' && /^\/test\/account\/(\w+)$/.exec(req.url);
+  if (account && accounts[account[1]]) {
+    defaultAccount = account[1];
     res.writeHead(204).end();
     return;
   }

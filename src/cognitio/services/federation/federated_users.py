@@ -8,10 +8,19 @@ stops the sign-in) and PostConfirmation after (``PostConfirmation_ConfirmSignUp`
 later sign-in the mapped attributes are written again. Two first sign-ins racing on two nodes
 make one user: the identity's row is the database's to keep unique.
 
+An identity with no link on its subject may match an administrator's link on an attribute
+(AdminLinkProviderForUser with ``email``, say, for OIDC and SAML): the link whose value equals,
+exactly and case for case, the value the AttributeMapping writes to that attribute on this
+sign-in. The match spends the link: it is replaced by a link on the identity's subject, and the
+user's ``identities`` entry takes the subject as its ``userId``, so later sign-ins go by subject.
+
 Abuse cases: a provider cannot name a pool's native user (its users are always
 ``<ProviderName>_<id>``, and only AdminLinkProviderForUser links an identity to a native user);
 a disabled user stays out; an overlong or odd claim fails the sign-in with a reason, it is never
-stored cut short.
+stored cut short. A link on an attribute is taken by one identity only (the first to sign in
+with the value; two racing sign-ins cannot both take it), so a second account of the provider
+that shows the same email makes a user of its own; an attribute with several values (SAML)
+matches no link; links that point at two different users refuse the sign-in rather than pick.
 """
 
 from __future__ import annotations
@@ -57,6 +66,11 @@ class FederatedSignInError(Exception):
         self.reason = reason
 
 
+class _Raced(Exception):
+    """Another sign-in of the same identity spent the link or made the identity's user
+    first; the transaction rolls back."""
+
+
 @dataclass(frozen=True, slots=True)
 class ExternalUser:
     """What a provider said about the user signing in, and how the pool maps it."""
@@ -99,6 +113,12 @@ class FederatedUsers:
         async with self._store.read() as tx:
             sub = await tx.identities.owner(pool.id, external.provider_name, external.user_id)
         if sub is None:
+            linked = await self._linked_on_attribute(pool, external, claims, attributes)
+            if linked is not None:
+                return linked
+            async with self._store.read() as tx:  # an attribute link spent by a racing sign-in
+                sub = await tx.identities.owner(pool.id, external.provider_name, external.user_id)
+        if sub is None:
             return await self._first_sign_in(pool, client_id, external, attributes)
         async with self._store.write() as tx:
             user = await tx.users.get(sub, for_update=True)
@@ -113,6 +133,87 @@ class FederatedUsers:
                 except CognitoError as error:  # a mapped value another user holds as an alias
                     raise FederatedSignInError(str(error)) from None
             return user
+
+    async def _linked_on_attribute(
+        self,
+        pool: UserPoolRecord,
+        external: ExternalUser,
+        claims: JsonObject,
+        attributes: dict[str, str],
+    ) -> UserRecord | None:
+        """The user an administrator's link on an attribute points this identity at, the link
+        spent and replaced by one on the identity's subject; None when no link matches (or a
+        racing sign-in of the same identity spent it first)."""
+        async with self._store.read() as tx:
+            names = await tx.identities.linked_attributes(pool.id, external.provider_name)
+        values = {
+            name: value
+            for name in names
+            if (value := _link_value(external.attribute_mapping, claims, name)) is not None
+        }
+        if not values:
+            return None
+        try:
+            return await self._spend_link(pool, external, values, attributes)
+        except _Raced:  # rolled back: the identity's subject now says where it signs in
+            return None
+
+    async def _spend_link(
+        self,
+        pool: UserPoolRecord,
+        external: ExternalUser,
+        values: dict[str, str],
+        attributes: dict[str, str],
+    ) -> UserRecord | None:
+        async with self._store.write() as tx:
+            owners: dict[str, str] = {}
+            for name, value in values.items():
+                sub = await tx.identities.owner(pool.id, external.provider_name, value, name)
+                if sub is not None:
+                    owners[name] = sub
+            if not owners:
+                return None
+            if len(set(owners.values())) > 1:
+                raise FederatedSignInError(
+                    "This identity matches links to more than one user; an administrator must "
+                    "remove all but one (AdminDisableProviderForUser)."
+                )
+            user = await tx.users.get(next(iter(owners.values())), for_update=True)
+            if user is None:
+                return None
+            if not user.enabled:
+                raise FederatedSignInError("User is disabled.")
+            for name in owners:
+                if not await tx.identities.unlink(
+                    pool.id, external.provider_name, values[name], name
+                ):
+                    raise _Raced
+            now = ids.now_ms()
+            subject = UserIdentityRecord(
+                pool.id, external.provider_name, external.user_id, user.sub, now
+            )
+            if not await tx.identities.link(subject):
+                raise _Raced
+            spent = {(external.provider_name, values[name]) for name in owners}
+            identities = [
+                Identity(
+                    provider_name=identity.provider_name,
+                    provider_type=identity.provider_type,
+                    user_id=external.user_id,
+                    issuer=external.issuer,
+                    primary=identity.primary,
+                    created_ms=identity.created_ms,
+                )
+                if (identity.provider_name, identity.user_id) in spent
+                else identity
+                for identity in read_identities(user.attributes.get("identities"))
+            ]
+            merged = {**user.attributes, **attributes, **_unverified(user.attributes, attributes)}
+            merged["identities"] = identities_value(identities)
+            try:
+                return await save(tx, pool, user, replace(user, attributes=merged))
+            except CognitoError as error:  # a mapped value another user holds as an alias
+                raise FederatedSignInError(str(error)) from None
 
     async def _inbound_federation(
         self, pool: UserPoolRecord, client_id: str, external: ExternalUser
@@ -222,6 +323,23 @@ def _unverified(before: Mapping[str, str], mapped: Mapping[str, str]) -> dict[st
         and f"{name}_verified" not in mapped
         and before.get(f"{name}_verified") is not None
     }
+
+
+def _link_value(mapping: Mapping[str, str], claims: JsonObject, attribute: str) -> str | None:
+    """The value a link on ``attribute`` is compared with: what the mapping writes to it from
+    this sign-in's claims, as the provider sent it; None when the mapping does not fill it or
+    the attribute has several values (a link names one user, never one value among many)."""
+    claim = mapping.get(attribute)
+    if claim is None or attribute == "username":
+        return None
+    value = claims.get(claim)
+    if isinstance(value, list):
+        if len(value) != 1:
+            return None
+        value = value[0]
+    if isinstance(value, dict | list):
+        return None
+    return attribute_value(value)
 
 
 def _string_map(value: JsonValue) -> JsonObject:

@@ -8,9 +8,18 @@ user (Cognito's own messages say so). Disabling an identity removes its link, so
 sign-in makes a user of its own; disabling a native user (ProviderName ``Cognito``) takes away
 its password, so it signs in through its linked providers only.
 
+The source is named by its subject (``Cognito_Subject``: the provider's id for the user, a SAML
+NameID) or, for OIDC and SAML providers only, by a user pool attribute the provider's
+AttributeMapping fills (``email``, ``custom:employee_id``): API reference, SourceUser of
+AdminLinkProviderForUser. Such a link matches the first sign-in whose mapped value equals the
+link's exactly (:mod:`.federated_users`), and is then replaced by a link on that identity's
+subject; from then on AdminDisableProviderForUser names it by ``Cognito_Subject``, as Cognito's
+reference says for SAML.
+
 Abuse cases: linking is how an external account gains a native user's groups and roles, so only
-the signed admin API does it, only for a provider the pool has, and only for an identity named
-by its subject (``Cognito_Subject``), which the provider — not the user — chooses.
+the signed admin API does it, only for a provider the pool has; social providers link on the
+subject only, which the provider — not the user — chooses; a link on an attribute is spent by
+the one identity that matched it first, so a second account with the same email cannot follow.
 """
 
 from __future__ import annotations
@@ -29,14 +38,23 @@ from cognitio.services.federation.attribute_mapping import (
     identities_value,
     read_identities,
 )
+from cognitio.services.federation.provider_types import SOCIAL_TYPES
+from cognitio.services.pools.settings import pool_settings
 from cognitio.services.pools.user_pools import Caller, load_pool
 from cognitio.services.users.accounts import name_key, save, user_not_found
-from cognitio.store.records import UserIdentityRecord, UserPoolRecord, UserRecord
+from cognitio.store.records import (
+    SUBJECT_ATTRIBUTE,
+    UserIdentityRecord,
+    UserPoolRecord,
+    UserRecord,
+)
 from cognitio.store.repositories import Store, Transaction
 
 COGNITO = "Cognito"
-SUBJECT = "Cognito_Subject"
+SUBJECT = SUBJECT_ATTRIBUTE
 MAX_LINKED = 5
+# The longest ProviderAttributeValue kept (the store's column); subjects are far shorter.
+MAX_VALUE_CHARS = 512
 
 # The type of a pool's provider by name, or None when the pool has no such provider.
 ProviderType = Callable[[Transaction, str, str], Awaitable[str | None]]
@@ -71,16 +89,22 @@ class Linking:
                 "Invalid SourceUser: Cognito users with a username/password may not be passed "
                 "in as a SourceUser, only as a DestinationUser"
             )
-        if source.attribute_name != SUBJECT:
+        if not source.attribute_name:
             raise InvalidParameterException(
-                "SourceUser.ProviderAttributeName must be Cognito_Subject: identities are "
-                "linked by the provider's subject for the user."
+                "SourceUser.ProviderAttributeName is required: Cognito_Subject, or for OIDC and "
+                "SAML providers a user pool attribute the provider's AttributeMapping fills."
             )
+        _check_value(source.attribute_value, "SourceUser")
         async with self._store.write() as tx:
             pool = await load_pool(tx, caller, pool_id)
             source_type = await self._provider(tx, pool, source.provider_name)
+            attribute = source.attribute_name
+            if attribute != SUBJECT:
+                _check_attribute(pool, source_type, attribute)
             user = await self._destination(tx, pool, destination)
-            if await tx.identities.owner(pool.id, source.provider_name, source.attribute_value):
+            if await tx.identities.owner(
+                pool.id, source.provider_name, source.attribute_value, attribute
+            ):
                 raise InvalidParameterException(
                     "Merging is not currently supported, provide a SourceUser that has not "
                     "been signed up in order to link"
@@ -92,7 +116,7 @@ class Linking:
                 )
             now = ids.now_ms()
             record = UserIdentityRecord(
-                pool.id, source.provider_name, source.attribute_value, user.sub, now
+                pool.id, source.provider_name, source.attribute_value, user.sub, now, attribute
             )
             if not await tx.identities.link(record):
                 raise InvalidParameterException(
@@ -133,16 +157,24 @@ class Linking:
                         replace(native, password_hash=None, srp_sealed=None, password_set_ms=None),
                     )
                 return
-            await self._provider(tx, pool, user.provider_name)
-            if user.attribute_name != SUBJECT:
+            kind = await self._provider(tx, pool, user.provider_name)
+            attribute = user.attribute_name or ""
+            if attribute != SUBJECT and kind in SOCIAL_TYPES:
                 raise InvalidParameterException(
-                    "User.ProviderAttributeName must be Cognito_Subject: identities are linked "
-                    "by the provider's subject for the user."
+                    "User.ProviderAttributeName must be Cognito_Subject for a social identity "
+                    "provider."
                 )
-            sub = await tx.identities.owner(pool.id, user.provider_name, user.attribute_value)
+            if not attribute:
+                raise InvalidParameterException(
+                    "User.ProviderAttributeName is required: Cognito_Subject, or the attribute "
+                    "an identity that has not signed in yet was linked on."
+                )
+            sub = await tx.identities.owner(
+                pool.id, user.provider_name, user.attribute_value, attribute
+            )
             if sub is None:
                 raise user_not_found()
-            await tx.identities.unlink(pool.id, user.provider_name, user.attribute_value)
+            await tx.identities.unlink(pool.id, user.provider_name, user.attribute_value, attribute)
             owner = await tx.users.get(sub, for_update=True)
             if owner is None:
                 return
@@ -160,6 +192,7 @@ class Linking:
             await save(tx, pool, owner, replace(owner, attributes=attributes))
 
     async def _provider(self, tx: Transaction, pool: UserPoolRecord, name: str) -> str:
+        """The type of the pool's provider ``name``, or ResourceNotFoundException."""
         kind = await self._provider_type(tx, pool.id, name)
         if kind is None:
             raise ResourceNotFoundException(f"Identity provider {name} does not exist.")
@@ -181,3 +214,28 @@ class Linking:
         if found is None:
             raise user_not_found()
         return found
+
+
+def _check_value(value: str, member: str) -> None:
+    if not value:
+        raise InvalidParameterException(f"{member}.ProviderAttributeValue is required.")
+    if len(value) > MAX_VALUE_CHARS:
+        raise InvalidParameterException(
+            f"{member}.ProviderAttributeValue must be at most {MAX_VALUE_CHARS} characters."
+        )
+
+
+def _check_attribute(pool: UserPoolRecord, provider_type: str, attribute: str) -> None:
+    """A link on an attribute other than the subject: OIDC and SAML only, and on a user pool
+    attribute that an AttributeMapping can fill (it exists and is mutable)."""
+    if provider_type in SOCIAL_TYPES:
+        raise InvalidParameterException(
+            "SourceUser.ProviderAttributeName must be Cognito_Subject for a social identity "
+            f"provider ({provider_type}): it is linked by the provider's id for the user."
+        )
+    entry = pool_settings(pool).schema_by_name.get(attribute)
+    if entry is None or not entry.get("Mutable") or attribute == "identities":
+        raise InvalidParameterException(
+            f"SourceUser.ProviderAttributeName {attribute} is neither Cognito_Subject nor a "
+            "mutable attribute of the user pool that the provider's AttributeMapping can fill."
+        )

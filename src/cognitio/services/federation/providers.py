@@ -5,6 +5,7 @@ From the API reference of those operations and the developer guide's IdP pages: 
 name is unique in its pool, and so is each of its IdpIdentifiers; a pool has at most 300
 providers; ProviderDetails are checked per type (:mod:`.provider_types`), SAML metadata is read
 at once (:mod:`.saml_metadata`); AttributeMapping names the pool's own mutable attributes.
+A MetadataURL is read again while the provider is in use (:mod:`.metadata_refresh`).
 Secrets (client_secret, Apple's private_key, a SAML provider's decryption key) are sealed at
 rest; Describe shows client_secret again, as Cognito does, and never Apple's private key.
 Deleting a provider takes its name out of the app clients that listed it.
@@ -37,6 +38,7 @@ from cognitio.services.common import ids, pagination
 from cognitio.services.common.pages import Page
 from cognitio.services.federation import provider_types as types
 from cognitio.services.federation.attribute_mapping import SERVER_KEPT
+from cognitio.services.federation.metadata_refresh import MetadataRefresh
 from cognitio.services.federation.saml.parties import (
     SamlIdentityProvider,
     SamlKeyPair,
@@ -96,11 +98,20 @@ class IdentityProviders:
     """The identity provider operations of the pools."""
 
     def __init__(
-        self, store: Store, envelope: Envelope, endpoints: types.FederationEndpoints
+        self,
+        store: Store,
+        envelope: Envelope,
+        endpoints: types.FederationEndpoints,
+        refresh: MetadataRefresh | None = None,
     ) -> None:
         self._store = store
         self._envelope = envelope
         self._endpoints = endpoints
+        self._refresh = refresh or MetadataRefresh(store, 6 * 3600)
+
+    async def close(self) -> None:
+        """Stop the metadata refreshes under way (at shutdown)."""
+        await self._refresh.close()
 
     async def create(self, caller: Caller, command: ProviderSettings) -> IdentityProvider:
         """CreateIdentityProvider."""
@@ -132,6 +143,8 @@ class IdentityProviders:
                 metadata_xml=metadata_xml,
                 created_ms=now,
                 updated_ms=now,
+                metadata_fetched_ms=_fetched(plain, self._refresh.now()),
+                metadata_tried_ms=_fetched(plain, self._refresh.now()),
             )
             if not await tx.identity_providers.insert(record):
                 raise DuplicateProviderException(
@@ -182,6 +195,7 @@ class IdentityProviders:
             record = await tx.identity_providers.get(pool_id, name)
         if record is None:
             return None
+        self._refresh.start_if_due(record)
         details = types.sign_in_details(
             record.type, record.details, self._secrets(record), self._endpoints
         )
@@ -222,6 +236,7 @@ class IdentityProviders:
         identifiers = (
             before.identifiers if command.identifiers is None else _identifiers(command.identifiers)
         )
+        now = ids.now_ms()
         async with self._store.write() as tx:
             pool = await load_pool(tx, caller, command.pool_id)
             current = await _find(tx, pool, command.name)
@@ -242,8 +257,15 @@ class IdentityProviders:
                 attribute_mapping=mapping,
                 identifiers=identifiers,
                 metadata_xml=metadata_xml,
-                updated_ms=max(ids.now_ms(), current.updated_ms + 1),
+                updated_ms=max(now, current.updated_ms + 1),
             )
+            if new_metadata:
+                read_ms = self._refresh.now()
+                record = replace(
+                    record,
+                    metadata_fetched_ms=_fetched(plain, read_ms),
+                    metadata_tried_ms=_fetched(plain, read_ms),
+                )
             await tx.identity_providers.update(record)
             await _claim(tx, record)
         return self._shown(record)
@@ -383,6 +405,12 @@ class IdentityProviders:
         secrets = {k: v for k, v in self._secrets(record).items() if k in kind.secrets}
         details = types.shown_details(record.type, record.details, secrets, self._endpoints)
         return IdentityProvider(record, details)
+
+
+def _fetched(plain: Mapping[str, str], now: int) -> int | None:
+    """When a SAML provider's metadata was read from its MetadataURL: now; None for a
+    MetadataFile (and the other types), which nothing reads again."""
+    return now if "MetadataURL" in plain else None
 
 
 def _not_found(name: str) -> ResourceNotFoundException:

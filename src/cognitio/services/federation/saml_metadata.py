@@ -20,6 +20,8 @@ from cryptography import x509
 from lxml import etree
 
 from cognitio.errors import InvalidParameterException
+from cognitio.services.federation.saml.errors import SamlRejected
+from cognitio.services.federation.saml.instants import instant_ms
 
 MAX_METADATA_BYTES = 1_000_000
 FETCH_TIMEOUT_S = 5.0
@@ -38,6 +40,9 @@ class IdpMetadata:
     slo_redirect_url: str | None
     # base64 DER, as in the metadata's X509Certificate elements
     signing_certificates: tuple[str, ...]
+    # The document's validUntil (on the IdP's EntityDescriptor or the EntitiesDescriptor
+    # around it), epoch ms; None when absent or unreadable. A MetadataURL is read again before.
+    valid_until_ms: int | None = None
 
 
 def _parser() -> etree.XMLParser:
@@ -86,7 +91,21 @@ def parse_metadata(text: str, now: dt.datetime | None = None) -> IdpMetadata:
         sso_redirect_url=sso,
         slo_redirect_url=_redirect_location(descriptor, "SingleLogoutService"),
         signing_certificates=certificates,
+        valid_until_ms=_valid_until(root, entity),
     )
+
+
+def _valid_until(root: etree._Element, entity: etree._Element) -> int | None:
+    """The earliest validUntil of the IdP's entity and the document's root."""
+    found: list[int] = []
+    for element in {id(root): root, id(entity): entity}.values():
+        value = element.get("validUntil")
+        if value:
+            try:
+                found.append(instant_ms(value, "validUntil"))
+            except SamlRejected:
+                continue
+    return min(found, default=None)
 
 
 def _idp_entity(root: etree._Element) -> etree._Element:

@@ -105,7 +105,8 @@ class FederatedSignIn:
         self._users = users
 
     async def close(self) -> None:
-        """Close the connections to providers (at shutdown)."""
+        """Close the connections to providers and stop metadata refreshes (at shutdown)."""
+        await self._providers.close()
         await self._clients.upstream.aclose()
 
     async def depart(
