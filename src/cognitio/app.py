@@ -241,7 +241,11 @@ async def open_services(
         FederationEndpoints(
             dict(settings.federation_endpoints), allow_insecure=settings.federation_allow_insecure
         ),
-        MetadataRefresh(store, settings.federation_metadata_refresh_s),
+        MetadataRefresh(
+            store,
+            settings.federation_metadata_refresh_s,
+            allow_insecure=settings.federation_allow_insecure,
+        ),
     )
     round_trips = RoundTrips(store, envelope)
     services = Services(

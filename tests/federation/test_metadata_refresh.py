@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from cognitio.config import ConfigError, load_settings
 from cognitio.crypto.envelope import Envelope
+from cognitio.errors import InvalidParameterException
 from cognitio.services.federation.metadata_refresh import MetadataRefresh
 from cognitio.services.federation.provider_types import FederationEndpoints
 from cognitio.services.federation.providers import IdentityProviders, ProviderSettings
@@ -24,6 +25,7 @@ from cognitio.services.federation.saml import SamlKeyPair
 from cognitio.services.federation.saml.errors import SamlRejected
 from cognitio.services.federation.saml.instants import format_instant
 from cognitio.services.federation.saml.responses import accept_response
+from cognitio.services.federation.saml_metadata import fetch_metadata
 from cognitio.services.pools.schema import standard_schema
 from cognitio.services.pools.user_pools import Caller
 from cognitio.store.memory import MemoryStore
@@ -109,7 +111,9 @@ class World:
         self.store.state.pools[POOL.id] = POOL
 
     def node(self, interval_s: int = 6 * 3600) -> Node:
-        refresh = MetadataRefresh(self.store, interval_s, clock=lambda: self.now)
+        refresh = MetadataRefresh(
+            self.store, interval_s, clock=lambda: self.now, allow_insecure=True
+        )
         endpoints = FederationEndpoints({}, allow_insecure=True)
         return Node(IdentityProviders(self.store, self.envelope, endpoints, refresh), refresh)
 
@@ -271,3 +275,19 @@ def test_the_refresh_interval_is_a_validated_setting() -> None:
     for wrong in ("-1", "often"):
         with pytest.raises(ConfigError, match="federation_metadata_refresh_s"):
             load_settings(environ={"COGNITIO_FEDERATION_METADATA_REFRESH_S": wrong})
+
+
+@pytest.mark.parametrize(
+    "url", ["https://127.1/metadata", "https://2130706433/metadata", "https://localhost/metadata"]
+)
+def test_a_metadata_url_that_resolves_inside_is_not_read(world: World, url: str) -> None:
+    """Unless insecure endpoints are allowed, every address the MetadataURL's host resolves to
+    must be public, at Create and at each refresh (a name's addresses may change after it)."""
+    with pytest.raises(InvalidParameterException, match="local or private address"):
+        asyncio.run(fetch_metadata(url, allow_insecure=False))
+    # The test's own metadata host, listening on loopback, is never asked either.
+    with pytest.raises(InvalidParameterException, match="local or private address"):
+        asyncio.run(fetch_metadata(world.url, allow_insecure=False))
+    assert world.host.requests == 0
+    assert asyncio.run(fetch_metadata(world.url, allow_insecure=True)) == world.host.document
+    assert world.host.requests == 1

@@ -46,9 +46,15 @@ class MetadataRefresh:
     """Reads SAML MetadataURLs again every ``interval_s`` seconds, in the background."""
 
     def __init__(
-        self, store: Store, interval_s: int, clock: Callable[[], int] = ids.now_ms
+        self,
+        store: Store,
+        interval_s: int,
+        clock: Callable[[], int] = ids.now_ms,
+        *,
+        allow_insecure: bool = False,
     ) -> None:
         self._store = store
+        self._allow_insecure = allow_insecure
         self._interval_ms = interval_s * 1000
         self._retry_ms = min(RETRY_MS, self._interval_ms)
         self._clock = clock
@@ -107,7 +113,7 @@ class MetadataRefresh:
             return
         url = record.details["MetadataURL"]
         try:
-            text = await fetch_metadata(url)
+            text = await fetch_metadata(url, allow_insecure=self._allow_insecure)
             metadata = parse_metadata(text)
         except InvalidParameterException as error:
             log.warning(

@@ -107,7 +107,9 @@ class IdentityProviders:
         self._store = store
         self._envelope = envelope
         self._endpoints = endpoints
-        self._refresh = refresh or MetadataRefresh(store, 6 * 3600)
+        self._refresh = refresh or MetadataRefresh(
+            store, 6 * 3600, allow_insecure=endpoints.allow_insecure
+        )
 
     async def close(self) -> None:
         """Stop the metadata refreshes under way (at shutdown)."""
@@ -370,7 +372,9 @@ class IdentityProviders:
         elif "MetadataFile" in plain:
             text = plain["MetadataFile"]
         else:
-            text = await fetch_metadata(plain["MetadataURL"])
+            text = await fetch_metadata(
+                plain["MetadataURL"], allow_insecure=self._endpoints.allow_insecure
+            )
         metadata = parse_metadata(text)
         plain["SSORedirectBindingURI"] = metadata.sso_redirect_url
         if metadata.slo_redirect_url is not None:

@@ -22,6 +22,7 @@ from lxml import etree
 from cognitio.errors import InvalidParameterException
 from cognitio.services.federation.saml.errors import SamlRejected
 from cognitio.services.federation.saml.instants import instant_ms
+from cognitio.services.federation.upstream import IdentityProviderError, check_addresses
 
 MAX_METADATA_BYTES = 1_000_000
 FETCH_TIMEOUT_S = 5.0
@@ -153,12 +154,26 @@ def _certificate(text: str, now: dt.datetime) -> str:
     return text
 
 
-async def fetch_metadata(url: str, *, timeout_s: float = FETCH_TIMEOUT_S) -> str:
-    """The document at MetadataURL: one GET, no redirects followed, at most
-    MAX_METADATA_BYTES, within ``timeout_s`` per step."""
+async def fetch_metadata(
+    url: str, *, allow_insecure: bool, timeout_s: float = FETCH_TIMEOUT_S
+) -> str:
+    """The document at MetadataURL: one GET, no redirects followed, no proxy from the
+    environment, at most MAX_METADATA_BYTES, within ``timeout_s`` per step. Unless
+    ``allow_insecure``, every address the host resolves to must be public (``127.1`` or a name
+    pointing inside is refused like ``127.0.0.1``), as for calls to OIDC providers."""
+    if not allow_insecure:
+        try:
+            await check_addresses(url, "MetadataURL")
+        except IdentityProviderError as error:
+            unresolved = "resolves to" not in error.detail
+            raise _bad(
+                "MetadataURL could not be read."
+                if unresolved
+                else "MetadataURL names or resolves to a local or private address."
+            ) from None
     try:
         async with (
-            httpx.AsyncClient(timeout=timeout_s, follow_redirects=False) as http,
+            httpx.AsyncClient(timeout=timeout_s, follow_redirects=False, trust_env=False) as http,
             http.stream("GET", url, headers={"Accept": "application/samlmetadata+xml"}) as answer,
         ):
             if answer.status_code != 200:
