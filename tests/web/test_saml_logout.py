@@ -423,3 +423,39 @@ def test_a_session_that_already_ended_does_not_go_to_the_idp(
         again = log_out(world, replay)
     assert again.status_code == 302
     assert again.headers["location"] == SIGNED_OUT
+
+
+def test_a_provider_that_now_names_another_idp_is_not_told_the_sign_ins_name_id(
+    world: World, browser: httpx.Client
+) -> None:
+    sign_in(world, browser)
+    other = key_pair("another-idp")
+    metadata = saml_metadata(
+        "https://other.example.test/sso",
+        certificate_pem=other.certificate_pem,
+        slo_url="https://other.example.test/slo",
+    ).replace('entityID="urn:example:idp"', 'entityID="urn:example:another-idp"')
+    world.api.update_identity_provider(
+        UserPoolId=world.pool_id,
+        ProviderName="Corp",
+        ProviderDetails={"MetadataFile": metadata, "IDPSignout": "true"},
+    )
+    out = log_out(world, browser)
+    assert out.status_code == 302, out.text
+    assert out.headers["location"] == SIGNED_OUT
+    assert not still_signed_in(world, browser)
+    # The same IdP (its entity ID) with a new signing key is still the one the user signed
+    # in with, and hears of it.
+    for keys in (world.fixture.keys, other):
+        world.api.update_identity_provider(
+            UserPoolId=world.pool_id,
+            ProviderName="Corp",
+            ProviderDetails={
+                "MetadataFile": saml_metadata(
+                    SSO, certificate_pem=keys.certificate_pem, slo_url=SLO
+                )
+            },
+        )
+        if keys is world.fixture.keys:
+            sign_in(world, browser)
+    assert log_out(world, browser).headers["location"].startswith(SLO + "?")
