@@ -10,7 +10,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qs, parse_qsl, quote, urlencode, urlsplit
 
 import httpx
 import pytest
@@ -300,6 +300,20 @@ def test_a_logout_request_from_the_idp_is_not_accepted(
     posted = browser.post("/saml2/logout", data={"SAMLRequest": encode(request)})
     refused(posted, "Sign-out requests from the identity provider are not accepted here.")
     assert still_signed_in(world, browser)
+
+
+def test_a_redirect_answer_whose_relay_state_is_not_the_signed_one_is_refused(
+    world: World, browser: httpx.Client, idp_keys: SamlKeyPair
+) -> None:
+    departed = depart(world, browser)
+    response = world.fixture.logout_response(
+        in_response_to=departed.request_id, destination=world.logout_url
+    )
+    query = redirect_query("SAMLResponse", response, "what-the-idp-signed", idp_keys)
+    # A second RelayState under an encoded name: the page would read it, the signature is not
+    # over it.
+    swapped = f"{query}&RelayStat%65={quote(departed.relay_state, safe='')}"
+    refused(browser.get(f"/saml2/logout?{swapped}"), "signature is not valid")
 
 
 def test_an_answer_without_a_message_is_refused(world: World, browser: httpx.Client) -> None:
