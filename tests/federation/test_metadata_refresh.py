@@ -4,15 +4,17 @@ loopback server serves and the test changes (the IdP rotating its signing key)."
 from __future__ import annotations
 
 import asyncio
+import gzip
 import logging
 import os
+import tracemalloc
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from cognitio.config import ConfigError, load_settings
@@ -25,7 +27,7 @@ from cognitio.services.federation.saml import SamlKeyPair
 from cognitio.services.federation.saml.errors import SamlRejected
 from cognitio.services.federation.saml.instants import format_instant
 from cognitio.services.federation.saml.responses import accept_response
-from cognitio.services.federation.saml_metadata import fetch_metadata
+from cognitio.services.federation.saml_metadata import MAX_METADATA_BYTES, fetch_metadata
 from cognitio.services.pools.schema import standard_schema
 from cognitio.services.pools.user_pools import Caller
 from cognitio.store.memory import MemoryStore
@@ -291,3 +293,30 @@ def test_a_metadata_url_that_resolves_inside_is_not_read(world: World, url: str)
     assert world.host.requests == 0
     assert asyncio.run(fetch_metadata(world.url, allow_insecure=True)) == world.host.document
     assert world.host.requests == 1
+
+
+def test_a_compressed_metadata_document_is_inflated_only_up_to_the_limit() -> None:
+    document = metadata(key_pair("zipped"), "https://idp.example/sso")
+    # 400 MB of spaces after the document: a few hundred KiB on the wire.
+    bomb = gzip.compress(document.encode() + b" " * 400_000_000, 9)
+    answers = {"/plain": gzip.compress(document.encode()), "/bomb": bomb}
+
+    async def answer(request: Request) -> Response:
+        return Response(answers[request.url.path], headers={"Content-Encoding": "gzip"})
+
+    server = LoopbackServer(
+        Starlette(routes=[Route("/plain", answer), Route("/bomb", answer)])
+    ).start()
+    try:
+        assert asyncio.run(fetch_metadata(f"{server.url}/plain", allow_insecure=True)) == document
+        tracemalloc.start()
+        try:
+            with pytest.raises(InvalidParameterException, match="larger than 1000000 bytes"):
+                asyncio.run(fetch_metadata(f"{server.url}/bomb", allow_insecure=True))
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    finally:
+        server.stop()
+    # Inflating it whole would take 400 MB; chunk by chunk, about 150 MB.
+    assert peak < 32 * MAX_METADATA_BYTES

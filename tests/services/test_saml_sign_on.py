@@ -9,6 +9,7 @@ from cognitio.services.federation.saml_sign_on import MAX_SIGN_ON_BYTES, SamlSig
 SIGN_ON = SamlSignOn(
     provider_name="Corp",
     name_id="alice@example.com",
+    issuer="urn:example:idp",
     name_id_format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
     name_qualifier="urn:example:idp",
     sp_name_qualifier="urn:amazon:cognito:sp:us-east-1_Ab12Cd34E",
@@ -38,3 +39,11 @@ def test_what_is_not_a_sign_on_reads_as_none() -> None:
     ]
     for value in values:
         assert SamlSignOn.from_document(value) is None
+
+
+def test_a_session_sealed_without_the_idps_entity_id_reads_as_naming_none() -> None:
+    document = SIGN_ON.document()
+    assert document is not None
+    del document["e"]
+    opened = SamlSignOn.from_document(document)
+    assert opened is not None and opened.issuer is None

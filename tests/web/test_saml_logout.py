@@ -10,7 +10,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qs, parse_qsl, quote, urlencode, urlsplit
 
 import httpx
 import pytest
@@ -302,6 +302,20 @@ def test_a_logout_request_from_the_idp_is_not_accepted(
     assert still_signed_in(world, browser)
 
 
+def test_a_redirect_answer_whose_relay_state_is_not_the_signed_one_is_refused(
+    world: World, browser: httpx.Client, idp_keys: SamlKeyPair
+) -> None:
+    departed = depart(world, browser)
+    response = world.fixture.logout_response(
+        in_response_to=departed.request_id, destination=world.logout_url
+    )
+    query = redirect_query("SAMLResponse", response, "what-the-idp-signed", idp_keys)
+    # A second RelayState under an encoded name: the page would read it, the signature is not
+    # over it.
+    swapped = f"{query}&RelayStat%65={quote(departed.relay_state, safe='')}"
+    refused(browser.get(f"/saml2/logout?{swapped}"), "signature is not valid")
+
+
 def test_an_answer_without_a_message_is_refused(world: World, browser: httpx.Client) -> None:
     refused(browser.get("/saml2/logout"), "carries no SAMLResponse")
     refused(browser.post("/saml2/logout", data={"RelayState": "x"}), "carries no SAMLResponse")
@@ -423,3 +437,39 @@ def test_a_session_that_already_ended_does_not_go_to_the_idp(
         again = log_out(world, replay)
     assert again.status_code == 302
     assert again.headers["location"] == SIGNED_OUT
+
+
+def test_a_provider_that_now_names_another_idp_is_not_told_the_sign_ins_name_id(
+    world: World, browser: httpx.Client
+) -> None:
+    sign_in(world, browser)
+    other = key_pair("another-idp")
+    metadata = saml_metadata(
+        "https://other.example.test/sso",
+        certificate_pem=other.certificate_pem,
+        slo_url="https://other.example.test/slo",
+    ).replace('entityID="urn:example:idp"', 'entityID="urn:example:another-idp"')
+    world.api.update_identity_provider(
+        UserPoolId=world.pool_id,
+        ProviderName="Corp",
+        ProviderDetails={"MetadataFile": metadata, "IDPSignout": "true"},
+    )
+    out = log_out(world, browser)
+    assert out.status_code == 302, out.text
+    assert out.headers["location"] == SIGNED_OUT
+    assert not still_signed_in(world, browser)
+    # The same IdP (its entity ID) with a new signing key is still the one the user signed
+    # in with, and hears of it.
+    for keys in (world.fixture.keys, other):
+        world.api.update_identity_provider(
+            UserPoolId=world.pool_id,
+            ProviderName="Corp",
+            ProviderDetails={
+                "MetadataFile": saml_metadata(
+                    SSO, certificate_pem=keys.certificate_pem, slo_url=SLO
+                )
+            },
+        )
+        if keys is world.fixture.keys:
+            sign_in(world, browser)
+    assert log_out(world, browser).headers["location"].startswith(SLO + "?")

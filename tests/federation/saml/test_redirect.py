@@ -82,6 +82,12 @@ def test_an_sso_url_with_a_query_keeps_it(
         lambda query: query.replace("RelayState=", "RelayState=x"),
         lambda query: query.replace("SigAlg=http", "SigAlg=xhttp"),
         lambda query: query + "&SAMLRequest=again",
+        # The same names spelled otherwise: a reader decodes them to a second field.
+        lambda query: query + "&RelayStat%65=other",
+        lambda query: query + "&SAMLReques%74=again",
+        lambda query: query + "&SigAl%67=http%3A%2F%2Fwww.w3.org%2F2000%2F09%2Fxmldsig%23rsa-sha1",
+        # A SAMLResponse beside the signed SAMLRequest: the signature is not over it.
+        lambda query: query + "&SAMLResponse=unsigned",
     ],
 )
 def test_a_changed_redirect_query_fails_its_signature(

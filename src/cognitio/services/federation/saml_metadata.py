@@ -22,7 +22,12 @@ from lxml import etree
 from cognitio.errors import InvalidParameterException
 from cognitio.services.federation.saml.errors import SamlRejected
 from cognitio.services.federation.saml.instants import instant_ms
-from cognitio.services.federation.upstream import IdentityProviderError, check_addresses
+from cognitio.services.federation.upstream import (
+    BoundedTransport,
+    IdentityProviderError,
+    ResponseTooLarge,
+    check_addresses,
+)
 
 MAX_METADATA_BYTES = 1_000_000
 FETCH_TIMEOUT_S = 5.0
@@ -158,9 +163,10 @@ async def fetch_metadata(
     url: str, *, allow_insecure: bool, timeout_s: float = FETCH_TIMEOUT_S
 ) -> str:
     """The document at MetadataURL: one GET, no redirects followed, no proxy from the
-    environment, at most MAX_METADATA_BYTES, within ``timeout_s`` per step. Unless
-    ``allow_insecure``, every address the host resolves to must be public (``127.1`` or a name
-    pointing inside is refused like ``127.0.0.1``), as for calls to OIDC providers."""
+    environment, at most MAX_METADATA_BYTES (a compressed answer is inflated no further), within
+    ``timeout_s`` per step. Unless ``allow_insecure``, every address the host resolves to must
+    be public (``127.1`` or a name pointing inside is refused like ``127.0.0.1``), as for calls
+    to OIDC providers."""
     if not allow_insecure:
         try:
             await check_addresses(url, "MetadataURL")
@@ -171,21 +177,27 @@ async def fetch_metadata(
                 if unresolved
                 else "MetadataURL names or resolves to a local or private address."
             ) from None
+    # The bounded transport inflates a compressed answer only up to the limit: httpx's own
+    # decoders inflate each chunk whole, so a few hundred KiB of gzip would take 100s of MB.
+    transport = BoundedTransport(httpx.AsyncHTTPTransport(), MAX_METADATA_BYTES)
     try:
-        async with (
-            httpx.AsyncClient(timeout=timeout_s, follow_redirects=False, trust_env=False) as http,
-            http.stream("GET", url, headers={"Accept": "application/samlmetadata+xml"}) as answer,
-        ):
-            if answer.status_code != 200:
-                raise _bad(f"MetadataURL answered HTTP {answer.status_code}.")
-            body = bytearray()
-            async for chunk in answer.aiter_bytes():
-                body += chunk
-                if len(body) > MAX_METADATA_BYTES:
-                    raise _bad(f"the document is larger than {MAX_METADATA_BYTES} bytes.")
+        async with httpx.AsyncClient(
+            transport=transport, timeout=timeout_s, follow_redirects=False, trust_env=False
+        ) as http:
+            answer = await http.get(
+                url,
+                headers={
+                    "Accept": "application/samlmetadata+xml",
+                    "Accept-Encoding": "gzip, deflate, identity",
+                },
+            )
+    except ResponseTooLarge:
+        raise _bad(f"the document is larger than {MAX_METADATA_BYTES} bytes.") from None
     except httpx.HTTPError:
         raise _bad("MetadataURL could not be read.") from None
+    if answer.status_code != 200:
+        raise _bad(f"MetadataURL answered HTTP {answer.status_code}.")
     try:
-        return body.decode()
+        return answer.content.decode()
     except UnicodeDecodeError:
         raise _bad("the document is not UTF-8 text.") from None

@@ -1,7 +1,9 @@
 """What single logout needs to remember of a SAML sign-in, sealed in the hosted session: the
-provider, the NameID as the assertion gave it (value, Format, NameQualifier, SPNameQualifier)
-and the first AuthnStatement's SessionIndex, which a LogoutRequest names (saml-core-2.0-os
-§3.7.1; Cognito matches the SessionIndex of the first AuthnStatement)."""
+provider and the entity ID of the IdP that signed the user in, the NameID as the assertion gave
+it (value, Format, NameQualifier, SPNameQualifier) and the first AuthnStatement's SessionIndex,
+which a LogoutRequest names (saml-core-2.0-os §3.7.1; Cognito matches the SessionIndex of the
+first AuthnStatement). The entity ID keeps the NameID from going to another IdP that the
+provider's name has come to stand for since."""
 
 from __future__ import annotations
 
@@ -23,6 +25,8 @@ class SamlSignOn:
 
     provider_name: str
     name_id: str
+    # The IdP's entity ID (the assertion's Issuer); None in a session that did not record it.
+    issuer: str | None = None
     name_id_format: str | None = None
     name_qualifier: str | None = None
     sp_name_qualifier: str | None = None
@@ -33,6 +37,7 @@ class SamlSignOn:
         document: JsonObject = {
             "p": self.provider_name,
             "n": self.name_id,
+            "e": self.issuer,
             "f": self.name_id_format,
             "q": self.name_qualifier,
             "s": self.sp_name_qualifier,
@@ -55,6 +60,7 @@ class SamlSignOn:
             return cls(
                 provider_name=provider_name,
                 name_id=name_id,
+                issuer=text_member(value, "e"),
                 name_id_format=text_member(value, "f"),
                 name_qualifier=text_member(value, "q"),
                 sp_name_qualifier=text_member(value, "s"),

@@ -276,6 +276,7 @@ class FederatedSignIn:
         sign_on = SamlSignOn(
             provider_name=provider.record.name,
             name_id=assertion.name_id,
+            issuer=assertion.issuer,
             name_id_format=assertion.name_id_format,
             name_qualifier=assertion.name_qualifier,
             sp_name_qualifier=assertion.sp_name_qualifier,

@@ -15,8 +15,9 @@ the provider, the NameID as the assertion gave it and the first AuthnStatement's
 and rides sealed inside the hosted session cookie. The LogoutRequest's RelayState is a sign-out
 round trip (:data:`~.round_trip.SIGN_OUT`) carrying the app's /logout query: sealed, five
 minutes, bound to the browser by a cookie, spent once. A provider without IDPSignout or without
-a Redirect SingleLogoutService, one that is gone, or a session that did not come from SAML,
-signs out of the pool only, as before.
+a Redirect SingleLogoutService, one that is gone or now has another entity ID than the IdP
+that signed the user in, or a session that did not come from SAML, signs out of the pool only,
+as before.
 """
 
 from __future__ import annotations
@@ -76,6 +77,10 @@ class FederatedSignOut:
         except CognitoError:  # metadata that no longer reads: no SLO endpoint to go to
             return None
         if not idp.idp_signout or not idp.slo_redirect_url:
+            return None
+        if sign_on.issuer != idp.entity_id:
+            # The provider's name now stands for another IdP (UpdateIdentityProvider with other
+            # metadata, or a provider made again): the NameID is not its to hear about.
             return None
         request_id = new_request_id()
         trip, state, cookie = self._round_trips.depart(

@@ -161,15 +161,23 @@ def _signed_url(
 
 def verify_redirect_signature(raw_query: str, certificates: tuple[str, ...]) -> bool:
     """Whether a Redirect-binding query (as received, still URL-encoded) is signed with
-    RSA-SHA256 by one of ``certificates``."""
+    RSA-SHA256 by one of ``certificates``.
+
+    Names are compared as a reader decodes them: a field that appears twice, however its name
+    is spelled (``RelayStat%65`` beside ``RelayState``), or a query with both a SAMLRequest and
+    a SAMLResponse, is not signed, so the message and RelayState that were signed are the only
+    ones a reader of the query can find."""
     pieces: dict[str, str] = {}
     for part in raw_query.split("&"):
-        name, _, value = part.partition("=")
+        raw_name, _, value = part.partition("=")
+        name = urllib.parse.unquote_plus(raw_name)
         if name in pieces:
             return False
         pieces[name] = value
+    if ("SAMLRequest" in pieces) == ("SAMLResponse" in pieces):
+        return False
     message = "SAMLRequest" if "SAMLRequest" in pieces else "SAMLResponse"
-    if message not in pieces or "Signature" not in pieces or "SigAlg" not in pieces:
+    if "Signature" not in pieces or "SigAlg" not in pieces:
         return False
     if urllib.parse.unquote_plus(pieces["SigAlg"]) != RSA_SHA256:
         return False
