@@ -668,6 +668,39 @@ def test_identity_providers_are_unique_by_name_and_by_identifier(run: Run) -> No
     run(scenario)
 
 
+def test_a_provider_read_for_update_waits_for_a_writer_that_holds_it(run: Run) -> None:
+    """UpdateIdentityProvider and a metadata refresh each read the row, check it and write it
+    back: read for update, the second sees the first's write instead of the row before it."""
+
+    async def scenario(store: Store) -> None:
+        pool_id = await _pool(store)
+        async with store.write() as tx:
+            assert await tx.identity_providers.insert(_provider(pool_id, "a", []))
+        holding = asyncio.Event()
+        seen: list[int] = []
+
+        async def first() -> None:
+            async with store.write() as tx:
+                stored = await tx.identity_providers.get(pool_id, "a", for_update=True)
+                assert stored is not None
+                holding.set()
+                # Give the second writer time to ask for the row while this one holds it.
+                await asyncio.sleep(0.2)
+                assert await tx.identity_providers.update(replace(stored, updated_ms=NOW + 1))
+
+        async def second() -> None:
+            await holding.wait()
+            async with store.write() as tx:
+                stored = await tx.identity_providers.get(pool_id, "a", for_update=True)
+                assert stored is not None
+                seen.append(stored.updated_ms)
+
+        await asyncio.gather(first(), second())
+        assert seen == [NOW + 1]
+
+    run(scenario)
+
+
 def test_identity_providers_update_page_and_delete_with_their_identifiers(run: Run) -> None:
     async def scenario(store: Store) -> None:
         pool_id = await _pool(store)

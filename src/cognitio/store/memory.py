@@ -952,7 +952,9 @@ class MemoryIdentityProviderRepository(_Repository):
             held[(pool_id, identifier)] = name
         return True
 
-    async def get(self, pool_id: str, name: str) -> IdentityProviderRecord | None:
+    async def get(
+        self, pool_id: str, name: str, *, for_update: bool = False
+    ) -> IdentityProviderRecord | None:
         return _copy(self._db.providers.get((pool_id, name)))
 
     async def by_identifier(self, pool_id: str, identifier: str) -> IdentityProviderRecord | None:

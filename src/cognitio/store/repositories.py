@@ -402,7 +402,13 @@ class IdentityProviderRepository(Protocol):
         another provider of the pool holds one of them (the transaction must then roll back)."""
         ...
 
-    async def get(self, pool_id: str, name: str) -> IdentityProviderRecord | None: ...
+    async def get(
+        self, pool_id: str, name: str, *, for_update: bool = False
+    ) -> IdentityProviderRecord | None:
+        """The pool's provider ``name``; ``for_update`` locks its row until the transaction
+        ends (PostgreSQL; SQLite's single writer needs no lock), for a read-modify-write."""
+        ...
+
     async def by_identifier(self, pool_id: str, identifier: str) -> IdentityProviderRecord | None:
         """The provider an IdpIdentifier names."""
         ...

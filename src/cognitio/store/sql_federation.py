@@ -19,6 +19,7 @@ _INSERT = Query(
     "ON CONFLICT DO NOTHING"
 )
 _GET = Query(f"SELECT {_COLUMNS} FROM identity_providers WHERE pool_id = :pool_id AND name = :name")
+_GET_LOCKED = Query(_GET.sqlite, pg_suffix=" FOR UPDATE")
 _BY_IDENTIFIER = Query(
     f"SELECT {_P_COLUMNS} FROM identity_provider_identifiers i "
     "JOIN identity_providers p ON p.pool_id = i.pool_id AND p.name = i.provider_name "
@@ -116,8 +117,11 @@ class SqlIdentityProviderRepository:
                 return False
         return True
 
-    async def get(self, pool_id: str, name: str) -> IdentityProviderRecord | None:
-        row = await self._sql.one(_GET, {"pool_id": pool_id, "name": name})
+    async def get(
+        self, pool_id: str, name: str, *, for_update: bool = False
+    ) -> IdentityProviderRecord | None:
+        query = _GET_LOCKED if for_update else _GET
+        row = await self._sql.one(query, {"pool_id": pool_id, "name": name})
         return None if row is None else _provider(row)
 
     async def by_identifier(self, pool_id: str, identifier: str) -> IdentityProviderRecord | None:

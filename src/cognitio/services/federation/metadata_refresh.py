@@ -135,7 +135,7 @@ class MetadataRefresh:
         now: int,
     ) -> None:
         async with self._store.write() as tx:
-            current = await tx.identity_providers.get(record.pool_id, record.name)
+            current = await tx.identity_providers.get(record.pool_id, record.name, for_update=True)
             if (
                 current is None
                 or current.id != record.id

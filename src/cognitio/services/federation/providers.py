@@ -241,7 +241,9 @@ class IdentityProviders:
         now = ids.now_ms()
         async with self._store.write() as tx:
             pool = await load_pool(tx, caller, command.pool_id)
-            current = await _find(tx, pool, command.name)
+            # Locked: the check below and the write are one step against a racing update or
+            # metadata refresh on another node.
+            current = await _find(tx, pool, command.name, for_update=True)
             if current.updated_ms != before.updated_ms:
                 raise ConcurrentModificationException(
                     f"Identity provider {command.name} is being modified by another request; "
@@ -421,8 +423,10 @@ def _not_found(name: str) -> ResourceNotFoundException:
     return ResourceNotFoundException(f"Identity provider {name} does not exist.")
 
 
-async def _find(tx: Transaction, pool: UserPoolRecord, name: str) -> IdentityProviderRecord:
-    record = await tx.identity_providers.get(pool.id, name)
+async def _find(
+    tx: Transaction, pool: UserPoolRecord, name: str, *, for_update: bool = False
+) -> IdentityProviderRecord:
+    record = await tx.identity_providers.get(pool.id, name, for_update=for_update)
     if record is None:
         raise _not_found(name)
     return record
