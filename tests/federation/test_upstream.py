@@ -4,10 +4,13 @@ rule and the discovery cache."""
 
 from __future__ import annotations
 
+import asyncio
 import gzip
+import socket
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -19,6 +22,7 @@ from cognitio.services.federation.oidc import Callback, FederationClients, OidcR
 from cognitio.services.federation.provider_config import ProviderConfig, ProviderType
 from cognitio.services.federation.upstream import (
     IdentityProviderError,
+    Upstream,
     UpstreamPolicy,
     check_url,
 )
@@ -265,3 +269,40 @@ def test_a_name_that_resolves_to_a_local_address_is_not_called(url: str) -> None
         run(main, UpstreamPolicy())
     assert raised.value.reason == "The identity provider is not configured correctly."
     assert "resolves to a local or private address" in raised.value.detail
+
+
+def test_a_call_goes_to_the_address_that_was_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DNS rebinding: the name answers a public address to the check and loopback to any later
+    lookup. The request is sent to the checked address itself (the name kept for the Host header
+    and for TLS), so no later lookup decides where it goes."""
+    answers = iter(["93.184.216.34"])
+
+    async def rebinding(
+        self: asyncio.AbstractEventLoop, host: str, port: int, **_: Any
+    ) -> list[tuple[Any, ...]]:
+        address = next(answers, "127.0.0.1")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(asyncio.BaseEventLoop, "getaddrinfo", rebinding)
+    seen: list[httpx.Request] = []
+
+    class Recorder(httpx.AsyncBaseTransport):
+        """Where a connection would be opened: the request as the transport gets it."""
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            seen.append(request)
+            return httpx.Response(200, stream=httpx.ByteStream(b'{"ok": true}'))
+
+    async def main() -> None:
+        upstream = Upstream(UpstreamPolicy(), Recorder())
+        try:
+            await upstream.json("GET", "https://login.example.com/userinfo?x=1", "userinfo")
+        finally:
+            await upstream.aclose()
+
+    asyncio.run(main())
+    [request] = seen
+    assert str(request.url) == "https://93.184.216.34/userinfo?x=1"
+    assert request.headers["host"] == "login.example.com"
+    assert request.headers["connection"] == "close"  # never reused for another name
+    assert request.extensions["sni_hostname"] == "login.example.com"

@@ -26,7 +26,7 @@ from cognitio.services.federation.upstream import (
     BoundedTransport,
     IdentityProviderError,
     ResponseTooLarge,
-    check_addresses,
+    pin_public,
 )
 
 MAX_METADATA_BYTES = 1_000_000
@@ -167,9 +167,14 @@ async def fetch_metadata(
     ``timeout_s`` per step. Unless ``allow_insecure``, every address the host resolves to must
     be public (``127.1`` or a name pointing inside is refused like ``127.0.0.1``), as for calls
     to OIDC providers."""
+    headers = {
+        "Accept": "application/samlmetadata+xml",
+        "Accept-Encoding": "gzip, deflate, identity",
+    }
+    extensions: dict[str, str] = {}
     if not allow_insecure:
         try:
-            await check_addresses(url, "MetadataURL")
+            pinned = await pin_public(url, "MetadataURL")
         except IdentityProviderError as error:
             unresolved = "resolves to" not in error.detail
             raise _bad(
@@ -177,6 +182,8 @@ async def fetch_metadata(
                 if unresolved
                 else "MetadataURL names or resolves to a local or private address."
             ) from None
+        url, extensions = pinned.url, pinned.extensions
+        headers.update(pinned.headers)
     # The bounded transport inflates a compressed answer only up to the limit: httpx's own
     # decoders inflate each chunk whole, so a few hundred KiB of gzip would take 100s of MB.
     transport = BoundedTransport(httpx.AsyncHTTPTransport(), MAX_METADATA_BYTES)
@@ -184,13 +191,7 @@ async def fetch_metadata(
         async with httpx.AsyncClient(
             transport=transport, timeout=timeout_s, follow_redirects=False, trust_env=False
         ) as http:
-            answer = await http.get(
-                url,
-                headers={
-                    "Accept": "application/samlmetadata+xml",
-                    "Accept-Encoding": "gzip, deflate, identity",
-                },
-            )
+            answer = await http.get(url, headers=headers, extensions=extensions)
     except ResponseTooLarge:
         raise _bad(f"the document is larger than {MAX_METADATA_BYTES} bytes.") from None
     except httpx.HTTPError:

@@ -96,10 +96,10 @@ def _is_local_host(host: str) -> bool:
     return not address.is_global
 
 
-async def check_addresses(url: str, what: str) -> None:
-    """Refuse ``url`` unless every address its host resolves to is public. ``check_url`` sees
-    only the name: ``127.1``, ``2130706433`` or a DNS name pointing inside reach loopback or the
-    private network just the same."""
+async def check_addresses(url: str, what: str) -> str:
+    """Refuse ``url`` unless every address its host resolves to is public; the first of them.
+    ``check_url`` sees only the name: ``127.1``, ``2130706433`` or a DNS name pointing inside
+    reach loopback or the private network just the same."""
     host = httpx.URL(url).host
     try:
         found = await asyncio.get_running_loop().getaddrinfo(host, 443, type=socket.SOCK_STREAM)
@@ -107,12 +107,45 @@ async def check_addresses(url: str, what: str) -> None:
         raise IdentityProviderError(
             "The identity provider could not be reached.", f"{what}: name not resolved"
         ) from error
-    for *_, address in found:
-        if not ipaddress.ip_address(str(address[0]).split("%", 1)[0]).is_global:
+    addresses = [str(address[0]).split("%", 1)[0] for *_, address in found]
+    for address in addresses:
+        if not ipaddress.ip_address(address).is_global:
             raise IdentityProviderError(
                 "The identity provider is not configured correctly.",
                 f"{what} resolves to a local or private address: {url!r}",
             )
+    if not addresses:
+        raise IdentityProviderError(
+            "The identity provider could not be reached.", f"{what}: name not resolved"
+        )
+    return addresses[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Pinned:
+    """A request to a checked address: ``url`` names the address, ``headers`` the host the
+    server asks for, ``extensions`` the name TLS sends and checks the certificate against."""
+
+    url: str
+    headers: dict[str, str]
+    extensions: dict[str, str]
+
+
+async def pin_public(url: str, what: str) -> Pinned:
+    """``url`` sent to the public address :func:`check_addresses` found, not to whatever the
+    name resolves to when the connection opens: a name that answers a public address to the
+    check and a private one a moment later (DNS rebinding) reaches nothing inside.
+
+    The connection is closed after the answer: connections are pooled by address, and one
+    whose certificate was checked for one name must not carry a request for another name
+    served from the same address."""
+    address = await check_addresses(url, what)
+    parsed = httpx.URL(url)
+    return Pinned(
+        str(parsed.copy_with(host=address)),
+        {"Host": parsed.netloc.decode("ascii"), "Connection": "close"},
+        {"sni_hostname": parsed.host},
+    )
 
 
 class ResponseTooLarge(httpx.TransportError):
@@ -241,12 +274,17 @@ class Upstream:
     ) -> httpx.Response:
         """``url``'s answer to ``method`` (any status); no answer is the typed error."""
         check_url(url, self.policy, what)
+        extensions: dict[str, str] = {}
         if not self.policy.allow_insecure:
-            await check_addresses(url, what)
+            pinned = await pin_public(url, what)
+            url, extensions = pinned.url, pinned.extensions
+            headers = {**(headers or {}), **pinned.headers}
         try:
             # One deadline for the whole exchange: an answer trickled byte by byte ends too.
             async with asyncio.timeout(self.policy.timeout_seconds):
-                return await self._client.request(method, url, headers=headers, content=content)
+                return await self._client.request(
+                    method, url, headers=headers, content=content, extensions=extensions
+                )
         except TimeoutError as error:
             raise IdentityProviderError(
                 "The identity provider did not answer in time.", f"{what}: timed out"
