@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 SAML = "SAML"
 # A failed refresh is tried again after this long (or the interval, when shorter).
 RETRY_MS = 5 * 60 * 1000
+# How many stored documents' validUntil a node keeps (a few per SAML provider in use).
+_REMEMBERED = 256
 _SHOWN_ENDPOINTS = ("SSORedirectBindingURI", "SLORedirectBindingURI")
 
 
@@ -59,6 +61,7 @@ class MetadataRefresh:
         self._retry_ms = min(RETRY_MS, self._interval_ms)
         self._clock = clock
         self._running: dict[tuple[str, str], asyncio.Task[None]] = {}
+        self._valid_until_of: dict[tuple[str, int], int | None] = {}
 
     def now(self) -> int:
         """The time a MetadataURL's document is read at, epoch ms (the refresh's clock)."""
@@ -74,11 +77,22 @@ class MetadataRefresh:
         fetched = record.metadata_fetched_ms
         if fetched is None or now >= fetched + self._interval_ms:
             return True
-        try:
-            valid_until = parse_metadata(record.metadata_xml or "").valid_until_ms
-        except InvalidParameterException:
-            return True
+        valid_until = self._valid_until(record, fetched)
         return valid_until is not None and now >= valid_until
+
+    def _valid_until(self, record: IdentityProviderRecord, fetched_ms: int) -> int | None:
+        """The stored document's validUntil (0 when it no longer reads: due at once), parsed
+        once per document: a provider's id and the time its document was read name it."""
+        key = (record.id, fetched_ms)
+        if key not in self._valid_until_of:
+            try:
+                found = parse_metadata(record.metadata_xml or "").valid_until_ms
+            except InvalidParameterException:
+                found = 0
+            if len(self._valid_until_of) >= _REMEMBERED:
+                self._valid_until_of.clear()
+            self._valid_until_of[key] = found
+        return self._valid_until_of[key]
 
     def start_if_due(self, record: IdentityProviderRecord) -> None:
         """Start a refresh of ``record``'s metadata unless it is fresh or one is under way on
