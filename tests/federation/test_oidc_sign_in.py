@@ -189,6 +189,7 @@ def test_triggers_see_the_federated_sign_in(world: tuple[ServerProcess, OidcPeer
         },
         "PreSignUp": ARN.format("record"),
         "PostConfirmation": ARN.format("record"),
+        "PreTokenGeneration": ARN.format("record"),
     }
     pool_id, client_id = federated_pool(idp, peer.issuer, LambdaConfig=functions)
     with httpx.Client(trust_env=False) as browser:
@@ -207,6 +208,14 @@ def test_triggers_see_the_federated_sign_in(world: tuple[ServerProcess, OidcPeer
     assert pre_sign_up["userName"] == "MyOIDC_alice"
     assert pre_sign_up["request"]["userAttributes"]["name"] == "Named by the trigger"
     assert events(server, pool_id, "PostConfirmation_ConfirmSignUp")
+    [token_generation] = events(server, pool_id, "TokenGeneration_HostedAuth")
+    assert token_generation["userName"] == "MyOIDC_alice"
+    assert token_generation["request"]["userAttributes"]["cognito:user_status"] == (
+        "EXTERNAL_PROVIDER"
+    )
+    assert token_generation["request"]["groupConfiguration"]["groupsToOverride"] == [
+        f"{pool_id}_MyOIDC"
+    ]
 
 
 def test_a_federated_users_tokens_pass_aws_jwt_verify_and_an_oidc_library(
