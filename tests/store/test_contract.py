@@ -39,7 +39,7 @@ from cognitio.store.records import (
     UserPoolRecord,
     UserRecord,
 )
-from cognitio.store.repositories import FailureState, Store
+from cognitio.store.repositories import SPENT_ID_CHARS, FailureState, Store
 from cognitio.store.sql import SqlStore
 from tests.conftest import POSTGRES_URL
 from tests.server import PostgresDatabase
@@ -439,6 +439,10 @@ def test_a_session_is_spent_once_until_it_expires(run: Run) -> None:
             assert not await tx.spent_sessions.spend(sid, NOW + 10, NOW + 5)
             # Once expired it is forgotten (the Session itself is refused for its age).
             assert await tx.spent_sessions.spend(sid, NOW + 10, NOW + 11)
+            # The column's width, on every backend (SQLite would not refuse a longer id).
+            assert await tx.spent_sessions.spend("x" * SPENT_ID_CHARS, NOW + 10, NOW)
+            with pytest.raises(ValueError, match="at most 36"):
+                await tx.spent_sessions.spend("x" * (SPENT_ID_CHARS + 1), NOW + 10, NOW)
 
     run(scenario)
 

@@ -50,7 +50,7 @@ from cognitio.store.records import (
     UserPoolSummary,
     UserRecord,
 )
-from cognitio.store.repositories import Cursor, FailureState
+from cognitio.store.repositories import Cursor, FailureState, check_spent_id
 from cognitio.store.sealed import SealedColumn
 
 _T = TypeVar("_T")
@@ -484,6 +484,7 @@ class MemoryAuthorizationCodes(_Repository):
 
 class MemorySpentSessions(_Repository):
     async def spend(self, sid: str, expires_ms: int, now_ms: int) -> bool:
+        check_spent_id(sid)
         spent = self._db.spent_sessions
         for key in [k for k, expires in spent.items() if expires < now_ms]:
             del spent[key]

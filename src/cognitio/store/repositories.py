@@ -192,10 +192,21 @@ class AuthorizationCodes(Protocol):
         ...
 
 
+# The longest id a spent Session, trip or assertion is kept under (spent_sessions.sid).
+SPENT_ID_CHARS = 36
+
+
+def check_spent_id(sid: str) -> None:
+    """Refuse an id longer than the column (a programming error, not bad input)."""
+    if len(sid) > SPENT_ID_CHARS:
+        raise ValueError(f"a spent id is at most {SPENT_ID_CHARS} characters: {len(sid)}")
+
+
 class SpentSessions(Protocol):
     async def spend(self, sid: str, expires_ms: int, now_ms: int) -> bool:
         """Mark a Session used (and forget those expired by ``now_ms``); False when it was
-        used before."""
+        used before. ``sid`` is at most SPENT_ID_CHARS long (ValueError otherwise, on every
+        backend: SQLite would take a longer one that PostgreSQL refuses)."""
         ...
 
 

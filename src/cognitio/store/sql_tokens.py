@@ -8,6 +8,7 @@ from cognitio.store.records import (
     RefreshTokenRecord,
     SigningKeyRecord,
 )
+from cognitio.store.repositories import check_spent_id
 from cognitio.store.sqlbase import Query, Row, Runner
 
 _KEY_COLUMNS = "kid, pool_id, purpose, private_sealed, created_ms"
@@ -194,6 +195,7 @@ class SqlAuthorizationCodes(_Repository):
 
 class SqlSpentSessions(_Repository):
     async def spend(self, sid: str, expires_ms: int, now_ms: int) -> bool:
+        check_spent_id(sid)
         await self._sql.run(_FORGET_SPENT, {"now": now_ms})
         return await self._sql.run(_SPEND_SESSION, {"sid": sid, "expires_ms": expires_ms}) == 1
 
