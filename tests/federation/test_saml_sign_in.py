@@ -29,6 +29,7 @@ from tests.helpers.saml_peer import (
     log_in,
     read_form,
     running_saml_idp,
+    saml_app_client,
     skip_without_node,
     to_the_idp,
 )
@@ -71,15 +72,7 @@ def world(
                 ProviderDetails={"MetadataFile": metadata},
                 AttributeMapping={"email": "email", "given_name": "firstName"},
             )
-            client_id = idp.create_user_pool_client(
-                UserPoolId=pool_id,
-                ClientName="app",
-                SupportedIdentityProviders=["MySAML"],
-                CallbackURLs=[APP],
-                AllowedOAuthFlows=["code"],
-                AllowedOAuthScopes=["openid", "email"],
-                AllowedOAuthFlowsUserPoolClient=True,
-            )["UserPoolClient"]["ClientId"]
+            client_id = saml_app_client(idp, pool_id, "MySAML")
             yield server, peer, pool_id, client_id
     finally:
         server.stop()
@@ -182,15 +175,7 @@ def test_encrypted_assertions_are_decrypted_with_the_providers_key(
     der = created["ProviderDetails"]["ActiveEncryptionCertificate"]
     lines = "\n".join(der[i : i + 64] for i in range(0, len(der), 64))
     certificate = f"-----BEGIN CERTIFICATE-----\n{lines}\n-----END CERTIFICATE-----\n"
-    client_id = idp.create_user_pool_client(
-        UserPoolId=pool_id,
-        ClientName="sealed",
-        SupportedIdentityProviders=["SealedSAML"],
-        CallbackURLs=[APP],
-        AllowedOAuthFlows=["code"],
-        AllowedOAuthScopes=["openid", "email"],
-        AllowedOAuthFlowsUserPoolClient=True,
-    )["UserPoolClient"]["ClientId"]
+    client_id = saml_app_client(idp, pool_id, "SealedSAML", name="sealed")
     with running_saml_idp(
         tmp_path / "sealed",
         acs_url=f"{server.url}/saml2/idpresponse",
@@ -304,15 +289,7 @@ def test_a_metadata_url_is_read_again_and_a_rotated_key_follows(
             ProviderDetails={"MetadataURL": f"{host.url}/metadata"},
             AttributeMapping={"email": "email"},
         )
-        client_id = idp.create_user_pool_client(
-            UserPoolId=pool_id,
-            ClientName="rotating",
-            SupportedIdentityProviders=["RotatingSAML"],
-            CallbackURLs=[APP],
-            AllowedOAuthFlows=["code"],
-            AllowedOAuthScopes=["openid", "email"],
-            AllowedOAuthFlowsUserPoolClient=True,
-        )["UserPoolClient"]["ClientId"]
+        client_id = saml_app_client(idp, pool_id, "RotatingSAML", name="rotating")
         query = {
             "response_type": "code",
             "client_id": client_id,

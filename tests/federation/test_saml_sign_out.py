@@ -9,6 +9,7 @@ import base64
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
 import httpx
@@ -23,10 +24,11 @@ from tests.helpers.saml_peer import (
     log_in,
     read_form,
     running_saml_idp,
+    saml_app_client,
     skip_without_node,
     to_the_idp,
 )
-from tests.server import ServerProcess, free_port
+from tests.server import ServerProcess
 
 pytestmark = pytest.mark.skipif(
     skip_without_node(), reason="node and npm must be on PATH to run the saml-idp peer"
@@ -39,13 +41,12 @@ SAML = "urn:oasis:names:tc:SAML:2.0:assertion"
 
 @pytest.fixture(scope="module")
 def world(
-    tmp_path_factory: pytest.TempPathFactory,
+    backend: str, make_server: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[ServerProcess, SamlIdpPeer, str, str]]:
+    """On each backend the suite runs on: the sign-out trip is spent in the store."""
     folder = Path(tmp_path_factory.mktemp("saml-sign-out"))
-    server = ServerProcess(
-        data_dir=folder / "data",
-        port=free_port(),
-        extra_env={"COGNITIO_FEDERATION_ALLOW_INSECURE": "1"},
+    server: ServerProcess = make_server(
+        backend, extra_env={"COGNITIO_FEDERATION_ALLOW_INSECURE": "1"}
     )
     server.start()
     try:
@@ -70,16 +71,7 @@ def world(
             assert (
                 created["ProviderDetails"]["SLORedirectBindingURI"] == f"{peer.base_url}/saml/slo"
             )
-            client_id = idp.create_user_pool_client(
-                UserPoolId=pool_id,
-                ClientName="app",
-                SupportedIdentityProviders=["MySAML"],
-                CallbackURLs=[APP],
-                LogoutURLs=[SIGNED_OUT],
-                AllowedOAuthFlows=["code"],
-                AllowedOAuthScopes=["openid", "email"],
-                AllowedOAuthFlowsUserPoolClient=True,
-            )["UserPoolClient"]["ClientId"]
+            client_id = saml_app_client(idp, pool_id, "MySAML", LogoutURLs=[SIGNED_OUT])
             yield server, peer, pool_id, client_id
     finally:
         server.stop()

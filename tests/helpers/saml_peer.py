@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
@@ -207,6 +208,23 @@ def read_form(html: str) -> FormReader:
     reader = FormReader()
     reader.feed(html)
     return reader
+
+
+def saml_app_client(idp: Any, pool_id: str, provider: str, name: str = "app", **extra: Any) -> str:
+    """An app client of the code flow that signs in through ``provider`` only and comes back to
+    APP; its id. ``extra``: more CreateUserPoolClient members (LogoutURLs, …)."""
+    return str(
+        idp.create_user_pool_client(
+            UserPoolId=pool_id,
+            ClientName=name,
+            SupportedIdentityProviders=[provider],
+            CallbackURLs=[APP],
+            AllowedOAuthFlows=["code"],
+            AllowedOAuthScopes=["openid", "email"],
+            AllowedOAuthFlowsUserPoolClient=True,
+            **extra,
+        )["UserPoolClient"]["ClientId"]
+    )
 
 
 def to_the_idp(browser: httpx.Client, server: ServerProcess, client_id: str) -> str:
