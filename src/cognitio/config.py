@@ -20,6 +20,9 @@ from pathlib import Path
 from typing import Literal, TypedDict
 from urllib.parse import urlsplit
 
+from cognitio.services.iam.errors import RoleError
+from cognitio.services.iam.roles import Role, parse_roles
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 9229
 DEFAULT_REGION = "us-east-1"
@@ -140,6 +143,9 @@ class Settings:
     # every 6 hours or before the metadata expires"); a failed read is tried again after at
     # most 5 minutes. 0 reads it again at every sign-in (tests).
     federation_metadata_refresh_s: int = 21600
+    # The config file's [iam] table: the roles identity pools hand out, with their trust and
+    # permission policies (docs/identity-pools.md, "Roles and policies"). None by default.
+    iam_roles: tuple[Role, ...] = ()
 
     @property
     def base_url(self) -> str:
@@ -212,7 +218,7 @@ _ENV = {
 }
 
 # Settings a TOML file may not hold: secrets belong in the environment or a key file.
-_NOT_IN_FILE = frozenset({"config_file", "functions"})
+_NOT_IN_FILE = frozenset({"config_file", "functions", "iam_roles"})
 
 
 def load_settings(
@@ -233,7 +239,22 @@ def load_settings(
     raw.update(from_env)
     raw.update(given)
     settings = _validate(raw)
+    if config_file:
+        roles = _iam_roles(Path(str(config_file)), settings.account_id)
+        settings = replace(settings, iam_roles=roles)
     return replace(settings, functions=functions) if functions else settings
+
+
+def _iam_roles(path: Path, account_id: str) -> tuple[Role, ...]:
+    """The ``[iam]`` table's roles, their policies read relative to the file."""
+    with path.open("rb") as fh:
+        table = tomllib.load(fh).get("iam")
+    if table is None:
+        return ()
+    try:
+        return parse_roles(table, base_dir=path.resolve().parent, account_id=account_id)
+    except RoleError as error:
+        raise ConfigError(f"config: {error}") from None
 
 
 def _read_toml(path: Path) -> dict[str, object]:
