@@ -230,3 +230,40 @@ def test_roles_are_checked_against_the_configured_account(tmp_path: Path) -> Non
         overrides={"config_file": str(config)}, environ={"COGNITIO_ACCOUNT_ID": "000000000000"}
     )
     assert settings.iam_roles[0].name == "X"
+
+
+def test_the_documented_example_loads(tmp_path: Path) -> None:
+    """docs/identity-pools.md's [iam] example is a configuration that starts."""
+    page = (Path(__file__).resolve().parents[2] / "docs" / "identity-pools.md").read_text()
+    example = page.split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "trust").mkdir()
+    (tmp_path / "policies" / "team.json").write_text(
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": {
+                    "Effect": "Allow",
+                    "Action": "s3:*",
+                    "Resource": "arn:aws:s3:::team-${aws:PrincipalTag/team}/*",
+                },
+            }
+        )
+    )
+    guest_trust = {
+        "Version": "2012-10-17",
+        "Statement": {
+            "Effect": "Allow",
+            "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {
+                "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "unauthenticated"}
+            },
+        },
+    }
+    (tmp_path / "trust" / "guest.json").write_text(json.dumps(guest_trust))
+    photos, guest = _load(tmp_path, example).iam_roles
+    assert [policy.name for policy in photos.policies] == ["own-prefix", "team"]
+    assert photos.trust_policy is None
+    assert guest.arn == f"arn:aws:iam::{ACCOUNT}:role/mobile/Guest"
+    assert guest.trust_policy is not None
