@@ -17,6 +17,7 @@ SERVICES = SOURCE / "cognitio" / "services"
 LAYERS = (
     "common",
     "security",
+    "sts",
     "pools",
     "mfa",
     "clients",
