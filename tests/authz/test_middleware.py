@@ -141,3 +141,42 @@ def test_a_presigned_s3v4_url_is_honoured_then_refused_when_changed(store_url: s
         urllib.request.urlopen(url.replace("shared.txt", "other.txt"))
     assert refused.value.code == 403
     assert b"<Code>SignatureDoesNotMatch</Code>" in refused.value.read()
+
+
+def _refuse_everyone(principal: Principal, scope: Scope) -> None:
+    raise AccessDenied("Access Denied")
+
+
+def test_unsigned_and_oversized_requests_get_aws_xml_errors() -> None:
+    verifier = Verifier(AUTHORITY, regions={"us-east-1"}, services={"s3"})
+    app = SigV4Middleware(_object_store(), verifier, _refuse_everyone, max_body_bytes=10)
+    server = LoopbackServer(app).start()
+    try:
+        answers = []
+        for request in (
+            urllib.request.Request(f"{server.url}/photos/x"),
+            urllib.request.Request(f"{server.url}/photos/x", data=b"x" * 11, method="PUT"),
+        ):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(request)
+            answers.append(
+                (refused.value.code, refused.value.headers["content-type"], refused.value.read())
+            )
+    finally:
+        server.stop()
+    assert answers[0][:2] == (403, "application/xml")
+    assert b"<Code>AccessDenied</Code>" in answers[0][2]
+    assert answers[1][0] == 400
+    assert b"<Code>InvalidRequest</Code>" in answers[1][2]
+
+
+def test_the_authorizer_has_the_last_word() -> None:
+    """A correctly signed request still goes no further than the authorizer lets it."""
+    verifier = Verifier(AUTHORITY, regions={"us-east-1"}, services={"s3"})
+    server = LoopbackServer(SigV4Middleware(_object_store(), verifier, _refuse_everyone)).start()
+    try:
+        s3 = _s3(server.url, _mint())
+        code = _error(s3.get_object, Bucket="photos", Key=f"{IDENTITY}/note.txt")  # type: ignore[attr-defined]
+        assert code == "AccessDenied"
+    finally:
+        server.stop()

@@ -114,6 +114,14 @@ CASES: dict[str, tuple[str, str, str, bytes, dict[str, str], int | None]] = {
     "s3 get": ("s3", "GET", f"http://{HOST}/photos/a%20b.jpg", b"", {}, None),
     "s3 put": ("s3", "PUT", f"http://{HOST}/photos/me/note.txt", b"hello", S3_PUT_HEADERS, None),
     "s3 presigned get": ("s3", "GET", f"http://{HOST}/photos/me/x.jpg", b"", {}, 900),
+    "api presigned get": (
+        "execute-api",
+        "GET",
+        f"http://{HOST}/prod/items?owner=me",
+        b"",
+        {},
+        300,
+    ),
     "json post": (
         "execute-api",
         "POST",
@@ -346,3 +354,22 @@ def _verify_pairs(
     verifier: Verifier, method: str, url: str, pairs: list[tuple[str, str]], body: bytes
 ) -> object:
     return verifier.verify(method, url, pairs, body)
+
+
+def test_a_presigned_url_ignores_a_payload_header_it_did_not_sign() -> None:
+    authority = _authority()
+    request = _signed(_boto_sign, "s3 presigned get", _mint(authority))
+    sent = {**request.headers, "x-amz-content-sha256": hashlib.sha256(b"").hexdigest()}
+    assert _verify(_verifier(authority), replace(request, headers=sent))
+
+
+def test_an_authentication_parameter_twice_in_a_presigned_url_is_refused() -> None:
+    authority = _authority()
+    request = _signed(_boto_sign, "s3 presigned get", _mint(authority))
+    stamp = request.url.split("X-Amz-Date=")[1].split("&")[0]
+    with pytest.raises(SignedRequestError) as refused:
+        _verify(
+            _verifier(authority),
+            replace(request, url=_with_query(request.url, f"X-Amz-Date={stamp}")),
+        )
+    assert refused.value.code == "InvalidRequest"

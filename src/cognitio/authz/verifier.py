@@ -125,7 +125,7 @@ class Verifier:
         self._check_scope(signed)
         is_s3 = signed.service == _S3
         _check_time(signed, now, is_s3)
-        payload = _payload_hash(pairs, body, is_s3, presigned=signed.expires is not None)
+        payload = _payload_hash(signed, pairs, body)
         header_values = _signed_header_values(signed, pairs, presigned=signed.expires is not None)
 
         if not signed.access_key_id.startswith(ACCESS_KEY_PREFIX):
@@ -355,11 +355,17 @@ def _signed_header_values(
     return [(name, value) for name, value in pairs if name in chosen]
 
 
-def _payload_hash(
-    pairs: list[tuple[str, str]], body: bytes, is_s3: bool, *, presigned: bool
-) -> str:
-    """What the canonical request names as the payload hash, once it is known to be true."""
+def _payload_hash(signed: _Signed, pairs: list[tuple[str, str]], body: bytes) -> str:
+    """What the canonical request names as the payload hash, once it is known to be true.
+
+    A presigned URL's signature covers the header only if it was signed; otherwise it names
+    the hash itself (UNSIGNED-PAYLOAD for S3, the body's for other services).
+    """
+    is_s3 = signed.service == _S3
+    presigned = signed.expires is not None
     declared = _one(pairs, "x-amz-content-sha256", "headers")
+    if presigned and "x-amz-content-sha256" not in signed.signed_headers:
+        declared = None
     computed = hashlib.sha256(body).hexdigest()
     if declared is None:
         if is_s3 and not presigned:
