@@ -18,6 +18,7 @@ LAYERS = (
     "common",
     "iam",
     "security",
+    "sts",
     "pools",
     "mfa",
     "clients",

@@ -9,6 +9,7 @@ another in a circle):
   for identity pools' credentials.
 - ``security``: password hashing and history, lockout, abuse limits, admin access keys,
   master keys.
+- ``sts``: temporary AWS-style credentials for identity pools, minted and opened statelessly.
 - ``pools``: user pools and their settings, schema and attributes, domains, branding,
   resource servers.
 - ``mfa``: a user's second factors: TOTP secrets, remembered devices, passkeys.

@@ -239,9 +239,9 @@ def _request_time(value: str, *, http_date_allowed: bool) -> tuple[str, datetime
     X-Amz-Date must be in ISO 8601 basic format; a Date header may also be an HTTP-date.
     """
     if not http_date_allowed:
-        return value, _parse_amz_date(value)
+        return value, parse_amz_date(value)
     try:
-        return value, _parse_amz_date(value)
+        return value, parse_amz_date(value)
     except IncompleteSignatureException:
         pass
     try:
@@ -254,7 +254,7 @@ def _request_time(value: str, *, http_date_allowed: bool) -> tuple[str, datetime
     return moment.strftime(_AMZ_DATE_FORMAT), moment
 
 
-def _parse_amz_date(value: str) -> datetime:
+def parse_amz_date(value: str) -> datetime:
     """``20150830T123600Z`` to an aware datetime; no other ISO 8601 spelling is accepted."""
     digits = value[:8] + value[9:15]
     if (
