@@ -28,6 +28,7 @@ LAYERS = (
     "federation",
     "oauth",
     "hosted",
+    "identity",
 )
 
 
