@@ -50,6 +50,6 @@ async def delete_identities(ctx: Context, params: dict[str, Any]) -> Mapping[str
     )
     return {
         "UnprocessedIdentityIds": [
-            {"IdentityId": u.identity_id, "ErrorCode": u.error_code} for u in unprocessed
+            {"IdentityId": u.identity_id, "ErrorCode": u.reason} for u in unprocessed
         ]
     }

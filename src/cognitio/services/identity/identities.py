@@ -34,7 +34,7 @@ class Unprocessed:
     """An identity DeleteIdentities did not delete, and AWS's code for why."""
 
     identity_id: str
-    error_code: str  # AccessDenied | InternalServerError
+    reason: str  # the ErrorCode: AccessDenied | InternalServerError
 
 
 class Identities:
