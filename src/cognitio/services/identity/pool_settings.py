@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from cognitio.documents import JsonObject, JsonValue
 from cognitio.errors import InvalidParameterException
@@ -32,7 +32,7 @@ class PoolSettings:
     open_id_connect_provider_arns: Sequence[str] | None = None
     cognito_identity_providers: Sequence[Mapping[str, JsonValue]] | None = None
     saml_provider_arns: Sequence[str] | None = None
-    tags: Mapping[str, str] | None = field(default=None)
+    tags: Mapping[str, str] | None = None
 
 
 def providers_document(settings: PoolSettings) -> JsonObject:
