@@ -30,6 +30,7 @@ LAYERS = (
     "federation",
     "oauth",
     "hosted",
+    "identity",
 )
 
 

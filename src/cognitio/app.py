@@ -34,6 +34,10 @@ from cognitio.services.federation.sign_in import FederatedSignIn
 from cognitio.services.federation.sign_out import FederatedSignOut
 from cognitio.services.federation.upstream import Upstream, UpstreamPolicy
 from cognitio.services.hosted.hosted import Hosted
+from cognitio.services.identity.identities import Identities
+from cognitio.services.identity.pools import IdentityPools
+from cognitio.services.identity.principal_tags import PrincipalTags
+from cognitio.services.identity.roles import IdentityPoolRoles
 from cognitio.services.messages.codes import Codes
 from cognitio.services.messages.user_messages import UserMessages
 from cognitio.services.mfa.devices import Devices
@@ -248,6 +252,7 @@ async def open_services(
         ),
     )
     round_trips = RoundTrips(store, envelope)
+    identity_pools = IdentityPools(store)
     services = Services(
         pools=UserPools(store, triggers.check),
         clients=Clients(store, envelope),
@@ -290,6 +295,10 @@ async def open_services(
             FederatedUsers(store, triggers),
         ),
         federated_sign_out=FederatedSignOut(identity_providers, round_trips),
+        identity_pools=identity_pools,
+        identity_pool_roles=IdentityPoolRoles(store, identity_pools),
+        principal_tags=PrincipalTags(store, identity_pools),
+        pool_identities=Identities(store),
     )
     return database, store, services
 

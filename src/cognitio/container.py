@@ -13,6 +13,10 @@ from cognitio.services.federation.providers import IdentityProviders
 from cognitio.services.federation.sign_in import FederatedSignIn
 from cognitio.services.federation.sign_out import FederatedSignOut
 from cognitio.services.hosted.hosted import Hosted
+from cognitio.services.identity.identities import Identities
+from cognitio.services.identity.pools import IdentityPools
+from cognitio.services.identity.principal_tags import PrincipalTags
+from cognitio.services.identity.roles import IdentityPoolRoles
 from cognitio.services.messages.user_messages import UserMessages
 from cognitio.services.oauth.oauth import OAuth
 from cognitio.services.pools.branding import Branding
@@ -64,3 +68,7 @@ class Services:
     linking: Linking
     federation: FederatedSignIn
     federated_sign_out: FederatedSignOut
+    identity_pools: IdentityPools
+    identity_pool_roles: IdentityPoolRoles
+    principal_tags: PrincipalTags
+    pool_identities: Identities

@@ -9,7 +9,8 @@ The class name is the ``__type`` a client sees; boto3 turns it into
     +-- protocol errors of the AWS JSON 1.1 front door:
         SerializationException, UnknownOperationException,
         MissingAuthenticationTokenException, IncompleteSignatureException,
-        InvalidSignatureException, UnrecognizedClientException
+        InvalidSignatureException, UnrecognizedClientException,
+        ValidationException (cognito-identity's answer to input the model refuses)
 
 The OAuth 2.0 endpoints raise their own tree, answered as RFC 6749 section 5.2 JSON
 (``{"error": ..., "error_description": ...}``)::
@@ -322,6 +323,11 @@ class InvalidSignatureException(CognitoError):
 
 class UnrecognizedClientException(CognitoError):
     pass
+
+
+class ValidationException(CognitoError):
+    """cognito-identity answers input its model refuses with this name, where cognito-idp
+    says InvalidParameterException; the message has the same Coral form."""
 
 
 def by_name(name: str) -> type[CognitoError]:

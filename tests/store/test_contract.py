@@ -27,7 +27,10 @@ from cognitio.store.records import (
     DomainRecord,
     GroupRecord,
     HostedSessionRecord,
+    IdentityLoginRecord,
+    IdentityPoolRecord,
     IdentityProviderRecord,
+    IdentityRecord,
     MfaRecord,
     PasskeyRecord,
     RefreshTokenRecord,
@@ -1002,5 +1005,156 @@ def test_a_write_that_raises_leaves_nothing_behind(run: Run) -> None:
             assert stored is not None and (stored.status, stored.version) == ("CONFIRMED", 1)
             assert not await tx.refresh_tokens.origin_revoked("origin")
             assert await tx.spent_sessions.spend(sid, NOW + 10, NOW)
+
+    run(scenario)
+
+
+def _identity_pool(region: str = "us-east-1", created_ms: int = NOW) -> IdentityPoolRecord:
+    return IdentityPoolRecord(
+        id=f"{region}:{uuid.uuid4()}",
+        region=region,
+        name="pool",
+        allow_unauthenticated=False,
+        allow_classic_flow=None,
+        developer_provider_name=None,
+        providers={"SupportedLoginProviders": {"accounts.google.com": "app"}},
+        tags={"team": "blue"},
+        roles={},
+        role_mappings={},
+        principal_tags={},
+        created_ms=created_ms,
+        updated_ms=created_ms,
+        version=1,
+    )
+
+
+def test_identity_pools_keep_every_setting_and_update_by_version(run: Run) -> None:
+    async def scenario(store: Store) -> None:
+        record = _identity_pool()
+        async with store.write() as tx:
+            assert await tx.identity_pools.insert(record)
+            assert not await tx.identity_pools.insert(record)
+        async with store.read() as tx:
+            assert await tx.identity_pools.get(record.id) == record
+        changed = replace(
+            record,
+            allow_classic_flow=False,
+            developer_provider_name="login.example",
+            roles={"authenticated": "arn:aws:iam::000000000000:role/Auth"},
+            role_mappings={"graph.facebook.com": {"Type": "Token"}},
+            principal_tags={"graph.facebook.com": {"UseDefaults": True, "PrincipalTags": {}}},
+            version=2,
+            updated_ms=NOW + 5,
+        )
+        async with store.write() as tx:
+            assert await tx.identity_pools.update(changed)
+            # A writer that read version 1 too loses.
+            assert not await tx.identity_pools.update(replace(changed, name="late"))
+        async with store.read() as tx:
+            assert await tx.identity_pools.get(record.id, for_update=True) == changed
+            assert await tx.identity_pools.get(f"us-east-1:{uuid.uuid4()}") is None
+
+    run(scenario)
+
+
+def test_identity_pools_list_by_region_in_creation_order(run: Run) -> None:
+    async def scenario(store: Store) -> None:
+        region = "eu-" + uuid.uuid4().hex[:8]
+        records = [_identity_pool(region, NOW + n) for n in (2, 1, 3)]
+        async with store.write() as tx:
+            for record in records:
+                assert await tx.identity_pools.insert(record)
+            assert await tx.identity_pools.insert(_identity_pool("other-region-1"))
+        ordered = sorted(records, key=lambda r: r.created_ms)
+        async with store.read() as tx:
+            assert await tx.identity_pools.count(region) == 3
+            first = await tx.identity_pools.list(region, None, 2)
+            assert [p.id for p in first] == [r.id for r in ordered[:2]]
+            rest = await tx.identity_pools.list(region, (first[-1].created_ms, first[-1].id), 2)
+            assert [p.id for p in rest] == [ordered[2].id]
+
+    run(scenario)
+
+
+def test_an_identity_has_one_login_per_provider_and_a_subject_one_identity(run: Run) -> None:
+    async def scenario(store: Store) -> None:
+        pool = _identity_pool()
+        first = IdentityRecord(
+            id=f"us-east-1:{uuid.uuid4()}", pool_id=pool.id, created_ms=NOW, updated_ms=NOW
+        )
+        second = replace(first, id=f"us-east-1:{uuid.uuid4()}", created_ms=NOW + 1)
+
+        def login(identity: IdentityRecord, provider: str, subject: str) -> IdentityLoginRecord:
+            return IdentityLoginRecord(identity.id, pool.id, provider, subject, NOW)
+
+        async with store.write() as tx:
+            assert await tx.identity_pools.insert(pool)
+            assert await tx.pool_identities.insert(first)
+            assert await tx.pool_identities.insert(second)
+            assert not await tx.pool_identities.insert(first)
+            assert await tx.pool_identities.add_login(login(first, "accounts.google.com", "g1"))
+            # The identity's Google slot is taken.
+            assert not await tx.pool_identities.add_login(login(first, "accounts.google.com", "g2"))
+            # g1 belongs to the first identity.
+            assert not await tx.pool_identities.add_login(
+                login(second, "accounts.google.com", "g1")
+            )
+            assert await tx.pool_identities.add_login(login(second, "accounts.google.com", "g2"))
+            assert await tx.pool_identities.add_login(login(first, "graph.facebook.com", "g1"))
+        async with store.read() as tx:
+            assert await tx.pool_identities.owner(pool.id, "accounts.google.com", "g1") == first.id
+            assert await tx.pool_identities.owner(pool.id, "accounts.google.com", "g3") is None
+            found = await tx.pool_identities.get(first.id)
+            assert found is not None
+            assert found.logins == {"accounts.google.com": "g1", "graph.facebook.com": "g1"}
+        async with store.write() as tx:
+            assert await tx.pool_identities.remove_login(first.id, "accounts.google.com")
+            assert not await tx.pool_identities.remove_login(first.id, "accounts.google.com")
+            assert await tx.pool_identities.add_login(login(second, "graph.facebook.com", "f2"))
+        async with store.read() as tx:
+            assert await tx.pool_identities.owner(pool.id, "accounts.google.com", "g1") is None
+
+    run(scenario)
+
+
+def test_identities_list_with_logins_and_go_with_their_pool(run: Run) -> None:
+    async def scenario(store: Store) -> None:
+        pool = _identity_pool()
+        identities = [
+            IdentityRecord(
+                id=f"us-east-1:{uuid.uuid4()}",
+                pool_id=pool.id,
+                created_ms=NOW + n,
+                updated_ms=NOW + n,
+            )
+            for n in range(3)
+        ]
+        async with store.write() as tx:
+            assert await tx.identity_pools.insert(pool)
+            for identity in identities:
+                assert await tx.pool_identities.insert(identity)
+            for provider in ("www.amazon.com", "accounts.google.com"):
+                login = IdentityLoginRecord(identities[0].id, pool.id, provider, "s", NOW)
+                assert await tx.pool_identities.add_login(login)
+            assert await tx.pool_identities.disable(identities[1].id, NOW + 10)
+        async with store.read() as tx:
+            page = await tx.pool_identities.list(pool.id, None, 2)
+            assert [i.id for i in page] == [identities[0].id, identities[1].id]
+            assert page[0].logins == {"accounts.google.com": "s", "www.amazon.com": "s"}
+            assert page[1].disabled and page[1].updated_ms == NOW + 10 and page[1].logins == {}
+            after = (page[-1].created_ms, page[-1].id)
+            assert [i.id for i in await tx.pool_identities.list(pool.id, after, 2)] == [
+                identities[2].id
+            ]
+            shown = await tx.pool_identities.list(pool.id, None, 5, hide_disabled=True)
+            assert [i.id for i in shown] == [identities[0].id, identities[2].id]
+        async with store.write() as tx:
+            assert await tx.pool_identities.delete(identities[2].id)
+            assert not await tx.pool_identities.delete(identities[2].id)
+            assert await tx.identity_pools.delete(pool.id)
+            assert not await tx.identity_pools.delete(pool.id)
+        async with store.read() as tx:
+            assert await tx.pool_identities.get(identities[0].id) is None
+            assert await tx.pool_identities.owner(pool.id, "www.amazon.com", "s") is None
 
     run(scenario)

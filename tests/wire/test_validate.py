@@ -10,11 +10,16 @@ import botocore.session
 import pytest
 from botocore.serialize import create_serializer
 
-from cognitio.errors import InvalidParameterException, SerializationException
+from cognitio.errors import (
+    InvalidParameterException,
+    SerializationException,
+    ValidationException,
+)
 from cognitio.wire.model import operations
 from cognitio.wire.validate import InputCompiler
 
 IDP = "AWSCognitoIdentityProviderService."
+IDENTITY = "AWSCognitoIdentityService."
 POOL_ID = "us-east-1_AbCdEf123"
 
 
@@ -24,7 +29,9 @@ def validate(operation: str, body: object) -> dict[str, Any]:
 
 
 def invalid(operation: str, body: object) -> str:
-    with pytest.raises(InvalidParameterException) as caught:
+    """The message of the parameter error: cognito-identity calls it ValidationException."""
+    expected = ValidationException if operation.startswith(IDENTITY) else InvalidParameterException
+    with pytest.raises(expected) as caught:
         validate(operation, body)
     return caught.value.message
 

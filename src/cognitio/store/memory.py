@@ -36,7 +36,11 @@ from cognitio.store.records import (
     DomainRecord,
     GroupRecord,
     HostedSessionRecord,
+    IdentityLoginRecord,
+    IdentityPoolRecord,
+    IdentityPoolSummary,
     IdentityProviderRecord,
+    IdentityRecord,
     MfaRecord,
     PasskeyRecord,
     RefreshTokenRecord,
@@ -110,6 +114,9 @@ class _State:
     providers: dict[tuple[str, str], IdentityProviderRecord] = field(default_factory=dict)
     identifiers: dict[tuple[str, str], str] = field(default_factory=dict)  # -> provider name
     saml_certificates: dict[str, SamlCertificateRecord] = field(default_factory=dict)
+    identity_pools: dict[str, IdentityPoolRecord] = field(default_factory=dict)
+    pool_identities: dict[str, IdentityRecord] = field(default_factory=dict)  # without logins
+    identity_logins: dict[tuple[str, str], IdentityLoginRecord] = field(default_factory=dict)
 
 
 class _Repository:
@@ -1014,6 +1021,126 @@ class MemoryIdentityProviderRepository(_Repository):
         return True
 
 
+class MemoryIdentityPoolRepository(_Repository):
+    async def insert(self, record: IdentityPoolRecord) -> bool:
+        if record.id in self._db.identity_pools:
+            return False
+        self._db.identity_pools[record.id] = _copy(record)
+        return True
+
+    async def get(self, pool_id: str, *, for_update: bool = False) -> IdentityPoolRecord | None:
+        return _copy(self._db.identity_pools.get(pool_id))
+
+    async def update(self, record: IdentityPoolRecord) -> bool:
+        stored = self._db.identity_pools.get(record.id)
+        if stored is None or stored.version != record.version - 1:
+            return False
+        self._db.identity_pools[record.id] = _copy(
+            replace(record, region=stored.region, created_ms=stored.created_ms)
+        )
+        return True
+
+    async def delete(self, pool_id: str) -> bool:
+        if self._db.identity_pools.pop(pool_id, None) is None:
+            return False
+        gone = {k for k, i in self._db.pool_identities.items() if i.pool_id == pool_id}
+        for identity_id in gone:
+            _drop_identity(self._db, identity_id)
+        return True
+
+    async def list(
+        self, region: str, after: Cursor | None, limit: int
+    ) -> list[IdentityPoolSummary]:
+        rows = sorted(
+            (p for p in self._db.identity_pools.values() if p.region == region),
+            key=lambda p: (p.created_ms, p.id),
+        )
+        return [
+            IdentityPoolSummary(id=p.id, name=p.name, created_ms=p.created_ms)
+            for p in rows
+            if _after(after, p.created_ms, p.id)
+        ][:limit]
+
+    async def count(self, region: str) -> int:
+        return sum(1 for p in self._db.identity_pools.values() if p.region == region)
+
+
+def _drop_identity(db: _State, identity_id: str) -> None:
+    """Delete an identity and its logins, as the schema's ON DELETE CASCADE does."""
+    del db.pool_identities[identity_id]
+    db.identity_logins = {k: v for k, v in db.identity_logins.items() if k[0] != identity_id}
+
+
+class MemoryPoolIdentityRepository(_Repository):
+    async def insert(self, record: IdentityRecord) -> bool:
+        if record.id in self._db.pool_identities:
+            return False
+        self._db.pool_identities[record.id] = replace(record, logins={})
+        return True
+
+    def _with_logins(self, record: IdentityRecord) -> IdentityRecord:
+        logins = {
+            login.provider_name: login.subject
+            for key, login in sorted(self._db.identity_logins.items())
+            if key[0] == record.id
+        }
+        return replace(record, logins=logins)
+
+    async def get(self, identity_id: str) -> IdentityRecord | None:
+        record = self._db.pool_identities.get(identity_id)
+        return None if record is None else self._with_logins(record)
+
+    async def list(
+        self, pool_id: str, after: Cursor | None, limit: int, *, hide_disabled: bool = False
+    ) -> list[IdentityRecord]:
+        rows = sorted(
+            (
+                i
+                for i in self._db.pool_identities.values()
+                if i.pool_id == pool_id and not (hide_disabled and i.disabled)
+            ),
+            key=lambda i: (i.created_ms, i.id),
+        )
+        shown = [i for i in rows if _after(after, i.created_ms, i.id)][:limit]
+        return [self._with_logins(i) for i in shown]
+
+    async def delete(self, identity_id: str) -> bool:
+        if identity_id not in self._db.pool_identities:
+            return False
+        _drop_identity(self._db, identity_id)
+        return True
+
+    async def disable(self, identity_id: str, updated_ms: int) -> bool:
+        record = self._db.pool_identities.get(identity_id)
+        if record is None:
+            return False
+        self._db.pool_identities[identity_id] = replace(
+            record, disabled=True, updated_ms=updated_ms
+        )
+        return True
+
+    async def add_login(self, record: IdentityLoginRecord) -> bool:
+        key = (record.identity_id, record.provider_name)
+        taken = await self.owner(record.pool_id, record.provider_name, record.subject)
+        if key in self._db.identity_logins or taken is not None:
+            return False
+        self._db.identity_logins[key] = record
+        return True
+
+    async def owner(self, pool_id: str, provider_name: str, subject: str) -> str | None:
+        for login in self._db.identity_logins.values():
+            if (login.pool_id, login.provider_name, login.subject) == (
+                pool_id,
+                provider_name,
+                subject,
+            ):
+                return login.identity_id
+        return None
+
+    async def remove_login(self, identity_id: str, provider_name: str) -> bool:
+        return self._db.identity_logins.pop((identity_id, provider_name), None) is not None
+
+
 class MemorySealedRepository(_Repository):
     """Re-sealing walks the SQL tables; in memory there is nothing sealed to walk."""
 
@@ -1048,6 +1175,8 @@ class MemoryTransaction:
         self.limits = MemoryLimitRepository(store)
         self.sealed = MemorySealedRepository(store)
         self.identity_providers = MemoryIdentityProviderRepository(store)
+        self.identity_pools = MemoryIdentityPoolRepository(store)
+        self.pool_identities = MemoryPoolIdentityRepository(store)
 
 
 class MemoryStore:

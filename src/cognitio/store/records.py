@@ -306,3 +306,60 @@ class SamlCertificateRecord:
     certificate: str  # base64 DER, as GetSigningCertificate shows it
     private_sealed: bytes = field(repr=False)
     created_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityPoolRecord:
+    """An identity pool (cognito-identity); its lists and maps keep Cognito's own shapes."""
+
+    id: str  # {region}:{uuid4}
+    region: str
+    name: str
+    allow_unauthenticated: bool
+    # None while never set: DescribeIdentityPool leaves it out and the pool allows the flow.
+    allow_classic_flow: bool | None
+    developer_provider_name: str | None
+    # SupportedLoginProviders, OpenIdConnectProviderARNs, CognitoIdentityProviders and
+    # SamlProviderARNs, each present only when given.
+    providers: JsonObject
+    tags: dict[str, str]
+    roles: dict[str, str]  # "authenticated" / "unauthenticated" -> role ARN
+    role_mappings: JsonObject  # provider name -> RoleMapping, as SetIdentityPoolRoles took it
+    # Provider name -> {"UseDefaults": bool, "PrincipalTags": {tag key: claim}}
+    principal_tags: JsonObject
+    created_ms: int
+    updated_ms: int
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityPoolSummary:
+    """What ListIdentityPools shows of a pool."""
+
+    id: str
+    name: str
+    created_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityRecord:
+    """An identity of an identity pool and the logins linked to it."""
+
+    id: str  # {region}:{uuid4}
+    pool_id: str
+    created_ms: int
+    updated_ms: int
+    # Disabled when a merge gave its logins to another identity.
+    disabled: bool = False
+    logins: dict[str, str] = field(default_factory=dict)  # provider name -> subject there
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityLoginRecord:
+    """A login linked to an identity: one per provider per identity, one identity per subject."""
+
+    identity_id: str
+    pool_id: str
+    provider_name: str
+    subject: str
+    created_ms: int

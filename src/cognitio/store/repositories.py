@@ -21,7 +21,11 @@ from cognitio.store.records import (
     DomainRecord,
     GroupRecord,
     HostedSessionRecord,
+    IdentityLoginRecord,
+    IdentityPoolRecord,
+    IdentityPoolSummary,
     IdentityProviderRecord,
+    IdentityRecord,
     MfaRecord,
     PasskeyRecord,
     RefreshTokenRecord,
@@ -496,6 +500,69 @@ class UserIdentities(Protocol):
     ) -> bool: ...
 
 
+class IdentityPoolRepository(Protocol):
+    """Identity pools (cognito-identity)."""
+
+    async def insert(self, record: IdentityPoolRecord) -> bool:
+        """False when the id is taken."""
+        ...
+
+    async def get(self, pool_id: str, *, for_update: bool = False) -> IdentityPoolRecord | None:
+        """The pool; ``for_update`` holds it against other writers until the transaction ends."""
+        ...
+
+    async def update(self, record: IdentityPoolRecord) -> bool:
+        """Write ``record`` (its version already bumped) if the stored version is the one before."""
+        ...
+
+    async def delete(self, pool_id: str) -> bool:
+        """Delete the pool with its identities and their logins."""
+        ...
+
+    async def list(
+        self, region: str, after: Cursor | None, limit: int
+    ) -> list[IdentityPoolSummary]:
+        """Pools of one region in creation order, after the cursor."""
+        ...
+
+    async def count(self, region: str) -> int: ...
+
+
+class PoolIdentityRepository(Protocol):
+    """The identities of identity pools and their logins."""
+
+    async def insert(self, record: IdentityRecord) -> bool:
+        """False when the id is taken; the record's logins are not written (see add_login)."""
+        ...
+
+    async def get(self, identity_id: str) -> IdentityRecord | None:
+        """The identity with its logins."""
+        ...
+
+    async def list(
+        self, pool_id: str, after: Cursor | None, limit: int, *, hide_disabled: bool = False
+    ) -> list[IdentityRecord]:
+        """The pool's identities with their logins, in creation order, after the cursor."""
+        ...
+
+    async def delete(self, identity_id: str) -> bool:
+        """Delete the identity and its logins."""
+        ...
+
+    async def disable(self, identity_id: str, updated_ms: int) -> bool: ...
+
+    async def add_login(self, record: IdentityLoginRecord) -> bool:
+        """False when the identity has a login of that provider already, or the provider's
+        subject is linked to an identity of the pool."""
+        ...
+
+    async def owner(self, pool_id: str, provider_name: str, subject: str) -> str | None:
+        """The identity the provider's subject is linked to."""
+        ...
+
+    async def remove_login(self, identity_id: str, provider_name: str) -> bool: ...
+
+
 class Transaction(Protocol):
     @property
     def meta(self) -> MetaRepository: ...
@@ -537,6 +604,10 @@ class Transaction(Protocol):
     def identity_providers(self) -> IdentityProviderRepository: ...
     @property
     def sealed(self) -> SealedRepository: ...
+    @property
+    def identity_pools(self) -> IdentityPoolRepository: ...
+    @property
+    def pool_identities(self) -> PoolIdentityRepository: ...
 
 
 class Store(Protocol):

@@ -19,6 +19,7 @@ from cognitio.store.sql_devices import SqlDeviceRepository
 from cognitio.store.sql_federation import SqlIdentityProviderRepository
 from cognitio.store.sql_groups import SqlGroupRepository
 from cognitio.store.sql_identities import SqlUserIdentities
+from cognitio.store.sql_identity_pools import SqlIdentityPoolRepository, SqlPoolIdentityRepository
 from cognitio.store.sql_limits import SqlLimitRepository, SqlSignInFailures
 from cognitio.store.sql_mfa import SqlMfaRepository
 from cognitio.store.sql_oauth import SqlOAuthRepository
@@ -228,6 +229,8 @@ class SqlTransaction:
         self.limits = SqlLimitRepository(sql)
         self.sealed = SqlSealedRepository(sql)
         self.identity_providers = SqlIdentityProviderRepository(sql)
+        self.identity_pools = SqlIdentityPoolRepository(sql)
+        self.pool_identities = SqlPoolIdentityRepository(sql)
 
 
 class SqlStore:

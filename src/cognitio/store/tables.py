@@ -464,3 +464,57 @@ saml_signing_certificates = Table(
     Column("private_sealed", LargeBinary, nullable=False),
     Column("created_ms", BigInteger, nullable=False),
 )
+
+# Identity pools (cognito-identity). The provider lists and role mappings are JSON in Cognito's
+# shapes, read and written whole; AllowClassicFlow is NULL while never set.
+identity_pools = Table(
+    "identity_pools",
+    metadata,
+    Column("id", String(55), primary_key=True),
+    Column("region", String(32), nullable=False),
+    Column("name", String(128), nullable=False),
+    Column("allow_unauthenticated", Boolean, nullable=False),
+    Column("allow_classic_flow", Boolean, nullable=True),
+    Column("developer_provider_name", String(128), nullable=True),
+    Column("providers", Text, nullable=False),
+    Column("tags", Text, nullable=False),
+    Column("roles", Text, nullable=False),
+    Column("role_mappings", Text, nullable=False),
+    Column("principal_tags", Text, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("updated_ms", BigInteger, nullable=False),
+    # Optimistic concurrency: every update names the version it read.
+    Column("version", Integer, nullable=False),
+    Index(None, "region", "created_ms", "id"),
+)
+
+identities = Table(
+    "identities",
+    metadata,
+    Column("id", String(55), primary_key=True),
+    Column(
+        "pool_id", String(55), ForeignKey("identity_pools.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("disabled", Boolean, nullable=False, server_default=false()),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("updated_ms", BigInteger, nullable=False),
+    Index(None, "pool_id", "created_ms", "id"),
+)
+
+# One login per provider per identity (the key); a provider's subject belongs to at most one
+# identity of the pool (the unique constraint).
+identity_logins = Table(
+    "identity_logins",
+    metadata,
+    Column(
+        "identity_id",
+        String(55),
+        ForeignKey("identities.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("provider_name", String(128), primary_key=True),
+    Column("pool_id", String(55), nullable=False),
+    Column("subject", String(1024), nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    UniqueConstraint("pool_id", "provider_name", "subject"),
+)

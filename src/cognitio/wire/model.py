@@ -25,6 +25,7 @@ from typing import Any
 
 from botocore.loaders import create_loader
 
+from cognitio.errors import CognitoError, InvalidParameterException, ValidationException
 from cognitio.wire.serialize import OutputCompiler
 from cognitio.wire.validate import InputCompiler
 
@@ -50,7 +51,7 @@ class Operation:
     name: str  # 'CreateUserPool'
     target: str  # 'AWSCognitoIdentityProviderService.CreateUserPool'
     unsigned: bool  # listed in UNSIGNED_OPERATIONS (takes no signature)
-    validate: Callable[[object], dict[str, Any]]  # raises InvalidParameter/SerializationException
+    validate: Callable[[object], dict[str, Any]]  # raises the service's parameter error
     serialize: Callable[[Mapping[str, Any]], dict[str, Any]]
     errors: frozenset[str]  # exception names the model declares for it
 
@@ -80,6 +81,12 @@ UNSIGNED_OPERATIONS: Mapping[str, frozenset[str]] = {
 }
 
 
+# cognito-identity names a request its model refuses ValidationException ("1 validation error
+# detected: Value 'a-b' at 'identityPoolName' failed to satisfy constraint: ..."), cognito-idp
+# InvalidParameterException.
+INVALID_INPUT: Mapping[str, type[CognitoError]] = {"cognito-identity": ValidationException}
+
+
 def marked_unsigned(spec: Mapping[str, Any]) -> bool:
     """Whether the model marks an operation ``authtype: none`` (``smithy.api#noAuth``)."""
     return spec.get("authtype") == "none" or "smithy.api#noAuth" in spec.get("auth", ())
@@ -89,7 +96,7 @@ def compile_service(model: Mapping[str, Any]) -> dict[str, Operation]:
     """The operations of one loaded service model, keyed by ``X-Amz-Target``."""
     metadata = model["metadata"]
     service = metadata.get("signingName", metadata["endpointPrefix"])
-    inputs = InputCompiler(model["shapes"])
+    inputs = InputCompiler(model["shapes"], INVALID_INPUT.get(service, InvalidParameterException))
     outputs = OutputCompiler(model["shapes"])
     compiled = {}
     for name, spec in model["operations"].items():

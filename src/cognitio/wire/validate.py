@@ -11,10 +11,10 @@ returns the converted value. Two failure kinds, as Cognito answers them:
   the words of AWS's JSON reader ("Start of list found where not expected",
   "NUMBER_VALUE can not be converted to a String") plus the member path.
 - Constraint failures are *collected* and raised together as
-  ``InvalidParameterException`` in Coral's form: ``2 validation errors
-  detected: Value 'x' at 'poolName' failed to satisfy constraint: Member must
-  ...; Value null at 'userPoolId' failed to satisfy constraint: Member must not
-  be null``.
+  ``InvalidParameterException`` (cognito-identity says ``ValidationException``)
+  in Coral's form: ``2 validation errors detected: Value 'x' at 'poolName'
+  failed to satisfy constraint: Member must ...; Value null at 'userPoolId'
+  failed to satisfy constraint: Member must not be null``.
 
 Member paths are the member names with the first letter lowered, joined by
 dots. A list element is ``<list>.<n>.member`` (1-based) and a map entry
@@ -54,7 +54,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from cognitio.errors import InvalidParameterException, SerializationException
+from cognitio.errors import CognitoError, InvalidParameterException, SerializationException
 from cognitio.wire.constraints import Limits, failure, limits_of, member_path, summary
 
 Check = Callable[[Any, str, list[str]], Any]
@@ -202,8 +202,14 @@ _CONVERTERS: dict[str, Check] = {
 class InputCompiler:
     """Compiles the input shapes of one service model; shapes are shared across operations."""
 
-    def __init__(self, shapes: Mapping[str, Mapping[str, Any]]) -> None:
+    def __init__(
+        self,
+        shapes: Mapping[str, Mapping[str, Any]],
+        invalid: type[CognitoError] = InvalidParameterException,
+    ) -> None:
         self._shapes = shapes
+        # What the service calls a request its model refuses.
+        self._invalid = invalid
         self._checks: dict[tuple[str, bool], Check] = {}
         self._sensitive: dict[str, bool] = {}
 
@@ -220,7 +226,7 @@ class InputCompiler:
             errors: list[str] = []
             result: dict[str, Any] = root(body, "", errors)
             if errors:
-                raise InvalidParameterException(summary(errors))
+                raise self._invalid(summary(errors))
             return result
 
         return validate
