@@ -34,6 +34,8 @@ from cognitio.services.federation.sign_in import FederatedSignIn
 from cognitio.services.federation.sign_out import FederatedSignOut
 from cognitio.services.federation.upstream import Upstream, UpstreamPolicy
 from cognitio.services.hosted.hosted import Hosted
+from cognitio.services.identity.enhanced_flow import EnhancedFlow
+from cognitio.services.identity.get_id import IdentityIds
 from cognitio.services.identity.identities import Identities
 from cognitio.services.identity.pools import IdentityPools
 from cognitio.services.identity.principal_tags import PrincipalTags
@@ -52,6 +54,7 @@ from cognitio.services.security.rate_limits import RateLimits, too_many_requests
 from cognitio.services.signin.auth import Authenticator
 from cognitio.services.signin.context import FlowContext
 from cognitio.services.signin.user_auth import configured_factors
+from cognitio.services.sts.credentials import CredentialAuthority
 from cognitio.services.tokens.sign_out import SignOut
 from cognitio.services.tokens.tokens import Tokens
 from cognitio.services.triggers.triggers import Triggers
@@ -299,6 +302,13 @@ async def open_services(
         identity_pool_roles=IdentityPoolRoles(store, identity_pools),
         principal_tags=PrincipalTags(store, identity_pools),
         pool_identities=Identities(store),
+        identity_ids=IdentityIds(store, tokens),
+        enhanced_flow=EnhancedFlow(
+            store,
+            tokens,
+            CredentialAuthority.from_envelope(envelope, settings.credential_key_ids),
+            settings.iam_roles,
+        ),
     )
     return database, store, services
 

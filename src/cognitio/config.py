@@ -146,6 +146,11 @@ class Settings:
     # The config file's [iam] table: the roles identity pools hand out, with their trust and
     # permission policies (docs/identity-pools.md, "Roles and policies"). None by default.
     iam_roles: tuple[Role, ...] = ()
+    # Key ids of identity-pool credentials, newest first (COGNITIO_CREDENTIAL_KEY_IDS, comma-
+    # separated): credentials are minted under the first and accepted under any listed. Each
+    # id's keys are derived from the master key; to rotate, put a new id first and drop the old
+    # one an hour later (docs/identity-pools.md, "The credentials").
+    credential_key_ids: tuple[str, ...] = ("k1",)
 
     @property
     def base_url(self) -> str:
@@ -215,6 +220,7 @@ _ENV = {
     "federation_endpoints": "COGNITIO_FEDERATION_ENDPOINTS",
     "federation_allow_insecure": "COGNITIO_FEDERATION_ALLOW_INSECURE",
     "federation_metadata_refresh_s": "COGNITIO_FEDERATION_METADATA_REFRESH_S",
+    "credential_key_ids": "COGNITIO_CREDENTIAL_KEY_IDS",
 }
 
 # Settings a TOML file may not hold: secrets belong in the environment or a key file.
@@ -368,6 +374,7 @@ class _Values(TypedDict, total=False):
     federation_endpoints: tuple[tuple[str, str], ...]
     federation_allow_insecure: bool
     federation_metadata_refresh_s: int
+    credential_key_ids: tuple[str, ...]
 
 
 _RateName = Literal[
@@ -490,7 +497,28 @@ def _abuse_limits(raw: Mapping[str, object]) -> _Values:
             values[name] = _integer(raw[name], name, low)
     if "trusted_proxies" in raw:
         values["trusted_proxies"] = _networks(raw["trusted_proxies"], "trusted_proxies")
+    if "credential_key_ids" in raw:
+        values["credential_key_ids"] = _key_ids(raw["credential_key_ids"])
     return values
+
+
+_KEY_ID = re.compile(r"[a-z0-9-]{1,32}")  # as services.sts.credentials.KEY_ID_PATTERN
+
+
+def _key_ids(value: object) -> tuple[str, ...]:
+    """Credential key ids, newest first: a list or one comma-separated string."""
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple):
+        raise ConfigError("credential_key_ids: must be a list of key ids")
+    key_ids = tuple(str(item).strip() for item in items if str(item).strip())
+    if not key_ids:
+        raise ConfigError("credential_key_ids: at least one key id is needed")
+    for key_id in key_ids:
+        if not _KEY_ID.fullmatch(key_id):
+            raise ConfigError(f"credential_key_ids: {key_id!r} is not 1-32 of a-z, 0-9 and '-'")
+    if len(set(key_ids)) != len(key_ids):
+        raise ConfigError("credential_key_ids: a key id is listed twice")
+    return key_ids
 
 
 SOCIAL_PROVIDER_TYPES = ("Google", "Facebook", "LoginWithAmazon", "SignInWithApple")

@@ -13,6 +13,8 @@ from cognitio.services.federation.providers import IdentityProviders
 from cognitio.services.federation.sign_in import FederatedSignIn
 from cognitio.services.federation.sign_out import FederatedSignOut
 from cognitio.services.hosted.hosted import Hosted
+from cognitio.services.identity.enhanced_flow import EnhancedFlow
+from cognitio.services.identity.get_id import IdentityIds
 from cognitio.services.identity.identities import Identities
 from cognitio.services.identity.pools import IdentityPools
 from cognitio.services.identity.principal_tags import PrincipalTags
@@ -72,3 +74,5 @@ class Services:
     identity_pool_roles: IdentityPoolRoles
     principal_tags: PrincipalTags
     pool_identities: Identities
+    identity_ids: IdentityIds
+    enhanced_flow: EnhancedFlow

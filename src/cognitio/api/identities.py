@@ -1,4 +1,5 @@
-"""Identities on the wire for administrators: DescribeIdentity, ListIdentities, DeleteIdentities."""
+"""Identities on the wire: DescribeIdentity, ListIdentities and DeleteIdentities for
+administrators; GetId and GetCredentialsForIdentity (public, no signature) for apps."""
 
 from __future__ import annotations
 
@@ -52,4 +53,32 @@ async def delete_identities(ctx: Context, params: dict[str, Any]) -> Mapping[str
         "UnprocessedIdentityIds": [
             {"IdentityId": u.identity_id, "ErrorCode": u.reason} for u in unprocessed
         ]
+    }
+
+
+@operation(IDENTITY, "GetId")
+async def get_id(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
+    identity_id = await ctx.services.identity_ids.get_id(
+        ctx.caller, params["IdentityPoolId"], params.get("Logins") or {}
+    )
+    return {"IdentityId": identity_id}
+
+
+@operation(IDENTITY, "GetCredentialsForIdentity")
+async def get_credentials_for_identity(ctx: Context, params: dict[str, Any]) -> Mapping[str, Any]:
+    result = await ctx.services.enhanced_flow.credentials(
+        ctx.caller,
+        params["IdentityId"],
+        params.get("Logins") or {},
+        params.get("CustomRoleArn"),
+    )
+    credentials = result.credentials
+    return {
+        "IdentityId": result.identity_id,
+        "Credentials": {
+            "AccessKeyId": credentials.access_key_id,
+            "SecretKey": credentials.secret_key,
+            "SessionToken": credentials.session_token,
+            "Expiration": credentials.expiration.timestamp(),
+        },
     }

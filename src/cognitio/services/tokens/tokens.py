@@ -311,8 +311,8 @@ class Tokens:
             overrides.apply(claims, {})
         return TokenSet(jwt.sign(keys["access"], claims), seconds)
 
-    async def verify_access(self, tx: Transaction, token: str) -> Verified:
-        """Check an access token's signature, expiry, issuer and use, or NotAuthorizedException."""
+    async def signing_key(self, tx: Transaction, token: str) -> tuple[str, jwt.SigningKey] | None:
+        """The pool and key a token's header names, if this server holds that key."""
         kid = _unverified_kid(token)
         found = self._by_kid.get(kid or "")
         if found is None and kid:
@@ -320,6 +320,11 @@ class Tokens:
             if record is not None:
                 await self.keys(tx, record.pool_id)
                 found = self._by_kid.get(kid)
+        return found
+
+    async def verify_access(self, tx: Transaction, token: str) -> Verified:
+        """Check an access token's signature, expiry, issuer and use, or NotAuthorizedException."""
+        found = await self.signing_key(tx, token)
         if found is None:
             raise NotAuthorizedException("Invalid Access Token")
         pool_id, key = found
