@@ -14,9 +14,11 @@ from cognitio.services.federation.sign_in import FederatedSignIn
 from cognitio.services.federation.sign_out import FederatedSignOut
 from cognitio.services.hosted.hosted import Hosted
 from cognitio.services.identity.identities import Identities
+from cognitio.services.identity.openid_token import OpenIdTokens
 from cognitio.services.identity.pools import IdentityPools
 from cognitio.services.identity.principal_tags import PrincipalTags
 from cognitio.services.identity.roles import IdentityPoolRoles
+from cognitio.services.identity.web_identity import WebIdentitySessions
 from cognitio.services.messages.user_messages import UserMessages
 from cognitio.services.oauth.oauth import OAuth
 from cognitio.services.pools.branding import Branding
@@ -72,3 +74,5 @@ class Services:
     identity_pool_roles: IdentityPoolRoles
     principal_tags: PrincipalTags
     pool_identities: Identities
+    openid_tokens: OpenIdTokens
+    web_identity: WebIdentitySessions
