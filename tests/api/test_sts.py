@@ -384,3 +384,10 @@ def test_query_calls_outside_sts_answer_in_its_error_shape(sts_server: ServerPro
     # The JSON 1.1 front door still answers its own calls on the same path.
     identity = client("cognito-identity", sts_server.url)
     assert "IdentityPools" in identity.list_identity_pools(MaxResults=1)
+
+
+def test_an_oversized_query_body_is_a_validation_error(sts_server: ServerProcess) -> None:
+    body = {"Action": "GetCallerIdentity", "Version": "2011-06-15", "Pad": "x" * (1024 * 1024)}
+    response = httpx.post(sts_server.url, data=body)
+    assert response.status_code == 400
+    assert "<Code>ValidationError</Code>" in response.text

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 from xml.sax.saxutils import escape
 
+from cognitio.errors import CognitoError
 from cognitio.services.sts.service_errors import (
     InternalFailure,
     InvalidAction,
@@ -72,7 +73,10 @@ class QueryEndpoint:
         request_id = _request_id()
         try:
             headers = _headers(scope)
-            body = await _read_body(receive)
+            try:
+                body = await _read_body(receive)
+            except CognitoError as too_large:
+                raise ValidationError(too_large.message) from None
             params = _form(body)
             handler = self._handler(params)
             path = scope.get("raw_path", b"/").decode("latin-1")
