@@ -12,6 +12,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from cognitio.api.handlers import load_handlers
+from cognitio.api.sts import StsApi
+from cognitio.authz.verifier import Verifier
 from cognitio.client_address import client_address
 from cognitio.config import Settings
 from cognitio.container import Services
@@ -37,9 +39,11 @@ from cognitio.services.hosted.hosted import Hosted
 from cognitio.services.identity.enhanced_flow import EnhancedFlow
 from cognitio.services.identity.get_id import IdentityIds
 from cognitio.services.identity.identities import Identities
+from cognitio.services.identity.openid_token import OpenIdTokens
 from cognitio.services.identity.pools import IdentityPools
 from cognitio.services.identity.principal_tags import PrincipalTags
 from cognitio.services.identity.roles import IdentityPoolRoles
+from cognitio.services.identity.web_identity import WebIdentitySessions
 from cognitio.services.messages.codes import Codes
 from cognitio.services.messages.user_messages import UserMessages
 from cognitio.services.mfa.devices import Devices
@@ -78,6 +82,7 @@ from cognitio.web import (
     hosted,
     hosted_accounts,
     hosted_passkeys,
+    identity_well_known,
     oauth_endpoints,
     sign_out,
     well_known,
@@ -88,6 +93,7 @@ from cognitio.web.headers import SecurityHeaders
 from cognitio.web.limits import BodyLimit
 from cognitio.web.pages import Pages
 from cognitio.wire.front import AwsJsonEndpoint, Receive, Scope, Send, send_error
+from cognitio.wire.query import QueryEndpoint, is_query_call
 
 
 async def health(_request: Request) -> JSONResponse:
@@ -111,8 +117,10 @@ class CognitioApp:
         limits: RateLimits | None = None,
         *,
         max_in_flight: int = 0,
+        query: QueryEndpoint | None = None,
     ) -> None:
         self._aws = aws
+        self._query = query  # STS's Query protocol, beside the JSON 1.1 front door
         self._web = web
         self._limits = limits
         self._max_in_flight = max_in_flight  # 0: no cap
@@ -132,7 +140,10 @@ class CognitioApp:
         address = client_address.set(ip)
         try:
             if scope["method"] == "POST" and scope["path"] == "/":
-                await self._aws(scope, receive, send)
+                if self._query is not None and is_query_call(scope):
+                    await self._query(scope, receive, send)
+                else:
+                    await self._aws(scope, receive, send)
             elif (
                 scope["method"] == "POST"
                 and self._limits is not None
@@ -256,6 +267,9 @@ async def open_services(
     )
     round_trips = RoundTrips(store, envelope)
     identity_pools = IdentityPools(store)
+    openid_tokens = OpenIdTokens(store, envelope, settings)
+    # One credential authority mints what GetCredentialsForIdentity and STS hand out.
+    credentials = CredentialAuthority.from_envelope(envelope, settings.credential_key_ids)
     services = Services(
         pools=UserPools(store, triggers.check),
         clients=Clients(store, envelope),
@@ -303,11 +317,14 @@ async def open_services(
         principal_tags=PrincipalTags(store, identity_pools),
         pool_identities=Identities(store),
         identity_ids=IdentityIds(store, tokens),
-        enhanced_flow=EnhancedFlow(
+        enhanced_flow=EnhancedFlow(store, tokens, credentials, settings.iam_roles),
+        openid_tokens=openid_tokens,
+        web_identity=WebIdentitySessions(
             store,
-            tokens,
-            CredentialAuthority.from_envelope(envelope, settings.credential_key_ids),
+            openid_tokens,
+            credentials,
             settings.iam_roles,
+            settings.account_id,
         ),
     )
     return database, store, services
@@ -331,10 +348,21 @@ async def start(settings: Settings) -> Runtime:
         account_id=settings.account_id,
         limits=limits,
     )
+    sts = QueryEndpoint(
+        StsApi(
+            services.web_identity,
+            Verifier(
+                services.web_identity.authority,
+                regions=[settings.region],
+                services=["sts"],
+            ),
+        ).handlers()
+    )
     secure = settings.base_url.startswith("https://")
     pages = Pages(services.oauth, services.hosted, services.identity_providers, secure=secure)
     routes = [
         Route("/health", health, methods=["GET"]),
+        *identity_well_known.routes(settings.identity_issuer_url),
         *well_known.ROUTES,
         *oauth_endpoints.ROUTES,
         *hosted.ROUTES,
@@ -365,6 +393,8 @@ async def start(settings: Settings) -> Runtime:
         settings,
         database,
         services,
-        CognitioApp(aws, web, limits, max_in_flight=settings.requests_in_flight_per_client),
+        CognitioApp(
+            aws, web, limits, max_in_flight=settings.requests_in_flight_per_client, query=sts
+        ),
         generated,
     )

@@ -97,6 +97,10 @@ class Settings:
     # Token issuer: {base_url}/{pool_id} unless a template with {base_url}, {region} and
     # {pool_id} says otherwise (e.g. https://cognito-idp.{region}.amazonaws.com/{pool_id}).
     issuer_template: str = "{base_url}/{pool_id}"
+    # The identity pools' OpenID token issuer (their tokens' iss, with its discovery document at
+    # {identity_issuer}/.well-known/openid-configuration). None: the base URL, as AWS's
+    # https://cognito-identity.amazonaws.com sits at its host's root.
+    identity_issuer: str | None = None
     # Prefix domains answer on "{prefix}.{auth_domain_suffix}" (e.g. auth.example.com); None:
     # only custom domains and the base URL serve the hosted pages.
     auth_domain_suffix: str | None = None
@@ -161,6 +165,11 @@ class Settings:
         return f"http://{host}:{self.port}"
 
     @property
+    def identity_issuer_url(self) -> str:
+        """The identity issuer, defaulting to the base URL."""
+        return (self.identity_issuer or self.base_url).rstrip("/")
+
+    @property
     def sqlalchemy_url(self) -> str:
         """The database URL with the driver SQLAlchemy uses (sqlite3, or asyncpg)."""
         url = self.database_url or f"sqlite:///{(self.data_dir / 'cognitio.db').resolve()}"
@@ -197,6 +206,7 @@ _ENV = {
     "previous_master_keys": "COGNITIO_PREVIOUS_MASTER_KEYS",
     "log_level": "COGNITIO_LOG_LEVEL",
     "issuer_template": "COGNITIO_ISSUER_TEMPLATE",
+    "identity_issuer": "COGNITIO_IDENTITY_ISSUER",
     "auth_domain_suffix": "COGNITIO_AUTH_DOMAIN_SUFFIX",
     "require_pkce": "COGNITIO_REQUIRE_PKCE",
     "smtp_url": "COGNITIO_SMTP_URL",
@@ -355,6 +365,7 @@ class _Values(TypedDict, total=False):
     sms_webhook_url: str
     sms_webhook_secret: str
     issuer_template: str
+    identity_issuer: str
     auth_domain_suffix: str
     require_pkce: bool
     argon2_memory_kib: int
@@ -432,6 +443,8 @@ def _validate(raw: Mapping[str, object]) -> Settings:
         if not 16 <= len(str(secret)) <= 128:
             raise ConfigError("admin_secret_access_key: must be 16 to 128 characters")
         values["admin_secret_access_key"] = str(secret)
+    if "identity_issuer" in raw:
+        values["identity_issuer"] = _public_url(_text(raw, "identity_issuer"), "identity_issuer")
     if "issuer_template" in raw:
         values["issuer_template"] = _issuer_template(_text(raw, "issuer_template"))
     if "auth_domain_suffix" in raw:

@@ -16,9 +16,11 @@ from cognitio.services.hosted.hosted import Hosted
 from cognitio.services.identity.enhanced_flow import EnhancedFlow
 from cognitio.services.identity.get_id import IdentityIds
 from cognitio.services.identity.identities import Identities
+from cognitio.services.identity.openid_token import OpenIdTokens
 from cognitio.services.identity.pools import IdentityPools
 from cognitio.services.identity.principal_tags import PrincipalTags
 from cognitio.services.identity.roles import IdentityPoolRoles
+from cognitio.services.identity.web_identity import WebIdentitySessions
 from cognitio.services.messages.user_messages import UserMessages
 from cognitio.services.oauth.oauth import OAuth
 from cognitio.services.pools.branding import Branding
@@ -76,3 +78,5 @@ class Services:
     pool_identities: Identities
     identity_ids: IdentityIds
     enhanced_flow: EnhancedFlow
+    openid_tokens: OpenIdTokens
+    web_identity: WebIdentitySessions

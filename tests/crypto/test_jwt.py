@@ -542,3 +542,38 @@ def test_hash_for_is_16_bytes_unpadded() -> None:
     value = hash_for("any access token")
     assert len(value) == 22
     assert "=" not in value
+
+
+def test_an_rs512_key_signs_with_its_own_header_and_verifies_only_as_rs512() -> None:
+    key = generate_signing_key(0, kid="us-east-11", algorithm="RS512", typ="JWS")
+    now = int(time.time())
+    token = sign(key, {"sub": "s", "iss": ISSUER, "iat": now, "exp": now + 60})
+    header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
+    assert header == {"kid": "us-east-11", "typ": "JWS", "alg": "RS512"}
+    assert public_jwk(key)["alg"] == "RS512"
+    claims = verify(token, {key.kid: key}, issuer=ISSUER, token_use=None, algorithm="RS512")
+    assert claims["sub"] == "s"
+    # PyJWT, an independent implementation, agrees on the signature.
+    private = serialization.load_pem_private_key(key.private_pem, None)
+    assert isinstance(private, rsa.RSAPrivateKey)
+    public = private.public_key()
+    assert pyjwt.decode(token, public, algorithms=["RS512"], issuer=ISSUER)["sub"] == "s"
+    with pytest.raises(TokenError) as refused:
+        verify(token, {key.kid: key}, issuer=ISSUER, token_use=None)
+    assert refused.value.reason == "algorithm"
+
+
+def test_an_rs256_key_cannot_verify_a_token_that_claims_rs512(access_key: SigningKey) -> None:
+    """A token naming RS512 is refused when the key found for its kid is an RS256 key."""
+    now = int(time.time())
+    token = sign(access_key, {"sub": "s", "iss": ISSUER, "iat": now, "exp": now + 60})
+    _, payload, signature = token.split(".")
+    forged_header = base64.urlsafe_b64encode(
+        json.dumps({"kid": access_key.kid, "alg": "RS512"}).encode()
+    ).rstrip(b"=")
+    forged = ".".join((forged_header.decode(), payload, signature))
+    with pytest.raises(TokenError) as refused:
+        verify(
+            forged, {access_key.kid: access_key}, issuer=ISSUER, token_use=None, algorithm="RS512"
+        )
+    assert refused.value.reason == "unknown_key"

@@ -8,10 +8,15 @@ OpenID Connect Core 1.0 section 3.1.3.6 (``at_hash``); ``cognito_api.md`` sectio
 Cognito's header is ``{"kid": ..., "alg": "RS256"}`` and nothing else; its ``jwks.json`` lists each
 key with exactly ``alg``, ``e``, ``kid``, ``kty``, ``n`` and ``use``.
 
-Verification accepts one algorithm, RS256, and nothing that could choose another: the header's
-``alg`` must equal it before any key is looked up, so ``none`` and the HS256-with-the-public-key
-confusion have no path to succeed. Token segments must be canonical base64url, so one token has one
-spelling. Claims are read only after the signature checks out.
+Identity pools' OpenID tokens are RS512 with the header ``{"kid", "typ": "JWS", "alg": "RS512"}``
+and a ``kid`` in AWS's ``{region}{n}`` style: a :class:`SigningKey` names its algorithm and may
+carry such a ``kid``; the rest of this module is the same for both.
+
+Verification accepts one algorithm per call (RS256 unless told), and nothing that could choose
+another: the header's ``alg`` must equal it (and the key's) before any key is used, so ``none``
+and the HS256-with-the-public-key confusion have no path to succeed. Token segments must be
+canonical base64url, so one token has one spelling. Claims are read only after the signature
+checks out.
 
 A key's ``kid`` is its RFC 7638 thumbprint (SHA-256 over the canonical ``{"e","kty","n"}`` JSON,
 base64url, 43 characters): it needs no storage, never changes for a key, and two keys never share
@@ -39,7 +44,9 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from cognitio.documents import JsonObject, JsonValue
 
-ALGORITHM = "RS256"
+Algorithm = Literal["RS256", "RS512"]
+ALGORITHM: Algorithm = "RS256"
+_HASHES: dict[str, type[hashes.HashAlgorithm]] = {"RS256": hashes.SHA256, "RS512": hashes.SHA512}
 _KEY_BITS = 2048
 _PUBLIC_EXPONENT = 65537
 # Cognito's header is about 70 characters; the cap keeps unauthenticated parsing cheap.
@@ -62,7 +69,7 @@ Reason = Literal[
 _DESCRIPTIONS: dict[Reason, str] = {
     "malformed": "token is not a well-formed JWT with the required claims",
     "signature": "token signature does not verify",
-    "algorithm": "token algorithm is not RS256",
+    "algorithm": "token algorithm is not the one expected",
     "expired": "token has expired",
     "not_yet_valid": "token is not valid yet",
     "issuer": "token issuer does not match",
@@ -82,11 +89,14 @@ class TokenError(Exception):
 
 @dataclass(frozen=True)
 class SigningKey:
-    """One RSA key of a user pool. ``kid`` is the RFC 7638 thumbprint of its public key."""
+    """One RSA key: a user pool's (``kid`` the RFC 7638 thumbprint of its public key, RS256) or
+    the identity issuer's (``kid`` in AWS's style, RS512, header ``typ`` JWS)."""
 
     kid: str
     private_pem: bytes = field(repr=False)  # PKCS#8 PEM, unencrypted; the store seals it
     created_ms: int
+    algorithm: Algorithm = ALGORITHM
+    typ: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,20 +107,28 @@ class _LoadedKey:
     header_segment: bytes
 
 
-def generate_signing_key(now_ms: int) -> SigningKey:
-    """A fresh RSA-2048 key (e = 65537) with its thumbprint as ``kid``."""
+def generate_signing_key(
+    now_ms: int, *, kid: str | None = None, algorithm: Algorithm = ALGORITHM, typ: str | None = None
+) -> SigningKey:
+    """A fresh RSA-2048 key (e = 65537); its ``kid`` is its thumbprint unless one is given."""
     private = rsa.generate_private_key(public_exponent=_PUBLIC_EXPONENT, key_size=_KEY_BITS)
     pem = private.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    return SigningKey(kid=_thumbprint(private.public_key()), private_pem=pem, created_ms=now_ms)
+    return SigningKey(
+        kid=kid or _thumbprint(private.public_key()),
+        private_pem=pem,
+        created_ms=now_ms,
+        algorithm=algorithm,
+        typ=typ,
+    )
 
 
 def public_jwk(key: SigningKey) -> dict[str, str]:
     """The key as Cognito's ``jwks.json`` lists it (members in Cognito's order)."""
-    return dict(_load(key.private_pem, key.kid).jwk)
+    return dict(_loaded(key).jwk)
 
 
 def jwks(keys: Iterable[SigningKey]) -> dict[str, list[dict[str, str]]]:
@@ -119,10 +137,10 @@ def jwks(keys: Iterable[SigningKey]) -> dict[str, list[dict[str, str]]]:
 
 
 def sign(key: SigningKey, claims: Mapping[str, JsonValue]) -> str:
-    """A compact RS256 JWT of *claims*, with header ``{"kid", "alg"}``."""
-    loaded = _load(key.private_pem, key.kid)
+    """A compact JWT of *claims* in the key's algorithm; header ``{"kid", ["typ",] "alg"}``."""
+    loaded = _loaded(key)
     signing_input = loaded.header_segment + b"." + _b64encode(orjson.dumps(dict(claims)))
-    signature = loaded.private.sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
+    signature = loaded.private.sign(signing_input, padding.PKCS1v15(), _HASHES[key.algorithm]())
     return (signing_input + b"." + _b64encode(signature)).decode("ascii")
 
 
@@ -135,6 +153,7 @@ def verify(
     client_id: str | None = None,
     now: float | None = None,
     leeway_seconds: int = 0,
+    algorithm: Algorithm = ALGORITHM,
 ) -> JsonObject:
     """The claims of *token* once its signature, lifetime, issuer and audience check out.
 
@@ -143,7 +162,7 @@ def verify(
     """
     header_segment, payload_segment, signature_segment = _split(token)
     header = _decode_json(header_segment)
-    if header.get("alg") != ALGORITHM:
+    if header.get("alg") != algorithm:
         raise TokenError("algorithm")
     # RFC 7515 section 4.1.11: an extension we do not understand must be refused.
     if "crit" in header:
@@ -152,14 +171,14 @@ def verify(
     if not isinstance(kid, str):
         raise TokenError("unknown_key")
     key = keys.get(kid) if isinstance(keys, Mapping) else keys(kid)
-    if key is None:
+    if key is None or key.algorithm != algorithm:
         raise TokenError("unknown_key")
 
     signing_input = f"{header_segment}.{payload_segment}".encode("ascii")
     signature = _b64decode(signature_segment)
     try:
-        _load(key.private_pem, key.kid).public.verify(
-            signature, signing_input, padding.PKCS1v15(), hashes.SHA256()
+        _loaded(key).public.verify(
+            signature, signing_input, padding.PKCS1v15(), _HASHES[algorithm]()
         )
     except InvalidSignature:
         raise TokenError("signature") from None
@@ -173,6 +192,11 @@ def verify(
     if client_id is not None and not _issued_to(claims, client_id):
         raise TokenError("audience")
     return claims
+
+
+def unverified_header(token: str) -> JsonObject:
+    """The header of a well-formed token, unverified: only to pick a key, never to trust."""
+    return _decode_json(_split(token)[0])
 
 
 def hash_for(value: str) -> str:
@@ -260,20 +284,27 @@ def _b64uint(value: int) -> str:
     return _b64encode(value.to_bytes((value.bit_length() + 7) // 8, "big")).decode("ascii")
 
 
+def _loaded(key: SigningKey) -> _LoadedKey:
+    return _load(key.private_pem, key.kid, key.algorithm, key.typ)
+
+
 @lru_cache(maxsize=4096)  # two keys per pool; a miss costs one PEM load
-def _load(private_pem: bytes, kid: str) -> _LoadedKey:
+def _load(private_pem: bytes, kid: str, algorithm: Algorithm, typ: str | None) -> _LoadedKey:
     private = serialization.load_pem_private_key(private_pem, password=None)
     if not isinstance(private, rsa.RSAPrivateKey):
         raise ValueError("signing key is not an RSA key")
     public = private.public_key()
     numbers = public.public_numbers()
     jwk = {
-        "alg": ALGORITHM,
+        "alg": algorithm,
         "e": _b64uint(numbers.e),
         "kid": kid,
         "kty": "RSA",
         "n": _b64uint(numbers.n),
         "use": "sig",
     }
-    header = _b64encode(b'{"kid":' + orjson.dumps(kid) + b',"alg":"RS256"}')
+    typ_member = b"" if typ is None else b',"typ":' + orjson.dumps(typ)
+    header = _b64encode(
+        b'{"kid":' + orjson.dumps(kid) + typ_member + b',"alg":' + orjson.dumps(algorithm) + b"}"
+    )
     return _LoadedKey(private=private, public=public, jwk=jwk, header_segment=header)

@@ -41,6 +41,7 @@ from cognitio.store.records import (
     IdentityPoolSummary,
     IdentityProviderRecord,
     IdentityRecord,
+    IssuerKeyRecord,
     MfaRecord,
     PasskeyRecord,
     RefreshTokenRecord,
@@ -94,6 +95,7 @@ class _State:
     history: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     codes: dict[tuple[str, str], CodeRecord] = field(default_factory=dict)
     signing_keys: dict[str, SigningKeyRecord] = field(default_factory=dict)
+    issuer_keys: dict[str, IssuerKeyRecord] = field(default_factory=dict)
     refresh_tokens: dict[str, RefreshTokenRecord] = field(default_factory=dict)
     authorization_codes: dict[str, AuthorizationCodeRecord] = field(default_factory=dict)
     spent_sessions: dict[str, int] = field(default_factory=dict)
@@ -414,6 +416,18 @@ class MemoryUserRepository(_Repository):
 
     async def delete_code(self, sub: str, purpose: str) -> None:
         self._db.codes.pop((sub, purpose), None)
+
+
+class MemoryIssuerKeys(_Repository):
+    async def all(self) -> list[IssuerKeyRecord]:
+        keys = sorted(self._db.issuer_keys.values(), key=lambda k: (k.created_ms, k.kid))
+        return _copy(keys)
+
+    async def insert(self, record: IssuerKeyRecord) -> bool:
+        if record.kid in self._db.issuer_keys:
+            return False
+        self._db.issuer_keys[record.kid] = _copy(record)
+        return True
 
 
 class MemorySigningKeys(_Repository):
@@ -1161,6 +1175,7 @@ class MemoryTransaction:
         self.clients = MemoryClientRepository(store)
         self.users = MemoryUserRepository(store)
         self.signing_keys = MemorySigningKeys(store)
+        self.issuer_keys = MemoryIssuerKeys(store)
         self.refresh_tokens = MemoryRefreshTokens(store)
         self.authorization_codes = MemoryAuthorizationCodes(store)
         self.spent_sessions = MemorySpentSessions(store)

@@ -118,6 +118,15 @@ class SigningKeyRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class IssuerKeyRecord:
+    """An RSA key of the identity pools' OpenID token issuer; ``kid`` is ``{region}{n}``."""
+
+    kid: str
+    private_sealed: bytes
+    created_ms: int
+
+
+@dataclass(frozen=True, slots=True)
 class RefreshTokenRecord:
     token_hash: str
     pool_id: str

@@ -26,6 +26,7 @@ from cognitio.store.records import (
     IdentityPoolSummary,
     IdentityProviderRecord,
     IdentityRecord,
+    IssuerKeyRecord,
     MfaRecord,
     PasskeyRecord,
     RefreshTokenRecord,
@@ -158,6 +159,16 @@ class UserRepository(Protocol):
         ...
 
     async def delete_code(self, sub: str, purpose: str) -> None: ...
+
+
+class IssuerKeys(Protocol):
+    async def all(self) -> list[IssuerKeyRecord]:
+        """Every key of the identity issuer, oldest first."""
+        ...
+
+    async def insert(self, record: IssuerKeyRecord) -> bool:
+        """False when a key with that kid exists (another node made it first)."""
+        ...
 
 
 class SigningKeys(Protocol):
@@ -576,6 +587,8 @@ class Transaction(Protocol):
     def users(self) -> UserRepository: ...
     @property
     def signing_keys(self) -> SigningKeys: ...
+    @property
+    def issuer_keys(self) -> IssuerKeys: ...
     @property
     def refresh_tokens(self) -> RefreshTokens: ...
     @property

@@ -31,6 +31,7 @@ SEALED_COLUMNS = (
     SealedColumn("access-key", "access_keys", "access_key_id", "secret_sealed"),
     SealedColumn("client-secret", "user_pool_clients", "id", "secret_sealed"),
     SealedColumn("signing-key", "signing_keys", "kid", "private_sealed"),
+    SealedColumn("issuer-key", "identity_issuer_keys", "kid", "private_sealed"),
     SealedColumn("srp", "users", "sub", "srp_sealed"),
     SealedColumn("totp", "user_mfa", "sub", "totp_sealed"),
     SealedColumn("totp", "user_mfa", "sub", "totp_pending_sealed"),

@@ -28,6 +28,7 @@ from cognitio.store.sql_sealed import SqlSealedRepository
 from cognitio.store.sql_tokens import (
     SqlAuthorizationCodes,
     SqlHostedSessions,
+    SqlIssuerKeys,
     SqlRefreshTokens,
     SqlSigningKeys,
     SqlSpentSessions,
@@ -215,6 +216,7 @@ class SqlTransaction:
         self.clients = SqlClientRepository(sql)
         self.users = SqlUserRepository(sql)
         self.signing_keys = SqlSigningKeys(sql)
+        self.issuer_keys = SqlIssuerKeys(sql)
         self.refresh_tokens = SqlRefreshTokens(sql)
         self.authorization_codes = SqlAuthorizationCodes(sql)
         self.spent_sessions = SqlSpentSessions(sql)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from cognitio.store.records import (
     AuthorizationCodeRecord,
     HostedSessionRecord,
+    IssuerKeyRecord,
     RefreshTokenRecord,
     SigningKeyRecord,
 )
@@ -17,6 +18,13 @@ _KEY_BY_KID = Query(f"SELECT {_KEY_COLUMNS} FROM signing_keys WHERE kid = :kid")
 _KEY_INSERT = Query(
     f"INSERT INTO signing_keys ({_KEY_COLUMNS}) VALUES (:kid, :pool_id, :purpose, "
     ":private_sealed, :created_ms) ON CONFLICT DO NOTHING"
+)
+_ISSUER_KEYS = Query(
+    "SELECT kid, private_sealed, created_ms FROM identity_issuer_keys ORDER BY created_ms, kid"
+)
+_ISSUER_KEY_INSERT = Query(
+    "INSERT INTO identity_issuer_keys (kid, private_sealed, created_ms) "
+    "VALUES (:kid, :private_sealed, :created_ms) ON CONFLICT DO NOTHING"
 )
 _REFRESH_COLUMNS = (
     "token_hash, pool_id, client_id, sub, origin_jti, auth_time, created_ms, expires_ms, revoked, "
@@ -93,6 +101,23 @@ class SqlSigningKeys(_Repository):
             "created_ms": record.created_ms,
         }
         return await self._sql.run(_KEY_INSERT, params) == 1
+
+
+class SqlIssuerKeys(_Repository):
+    async def all(self) -> list[IssuerKeyRecord]:
+        rows = await self._sql.all(_ISSUER_KEYS, {})
+        return [
+            IssuerKeyRecord(kid=row[0], private_sealed=bytes(row[1]), created_ms=row[2])
+            for row in rows
+        ]
+
+    async def insert(self, record: IssuerKeyRecord) -> bool:
+        params = {
+            "kid": record.kid,
+            "private_sealed": record.private_sealed,
+            "created_ms": record.created_ms,
+        }
+        return await self._sql.run(_ISSUER_KEY_INSERT, params) == 1
 
 
 class SqlRefreshTokens(_Repository):

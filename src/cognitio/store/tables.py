@@ -164,6 +164,15 @@ signing_keys = Table(
     UniqueConstraint("pool_id", "purpose"),
 )
 
+# The identity pools' OpenID token issuer keys (RS512), shared by every node.
+identity_issuer_keys = Table(
+    "identity_issuer_keys",
+    metadata,
+    Column("kid", String(64), primary_key=True),
+    Column("private_sealed", LargeBinary, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+)
+
 # Refresh tokens, kept only as SHA-256 hashes.
 refresh_tokens = Table(
     "refresh_tokens",

@@ -1,0 +1,162 @@
+"""The AWS Query protocol, as STS speaks it: ``POST /`` with a form body, XML answers.
+
+https://smithy.io/2.0/aws/protocols/aws-query-protocol.html: the body is
+``application/x-www-form-urlencoded`` with ``Action`` and ``Version`` (``2011-06-15`` for STS);
+an answer is ``<{Action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+<{Action}Result>…</{Action}Result><ResponseMetadata><RequestId>…`` and an error is
+``<ErrorResponse><Error><Type>Sender</Type><Code>…</Code><Message>…</Message></Error>
+<RequestId>…</RequestId></ErrorResponse>``. The application sends a ``POST /`` here when it has
+a form body and no ``X-Amz-Target``; JSON 1.1 calls never reach this module.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+from xml.sax.saxutils import escape
+
+from cognitio.errors import CognitoError
+from cognitio.services.sts.service_errors import (
+    InternalFailure,
+    InvalidAction,
+    StsError,
+    ValidationError,
+)
+from cognitio.wire.front import Receive, Scope, Send, _headers, _read_body, _request_id
+
+log = logging.getLogger("cognitio.wire")
+
+VERSION = "2011-06-15"
+NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/"
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+
+# An answer's members in order: text, or nested members.
+XmlMembers = Sequence[tuple[str, "str | XmlMembers"]]
+
+
+@dataclass(frozen=True, slots=True)
+class QueryRequest:
+    """One Query call: its parameters and, for signed actions, the request as it arrived."""
+
+    params: Mapping[str, str]
+    method: str
+    url: str  # path and query, still percent-encoded
+    headers: Sequence[tuple[str, str]]
+    body: bytes
+    request_id: str
+
+
+QueryHandler = Callable[[QueryRequest], Awaitable[XmlMembers]]
+
+
+def is_query_call(scope: Scope) -> bool:
+    """A ``POST /`` with a form body and no ``X-Amz-Target``: a Query protocol call."""
+    content_type = ""
+    for name, value in scope["headers"]:
+        lowered = name.lower()
+        if lowered == b"x-amz-target":
+            return False
+        if lowered == b"content-type":
+            content_type = value.decode("latin-1")
+    return content_type.split(";", 1)[0].strip().lower() == FORM_CONTENT_TYPE
+
+
+class QueryEndpoint:
+    """An ASGI app answering STS's Query protocol calls with the handlers by Action."""
+
+    def __init__(self, handlers: Mapping[str, QueryHandler]) -> None:
+        self._handlers = handlers
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request_id = _request_id()
+        try:
+            headers = _headers(scope)
+            try:
+                body = await _read_body(receive)
+            except CognitoError as too_large:
+                raise ValidationError(too_large.message) from None
+            params = _form(body)
+            handler = self._handler(params)
+            path = scope.get("raw_path", b"/").decode("latin-1")
+            query = scope.get("query_string", b"").decode("latin-1")
+            request = QueryRequest(
+                params=params,
+                method=scope["method"],
+                url=f"{path}?{query}" if query else path,
+                headers=list(headers.items()),
+                body=body,
+                request_id=request_id,
+            )
+            members = await handler(request)
+            action = params["Action"]
+            payload = _document(
+                f"{action}Response",
+                [(f"{action}Result", members), ("ResponseMetadata", [("RequestId", request_id)])],
+            )
+            status = 200
+        except StsError as error:
+            payload, status = _error(error, request_id), error.status
+        except Exception:
+            log.exception("unhandled error in request %s", request_id)
+            fault = InternalFailure("An internal error occurred.")
+            payload, status = _error(fault, request_id), fault.status
+        await _respond(send, payload, status, request_id)
+
+    def _handler(self, params: Mapping[str, str]) -> QueryHandler:
+        action = params.get("Action")
+        if not action:
+            raise ValidationError("The request must name an Action.")
+        handler = self._handlers.get(action)
+        if handler is None:
+            raise InvalidAction(f"Could not find operation {action[:128]} for version {VERSION}")
+        if params.get("Version") != VERSION:
+            raise InvalidAction(
+                f"Could not find operation {action} for version {params.get('Version', '')[:32]}"
+            )
+        return handler
+
+
+def _form(body: bytes) -> dict[str, str]:
+    try:
+        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+    except UnicodeDecodeError:
+        raise ValidationError("The request body is not valid UTF-8.") from None
+    params: dict[str, str] = {}
+    for name, value in pairs:
+        if name in params:
+            raise ValidationError(f"The parameter {name[:64]} appears more than once.")
+        params[name] = value
+    return params
+
+
+def _members(members: XmlMembers) -> str:
+    parts = []
+    for name, value in members:
+        inner = escape(value) if isinstance(value, str) else _members(value)
+        parts.append(f"<{name}>{inner}</{name}>")
+    return "".join(parts)
+
+
+def _document(root: str, members: XmlMembers) -> bytes:
+    return f'<{root} xmlns="{NAMESPACE}">{_members(members)}</{root}>\n'.encode()
+
+
+def _error(error: StsError, request_id: str) -> bytes:
+    fault = "Sender" if error.sender else "Receiver"
+    members: XmlMembers = [
+        ("Error", [("Type", fault), ("Code", error.code), ("Message", error.message)]),
+        ("RequestId", request_id),
+    ]
+    return _document("ErrorResponse", members)
+
+
+async def _respond(send: Send, payload: bytes, status: int, request_id: str) -> None:
+    response_headers = [
+        (b"content-type", b"text/xml"),
+        (b"content-length", str(len(payload)).encode()),
+        (b"x-amzn-requestid", request_id.encode()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": response_headers})
+    await send({"type": "http.response.body", "body": payload})
