@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from cognitio.api.handlers import load_handlers
+from cognitio.authz.authorizer import PolicyAuthorizer
 from cognitio.client_address import client_address
 from cognitio.config import Settings
 from cognitio.container import Services
@@ -52,6 +53,7 @@ from cognitio.services.security.rate_limits import RateLimits, too_many_requests
 from cognitio.services.signin.auth import Authenticator
 from cognitio.services.signin.context import FlowContext
 from cognitio.services.signin.user_auth import configured_factors
+from cognitio.services.sts.credentials import CredentialAuthority
 from cognitio.services.tokens.sign_out import SignOut
 from cognitio.services.tokens.tokens import Tokens
 from cognitio.services.triggers.triggers import Triggers
@@ -79,12 +81,16 @@ from cognitio.web import (
     sign_out,
     well_known,
 )
+from cognitio.web.authorize import AUTHORIZE_PATH, AuthorizeEndpoint
 from cognitio.web.context import WebContext
 from cognitio.web.csrf import CsrfCheck
 from cognitio.web.headers import SecurityHeaders
 from cognitio.web.limits import BodyLimit
 from cognitio.web.pages import Pages
 from cognitio.wire.front import AwsJsonEndpoint, Receive, Scope, Send, send_error
+
+# Newest first; a new id goes in front, an old one leaves once its credentials have expired.
+CREDENTIAL_KEY_IDS = ("k1",)
 
 
 async def health(_request: Request) -> JSONResponse:
@@ -108,9 +114,11 @@ class CognitioApp:
         limits: RateLimits | None = None,
         *,
         max_in_flight: int = 0,
+        authorize: AuthorizeEndpoint | None = None,
     ) -> None:
         self._aws = aws
         self._web = web
+        self._authorize = authorize
         self._limits = limits
         self._max_in_flight = max_in_flight  # 0: no cap
         self._in_flight: dict[str, int] = {}  # per client address; touched only by the loop
@@ -130,6 +138,9 @@ class CognitioApp:
         try:
             if scope["method"] == "POST" and scope["path"] == "/":
                 await self._aws(scope, receive, send)
+            elif scope["path"] == AUTHORIZE_PATH and self._authorize is not None:
+                # Signed by an administrator's key, like the front door's signed operations.
+                await self._authorize(scope, receive, send)
             elif (
                 scope["method"] == "POST"
                 and self._limits is not None
@@ -206,6 +217,11 @@ def messenger_for(settings: Settings, outbox: Outbox | None) -> Messenger:
         echo=settings.dev,
         default_sender=settings.email_from,
     )
+
+
+def credential_authority(settings: Settings) -> CredentialAuthority:
+    """The authority that mints identity-pool credentials and opens their session tokens."""
+    return CredentialAuthority.from_envelope(envelope_for(settings), CREDENTIAL_KEY_IDS)
 
 
 async def open_services(
@@ -355,6 +371,16 @@ async def start(settings: Settings) -> Runtime:
         settings,
         database,
         services,
-        CognitioApp(aws, web, limits, max_in_flight=settings.requests_in_flight_per_client),
+        CognitioApp(
+            aws,
+            web,
+            limits,
+            max_in_flight=settings.requests_in_flight_per_client,
+            authorize=AuthorizeEndpoint(
+                services.keys,
+                credential_authority(settings),
+                PolicyAuthorizer(settings.iam_roles),
+            ),
+        ),
         generated,
     )
