@@ -256,6 +256,8 @@ def test_a_route_table_names_other_apis_and_keeps_encoded_slashes_out() -> None:
         assert table(RequestLine("GET", "h", path, "")) is None
     with pytest.raises(ValueError, match="last segment"):
         RouteTable([Route("GET", "/{rest+}/x", "a:b", "*")])
+    with pytest.raises(ValueError, match="not captured"):
+        RouteTable([Route("GET", "/notes/{owner}", "a:b", "arn:notes/{name}")])
 
 
 def test_the_middleware_with_a_route_table_guards_a_json_api() -> None:

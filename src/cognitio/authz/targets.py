@@ -215,6 +215,10 @@ class RouteTable:
             for index, piece in enumerate(pieces):
                 if piece.endswith("+}") and index != len(pieces) - 1:
                     raise ValueError(f"{route.pattern}: {{name+}} must be the last segment")
+            captured = {found.group(1) for found in _PLACEHOLDER.finditer(route.pattern)}
+            unknown = {found.group(1) for found in _PLACEHOLDER.finditer(route.resource)}
+            if unknown - captured:
+                raise ValueError(f"{route.resource}: {{{min(unknown - captured)}}} is not captured")
 
     def __call__(self, request: RequestLine) -> Target | None:
         raw = (request.path or "/").strip("/")

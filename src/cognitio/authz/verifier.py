@@ -9,7 +9,8 @@ session token, as AWS describes in "Create a signed AWS API request"
 and, for S3, "Authenticating Requests (AWS Signature Version 4)"
 (https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-authenticating-requests.html).
 
-What is checked besides the signature: the body's SHA-256 is computed here and must equal
+What is checked besides the signature: the body's SHA-256 (computed here, or given by a
+resource server that describes its request to the authorize endpoint) must equal
 ``x-amz-content-sha256`` when the request names one (``UNSIGNED-PAYLOAD`` only for S3; chunked
 ``STREAMING-*`` uploads are refused); the credential scope's date is the request's date and its
 region and service are ones this verifier serves; the request is within 5 minutes of the
