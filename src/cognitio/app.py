@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from cognitio.api.handlers import load_handlers
 from cognitio.api.sts import StsApi
+from cognitio.authz.authorizer import PolicyAuthorizer
 from cognitio.authz.verifier import Verifier
 from cognitio.client_address import client_address
 from cognitio.config import Settings
@@ -87,6 +88,7 @@ from cognitio.web import (
     sign_out,
     well_known,
 )
+from cognitio.web.authorize import AUTHORIZE_PATH, AuthorizeEndpoint
 from cognitio.web.context import WebContext
 from cognitio.web.csrf import CsrfCheck
 from cognitio.web.headers import SecurityHeaders
@@ -118,10 +120,12 @@ class CognitioApp:
         *,
         max_in_flight: int = 0,
         query: QueryEndpoint | None = None,
+        authorize: AuthorizeEndpoint | None = None,
     ) -> None:
         self._aws = aws
         self._query = query  # STS's Query protocol, beside the JSON 1.1 front door
         self._web = web
+        self._authorize = authorize
         self._limits = limits
         self._max_in_flight = max_in_flight  # 0: no cap
         self._in_flight: dict[str, int] = {}  # per client address; touched only by the loop
@@ -144,6 +148,9 @@ class CognitioApp:
                     await self._query(scope, receive, send)
                 else:
                     await self._aws(scope, receive, send)
+            elif scope["path"] == AUTHORIZE_PATH and self._authorize is not None:
+                # Signed by an administrator's key, like the front door's signed operations.
+                await self._authorize(scope, receive, send)
             elif (
                 scope["method"] == "POST"
                 and self._limits is not None
@@ -394,7 +401,16 @@ async def start(settings: Settings) -> Runtime:
         database,
         services,
         CognitioApp(
-            aws, web, limits, max_in_flight=settings.requests_in_flight_per_client, query=sts
+            aws,
+            web,
+            limits,
+            max_in_flight=settings.requests_in_flight_per_client,
+            query=sts,
+            authorize=AuthorizeEndpoint(
+                services.keys,
+                services.web_identity.authority,
+                PolicyAuthorizer(settings.iam_roles),
+            ),
         ),
         generated,
     )

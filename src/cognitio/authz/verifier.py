@@ -9,7 +9,8 @@ session token, as AWS describes in "Create a signed AWS API request"
 and, for S3, "Authenticating Requests (AWS Signature Version 4)"
 (https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-authenticating-requests.html).
 
-What is checked besides the signature: the body's SHA-256 is computed here and must equal
+What is checked besides the signature: the body's SHA-256 (computed here, or given by a
+resource server that describes its request to the authorize endpoint) must equal
 ``x-amz-content-sha256`` when the request names one (``UNSIGNED-PAYLOAD`` only for S3; chunked
 ``STREAMING-*`` uploads are refused); the credential scope's date is the request's date and its
 region and service are ones this verifier serves; the request is within 5 minutes of the
@@ -50,6 +51,7 @@ MAX_SKEW = timedelta(minutes=5)
 MAX_SKEW_S3 = timedelta(minutes=15)
 MAX_PRESIGNED_EXPIRES = 604_800  # 7 days, S3's limit for a SigV4 presigned URL
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
+_HEX = frozenset("0123456789abcdef")
 _S3 = "s3"
 _SIGNATURE_MISMATCH = (
     "The request signature we calculated does not match the signature you provided. "
@@ -103,13 +105,15 @@ class Verifier:
         self,
         authority: CredentialAuthority,
         *,
-        regions: Collection[str],
-        services: Collection[str],
+        regions: Collection[str] | None,
+        services: Collection[str] | None,
         clock: Callable[[], datetime] = _utc_now,
     ) -> None:
+        """``regions`` or ``services`` None accepts a scope naming any (the authorize endpoint
+        serves many resource servers; each may name its own)."""
         self._authority = authority
-        self._regions = frozenset([regions] if isinstance(regions, str) else regions)
-        self._services = frozenset([services] if isinstance(services, str) else services)
+        self._regions = _names(regions)
+        self._services = _names(services)
         self._clock = clock
 
     def verify(self, method: str, url: str, headers: Headers, body: bytes) -> Principal:
@@ -117,6 +121,19 @@ class Verifier:
 
         ``url`` is the URL as the client sent it (path and query still percent-encoded).
         """
+        return self._verify(method, url, headers, hashlib.sha256(body).hexdigest())
+
+    def verify_described(
+        self, method: str, url: str, headers: Headers, payload_sha256: str
+    ) -> Principal:
+        """As :meth:`verify`, for a request described by a resource server that hashed the body
+        itself: ``payload_sha256`` (64 hex digits) stands for the body, and is checked against
+        ``x-amz-content-sha256`` and signed exactly as the body's own hash would be."""
+        if len(payload_sha256) != 64 or not all(c in _HEX for c in payload_sha256.lower()):
+            raise InvalidRequest("payload_sha256 must be the body's SHA-256 in 64 hex digits.")
+        return self._verify(method, url, headers, payload_sha256.lower())
+
+    def _verify(self, method: str, url: str, headers: Headers, body_sha256: str) -> Principal:
         now = self._clock()
         parts = urlsplit(url)
         pairs = _header_pairs(headers)
@@ -125,7 +142,7 @@ class Verifier:
         self._check_scope(signed)
         is_s3 = signed.service == _S3
         _check_time(signed, now, is_s3)
-        payload = _payload_hash(signed, pairs, body)
+        payload = _payload_hash(signed, pairs, body_sha256)
         header_values = _signed_header_values(signed, pairs, presigned=signed.expires is not None)
 
         if not signed.access_key_id.startswith(ACCESS_KEY_PREFIX):
@@ -143,7 +160,6 @@ class Verifier:
             path=parts.path,
             query=[(name, value) for name, value in query if name != "X-Amz-Signature"],
             headers=header_values,
-            body=body,
             payload=payload,
         )
         if not hmac.compare_digest(expected.encode(), signed.signature.encode()):
@@ -156,16 +172,22 @@ class Verifier:
         )
 
     def _check_scope(self, signed: _Signed) -> None:
-        if signed.region not in self._regions:
+        if self._regions is not None and signed.region not in self._regions:
             raise AuthorizationHeaderMalformed(
                 f"The authorization header is malformed; the region '{_echo(signed.region)}' "
                 "is wrong."
             )
-        if signed.service not in self._services:
+        if self._services is not None and signed.service not in self._services:
             raise AuthorizationHeaderMalformed(
                 f"The authorization header is malformed; the service '{_echo(signed.service)}' "
                 "is wrong."
             )
+
+
+def _names(names: Collection[str] | None) -> frozenset[str] | None:
+    if names is None:
+        return None
+    return frozenset([names] if isinstance(names, str) else names)
 
 
 def _header_pairs(headers: Headers) -> list[tuple[str, str]]:
@@ -355,7 +377,7 @@ def _signed_header_values(
     return [(name, value) for name, value in pairs if name in chosen]
 
 
-def _payload_hash(signed: _Signed, pairs: list[tuple[str, str]], body: bytes) -> str:
+def _payload_hash(signed: _Signed, pairs: list[tuple[str, str]], computed: str) -> str:
     """What the canonical request names as the payload hash, once it is known to be true.
 
     A presigned URL's signature covers the header only if it was signed; otherwise it names
@@ -366,7 +388,6 @@ def _payload_hash(signed: _Signed, pairs: list[tuple[str, str]], body: bytes) ->
     declared = _one(pairs, "x-amz-content-sha256", "headers")
     if presigned and "x-amz-content-sha256" not in signed.signed_headers:
         declared = None
-    computed = hashlib.sha256(body).hexdigest()
     if declared is None:
         if is_s3 and not presigned:
             raise InvalidRequest("Missing required header for this request: x-amz-content-sha256.")
@@ -395,7 +416,6 @@ def _resign(
     path: str,
     query: list[tuple[str, str]],
     headers: list[tuple[str, str]],
-    body: bytes,
     payload: str,
 ) -> str:
     """The signature botocore computes for this request with ``secret_key``."""
@@ -411,14 +431,16 @@ def _resign(
         # S3 signs the path URI-encoded once; spelling differences (%7E for ~) do not count.
         path = quote(unquote(path), safe="/~")
     host = next(value for name, value in headers if name == "host")
-    request = AWSRequest(method=method.upper(), url=f"http://{host}{path or '/'}", data=body)
+    # The body itself is never needed: its hash was checked already and is put in below.
+    request = AWSRequest(method=method.upper(), url=f"http://{host}{path or '/'}", data=b"")
     for name, value in headers:
         request.headers[name] = value
     request.params = query
     request.context["timestamp"] = signed.amz_date
     canonical_request = signer.canonical_request(request)
     # botocore takes a signed x-amz-content-sha256 (checked against the body already) as the
-    # payload hash; otherwise the hash is the one decided here, not botocore's guess.
+    # payload hash; otherwise the hash is the one decided here, not botocore's guess (it was
+    # given no body).
     if "x-amz-content-sha256" not in signed.signed_headers:
         canonical_request = canonical_request.rsplit("\n", 1)[0] + "\n" + payload
     string_to_sign = signer.string_to_sign(request, canonical_request)
