@@ -3,9 +3,9 @@ configuration declares the roles; the credentials are opened and used to sign a 
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
-import sqlite3
 import time
 import uuid
 from datetime import UTC, datetime
@@ -19,9 +19,13 @@ from botocore.credentials import Credentials as BotoCredentials
 from botocore.exceptions import ClientError
 
 from cognitio.authz.verifier import Verifier
+from cognitio.config import load_settings
 from cognitio.crypto import jwt
 from cognitio.crypto.envelope import Envelope
 from cognitio.services.sts.credentials import CredentialAuthority, OpenedCredentials
+from cognitio.store.db import Database
+from cognitio.store.records import SigningKeyRecord
+from cognitio.store.sql import SqlStore
 from tests.conftest import client
 from tests.helpers.errors import error_of
 from tests.helpers.pools import make_user, setup_pool, sign_in
@@ -285,19 +289,33 @@ def test_tokens_the_pool_does_not_accept_are_refused(world: World) -> None:
     assert code == "NotAuthorizedException" and "not supported yet" in message
 
 
+def pool_signing_key(server: ServerProcess, kid: str) -> jwt.SigningKey:
+    """The user pool's signing key ``kid``, read from the server's store (either backend)."""
+
+    async def run() -> SigningKeyRecord | None:
+        overrides: dict[str, object] = {"data_dir": str(server.data_dir), "port": server.port}
+        if server.database_url:
+            overrides["database_url"] = server.database_url
+        database = Database(load_settings(overrides, environ={}).database_dsn)
+        await database.open()
+        try:
+            async with SqlStore(database).read() as tx:
+                return await tx.signing_keys.get(kid)
+        finally:
+            await database.dispose()
+
+    record = asyncio.run(run())
+    assert record is not None
+    pem = Envelope(MASTER_KEY).open(record.private_sealed, f"signing-key:{kid}")
+    return jwt.SigningKey(kid=kid, private_pem=pem, created_ms=record.created_ms)
+
+
 def test_an_expired_id_token_is_refused(world: World) -> None:
-    if world.server.database_url is not None:
-        pytest.skip("the pool's signing key is read from the SQLite file")
     claims = jwt_claims(world.tokens()["IdToken"])
     kid = json.loads(base64.urlsafe_b64decode(world.tokens()["IdToken"].split(".")[0] + "=="))[
         "kid"
     ]
-    with sqlite3.connect(world.server.data_dir / "cognitio.db") as db:
-        sealed, created = db.execute(
-            "SELECT private_sealed, created_ms FROM signing_keys WHERE kid = ?", (kid,)
-        ).fetchone()
-    pem = Envelope(MASTER_KEY).open(sealed, f"signing-key:{kid}")
-    key = jwt.SigningKey(kid=kid, private_pem=pem, created_ms=created)
+    key = pool_signing_key(world.server, kid)
     now = int(time.time())
     expired = jwt.sign(key, {**claims, "iat": now - 7200, "exp": now - 3600})
     assert _refused(world, {world.key: expired}) == (
