@@ -41,7 +41,7 @@ from cognitio.services.iam.patterns import ContextValue
 from cognitio.services.security.access_keys import AccessKeys
 from cognitio.services.sts.credentials import CredentialAuthority
 from cognitio.services.sts.errors import AccessDenied, SignedRequestError
-from cognitio.wire.front import Receive, Scope, Send, send_error
+from cognitio.wire.front import Receive, Scope, Send, read_body, request_headers, send_error
 from cognitio.wire.sigv4 import parse_authorization, unknown_access_key, verify_signature
 
 log = logging.getLogger("cognitio.authorize")
@@ -78,8 +78,10 @@ class AuthorizeEndpoint:
         try:
             if scope["method"] != "POST":
                 raise InvalidParameterException(f"{AUTHORIZE_PATH} answers POST only.")
-            headers = _headers(scope)
-            body = await _read_body(receive)
+            headers = request_headers(scope)
+            body = await read_body(receive, _MAX_BODY)
+            if body is None:
+                raise InvalidParameterException("The request body is too large.")
             await self._authenticate(scope, headers, body)
             answer = self._answer(_parse(body))
         except CognitoError as error:
@@ -299,28 +301,6 @@ def _denied(refused: SignedRequestError, principal: Principal | None) -> JsonObj
     if principal is not None:
         answer["principal"] = _principal(principal)
     return answer
-
-
-def _headers(scope: Scope) -> dict[str, str]:
-    headers: dict[str, str] = {}
-    for raw_name, raw_value in scope["headers"]:
-        name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
-        headers[name] = f"{headers[name]},{value}" if name in headers else value
-    return headers
-
-
-async def _read_body(receive: Receive) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > _MAX_BODY:
-            raise InvalidParameterException("The request body is too large.")
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return b"".join(chunks)
 
 
 def _parse(body: bytes) -> _Described:

@@ -68,10 +68,12 @@ class AwsJsonEndpoint:
         self._callers: dict[str, Caller] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request_id = _request_id()
+        request_id = new_request_id()
         try:
-            headers = _headers(scope)
-            body = await _read_body(receive)
+            headers = request_headers(scope)
+            body = await read_body(receive)
+            if body is None:
+                raise SerializationException("The request body is too large.")
             result = await self._answer(scope, headers, body, request_id)
             payload, status, error_type = orjson.dumps(result), 200, None
         except CognitoError as error:
@@ -137,7 +139,7 @@ class AwsJsonEndpoint:
         return parsed.access_key_id, parsed.region
 
 
-def _request_id() -> str:
+def new_request_id() -> str:
     """A random (version 4) UUID in its usual text form, as AWS request ids are."""
     raw = bytearray(os.urandom(16))
     raw[6] = (raw[6] & 0x0F) | 0x40
@@ -146,7 +148,8 @@ def _request_id() -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-def _headers(scope: Scope) -> dict[str, str]:
+def request_headers(scope: Scope) -> dict[str, str]:
+    """The request's headers by lower-case name, repeated ones joined with commas."""
     headers: dict[str, str] = {}
     for raw_name, raw_value in scope["headers"]:
         name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
@@ -154,15 +157,17 @@ def _headers(scope: Scope) -> dict[str, str]:
     return headers
 
 
-async def _read_body(receive: Receive) -> bytes:
+async def read_body(receive: Receive, limit: int = _MAX_BODY) -> bytes | None:
+    """The whole request body, or None once it passes ``limit`` bytes (the caller answers in
+    its protocol's words)."""
     chunks: list[bytes] = []
     size = 0
     while True:
         message = await receive()
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > _MAX_BODY:
-            raise SerializationException("The request body is too large.")
+        if size > limit:
+            return None
         chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks)
@@ -179,7 +184,7 @@ def _parse_json(body: bytes) -> object:
 
 async def send_error(send: Send, error: CognitoError) -> None:
     """Answer with ``error`` as AWS JSON does, before any request was read."""
-    await _respond(send, _error_body(error), error.status, error.code, _request_id())
+    await _respond(send, _error_body(error), error.status, error.code, new_request_id())
 
 
 async def _respond(

@@ -17,14 +17,20 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 from xml.sax.saxutils import escape
 
-from cognitio.errors import CognitoError
 from cognitio.services.sts.service_errors import (
     InternalFailure,
     InvalidAction,
     StsError,
     ValidationError,
 )
-from cognitio.wire.front import Receive, Scope, Send, _headers, _read_body, _request_id
+from cognitio.wire.front import (
+    Receive,
+    Scope,
+    Send,
+    new_request_id,
+    read_body,
+    request_headers,
+)
 
 log = logging.getLogger("cognitio.wire")
 
@@ -70,13 +76,12 @@ class QueryEndpoint:
         self._handlers = handlers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request_id = _request_id()
+        request_id = new_request_id()
         try:
-            headers = _headers(scope)
-            try:
-                body = await _read_body(receive)
-            except CognitoError as too_large:
-                raise ValidationError(too_large.message) from None
+            headers = request_headers(scope)
+            body = await read_body(receive)
+            if body is None:
+                raise ValidationError("The request body is too large.")
             params = _form(body)
             handler = self._handler(params)
             path = scope.get("raw_path", b"/").decode("latin-1")
