@@ -238,6 +238,9 @@ def test_s3_requests_name_their_actions_and_resources() -> None:
     assert listing is not None
     assert listing.context == {"s3:prefix": "a/", "s3:delimiter": "/"}
     assert targets(RequestLine("POST", "h", "/photos", "delete")) is None
+    # A parameter named twice could be read either way by the store: no target.
+    assert targets(RequestLine("GET", "h", "/photos", "prefix=a%2F&prefix=b%2F")) is None
+    assert targets(RequestLine("GET", "h", "/photos/k", "acl&acl")) is None
 
 
 def test_a_route_table_names_other_apis_and_keeps_encoded_slashes_out() -> None:
