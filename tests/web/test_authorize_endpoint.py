@@ -228,3 +228,11 @@ def test_a_listing_that_names_its_prefix_twice_is_refused(server: ServerProcess)
     status, answer = _call(server, _description(_s3_get(credentials, twice)))
     assert (status, answer["decision"]) == (200, "Deny"), answer
     assert answer["error"]["code"] == "AccessDenied"
+
+
+def test_a_key_that_climbs_out_of_its_prefix_is_refused(server: ServerProcess) -> None:
+    credentials = mint(AUTHORITY)
+    for key in (f"{IDENTITY}/../{OTHER_IDENTITY}/a.jpg", f"{IDENTITY}/./a.jpg"):
+        status, answer = _call(server, _description(_s3_request(credentials, "GET", key)))
+        assert (status, answer["decision"]) == (200, "Deny"), answer
+        assert answer["error"]["code"] == "AccessDenied"

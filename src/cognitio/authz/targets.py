@@ -9,7 +9,10 @@ the action from the method, the sub-resource in the query (``?acl``, ``?tagging`
 
 A request neither names is not matched (``None``); the authorizer refuses it. So is an S3
 request whose query names a parameter twice (``?prefix=mine/&prefix=theirs/``): which value a
-store obeys is its own choice, and the condition keys must be the ones it obeys.
+store obeys is its own choice, and the condition keys must be the ones it obeys. And so is an
+object key with a ``.`` or ``..`` segment (``mine/../theirs/x``, encoded or not): S3 keeps such a
+key as written, but a store on a file system or behind a proxy that normalises paths would
+serve another identity's object under a resource the policy allowed.
 """
 
 from __future__ import annotations
@@ -162,6 +165,8 @@ class S3Targets:
             return Target("s3:ListAllMyBuckets", "*") if method == "GET" else None
         if not key:
             return self._bucket(method, bucket, query)
+        if any(segment in (".", "..") for segment in key.split("/")):
+            return None
         return self._object(method, bucket, key, query, request.headers)
 
     def _bucket(self, method: str, bucket: str, query: Mapping[str, str]) -> Target | None:
