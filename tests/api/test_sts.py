@@ -440,3 +440,21 @@ def test_an_oversized_query_body_is_a_validation_error(sts_server: ServerProcess
     response = httpx.post(sts_server.url, data=body)
     assert response.status_code == 400
     assert "<Code>ValidationError</Code>" in response.text
+
+
+def test_a_session_name_outside_stss_ascii_pattern_is_refused(sts_server: ServerProcess) -> None:
+    for name in ("café", "a<b>&c", "١٢٣"):
+        response = httpx.post(
+            sts_server.url,
+            data={
+                "Action": "AssumeRoleWithWebIdentity",
+                "Version": "2011-06-15",
+                "RoleArn": AUTH_ROLE,
+                "RoleSessionName": name,
+                "WebIdentityToken": "x" * 16,
+            },
+        )
+        assert response.status_code == 400, name
+        assert "<Code>ValidationError</Code>" in response.text
+        assert "roleSessionName" in response.text
+        assert "<b>" not in response.text
