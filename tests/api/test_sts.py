@@ -280,6 +280,55 @@ def test_a_tampered_or_foreign_token_is_invalid(sts_server: ServerProcess, pool_
         assert error(caught)[0] == "InvalidIdentityToken"
 
 
+def test_a_role_the_pool_mentions_but_does_not_name_is_denied(
+    sts_server: ServerProcess,
+) -> None:
+    identity = client("cognito-identity", sts_server.url)
+    pool = identity.create_identity_pool(
+        IdentityPoolName="mentions", AllowUnauthenticatedIdentities=True
+    )["IdentityPoolId"]
+    rule = {"Claim": "custom:team", "MatchType": "Equals", "Value": OTHER_ROLE}
+    identity.set_identity_pool_roles(
+        IdentityPoolId=pool,
+        Roles={"authenticated": AUTH_ROLE},
+        RoleMappings={
+            f"cognito-idp.{REGION}.amazonaws.com/{REGION}_Abc:client": {
+                "Type": "Rules",
+                "AmbiguousRoleResolution": "AuthenticatedRole",
+                # A claim value spelling the ARN, and a role whose ARN begins with it.
+                "RulesConfiguration": {
+                    "Rules": [
+                        {**rule, "RoleARN": AUTH_ROLE},
+                        {**rule, "RoleARN": f"{OTHER_ROLE}Admins"},
+                    ]
+                },
+            }
+        },
+    )
+    _, token = mint(sts_server, pool)
+    with pytest.raises(ClientError) as caught:
+        sts(sts_server).assume_role_with_web_identity(
+            RoleArn=OTHER_ROLE, RoleSessionName="mentioned", WebIdentityToken=token
+        )
+    assert error(caught)[0] == "AccessDenied"
+    # A rule's RoleARN does name its role.
+    identity.set_identity_pool_roles(
+        IdentityPoolId=pool,
+        Roles={"authenticated": AUTH_ROLE},
+        RoleMappings={
+            f"cognito-idp.{REGION}.amazonaws.com/{REGION}_Abc:client": {
+                "Type": "Rules",
+                "AmbiguousRoleResolution": "AuthenticatedRole",
+                "RulesConfiguration": {"Rules": [{**rule, "RoleARN": OTHER_ROLE}]},
+            }
+        },
+    )
+    named = sts(sts_server).assume_role_with_web_identity(
+        RoleArn=OTHER_ROLE, RoleSessionName="named", WebIdentityToken=token
+    )
+    assert named["AssumedRoleUser"]["Arn"].endswith(":assumed-role/NotNamed/named")
+
+
 def test_a_role_that_does_not_trust_the_pool_is_denied(
     sts_server: ServerProcess, pool_id: str
 ) -> None:
@@ -391,3 +440,21 @@ def test_an_oversized_query_body_is_a_validation_error(sts_server: ServerProcess
     response = httpx.post(sts_server.url, data=body)
     assert response.status_code == 400
     assert "<Code>ValidationError</Code>" in response.text
+
+
+def test_a_session_name_outside_stss_ascii_pattern_is_refused(sts_server: ServerProcess) -> None:
+    for name in ("café", "a<b>&c", "١٢٣"):
+        response = httpx.post(
+            sts_server.url,
+            data={
+                "Action": "AssumeRoleWithWebIdentity",
+                "Version": "2011-06-15",
+                "RoleArn": AUTH_ROLE,
+                "RoleSessionName": name,
+                "WebIdentityToken": "x" * 16,
+            },
+        )
+        assert response.status_code == 400, name
+        assert "<Code>ValidationError</Code>" in response.text
+        assert "roleSessionName" in response.text
+        assert "<b>" not in response.text

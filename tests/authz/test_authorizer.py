@@ -238,6 +238,13 @@ def test_s3_requests_name_their_actions_and_resources() -> None:
     assert listing is not None
     assert listing.context == {"s3:prefix": "a/", "s3:delimiter": "/"}
     assert targets(RequestLine("POST", "h", "/photos", "delete")) is None
+    # A parameter named twice could be read either way by the store: no target.
+    assert targets(RequestLine("GET", "h", "/photos", "prefix=a%2F&prefix=b%2F")) is None
+    assert targets(RequestLine("GET", "h", "/photos/k", "acl&acl")) is None
+    # Dot segments in a key, plain or encoded, could be normalised away by the store.
+    for path in ("/photos/me/../you/k", "/photos/me%2F..%2Fyou/k", "/photos/./k", "/photos/k/.."):
+        assert targets(RequestLine("GET", "h", path, "")) is None
+    assert targets(RequestLine("GET", "h", "/photos/a..b/.k", "")) is not None
 
 
 def test_a_route_table_names_other_apis_and_keeps_encoded_slashes_out() -> None:

@@ -203,3 +203,36 @@ def test_a_malformed_description_is_an_invalid_parameter(server: ServerProcess) 
     ):
         status, answer = _call(server, broken)
         assert (status, answer["__type"]) == (400, "InvalidParameterException")
+
+
+def _s3_get(credentials: Credentials, path_and_query: str) -> AWSRequest:
+    """A bodiless GET the store received, signed as S3 signs it."""
+    request = AWSRequest(method="GET", url=f"{STORE}{path_and_query}", data=b"")
+    request.headers["x-amz-content-sha256"] = hashlib.sha256(b"").hexdigest()
+    S3SigV4Auth(
+        BotoCredentials(
+            credentials.access_key_id, credentials.secret_key, credentials.session_token
+        ),
+        "s3",
+        REGION,
+    ).add_auth(request)
+    return request
+
+
+def test_a_listing_that_names_its_prefix_twice_is_refused(server: ServerProcess) -> None:
+    credentials = mint(AUTHORITY)
+    own = f"/photos?prefix={quote(IDENTITY)}%2F"
+    status, answer = _call(server, _description(_s3_get(credentials, own)))
+    assert (status, answer["decision"]) == (200, "Allow"), answer
+    twice = f"{own}&prefix={quote(OTHER_IDENTITY)}%2F"
+    status, answer = _call(server, _description(_s3_get(credentials, twice)))
+    assert (status, answer["decision"]) == (200, "Deny"), answer
+    assert answer["error"]["code"] == "AccessDenied"
+
+
+def test_a_key_that_climbs_out_of_its_prefix_is_refused(server: ServerProcess) -> None:
+    credentials = mint(AUTHORITY)
+    for key in (f"{IDENTITY}/../{OTHER_IDENTITY}/a.jpg", f"{IDENTITY}/./a.jpg"):
+        status, answer = _call(server, _description(_s3_request(credentials, "GET", key)))
+        assert (status, answer["decision"]) == (200, "Deny"), answer
+        assert answer["error"]["code"] == "AccessDenied"

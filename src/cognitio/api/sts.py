@@ -26,7 +26,7 @@ from cognitio.services.sts.service_errors import (
 )
 from cognitio.wire.query import QueryHandler, QueryRequest, XmlMembers
 
-_SESSION_NAME = re.compile(r"[\w+=,.@-]*")
+_SESSION_NAME = re.compile(r"[\w+=,.@-]*", re.ASCII)  # STS's \w: ASCII letters and digits
 _MAX_POLICY_CHARS = 2048
 
 

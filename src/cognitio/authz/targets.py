@@ -7,7 +7,12 @@ the action from the method, the sub-resource in the query (``?acl``, ``?tagging`
 ``?uploadId``...) and, for some, a header. :class:`RouteTable` names them for any other API:
 ``method path-pattern -> action, resource template``.
 
-A request neither names is not matched (``None``); the authorizer refuses it.
+A request neither names is not matched (``None``); the authorizer refuses it. So is an S3
+request whose query names a parameter twice (``?prefix=mine/&prefix=theirs/``): which value a
+store obeys is its own choice, and the condition keys must be the ones it obeys. And so is an
+object key with a ``.`` or ``..`` segment (``mine/../theirs/x``, encoded or not): S3 keeps such a
+key as written, but a store on a file system or behind a proxy that normalises paths would
+serve another identity's object under a resource the policy allowed.
 """
 
 from __future__ import annotations
@@ -50,11 +55,16 @@ class TargetResolver(Protocol):
     def __call__(self, request: RequestLine) -> Target | None: ...
 
 
-def _query(query: str) -> dict[str, str]:
+def _query(query: str) -> dict[str, str] | None:
+    """The query's parameters; None when a name appears twice (a store may read either
+    value, so the one a policy is checked with would not be the one obeyed)."""
     values: dict[str, str] = {}
     for piece in query.split("&") if query else ():
         name, _, value = piece.partition("=")
-        values.setdefault(unquote(name), unquote(value))
+        name = unquote(name)
+        if name in values:
+            return None
+        values[name] = unquote(value)
     return values
 
 
@@ -149,10 +159,14 @@ class S3Targets:
         else:
             bucket, _, key = path[1:].partition("/")
         query = _query(request.query)
+        if query is None:
+            return None
         if not bucket:
             return Target("s3:ListAllMyBuckets", "*") if method == "GET" else None
         if not key:
             return self._bucket(method, bucket, query)
+        if any(segment in (".", "..") for segment in key.split("/")):
+            return None
         return self._object(method, bucket, key, query, request.headers)
 
     def _bucket(self, method: str, bucket: str, query: Mapping[str, str]) -> Target | None:
