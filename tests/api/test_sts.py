@@ -19,6 +19,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from joserfc import jwt
 from joserfc.jwk import KeySet
+from lxml import etree
 
 from cognitio.config import load_settings
 from cognitio.crypto.envelope import envelope_for
@@ -414,6 +415,23 @@ def test_a_session_policy_is_validated(sts_server: ServerProcess, pool_id: str) 
     code, text = error(caught)
     assert code == "ValidationError"
     assert "2048" in text
+
+
+def test_an_echoed_control_character_leaves_the_error_readable_xml(
+    sts_server: ServerProcess,
+) -> None:
+    """XML 1.0 cannot hold most control characters even escaped: an action name carrying one is
+    echoed with U+FFFD in its place, and the answer still parses."""
+    answer = httpx.post(
+        sts_server.url, data={"Action": "Assume\x01Role\x1f", "Version": "2011-06-15"}
+    )
+    assert answer.status_code == 400
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    document = etree.fromstring(answer.content, parser)
+    code = document.find("{*}Error/{*}Code")
+    assert code is not None and code.text == "InvalidAction"
+    message = document.find("{*}Error/{*}Message")
+    assert message is not None and "Assume\ufffdRole\ufffd" in (message.text or "")
 
 
 def test_query_calls_outside_sts_answer_in_its_error_shape(sts_server: ServerProcess) -> None:

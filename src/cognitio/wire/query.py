@@ -12,6 +12,7 @@ a form body and no ``X-Amz-Target``; JSON 1.1 calls never reach this module.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
@@ -136,10 +137,19 @@ def _form(body: bytes) -> dict[str, str]:
     return params
 
 
+# Characters XML 1.0 cannot hold, escaped or not: C0 controls but tab, newline and carriage
+# return, lone surrogates, U+FFFE and U+FFFF. An echoed value keeps its place as U+FFFD.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _text(value: str) -> str:
+    return escape(_NOT_XML.sub("\ufffd", value))
+
+
 def _members(members: XmlMembers) -> str:
     parts = []
     for name, value in members:
-        inner = escape(value) if isinstance(value, str) else _members(value)
+        inner = _text(value) if isinstance(value, str) else _members(value)
         parts.append(f"<{name}>{inner}</{name}>")
     return "".join(parts)
 
