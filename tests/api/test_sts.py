@@ -27,6 +27,7 @@ from cognitio.services.identity.openid_token import POOL_ARN_CLAIM, OpenIdTokens
 from cognitio.store.db import Database
 from cognitio.store.sql import SqlStore
 from tests.conftest import client
+from tests.helpers.node import needs_node
 from tests.helpers.oidc_peer import PEER_DIR, install
 from tests.server import REGION, ServerProcess
 
@@ -124,6 +125,7 @@ def error(caught: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
     return caught.value.response["Error"]["Code"], caught.value.response["Error"]["Message"]
 
 
+@needs_node
 def test_the_token_has_aws_shape_and_verifies_with_aws_jwt_verify(
     sts_server: ServerProcess, pool_id: str
 ) -> None:

@@ -20,16 +20,12 @@ import pytest
 from tests.conftest import client
 from tests.helpers.browser import csp_violations, needs_chromium
 from tests.helpers.federated_browser import APP, claims, redeem
+from tests.helpers.node import needs_node
 from tests.helpers.oidc_peer import CLIENT_ID, CLIENT_SECRET, OidcPeer
-from tests.helpers.saml_peer import SamlIdpPeer, running_saml_idp, skip_without_node
+from tests.helpers.saml_peer import SamlIdpPeer, running_saml_idp
 from tests.server import ServerProcess
 
-pytestmark = [
-    needs_chromium,
-    pytest.mark.skipif(
-        skip_without_node(), reason="node and npm must be on PATH to run the provider peers"
-    ),
-]
+pytestmark = [needs_chromium, needs_node]
 
 OP_PASSWORD = "wonderland"  # the password the interactive oidc-provider page accepts
 SAML_USER = "saml.jackson@example.com"  # saml-idp's own sample user, prefilled on its page

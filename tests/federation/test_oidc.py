@@ -14,7 +14,11 @@ from cognitio.services.federation.oidc import Callback, FederationClients, OidcR
 from cognitio.services.federation.provider_config import ProviderConfig, ProviderType
 from cognitio.services.federation.upstream import IdentityProviderError, UpstreamPolicy
 from tests.helpers.federation import REDIRECT_URI, follow, run
+from tests.helpers.node import needs_node
 from tests.helpers.oidc_peer import CLIENT_ID, CLIENT_SECRET, OidcPeer
+
+# Every test here signs in through oidc-provider.
+pytestmark = needs_node
 
 
 def config(peer: OidcPeer, **changes: object) -> ProviderConfig:

@@ -18,9 +18,13 @@ from joserfc.jwk import KeySet
 
 from tests.conftest import client, write_functions_config
 from tests.helpers.federated_browser import claims, redeem
+from tests.helpers.node import needs_node
 from tests.helpers.oidc_peer import CLIENT_ID, CLIENT_SECRET, PEER_DIR, OidcPeer
 from tests.helpers.triggers import ARN, events
 from tests.server import ServerProcess, free_port
+
+# Every test here signs in through oidc-provider.
+pytestmark = needs_node
 
 APP = "https://app.example/callback"
 

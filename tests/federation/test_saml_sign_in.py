@@ -22,6 +22,7 @@ from cognitio.services.federation.saml import SamlKeyPair
 from tests.conftest import client
 from tests.helpers.federated_browser import claims, redeem
 from tests.helpers.loopback import LoopbackServer
+from tests.helpers.node import needs_node
 from tests.helpers.saml_peer import (
     APP,
     USER,
@@ -30,14 +31,11 @@ from tests.helpers.saml_peer import (
     read_form,
     running_saml_idp,
     saml_app_client,
-    skip_without_node,
     to_the_idp,
 )
 from tests.server import ServerProcess
 
-pytestmark = pytest.mark.skipif(
-    skip_without_node(), reason="node and npm must be on PATH to run the saml-idp peer"
-)
+pytestmark = needs_node
 
 
 @pytest.fixture(scope="module")

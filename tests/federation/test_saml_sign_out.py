@@ -17,6 +17,7 @@ import pytest
 from lxml import etree
 
 from tests.conftest import client
+from tests.helpers.node import needs_node
 from tests.helpers.saml_peer import (
     APP,
     USER,
@@ -25,14 +26,11 @@ from tests.helpers.saml_peer import (
     read_form,
     running_saml_idp,
     saml_app_client,
-    skip_without_node,
     to_the_idp,
 )
 from tests.server import ServerProcess
 
-pytestmark = pytest.mark.skipif(
-    skip_without_node(), reason="node and npm must be on PATH to run the saml-idp peer"
-)
+pytestmark = needs_node
 
 SIGNED_OUT = "https://app.example/signed-out"
 SAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"

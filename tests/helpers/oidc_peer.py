@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import urllib.request
 from pathlib import Path
 
-import pytest
-
+from tests.helpers.node import require_node
 from tests.server import free_port
 
 PEER_DIR = Path(__file__).resolve().parent.parent / "peers" / "oidc"
@@ -22,18 +20,9 @@ CLIENT_ID = "cognitio-test"
 CLIENT_SECRET = "cognitio-secret"
 
 
-def require_node() -> None:
-    """Skip (or, in CI, fail) when Node.js and npm are not on PATH."""
-    missing = shutil.which("node") is None or shutil.which("npm") is None
-    if missing and os.environ.get("COGNITIO_CI"):
-        pytest.fail("node and npm must be on PATH to run the oidc-provider peer")
-    if missing:
-        pytest.skip("node and npm must be on PATH to run the oidc-provider peer")
-
-
 def install() -> None:
     """``npm ci`` in the peer's folder when its node_modules are missing."""
-    require_node()
+    require_node("the oidc-provider peer")
     modules = PEER_DIR / "node_modules"
     if all((modules / name).is_dir() for name in ("oidc-provider", "aws-jwt-verify")):
         return

@@ -16,8 +16,6 @@ answers an auto-post form holding a signed ``LogoutResponse`` for the service pr
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import time
 import urllib.error
@@ -50,13 +48,6 @@ USER = {
     "firstName": "Saml",
     "lastName": "Jackson",
 }
-
-
-def skip_without_node() -> bool:
-    """Whether to skip: node or npm is missing and this is not CI (COGNITIO_CI=1, set by
-    .ci/run), where the test runs and fails instead."""
-    missing = shutil.which("node") is None or shutil.which("npm") is None
-    return missing and not os.environ.get("COGNITIO_CI")
 
 
 def install() -> None:

@@ -2,29 +2,23 @@
 through Node.js, to sign requests the way browsers and Node apps do.
 
 The pinned packages are installed with ``npm ci`` the first time; without Node.js the tests that
-need it skip, except in CI (COGNITIO_CI=1), where they fail.
+need it skip (their ``needs_node`` mark), except in CI (COGNITIO_CI=1), where they fail.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from tests.helpers.node import require_node
 
 PEER_DIR = Path(__file__).resolve().parent.parent / "peers" / "sigv4"
 
 
 def install() -> None:
     """``npm ci`` in the peer's folder when its node_modules are missing."""
-    missing = shutil.which("node") is None or shutil.which("npm") is None
-    if missing and os.environ.get("COGNITIO_CI"):
-        pytest.fail("node and npm must be on PATH to run the JavaScript signer")
-    if missing:
-        pytest.skip("node and npm must be on PATH to run the JavaScript signer")
+    require_node("the JavaScript signer")
     if (PEER_DIR / "node_modules" / "@smithy" / "signature-v4").is_dir():
         return
     completed = subprocess.run(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import uuid
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.helpers.node import needs_node
 from tests.server import ServerProcess
 
 NODE_DIR = Path(__file__).parent
@@ -25,11 +25,7 @@ NEW_PASSWORD = "N3w-battery-staple!"
 FLOWS = ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_PASSWORD_AUTH"]
 
 # A laptop without Node.js skips these; CI (COGNITIO_CI=1, set by .ci/run) fails instead.
-pytestmark = pytest.mark.skipif(
-    (shutil.which("node") is None or shutil.which("npm") is None)
-    and not os.environ.get("COGNITIO_CI"),
-    reason="node and npm must be on PATH to run amazon-cognito-identity-js",
-)
+pytestmark = needs_node
 
 
 @pytest.fixture(scope="session")

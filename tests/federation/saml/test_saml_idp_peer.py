@@ -25,18 +25,16 @@ from cognitio.services.federation.saml import (
     authn_request,
     read_response,
 )
+from tests.helpers.node import needs_node
 from tests.helpers.saml_idp import key_pair
 from tests.helpers.saml_peer import (
     ENTITY_ID,
     SamlIdpPeer,
     read_form,
     running_saml_idp,
-    skip_without_node,
 )
 
-pytestmark = pytest.mark.skipif(
-    skip_without_node(), reason="node and npm must be on PATH to run the saml-idp peer"
-)
+pytestmark = needs_node
 
 USER = {
     "userName": "saml.jackson@example.com",
