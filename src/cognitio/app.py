@@ -363,7 +363,9 @@ async def start(settings: Settings) -> Runtime:
                 regions=[settings.region],
                 services=["sts"],
             ),
-        ).handlers()
+        ).handlers(),
+        limits,
+        StsApi.UNSIGNED,
     )
     secure = settings.base_url.startswith("https://")
     pages = Pages(services.oauth, services.hosted, services.identity_providers, secure=secure)

@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.conftest import client
@@ -407,3 +408,29 @@ def test_a_client_that_hides_users_answers_before_the_message_is_sent(
             break
         time.sleep(0.05)
     assert "a code message was not delivered: CodeDeliveryFailureException" in server.log()
+
+
+def test_sts_web_identity_calls_share_the_address_bucket(make_server: Any, backend: str) -> None:
+    """AssumeRoleWithWebIdentity takes no signature and costs a signature check: it counts
+    against the caller's address like the unsigned JSON operations, and past the burst STS
+    answers Throttling."""
+    server = limited_server(
+        make_server, backend, rate_limit_ip_per_second=SLOW, rate_limit_ip_burst="3"
+    )
+    form = {
+        "Action": "AssumeRoleWithWebIdentity",
+        "Version": "2011-06-15",
+        "RoleArn": "arn:aws:iam::000000000000:role/Anything",
+        "RoleSessionName": "probe",
+        "WebIdentityToken": "not-a-token",
+    }
+    codes = []
+    for _ in range(4):
+        answer = httpx.post(server.url, data=form)
+        codes.append((answer.status_code, answer.text.split("<Code>")[1].split("</Code>")[0]))
+    assert codes[:3] == [(400, "InvalidIdentityToken")] * 3
+    assert codes[3] == (400, "Throttling")
+    # Signed calls are not counted: GetCallerIdentity without credentials is refused for
+    # that, not throttled.
+    unsigned = httpx.post(server.url, data={"Action": "GetCallerIdentity", "Version": "2011-06-15"})
+    assert "<Code>Throttling</Code>" not in unsigned.text

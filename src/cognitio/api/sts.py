@@ -33,6 +33,9 @@ _MAX_POLICY_CHARS = 2048
 class StsApi:
     """The STS actions this server answers, by Action name."""
 
+    # The actions that take no signature (anyone may call them: rate-limited per address).
+    UNSIGNED = frozenset({"AssumeRoleWithWebIdentity"})
+
     def __init__(self, sessions: WebIdentitySessions, verifier: Verifier) -> None:
         self._sessions = sessions
         self._verifier = verifier

@@ -18,10 +18,14 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 from xml.sax.saxutils import escape
 
+from cognitio.client_address import client_address
+from cognitio.errors import TooManyRequestsException
+from cognitio.services.security.rate_limits import RateLimits
 from cognitio.services.sts.service_errors import (
     InternalFailure,
     InvalidAction,
     StsError,
+    Throttling,
     ValidationError,
 )
 from cognitio.wire.front import (
@@ -71,10 +75,19 @@ def is_query_call(scope: Scope) -> bool:
 
 
 class QueryEndpoint:
-    """An ASGI app answering STS's Query protocol calls with the handlers by Action."""
+    """An ASGI app answering STS's Query protocol calls with the handlers by Action. The
+    ``unsigned`` actions anyone may call count against the client address's bucket in
+    ``limits``, as the JSON front door's unsigned operations do."""
 
-    def __init__(self, handlers: Mapping[str, QueryHandler]) -> None:
+    def __init__(
+        self,
+        handlers: Mapping[str, QueryHandler],
+        limits: RateLimits | None = None,
+        unsigned: frozenset[str] = frozenset(),
+    ) -> None:
         self._handlers = handlers
+        self._limits = limits
+        self._unsigned = unsigned
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request_id = new_request_id()
@@ -85,6 +98,7 @@ class QueryEndpoint:
                 raise ValidationError("The request body is too large.")
             params = _form(body)
             handler = self._handler(params)
+            await self._admit(params["Action"])
             path = scope.get("raw_path", b"/").decode("latin-1")
             query = scope.get("query_string", b"").decode("latin-1")
             request = QueryRequest(
@@ -109,6 +123,14 @@ class QueryEndpoint:
             fault = InternalFailure("An internal error occurred.")
             payload, status = _error(fault, request_id), fault.status
         await _respond(send, payload, status, request_id)
+
+    async def _admit(self, action: str) -> None:
+        if self._limits is None or action not in self._unsigned:
+            return
+        try:
+            await self._limits.check_call("sts", action, {}, client_address.get() or "unknown")
+        except TooManyRequestsException:
+            raise Throttling("Rate exceeded") from None
 
     def _handler(self, params: Mapping[str, str]) -> QueryHandler:
         action = params.get("Action")

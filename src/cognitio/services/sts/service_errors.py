@@ -12,6 +12,7 @@ AWS Security Token Service API Reference, "Common Errors" and each operation's "
     +-- PackedPolicyTooLarge       400: the session policy is too large
     +-- ValidationError            400: a parameter is missing or out of its range
     +-- InvalidAction              400: the Action is not one this endpoint serves
+    +-- Throttling                 400: the client's address is past its rate limit
     +-- MissingAuthenticationToken 403: a signed action arrived without a signature
     +-- InvalidClientTokenId       403: the signing key or its session token is unknown
     +-- ExpiredToken               400: the signing credentials have expired
@@ -67,6 +68,10 @@ class ValidationError(StsError):
 
 
 class InvalidAction(StsError):
+    pass
+
+
+class Throttling(StsError):
     pass
 
 
