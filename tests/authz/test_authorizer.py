@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 
-from cognitio.authz.authorizer import PolicyAuthorizer
+from cognitio.authz.authorizer import PolicyAuthorizer, request_line
 from cognitio.authz.middleware import SigV4Middleware
 from cognitio.authz.targets import RequestLine, Route, RouteTable, S3Targets
 from cognitio.authz.verifier import Verifier
@@ -245,6 +245,33 @@ def test_s3_requests_name_their_actions_and_resources() -> None:
     for path in ("/photos/me/../you/k", "/photos/me%2F..%2Fyou/k", "/photos/./k", "/photos/k/.."):
         assert targets(RequestLine("GET", "h", path, "")) is None
     assert targets(RequestLine("GET", "h", "/photos/a..b/.k", "")) is not None
+    # Host or a condition-key header twice: the store may obey the one the policy did not see.
+    copy = {"x-amz-copy-source": "photos/me/a"}
+    put = RequestLine("PUT", "h", "/photos/me/b", "", copy)
+    assert targets(put) is not None
+    for name in ("x-amz-copy-source", "host"):
+        twice = RequestLine("PUT", "h", "/photos/me/b", "", copy, frozenset({name}))
+        assert targets(twice) is None
+    other = RequestLine("PUT", "h", "/photos/me/b", "", copy, frozenset({"x-amz-meta-a"}))
+    assert targets(other) is not None
+
+
+def test_a_request_line_names_the_headers_it_repeats() -> None:
+    scope = {
+        "type": "http",
+        "method": "PUT",
+        "path": "/photos/me/b",
+        "raw_path": b"/photos/me/b",
+        "query_string": b"",
+        "headers": [
+            (b"host", b"store.test"),
+            (b"X-Amz-Copy-Source", b"photos/me/a"),
+            (b"x-amz-copy-source", b"photos/you/a"),
+        ],
+    }
+    line = request_line(scope)
+    assert line.repeated_headers == {"x-amz-copy-source"}
+    assert S3Targets()(line) is None
 
 
 def test_a_route_table_names_other_apis_and_keeps_encoded_slashes_out() -> None:

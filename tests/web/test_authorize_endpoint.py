@@ -48,10 +48,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
         process.stop()
 
 
-def _s3_request(credentials: Credentials, method: str, key: str, body: bytes = b"") -> AWSRequest:
+def _s3_request(
+    credentials: Credentials,
+    method: str,
+    key: str,
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
+) -> AWSRequest:
     """What a photo store received from boto3: signed as S3 signs, with the body's hash."""
     # boto3 sends the key URI-encoded (the identity id's ':' as %3A), as S3 signs it.
-    request = AWSRequest(method=method, url=f"{STORE}/photos/{quote(key)}", data=body)
+    url = f"{STORE}/photos/{quote(key)}"
+    request = AWSRequest(method=method, url=url, data=body, headers=headers)
     request.headers["x-amz-content-sha256"] = hashlib.sha256(body).hexdigest()
     S3SigV4Auth(
         BotoCredentials(
@@ -236,3 +243,19 @@ def test_a_key_that_climbs_out_of_its_prefix_is_refused(server: ServerProcess) -
         status, answer = _call(server, _description(_s3_request(credentials, "GET", key)))
         assert (status, answer["decision"]) == (200, "Deny"), answer
         assert answer["error"]["code"] == "AccessDenied"
+
+
+def test_a_header_named_twice_is_an_invalid_parameter(server: ServerProcess) -> None:
+    """Two spellings of one header in the JSON object: one would be verified, the other
+    perhaps obeyed. A repeated header is described once, its values comma-joined."""
+    credentials = mint(AUTHORITY)
+    copy = {"x-amz-copy-source": f"photos/{IDENTITY}/a.jpg"}
+    request = _s3_request(credentials, "PUT", f"{IDENTITY}/c.jpg", headers=copy)
+    status, answer = _call(server, _description(request))
+    assert (status, answer["decision"]) == (200, "Allow"), answer
+    twice = _description(request)
+    twice["headers"]["X-Amz-Copy-Source"] = f"photos/{OTHER_IDENTITY}/a.jpg"
+    status, answer = _call(server, twice)
+    assert status == 400
+    assert answer["__type"] == "InvalidParameterException"
+    assert "x-amz-copy-source twice" in answer["message"]

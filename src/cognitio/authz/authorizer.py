@@ -162,10 +162,13 @@ def refusal(principal: Principal, action: str, resource: str, decision: Decision
 
 def request_line(scope: Scope) -> RequestLine:
     """The method, host, path and query of an ASGI request, as the client sent them."""
-    headers = {
-        name.decode("latin-1").lower(): value.decode("latin-1")
-        for name, value in scope.get("headers", ())
-    }
+    headers: dict[str, str] = {}
+    repeated: set[str] = set()
+    for raw_name, raw_value in scope.get("headers", ()):
+        name = raw_name.decode("latin-1").lower()
+        if name in headers:
+            repeated.add(name)
+        headers[name] = raw_value.decode("latin-1")
     raw_path = scope.get("raw_path") or str(scope.get("path", "/")).encode()
     path = raw_path.decode("latin-1") if isinstance(raw_path, bytes) else str(raw_path)
     return RequestLine(
@@ -174,4 +177,5 @@ def request_line(scope: Scope) -> RequestLine:
         path=path,
         query=scope.get("query_string", b"").decode("latin-1"),
         headers=headers,
+        repeated_headers=frozenset(repeated),
     )

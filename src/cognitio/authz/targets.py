@@ -12,7 +12,9 @@ request whose query names a parameter twice (``?prefix=mine/&prefix=theirs/``): 
 store obeys is its own choice, and the condition keys must be the ones it obeys. And so is an
 object key with a ``.`` or ``..`` segment (``mine/../theirs/x``, encoded or not): S3 keeps such a
 key as written, but a store on a file system or behind a proxy that normalises paths would
-serve another identity's object under a resource the policy allowed.
+serve another identity's object under a resource the policy allowed. Nor is a request that
+repeats ``Host`` or a header S3 reads as a condition key (``x-amz-copy-source`` twice): joined
+with a comma, ``mine/a,theirs/b`` would match a policy's ``mine/*``.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ class RequestLine:
     path: str
     query: str
     headers: Mapping[str, str] = field(default_factory=dict)  # lower-case names
+    # Header names the request carries more than once (lower-case): a store may obey either.
+    repeated_headers: frozenset[str] = frozenset()
 
 
 class TargetResolver(Protocol):
@@ -136,6 +140,7 @@ _HEADER_KEYS = (
     ("x-amz-copy-source", "s3:x-amz-copy-source"),
     ("x-amz-metadata-directive", "s3:x-amz-metadata-directive"),
 )
+_READ_HEADERS = frozenset({"host", *(name for name, _ in _HEADER_KEYS)})
 
 
 class S3Targets:
@@ -159,7 +164,7 @@ class S3Targets:
         else:
             bucket, _, key = path[1:].partition("/")
         query = _query(request.query)
-        if query is None:
+        if query is None or not request.repeated_headers.isdisjoint(_READ_HEADERS):
             return None
         if not bucket:
             return Target("s3:ListAllMyBuckets", "*") if method == "GET" else None

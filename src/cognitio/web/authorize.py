@@ -223,6 +223,12 @@ def _headers_of(value: object) -> dict[str, str]:
     for name, text in value.items():
         if not isinstance(text, str) or not name or len(text) > 16384:
             raise InvalidParameterException("Each header value must be a string.")
+        if name.lower() in headers:
+            # Else one spelling would be verified or matched and the other obeyed by the store.
+            raise InvalidParameterException(
+                f"headers names {name.lower()[:64]} twice; give a repeated header once, its "
+                "values joined with commas."
+            )
         headers[name.lower()] = text
     return headers
 
