@@ -45,6 +45,18 @@ TRUST_GUESTS_ONLY = {
         },
     },
 }
+# AWS's own example trust policy for signed-in users: no sts:TagSession.
+TRUST_WITHOUT_TAGS = {
+    "Version": "2012-10-17",
+    "Statement": {
+        "Effect": "Allow",
+        "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {
+            "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"}
+        },
+    },
+}
 NOT_SUPPORTED = "Token is not from a supported provider of this identity pool."
 LOGINS_DONT_MATCH = (
     "Logins don't match. Please include at least one valid login for this identity or "
@@ -61,6 +73,10 @@ def _config(folder: Path) -> Path:
     lines.append(
         f'[[iam.roles]]\narn = "{ROLE}GuestsOnly"\n[iam.roles.trust_policy]\n'
         f"document = '''{json.dumps(TRUST_GUESTS_ONLY)}'''\n"
+    )
+    lines.append(
+        f'[[iam.roles]]\narn = "{ROLE}NoTags"\n[iam.roles.trust_policy]\n'
+        f"document = '''{json.dumps(TRUST_WITHOUT_TAGS)}'''\n"
     )
     path = folder / "cognitio.toml"
     path.write_text("\n".join(lines))
@@ -218,7 +234,7 @@ def test_a_user_keeps_one_identity_under_either_logins_key(world: World) -> None
     sub = jwt_claims(id_token)["sub"]
     assert claims.role_arn == f"{ROLE}Auth"
     assert claims.amr == ("authenticated", world.key, f"{world.key}:CognitoSignIn:{sub}")
-    assert claims.principal_tags == {"username": sub, "client": world.client_id}
+    assert claims.principal_tags == {}  # attributes for access control are off until set
     described = world.identity.describe_identity(IdentityId=first)
     assert described["Logins"] == [world.key]
 
@@ -473,3 +489,33 @@ def test_an_unknown_identity_is_not_found(world: World) -> None:
     with pytest.raises(ClientError) as caught:
         world.credentials(f"{REGION}:{uuid.uuid4()}")
     assert error_of(caught)[0] == "ResourceNotFoundException"
+
+
+def test_principal_tags_are_off_until_a_map_is_set_and_then_need_tag_session(
+    world: World,
+) -> None:
+    """A role trusting only sts:AssumeRoleWithWebIdentity, as AWS's examples do, serves a pool
+    without attribute maps; once a provider's map is set, its sessions are tagged and the role
+    must also trust sts:TagSession."""
+    world.set_roles(Roles={"authenticated": f"{ROLE}NoTags", "unauthenticated": f"{ROLE}Guest"})
+    id_token = world.tokens()["IdToken"]
+    logins = {world.key: id_token}
+    identity_id = world.get_id(logins)
+    assert _open(world.credentials(identity_id, logins)).claims.principal_tags == {}
+    world.identity.set_principal_tag_attribute_map(
+        IdentityPoolId=world.pool_id, IdentityProviderName=world.key, UseDefaults=True
+    )
+    with pytest.raises(ClientError) as caught:
+        world.credentials(identity_id, logins)
+    assert error_of(caught) == ("InvalidIdentityPoolConfigurationException", INVALID_CONFIGURATION)
+    world.set_roles()  # the Auth role has no trust policy: Cognitio's default trusts TagSession
+    tags = _open(world.credentials(identity_id, logins)).claims.principal_tags
+    assert tags == {"username": jwt_claims(id_token)["sub"], "client": world.client_id}
+    world.identity.set_principal_tag_attribute_map(
+        IdentityPoolId=world.pool_id,
+        IdentityProviderName=world.key,
+        UseDefaults=False,
+        PrincipalTags={"who": "cognito:username"},
+    )
+    tags = _open(world.credentials(identity_id, logins)).claims.principal_tags
+    assert tags == {"who": world.name}

@@ -299,8 +299,18 @@ def test_roles_take_only_the_two_keys(raw: Any, identity: Any) -> None:
     assert error(caught)[0] == "InvalidParameterException"
 
 
-def test_principal_tag_maps_default_to_username_and_client(identity: Any) -> None:
+def test_principal_tag_maps_are_off_until_set_and_default_to_username_and_client(
+    identity: Any,
+) -> None:
     pool_id = _pool(identity)["IdentityPoolId"]
+    with pytest.raises(ClientError) as caught:
+        identity.get_principal_tag_attribute_map(
+            IdentityPoolId=pool_id, IdentityProviderName=USER_POOL
+        )
+    assert error(caught)[0] == "ResourceNotFoundException"
+    identity.set_principal_tag_attribute_map(
+        IdentityPoolId=pool_id, IdentityProviderName=USER_POOL, UseDefaults=True
+    )
     got = identity.get_principal_tag_attribute_map(
         IdentityPoolId=pool_id, IdentityProviderName=USER_POOL
     )
@@ -332,6 +342,16 @@ def test_principal_tag_maps_default_to_username_and_client(identity: Any) -> Non
         IdentityPoolId=pool_id, IdentityProviderName="www.amazon.com", UseDefaults=True
     )
     assert amazon["PrincipalTags"] == {"username": "user_id", "client": "aud"}
+    # An empty custom map turns the provider's tags off again.
+    off = identity.set_principal_tag_attribute_map(
+        IdentityPoolId=pool_id, IdentityProviderName=USER_POOL, UseDefaults=False, PrincipalTags={}
+    )
+    assert (off["UseDefaults"], off["PrincipalTags"]) == (False, {})
+    with pytest.raises(ClientError) as caught:
+        identity.get_principal_tag_attribute_map(
+            IdentityPoolId=pool_id, IdentityProviderName=USER_POOL
+        )
+    assert error(caught)[0] == "ResourceNotFoundException"
     with pytest.raises(ClientError) as caught:
         identity.get_principal_tag_attribute_map(
             IdentityPoolId="us-east-1:00000000-0000-4000-8000-000000000000",

@@ -25,7 +25,7 @@ from cognitio.services.iam.roles import IDENTITY_ISSUER, Role
 from cognitio.services.identity.get_id import GUESTS_OFF, link
 from cognitio.services.identity.logins import Login, check_logins
 from cognitio.services.identity.lookup import load_identity, load_pool
-from cognitio.services.identity.principal_tags import default_tags
+from cognitio.services.identity.principal_tags import active_map
 from cognitio.services.identity.role_selection import (
     INVALID_CONFIGURATION,
     default_role,
@@ -177,17 +177,12 @@ async def _link_new(
 
 
 def _principal_tags(pool: IdentityPoolRecord, login: Login) -> dict[str, str]:
-    """The session tags of a login: its provider's principal tag map (the defaults when none
-    was set) applied to the token's claims; claims the token lacks give no tag."""
-    stored = pool.principal_tags.get(login.provider)
-    tag_map: Mapping[str, object] = default_tags(login.provider)
-    if isinstance(stored, dict) and stored.get("UseDefaults") is not True:
-        given = stored.get("PrincipalTags")
-        tag_map = given if isinstance(given, dict) else {}
+    """The session tags of a login: its provider's principal tag map applied to the token's
+    claims (none while no map was set); claims the token lacks give no tag."""
     return {
-        str(key): value
-        for key, claim in tag_map.items()
-        if (value := _claim_text(login.claims, str(claim))) is not None
+        key: value
+        for key, claim in active_map(pool, login.provider).items()
+        if (value := _claim_text(login.claims, claim)) is not None
     }
 
 

@@ -2,10 +2,12 @@
 
 SetPrincipalTagAttributeMap and GetPrincipalTagAttributeMap; see
 https://docs.aws.amazon.com/cognito/latest/developerguide/attributes-for-access-control.html and
-https://docs.aws.amazon.com/cognito/latest/developerguide/provider-mappings.html. With
-UseDefaults the map is the provider's default one: the tag ``username`` from the token's user id
-claim and ``client`` from its audience (the app client or app id); otherwise it is the map given.
-A provider never set shows the defaults. Applying the map to a sign-in is not done here.
+https://docs.aws.amazon.com/cognito/latest/developerguide/provider-mappings.html. Attributes for
+access control are off for a provider until a map is set: its sign-ins carry no session tags, so
+roles need no ``sts:TagSession``, and GetPrincipalTagAttributeMap answers
+ResourceNotFoundException. With UseDefaults the map is the provider's default one: the tag
+``username`` from the token's user id claim and ``client`` from its audience (the app client or
+app id); otherwise it is the map given, and an empty one turns the tags off again.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from cognitio.documents import JsonObject
+from cognitio.errors import ResourceNotFoundException
 from cognitio.services.identity.lookup import load_pool
 from cognitio.services.identity.pools import IdentityPools
 from cognitio.services.pools.user_pools import Caller
@@ -42,8 +45,16 @@ def default_tags(provider_name: str) -> dict[str, str]:
     return {"username": "sub", "client": "aud"}
 
 
-def _shown(pool_id: str, provider_name: str, stored: JsonObject | None) -> TagMap:
-    if stored is None or stored.get("UseDefaults") is True:
+def active_map(record: IdentityPoolRecord, provider_name: str) -> dict[str, str]:
+    """The claims a provider's sign-ins turn into tags: empty while none was set."""
+    stored = record.principal_tags.get(provider_name)
+    if not isinstance(stored, dict):
+        return {}
+    return dict(_shown(record.id, provider_name, stored).principal_tags)
+
+
+def _shown(pool_id: str, provider_name: str, stored: JsonObject) -> TagMap:
+    if stored.get("UseDefaults") is True:
         return TagMap(pool_id, provider_name, True, default_tags(provider_name))
     tags = stored.get("PrincipalTags")
     given = {str(k): str(v) for k, v in tags.items()} if isinstance(tags, dict) else {}
@@ -71,7 +82,10 @@ class PrincipalTags:
         }
 
         def change(record: IdentityPoolRecord) -> IdentityPoolRecord:
-            return replace(record, principal_tags={**record.principal_tags, provider_name: stored})
+            maps = {**record.principal_tags, provider_name: stored}
+            if not use_defaults and not principal_tags:
+                del maps[provider_name]  # an empty map turns the provider's tags off
+            return replace(record, principal_tags=maps)
 
         await self._pools.modify(caller, pool_id, change)
         return _shown(pool_id, provider_name, stored)
@@ -80,4 +94,9 @@ class PrincipalTags:
         async with self._store.read() as tx:
             record = await load_pool(tx, caller, pool_id)
         stored = record.principal_tags.get(provider_name)
-        return _shown(pool_id, provider_name, stored if isinstance(stored, dict) else None)
+        if not isinstance(stored, dict):
+            raise ResourceNotFoundException(
+                f"Identity pool {pool_id} has no principal tag attribute map for "
+                f"{provider_name[:128]}."
+            )
+        return _shown(pool_id, provider_name, stored)
