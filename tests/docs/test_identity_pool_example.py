@@ -3,6 +3,7 @@ server, its photos API on a loopback port, its boto3 code and its Amplify code a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,6 +11,7 @@ import httpx
 import pytest
 
 from tests.helpers.identity_example import (
+    EXAMPLE_DIR,
     example_module,
     photos_api,
     run_example_amplify,
@@ -79,3 +81,14 @@ def test_the_amplify_example_prints_what_the_page_says(
     # Amplify keeps the guest's identity id: the sign-in links the login to it.
     assert alice == f"alice {guest.split()[1]} 200"
     assert refused == "alice writes to the public prefix 403"
+
+
+def test_the_page_quotes_the_example_files_as_they_are() -> None:
+    """Each code block of "A full example" is a verbatim excerpt of one of the files run above."""
+    page = (EXAMPLE_DIR.parents[1] / "identity-pools.md").read_text()
+    section = page.split("\n## A full example\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"^```[a-z]+\n(.*?)^```$", section, flags=re.MULTILINE | re.DOTALL)
+    files = [path.read_text() for path in EXAMPLE_DIR.iterdir() if path.is_file()]
+    assert len(blocks) == 5
+    for block in blocks:
+        assert any(block in text for text in files), block[:200]
