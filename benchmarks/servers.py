@@ -52,6 +52,10 @@ class ServerOptions:
     cognitio_bin: Path
     peers_dir: Path
     cognitio_database_url: str | None = None
+    # Identity pools: the configuration file with the roles ([iam]), and the master key
+    # (base64) the harness shares with Cognitio to check the credentials in its own process.
+    cognitio_config: Path | None = None
+    cognitio_master_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,8 @@ class Cognitio:
         argv += ["--data-dir", str(data_dir)]
         if options.cognitio_database_url:
             argv += ["--database-url", options.cognitio_database_url]
+        if options.cognitio_config:
+            argv += ["--config", str(options.cognitio_config)]
         # A fresh admin secret per run: 30 random bytes are 40 URL-safe characters.
         credentials = Credentials(COGNITIO_ACCESS_KEY_ID, secrets.token_urlsafe(30))
         env = {
@@ -100,6 +106,8 @@ class Cognitio:
             "COGNITIO_RATE_LIMIT_IP_PER_SECOND": "1000000",
             "COGNITIO_RATE_LIMIT_USER_PER_SECOND": "1000000",
         }
+        if options.cognitio_master_key:
+            env["COGNITIO_MASTER_KEY"] = options.cognitio_master_key
         return Launch(argv=argv, env=env, cwd=data_dir, credentials=credentials)
 
     def version(self, options: ServerOptions) -> str:

@@ -251,6 +251,35 @@ def test_a_guest_who_signs_in_keeps_the_identity_and_then_needs_the_login(
     assert error_of(caught) == ("NotAuthorizedException", LOGINS_DONT_MATCH)
 
 
+def test_a_guest_shown_the_login_of_a_user_with_an_identity_gets_that_identity(
+    world: World,
+) -> None:
+    """A user signing in on a second device, where the app first had guest credentials:
+    the answer names the user's identity, which Amplify v6 then keeps."""
+    logins = {world.key: world.tokens()["IdToken"]}
+    owner = world.get_id(logins)
+    guest = world.get_id()
+    answer = world.credentials(guest, logins)
+    assert answer["IdentityId"] == owner
+    claims = _open(answer).claims
+    assert (claims.identity_id, claims.role_arn) == (owner, f"{ROLE}Auth")
+    assert world.identity.describe_identity(IdentityId=guest).get("Logins", []) == []
+    assert world.identity.describe_identity(IdentityId=owner)["Logins"] == [world.key]
+    assert _open(world.credentials(guest)).claims.role_arn == f"{ROLE}Guest"
+
+
+def test_a_signed_in_identity_shown_another_users_login_stays_refused(world: World) -> None:
+    """Only a guest identity is switched: an identity with logins of its own is not."""
+    first = world.get_id({world.key: world.tokens()["IdToken"]})
+    other = f"other-{uuid.uuid4().hex[:8]}"
+    make_user(world.idp, world.user_pool, other)
+    other_logins = {world.key: sign_in(world.idp, world.client_id, other)["IdToken"]}
+    world.get_id(other_logins)
+    with pytest.raises(ClientError) as caught:
+        world.credentials(first, other_logins)
+    assert error_of(caught) == ("NotAuthorizedException", LOGINS_DONT_MATCH)
+
+
 def test_another_users_login_does_not_open_an_identity(world: World) -> None:
     owner = world.get_id({world.key: world.tokens()["IdToken"]})
     other = f"other-{uuid.uuid4().hex[:8]}"

@@ -90,7 +90,9 @@ class EnhancedFlow:
                 raise NotAuthorizedException(_DISABLED.format(identity.id))
             pool = await load_pool(tx, caller, identity.pool_id)
             if logins:
-                session = await self._signed_in(tx, pool, identity, logins, custom_role_arn)
+                checked = await check_logins(tx, self._tokens, pool, logins)
+                identity = await _owner_of_guest_logins(tx, caller, pool, identity, checked)
+                session = await self._signed_in(tx, pool, identity, checked, custom_role_arn)
             else:
                 session = _guest(pool, identity)
             self._check_trust(pool, identity, session)
@@ -112,10 +114,9 @@ class EnhancedFlow:
         tx: Transaction,
         pool: IdentityPoolRecord,
         identity: IdentityRecord,
-        logins: Mapping[str, str],
+        checked: Sequence[Login],
         custom_role_arn: str | None,
     ) -> _Session:
-        checked = await check_logins(tx, self._tokens, pool, logins)
         await _link_new(tx, pool, identity, checked)
         login = checked[0]
         mapping = pool.role_mappings.get(login.mapping_key)
@@ -151,6 +152,32 @@ def _guest(pool: IdentityPoolRecord, identity: IdentityRecord) -> _Session:
     if not pool.allow_unauthenticated:
         raise NotAuthorizedException(GUESTS_OFF)
     return _Session(default_role(pool.roles, "unauthenticated"), ("unauthenticated",), {})
+
+
+async def _owner_of_guest_logins(
+    tx: Transaction,
+    caller: Caller,
+    pool: IdentityPoolRecord,
+    identity: IdentityRecord,
+    logins: Sequence[Login],
+) -> IdentityRecord:
+    """The identity the credentials are for: a guest identity shown the logins of another
+    identity of the pool (the user signed in where the app had a guest identity, on a new
+    device) gets that identity, whose id the answer names, as Cognito's does; the SDKs (Amplify
+    v6's credentials provider, the mobile SDKs' "identity changed") switch to it. Otherwise the
+    identity named."""
+    if identity.logins:
+        return identity
+    owners = {
+        await tx.pool_identities.owner(pool.id, login.provider, login.subject) for login in logins
+    }
+    owner = owners.pop() if len(owners) == 1 else None
+    if owner is None or owner == identity.id:
+        return identity
+    found = await load_identity(tx, caller, owner)
+    if found.disabled:
+        raise NotAuthorizedException(_DISABLED.format(found.id))
+    return found
 
 
 async def _link_new(
