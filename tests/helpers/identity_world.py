@@ -77,9 +77,7 @@ class World:
         self.server = server
         self.idp = client("cognito-idp", server.url)
         self.admin = client("cognito-identity", server.url)
-        self.public = client(
-            "cognito-identity", server.url, config=Config(signature_version=UNSIGNED)
-        )
+        self.public = World.public_client(server)
         self.sts = boto3.client(
             "sts",
             endpoint_url=server.url,
@@ -91,6 +89,12 @@ class World:
         self.keys = [f"cognito-idp.{REGION}.amazonaws.com/{p}" for p, _ in self.user_pools]
         self.key = self.keys[0]
         self.pool_id = self.new_pool(**pool)
+
+    @staticmethod
+    def public_client(server: ServerProcess) -> Any:
+        """An unsigned cognito-identity client, as an app has."""
+        config = Config(signature_version=UNSIGNED, retries={"max_attempts": 0})
+        return client("cognito-identity", server.url, config=config)
 
     def new_pool(self, **pool: Any) -> str:
         providers = [

@@ -1170,9 +1170,6 @@ class MemoryPoolIdentityRepository(_Repository):
     async def remove_login(self, identity_id: str, provider_name: str) -> bool:
         return self._db.identity_logins.pop((identity_id, provider_name), None) is not None
 
-    async def lock(self, identity_id: str) -> bool:
-        return identity_id in self._db.pool_identities
-
     async def merge_into(self, source_id: str, target_id: str, updated_ms: int) -> None:
         for (owner, provider), login in list(self._db.identity_logins.items()):
             if owner == source_id:

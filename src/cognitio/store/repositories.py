@@ -575,11 +575,6 @@ class PoolIdentityRepository(Protocol):
 
     async def remove_login(self, identity_id: str, provider_name: str) -> bool: ...
 
-    async def lock(self, identity_id: str) -> bool:
-        """Hold the identity against other writers until the transaction ends (PostgreSQL;
-        SQLite's writers are serialised already). False when it does not exist."""
-        ...
-
     async def merge_into(self, source_id: str, target_id: str, updated_ms: int) -> None:
         """Move every login and developer user of ``source_id`` to ``target_id`` and disable
         ``source_id``. The caller has checked that no provider ends up twice on the target."""

@@ -121,7 +121,6 @@ _DEVELOPER_REMOVE = Query(
     "DELETE FROM identity_developer_users WHERE pool_id = :pool_id "
     "AND user_identifier = :user_identifier AND identity_id = :identity_id"
 )
-_IDENTITY_LOCK = Query("SELECT id FROM identities WHERE id = :id", pg_suffix=" FOR UPDATE")
 _MOVE_LOGINS = Query("UPDATE identity_logins SET identity_id = :target WHERE identity_id = :source")
 _MOVE_DEVELOPERS = Query(
     "UPDATE identity_developer_users SET identity_id = :target WHERE identity_id = :source"
@@ -325,9 +324,6 @@ class SqlPoolIdentityRepository:
     async def remove_login(self, identity_id: str, provider_name: str) -> bool:
         params = {"identity_id": identity_id, "provider_name": provider_name}
         return await self._sql.run(_LOGIN_REMOVE, params) == 1
-
-    async def lock(self, identity_id: str) -> bool:
-        return await self._sql.one(_IDENTITY_LOCK, {"id": identity_id}) is not None
 
     async def merge_into(self, source_id: str, target_id: str, updated_ms: int) -> None:
         moved = {"source": source_id, "target": target_id}

@@ -161,7 +161,7 @@ class DeveloperIdentities:
             )
             if held > MAX_MERGED_LOGINS:
                 raise ResourceConflictException(_TOO_MANY)
-            await merge_identities(tx, source_identity, target)
+            await merge_identities(tx, pool, source_identity, target)
             return target.id
 
         return await retrying(self._store, work)

@@ -11,9 +11,10 @@ user's identity, and among signed-in identities the first one made wins.
 
 Invariants, kept by the database: one login per provider per identity (two different users of
 one provider on an identity is ResourceConflictException), one identity per provider subject
-and per developer user identifier. The identities of a merge are locked in id order before the
-owners are read again, so two merges crossing each other on PostgreSQL serialise; a link lost to
-a concurrent request rolls back and retries on what that request wrote.
+and per developer user identifier. A call that links or merges holds its identity pool's row
+(on PostgreSQL) and reads the owners again, so merges crossing each other take turns; a call
+that finds everything linked already writes nothing and holds nothing. A link lost to a
+concurrent request rolls back and retries on what that request wrote.
 """
 
 from __future__ import annotations
@@ -38,8 +39,7 @@ LOGINS_DONT_MATCH = (
     "Logins don't match. Please include at least one valid login for this identity or "
     "identity pool."
 )
-_ATTEMPTS = 3  # a lost race is retried once the winner's writes can be read
-_SETTLE_ROUNDS = 3  # owners read again after locking, while other merges move them
+_ATTEMPTS = 4  # a lost race is retried once the winner's writes can be read
 _BUSY = "The logins are being linked by another request."
 
 T = TypeVar("T")
@@ -95,15 +95,21 @@ async def link_logins(
     ``named`` is the identity the caller gave; with ``must_know`` (the public operations) a
     signed-in ``named`` identity must be shown one of its own logins.
     """
-    owners = await _settled_owners(tx, pool, logins, named, developer)
-    if named is not None and must_know and named.authenticated:
-        own = [login for login, owner in zip(logins, owners[0], strict=True) if owner == named.id]
-        if not own:
-            raise NotAuthorizedException(LOGINS_DONT_MATCH)
-    involved = {owner for owner in (*owners[0], owners[1]) if owner is not None}
-    if named is not None:
-        involved.add(named.id)
+    owners = await _owners(tx, pool, logins, developer)
+    _check_known(named, owners, must_know=must_know)
+    involved = _involved(owners, named)
+    unlinked = None in owners[0] or (developer is not None and owners[1] is None)
+    if len(involved) == 1 and not unlinked:
+        return await _load(tx, involved.pop())  # nothing to link or merge: no lock
+    # Linking and merging in a pool take turns (PostgreSQL: the pool's row; SQLite's writers
+    # take turns anyway), so logins moved by a merge are never linked or merged at once.
+    await tx.identity_pools.get(pool.id, for_update=True)
+    owners = await _owners(tx, pool, logins, developer)
+    _check_known(named, owners, must_know=must_know)
+    involved = _involved(owners, named)
     records = [await _load(tx, identity_id) for identity_id in sorted(involved)]
+    if any(record.disabled for record in records):  # merged away since the caller looked
+        raise LostRace
     survivor = _survivor(records) or await insert_identity(tx, pool)
     losers = [record for record in records if record.id != survivor.id]
     _check_one_login_per_provider(survivor, losers, logins)
@@ -122,37 +128,36 @@ async def link_logins(
     return await _load(tx, survivor.id)
 
 
-async def merge_identities(tx: Transaction, source: IdentityRecord, target: IdentityRecord) -> None:
+async def merge_identities(
+    tx: Transaction, pool: IdentityPoolRecord, source: IdentityRecord, target: IdentityRecord
+) -> None:
     """Give ``source``'s logins and developer users to ``target`` and disable ``source``."""
-    for identity_id in sorted((source.id, target.id)):
-        await tx.pool_identities.lock(identity_id)
+    await tx.identity_pools.get(pool.id, for_update=True)
     source, target = await _load(tx, source.id), await _load(tx, target.id)
+    if source.disabled or target.disabled:
+        raise LostRace
     _check_one_login_per_provider(target, [source], [])
     await tx.pool_identities.merge_into(source.id, target.id, ids.now_ms())
 
 
-async def _settled_owners(
-    tx: Transaction,
-    pool: IdentityPoolRecord,
-    logins: Sequence[Login],
+def _check_known(
     named: IdentityRecord | None,
-    developer: DeveloperUser | None,
-) -> tuple[list[str | None], str | None]:
-    """The identity of each login and of the developer user, read again after locking them
-    until no concurrent merge moves them any more."""
-    locked: set[str] = set()
-    owners = await _owners(tx, pool, logins, developer)
-    for _ in range(_SETTLE_ROUNDS):
-        wanted = {owner for owner in (*owners[0], owners[1]) if owner is not None}
-        if named is not None:
-            wanted.add(named.id)
-        if wanted <= locked:
-            return owners
-        for identity_id in sorted(wanted - locked):
-            await tx.pool_identities.lock(identity_id)
-        locked |= wanted
-        owners = await _owners(tx, pool, logins, developer)
-    raise LostRace
+    owners: tuple[list[str | None], str | None],
+    *,
+    must_know: bool,
+) -> None:
+    """A signed-in identity named by a public call must be shown one of its own logins."""
+    if named is not None and must_know and named.authenticated and named.id not in owners[0]:
+        raise NotAuthorizedException(LOGINS_DONT_MATCH)
+
+
+def _involved(
+    owners: tuple[list[str | None], str | None], named: IdentityRecord | None
+) -> set[str]:
+    involved = {owner for owner in (*owners[0], owners[1]) if owner is not None}
+    if named is not None:
+        involved.add(named.id)
+    return involved
 
 
 async def _owners(
