@@ -4,6 +4,7 @@ cognito-identity (signed and unsigned) and STS."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import uuid
@@ -15,14 +16,19 @@ import boto3
 from botocore import UNSIGNED
 from botocore.config import Config
 
-from cognitio.crypto.envelope import Envelope
+from cognitio.config import load_settings
+from cognitio.crypto.envelope import Envelope, envelope_for
+from cognitio.services.identity.openid_token import OpenIdTokens
 from cognitio.services.sts.credentials import CredentialAuthority, SessionClaims
+from cognitio.store.db import Database
+from cognitio.store.sql import SqlStore
 from tests.conftest import client
 from tests.helpers.pools import make_user, setup_pool, sign_in
 from tests.server import REGION, ServerProcess
 
 ACCOUNT = "123456789012"
 MASTER_KEY = bytes(range(32))
+_MASTER_KEY_TEXT = base64.b64encode(MASTER_KEY).decode()
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/"
 DEVELOPER = "login.example.app"
 LOGINS_DONT_MATCH = (
@@ -49,8 +55,9 @@ def start_server(backend: str, make_server: Any, folder: Path) -> ServerProcess:
     )
     config = folder / "cognitio.toml"
     config.write_text("\n".join(lines))
-    key = base64.b64encode(MASTER_KEY).decode()
-    process: ServerProcess = make_server(backend, extra_env={"COGNITIO_MASTER_KEY": key})
+    process: ServerProcess = make_server(
+        backend, extra_env={"COGNITIO_MASTER_KEY": _MASTER_KEY_TEXT}
+    )
     process.start("--config", str(config))
     return process
 
@@ -151,3 +158,30 @@ class World:
             WebIdentityToken=token,
             **options,
         )
+
+
+def mint_token(
+    server: ServerProcess,
+    identity_id: str,
+    pool_id: str,
+    amr: list[str],
+    *,
+    seconds: int = 600,
+    issued: int | None = None,
+) -> str:
+    """An OpenID token signed by the server's issuer key, made over its store."""
+
+    async def run() -> str:
+        overrides: dict[str, object] = {"data_dir": str(server.data_dir), "port": server.port}
+        if server.database_url:
+            overrides["database_url"] = server.database_url
+        settings = load_settings(overrides, environ={"COGNITIO_MASTER_KEY": _MASTER_KEY_TEXT})
+        database = Database(settings.database_dsn)
+        await database.open()
+        try:
+            tokens = OpenIdTokens(SqlStore(database), envelope_for(settings), settings)
+            return await tokens.mint(identity_id, pool_id, amr, seconds=seconds, now=issued)
+        finally:
+            await database.dispose()
+
+    return asyncio.run(run())

@@ -29,13 +29,14 @@ from cognitio.services.iam.roles import IDENTITY_ISSUER, Role
 from cognitio.services.identity.get_id import GUESTS_OFF
 from cognitio.services.identity.identity_token_logins import (
     IDENTITY_TOKEN_KEY,
+    check_proves,
     is_identity_token_key,
     verify_identity_token,
 )
 from cognitio.services.identity.linking import LOGINS_DONT_MATCH, link_logins, retrying
 from cognitio.services.identity.logins import Login, check_logins
 from cognitio.services.identity.lookup import load_identity, load_pool
-from cognitio.services.identity.openid_token import OpenIdTokens
+from cognitio.services.identity.openid_token import OpenIdTokenClaims, OpenIdTokens
 from cognitio.services.identity.principal_tags import default_tags
 from cognitio.services.identity.role_selection import (
     INVALID_CONFIGURATION,
@@ -93,14 +94,18 @@ class EnhancedFlow:
         logins: Mapping[str, str],
         custom_role_arn: str | None,
     ) -> IdentityCredentials:
+        identity_token = _identity_token(logins, self._openid_tokens)
+        token_claims = None
+        if identity_token is not None:
+            token_claims = await verify_identity_token(self._openid_tokens, identity_token)
+
         async def work(tx: Transaction) -> tuple[IdentityPoolRecord, IdentityRecord, _Session]:
             identity = await load_identity(tx, caller, identity_id)
             if identity.disabled:
                 raise NotAuthorizedException(_DISABLED.format(identity.id))
             pool = await load_pool(tx, caller, identity.pool_id)
-            identity_token = _identity_token(logins, self._openid_tokens)
-            if identity_token is not None:
-                return pool, identity, await self._developer(pool, identity, identity_token)
+            if token_claims is not None:
+                return pool, identity, _developer(pool, identity, token_claims)
             if logins:
                 return await self._signed_in(tx, pool, identity, logins, custom_role_arn)
             return pool, identity, _guest(pool, identity)
@@ -135,17 +140,6 @@ class EnhancedFlow:
         role = select_role(pool.roles, mapping, login.claims, custom_role_arn)
         return pool, owner, _Session(role, login.amr, _principal_tags(pool, login))
 
-    async def _developer(
-        self, pool: IdentityPoolRecord, identity: IdentityRecord, token: str
-    ) -> _Session:
-        """The identity's own OpenID token (developer-authenticated identities): its amr and
-        principal tags pass through; the default role of its kind."""
-        claims = await verify_identity_token(self._openid_tokens, token, pool.id, identity.id)
-        kind = "authenticated" if "authenticated" in claims.amr else "unauthenticated"
-        if kind == "unauthenticated" and not pool.allow_unauthenticated:
-            raise NotAuthorizedException(GUESTS_OFF)
-        return _Session(default_role(pool.roles, kind), claims.amr, claims.principal_tags)
-
     def _check_trust(
         self, pool: IdentityPoolRecord, identity: IdentityRecord, session: _Session
     ) -> None:
@@ -167,6 +161,18 @@ class EnhancedFlow:
             request = Request(action, None, Principal("Federated", IDENTITY_ISSUER), context)
             if not evaluate([trust], request).allowed:
                 raise InvalidIdentityPoolConfigurationException(INVALID_CONFIGURATION)
+
+
+def _developer(
+    pool: IdentityPoolRecord, identity: IdentityRecord, claims: OpenIdTokenClaims
+) -> _Session:
+    """The identity's own OpenID token (developer-authenticated identities): its amr and
+    principal tags pass through; the default role of its kind."""
+    check_proves(claims, pool.id, identity.id)
+    kind = "authenticated" if "authenticated" in claims.amr else "unauthenticated"
+    if kind == "unauthenticated" and not pool.allow_unauthenticated:
+        raise NotAuthorizedException(GUESTS_OFF)
+    return _Session(default_role(pool.roles, kind), claims.amr, claims.principal_tags)
 
 
 def _identity_token(logins: Mapping[str, str], tokens: OpenIdTokens) -> str | None:

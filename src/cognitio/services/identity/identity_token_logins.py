@@ -32,19 +32,20 @@ def is_identity_token_key(key: str, tokens: OpenIdTokens) -> bool:
     return key == IDENTITY_TOKEN_KEY or key == _SCHEME.sub("", tokens.issuer)
 
 
-async def verify_identity_token(
-    tokens: OpenIdTokens, token: str, pool_id: str, identity_id: str
-) -> OpenIdTokenClaims:
-    """The token's claims once it proves ``identity_id`` of ``pool_id``; NotAuthorizedException
-    otherwise."""
+async def verify_identity_token(tokens: OpenIdTokens, token: str) -> OpenIdTokenClaims:
+    """The token's claims once its signature, issuer and expiry check out (outside any
+    transaction: the issuer may read its keys); NotAuthorizedException otherwise."""
     try:
-        claims = await tokens.verify(token)
+        return await tokens.verify(token)
     except jwt.TokenError as error:
         raise NotAuthorizedException(
             _EXPIRED if error.reason == "expired" else _UNVERIFIED
         ) from None
+
+
+def check_proves(claims: OpenIdTokenClaims, pool_id: str, identity_id: str) -> None:
+    """The token is for ``identity_id`` of ``pool_id``; NotAuthorizedException otherwise."""
     if claims.identity_pool_id != pool_id:
         raise NotAuthorizedException(_WRONG_POOL)
     if claims.identity_id != identity_id:
         raise NotAuthorizedException(_WRONG_IDENTITY)
-    return claims
