@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -287,3 +288,40 @@ def test_an_unlinked_developer_user_is_a_new_identity_next_time(world: World) ->
     unlink(world, alice_id, alice)
     assert world.describe(alice_id)["Logins"] == []
     assert world.developer_token(alice)["IdentityId"] not in {alice_id, bob_id}
+
+
+def test_concurrent_first_tokens_and_crossed_merges_end_on_one_identity(world: World) -> None:
+    """Races on PostgreSQL as on SQLite: one identity per identifier, merges take turns."""
+    alice, bob = user_id(), user_id()
+    admins = [client("cognito-identity", world.server.url) for _ in range(8)]
+
+    def first_token(index: int) -> str:
+        answer = admins[index].get_open_id_token_for_developer_identity(
+            IdentityPoolId=world.pool_id, Logins={DEVELOPER: alice if index % 2 else bob}
+        )
+        return str(answer["IdentityId"])
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        made = list(pool.map(first_token, range(8)))
+    assert len(set(made)) == 2
+
+    def crossed_merge(index: int) -> str:
+        source, destination = (alice, bob) if index % 2 else (bob, alice)
+        answer = admins[index].merge_developer_identities(
+            SourceUserIdentifier=source,
+            DestinationUserIdentifier=destination,
+            DeveloperProviderName=DEVELOPER,
+            IdentityPoolId=world.pool_id,
+        )
+        return str(answer["IdentityId"])
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        merged = set(pool.map(crossed_merge, range(8)))
+    assert len(merged) == 1
+    owner = merged.pop()
+    assert lookup(world, DeveloperUserIdentifier=alice)["IdentityId"] == owner
+    assert lookup(world, DeveloperUserIdentifier=bob)["IdentityId"] == owner
+    listed = world.admin.list_identities(
+        IdentityPoolId=world.pool_id, MaxResults=60, HideDisabled=True
+    )
+    assert [i["IdentityId"] for i in listed["Identities"]] == [owner]
