@@ -142,8 +142,10 @@ def test_the_basic_flow_is_refused_with_role_mappings(world: World) -> None:
 def test_the_basic_flow_follows_allow_classic_flow(world: World) -> None:
     closed = world.new_pool(AllowClassicFlow=False)
     guest = world.get_id(pool_id=closed)
-    code, message = refused(world.open_id_token, guest)
-    assert code == "InvalidParameterException" and "Basic (classic) flow" in message
+    assert refused(world.open_id_token, guest) == (
+        "InvalidParameterException",
+        "Basic (classic) flow is not enabled, please use enhanced flow.",
+    )
     opened = world.new_pool(AllowClassicFlow=True)
     assert world.open_id_token(world.get_id(pool_id=opened))["Token"]
 
