@@ -249,6 +249,8 @@ def test_merge_moves_the_source_user_to_the_destinations_identity(world: World) 
     assert [i["IdentityId"] for i in listed["Identities"]] == [ids[0]]
     code, _ = refused(world.developer_token, user_id(), IdentityId=ids[1])
     assert code == "NotAuthorizedException"
+    merged_away = lookup(world, IdentityId=ids[1])
+    assert (merged_away["IdentityId"], merged_away["DeveloperUserIdentifierList"]) == (ids[1], [])
 
 
 def test_merge_refuses_two_users_of_one_public_provider_and_strangers(world: World) -> None:

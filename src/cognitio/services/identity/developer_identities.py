@@ -131,7 +131,7 @@ class DeveloperIdentities:
                     raise ResourceConflictException(_DISAGREE)
                 return DeveloperLookup(owner, [user_identifier], None)
             assert identity_id is not None
-            identity = await _identity_of_pool(tx, pool, identity_id)
+            identity = await _identity_of_pool(tx, pool, identity_id, disabled_too=True)
             limit = max_results or 60
             found = await tx.pool_identities.developer_users(
                 identity.id, None if after is None else after[1], limit + 1
@@ -190,13 +190,14 @@ def _developer_provider(pool: IdentityPoolRecord) -> str:
 
 
 async def _identity_of_pool(
-    tx: Transaction, pool: IdentityPoolRecord, identity_id: str
+    tx: Transaction, pool: IdentityPoolRecord, identity_id: str, *, disabled_too: bool = False
 ) -> IdentityRecord:
-    """An identity of ``pool`` that a merge has not disabled; another pool's is not found."""
+    """An identity of ``pool`` that a merge has not disabled (unless ``disabled_too``, for a
+    lookup); another pool's is not found."""
     identity = await tx.pool_identities.get(identity_id)
     if identity is None or identity.pool_id != pool.id:
         raise identity_not_found(identity_id)
-    if identity.disabled:
+    if identity.disabled and not disabled_too:
         raise NotAuthorizedException(DISABLED.format(identity.id))
     return identity
 
