@@ -118,8 +118,9 @@ def test_a_merged_away_identity_gets_no_token(world: World) -> None:
     older = world.get_id(first)
     newer = world.get_id(second)
     assert world.get_id({**first, **second}) == older
-    code, message = refused(world.open_id_token, newer)
-    assert code == "NotAuthorizedException" and newer in message
+    forbidden = ("NotAuthorizedException", f"Access to identity '{newer}' is forbidden.")
+    assert refused(world.open_id_token, newer) == forbidden
+    assert refused(world.credentials, newer) == forbidden
     code, _ = refused(world.open_id_token, newer, second)
     assert code == "NotAuthorizedException"
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from cognitio.errors import InvalidParameterException, NotAuthorizedException
 from cognitio.services.identity.get_id import GUESTS_OFF
+from cognitio.services.identity.identities import DISABLED
 from cognitio.services.identity.linking import LOGINS_DONT_MATCH, link_logins, retrying
 from cognitio.services.identity.logins import Login, check_logins
 from cognitio.services.identity.lookup import load_identity, load_pool
@@ -30,7 +31,6 @@ WITH_ROLE_MAPPINGS = (
     "Basic (classic) flow is not supported with RoleMappings, please use enhanced flow."
 )
 CLASSIC_FLOW_OFF = "Basic (classic) flow is not enabled, please use enhanced flow."
-DISABLED = "Identity '{}' is disabled."
 
 
 @dataclass(frozen=True, slots=True)

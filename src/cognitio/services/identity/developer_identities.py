@@ -26,8 +26,9 @@ from cognitio.errors import (
     ResourceNotFoundException,
 )
 from cognitio.services.common import pagination
-from cognitio.services.identity.basic_flow import DISABLED, IdentityToken, logins_amr
+from cognitio.services.identity.basic_flow import IdentityToken, logins_amr
 from cognitio.services.identity.developer_logins import developer_amr
+from cognitio.services.identity.identities import DISABLED
 from cognitio.services.identity.linking import (
     DeveloperUser,
     link_logins,

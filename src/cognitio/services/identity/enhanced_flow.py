@@ -27,6 +27,7 @@ from cognitio.services.iam.evaluator import Principal, Request, evaluate
 from cognitio.services.iam.patterns import ContextValue
 from cognitio.services.iam.roles import IDENTITY_ISSUER, Role
 from cognitio.services.identity.get_id import GUESTS_OFF
+from cognitio.services.identity.identities import DISABLED
 from cognitio.services.identity.identity_token_logins import (
     IDENTITY_TOKEN_KEY,
     check_proves,
@@ -51,7 +52,6 @@ from cognitio.store.repositories import Store, Transaction
 
 SESSION_NAME = "CognitoIdentityCredentials"
 LIFETIME = timedelta(hours=1)  # enhanced-flow credentials, not configurable in Cognito
-_DISABLED = "Identity '{}' is disabled."
 _MAX_TAG_VALUE = 256
 
 
@@ -102,7 +102,7 @@ class EnhancedFlow:
         async def work(tx: Transaction) -> tuple[IdentityPoolRecord, IdentityRecord, _Session]:
             identity = await load_identity(tx, caller, identity_id)
             if identity.disabled:
-                raise NotAuthorizedException(_DISABLED.format(identity.id))
+                raise NotAuthorizedException(DISABLED.format(identity.id))
             pool = await load_pool(tx, caller, identity.pool_id)
             if token_claims is not None:
                 return pool, identity, _developer(pool, identity, token_claims)

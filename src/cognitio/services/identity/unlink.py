@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from cognitio.errors import InvalidParameterException, NotAuthorizedException
-from cognitio.services.identity.basic_flow import DISABLED
+from cognitio.services.identity.identities import DISABLED
 from cognitio.services.identity.linking import LOGINS_DONT_MATCH
 from cognitio.services.identity.logins import check_logins
 from cognitio.services.identity.lookup import load_identity, load_pool
