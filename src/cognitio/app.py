@@ -37,6 +37,8 @@ from cognitio.services.federation.sign_in import FederatedSignIn
 from cognitio.services.federation.sign_out import FederatedSignOut
 from cognitio.services.federation.upstream import Upstream, UpstreamPolicy
 from cognitio.services.hosted.hosted import Hosted
+from cognitio.services.identity.basic_flow import BasicFlow
+from cognitio.services.identity.developer_identities import DeveloperIdentities
 from cognitio.services.identity.enhanced_flow import EnhancedFlow
 from cognitio.services.identity.get_id import IdentityIds
 from cognitio.services.identity.identities import Identities
@@ -44,6 +46,7 @@ from cognitio.services.identity.openid_token import OpenIdTokens
 from cognitio.services.identity.pools import IdentityPools
 from cognitio.services.identity.principal_tags import PrincipalTags
 from cognitio.services.identity.roles import IdentityPoolRoles
+from cognitio.services.identity.unlink import Unlinking
 from cognitio.services.identity.web_identity import WebIdentitySessions
 from cognitio.services.messages.codes import Codes
 from cognitio.services.messages.user_messages import UserMessages
@@ -324,7 +327,7 @@ async def open_services(
         principal_tags=PrincipalTags(store, identity_pools),
         pool_identities=Identities(store),
         identity_ids=IdentityIds(store, tokens),
-        enhanced_flow=EnhancedFlow(store, tokens, credentials, settings.iam_roles),
+        enhanced_flow=EnhancedFlow(store, tokens, credentials, settings.iam_roles, openid_tokens),
         openid_tokens=openid_tokens,
         web_identity=WebIdentitySessions(
             store,
@@ -333,6 +336,9 @@ async def open_services(
             settings.iam_roles,
             settings.account_id,
         ),
+        basic_flow=BasicFlow(store, tokens, openid_tokens),
+        developer_identities=DeveloperIdentities(store, tokens, openid_tokens),
+        unlinking=Unlinking(store, tokens),
     )
     return database, store, services
 

@@ -13,6 +13,8 @@ from cognitio.services.federation.providers import IdentityProviders
 from cognitio.services.federation.sign_in import FederatedSignIn
 from cognitio.services.federation.sign_out import FederatedSignOut
 from cognitio.services.hosted.hosted import Hosted
+from cognitio.services.identity.basic_flow import BasicFlow
+from cognitio.services.identity.developer_identities import DeveloperIdentities
 from cognitio.services.identity.enhanced_flow import EnhancedFlow
 from cognitio.services.identity.get_id import IdentityIds
 from cognitio.services.identity.identities import Identities
@@ -20,6 +22,7 @@ from cognitio.services.identity.openid_token import OpenIdTokens
 from cognitio.services.identity.pools import IdentityPools
 from cognitio.services.identity.principal_tags import PrincipalTags
 from cognitio.services.identity.roles import IdentityPoolRoles
+from cognitio.services.identity.unlink import Unlinking
 from cognitio.services.identity.web_identity import WebIdentitySessions
 from cognitio.services.messages.user_messages import UserMessages
 from cognitio.services.oauth.oauth import OAuth
@@ -80,3 +83,6 @@ class Services:
     enhanced_flow: EnhancedFlow
     openid_tokens: OpenIdTokens
     web_identity: WebIdentitySessions
+    basic_flow: BasicFlow
+    developer_identities: DeveloperIdentities
+    unlinking: Unlinking

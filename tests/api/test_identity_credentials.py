@@ -255,7 +255,8 @@ def test_a_guest_shown_the_login_of_a_user_with_an_identity_gets_that_identity(
     world: World,
 ) -> None:
     """A user signing in on a second device, where the app first had guest credentials:
-    the answer names the user's identity, which Amplify v6 then keeps."""
+    the answer names the user's identity, which Amplify v6 then keeps; the guest identity is
+    merged into it and answers no more."""
     logins = {world.key: world.tokens()["IdToken"]}
     owner = world.get_id(logins)
     guest = world.get_id()
@@ -265,7 +266,12 @@ def test_a_guest_shown_the_login_of_a_user_with_an_identity_gets_that_identity(
     assert (claims.identity_id, claims.role_arn) == (owner, f"{ROLE}Auth")
     assert world.identity.describe_identity(IdentityId=guest).get("Logins", []) == []
     assert world.identity.describe_identity(IdentityId=owner)["Logins"] == [world.key]
-    assert _open(world.credentials(guest)).claims.role_arn == f"{ROLE}Guest"
+    with pytest.raises(ClientError) as caught:
+        world.credentials(guest)
+    assert error_of(caught) == (
+        "NotAuthorizedException",
+        f"Access to identity '{guest}' is forbidden.",
+    )
 
 
 def test_a_signed_in_identity_shown_another_users_login_stays_refused(world: World) -> None:

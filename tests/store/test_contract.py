@@ -23,6 +23,7 @@ from cognitio.store.records import (
     AuthorizationCodeRecord,
     ClientRecord,
     CodeRecord,
+    DeveloperUserRecord,
     DeviceRecord,
     DomainRecord,
     GroupRecord,
@@ -1156,5 +1157,62 @@ def test_identities_list_with_logins_and_go_with_their_pool(run: Run) -> None:
         async with store.read() as tx:
             assert await tx.pool_identities.get(identities[0].id) is None
             assert await tx.pool_identities.owner(pool.id, "www.amazon.com", "s") is None
+
+    run(scenario)
+
+
+def test_developer_users_belong_to_one_identity_and_move_with_a_merge(run: Run) -> None:
+    async def scenario(store: Store) -> None:
+        pool = _identity_pool()
+        first = IdentityRecord(
+            id=f"us-east-1:{uuid.uuid4()}", pool_id=pool.id, created_ms=NOW, updated_ms=NOW
+        )
+        second = replace(first, id=f"us-east-1:{uuid.uuid4()}", created_ms=NOW + 1)
+        provider = "login.example.app"
+
+        def developer(identity: IdentityRecord, user: str) -> DeveloperUserRecord:
+            return DeveloperUserRecord(pool.id, user, identity.id, provider, NOW)
+
+        async with store.write() as tx:
+            assert await tx.identity_pools.insert(pool)
+            assert await tx.pool_identities.insert(first)
+            assert await tx.pool_identities.insert(second)
+            assert await tx.pool_identities.add_developer_user(developer(first, "bob"))
+            assert await tx.pool_identities.add_developer_user(developer(first, "alice"))
+            # An identifier belongs to one identity of the pool.
+            assert not await tx.pool_identities.add_developer_user(developer(second, "bob"))
+            assert await tx.pool_identities.add_developer_user(developer(second, "carol"))
+            login = IdentityLoginRecord(second.id, pool.id, "accounts.google.com", "g", NOW)
+            assert await tx.pool_identities.add_login(login)
+        async with store.read() as tx:
+            assert await tx.pool_identities.developer_owner(pool.id, "bob") == first.id
+            assert await tx.pool_identities.developer_owner(pool.id, "dave") is None
+            found = await tx.pool_identities.get(first.id)
+            assert found is not None and found.authenticated
+            assert (found.developer_users, found.developer_provider) == (("alice", "bob"), provider)
+            page = await tx.pool_identities.developer_users(first.id, None, 1)
+            assert [d.user_identifier for d in page] == ["alice"]
+            rest = await tx.pool_identities.developer_users(first.id, "alice", 5)
+            assert [d.user_identifier for d in rest] == ["bob"]
+            listed = await tx.pool_identities.list(pool.id, None, 5)
+            assert [i.developer_users for i in listed] == [("alice", "bob"), ("carol",)]
+        async with store.write() as tx:
+            await tx.pool_identities.merge_into(second.id, first.id, NOW + 20)
+        async with store.read() as tx:
+            merged = await tx.pool_identities.get(first.id)
+            gone = await tx.pool_identities.get(second.id)
+            assert merged is not None and gone is not None
+            assert merged.developer_users == ("alice", "bob", "carol")
+            assert merged.logins == {"accounts.google.com": "g"} and merged.updated_ms == NOW + 20
+            assert gone.disabled and not gone.authenticated
+            assert await tx.pool_identities.owner(pool.id, "accounts.google.com", "g") == first.id
+        async with store.write() as tx:
+            assert not await tx.pool_identities.remove_developer_user(pool.id, "bob", second.id)
+            assert await tx.pool_identities.remove_developer_user(pool.id, "bob", first.id)
+            assert await tx.pool_identities.delete(first.id)
+        async with store.read() as tx:
+            assert await tx.pool_identities.developer_owner(pool.id, "bob") is None
+            # Deleting the identity took its identifiers with it.
+            assert await tx.pool_identities.developer_owner(pool.id, "alice") is None
 
     run(scenario)

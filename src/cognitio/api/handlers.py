@@ -12,6 +12,7 @@ from cognitio.api import (  # noqa: F401
     devices,
     groups,
     identities,
+    identity_links,
     identity_pools,
     identity_providers,
     identity_roles,

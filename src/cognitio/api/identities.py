@@ -14,7 +14,9 @@ def identity_shape(record: IdentityRecord) -> dict[str, Any]:
     """An IdentityDescription: the providers' names, never their tokens or subjects."""
     return {
         "IdentityId": record.id,
-        "Logins": sorted(record.logins),
+        "Logins": sorted(
+            [*record.logins, *([record.developer_provider] if record.developer_provider else [])]
+        ),
         "CreationDate": record.created_ms / 1000,
         "LastModifiedDate": record.updated_ms / 1000,
     }

@@ -18,6 +18,7 @@ user or pool is missing).
 from __future__ import annotations
 
 import asyncio
+import builtins
 import copy
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -32,6 +33,7 @@ from cognitio.store.records import (
     BrandingRecord,
     ClientRecord,
     CodeRecord,
+    DeveloperUserRecord,
     DeviceRecord,
     DomainRecord,
     GroupRecord,
@@ -119,6 +121,8 @@ class _State:
     identity_pools: dict[str, IdentityPoolRecord] = field(default_factory=dict)
     pool_identities: dict[str, IdentityRecord] = field(default_factory=dict)  # without logins
     identity_logins: dict[tuple[str, str], IdentityLoginRecord] = field(default_factory=dict)
+    # (pool id, user identifier) -> the developer user
+    developer_users: dict[tuple[str, str], DeveloperUserRecord] = field(default_factory=dict)
 
 
 class _Repository:
@@ -1083,6 +1087,9 @@ def _drop_identity(db: _State, identity_id: str) -> None:
     """Delete an identity and its logins, as the schema's ON DELETE CASCADE does."""
     del db.pool_identities[identity_id]
     db.identity_logins = {k: v for k, v in db.identity_logins.items() if k[0] != identity_id}
+    db.developer_users = {
+        k: v for k, v in db.developer_users.items() if v.identity_id != identity_id
+    }
 
 
 class MemoryPoolIdentityRepository(_Repository):
@@ -1098,7 +1105,16 @@ class MemoryPoolIdentityRepository(_Repository):
             for key, login in sorted(self._db.identity_logins.items())
             if key[0] == record.id
         }
-        return replace(record, logins=logins)
+        developers = sorted(
+            (d for d in self._db.developer_users.values() if d.identity_id == record.id),
+            key=lambda d: d.user_identifier,
+        )
+        return replace(
+            record,
+            logins=logins,
+            developer_users=tuple(d.user_identifier for d in developers),
+            developer_provider=developers[0].provider_name if developers else None,
+        )
 
     async def get(self, identity_id: str) -> IdentityRecord | None:
         record = self._db.pool_identities.get(identity_id)
@@ -1153,6 +1169,54 @@ class MemoryPoolIdentityRepository(_Repository):
 
     async def remove_login(self, identity_id: str, provider_name: str) -> bool:
         return self._db.identity_logins.pop((identity_id, provider_name), None) is not None
+
+    async def merge_into(self, source_id: str, target_id: str, updated_ms: int) -> None:
+        for (owner, provider), login in list(self._db.identity_logins.items()):
+            if owner == source_id:
+                del self._db.identity_logins[(owner, provider)]
+                self._db.identity_logins[(target_id, provider)] = replace(
+                    login, identity_id=target_id
+                )
+        for key, developer in list(self._db.developer_users.items()):
+            if developer.identity_id == source_id:
+                self._db.developer_users[key] = replace(developer, identity_id=target_id)
+        await self.disable(source_id, updated_ms)
+        target = self._db.pool_identities.get(target_id)
+        if target is not None:
+            self._db.pool_identities[target_id] = replace(target, updated_ms=updated_ms)
+
+    async def add_developer_user(self, record: DeveloperUserRecord) -> bool:
+        key = (record.pool_id, record.user_identifier)
+        if key in self._db.developer_users:
+            return False
+        self._db.developer_users[key] = record
+        return True
+
+    async def developer_owner(self, pool_id: str, user_identifier: str) -> str | None:
+        found = self._db.developer_users.get((pool_id, user_identifier))
+        return None if found is None else found.identity_id
+
+    async def developer_users(
+        self, identity_id: str, after: str | None, limit: int
+    ) -> builtins.list[DeveloperUserRecord]:
+        found = sorted(
+            (
+                d
+                for d in self._db.developer_users.values()
+                if d.identity_id == identity_id and d.user_identifier > (after or "")
+            ),
+            key=lambda d: d.user_identifier,
+        )
+        return found[:limit]
+
+    async def remove_developer_user(
+        self, pool_id: str, user_identifier: str, identity_id: str
+    ) -> bool:
+        found = self._db.developer_users.get((pool_id, user_identifier))
+        if found is None or found.identity_id != identity_id:
+            return False
+        del self._db.developer_users[(pool_id, user_identifier)]
+        return True
 
 
 class MemorySealedRepository(_Repository):

@@ -361,6 +361,26 @@ class IdentityRecord:
     # Disabled when a merge gave its logins to another identity.
     disabled: bool = False
     logins: dict[str, str] = field(default_factory=dict)  # provider name -> subject there
+    # The developer user identifiers linked to it, oldest first, and the pool's developer
+    # provider name they were linked under (None when there are none).
+    developer_users: tuple[str, ...] = ()
+    developer_provider: str | None = None
+
+    @property
+    def authenticated(self) -> bool:
+        """Whether some login or developer user is linked: a guest identity has neither."""
+        return bool(self.logins or self.developer_users)
+
+
+@dataclass(frozen=True, slots=True)
+class DeveloperUserRecord:
+    """A developer user identifier linked to an identity; one identity per identifier per pool."""
+
+    pool_id: str
+    user_identifier: str
+    identity_id: str
+    provider_name: str
+    created_ms: int
 
 
 @dataclass(frozen=True, slots=True)

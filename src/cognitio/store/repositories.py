@@ -6,6 +6,7 @@ it carries; they never see SQL or a connection.
 
 from __future__ import annotations
 
+import builtins
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Protocol
@@ -17,6 +18,7 @@ from cognitio.store.records import (
     BrandingRecord,
     ClientRecord,
     CodeRecord,
+    DeveloperUserRecord,
     DeviceRecord,
     DomainRecord,
     GroupRecord,
@@ -572,6 +574,29 @@ class PoolIdentityRepository(Protocol):
         ...
 
     async def remove_login(self, identity_id: str, provider_name: str) -> bool: ...
+
+    async def merge_into(self, source_id: str, target_id: str, updated_ms: int) -> None:
+        """Move every login and developer user of ``source_id`` to ``target_id`` and disable
+        ``source_id``. The caller has checked that no provider ends up twice on the target."""
+        ...
+
+    async def add_developer_user(self, record: DeveloperUserRecord) -> bool:
+        """False when the identifier is linked to an identity of the pool already."""
+        ...
+
+    async def developer_owner(self, pool_id: str, user_identifier: str) -> str | None:
+        """The identity the developer user identifier is linked to."""
+        ...
+
+    async def developer_users(
+        self, identity_id: str, after: str | None, limit: int
+    ) -> builtins.list[DeveloperUserRecord]:
+        """The identity's developer users in identifier order, after ``after``."""
+        ...
+
+    async def remove_developer_user(
+        self, pool_id: str, user_identifier: str, identity_id: str
+    ) -> bool: ...
 
 
 class Transaction(Protocol):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import builtins
+from dataclasses import replace
 from typing import Any
 
 import orjson
 
 from cognitio.store.records import (
+    DeveloperUserRecord,
     IdentityLoginRecord,
     IdentityPoolRecord,
     IdentityPoolSummary,
@@ -87,6 +90,42 @@ _LOGIN_OWNER = Query(
     "SELECT identity_id FROM identity_logins "
     "WHERE pool_id = :pool_id AND provider_name = :provider_name AND subject = :subject"
 )
+_DEVELOPER_COLUMNS = "pool_id, user_identifier, identity_id, provider_name, created_ms"
+_DEVELOPERS_OF = Query(
+    f"SELECT {_DEVELOPER_COLUMNS} FROM identity_developer_users WHERE identity_id = :id "
+    "ORDER BY user_identifier"
+)
+_DEVELOPERS_OF_PAGE = Query(
+    f"SELECT {_DEVELOPER_COLUMNS} FROM identity_developer_users WHERE identity_id = :id "
+    "AND user_identifier > :after ORDER BY user_identifier LIMIT :limit"
+)
+# The developer users of one page of ListIdentities: the same page, joined.
+_DEVELOPERS_OF_IDENTITY_PAGE = (
+    "SELECT d.pool_id, d.user_identifier, d.identity_id, d.provider_name, d.created_ms "
+    "FROM identity_developer_users d JOIN {source} i ON d.identity_id = i.id "
+    "ORDER BY d.identity_id, d.user_identifier"
+)
+_DEVELOPERS_PAGE = Query(_DEVELOPERS_OF_IDENTITY_PAGE.format(source=_PAGE.format(after="")))
+_DEVELOPERS_PAGE_AFTER = Query(
+    _DEVELOPERS_OF_IDENTITY_PAGE.format(source=_PAGE.format(after=_AFTER))
+)
+_DEVELOPER_ADD = Query(
+    f"INSERT INTO identity_developer_users ({_DEVELOPER_COLUMNS}) VALUES (:pool_id, "
+    ":user_identifier, :identity_id, :provider_name, :created_ms) ON CONFLICT DO NOTHING"
+)
+_DEVELOPER_OWNER = Query(
+    "SELECT identity_id FROM identity_developer_users "
+    "WHERE pool_id = :pool_id AND user_identifier = :user_identifier"
+)
+_DEVELOPER_REMOVE = Query(
+    "DELETE FROM identity_developer_users WHERE pool_id = :pool_id "
+    "AND user_identifier = :user_identifier AND identity_id = :identity_id"
+)
+_MOVE_LOGINS = Query("UPDATE identity_logins SET identity_id = :target WHERE identity_id = :source")
+_MOVE_DEVELOPERS = Query(
+    "UPDATE identity_developer_users SET identity_id = :target WHERE identity_id = :source"
+)
+_TOUCH = Query("UPDATE identities SET updated_ms = :updated_ms WHERE id = :id")
 _LOGIN_REMOVE = Query(
     "DELETE FROM identity_logins "
     "WHERE identity_id = :identity_id AND provider_name = :provider_name"
@@ -156,6 +195,35 @@ def _identities(rows: list[Row]) -> list[IdentityRecord]:
     return list(found.values())
 
 
+def _developer(row: Row) -> DeveloperUserRecord:
+    return DeveloperUserRecord(
+        pool_id=row[0],
+        user_identifier=row[1],
+        identity_id=row[2],
+        provider_name=row[3],
+        created_ms=int(row[4]),
+    )
+
+
+def _with_developers(
+    identities: list[IdentityRecord], developers: list[DeveloperUserRecord]
+) -> list[IdentityRecord]:
+    """Each identity with the developer users linked to it."""
+    by_identity: dict[str, list[DeveloperUserRecord]] = {}
+    for developer in developers:
+        by_identity.setdefault(developer.identity_id, []).append(developer)
+    return [
+        replace(
+            identity,
+            developer_users=tuple(d.user_identifier for d in found),
+            developer_provider=found[0].provider_name,
+        )
+        if (found := by_identity.get(identity.id))
+        else identity
+        for identity in identities
+    ]
+
+
 class SqlIdentityPoolRepository:
     def __init__(self, sql: Runner) -> None:
         self._sql = sql
@@ -210,7 +278,10 @@ class SqlPoolIdentityRepository:
 
     async def get(self, identity_id: str) -> IdentityRecord | None:
         found = _identities(await self._sql.all(_IDENTITY_GET, {"id": identity_id}))
-        return found[0] if found else None
+        if not found:
+            return None
+        rows = await self._sql.all(_DEVELOPERS_OF, {"id": identity_id})
+        return _with_developers(found, [_developer(row) for row in rows])[0]
 
     async def list(
         self, pool_id: str, after: Cursor | None, limit: int, *, hide_disabled: bool = False
@@ -220,11 +291,13 @@ class SqlPoolIdentityRepository:
             "limit": limit,
             "show_disabled": not hide_disabled,
         }
-        query = _IDENTITY_PAGE
+        query, developers = _IDENTITY_PAGE, _DEVELOPERS_PAGE
         if after is not None:
             params.update(after_ms=after[0], after_id=after[1])
-            query = _IDENTITY_PAGE_AFTER
-        return _identities(await self._sql.all(query, params))
+            query, developers = _IDENTITY_PAGE_AFTER, _DEVELOPERS_PAGE_AFTER
+        found = _identities(await self._sql.all(query, params))
+        rows = await self._sql.all(developers, params) if found else []
+        return _with_developers(found, [_developer(row) for row in rows])
 
     async def delete(self, identity_id: str) -> bool:
         return await self._sql.run(_IDENTITY_DELETE, {"id": identity_id}) == 1
@@ -251,3 +324,41 @@ class SqlPoolIdentityRepository:
     async def remove_login(self, identity_id: str, provider_name: str) -> bool:
         params = {"identity_id": identity_id, "provider_name": provider_name}
         return await self._sql.run(_LOGIN_REMOVE, params) == 1
+
+    async def merge_into(self, source_id: str, target_id: str, updated_ms: int) -> None:
+        moved = {"source": source_id, "target": target_id}
+        await self._sql.run(_MOVE_LOGINS, moved)
+        await self._sql.run(_MOVE_DEVELOPERS, moved)
+        await self.disable(source_id, updated_ms)
+        await self._sql.run(_TOUCH, {"id": target_id, "updated_ms": updated_ms})
+
+    async def add_developer_user(self, record: DeveloperUserRecord) -> bool:
+        params = {
+            "pool_id": record.pool_id,
+            "user_identifier": record.user_identifier,
+            "identity_id": record.identity_id,
+            "provider_name": record.provider_name,
+            "created_ms": record.created_ms,
+        }
+        return await self._sql.run(_DEVELOPER_ADD, params) == 1
+
+    async def developer_owner(self, pool_id: str, user_identifier: str) -> str | None:
+        params = {"pool_id": pool_id, "user_identifier": user_identifier}
+        row = await self._sql.one(_DEVELOPER_OWNER, params)
+        return None if row is None else str(row[0])
+
+    async def developer_users(
+        self, identity_id: str, after: str | None, limit: int
+    ) -> builtins.list[DeveloperUserRecord]:
+        params = {"id": identity_id, "after": after or "", "limit": limit}
+        return [_developer(row) for row in await self._sql.all(_DEVELOPERS_OF_PAGE, params)]
+
+    async def remove_developer_user(
+        self, pool_id: str, user_identifier: str, identity_id: str
+    ) -> bool:
+        params = {
+            "pool_id": pool_id,
+            "user_identifier": user_identifier,
+            "identity_id": identity_id,
+        }
+        return await self._sql.run(_DEVELOPER_REMOVE, params) == 1

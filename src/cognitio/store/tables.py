@@ -527,3 +527,21 @@ identity_logins = Table(
     Column("created_ms", BigInteger, nullable=False),
     UniqueConstraint("pool_id", "provider_name", "subject"),
 )
+
+# A developer user identifier belongs to one identity of its pool; an identity may hold several
+# (MergeDeveloperIdentities moves them). provider_name is the pool's DeveloperProviderName.
+identity_developer_users = Table(
+    "identity_developer_users",
+    metadata,
+    Column("pool_id", String(55), primary_key=True),
+    Column("user_identifier", String(1024), primary_key=True),
+    Column(
+        "identity_id",
+        String(55),
+        ForeignKey("identities.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("provider_name", String(128), nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Index(None, "identity_id"),
+)

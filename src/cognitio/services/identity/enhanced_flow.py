@@ -18,13 +18,26 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from cognitio.documents import JsonObject
-from cognitio.errors import InvalidIdentityPoolConfigurationException, NotAuthorizedException
+from cognitio.errors import (
+    InvalidIdentityPoolConfigurationException,
+    InvalidParameterException,
+    NotAuthorizedException,
+)
 from cognitio.services.iam.evaluator import Principal, Request, evaluate
 from cognitio.services.iam.patterns import ContextValue
 from cognitio.services.iam.roles import IDENTITY_ISSUER, Role
-from cognitio.services.identity.get_id import GUESTS_OFF, link
+from cognitio.services.identity.get_id import GUESTS_OFF
+from cognitio.services.identity.identities import DISABLED
+from cognitio.services.identity.identity_token_logins import (
+    IDENTITY_TOKEN_KEY,
+    check_proves,
+    is_identity_token_key,
+    verify_identity_token,
+)
+from cognitio.services.identity.linking import LOGINS_DONT_MATCH, link_logins, retrying
 from cognitio.services.identity.logins import Login, check_logins
 from cognitio.services.identity.lookup import load_identity, load_pool
+from cognitio.services.identity.openid_token import OpenIdTokenClaims, OpenIdTokens
 from cognitio.services.identity.principal_tags import active_map
 from cognitio.services.identity.role_selection import (
     INVALID_CONFIGURATION,
@@ -39,11 +52,6 @@ from cognitio.store.repositories import Store, Transaction
 
 SESSION_NAME = "CognitoIdentityCredentials"
 LIFETIME = timedelta(hours=1)  # enhanced-flow credentials, not configurable in Cognito
-LOGINS_DONT_MATCH = (
-    "Logins don't match. Please include at least one valid login for this identity or "
-    "identity pool."
-)
-_DISABLED = "Identity '{}' is disabled."
 _MAX_TAG_VALUE = 256
 
 
@@ -71,9 +79,11 @@ class EnhancedFlow:
         tokens: Tokens,
         authority: CredentialAuthority,
         roles: Sequence[Role],
+        openid_tokens: OpenIdTokens,
     ) -> None:
         self._store = store
         self._tokens = tokens
+        self._openid_tokens = openid_tokens
         self._authority = authority
         self._roles = {role.arn: role for role in roles}
 
@@ -84,18 +94,24 @@ class EnhancedFlow:
         logins: Mapping[str, str],
         custom_role_arn: str | None,
     ) -> IdentityCredentials:
-        async with self._store.write() as tx:
+        identity_token = _identity_token(logins, self._openid_tokens)
+        token_claims = None
+        if identity_token is not None:
+            token_claims = await verify_identity_token(self._openid_tokens, identity_token)
+
+        async def work(tx: Transaction) -> tuple[IdentityPoolRecord, IdentityRecord, _Session]:
             identity = await load_identity(tx, caller, identity_id)
             if identity.disabled:
-                raise NotAuthorizedException(_DISABLED.format(identity.id))
+                raise NotAuthorizedException(DISABLED.format(identity.id))
             pool = await load_pool(tx, caller, identity.pool_id)
+            if token_claims is not None:
+                return pool, identity, _developer(pool, identity, token_claims)
             if logins:
-                checked = await check_logins(tx, self._tokens, pool, logins)
-                identity = await _owner_of_guest_logins(tx, caller, pool, identity, checked)
-                session = await self._signed_in(tx, pool, identity, checked, custom_role_arn)
-            else:
-                session = _guest(pool, identity)
-            self._check_trust(pool, identity, session)
+                return await self._signed_in(tx, pool, identity, logins, custom_role_arn)
+            return pool, identity, _guest(pool, identity)
+
+        pool, identity, session = await retrying(self._store, work)
+        self._check_trust(pool, identity, session)
         now = datetime.now(UTC)
         claims = SessionClaims(
             identity_id=identity.id,
@@ -114,14 +130,15 @@ class EnhancedFlow:
         tx: Transaction,
         pool: IdentityPoolRecord,
         identity: IdentityRecord,
-        checked: Sequence[Login],
+        logins: Mapping[str, str],
         custom_role_arn: str | None,
-    ) -> _Session:
-        await _link_new(tx, pool, identity, checked)
+    ) -> tuple[IdentityPoolRecord, IdentityRecord, _Session]:
+        checked = await check_logins(tx, self._tokens, pool, logins)
+        owner = await link_logins(tx, pool, checked, named=identity, must_know=True)
         login = checked[0]
         mapping = pool.role_mappings.get(login.mapping_key)
         role = select_role(pool.roles, mapping, login.claims, custom_role_arn)
-        return _Session(role, login.amr, _principal_tags(pool, login))
+        return pool, owner, _Session(role, login.amr, _principal_tags(pool, login))
 
     def _check_trust(
         self, pool: IdentityPoolRecord, identity: IdentityRecord, session: _Session
@@ -146,61 +163,36 @@ class EnhancedFlow:
                 raise InvalidIdentityPoolConfigurationException(INVALID_CONFIGURATION)
 
 
+def _developer(
+    pool: IdentityPoolRecord, identity: IdentityRecord, claims: OpenIdTokenClaims
+) -> _Session:
+    """The identity's own OpenID token (developer-authenticated identities): its amr and
+    principal tags pass through; the default role of its kind."""
+    check_proves(claims, pool.id, identity.id)
+    kind = "authenticated" if "authenticated" in claims.amr else "unauthenticated"
+    if kind == "unauthenticated" and not pool.allow_unauthenticated:
+        raise NotAuthorizedException(GUESTS_OFF)
+    return _Session(default_role(pool.roles, kind), claims.amr, claims.principal_tags)
+
+
+def _identity_token(logins: Mapping[str, str], tokens: OpenIdTokens) -> str | None:
+    """The identity's own OpenID token when Logins holds one; it stands alone."""
+    found = [key for key in logins if is_identity_token_key(key, tokens)]
+    if not found:
+        return None
+    if len(logins) > 1:
+        raise InvalidParameterException(
+            f"Logins of {IDENTITY_TOKEN_KEY} cannot be combined with other logins."
+        )
+    return logins[found[0]]
+
+
 def _guest(pool: IdentityPoolRecord, identity: IdentityRecord) -> _Session:
-    if identity.logins:
+    if identity.authenticated:
         raise NotAuthorizedException(LOGINS_DONT_MATCH)
     if not pool.allow_unauthenticated:
         raise NotAuthorizedException(GUESTS_OFF)
     return _Session(default_role(pool.roles, "unauthenticated"), ("unauthenticated",), {})
-
-
-async def _owner_of_guest_logins(
-    tx: Transaction,
-    caller: Caller,
-    pool: IdentityPoolRecord,
-    identity: IdentityRecord,
-    logins: Sequence[Login],
-) -> IdentityRecord:
-    """The identity the credentials are for: a guest identity shown the logins of another
-    identity of the pool (the user signed in where the app had a guest identity, on a new
-    device) gets that identity, whose id the answer names, as Cognito's does; the SDKs (Amplify
-    v6's credentials provider, the mobile SDKs' "identity changed") switch to it. Otherwise the
-    identity named."""
-    if identity.logins:
-        return identity
-    owners = {
-        await tx.pool_identities.owner(pool.id, login.provider, login.subject) for login in logins
-    }
-    owner = owners.pop() if len(owners) == 1 else None
-    if owner is None or owner == identity.id:
-        return identity
-    found = await load_identity(tx, caller, owner)
-    if found.disabled:
-        raise NotAuthorizedException(_DISABLED.format(found.id))
-    return found
-
-
-async def _link_new(
-    tx: Transaction, pool: IdentityPoolRecord, identity: IdentityRecord, logins: Sequence[Login]
-) -> None:
-    """Each login must be the identity's own or new to the pool; new ones are linked. A
-    signed-in identity must be shown at least one login it already has."""
-    known = False
-    for login in logins:
-        linked = identity.logins.get(login.provider)
-        if linked == login.subject:
-            known = True
-            continue
-        owner = await tx.pool_identities.owner(pool.id, login.provider, login.subject)
-        if linked is not None or owner is not None:
-            raise NotAuthorizedException(LOGINS_DONT_MATCH)
-    if identity.logins and not known:
-        raise NotAuthorizedException(LOGINS_DONT_MATCH)
-    for login in logins:
-        if identity.logins.get(login.provider) != login.subject and not await link(
-            tx, identity.id, pool.id, login
-        ):
-            raise NotAuthorizedException(LOGINS_DONT_MATCH)
 
 
 def _principal_tags(pool: IdentityPoolRecord, login: Login) -> dict[str, str]:

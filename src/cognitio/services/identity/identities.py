@@ -19,6 +19,10 @@ from cognitio.services.pools.user_pools import Caller
 from cognitio.store.records import IdentityRecord
 from cognitio.store.repositories import Store
 
+# What the public operations answer (NotAuthorizedException) for an identity a merge disabled,
+# as AWS does (amplify-js#6616).
+DISABLED = "Access to identity '{}' is forbidden."
+
 
 @dataclass(frozen=True, slots=True)
 class IdentityPage:

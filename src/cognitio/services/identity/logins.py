@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from cognitio.documents import JsonObject
 from cognitio.errors import NotAuthorizedException
+from cognitio.services.identity.developer_logins import DEVELOPER_PROVIDER_IN_PUBLIC_LOGINS
 from cognitio.services.identity.user_pool_logins import (
     NOT_SUPPORTED,
     UserPoolProvider,
@@ -77,6 +78,8 @@ async def check_logins(
     checked: list[Login] = []
     seen: set[str] = set()
     for key, token in logins.items():
+        if key == pool.developer_provider_name:
+            raise NotAuthorizedException(DEVELOPER_PROVIDER_IN_PUBLIC_LOGINS)
         user_pool = user_pool_of(key, tokens)
         if user_pool is None:
             raise NotAuthorizedException(

@@ -16,8 +16,8 @@ every key stays in the JWKS and verifies, so :meth:`OpenIdTokens.rotate` breaks 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from cognitio.config import Settings
 from cognitio.crypto import jwt
@@ -30,6 +30,8 @@ from cognitio.store.repositories import Store
 ALGORITHM: jwt.Algorithm = "RS512"
 OPENID_TOKEN_SECONDS = 600  # GetOpenIdToken's tokens last 10 minutes
 POOL_ARN_CLAIM = "https://cognito-identity.amazonaws.com/identity-pool-arn"
+# STS's session tags in a web identity token: {"principal_tags": {key: [value]}}
+TAGS_CLAIM = "https://aws.amazon.com/tags"
 JWKS_PATH = "/.well-known/jwks_uri"  # AWS's name for it, not jwks.json
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 _TYP = "JWS"
@@ -46,6 +48,7 @@ class OpenIdTokenClaims:
     issued_at: int
     expires_at: int
     issuer: str
+    principal_tags: Mapping[str, str] = field(default_factory=dict)
 
 
 class OpenIdTokens:
@@ -94,8 +97,10 @@ class OpenIdTokens:
         *,
         seconds: int = OPENID_TOKEN_SECONDS,
         now: int | None = None,
+        principal_tags: Mapping[str, str] | None = None,
     ) -> str:
-        """A token saying ``identity_id`` of ``pool_id`` signed in by ``amr``, for ``seconds``."""
+        """A token saying ``identity_id`` of ``pool_id`` signed in by ``amr``, for ``seconds``,
+        carrying ``principal_tags`` as the session tags STS gives its credentials."""
         issued = int(time.time()) if now is None else now
         claims: dict[str, JsonValue] = {
             "sub": identity_id,
@@ -106,6 +111,9 @@ class OpenIdTokens:
             "exp": issued + seconds,
             "iat": issued,
         }
+        if principal_tags:
+            tags: JsonObject = {key: [value] for key, value in principal_tags.items()}
+            claims[TAGS_CLAIM] = {"principal_tags": tags}
         keys = await self.keys()
         return jwt.sign(keys[-1], claims)
 
@@ -194,4 +202,19 @@ def _claims(claims: JsonObject, audience: str | None) -> OpenIdTokenClaims:
         issued_at=issued,
         expires_at=expires,
         issuer=issuer,
+        principal_tags=_principal_tags(claims.get(TAGS_CLAIM)),
     )
+
+
+def _principal_tags(claim: JsonValue) -> dict[str, str]:
+    """The session tags of the tags claim; a value is a one-element list (or a string)."""
+    tags = claim.get("principal_tags") if isinstance(claim, dict) else None
+    found: dict[str, str] = {}
+    for key, value in tags.items() if isinstance(tags, dict) else ():
+        if isinstance(value, list) and len(value) == 1 and isinstance(value[0], str):
+            found[key] = value[0]
+        elif isinstance(value, str):
+            found[key] = value
+        else:
+            raise jwt.TokenError("malformed")
+    return found

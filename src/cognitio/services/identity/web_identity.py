@@ -15,7 +15,7 @@ import base64
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from cognitio.crypto import jwt
@@ -113,6 +113,7 @@ class WebIdentitySessions:
                 issued_at=moment,
                 expires_at=moment + timedelta(seconds=duration),
                 amr=claims.amr,
+                principal_tags=dict(claims.principal_tags),
                 session_policy=policy,
             )
         )
@@ -159,7 +160,24 @@ class WebIdentitySessions:
                 f"{IDENTITY_ISSUER}:amr": claims.amr,
             },
         )
-        return evaluate([role.trust_for(pool_ids)], request).allowed
+        trust = role.trust_for(pool_ids)
+        if not evaluate([trust], request).allowed:
+            return False
+        if not claims.principal_tags:
+            return True
+        # Session tags in the token need sts:TagSession as well (IAM User Guide, "Passing
+        # session tags using AssumeRoleWithWebIdentity").
+        tags = claims.principal_tags
+        tagging = replace(
+            request,
+            action="sts:TagSession",
+            context={
+                **request.context,
+                **{f"aws:RequestTag/{key}": value for key, value in tags.items()},
+                "aws:TagKeys": tuple(tags),
+            },
+        )
+        return evaluate([trust], tagging).allowed
 
     async def _pools_naming(self, role: Role, pool_id: str) -> list[str]:
         """``[pool_id]`` when that pool names the role (its roles or role mappings): whom a
