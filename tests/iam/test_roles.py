@@ -146,7 +146,7 @@ trust_policy = {{ document = '''{json.dumps(trust)}''' }}
     ("toml", "message"),
     [
         ('iam = "roles"', "unknown setting 'iam'"),
-        ("[iam]\noidc_providers = []", "iam: unknown key 'oidc_providers'"),
+        ("[iam]\nusers = []", "iam: unknown key 'users'"),
         ("[iam]\nroles = 1", "iam.roles: must be an array of tables"),
         ('[[iam.roles]]\narn = "role/X"', "iam.roles[1]: arn must be arn:aws:iam::ACCOUNT:role/"),
         (

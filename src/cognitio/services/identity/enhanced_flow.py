@@ -23,7 +23,8 @@ from cognitio.services.iam.evaluator import Principal, Request, evaluate
 from cognitio.services.iam.patterns import ContextValue
 from cognitio.services.iam.roles import IDENTITY_ISSUER, Role
 from cognitio.services.identity.get_id import GUESTS_OFF, link
-from cognitio.services.identity.logins import Login, check_logins
+from cognitio.services.identity.login_kinds import Login, LoginContext, LoginServices
+from cognitio.services.identity.logins import check_logins
 from cognitio.services.identity.lookup import load_identity, load_pool
 from cognitio.services.identity.principal_tags import default_tags
 from cognitio.services.identity.role_selection import (
@@ -71,9 +72,11 @@ class EnhancedFlow:
         tokens: Tokens,
         authority: CredentialAuthority,
         roles: Sequence[Role],
+        login_services: LoginServices,
     ) -> None:
         self._store = store
         self._tokens = tokens
+        self._login_services = login_services
         self._authority = authority
         self._roles = {role.arn: role for role in roles}
 
@@ -115,11 +118,12 @@ class EnhancedFlow:
         logins: Mapping[str, str],
         custom_role_arn: str | None,
     ) -> _Session:
-        checked = await check_logins(tx, self._tokens, pool, logins)
+        context = LoginContext(tx, self._tokens, pool, self._login_services, spend=True)
+        checked = await check_logins(context, logins)
         await _link_new(tx, pool, identity, checked)
         login = checked[0]
         mapping = pool.role_mappings.get(login.mapping_key)
-        role = select_role(pool.roles, mapping, login.claims, custom_role_arn)
+        role = select_role(pool.roles, mapping, login, custom_role_arn)
         return _Session(role, login.amr, _principal_tags(pool, login))
 
     def _check_trust(

@@ -14,7 +14,8 @@ from collections.abc import Mapping, Sequence
 
 from cognitio.errors import NotAuthorizedException, ResourceConflictException
 from cognitio.services.common import ids
-from cognitio.services.identity.logins import Login, check_logins
+from cognitio.services.identity.login_kinds import Login, LoginContext, LoginServices
+from cognitio.services.identity.logins import check_logins
 from cognitio.services.identity.lookup import load_pool
 from cognitio.services.pools.user_pools import Caller
 from cognitio.services.tokens.tokens import Tokens
@@ -51,9 +52,10 @@ async def link(tx: Transaction, identity_id: str, pool_id: str, login: Login) ->
 class IdentityIds:
     """GetId."""
 
-    def __init__(self, store: Store, tokens: Tokens) -> None:
+    def __init__(self, store: Store, tokens: Tokens, login_services: LoginServices) -> None:
         self._store = store
         self._tokens = tokens
+        self._login_services = login_services
 
     async def get_id(self, caller: Caller, pool_id: str, logins: Mapping[str, str]) -> str:
         for _ in range(_LINK_ATTEMPTS):
@@ -64,7 +66,8 @@ class IdentityIds:
                         if not pool.allow_unauthenticated:
                             raise NotAuthorizedException(GUESTS_OFF)
                         return (await insert_identity(tx, pool)).id
-                    checked = await check_logins(tx, self._tokens, pool, logins)
+                    context = LoginContext(tx, self._tokens, pool, self._login_services)
+                    checked = await check_logins(context, logins)
                     return await self._identity_of(tx, pool, checked)
             except _LostRace:
                 continue
