@@ -280,7 +280,7 @@ async def open_services(
         ),
     )
     round_trips = RoundTrips(store, envelope)
-    identity_pools = IdentityPools(store)
+    identity_pools = IdentityPools(store, settings.iam_providers)
     openid_tokens = OpenIdTokens(store, envelope, settings)
     # One credential authority mints what GetCredentialsForIdentity and STS hand out.
     credentials = CredentialAuthority.from_envelope(envelope, settings.credential_key_ids)
