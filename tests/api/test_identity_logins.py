@@ -5,6 +5,7 @@ stand-in (tests/helpers/login_providers.py); SAML responses are minted by the fi
 from __future__ import annotations
 
 import base64
+import json
 import time
 import uuid
 from collections.abc import Iterator
@@ -59,6 +60,17 @@ OTHER_APP = (
     "NotAuthorizedException",
     "Invalid login token. The access token was issued to another app.",
 )
+# The trust AWS asks of roles a SAML assertion names: the identity issuer, for sign-ins
+# through the Corp provider.
+SAML_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": {
+        "Effect": "Allow",
+        "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+        "Action": ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"],
+        "Condition": {"ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": SAML_ARN}},
+    },
+}
 INVALID_CONFIGURATION = (
     "InvalidIdentityPoolConfigurationException",
     "Invalid identity pool configuration. Check assigned IAM roles for this pool.",
@@ -96,7 +108,7 @@ def write_config(
             'entityID="urn:example:idp"', 'entityID="urn:example:other"'
         )
     )
-    roles = ["Auth", "Guest", "Admins", "SamlAdmin", "SamlReader"]
+    roles = ["Auth", "Guest", "Admins", "Untrusting"]
     issuer = stand_in.issuer if insecure else "https://127.0.0.1/oidc"
     lines = [
         f"federation_allow_insecure = {'true' if insecure else 'false'}",
@@ -106,6 +118,11 @@ def write_config(
             for kind in ("Google", "SignInWithApple", "Facebook", "LoginWithAmazon")
         ),
         *(f'[[iam.roles]]\narn = "{ROLE}{name}"' for name in roles),
+        *(
+            f'[[iam.roles]]\narn = "{ROLE}{name}"\n'
+            f"[iam.roles.trust_policy]\ndocument = '''{json.dumps(SAML_TRUST)}'''"
+            for name in ("SamlAdmin", "SamlReader")
+        ),
         f'[[iam.oidc_providers]]\nurl = "{issuer}"\nclient_ids = ["{OIDC_CLIENT}", "second-app"]',
         'thumbprints = ["' + "a" * 40 + '"]',
         '[[iam.saml_providers]]\nname = "Corp"\nmetadata_file = "corp.xml"',
@@ -428,6 +445,16 @@ def test_a_role_attribute_naming_another_provider_or_an_undeclared_role_is_refus
     assert code == "NotAuthorizedException" and "Role attribute" in message
     undeclared = _saml(corp, [f"{ROLE}Nobody,{SAML_ARN}"])
     assert pool.refused({SAML_ARN: undeclared}) == INVALID_CONFIGURATION
+    # A declared role without a trust policy that this pool does not name: the IdP cannot
+    # hand it out; once the pool names it, it can.
+    unnamed = _saml(corp, [f"{ROLE}Untrusting,{SAML_ARN}"])
+    assert pool.refused({SAML_ARN: unnamed}) == INVALID_CONFIGURATION
+    pool.identity.set_identity_pool_roles(
+        IdentityPoolId=pool.pool_id,
+        Roles={"authenticated": f"{ROLE}Untrusting", "unauthenticated": f"{ROLE}Guest"},
+    )
+    named = _saml(corp, [f"{ROLE}Untrusting,{SAML_ARN}"])
+    assert _open(pool.credentials({SAML_ARN: named})).claims.role_arn == f"{ROLE}Untrusting"
 
 
 def test_saml_role_mapping_rules_read_the_assertion_attributes(

@@ -30,6 +30,7 @@ from cognitio.services.identity.principal_tags import default_tags
 from cognitio.services.identity.role_selection import (
     INVALID_CONFIGURATION,
     default_role,
+    roles_named,
     select_role,
 )
 from cognitio.services.pools.user_pools import Caller
@@ -61,6 +62,7 @@ class _Session:
     role_arn: str
     amr: tuple[str, ...]
     tags: Mapping[str, str]
+    provider_chosen: bool = False
 
 
 class EnhancedFlow:
@@ -124,7 +126,8 @@ class EnhancedFlow:
         login = checked[0]
         mapping = pool.role_mappings.get(login.mapping_key)
         role = select_role(pool.roles, mapping, login, custom_role_arn)
-        return _Session(role, login.amr, _principal_tags(pool, login))
+        chosen = role in login.granted_roles and login.provider_roles
+        return _Session(role, login.amr, _principal_tags(pool, login), chosen)
 
     def _check_trust(
         self, pool: IdentityPoolRecord, identity: IdentityRecord, session: _Session
@@ -133,7 +136,12 @@ class EnhancedFlow:
         role = self._roles.get(session.role_arn)
         if role is None:
             raise InvalidIdentityPoolConfigurationException(INVALID_CONFIGURATION)
-        trust = role.trust_for([pool.id])
+        # A role the provider chose (a SAML assertion's) has the default trust only when the
+        # pool names it too: an IdP cannot hand out a role meant for another pool.
+        named = not session.provider_chosen or role.arn in roles_named(
+            pool.roles, pool.role_mappings
+        )
+        trust = role.trust_for([pool.id] if named else [])
         context: dict[str, ContextValue] = {
             f"{IDENTITY_ISSUER}:aud": pool.id,
             f"{IDENTITY_ISSUER}:sub": identity.id,

@@ -2,11 +2,12 @@
 beside a self-hosted server, so the providers an identity pool names by ARN in
 OpenIdConnectProviderARNs and SamlProviderARNs are declared here, checked at start.
 
-``[[iam.oidc_providers]]`` (IAM's CreateOpenIDConnectProvider): ``url``, the issuer (https; http
-and loopback only with ``federation_allow_insecure``), ``client_ids`` (1-100 audiences), and
-optional ``thumbprints`` (up to 5 SHA-1 hex digests, checked for form and kept, as IAM does;
-Cognitio checks the provider's TLS certificate against the system's trusted CAs instead, as
-AWS now does for providers whose certificates chain to a trusted root). Its ARN is
+``[[iam.oidc_providers]]`` (IAM's CreateOpenIDConnectProvider): ``url``, the issuer exactly as
+its discovery document names it (https; http and loopback only with
+``federation_allow_insecure``), ``client_ids`` (1-100 audiences), and optional ``thumbprints``
+(up to 5 SHA-1 hex digests, checked for form and kept, as IAM does; Cognitio checks the
+provider's TLS certificate against the system's trusted CAs instead, as AWS now does for
+providers whose certificates chain to a trusted root). Its ARN is
 ``arn:aws:iam::<account>:oidc-provider/<host[:port][/path]>`` and its ``Logins`` key the same
 host and path.
 
@@ -156,10 +157,11 @@ def _oidc(where: str, entry: object, account_id: str, allow_insecure: bool) -> O
             f"{where}: thumbprints must be at most {MAX_THUMBPRINTS} SHA-1 digests "
             "(40 hexadecimal characters)"
         )
-    issuer = url.rstrip("/")
+    # Kept as written: discovery must name exactly this issuer (Auth0's ends with a slash);
+    # the ARN and the Logins key leave the slash out, as IAM does.
     return OidcProvider(
-        arn=f"arn:aws:iam::{account_id}:oidc-provider/{issuer_key(issuer)}",
-        issuer=issuer,
+        arn=f"arn:aws:iam::{account_id}:oidc-provider/{issuer_key(url)}",
+        issuer=url,
         client_ids=tuple(client_ids),
         thumbprints=tuple(t.lower() for t in thumbprints),
     )

@@ -121,3 +121,17 @@ def _strings(value: JsonValue) -> list[str]:
         elif isinstance(item, str | int | float):
             shown.append(str(item))
     return shown
+
+
+def roles_named(roles: Mapping[str, str], role_mappings: JsonObject) -> set[str]:
+    """The role ARNs a pool names: its default roles and its rules' RoleARNs, whole (a claim
+    value, or an ARN another one begins with, names nothing)."""
+    named = set(roles.values())
+    for mapping in role_mappings.values():
+        configuration = mapping.get("RulesConfiguration") if isinstance(mapping, dict) else None
+        rules = configuration.get("Rules") if isinstance(configuration, dict) else None
+        for rule in rules if isinstance(rules, list) else []:
+            arn = rule.get("RoleARN") if isinstance(rule, dict) else None
+            if isinstance(arn, str):
+                named.add(arn)
+    return named
