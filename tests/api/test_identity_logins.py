@@ -24,7 +24,14 @@ from tests.conftest import client
 from tests.helpers.errors import error_of
 from tests.helpers.federated_browser import saml_metadata
 from tests.helpers.login_providers import LoginProviders
-from tests.helpers.saml_idp import FixtureIdp, encode, key_pair, tamper_attribute
+from tests.helpers.saml_idp import (
+    BILLION_LAUGHS,
+    FixtureIdp,
+    encode,
+    key_pair,
+    tamper_attribute,
+    with_doctype,
+)
 from tests.server import ServerProcess
 
 ACCOUNT = "123456789012"
@@ -359,6 +366,21 @@ def test_amazon_tokens_are_checked_with_tokeninfo(pool: Pool) -> None:
     other = stand_in.amazon_token("amzn1.account.BOB", "other-client", "amzn1.application.other")
     assert pool.refused({"www.amazon.com": other}) == OTHER_APP
     assert pool.refused({"www.amazon.com": "Atza|unknown"}) == FB_REFUSED
+    # The provider failing is not the token's fault.
+    code, message = pool.refused({"www.amazon.com": "Atza|fail"})
+    assert code == "ExternalServiceException" and message.startswith("www.amazon.com: ")
+
+
+def test_several_providers_sign_in_to_one_identity(pool: Pool) -> None:
+    stand_in = pool.stand_in
+    google = stand_in.id_token(iss="https://accounts.google.com", aud=GOOGLE_APP, sub="both")
+    facebook = stand_in.facebook_token("fb-both", FACEBOOK_APP)
+    first = pool.credentials({"accounts.google.com": google})["IdentityId"]
+    both = {"accounts.google.com": google, "graph.facebook.com": facebook}
+    assert pool.credentials(both)["IdentityId"] == first
+    # Facebook alone now finds the same identity.
+    again = stand_in.facebook_token("fb-both", FACEBOOK_APP)
+    assert pool.credentials({"graph.facebook.com": again})["IdentityId"] == first
 
 
 # -- SAML providers of the [iam] table -------------------------------------------------------
@@ -417,6 +439,9 @@ def test_saml_responses_that_are_forged_misaddressed_or_stale_are_refused(
     code, _ = pool.refused({SAML_ARN: _saml(corp, signing_keys=stranger)})
     assert code == "NotAuthorizedException"
     assert pool.refused({SAML_ARN: "bm90IHhtbA=="})[0] == "NotAuthorizedException"
+    assert pool.refused({SAML_ARN: "%%% not base64"})[0] == "NotAuthorizedException"
+    bomb = encode(with_doctype(corp.response(), BILLION_LAUGHS))
+    assert pool.refused({SAML_ARN: bomb})[0] == "NotAuthorizedException"
     assert pool.refused({OTHER_SAML_ARN: _saml(other_idp)}) == NOT_SUPPORTED
 
 

@@ -151,7 +151,10 @@ class LoginProviders:
 
         async def tokeninfo(request: Request) -> Response:
             self.requests.append(request.url.path)
-            found = self.amazon.get(request.query_params.get("access_token", ""))
+            token = request.query_params.get("access_token", "")
+            if token == "Atza|fail":
+                return JSONResponse({"error": "ServerError"}, 500)
+            found = self.amazon.get(token)
             if found is None:
                 return JSONResponse(
                     {
