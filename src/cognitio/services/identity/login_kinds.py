@@ -60,15 +60,17 @@ class LoginServices:
 
 @dataclass(frozen=True, slots=True)
 class LoginContext:
-    """One call's view: its transaction, the identity pool, and whether proofs that may be
-    used once (SAML assertions) are spent now (GetCredentialsForIdentity) or only checked
-    (GetId)."""
+    """One call's view: its transaction, the identity pool, whether proofs that may be used
+    once (SAML assertions) are spent now (GetCredentialsForIdentity) or only checked (GetId),
+    and whether the call belongs to the basic flow (GetOpenIdToken), which SAML logins may not
+    take."""
 
     tx: Transaction
     tokens: Tokens
     pool: IdentityPoolRecord
     services: LoginServices
     spend: bool = False
+    basic_flow: bool = False
 
     def supported(self, member: str) -> Mapping[str, str]:
         """SupportedLoginProviders (``member`` of the providers document) as a dict."""

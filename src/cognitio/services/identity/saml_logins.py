@@ -26,7 +26,7 @@ import time
 import orjson
 
 from cognitio.documents import JsonObject, JsonValue
-from cognitio.errors import NotAuthorizedException
+from cognitio.errors import InvalidParameterException, NotAuthorizedException
 from cognitio.services.common import ids
 from cognitio.services.federation.saml import (
     SamlIdentityProvider,
@@ -43,6 +43,7 @@ AWS_SAML_ENDPOINT = "https://signin.aws.amazon.com/saml"
 ROLE_ATTRIBUTE = "https://aws.amazon.com/SAML/Attributes/Role"
 NAME_IDENTIFIER = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier"
 MAX_SUBJECT_CHARS = 255
+BASIC_FLOW = "SAML logins are supported in the enhanced flow only (GetCredentialsForIdentity)."
 USED = "Invalid login token. The SAML assertion has already been used."
 # An identity pool signs no SAML request; the key pair a service provider needs for that is
 # left empty.
@@ -94,6 +95,8 @@ async def saml_login(ctx: LoginContext, key: str, token: str) -> Login:
     provider = ctx.services.iam.saml.get(key)
     if provider is None or key not in ctx.listed("SamlProviderARNs"):
         raise NotAuthorizedException(NOT_SUPPORTED)
+    if ctx.basic_flow:
+        raise InvalidParameterException(BASIC_FLOW)
     idp, sp = _parties(ctx.pool.id, provider)
     now_ms = int(time.time() * 1000)
     try:
