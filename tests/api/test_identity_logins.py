@@ -195,6 +195,12 @@ class Pool:
             **({"RoleMappings": mappings} if mappings else {}),
         )
 
+    def tag_with_defaults(self, provider: str) -> None:
+        """Turn attributes for access control on for ``provider`` with its default map."""
+        self.identity.set_principal_tag_attribute_map(
+            IdentityPoolId=self.pool_id, IdentityProviderName=provider, UseDefaults=True
+        )
+
     def oidc_token(self, **claims: Any) -> str:
         body = {"iss": self.stand_in.issuer, "aud": OIDC_CLIENT, "sub": "alice", **claims}
         return self.stand_in.id_token(**body)
@@ -256,6 +262,7 @@ def test_an_oidc_provider_the_pool_does_not_list_is_refused(
 
 def test_an_oidc_token_gets_the_authenticated_role_its_amr_and_tags(pool: Pool) -> None:
     key = pool.oidc_key
+    pool.tag_with_defaults(key)
     answer = pool.credentials({key: pool.oidc_token()})
     opened = _open(answer)
     assert opened.claims.role_arn == f"{ROLE}Auth"
@@ -345,6 +352,7 @@ def test_a_social_role_mapping_picks_a_role_by_a_claim(pool: Pool) -> None:
 def test_facebook_tokens_are_checked_with_the_graph_api(pool: Pool) -> None:
     stand_in = pool.stand_in
     token = stand_in.facebook_token("fb-42", FACEBOOK_APP)
+    pool.tag_with_defaults("graph.facebook.com")
     opened = _open(pool.credentials({"graph.facebook.com": token}))
     assert opened.claims.amr == ("authenticated", "graph.facebook.com", "graph.facebook.com:fb-42")
     assert opened.claims.principal_tags == {"username": "fb-42", "client": FACEBOOK_APP}
@@ -357,6 +365,7 @@ def test_facebook_tokens_are_checked_with_the_graph_api(pool: Pool) -> None:
 def test_amazon_tokens_are_checked_with_tokeninfo(pool: Pool) -> None:
     stand_in = pool.stand_in
     token = stand_in.amazon_token("amzn1.account.ALICE", AMAZON_CLIENT, AMAZON_APP)
+    pool.tag_with_defaults("www.amazon.com")
     opened = _open(pool.credentials({"www.amazon.com": token}))
     assert opened.claims.amr[2] == "www.amazon.com:amzn1.account.ALICE"
     assert opened.claims.principal_tags == {
@@ -396,6 +405,7 @@ def _saml(idp: FixtureIdp, roles: list[str] | None = None, **options: Any) -> st
 
 def test_a_saml_response_gets_the_role_its_assertion_names(pool: Pool, corp: FixtureIdp) -> None:
     response = _saml(corp, [f"{ROLE}SamlAdmin,{SAML_ARN}"])
+    pool.tag_with_defaults(SAML_ARN)
     opened = _open(pool.credentials({SAML_ARN: response}))
     assert opened.claims.role_arn == f"{ROLE}SamlAdmin"
     assert opened.claims.amr == ("authenticated", SAML_ARN, f"{SAML_ARN}:alice")
