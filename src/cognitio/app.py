@@ -42,6 +42,7 @@ from cognitio.services.identity.developer_identities import DeveloperIdentities
 from cognitio.services.identity.enhanced_flow import EnhancedFlow
 from cognitio.services.identity.get_id import IdentityIds
 from cognitio.services.identity.identities import Identities
+from cognitio.services.identity.login_kinds import LoginServices
 from cognitio.services.identity.openid_token import OpenIdTokens
 from cognitio.services.identity.pools import IdentityPools
 from cognitio.services.identity.principal_tags import PrincipalTags
@@ -263,12 +264,18 @@ async def open_services(
     auth = Authenticator(
         FlowContext(store, passwords, tokens, envelope, mfa, codes, messages, devices, triggers)
     )
+    federation_endpoints = FederationEndpoints(
+        dict(settings.federation_endpoints), allow_insecure=settings.federation_allow_insecure
+    )
+    # One HTTP client and one set of discovery and key caches for every identity provider.
+    federation_clients = FederationClients.create(
+        Upstream(UpstreamPolicy(allow_insecure=settings.federation_allow_insecure))
+    )
+    login_services = LoginServices(federation_clients, federation_endpoints, settings.iam_providers)
     identity_providers = IdentityProviders(
         store,
         envelope,
-        FederationEndpoints(
-            dict(settings.federation_endpoints), allow_insecure=settings.federation_allow_insecure
-        ),
+        federation_endpoints,
         MetadataRefresh(
             store,
             settings.federation_metadata_refresh_s,
@@ -276,7 +283,7 @@ async def open_services(
         ),
     )
     round_trips = RoundTrips(store, envelope)
-    identity_pools = IdentityPools(store)
+    identity_pools = IdentityPools(store, settings.iam_providers)
     openid_tokens = OpenIdTokens(store, envelope, settings)
     # One credential authority mints what GetCredentialsForIdentity and STS hand out.
     credentials = CredentialAuthority.from_envelope(envelope, settings.credential_key_ids)
@@ -316,9 +323,7 @@ async def open_services(
             store,
             identity_providers,
             round_trips,
-            FederationClients.create(
-                Upstream(UpstreamPolicy(allow_insecure=settings.federation_allow_insecure))
-            ),
+            federation_clients,
             FederatedUsers(store, triggers),
         ),
         federated_sign_out=FederatedSignOut(identity_providers, round_trips),
@@ -326,8 +331,10 @@ async def open_services(
         identity_pool_roles=IdentityPoolRoles(store, identity_pools),
         principal_tags=PrincipalTags(store, identity_pools),
         pool_identities=Identities(store),
-        identity_ids=IdentityIds(store, tokens),
-        enhanced_flow=EnhancedFlow(store, tokens, credentials, settings.iam_roles, openid_tokens),
+        identity_ids=IdentityIds(store, tokens, login_services),
+        enhanced_flow=EnhancedFlow(
+            store, tokens, credentials, settings.iam_roles, openid_tokens, login_services
+        ),
         openid_tokens=openid_tokens,
         web_identity=WebIdentitySessions(
             store,
@@ -336,9 +343,9 @@ async def open_services(
             settings.iam_roles,
             settings.account_id,
         ),
-        basic_flow=BasicFlow(store, tokens, openid_tokens),
-        developer_identities=DeveloperIdentities(store, tokens, openid_tokens),
-        unlinking=Unlinking(store, tokens),
+        basic_flow=BasicFlow(store, tokens, openid_tokens, login_services),
+        developer_identities=DeveloperIdentities(store, tokens, openid_tokens, login_services),
+        unlinking=Unlinking(store, tokens, login_services),
     )
     return database, store, services
 

@@ -22,6 +22,11 @@ from urllib.parse import urlsplit
 
 from cognitio.services.iam.errors import RoleError
 from cognitio.services.iam.roles import Role, parse_roles
+from cognitio.services.identity.iam_providers import (
+    IamProviderError,
+    IamProviders,
+    parse_providers,
+)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 9229
@@ -150,6 +155,9 @@ class Settings:
     # The config file's [iam] table: the roles identity pools hand out, with their trust and
     # permission policies (docs/identity-pools.md, "Roles and policies"). None by default.
     iam_roles: tuple[Role, ...] = ()
+    # The [iam] table's OIDC and SAML providers ([[iam.oidc_providers]], [[iam.saml_providers]]),
+    # which identity pools name by ARN (docs/identity-pools.md, "OIDC and SAML providers").
+    iam_providers: IamProviders = field(default_factory=IamProviders.none)
     # Key ids of identity-pool credentials, newest first (COGNITIO_CREDENTIAL_KEY_IDS, comma-
     # separated): credentials are minted under the first and accepted under any listed. Each
     # id's keys are derived from the master key; to rotate, put a new id first and drop the old
@@ -234,7 +242,7 @@ _ENV = {
 }
 
 # Settings a TOML file may not hold: secrets belong in the environment or a key file.
-_NOT_IN_FILE = frozenset({"config_file", "functions", "iam_roles"})
+_NOT_IN_FILE = frozenset({"config_file", "functions", "iam_roles", "iam_providers"})
 
 
 def load_settings(
@@ -257,7 +265,8 @@ def load_settings(
     settings = _validate(raw)
     if config_file:
         roles = _iam_roles(Path(str(config_file)), settings.account_id)
-        settings = replace(settings, iam_roles=roles)
+        providers = _iam_providers(Path(str(config_file)), settings)
+        settings = replace(settings, iam_roles=roles, iam_providers=providers)
     return replace(settings, functions=functions) if functions else settings
 
 
@@ -270,6 +279,23 @@ def _iam_roles(path: Path, account_id: str) -> tuple[Role, ...]:
     try:
         return parse_roles(table, base_dir=path.resolve().parent, account_id=account_id)
     except RoleError as error:
+        raise ConfigError(f"config: {error}") from None
+
+
+def _iam_providers(path: Path, settings: Settings) -> IamProviders:
+    """The ``[iam]`` table's OIDC and SAML providers, metadata read relative to the file."""
+    with path.open("rb") as fh:
+        table = tomllib.load(fh).get("iam")
+    if not isinstance(table, dict):
+        return IamProviders.none()
+    try:
+        return parse_providers(
+            table,
+            base_dir=path.resolve().parent,
+            account_id=settings.account_id,
+            allow_insecure=settings.federation_allow_insecure,
+        )
+    except IamProviderError as error:
         raise ConfigError(f"config: {error}") from None
 
 

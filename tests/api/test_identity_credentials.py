@@ -336,8 +336,14 @@ def test_tokens_the_pool_does_not_accept_are_refused(world: World) -> None:
     unverified = ("NotAuthorizedException", "Invalid login token. Couldn't verify signed token.")
     assert _refused(world, {world.key: forged}) == unverified
     assert _refused(world, {world.key: "not-a-token"}) == unverified
-    code, message = _refused(world, {"accounts.google.com": tokens["IdToken"]})
-    assert code == "NotAuthorizedException" and "not supported yet" in message
+    # A provider the pool does not list, whatever the token.
+    for key in ("accounts.google.com", "graph.facebook.com", "login.example.com"):
+        assert _refused(world, {key: tokens["IdToken"]}) == (
+            "NotAuthorizedException",
+            NOT_SUPPORTED,
+        )
+    saml = f"arn:aws:iam::{ACCOUNT}:saml-provider/Corp"
+    assert _refused(world, {saml: "PHNhbWw+"}) == ("NotAuthorizedException", NOT_SUPPORTED)
 
 
 def pool_signing_key(server: ServerProcess, kid: str) -> jwt.SigningKey:

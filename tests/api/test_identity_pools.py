@@ -57,12 +57,12 @@ def test_a_pool_keeps_every_setting_it_was_created_with(identity: Any) -> None:
         "AllowClassicFlow": False,
         "SupportedLoginProviders": {"accounts.google.com": "123.apps.googleusercontent.com"},
         "DeveloperProviderName": "login.example.app",
-        "OpenIdConnectProviderARNs": [f"arn:aws:iam::{ACCOUNT}:oidc-provider/id.example.com"],
+        "OpenIdConnectProviderARNs": [],
         "CognitoIdentityProviders": [
             {"ProviderName": USER_POOL, "ClientId": "client1", "ServerSideTokenCheck": True},
             {"ProviderName": USER_POOL, "ClientId": "client2"},
         ],
-        "SamlProviderARNs": [f"arn:aws:iam::{ACCOUNT}:saml-provider/Corp"],
+        "SamlProviderARNs": [],
         "IdentityPoolTags": {"team": "photos"},
     }
     created = _pool(identity, **settings)
@@ -243,8 +243,51 @@ def _rules(count: int) -> dict[str, Any]:
     }
 
 
+def _mapped_pool(identity: Any) -> str:
+    """A pool with the providers the role mapping tests name."""
+    return str(
+        _pool(
+            identity,
+            SupportedLoginProviders={"graph.facebook.com": "1234567890"},
+            CognitoIdentityProviders=[{"ProviderName": USER_POOL, "ClientId": "client1"}],
+        )["IdentityPoolId"]
+    )
+
+
+def test_oidc_and_saml_providers_must_be_declared_in_the_configuration(identity: Any) -> None:
+    for member, arn in (
+        ("OpenIdConnectProviderARNs", f"arn:aws:iam::{ACCOUNT}:oidc-provider/id.example.com"),
+        ("SamlProviderARNs", f"arn:aws:iam::{ACCOUNT}:saml-provider/Corp"),
+    ):
+        with pytest.raises(ClientError) as caught:
+            _pool(identity, **{member: [arn]})
+        code, message = error(caught)
+        assert code == "InvalidParameterException" and arn in message
+
+
+def test_role_mappings_must_name_a_provider_of_the_pool(identity: Any) -> None:
+    pool_id = _mapped_pool(identity)
+    token = {"Type": "Token", "AmbiguousRoleResolution": "Deny"}
+    for key in (
+        "accounts.google.com",
+        USER_POOL,
+        f"{USER_POOL}:client2",
+        f"https://{USER_POOL}:client1",
+        f"arn:aws:iam::{ACCOUNT}:saml-provider/Corp",
+        "id.example.com",
+    ):
+        with pytest.raises(ClientError) as caught:
+            identity.set_identity_pool_roles(
+                IdentityPoolId=pool_id, Roles={}, RoleMappings={key: token}
+            )
+        assert error(caught) == (
+            "InvalidParameterException",
+            f"({key}) is not a valid RoleMapping ProviderName or is not a configured provider.",
+        )
+
+
 def test_roles_and_role_mappings_are_stored_and_replaced(identity: Any) -> None:
-    pool_id = _pool(identity)["IdentityPoolId"]
+    pool_id = _mapped_pool(identity)
     fresh = identity.get_identity_pool_roles(IdentityPoolId=pool_id)
     assert (fresh["IdentityPoolId"], fresh["Roles"]) == (pool_id, {})
     assert "RoleMappings" not in fresh
@@ -279,7 +322,7 @@ def test_roles_and_role_mappings_are_stored_and_replaced(identity: Any) -> None:
 def test_role_mappings_are_checked_as_cognito_checks_them(
     identity: Any, mapping: dict[str, Any]
 ) -> None:
-    pool_id = _pool(identity)["IdentityPoolId"]
+    pool_id = _mapped_pool(identity)
     with pytest.raises(ClientError) as caught:
         identity.set_identity_pool_roles(
             IdentityPoolId=pool_id, Roles={}, RoleMappings={"graph.facebook.com": mapping}

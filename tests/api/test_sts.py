@@ -288,7 +288,14 @@ def test_a_role_the_pool_mentions_but_does_not_name_is_denied(
 ) -> None:
     identity = client("cognito-identity", sts_server.url)
     pool = identity.create_identity_pool(
-        IdentityPoolName="mentions", AllowUnauthenticatedIdentities=True
+        IdentityPoolName="mentions",
+        AllowUnauthenticatedIdentities=True,
+        CognitoIdentityProviders=[
+            {
+                "ProviderName": f"cognito-idp.{REGION}.amazonaws.com/{REGION}_Abc",
+                "ClientId": "client",
+            }
+        ],
     )["IdentityPoolId"]
     rule = {"Claim": "custom:team", "MatchType": "Equals", "Value": OTHER_ROLE}
     identity.set_identity_pool_roles(

@@ -146,7 +146,7 @@ trust_policy = {{ document = '''{json.dumps(trust)}''' }}
     ("toml", "message"),
     [
         ('iam = "roles"', "unknown setting 'iam'"),
-        ("[iam]\noidc_providers = []", "iam: unknown key 'oidc_providers'"),
+        ("[iam]\nusers = []", "iam: unknown key 'users'"),
         ("[iam]\nroles = 1", "iam.roles: must be an array of tables"),
         ('[[iam.roles]]\narn = "role/X"', "iam.roles[1]: arn must be arn:aws:iam::ACCOUNT:role/"),
         (
@@ -235,7 +235,8 @@ def test_roles_are_checked_against_the_configured_account(tmp_path: Path) -> Non
 def test_the_documented_example_loads(tmp_path: Path) -> None:
     """docs/identity-pools.md's [iam] example is a configuration that starts."""
     page = (Path(__file__).resolve().parents[2] / "docs" / "identity-pools.md").read_text()
-    example = page.split("```toml\n", 1)[1].split("```", 1)[0]
+    blocks = [block.split("```", 1)[0] for block in page.split("```toml\n")[1:]]
+    example = next(block for block in blocks if "policies/team.json" in block)
     (tmp_path / "policies").mkdir()
     (tmp_path / "trust").mkdir()
     (tmp_path / "policies" / "team.json").write_text(

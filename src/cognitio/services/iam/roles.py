@@ -88,9 +88,11 @@ def parse_roles(table: object, *, base_dir: Path, account_id: str) -> tuple[Role
     """The ``[iam]`` table's roles, checked; RoleError names the entry and what is wrong."""
     if not isinstance(table, Mapping):
         raise RoleError("iam: must be a table")
-    unknown = sorted(set(table) - {"roles"})
+    unknown = sorted(set(table) - {"roles", "oidc_providers", "saml_providers"})
     if unknown:
-        raise RoleError(f"iam: unknown key {unknown[0]!r} (roles is the only one so far)")
+        raise RoleError(
+            f"iam: unknown key {unknown[0]!r} (roles, oidc_providers and saml_providers are known)"
+        )
     entries = table.get("roles", [])
     if not isinstance(entries, list):
         raise RoleError("iam.roles: must be an array of tables ([[iam.roles]])")

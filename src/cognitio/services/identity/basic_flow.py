@@ -19,7 +19,8 @@ from cognitio.errors import InvalidParameterException, NotAuthorizedException
 from cognitio.services.identity.get_id import GUESTS_OFF
 from cognitio.services.identity.identities import DISABLED
 from cognitio.services.identity.linking import LOGINS_DONT_MATCH, link_logins, retrying
-from cognitio.services.identity.logins import Login, check_logins
+from cognitio.services.identity.login_kinds import Login, LoginContext, LoginServices
+from cognitio.services.identity.logins import check_logins
 from cognitio.services.identity.lookup import load_identity, load_pool
 from cognitio.services.identity.openid_token import OpenIdTokens
 from cognitio.services.pools.user_pools import Caller
@@ -59,10 +60,17 @@ def check_classic_flow(pool: IdentityPoolRecord) -> None:
 class BasicFlow:
     """GetOpenIdToken."""
 
-    def __init__(self, store: Store, tokens: Tokens, openid_tokens: OpenIdTokens) -> None:
+    def __init__(
+        self,
+        store: Store,
+        tokens: Tokens,
+        openid_tokens: OpenIdTokens,
+        login_services: LoginServices,
+    ) -> None:
         self._store = store
         self._tokens = tokens
         self._openid_tokens = openid_tokens
+        self._login_services = login_services
 
     async def open_id_token(
         self, caller: Caller, identity_id: str, logins: Mapping[str, str]
@@ -79,7 +87,9 @@ class BasicFlow:
                 if not pool.allow_unauthenticated:
                     raise NotAuthorizedException(GUESTS_OFF)
                 return identity, ["unauthenticated"]
-            checked = await check_logins(tx, self._tokens, pool, logins)
+            checked = await check_logins(
+                LoginContext(tx, self._tokens, pool, self._login_services, basic_flow=True), logins
+            )
             owner = await link_logins(tx, pool, checked, named=identity, must_know=True)
             return owner, logins_amr(checked)
 

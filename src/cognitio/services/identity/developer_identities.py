@@ -35,6 +35,7 @@ from cognitio.services.identity.linking import (
     merge_identities,
     retrying,
 )
+from cognitio.services.identity.login_kinds import LoginContext, LoginServices
 from cognitio.services.identity.logins import check_logins
 from cognitio.services.identity.lookup import identity_not_found, load_pool
 from cognitio.services.identity.openid_token import OpenIdTokens
@@ -67,10 +68,17 @@ class DeveloperLookup:
 class DeveloperIdentities:
     """The four developer identity operations."""
 
-    def __init__(self, store: Store, tokens: Tokens, openid_tokens: OpenIdTokens) -> None:
+    def __init__(
+        self,
+        store: Store,
+        tokens: Tokens,
+        openid_tokens: OpenIdTokens,
+        login_services: LoginServices,
+    ) -> None:
         self._store = store
         self._tokens = tokens
         self._openid_tokens = openid_tokens
+        self._login_services = login_services
 
     async def open_id_token(
         self,
@@ -90,7 +98,14 @@ class DeveloperIdentities:
                 raise InvalidParameterException(_DEVELOPER_LOGIN_MISSING.format(provider))
             user = logins[provider]
             public = {key: token for key, token in logins.items() if key != provider}
-            checked = await check_logins(tx, self._tokens, pool, public) if public else []
+            checked = (
+                await check_logins(
+                    LoginContext(tx, self._tokens, pool, self._login_services, basic_flow=True),
+                    public,
+                )
+                if public
+                else []
+            )
             named = None
             if identity_id is not None:
                 named = await _identity_of_pool(tx, pool, identity_id)

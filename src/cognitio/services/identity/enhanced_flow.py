@@ -35,13 +35,15 @@ from cognitio.services.identity.identity_token_logins import (
     verify_identity_token,
 )
 from cognitio.services.identity.linking import LOGINS_DONT_MATCH, link_logins, retrying
-from cognitio.services.identity.logins import Login, check_logins
+from cognitio.services.identity.login_kinds import Login, LoginContext, LoginServices
+from cognitio.services.identity.logins import check_logins
 from cognitio.services.identity.lookup import load_identity, load_pool
 from cognitio.services.identity.openid_token import OpenIdTokenClaims, OpenIdTokens
 from cognitio.services.identity.principal_tags import active_map
 from cognitio.services.identity.role_selection import (
     INVALID_CONFIGURATION,
     default_role,
+    roles_named,
     select_role,
 )
 from cognitio.services.pools.user_pools import Caller
@@ -68,6 +70,7 @@ class _Session:
     role_arn: str
     amr: tuple[str, ...]
     tags: Mapping[str, str]
+    provider_chosen: bool = False
 
 
 class EnhancedFlow:
@@ -80,10 +83,12 @@ class EnhancedFlow:
         authority: CredentialAuthority,
         roles: Sequence[Role],
         openid_tokens: OpenIdTokens,
+        login_services: LoginServices,
     ) -> None:
         self._store = store
         self._tokens = tokens
         self._openid_tokens = openid_tokens
+        self._login_services = login_services
         self._authority = authority
         self._roles = {role.arn: role for role in roles}
 
@@ -133,12 +138,14 @@ class EnhancedFlow:
         logins: Mapping[str, str],
         custom_role_arn: str | None,
     ) -> tuple[IdentityPoolRecord, IdentityRecord, _Session]:
-        checked = await check_logins(tx, self._tokens, pool, logins)
+        context = LoginContext(tx, self._tokens, pool, self._login_services, spend=True)
+        checked = await check_logins(context, logins)
         owner = await link_logins(tx, pool, checked, named=identity, must_know=True)
         login = checked[0]
         mapping = pool.role_mappings.get(login.mapping_key)
-        role = select_role(pool.roles, mapping, login.claims, custom_role_arn)
-        return pool, owner, _Session(role, login.amr, _principal_tags(pool, login))
+        role = select_role(pool.roles, mapping, login, custom_role_arn)
+        chosen = role in login.granted_roles and login.provider_roles
+        return pool, owner, _Session(role, login.amr, _principal_tags(pool, login), chosen)
 
     def _check_trust(
         self, pool: IdentityPoolRecord, identity: IdentityRecord, session: _Session
@@ -147,7 +154,12 @@ class EnhancedFlow:
         role = self._roles.get(session.role_arn)
         if role is None:
             raise InvalidIdentityPoolConfigurationException(INVALID_CONFIGURATION)
-        trust = role.trust_for([pool.id])
+        # A role the provider chose (a SAML assertion's) has the default trust only when the
+        # pool names it too: an IdP cannot hand out a role meant for another pool.
+        named = not session.provider_chosen or role.arn in roles_named(
+            pool.roles, pool.role_mappings
+        )
+        trust = role.trust_for([pool.id] if named else [])
         context: dict[str, ContextValue] = {
             f"{IDENTITY_ISSUER}:aud": pool.id,
             f"{IDENTITY_ISSUER}:sub": identity.id,

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 from cognitio.errors import NotAuthorizedException
 from cognitio.services.identity.linking import insert_identity, link_logins, retrying
+from cognitio.services.identity.login_kinds import LoginContext, LoginServices
 from cognitio.services.identity.logins import check_logins
 from cognitio.services.identity.lookup import load_pool
 from cognitio.services.pools.user_pools import Caller
@@ -26,9 +27,10 @@ GUESTS_OFF = "Unauthenticated access is not supported for this identity pool."
 class IdentityIds:
     """GetId."""
 
-    def __init__(self, store: Store, tokens: Tokens) -> None:
+    def __init__(self, store: Store, tokens: Tokens, login_services: LoginServices) -> None:
         self._store = store
         self._tokens = tokens
+        self._login_services = login_services
 
     async def get_id(self, caller: Caller, pool_id: str, logins: Mapping[str, str]) -> str:
         async def work(tx: Transaction) -> str:
@@ -37,7 +39,8 @@ class IdentityIds:
                 if not pool.allow_unauthenticated:
                     raise NotAuthorizedException(GUESTS_OFF)
                 return (await insert_identity(tx, pool)).id
-            checked = await check_logins(tx, self._tokens, pool, logins)
+            context = LoginContext(tx, self._tokens, pool, self._login_services)
+            checked = await check_logins(context, logins)
             return (await link_logins(tx, pool, checked)).id
 
         return await retrying(self._store, work)

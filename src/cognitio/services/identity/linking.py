@@ -26,7 +26,7 @@ from typing import TypeVar
 
 from cognitio.errors import NotAuthorizedException, ResourceConflictException
 from cognitio.services.common import ids
-from cognitio.services.identity.logins import Login
+from cognitio.services.identity.login_kinds import Login
 from cognitio.store.records import (
     DeveloperUserRecord,
     IdentityLoginRecord,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from cognitio.documents import JsonObject, JsonValue
 from cognitio.errors import InvalidParameterException
+from cognitio.services.identity.iam_providers import IamProviders
 
 # IAM's provider ARNs: arn:aws:iam::<account>:oidc-provider/<host[/path]>, ...:saml-provider/<name>
 _OIDC_ARN = re.compile(r"^arn:aws[\w-]*:iam::\d{12}:oidc-provider/[^\s/][^\s]*$")
@@ -35,13 +36,17 @@ class PoolSettings:
     tags: Mapping[str, str] | None = None
 
 
-def providers_document(settings: PoolSettings) -> JsonObject:
-    """The four provider members, checked, in Cognito's shapes; members not given stay out."""
+def providers_document(settings: PoolSettings, declared: IamProviders | None = None) -> JsonObject:
+    """The four provider members, checked, in Cognito's shapes; members not given stay out.
+    The OIDC and SAML provider ARNs must name providers ``declared`` in the ``[iam]`` table, as
+    they must name IAM providers of the account in AWS."""
+    declared = declared or IamProviders.none()
     document: JsonObject = {}
     if settings.supported_login_providers is not None:
         document["SupportedLoginProviders"] = dict(settings.supported_login_providers)
     if settings.open_id_connect_provider_arns is not None:
         arns = _arns(settings.open_id_connect_provider_arns, _OIDC_ARN, "OpenIdConnectProviderARN")
+        _declared(arns, declared.oidc, "OpenIdConnectProviderARN", "oidc_providers")
         document["OpenIdConnectProviderARNs"] = list(arns)
     if settings.cognito_identity_providers is not None:
         document["CognitoIdentityProviders"] = _user_pool_providers(
@@ -49,8 +54,18 @@ def providers_document(settings: PoolSettings) -> JsonObject:
         )
     if settings.saml_provider_arns is not None:
         arns = _arns(settings.saml_provider_arns, _SAML_ARN, "SamlProviderARN")
+        _declared(arns, declared.saml, "SamlProviderARN", "saml_providers")
         document["SamlProviderARNs"] = list(arns)
     return document
+
+
+def _declared(arns: Sequence[str], known: Mapping[str, object], what: str, table: str) -> None:
+    for arn in arns:
+        if arn not in known:
+            raise InvalidParameterException(
+                f"Invalid {what}: {arn[:2048]} names no provider of this server "
+                f"(declare it in the configuration's [[iam.{table}]])."
+            )
 
 
 def _arns(arns: Sequence[str], shape: re.Pattern[str], what: str) -> Sequence[str]:

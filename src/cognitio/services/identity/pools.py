@@ -20,6 +20,7 @@ from cognitio.errors import (
     ResourceNotFoundException,
 )
 from cognitio.services.common import ids, pagination
+from cognitio.services.identity.iam_providers import IamProviders
 from cognitio.services.identity.lookup import load_pool
 from cognitio.services.identity.pool_settings import PoolSettings, providers_document
 from cognitio.services.pools.user_pools import Caller
@@ -55,8 +56,10 @@ def check_tags(tags: Mapping[str, str]) -> None:
 class IdentityPools:
     """The identity pool operations."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, declared: IamProviders | None = None) -> None:
         self._store = store
+        # The [iam] table's OIDC and SAML providers, the only ones a pool may name.
+        self.declared = declared or IamProviders.none()
 
     async def create(self, caller: Caller, settings: PoolSettings) -> IdentityPoolRecord:
         tags = dict(settings.tags or {})
@@ -69,7 +72,7 @@ class IdentityPools:
             allow_unauthenticated=settings.allow_unauthenticated,
             allow_classic_flow=settings.allow_classic_flow,
             developer_provider_name=settings.developer_provider_name,
-            providers=providers_document(settings),
+            providers=providers_document(settings, self.declared),
             tags=tags,
             roles={},
             role_mappings={},
@@ -94,7 +97,7 @@ class IdentityPools:
     async def update(
         self, caller: Caller, pool_id: str, settings: PoolSettings
     ) -> IdentityPoolRecord:
-        providers = providers_document(settings)
+        providers = providers_document(settings, self.declared)
         if settings.tags is not None:
             check_tags(settings.tags)
 

@@ -4,8 +4,12 @@ Cognito Developer Guide, "Role-based access control"
 (https://docs.aws.amazon.com/cognito/latest/developerguide/role-based-access-control.html):
 
 - no mapping for the provider: the pool's authenticated role;
-- ``Token``: a CustomRoleArn must be among the token's ``cognito:roles``; otherwise the
-  token's ``cognito:preferred_role``; otherwise AmbiguousRoleResolution decides;
+- ``Token``: a CustomRoleArn must be among the roles the provider grants (a user pool token's
+  ``cognito:roles``, a SAML assertion's Role attribute); otherwise the preferred one (the
+  token's ``cognito:preferred_role``, the assertion's only role); otherwise
+  AmbiguousRoleResolution decides;
+- a SAML provider without a mapping: its assertion's roles as with ``Token``, several without
+  a CustomRoleArn refused; an assertion without a Role attribute gets the authenticated role;
 - ``Rules``: in order, the first rule whose claim matches (Equals, Contains, StartsWith,
   NotEqual; NotEqual on a claim the token lacks is not evaluated) names the role, a
   CustomRoleArn choosing among the rules that match; no match: AmbiguousRoleResolution;
@@ -19,12 +23,14 @@ from collections.abc import Callable, Mapping
 
 from cognitio.documents import JsonObject, JsonValue
 from cognitio.errors import InvalidIdentityPoolConfigurationException, NotAuthorizedException
+from cognitio.services.identity.login_kinds import Login
 
 INVALID_CONFIGURATION = (
     "Invalid identity pool configuration. Check assigned IAM roles for this pool."
 )
 _AMBIGUOUS_DENIED = "The ambiguous role mapping rules denied this request"
 _CUSTOM_ROLE_REFUSED = "The CustomRoleArn is not among the roles this login may assume."
+_SEVERAL_ROLES = "The SAML assertion grants several roles; choose one with CustomRoleArn."
 
 
 def default_role(roles: Mapping[str, str], kind: str) -> str:
@@ -38,17 +44,22 @@ def default_role(roles: Mapping[str, str], kind: str) -> str:
 def select_role(
     roles: Mapping[str, str],
     mapping: JsonValue,
-    claims: JsonObject,
+    login: Login,
     custom_role_arn: str | None,
 ) -> str:
     """The role of an authenticated sign-in whose provider has ``mapping`` (None: no mapping)."""
     if not isinstance(mapping, dict):
+        if login.provider_roles:
+            chosen = _by_token(login, custom_role_arn)
+            if chosen is None:
+                raise NotAuthorizedException(_SEVERAL_ROLES)
+            return chosen
         return default_role(roles, "authenticated")
     kind = mapping.get("Type")
     chosen = (
-        _by_token(claims, custom_role_arn)
+        _by_token(login, custom_role_arn)
         if kind == "Token"
-        else _by_rules(mapping, claims, custom_role_arn)
+        else _by_rules(mapping, login.claims, custom_role_arn)
     )
     if chosen is not None:
         return chosen
@@ -57,14 +68,12 @@ def select_role(
     return default_role(roles, "authenticated")
 
 
-def _by_token(claims: JsonObject, custom_role_arn: str | None) -> str | None:
-    granted = _strings(claims.get("cognito:roles"))
+def _by_token(login: Login, custom_role_arn: str | None) -> str | None:
     if custom_role_arn is not None:
-        if custom_role_arn not in granted:
+        if custom_role_arn not in login.granted_roles:
             raise NotAuthorizedException(_CUSTOM_ROLE_REFUSED)
         return custom_role_arn
-    preferred = claims.get("cognito:preferred_role")
-    return preferred if isinstance(preferred, str) and preferred else None
+    return login.preferred_role
 
 
 def _by_rules(mapping: JsonObject, claims: JsonObject, custom_role_arn: str | None) -> str | None:
@@ -112,3 +121,17 @@ def _strings(value: JsonValue) -> list[str]:
         elif isinstance(item, str | int | float):
             shown.append(str(item))
     return shown
+
+
+def roles_named(roles: Mapping[str, str], role_mappings: JsonObject) -> set[str]:
+    """The role ARNs a pool names: its default roles and its rules' RoleARNs, whole (a claim
+    value, or an ARN another one begins with, names nothing)."""
+    named = set(roles.values())
+    for mapping in role_mappings.values():
+        configuration = mapping.get("RulesConfiguration") if isinstance(mapping, dict) else None
+        rules = configuration.get("Rules") if isinstance(configuration, dict) else None
+        for rule in rules if isinstance(rules, list) else []:
+            arn = rule.get("RoleARN") if isinstance(rule, dict) else None
+            if isinstance(arn, str):
+                named.add(arn)
+    return named

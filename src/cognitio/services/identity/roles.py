@@ -5,7 +5,8 @@ and https://docs.aws.amazon.com/cognito/latest/developerguide/role-based-access-
 Stored as given once checked; choosing a role for a sign-in is not done here. The model checks
 the keys (``authenticated``/``unauthenticated``), the enums and lengths; these are the rules it
 states only in prose: AmbiguousRoleResolution with either type, RulesConfiguration with Rules,
-at most 25 rules per provider, and role ARNs that name an IAM role.
+at most 25 rules per provider, role ARNs that name an IAM role, and keys that name a provider
+of the pool (``mapping_keys``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from cognitio.documents import JsonObject, JsonValue
 from cognitio.errors import InvalidParameterException
 from cognitio.services.identity.lookup import load_pool
 from cognitio.services.identity.pools import IdentityPools
+from cognitio.services.identity.user_pool_logins import provider_name
 from cognitio.services.pools.user_pools import Caller
 from cognitio.store.records import IdentityPoolRecord
 from cognitio.store.repositories import Store
@@ -74,6 +76,32 @@ def check_role_mappings(mappings: Mapping[str, Mapping[str, JsonValue]]) -> Json
     return checked
 
 
+def mapping_keys(pool: IdentityPoolRecord) -> set[str]:
+    """The RoleMappings keys that name a provider of ``pool``: ``<user pool provider>:<app
+    client>`` (either form of the user pool's name), a social provider's domain, an OIDC
+    provider's issuer host and path, a SAML provider's ARN."""
+    providers = pool.providers
+    keys: set[str] = set()
+    entries = providers.get("CognitoIdentityProviders")
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict):
+            name, client_id = entry.get("ProviderName"), entry.get("ClientId")
+            if isinstance(name, str) and isinstance(client_id, str):
+                keys.add(f"{name}:{client_id}")
+                keys.add(f"{provider_name(name.rpartition('/')[2])}:{client_id}")
+    social = providers.get("SupportedLoginProviders")
+    keys.update(social if isinstance(social, dict) else {})
+    for member, marker in (
+        ("OpenIdConnectProviderARNs", "oidc-provider/"),
+        ("SamlProviderARNs", ""),
+    ):
+        arns = providers.get(member)
+        for arn in arns if isinstance(arns, list) else []:
+            if isinstance(arn, str):
+                keys.add(arn.partition(marker)[2] if marker else arn)
+    return keys
+
+
 class IdentityPoolRoles:
     """SetIdentityPoolRoles and GetIdentityPoolRoles."""
 
@@ -94,6 +122,13 @@ class IdentityPoolRoles:
         mappings = check_role_mappings(role_mappings or {})
 
         def change(record: IdentityPoolRecord) -> IdentityPoolRecord:
+            keys = mapping_keys(record)
+            for provider in mappings:
+                if provider not in keys:
+                    raise InvalidParameterException(
+                        f"({provider[:2048]}) is not a valid RoleMapping ProviderName or is not "
+                        "a configured provider."
+                    )
             return replace(record, roles=dict(roles), role_mappings=mappings)
 
         await self._pools.modify(caller, pool_id, change)

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from cognitio.errors import InvalidParameterException, NotAuthorizedException
 from cognitio.services.identity.identities import DISABLED
 from cognitio.services.identity.linking import LOGINS_DONT_MATCH
+from cognitio.services.identity.login_kinds import LoginContext, LoginServices
 from cognitio.services.identity.logins import check_logins
 from cognitio.services.identity.lookup import load_identity, load_pool
 from cognitio.services.identity.user_pool_logins import provider_name, user_pool_of
@@ -28,9 +29,10 @@ _DEVELOPER = "Developer users are unlinked with UnlinkDeveloperIdentity."
 class Unlinking:
     """UnlinkIdentity."""
 
-    def __init__(self, store: Store, tokens: Tokens) -> None:
+    def __init__(self, store: Store, tokens: Tokens, login_services: LoginServices) -> None:
         self._store = store
         self._tokens = tokens
+        self._login_services = login_services
 
     async def unlink(
         self,
@@ -48,7 +50,13 @@ class Unlinking:
                 pool.developer_provider_name in to_remove
             ):
                 raise InvalidParameterException(_DEVELOPER)
-            checked = await check_logins(tx, self._tokens, pool, logins) if logins else []
+            checked = (
+                await check_logins(
+                    LoginContext(tx, self._tokens, pool, self._login_services), logins
+                )
+                if logins
+                else []
+            )
             if not checked or any(
                 identity.logins.get(login.provider) != login.subject for login in checked
             ):

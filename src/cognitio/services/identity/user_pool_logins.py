@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from cognitio.crypto import jwt
 from cognitio.documents import JsonObject
 from cognitio.errors import NotAuthorizedException
+from cognitio.services.identity.login_kinds import Login, LoginContext
 from cognitio.services.tokens.tokens import Tokens
+from cognitio.store.records import IdentityPoolRecord
 from cognitio.store.repositories import Transaction
 
 _AWS_NAME = re.compile(r"^cognito-idp\.([a-z0-9-]+)\.amazonaws\.com/([\w-]+_[0-9a-zA-Z]+)$")
@@ -124,3 +126,47 @@ async def _check_with_user_pool(
         or await tx.refresh_tokens.origin_revoked(origin)
     ):
         raise NotAuthorizedException(_SIGNED_OUT)
+
+
+def user_pool_providers(
+    pool: IdentityPoolRecord, tokens: Tokens
+) -> dict[str, list[UserPoolProvider]]:
+    """The pool's CognitoIdentityProviders, by user pool id (either name form accepted)."""
+    providers: dict[str, list[UserPoolProvider]] = {}
+    entries = pool.providers.get("CognitoIdentityProviders")
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        name, client_id = entry.get("ProviderName"), entry.get("ClientId")
+        pool_id = user_pool_of(name, tokens) if isinstance(name, str) else None
+        if pool_id is None or not isinstance(client_id, str):
+            continue
+        check = entry.get("ServerSideTokenCheck") is True
+        providers.setdefault(pool_id, []).append(UserPoolProvider(pool_id, client_id, check))
+    return providers
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [value]
+    return tuple(item for item in items if isinstance(item, str) and item)
+
+
+async def user_pool_login(ctx: LoginContext, key: str, token: str) -> Login:
+    """A Cognitio user pool's ID token; the RoleMappings key is ``<provider>:<app client>``
+    and a Token mapping reads the token's ``cognito:roles`` and ``cognito:preferred_role``."""
+    user_pool = user_pool_of(key, ctx.tokens)
+    providers = user_pool_providers(ctx.pool, ctx.tokens)
+    if user_pool is None or user_pool not in providers:
+        raise NotAuthorizedException(NOT_SUPPORTED)
+    claims = await verify_id_token(ctx.tx, ctx.tokens, user_pool, token, providers[user_pool])
+    name, sub, client_id = provider_name(user_pool), str(claims["sub"]), str(claims["aud"])
+    preferred = claims.get("cognito:preferred_role")
+    return Login(
+        provider=name,
+        subject=sub,
+        claims=claims,
+        amr=("authenticated", name, f"{name}:CognitoSignIn:{sub}"),
+        mapping_key=f"{name}:{client_id}",
+        granted_roles=_strings(claims.get("cognito:roles")),
+        preferred_role=preferred if isinstance(preferred, str) and preferred else None,
+    )

@@ -14,17 +14,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from cognitio.crypto import jwt
-from cognitio.documents import JsonObject
 from cognitio.services.iam.errors import PolicyError
 from cognitio.services.iam.evaluator import Principal, Request, evaluate
 from cognitio.services.iam.policy import PolicyKind, parse_policy_json
 from cognitio.services.iam.roles import IDENTITY_ISSUER, Role
 from cognitio.services.identity.openid_token import OpenIdTokenClaims, OpenIdTokens
+from cognitio.services.identity.role_selection import roles_named
 from cognitio.services.sts.credentials import CredentialAuthority, Credentials, SessionClaims
 from cognitio.services.sts.service_errors import (
     AccessDenied,
@@ -188,21 +188,7 @@ class WebIdentitySessions:
             pool = await tx.identity_pools.get(pool_id)
         if pool is None:
             return []
-        return [pool_id] if role.arn in _roles_named(pool.roles, pool.role_mappings) else []
-
-
-def _roles_named(roles: Mapping[str, str], role_mappings: JsonObject) -> set[str]:
-    """The role ARNs a pool names: its default roles and its rules' RoleARNs, whole (a claim
-    value, or an ARN another one begins with, names nothing)."""
-    named = set(roles.values())
-    for mapping in role_mappings.values():
-        configuration = mapping.get("RulesConfiguration") if isinstance(mapping, dict) else None
-        rules = configuration.get("Rules") if isinstance(configuration, dict) else None
-        for rule in rules if isinstance(rules, list) else []:
-            arn = rule.get("RoleARN") if isinstance(rule, dict) else None
-            if isinstance(arn, str):
-                named.add(arn)
-    return named
+        return [pool_id] if role.arn in roles_named(pool.roles, pool.role_mappings) else []
 
 
 def role_id(role_arn: str) -> str:

@@ -51,16 +51,20 @@ class SamlServiceProvider:
     base_url: str
     signing: SamlKeyPair
     decryption: tuple[SamlKeyPair, ...] = ()
+    # An identity pool is not a user pool's SP: it takes the assertions IdPs address to AWS,
+    # whose audience and recipient are fixed (see ``audience`` and ``recipient``).
+    audience: str | None = None
+    recipient: str | None = None
 
     @property
     def entity_id(self) -> str:
         """The audience every assertion must name: ``urn:amazon:cognito:sp:<poolId>``."""
-        return SP_ENTITY_ID_PREFIX + self.pool_id
+        return self.audience or SP_ENTITY_ID_PREFIX + self.pool_id
 
     @property
     def acs_url(self) -> str:
         """The assertion consumer service (HTTP-POST binding) the IdP answers on."""
-        return self.base_url.rstrip("/") + ACS_PATH
+        return self.recipient or self.base_url.rstrip("/") + ACS_PATH
 
     @property
     def logout_url(self) -> str:
