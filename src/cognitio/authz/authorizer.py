@@ -25,6 +25,7 @@ from cognitio.services.iam.evaluator import Decision, Outcome, Request, evaluate
 from cognitio.services.iam.patterns import ContextValue
 from cognitio.services.iam.policy import Policy, PolicyKind, parse_policy_json
 from cognitio.services.iam.roles import Role
+from cognitio.services.iam.scope_down import BUILT_IN_SESSION_POLICIES
 from cognitio.services.sts.errors import AccessDenied
 
 SESSION_POLICY_NAME = "session policy"
@@ -37,8 +38,10 @@ def _utc_now() -> datetime:
 class PolicyAuthorizer:
     """Decides requests by the roles declared in the configuration (``[iam]``).
 
-    ``session_policies`` names the policies a session token may refer to by id; a token may
-    also carry a session policy inline (a JSON document, as STS's ``Policy`` parameter is).
+    ``session_policies`` names the policies a session token may refer to by id, beside the
+    built-in guests' scope-down (:mod:`cognitio.services.iam.scope_down`), which they cannot
+    replace; a token may also carry a session policy inline (a JSON document, as STS's
+    ``Policy`` parameter is).
     ``targets`` names a request's action and resource for :meth:`__call__` (the middleware's
     hook); :meth:`decide` takes them named already.
     """
@@ -53,7 +56,7 @@ class PolicyAuthorizer:
     ) -> None:
         self._roles = {role.arn: role for role in roles}
         self._targets = targets
-        self._session_policies = dict(session_policies or {})
+        self._session_policies = {**(session_policies or {}), **BUILT_IN_SESSION_POLICIES}
         self._clock = clock
 
     def decide(

@@ -22,6 +22,7 @@ from cognitio.errors import InvalidIdentityPoolConfigurationException, NotAuthor
 from cognitio.services.iam.evaluator import Principal, Request, evaluate
 from cognitio.services.iam.patterns import ContextValue
 from cognitio.services.iam.roles import IDENTITY_ISSUER, Role
+from cognitio.services.iam.scope_down import GUEST_SCOPE_DOWN_ID
 from cognitio.services.identity.get_id import GUESTS_OFF, link
 from cognitio.services.identity.logins import Login, check_logins
 from cognitio.services.identity.lookup import load_identity, load_pool
@@ -60,6 +61,7 @@ class _Session:
     role_arn: str
     amr: tuple[str, ...]
     tags: Mapping[str, str]
+    session_policy: str | None = None  # the guests' scope-down
 
 
 class EnhancedFlow:
@@ -104,6 +106,7 @@ class EnhancedFlow:
             expires_at=now + LIFETIME,
             amr=session.amr,
             principal_tags=dict(session.tags),
+            session_policy=session.session_policy,
         )
         return IdentityCredentials(identity.id, self._authority.mint(claims))
 
@@ -150,7 +153,12 @@ def _guest(pool: IdentityPoolRecord, identity: IdentityRecord) -> _Session:
         raise NotAuthorizedException(LOGINS_DONT_MATCH)
     if not pool.allow_unauthenticated:
         raise NotAuthorizedException(GUESTS_OFF)
-    return _Session(default_role(pool.roles, "unauthenticated"), ("unauthenticated",), {})
+    return _Session(
+        default_role(pool.roles, "unauthenticated"),
+        ("unauthenticated",),
+        {},
+        GUEST_SCOPE_DOWN_ID,
+    )
 
 
 async def _link_new(
