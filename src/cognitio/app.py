@@ -60,6 +60,7 @@ from cognitio.services.signin.auth import Authenticator
 from cognitio.services.signin.context import FlowContext
 from cognitio.services.signin.user_auth import configured_factors
 from cognitio.services.sts.credentials import CredentialAuthority
+from cognitio.services.sts.revocations import CredentialRevocations
 from cognitio.services.tokens.sign_out import SignOut
 from cognitio.services.tokens.tokens import Tokens
 from cognitio.services.triggers.triggers import Triggers
@@ -94,6 +95,7 @@ from cognitio.web.csrf import CsrfCheck
 from cognitio.web.headers import SecurityHeaders
 from cognitio.web.limits import BodyLimit
 from cognitio.web.pages import Pages
+from cognitio.web.revocations import REVOCATIONS_PATH, RevocationsEndpoint
 from cognitio.wire.front import AwsJsonEndpoint, Receive, Scope, Send, send_error
 from cognitio.wire.query import QueryEndpoint, is_query_call
 
@@ -121,11 +123,13 @@ class CognitioApp:
         max_in_flight: int = 0,
         query: QueryEndpoint | None = None,
         authorize: AuthorizeEndpoint | None = None,
+        revocations: RevocationsEndpoint | None = None,
     ) -> None:
         self._aws = aws
         self._query = query  # STS's Query protocol, beside the JSON 1.1 front door
         self._web = web
         self._authorize = authorize
+        self._revocations = revocations
         self._limits = limits
         self._max_in_flight = max_in_flight  # 0: no cap
         self._in_flight: dict[str, int] = {}  # per client address; touched only by the loop
@@ -151,6 +155,9 @@ class CognitioApp:
             elif scope["path"] == AUTHORIZE_PATH and self._authorize is not None:
                 # Signed by an administrator's key, like the front door's signed operations.
                 await self._authorize(scope, receive, send)
+            elif scope["path"] == REVOCATIONS_PATH and self._revocations is not None:
+                # Signed by an administrator's key; verifiers of other processes poll it.
+                await self._revocations(scope, receive, send)
             elif (
                 scope["method"] == "POST"
                 and self._limits is not None
@@ -333,6 +340,7 @@ async def open_services(
             settings.iam_roles,
             settings.account_id,
         ),
+        revocations=CredentialRevocations(store),
     )
     return database, store, services
 
@@ -363,6 +371,7 @@ async def start(settings: Settings) -> Runtime:
                 regions=[settings.region],
                 services=["sts"],
             ),
+            services.revocations,
         ).handlers(),
         limits,
         StsApi.UNSIGNED,
@@ -412,7 +421,9 @@ async def start(settings: Settings) -> Runtime:
                 services.keys,
                 services.web_identity.authority,
                 PolicyAuthorizer(settings.iam_roles),
+                services.revocations,
             ),
+            revocations=RevocationsEndpoint(services.keys, services.revocations),
         ),
         generated,
     )

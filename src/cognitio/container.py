@@ -29,6 +29,7 @@ from cognitio.services.pools.resource_servers import ResourceServers
 from cognitio.services.pools.user_pools import UserPools
 from cognitio.services.security.access_keys import AccessKeys
 from cognitio.services.signin.auth import Authenticator
+from cognitio.services.sts.revocations import CredentialRevocations
 from cognitio.services.tokens.sign_out import SignOut
 from cognitio.services.tokens.tokens import Tokens
 from cognitio.services.triggers.triggers import Triggers
@@ -80,3 +81,4 @@ class Services:
     enhanced_flow: EnhancedFlow
     openid_tokens: OpenIdTokens
     web_identity: WebIdentitySessions
+    revocations: CredentialRevocations

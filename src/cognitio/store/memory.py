@@ -32,6 +32,7 @@ from cognitio.store.records import (
     BrandingRecord,
     ClientRecord,
     CodeRecord,
+    CredentialRevocationRecord,
     DeviceRecord,
     DomainRecord,
     GroupRecord,
@@ -119,6 +120,7 @@ class _State:
     identity_pools: dict[str, IdentityPoolRecord] = field(default_factory=dict)
     pool_identities: dict[str, IdentityRecord] = field(default_factory=dict)  # without logins
     identity_logins: dict[tuple[str, str], IdentityLoginRecord] = field(default_factory=dict)
+    revocations: dict[tuple[str, str], int] = field(default_factory=dict)  # -> not before (ms)
 
 
 class _Repository:
@@ -1165,6 +1167,46 @@ class MemorySealedRepository(_Repository):
         raise NotImplementedError("re-sealing needs the SQL store")
 
 
+class MemoryCredentialRevocations(_Repository):
+    async def revoke(self, kind: str, subject: str, not_before_ms: int) -> None:
+        known = self._db.revocations.get((kind, subject), not_before_ms)
+        self._db.revocations[(kind, subject)] = max(known, not_before_ms)
+
+    async def of_session(
+        self, identity_id: str, role_arn: str, identity_pool_id: str
+    ) -> list[CredentialRevocationRecord]:
+        wanted = {
+            ("identity", identity_id),
+            ("role", role_arn),
+            ("identity-pool", identity_pool_id),
+        }
+        return [
+            CredentialRevocationRecord(kind, subject, ms)
+            for (kind, subject), ms in self._db.revocations.items()
+            if (kind, subject) in wanted
+        ]
+
+    async def since(self, after_ms: int) -> list[CredentialRevocationRecord]:
+        return [
+            CredentialRevocationRecord(kind, subject, ms)
+            for (kind, subject), ms in sorted(self._db.revocations.items())
+            if ms > after_ms
+        ]
+
+    async def prune(self, before_ms: int) -> int:
+        old = [key for key, ms in self._db.revocations.items() if ms < before_ms]
+        for key in old:
+            del self._db.revocations[key]
+        return len(old)
+
+    async def linked_identities(self, provider_name: str, subject: str) -> list[tuple[str, str]]:
+        return sorted(
+            (login.identity_id, login.pool_id)
+            for login in self._db.identity_logins.values()
+            if login.provider_name == provider_name and login.subject == subject
+        )
+
+
 class MemoryTransaction:
     """The repositories, all over one store's state."""
 
@@ -1192,6 +1234,7 @@ class MemoryTransaction:
         self.identity_providers = MemoryIdentityProviderRepository(store)
         self.identity_pools = MemoryIdentityPoolRepository(store)
         self.pool_identities = MemoryPoolIdentityRepository(store)
+        self.credential_revocations = MemoryCredentialRevocations(store)
 
 
 class MemoryStore:
