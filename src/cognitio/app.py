@@ -44,6 +44,7 @@ from cognitio.services.identity.openid_token import OpenIdTokens
 from cognitio.services.identity.pools import IdentityPools
 from cognitio.services.identity.principal_tags import PrincipalTags
 from cognitio.services.identity.roles import IdentityPoolRoles
+from cognitio.services.identity.sts_broker import StsBroker
 from cognitio.services.identity.web_identity import WebIdentitySessions
 from cognitio.services.messages.codes import Codes
 from cognitio.services.messages.user_messages import UserMessages
@@ -331,7 +332,17 @@ async def open_services(
         principal_tags=PrincipalTags(store, identity_pools),
         pool_identities=Identities(store),
         identity_ids=IdentityIds(store, tokens),
-        enhanced_flow=EnhancedFlow(store, tokens, credentials, settings.iam_roles),
+        enhanced_flow=EnhancedFlow(
+            store,
+            tokens,
+            credentials,
+            settings.iam_roles,
+            broker=(
+                (StsBroker(settings.sts_endpoint), openid_tokens)
+                if settings.credentials_backend == "aws"
+                else None
+            ),
+        ),
         openid_tokens=openid_tokens,
         web_identity=WebIdentitySessions(
             store,

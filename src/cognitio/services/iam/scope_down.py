@@ -66,13 +66,14 @@ GUEST_ACTIONS = (
     "rum:PutRumEvents",  # AmazonCognitoUnauthenticatedIdentities
 )
 
+_DOCUMENT = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": list(GUEST_ACTIONS), "Resource": "*"}],
+}
+# As a Policy parameter, for an STS that does not know the id (the STS broker).
+GUEST_SCOPE_DOWN_DOCUMENT = json.dumps(_DOCUMENT, separators=(",", ":"))
 GUEST_SCOPE_DOWN: Policy = parse_policy(
-    {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": list(GUEST_ACTIONS), "Resource": "*"}],
-    },
-    name=GUEST_SCOPE_DOWN_NAME,
-    kind=PolicyKind.PERMISSIONS,
+    _DOCUMENT, name=GUEST_SCOPE_DOWN_NAME, kind=PolicyKind.PERMISSIONS
 )
 
 BUILT_IN_SESSION_POLICIES: dict[str, Policy] = {GUEST_SCOPE_DOWN_ID: GUEST_SCOPE_DOWN}

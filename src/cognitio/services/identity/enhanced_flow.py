@@ -22,16 +22,18 @@ from cognitio.errors import InvalidIdentityPoolConfigurationException, NotAuthor
 from cognitio.services.iam.evaluator import Principal, Request, evaluate
 from cognitio.services.iam.patterns import ContextValue
 from cognitio.services.iam.roles import IDENTITY_ISSUER, Role
-from cognitio.services.iam.scope_down import GUEST_SCOPE_DOWN_ID
+from cognitio.services.iam.scope_down import GUEST_SCOPE_DOWN_DOCUMENT, GUEST_SCOPE_DOWN_ID
 from cognitio.services.identity.get_id import GUESTS_OFF, link
 from cognitio.services.identity.logins import Login, check_logins
 from cognitio.services.identity.lookup import load_identity, load_pool
+from cognitio.services.identity.openid_token import OpenIdTokens
 from cognitio.services.identity.principal_tags import default_tags
 from cognitio.services.identity.role_selection import (
     INVALID_CONFIGURATION,
     default_role,
     select_role,
 )
+from cognitio.services.identity.sts_broker import BrokeredSession, StsBroker
 from cognitio.services.pools.user_pools import Caller
 from cognitio.services.sts.credentials import CredentialAuthority, Credentials, SessionClaims
 from cognitio.services.tokens.tokens import Tokens
@@ -73,11 +75,15 @@ class EnhancedFlow:
         tokens: Tokens,
         authority: CredentialAuthority,
         roles: Sequence[Role],
+        broker: tuple[StsBroker, OpenIdTokens] | None = None,
     ) -> None:
+        """``broker``: an STS and the identity issuer whose tokens it exchanges, when AWS
+        mints the credentials (``credentials_backend = "aws"``)."""
         self._store = store
         self._tokens = tokens
         self._authority = authority
         self._roles = {role.arn: role for role in roles}
+        self._broker = broker
 
     async def credentials(
         self,
@@ -95,7 +101,10 @@ class EnhancedFlow:
                 session = await self._signed_in(tx, pool, identity, logins, custom_role_arn)
             else:
                 session = _guest(pool, identity)
-            self._check_trust(pool, identity, session)
+            if self._broker is None:
+                self._check_trust(pool, identity, session)
+        if self._broker is not None:
+            return IdentityCredentials(identity.id, await self._brokered(pool, identity, session))
         now = datetime.now(UTC)
         claims = SessionClaims(
             identity_id=identity.id,
@@ -109,6 +118,25 @@ class EnhancedFlow:
             session_policy=session.session_policy,
         )
         return IdentityCredentials(identity.id, self._authority.mint(claims))
+
+    async def _brokered(
+        self, pool: IdentityPoolRecord, identity: IdentityRecord, session: _Session
+    ) -> Credentials:
+        """AWS's credentials: the identity's OpenID token exchanged at STS (``sts_broker``);
+        the role's trust is AWS's to check."""
+        assert self._broker is not None
+        broker, openid_tokens = self._broker
+        token = await openid_tokens.mint(identity.id, pool.id, session.amr)
+        guest = session.session_policy == GUEST_SCOPE_DOWN_ID
+        return await broker.assume(
+            BrokeredSession(
+                role_arn=session.role_arn,
+                session_name=SESSION_NAME,
+                web_identity_token=token,
+                duration=LIFETIME,
+                policy=GUEST_SCOPE_DOWN_DOCUMENT if guest else None,
+            )
+        )
 
     async def _signed_in(
         self,
