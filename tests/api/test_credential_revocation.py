@@ -303,7 +303,9 @@ def test_a_guest_passing_a_policy_to_sts_stays_scoped_down(
         RoleArn=GUEST, RoleSessionName="guest", WebIdentityToken=token, Policy=EVERYTHING
     )
     credentials = answer["Credentials"]
-    assert _decide(server, credentials, "iam:CreateUser", "*")["decision"] == "Deny"
+    refused = _decide(server, credentials, "iam:CreateUser", "*")
+    assert refused["decision"] == "Deny"
+    assert refused["error"]["message"].endswith("with an explicit deny in a session policy")
     allowed = _decide(server, credentials, "s3:GetObject", "arn:aws:s3:::public/cat.jpg")
     assert allowed["decision"] == "Allow"
     # Without a Policy, the scope-down alone.
