@@ -1102,7 +1102,7 @@ class MemoryPoolIdentityRepository(_Repository):
         }
         return replace(record, logins=logins)
 
-    async def get(self, identity_id: str) -> IdentityRecord | None:
+    async def get(self, identity_id: str, *, for_update: bool = False) -> IdentityRecord | None:
         record = self._db.pool_identities.get(identity_id)
         return None if record is None else self._with_logins(record)
 

@@ -547,8 +547,9 @@ class PoolIdentityRepository(Protocol):
         """False when the id is taken; the record's logins are not written (see add_login)."""
         ...
 
-    async def get(self, identity_id: str) -> IdentityRecord | None:
-        """The identity with its logins."""
+    async def get(self, identity_id: str, *, for_update: bool = False) -> IdentityRecord | None:
+        """The identity with its logins; ``for_update`` holds it against other writers (a
+        deletion waits) until the transaction ends."""
         ...
 
     async def list(

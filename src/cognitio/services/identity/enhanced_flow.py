@@ -93,7 +93,9 @@ class EnhancedFlow:
         custom_role_arn: str | None,
     ) -> IdentityCredentials:
         async with self._store.write() as tx:
-            identity = await load_identity(tx, caller, identity_id)
+            # Locked, and the issue time taken before the commit: a deletion (which revokes the
+            # identity's credentials) waits for this transaction and revokes what it issued.
+            identity = await load_identity(tx, caller, identity_id, for_update=True)
             if identity.disabled:
                 raise NotAuthorizedException(_DISABLED.format(identity.id))
             pool = await load_pool(tx, caller, identity.pool_id)
@@ -103,9 +105,9 @@ class EnhancedFlow:
                 session = _guest(pool, identity)
             if self._broker is None:
                 self._check_trust(pool, identity, session)
+            now = datetime.now(UTC)
         if self._broker is not None:
             return IdentityCredentials(identity.id, await self._brokered(pool, identity, session))
-        now = datetime.now(UTC)
         claims = SessionClaims(
             identity_id=identity.id,
             identity_pool_id=pool.id,

@@ -71,9 +71,9 @@ class Identities:
             Unprocessed(i, "AccessDenied") for i in identity_ids if not in_region(caller, i)
         ]
         async with self._store.write() as tx:
-            at = now_ms()
             for identity_id in dict.fromkeys(identity_ids):
                 if in_region(caller, identity_id) and await tx.pool_identities.delete(identity_id):
-                    # The identity's credentials in flight stop with it.
-                    await revoke_in(tx, RevocationKind.IDENTITY, identity_id, at)
+                    # The identity's credentials in flight stop with it; the instant is taken
+                    # once the row is ours, after any GetCredentialsForIdentity holding it.
+                    await revoke_in(tx, RevocationKind.IDENTITY, identity_id, now_ms())
         return unprocessed
