@@ -401,9 +401,11 @@ def test_a_verifier_in_another_process_learns_of_revocations(
     assert _get_object(photo_store, bob_credentials) == "meow"
 
 
-def test_a_signed_out_user_loses_credentials_where_tokens_are_checked(
+def _member_credentials(
     server: ServerProcess, identity: Any
-) -> None:
+) -> tuple[Any, str, str, dict[bool, dict[str, Any]]]:
+    """A user pool user signed in to two identity pools, one with ServerSideTokenCheck: (idp,
+    user pool, username, the credentials of each by whether its pool checks tokens)."""
     idp = client("cognito-idp", server.url)
     user_pool, client_id = setup_pool(idp)
     name = f"user-{uuid.uuid4().hex[:8]}"
@@ -424,6 +426,22 @@ def test_a_signed_out_user_loses_credentials_where_tokens_are_checked(
         credentials[check] = identity.get_credentials_for_identity(
             IdentityId=identity_id, Logins=logins
         )["Credentials"]
+    return idp, user_pool, name, credentials
+
+
+def test_a_signed_out_user_loses_credentials_where_tokens_are_checked(
+    server: ServerProcess, identity: Any
+) -> None:
+    idp, user_pool, name, credentials = _member_credentials(server, identity)
     idp.admin_user_global_sign_out(UserPoolId=user_pool, Username=name)
+    assert _caller(server, credentials[True]) == "InvalidClientTokenId"
+    assert _caller(server, credentials[False]).endswith("/CognitoIdentityCredentials")
+
+
+def test_a_deleted_user_loses_credentials_where_tokens_are_checked(
+    server: ServerProcess, identity: Any
+) -> None:
+    idp, user_pool, name, credentials = _member_credentials(server, identity)
+    idp.admin_delete_user(UserPoolId=user_pool, Username=name)
     assert _caller(server, credentials[True]) == "InvalidClientTokenId"
     assert _caller(server, credentials[False]).endswith("/CognitoIdentityCredentials")
