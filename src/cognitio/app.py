@@ -47,6 +47,7 @@ from cognitio.services.identity.openid_token import OpenIdTokens
 from cognitio.services.identity.pools import IdentityPools
 from cognitio.services.identity.principal_tags import PrincipalTags
 from cognitio.services.identity.roles import IdentityPoolRoles
+from cognitio.services.identity.sts_broker import StsBroker
 from cognitio.services.identity.unlink import Unlinking
 from cognitio.services.identity.web_identity import WebIdentitySessions
 from cognitio.services.messages.codes import Codes
@@ -64,6 +65,7 @@ from cognitio.services.signin.auth import Authenticator
 from cognitio.services.signin.context import FlowContext
 from cognitio.services.signin.user_auth import configured_factors
 from cognitio.services.sts.credentials import CredentialAuthority
+from cognitio.services.sts.revocations import CredentialRevocations
 from cognitio.services.tokens.sign_out import SignOut
 from cognitio.services.tokens.tokens import Tokens
 from cognitio.services.triggers.triggers import Triggers
@@ -98,6 +100,7 @@ from cognitio.web.csrf import CsrfCheck
 from cognitio.web.headers import SecurityHeaders
 from cognitio.web.limits import BodyLimit
 from cognitio.web.pages import Pages
+from cognitio.web.revocations import REVOCATIONS_PATH, RevocationsEndpoint
 from cognitio.wire.front import AwsJsonEndpoint, Receive, Scope, Send, send_error
 from cognitio.wire.query import QueryEndpoint, is_query_call
 
@@ -125,11 +128,13 @@ class CognitioApp:
         max_in_flight: int = 0,
         query: QueryEndpoint | None = None,
         authorize: AuthorizeEndpoint | None = None,
+        revocations: RevocationsEndpoint | None = None,
     ) -> None:
         self._aws = aws
         self._query = query  # STS's Query protocol, beside the JSON 1.1 front door
         self._web = web
         self._authorize = authorize
+        self._revocations = revocations
         self._limits = limits
         self._max_in_flight = max_in_flight  # 0: no cap
         self._in_flight: dict[str, int] = {}  # per client address; touched only by the loop
@@ -155,6 +160,9 @@ class CognitioApp:
             elif scope["path"] == AUTHORIZE_PATH and self._authorize is not None:
                 # Signed by an administrator's key, like the front door's signed operations.
                 await self._authorize(scope, receive, send)
+            elif scope["path"] == REVOCATIONS_PATH and self._revocations is not None:
+                # Signed by an administrator's key; verifiers of other processes poll it.
+                await self._revocations(scope, receive, send)
             elif (
                 scope["method"] == "POST"
                 and self._limits is not None
@@ -333,7 +341,15 @@ async def open_services(
         pool_identities=Identities(store),
         identity_ids=IdentityIds(store, tokens, login_services),
         enhanced_flow=EnhancedFlow(
-            store, tokens, credentials, settings.iam_roles, openid_tokens, login_services
+            store,
+            tokens,
+            credentials,
+            settings.iam_roles,
+            openid_tokens,
+            login_services,
+            broker=(
+                StsBroker(settings.sts_endpoint) if settings.credentials_backend == "aws" else None
+            ),
         ),
         openid_tokens=openid_tokens,
         web_identity=WebIdentitySessions(
@@ -346,6 +362,7 @@ async def open_services(
         basic_flow=BasicFlow(store, tokens, openid_tokens, login_services),
         developer_identities=DeveloperIdentities(store, tokens, openid_tokens, login_services),
         unlinking=Unlinking(store, tokens, login_services),
+        revocations=CredentialRevocations(store),
     )
     return database, store, services
 
@@ -376,6 +393,7 @@ async def start(settings: Settings) -> Runtime:
                 regions=[settings.region],
                 services=["sts"],
             ),
+            services.revocations,
         ).handlers(),
         limits,
         StsApi.UNSIGNED,
@@ -425,7 +443,9 @@ async def start(settings: Settings) -> Runtime:
                 services.keys,
                 services.web_identity.authority,
                 PolicyAuthorizer(settings.iam_roles),
+                services.revocations,
             ),
+            revocations=RevocationsEndpoint(services.keys, services.revocations),
         ),
         generated,
     )

@@ -56,6 +56,17 @@ def _parser() -> argparse.ArgumentParser:
     remove.add_argument("access_key_id")
     storage_options(remove)
 
+    credentials = commands.add_parser("credentials", help="temporary credentials of identity pools")
+    credential_commands = credentials.add_subparsers(dest="credentials_command", required=True)
+    revoke = credential_commands.add_parser(
+        "revoke", help="refuse the credentials issued until now to an identity, role or pool"
+    )
+    storage_options(revoke)
+    whose = revoke.add_mutually_exclusive_group(required=True)
+    whose.add_argument("--identity-id", help="an identity id (us-east-1:<uuid>)")
+    whose.add_argument("--role-arn", help="a role ARN of the [iam] table")
+    whose.add_argument("--identity-pool-id", help="an identity pool id")
+
     master = commands.add_parser("master-key", help="rotate the master key that seals secrets")
     master_commands = master.add_subparsers(dest="master_key_command", required=True)
     master_commands.add_parser("generate", help="print a new random master key (base64)")
@@ -70,15 +81,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# The parsed arguments that name a command or its operands, not settings.
+_COMMAND_ARGUMENTS = frozenset(
+    {"command", "keys_command", "master_key_command", "credentials_command"}
+    | {"description", "access_key_id", "identity_id", "role_arn", "identity_pool_id"}
+)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``cognitio`` console script."""
     args = _parser().parse_args(argv)
-    overrides = {
-        key: value
-        for key, value in vars(args).items()
-        if key
-        not in ("command", "keys_command", "master_key_command", "description", "access_key_id")
-    }
+    overrides = {key: value for key, value in vars(args).items() if key not in _COMMAND_ARGUMENTS}
     if args.command == "master-key" and args.master_key_command == "generate":
         print(base64.b64encode(secrets.token_bytes(32)).decode())
         return 0
@@ -88,6 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(_serve(settings))
         if args.command == "master-key":
             return _run(_master_key(settings, args.master_key_command))
+        if args.command == "credentials":
+            return _run(_revoke_credentials(settings, args))
         return _run(_keys(settings, args))
     except (ConfigError, MasterKeyMismatch) as error:
         print(f"cognitio: {error}", file=sys.stderr)
@@ -215,6 +230,37 @@ async def _keys(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     finally:
         await database.dispose()
+
+
+async def _revoke_credentials(settings: Settings, args: argparse.Namespace) -> int:
+    from cognitio.app import open_services
+    from cognitio.services.sts.revocations import RevocationKind
+
+    kind, subject = next(
+        (kind, value)
+        for kind, value in (
+            (RevocationKind.IDENTITY, args.identity_id),
+            (RevocationKind.ROLE, args.role_arn),
+            (RevocationKind.IDENTITY_POOL, args.identity_pool_id),
+        )
+        if value is not None
+    )
+    if not subject or len(subject) > 2048:
+        print(
+            "cognitio: name an identity, role or identity pool of 1-2048 characters",
+            file=sys.stderr,
+        )
+        return 2
+    if settings.database_url is None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    database, _store, services = await open_services(settings)
+    try:
+        at = await services.revocations.revoke(kind, subject)
+    finally:
+        await database.dispose()
+    instant = datetime.fromtimestamp(at / 1000, UTC).isoformat(timespec="milliseconds")
+    print(f"Credentials of {kind.value} {subject} issued at or before {instant} are revoked.")
+    return 0
 
 
 async def _master_key(settings: Settings, command: str) -> int:

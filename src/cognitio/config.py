@@ -163,6 +163,12 @@ class Settings:
     # id's keys are derived from the master key; to rotate, put a new id first and drop the old
     # one an hour later (docs/identity-pools.md, "The credentials").
     credential_key_ids: tuple[str, ...] = ("k1",)
+    # Who mints GetCredentialsForIdentity's credentials: "local" (Cognitio's own, checked by
+    # cognitio.authz) or "aws" (the identity's OpenID token exchanged at a real AWS STS with
+    # AssumeRoleWithWebIdentity; docs/identity-pools.md, "The STS broker").
+    credentials_backend: str = "local"
+    # The STS the "aws" backend calls: https always, except under --dev (a local stand-in).
+    sts_endpoint: str = "https://sts.amazonaws.com"
 
     @property
     def base_url(self) -> str:
@@ -239,6 +245,8 @@ _ENV = {
     "federation_allow_insecure": "COGNITIO_FEDERATION_ALLOW_INSECURE",
     "federation_metadata_refresh_s": "COGNITIO_FEDERATION_METADATA_REFRESH_S",
     "credential_key_ids": "COGNITIO_CREDENTIAL_KEY_IDS",
+    "credentials_backend": "COGNITIO_CREDENTIALS_BACKEND",
+    "sts_endpoint": "COGNITIO_STS_ENDPOINT",
 }
 
 # Settings a TOML file may not hold: secrets belong in the environment or a key file.
@@ -412,6 +420,8 @@ class _Values(TypedDict, total=False):
     federation_allow_insecure: bool
     federation_metadata_refresh_s: int
     credential_key_ids: tuple[str, ...]
+    credentials_backend: str
+    sts_endpoint: str
 
 
 _RateName = Literal[
@@ -538,7 +548,28 @@ def _abuse_limits(raw: Mapping[str, object]) -> _Values:
         values["trusted_proxies"] = _networks(raw["trusted_proxies"], "trusted_proxies")
     if "credential_key_ids" in raw:
         values["credential_key_ids"] = _key_ids(raw["credential_key_ids"])
+    if "credentials_backend" in raw:
+        backend = _text(raw, "credentials_backend").lower()
+        if backend not in ("local", "aws"):
+            raise ConfigError("credentials_backend: must be local or aws")
+        values["credentials_backend"] = backend
+    if "sts_endpoint" in raw:
+        values["sts_endpoint"] = _sts_endpoint(
+            _text(raw, "sts_endpoint"), dev="dev" in raw and _boolean(raw["dev"], "dev")
+        )
     return values
+
+
+def _sts_endpoint(url: str, *, dev: bool) -> str:
+    """The STS the broker calls: credentials and identity tokens travel to it, so https only,
+    unless in development (a local stand-in such as moto's server)."""
+    endpoint = _public_url(url, "sts_endpoint")
+    if not endpoint.startswith("https://") and not dev:
+        raise ConfigError(
+            "sts_endpoint: must be https (identity tokens and credentials cross it); "
+            "plain http only with --dev"
+        )
+    return endpoint
 
 
 _KEY_ID = re.compile(r"[a-z0-9-]{1,32}")  # as services.sts.credentials.KEY_ID_PATTERN

@@ -32,6 +32,7 @@ from cognitio.services.pools.resource_servers import ResourceServers
 from cognitio.services.pools.user_pools import UserPools
 from cognitio.services.security.access_keys import AccessKeys
 from cognitio.services.signin.auth import Authenticator
+from cognitio.services.sts.revocations import CredentialRevocations
 from cognitio.services.tokens.sign_out import SignOut
 from cognitio.services.tokens.tokens import Tokens
 from cognitio.services.triggers.triggers import Triggers
@@ -86,3 +87,4 @@ class Services:
     basic_flow: BasicFlow
     developer_identities: DeveloperIdentities
     unlinking: Unlinking
+    revocations: CredentialRevocations

@@ -3,7 +3,8 @@
 Parameters and their limits are STS's (botocore's ``sts`` 2011-06-15 model): ``RoleArn`` 20-2048
 characters, ``RoleSessionName`` 2-64 of ``[\\w+=,.@-]``, ``WebIdentityToken`` 4-20,000,
 ``DurationSeconds`` 900-43,200, ``Policy`` 1-2,048. AssumeRoleWithWebIdentity takes no
-signature; GetCallerIdentity is signed (SigV4, service ``sts``) with the credentials it names.
+signature; GetCallerIdentity is signed (SigV4, service ``sts``) with the credentials it names,
+and refuses revoked ones (read from the database, so at once on every node).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from cognitio.authz.verifier import Verifier
 from cognitio.services.iam.roles import MAX_SESSION_S
 from cognitio.services.identity.web_identity import MIN_DURATION_S, WebIdentitySessions
 from cognitio.services.sts import errors as signed
+from cognitio.services.sts.revocations import CredentialRevocations, revoked
 from cognitio.services.sts.service_errors import (
     ExpiredToken,
     IncompleteSignature,
@@ -28,6 +30,7 @@ from cognitio.wire.query import QueryHandler, QueryRequest, XmlMembers
 
 _SESSION_NAME = re.compile(r"[\w+=,.@-]*", re.ASCII)  # STS's \w: ASCII letters and digits
 _MAX_POLICY_CHARS = 2048
+_INVALID_TOKEN = "The security token included in the request is invalid."  # noqa: S105
 
 
 class StsApi:
@@ -36,9 +39,15 @@ class StsApi:
     # The actions that take no signature (anyone may call them: rate-limited per address).
     UNSIGNED = frozenset({"AssumeRoleWithWebIdentity"})
 
-    def __init__(self, sessions: WebIdentitySessions, verifier: Verifier) -> None:
+    def __init__(
+        self,
+        sessions: WebIdentitySessions,
+        verifier: Verifier,
+        revocations: CredentialRevocations | None = None,
+    ) -> None:
         self._sessions = sessions
         self._verifier = verifier
+        self._revocations = revocations
 
     def handlers(self) -> Mapping[str, QueryHandler]:
         return {
@@ -100,6 +109,12 @@ class StsApi:
             )
         except signed.SignedRequestError as error:
             raise _signing_error(error) from None
+        if self._revocations is not None and revoked(
+            principal.claims, await self._revocations.not_before_ms(principal.claims)
+        ):
+            # AWS refuses a session token it no longer honours this way (GetCallerIdentity
+            # needs no permission, so an AccessDenied would not be AWS's answer).
+            raise InvalidClientTokenId(_INVALID_TOKEN)
         caller = self._sessions.caller(principal.claims.role_arn, principal.claims.session_name)
         return [("UserId", caller.user_id), ("Account", caller.account), ("Arn", caller.arn)]
 
@@ -109,7 +124,7 @@ def _signing_error(error: signed.SignedRequestError) -> StsError:
     if isinstance(error, signed.ExpiredToken):
         return ExpiredToken("The security token included in the request is expired")
     if isinstance(error, signed.InvalidToken | signed.InvalidAccessKeyId):
-        return InvalidClientTokenId("The security token included in the request is invalid.")
+        return InvalidClientTokenId(_INVALID_TOKEN)
     if isinstance(error, signed.SignatureDoesNotMatch):
         return SignatureDoesNotMatch(error.message)
     return IncompleteSignature(error.message)

@@ -25,6 +25,7 @@ from cognitio.services.iam.evaluator import Decision, Outcome, Request, evaluate
 from cognitio.services.iam.patterns import ContextValue
 from cognitio.services.iam.policy import Policy, PolicyKind, parse_policy_json
 from cognitio.services.iam.roles import Role
+from cognitio.services.iam.scope_down import BUILT_IN_SESSION_POLICIES, GUEST_SCOPE_DOWN_NAME
 from cognitio.services.sts.errors import AccessDenied
 
 SESSION_POLICY_NAME = "session policy"
@@ -37,8 +38,10 @@ def _utc_now() -> datetime:
 class PolicyAuthorizer:
     """Decides requests by the roles declared in the configuration (``[iam]``).
 
-    ``session_policies`` names the policies a session token may refer to by id; a token may
-    also carry a session policy inline (a JSON document, as STS's ``Policy`` parameter is).
+    ``session_policies`` names the policies a session token may refer to by id, beside the
+    built-in guests' scope-down (:mod:`cognitio.services.iam.scope_down`), which they cannot
+    replace; a token may also carry a session policy inline (a JSON document, as STS's
+    ``Policy`` parameter is).
     ``targets`` names a request's action and resource for :meth:`__call__` (the middleware's
     hook); :meth:`decide` takes them named already.
     """
@@ -53,7 +56,7 @@ class PolicyAuthorizer:
     ) -> None:
         self._roles = {role.arn: role for role in roles}
         self._targets = targets
-        self._session_policies = dict(session_policies or {})
+        self._session_policies = {**(session_policies or {}), **BUILT_IN_SESSION_POLICIES}
         self._clock = clock
 
     def decide(
@@ -146,7 +149,12 @@ def _inline_session_policy(document: str) -> Policy | str:
 
 def refusal(principal: Principal, action: str, resource: str, decision: Decision) -> str:
     """IAM's sentence for a refused request."""
-    if decision.outcome is Outcome.EXPLICIT_DENY:
+    session_names = (SESSION_POLICY_NAME, GUEST_SCOPE_DOWN_NAME)
+    if decision.outcome is Outcome.EXPLICIT_DENY and any(
+        found.policy in session_names for found in decision.statements
+    ):
+        why = "with an explicit deny in a session policy"
+    elif decision.outcome is Outcome.EXPLICIT_DENY:
         why = "with an explicit deny in an identity-based policy"
     elif decision.reason == "no session policy allows the request":
         why = f"because no session policy allows the {action} action"

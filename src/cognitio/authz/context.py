@@ -22,7 +22,7 @@ import hashlib
 from collections.abc import Mapping
 from datetime import datetime
 
-from cognitio.authz.verifier import Principal
+from cognitio.authz.verifier import Principal, session_arn_of
 from cognitio.services.iam.patterns import ContextValue
 
 IDENTITY_KEYS = "cognito-identity.amazonaws.com"
@@ -55,10 +55,7 @@ def role_id(role_arn: str) -> str:
 
 def session_arn(principal: Principal) -> str:
     """The assumed-role session's ARN: ``arn:aws:sts::<account>:assumed-role/<role>/<session>``."""
-    claims = principal.claims
-    account = claims.role_arn.split(":")[4]
-    role_name = claims.role_arn.rsplit("/", 1)[-1]
-    return f"arn:aws:sts::{account}:assumed-role/{role_name}/{claims.session_name}"
+    return session_arn_of(principal.claims)
 
 
 def _iso(moment: datetime) -> str:

@@ -27,6 +27,7 @@ import hmac
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 from urllib.parse import quote, unquote, urlsplit
 
 from botocore.auth import S3SigV4Auth, S3SigV4QueryAuth, SigV4Auth, SigV4QueryAuth
@@ -38,6 +39,7 @@ from cognitio.services.sts.credentials import ACCESS_KEY_PREFIX, CredentialAutho
 from cognitio.services.sts.errors import (
     AccessDenied,
     AuthorizationHeaderMalformed,
+    CredentialsRevoked,
     InvalidAccessKeyId,
     InvalidRequest,
     InvalidToken,
@@ -45,6 +47,7 @@ from cognitio.services.sts.errors import (
     SignatureDoesNotMatch,
     XAmzContentSHA256Mismatch,
 )
+from cognitio.services.sts.revocations import revoked
 from cognitio.wire.sigv4 import ALGORITHM, TERMINATOR, parse_amz_date
 
 MAX_SKEW = timedelta(minutes=5)
@@ -67,6 +70,32 @@ _QUERY_AUTH = (
     "X-Amz-Security-Token",
 )
 Headers = Mapping[str, str] | Iterable[tuple[str, str]]
+
+
+class RevocationCheck(Protocol):
+    """Where a verifier learns that credentials were revoked, without a database read."""
+
+    def not_before_ms(self, claims: SessionClaims) -> int | None:
+        """The latest revocation of the session's identity, role or identity pool (epoch ms);
+        may raise ServiceUnavailable when it cannot tell."""
+        ...
+
+
+def session_arn_of(claims: SessionClaims) -> str:
+    """The assumed-role session's ARN: ``arn:aws:sts::<account>:assumed-role/<role>/<session>``."""
+    account = claims.role_arn.split(":")[4]
+    role_name = claims.role_arn.rsplit("/", 1)[-1]
+    return f"arn:aws:sts::{account}:assumed-role/{role_name}/{claims.session_name}"
+
+
+def refuse_if_revoked(claims: SessionClaims, not_before_ms: int | None) -> None:
+    """CredentialsRevoked (AccessDenied) when the credentials were issued at or before
+    ``not_before_ms``, in the words IAM uses for a revoked role session."""
+    if revoked(claims, not_before_ms):
+        raise CredentialsRevoked(
+            f"User: {session_arn_of(claims)} is not authorized to perform this request with an "
+            "explicit deny: its credentials were issued before they were revoked."
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +137,14 @@ class Verifier:
         regions: Collection[str] | None,
         services: Collection[str] | None,
         clock: Callable[[], datetime] = _utc_now,
+        revocations: RevocationCheck | None = None,
     ) -> None:
         """``regions`` or ``services`` None accepts a scope naming any (the authorize endpoint
-        serves many resource servers; each may name its own)."""
+        serves many resource servers; each may name its own). ``revocations`` refuses
+        credentials issued before a revocation (a :class:`~cognitio.authz.revocation_feed.
+        RevocationFeed` polled from the server, or a list the application keeps)."""
         self._authority = authority
+        self._revocations = revocations
         self._regions = _names(regions)
         self._services = _names(services)
         self._clock = clock
@@ -164,6 +197,8 @@ class Verifier:
         )
         if not hmac.compare_digest(expected.encode(), signed.signature.encode()):
             raise SignatureDoesNotMatch(_SIGNATURE_MISMATCH)
+        if self._revocations is not None:
+            refuse_if_revoked(opened.claims, self._revocations.not_before_ms(opened.claims))
         return Principal(
             access_key_id=opened.access_key_id,
             claims=opened.claims,

@@ -33,6 +33,7 @@ from cognitio.store.records import (
     BrandingRecord,
     ClientRecord,
     CodeRecord,
+    CredentialRevocationRecord,
     DeveloperUserRecord,
     DeviceRecord,
     DomainRecord,
@@ -123,6 +124,7 @@ class _State:
     identity_logins: dict[tuple[str, str], IdentityLoginRecord] = field(default_factory=dict)
     # (pool id, user identifier) -> the developer user
     developer_users: dict[tuple[str, str], DeveloperUserRecord] = field(default_factory=dict)
+    revocations: dict[tuple[str, str], int] = field(default_factory=dict)  # -> not before (ms)
 
 
 class _Repository:
@@ -1116,7 +1118,7 @@ class MemoryPoolIdentityRepository(_Repository):
             developer_provider=developers[0].provider_name if developers else None,
         )
 
-    async def get(self, identity_id: str) -> IdentityRecord | None:
+    async def get(self, identity_id: str, *, for_update: bool = False) -> IdentityRecord | None:
         record = self._db.pool_identities.get(identity_id)
         return None if record is None else self._with_logins(record)
 
@@ -1229,6 +1231,46 @@ class MemorySealedRepository(_Repository):
         raise NotImplementedError("re-sealing needs the SQL store")
 
 
+class MemoryCredentialRevocations(_Repository):
+    async def revoke(self, kind: str, subject: str, not_before_ms: int) -> None:
+        known = self._db.revocations.get((kind, subject), not_before_ms)
+        self._db.revocations[(kind, subject)] = max(known, not_before_ms)
+
+    async def of_session(
+        self, identity_id: str, role_arn: str, identity_pool_id: str
+    ) -> list[CredentialRevocationRecord]:
+        wanted = {
+            ("identity", identity_id),
+            ("role", role_arn),
+            ("identity-pool", identity_pool_id),
+        }
+        return [
+            CredentialRevocationRecord(kind, subject, ms)
+            for (kind, subject), ms in self._db.revocations.items()
+            if (kind, subject) in wanted
+        ]
+
+    async def since(self, after_ms: int) -> list[CredentialRevocationRecord]:
+        return [
+            CredentialRevocationRecord(kind, subject, ms)
+            for (kind, subject), ms in sorted(self._db.revocations.items())
+            if ms > after_ms
+        ]
+
+    async def prune(self, before_ms: int) -> int:
+        old = [key for key, ms in self._db.revocations.items() if ms < before_ms]
+        for key in old:
+            del self._db.revocations[key]
+        return len(old)
+
+    async def linked_identities(self, provider_name: str, subject: str) -> list[tuple[str, str]]:
+        return sorted(
+            (login.identity_id, login.pool_id)
+            for login in self._db.identity_logins.values()
+            if login.provider_name == provider_name and login.subject == subject
+        )
+
+
 class MemoryTransaction:
     """The repositories, all over one store's state."""
 
@@ -1256,6 +1298,7 @@ class MemoryTransaction:
         self.identity_providers = MemoryIdentityProviderRepository(store)
         self.identity_pools = MemoryIdentityPoolRepository(store)
         self.pool_identities = MemoryPoolIdentityRepository(store)
+        self.credential_revocations = MemoryCredentialRevocations(store)
 
 
 class MemoryStore:

@@ -392,3 +392,16 @@ class IdentityLoginRecord:
     provider_name: str
     subject: str
     created_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialRevocationRecord:
+    """Credentials of ``subject`` issued at or before ``not_before_ms`` are refused.
+
+    ``kind`` says what ``subject`` is: ``identity`` (an identity id), ``role`` (a role ARN) or
+    ``identity-pool`` (an identity pool id).
+    """
+
+    kind: str
+    subject: str
+    not_before_ms: int

@@ -18,6 +18,7 @@ from cognitio.store.records import (
     BrandingRecord,
     ClientRecord,
     CodeRecord,
+    CredentialRevocationRecord,
     DeveloperUserRecord,
     DeviceRecord,
     DomainRecord,
@@ -548,8 +549,9 @@ class PoolIdentityRepository(Protocol):
         """False when the id is taken; the record's logins are not written (see add_login)."""
         ...
 
-    async def get(self, identity_id: str) -> IdentityRecord | None:
-        """The identity with its logins."""
+    async def get(self, identity_id: str, *, for_update: bool = False) -> IdentityRecord | None:
+        """The identity with its logins; ``for_update`` holds it against other writers (a
+        deletion waits) until the transaction ends."""
         ...
 
     async def list(
@@ -599,6 +601,33 @@ class PoolIdentityRepository(Protocol):
     ) -> bool: ...
 
 
+class CredentialRevocations(Protocol):
+    """Not-before instants of temporary credentials (see cognitio.services.sts.revocations)."""
+
+    async def revoke(self, kind: str, subject: str, not_before_ms: int) -> None:
+        """Refuse ``subject``'s credentials issued at or before ``not_before_ms``; an earlier
+        instant never replaces a later one."""
+        ...
+
+    async def of_session(
+        self, identity_id: str, role_arn: str, identity_pool_id: str
+    ) -> list[CredentialRevocationRecord]:
+        """The revocations that name this identity, this role or this identity pool."""
+        ...
+
+    async def since(self, after_ms: int) -> list[CredentialRevocationRecord]:
+        """Every revocation whose instant is after ``after_ms``."""
+        ...
+
+    async def prune(self, before_ms: int) -> int:
+        """Forget revocations older than ``before_ms`` (no credentials they refuse live on)."""
+        ...
+
+    async def linked_identities(self, provider_name: str, subject: str) -> list[tuple[str, str]]:
+        """(identity id, identity pool id) of every identity the provider's subject is linked to."""
+        ...
+
+
 class Transaction(Protocol):
     @property
     def meta(self) -> MetaRepository: ...
@@ -646,6 +675,8 @@ class Transaction(Protocol):
     def identity_pools(self) -> IdentityPoolRepository: ...
     @property
     def pool_identities(self) -> PoolIdentityRepository: ...
+    @property
+    def credential_revocations(self) -> CredentialRevocations: ...
 
 
 class Store(Protocol):

@@ -24,6 +24,7 @@ from cognitio.store.sql_limits import SqlLimitRepository, SqlSignInFailures
 from cognitio.store.sql_mfa import SqlMfaRepository
 from cognitio.store.sql_oauth import SqlOAuthRepository
 from cognitio.store.sql_passkeys import SqlPasskeyRepository
+from cognitio.store.sql_revocations import SqlCredentialRevocations
 from cognitio.store.sql_sealed import SqlSealedRepository
 from cognitio.store.sql_tokens import (
     SqlAuthorizationCodes,
@@ -233,6 +234,7 @@ class SqlTransaction:
         self.identity_providers = SqlIdentityProviderRepository(sql)
         self.identity_pools = SqlIdentityPoolRepository(sql)
         self.pool_identities = SqlPoolIdentityRepository(sql)
+        self.credential_revocations = SqlCredentialRevocations(sql)
 
 
 class SqlStore:

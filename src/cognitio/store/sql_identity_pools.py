@@ -59,6 +59,8 @@ _WITH_LOGINS = (
 _IDENTITY_GET = Query(
     _WITH_LOGINS.format(source="identities") + " WHERE i.id = :id ORDER BY l.provider_name"
 )
+# The identity row only (its logins are on the outer join's nullable side).
+_IDENTITY_GET_LOCKED = Query(_IDENTITY_GET.sqlite, pg_suffix=" FOR UPDATE OF i")
 _PAGE = (
     "(SELECT * FROM identities WHERE pool_id = :pool_id AND (:show_disabled OR NOT disabled) "
     "{after} ORDER BY created_ms, id LIMIT :limit)"
@@ -276,8 +278,9 @@ class SqlPoolIdentityRepository:
         }
         return await self._sql.run(_IDENTITY_INSERT, params) == 1
 
-    async def get(self, identity_id: str) -> IdentityRecord | None:
-        found = _identities(await self._sql.all(_IDENTITY_GET, {"id": identity_id}))
+    async def get(self, identity_id: str, *, for_update: bool = False) -> IdentityRecord | None:
+        query = _IDENTITY_GET_LOCKED if for_update else _IDENTITY_GET
+        found = _identities(await self._sql.all(query, {"id": identity_id}))
         if not found:
             return None
         rows = await self._sql.all(_DEVELOPERS_OF, {"id": identity_id})

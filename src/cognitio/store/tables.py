@@ -173,6 +173,16 @@ identity_issuer_keys = Table(
     Column("created_ms", BigInteger, nullable=False),
 )
 
+# Not-before instants of temporary credentials, per identity, role or identity pool.
+credential_revocations = Table(
+    "credential_revocations",
+    metadata,
+    Column("kind", String(16), primary_key=True),
+    Column("subject", String(2048), primary_key=True),
+    Column("not_before_ms", BigInteger, nullable=False),
+    Index(None, "not_before_ms"),
+)
+
 # Refresh tokens, kept only as SHA-256 hashes.
 refresh_tokens = Table(
     "refresh_tokens",
@@ -526,6 +536,8 @@ identity_logins = Table(
     Column("subject", String(1024), nullable=False),
     Column("created_ms", BigInteger, nullable=False),
     UniqueConstraint("pool_id", "provider_name", "subject"),
+    # A user pool user's identities in every identity pool (revoked at their global sign-out).
+    Index(None, "provider_name", "subject"),
 )
 
 # A developer user identifier belongs to one identity of its pool; an identity may hold several

@@ -14,7 +14,9 @@ resource server received::
 
 The described request's signature is checked with the secret derived from its session token —
 the secret never leaves Cognitio — with the resource server's hash of the body standing for the
-body. Then the role's policies decide. The answer is ``{"decision": "Allow"|"Deny", "outcome",
+body. Credentials issued before a revocation of their identity, role or identity pool are
+refused (``"outcome": "revoked"``; read from the database, so at once on every node). Then the
+role's policies decide. The answer is ``{"decision": "Allow"|"Deny", "outcome",
 "reason", "action", "resource", "principal": {...}, "matchedStatements": [...]}``, and for a
 refusal an ``error`` (``code``, ``message``, ``status``) the resource server can answer with.
 A caller that is not an administrator, or a body that is not such a description, gets the
@@ -33,14 +35,15 @@ import orjson
 from cognitio.authz.authorizer import PolicyAuthorizer, refusal
 from cognitio.authz.context import PRINCIPAL_KEYS, PRINCIPAL_TAG_PREFIX, session_arn
 from cognitio.authz.targets import RequestLine, S3Targets, Target
-from cognitio.authz.verifier import Principal, Verifier
+from cognitio.authz.verifier import Principal, Verifier, refuse_if_revoked
 from cognitio.documents import JsonObject
 from cognitio.errors import CognitoError, InternalErrorException, InvalidParameterException
 from cognitio.services.iam.evaluator import Decision
 from cognitio.services.iam.patterns import ContextValue
 from cognitio.services.security.access_keys import AccessKeys
 from cognitio.services.sts.credentials import CredentialAuthority
-from cognitio.services.sts.errors import AccessDenied, SignedRequestError
+from cognitio.services.sts.errors import AccessDenied, CredentialsRevoked, SignedRequestError
+from cognitio.services.sts.revocations import CredentialRevocations
 from cognitio.wire.front import Receive, Scope, Send, read_body, request_headers, send_error
 from cognitio.wire.sigv4 import parse_authorization, unknown_access_key, verify_signature
 
@@ -66,12 +69,14 @@ class AuthorizeEndpoint:
         keys: AccessKeys,
         authority: CredentialAuthority,
         authorizer: PolicyAuthorizer,
+        revocations: CredentialRevocations | None = None,
         *,
         s3_targets: S3Targets | None = None,
     ) -> None:
         self._keys = keys
         self._authority = authority
         self._authorizer = authorizer
+        self._revocations = revocations
         self._s3 = s3_targets or S3Targets()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -82,8 +87,8 @@ class AuthorizeEndpoint:
             body = await read_body(receive, _MAX_BODY)
             if body is None:
                 raise InvalidParameterException("The request body is too large.")
-            await self._authenticate(scope, headers, body)
-            answer = self._answer(_parse(body))
+            await authenticate_admin(self._keys, scope, headers, body)
+            answer = await self._answer(_parse(body))
         except CognitoError as error:
             await send_error(send, error)
             return
@@ -104,22 +109,7 @@ class AuthorizeEndpoint:
         )
         await send({"type": "http.response.body", "body": payload})
 
-    async def _authenticate(self, scope: Scope, headers: dict[str, str], body: bytes) -> None:
-        parsed = parse_authorization(headers, services=(SIGNING_SERVICE,), now=datetime.now(UTC))
-        secret = await self._keys.secret_for(parsed.access_key_id)
-        if secret is None:
-            raise unknown_access_key()
-        verify_signature(
-            parsed,
-            secret,
-            method=scope["method"],
-            path=scope.get("raw_path", b"/").decode("latin-1").split("?", 1)[0],
-            query_string=scope.get("query_string", b"").decode("latin-1"),
-            headers=headers,
-            body=body,
-        )
-
-    def _answer(self, described: _Described) -> JsonObject:
+    async def _answer(self, described: _Described) -> JsonObject:
         verifier = Verifier(
             self._authority,
             regions=None if described.region is None else {described.region},
@@ -131,6 +121,13 @@ class AuthorizeEndpoint:
             )
         except SignedRequestError as refused:
             return _denied(refused, None)
+        if self._revocations is not None:
+            try:
+                refuse_if_revoked(
+                    principal.claims, await self._revocations.not_before_ms(principal.claims)
+                )
+            except CredentialsRevoked as refused:
+                return _denied(refused, principal, outcome="revoked")
         target = self._target(described, principal)
         if target is None:
             return _denied(
@@ -166,6 +163,27 @@ class AuthorizeEndpoint:
                 headers=lowered,
             )
         )
+
+
+async def authenticate_admin(
+    keys: AccessKeys, scope: Scope, headers: dict[str, str], body: bytes
+) -> str:
+    """The caller's administrator access key secret, once its SigV4 signature (service
+    ``cognito-identity``) verifies; the front door's JSON errors otherwise."""
+    parsed = parse_authorization(headers, services=(SIGNING_SERVICE,), now=datetime.now(UTC))
+    secret = await keys.secret_for(parsed.access_key_id)
+    if secret is None:
+        raise unknown_access_key()
+    verify_signature(
+        parsed,
+        secret,
+        method=scope["method"],
+        path=scope.get("raw_path", b"/").decode("latin-1").split("?", 1)[0],
+        query_string=scope.get("query_string", b"").decode("latin-1"),
+        headers=headers,
+        body=body,
+    )
+    return secret
 
 
 class _Described:
@@ -295,11 +313,13 @@ def _decided(principal: Principal, target: Target, decision: Decision) -> JsonOb
     return answer
 
 
-def _denied(refused: SignedRequestError, principal: Principal | None) -> JsonObject:
+def _denied(
+    refused: SignedRequestError, principal: Principal | None, *, outcome: str | None = None
+) -> JsonObject:
     status = refused.status
     answer: JsonObject = {
         "decision": "Deny",
-        "outcome": "not verified" if principal is None else "implicit deny",
+        "outcome": outcome or ("not verified" if principal is None else "implicit deny"),
         "reason": refused.message,
         "matchedStatements": [],
         "error": {"code": refused.code, "message": refused.message, "status": status},

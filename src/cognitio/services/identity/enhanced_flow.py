@@ -26,6 +26,7 @@ from cognitio.errors import (
 from cognitio.services.iam.evaluator import Principal, Request, evaluate
 from cognitio.services.iam.patterns import ContextValue
 from cognitio.services.iam.roles import IDENTITY_ISSUER, Role
+from cognitio.services.iam.scope_down import GUEST_SCOPE_DOWN_DOCUMENT, GUEST_SCOPE_DOWN_ID
 from cognitio.services.identity.get_id import GUESTS_OFF
 from cognitio.services.identity.identities import DISABLED
 from cognitio.services.identity.identity_token_logins import (
@@ -46,6 +47,7 @@ from cognitio.services.identity.role_selection import (
     roles_named,
     select_role,
 )
+from cognitio.services.identity.sts_broker import BrokeredSession, StsBroker
 from cognitio.services.pools.user_pools import Caller
 from cognitio.services.sts.credentials import CredentialAuthority, Credentials, SessionClaims
 from cognitio.services.tokens.tokens import Tokens
@@ -71,6 +73,11 @@ class _Session:
     amr: tuple[str, ...]
     tags: Mapping[str, str]
     provider_chosen: bool = False
+    session_policy: str | None = None  # the guests' scope-down
+
+
+# What a credentials transaction decided: the pool, the identity, the session, the issue time.
+_Issued = tuple[IdentityPoolRecord, IdentityRecord, _Session, datetime]
 
 
 class EnhancedFlow:
@@ -84,13 +91,17 @@ class EnhancedFlow:
         roles: Sequence[Role],
         openid_tokens: OpenIdTokens,
         login_services: LoginServices,
+        broker: StsBroker | None = None,
     ) -> None:
+        """``broker``: the STS that exchanges the identity issuer's tokens, when AWS mints the
+        credentials (``credentials_backend = "aws"``)."""
         self._store = store
         self._tokens = tokens
         self._openid_tokens = openid_tokens
         self._login_services = login_services
         self._authority = authority
         self._roles = {role.arn: role for role in roles}
+        self._broker = broker
 
     async def credentials(
         self,
@@ -104,20 +115,33 @@ class EnhancedFlow:
         if identity_token is not None:
             token_claims = await verify_identity_token(self._openid_tokens, identity_token)
 
-        async def work(tx: Transaction) -> tuple[IdentityPoolRecord, IdentityRecord, _Session]:
+        async def work(
+            tx: Transaction,
+        ) -> tuple[IdentityPoolRecord, IdentityRecord, _Session, datetime]:
             identity = await load_identity(tx, caller, identity_id)
             if identity.disabled:
                 raise NotAuthorizedException(DISABLED.format(identity.id))
             pool = await load_pool(tx, caller, identity.pool_id)
             if token_claims is not None:
-                return pool, identity, _developer(pool, identity, token_claims)
-            if logins:
-                return await self._signed_in(tx, pool, identity, logins, custom_role_arn)
-            return pool, identity, _guest(pool, identity)
+                session = _developer(pool, identity, token_claims)
+            elif logins:
+                pool, identity, session = await self._signed_in(
+                    tx, pool, identity, logins, custom_role_arn
+                )
+            else:
+                session = _guest(pool, identity)
+            # Locked after any link or merge (which take the pool's row first), and the issue
+            # time taken before the commit: a deletion, which revokes the identity's
+            # credentials, waits for this transaction and revokes what it issued.
+            locked = await load_identity(tx, caller, identity.id, for_update=True)
+            if locked.disabled:
+                raise NotAuthorizedException(DISABLED.format(locked.id))
+            return pool, identity, session, datetime.now(UTC)
 
-        pool, identity, session = await retrying(self._store, work)
+        pool, identity, session, now = await retrying(self._store, work)
+        if self._broker is not None:
+            return IdentityCredentials(identity.id, await self._brokered(pool, identity, session))
         self._check_trust(pool, identity, session)
-        now = datetime.now(UTC)
         claims = SessionClaims(
             identity_id=identity.id,
             identity_pool_id=pool.id,
@@ -127,8 +151,27 @@ class EnhancedFlow:
             expires_at=now + LIFETIME,
             amr=session.amr,
             principal_tags=dict(session.tags),
+            session_policy=session.session_policy,
         )
         return IdentityCredentials(identity.id, self._authority.mint(claims))
+
+    async def _brokered(
+        self, pool: IdentityPoolRecord, identity: IdentityRecord, session: _Session
+    ) -> Credentials:
+        """AWS's credentials: the identity's OpenID token exchanged at STS (``sts_broker``);
+        the role's trust is AWS's to check."""
+        assert self._broker is not None
+        token = await self._openid_tokens.mint(identity.id, pool.id, session.amr)
+        guest = session.session_policy == GUEST_SCOPE_DOWN_ID
+        return await self._broker.assume(
+            BrokeredSession(
+                role_arn=session.role_arn,
+                session_name=SESSION_NAME,
+                web_identity_token=token,
+                duration=LIFETIME,
+                policy=GUEST_SCOPE_DOWN_DOCUMENT if guest else None,
+            )
+        )
 
     async def _signed_in(
         self,
@@ -204,7 +247,12 @@ def _guest(pool: IdentityPoolRecord, identity: IdentityRecord) -> _Session:
         raise NotAuthorizedException(LOGINS_DONT_MATCH)
     if not pool.allow_unauthenticated:
         raise NotAuthorizedException(GUESTS_OFF)
-    return _Session(default_role(pool.roles, "unauthenticated"), ("unauthenticated",), {})
+    return _Session(
+        default_role(pool.roles, "unauthenticated"),
+        ("unauthenticated",),
+        {},
+        session_policy=GUEST_SCOPE_DOWN_ID,
+    )
 
 
 def _principal_tags(pool: IdentityPoolRecord, login: Login) -> dict[str, str]:

@@ -5,7 +5,7 @@ https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_ListIdentiti
 identity's Logins are the names of its providers, never a token; HideDisabled leaves out the
 identities a merge disabled. DeleteIdentities takes 1 to 60 ids and reports each it could not
 delete; an id of another region is refused with AccessDenied, one that does not exist is gone
-already.
+already. A deleted identity's credentials are revoked (``services.sts.revocations``).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from cognitio.services.common import pagination
 from cognitio.services.identity.lookup import in_region, load_identity, load_pool
 from cognitio.services.pools.user_pools import Caller
+from cognitio.services.sts.revocations import RevocationKind, now_ms, revoke_in
 from cognitio.store.records import IdentityRecord
 from cognitio.store.repositories import Store
 
@@ -75,6 +76,8 @@ class Identities:
         ]
         async with self._store.write() as tx:
             for identity_id in dict.fromkeys(identity_ids):
-                if in_region(caller, identity_id):
-                    await tx.pool_identities.delete(identity_id)
+                if in_region(caller, identity_id) and await tx.pool_identities.delete(identity_id):
+                    # The identity's credentials in flight stop with it; the instant is taken
+                    # once the row is ours, after any GetCredentialsForIdentity holding it.
+                    await revoke_in(tx, RevocationKind.IDENTITY, identity_id, now_ms())
         return unprocessed

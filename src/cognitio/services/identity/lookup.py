@@ -41,11 +41,13 @@ async def load_pool(
     return record
 
 
-async def load_identity(tx: Transaction, caller: Caller, identity_id: str) -> IdentityRecord:
+async def load_identity(
+    tx: Transaction, caller: Caller, identity_id: str, *, for_update: bool = False
+) -> IdentityRecord:
     """The identity with its logins, or ResourceNotFoundException."""
     record = None
     if in_region(caller, identity_id):
-        record = await tx.pool_identities.get(identity_id)
+        record = await tx.pool_identities.get(identity_id, for_update=for_update)
     if record is None:
         raise identity_not_found(identity_id)
     return record

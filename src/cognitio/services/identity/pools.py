@@ -24,6 +24,7 @@ from cognitio.services.identity.iam_providers import IamProviders
 from cognitio.services.identity.lookup import load_pool
 from cognitio.services.identity.pool_settings import PoolSettings, providers_document
 from cognitio.services.pools.user_pools import Caller
+from cognitio.services.sts.revocations import RevocationKind, now_ms, revoke_in
 from cognitio.store.records import IdentityPoolRecord, IdentityPoolSummary
 from cognitio.store.repositories import Store
 
@@ -123,6 +124,8 @@ class IdentityPools:
         async with self._store.write() as tx:
             await load_pool(tx, caller, pool_id)
             await tx.identity_pools.delete(pool_id)
+            # Its credentials in flight stop too (a pool id is never reused: a new uuid4).
+            await revoke_in(tx, RevocationKind.IDENTITY_POOL, pool_id, now_ms())
 
     async def list_pools(
         self, caller: Caller, max_results: int, next_token: str | None

@@ -6,7 +6,8 @@ AWS STS API Reference, "AssumeRoleWithWebIdentity" and "GetCallerIdentity"; IAM 
 The role comes from the configuration's ``[iam]`` roles; its trust policy is evaluated for
 ``sts:AssumeRoleWithWebIdentity`` by the principal ``Federated: cognito-identity.amazonaws.com``
 with the token's ``aud``, ``sub`` and ``amr``. A ``Policy`` passed with the call is kept in the
-credentials as their session policy (its JSON text), which narrows what the role allows.
+credentials as their session policy (its JSON text), which narrows what the role allows; a
+guest's session keeps the unauthenticated scope-down as well (``services.iam.scope_down``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from cognitio.services.iam.errors import PolicyError
 from cognitio.services.iam.evaluator import Principal, Request, evaluate
 from cognitio.services.iam.policy import PolicyKind, parse_policy_json
 from cognitio.services.iam.roles import IDENTITY_ISSUER, Role
+from cognitio.services.iam.scope_down import guest_session_policy
 from cognitio.services.identity.openid_token import OpenIdTokenClaims, OpenIdTokens
 from cognitio.services.identity.role_selection import roles_named
 from cognitio.services.sts.credentials import CredentialAuthority, Credentials, SessionClaims
@@ -104,6 +106,8 @@ class WebIdentitySessions:
             )
         if policy is not None:
             _check_session_policy(policy)
+        if "unauthenticated" in claims.amr:
+            policy = guest_session_policy(policy)
         credentials = self.authority.mint(
             SessionClaims(
                 identity_id=claims.identity_id,

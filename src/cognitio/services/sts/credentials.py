@@ -27,7 +27,7 @@ import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import orjson
 from cryptography.exceptions import InvalidTag
@@ -137,7 +137,7 @@ class CredentialAuthority:
             raise ValueError("credentials must expire after they are issued")
         claims = replace(
             claims,
-            issued_at=_whole_second(claims.issued_at),
+            issued_at=_whole_millisecond(claims.issued_at),
             expires_at=_whole_second(claims.expires_at),
         )
         key = self._current
@@ -199,6 +199,12 @@ def _whole_second(moment: datetime) -> datetime:
     return datetime.fromtimestamp(int(moment.timestamp()), UTC)
 
 
+def _whole_millisecond(moment: datetime) -> datetime:
+    """``moment`` as the token keeps its issue time: whole milliseconds, UTC, so that a
+    revocation's instant can be compared with it (see ``revocations``)."""
+    return moment.astimezone(UTC).replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 def _associated_data(key_id: str, access_key_id: str) -> bytes:
     return f"{TOKEN_PREFIX}.{key_id}.{access_key_id}".encode()
 
@@ -219,6 +225,7 @@ def _encode_claims(claims: SessionClaims) -> bytes:
             "tags": dict(claims.principal_tags),
             "sp": claims.session_policy,
             "iat": int(claims.issued_at.timestamp()),
+            "iatms": claims.issued_at.microsecond // 1000,
             "exp": int(claims.expires_at.timestamp()),
         }
     )
@@ -235,6 +242,7 @@ def _decode_claims(plaintext: bytes) -> SessionClaims:
         amr=tuple(document["amr"]),
         principal_tags=dict(document["tags"]),
         session_policy=document["sp"],
-        issued_at=datetime.fromtimestamp(document["iat"], UTC),
+        issued_at=datetime.fromtimestamp(document["iat"], UTC)
+        + timedelta(milliseconds=document.get("iatms", 0)),
         expires_at=datetime.fromtimestamp(document["exp"], UTC),
     )

@@ -12,8 +12,11 @@ shape), not the JSON 1.1 front door, so they are a tree of their own::
     +-- AuthorizationHeaderMalformed 400: the Authorization header or its scope is not usable
     +-- RequestTimeTooSkewed         403: the request's date is too far from the server's clock
     +-- AccessDenied                 403: no authentication, an expired presigned URL, or a
-    |                                     policy's refusal
+    |   |                                 policy's refusal
+    |   +-- CredentialsRevoked       403 AccessDenied: issued before a revocation of their
+    |                                     identity, role or identity pool
     +-- InvalidRequest               400: a signing method the verifier does not accept
+    +-- ServiceUnavailable           503: the revocation list is too old to decide with
 
 Messages carry no secret, token or signature.
 """
@@ -71,3 +74,16 @@ class AccessDenied(SignedRequestError):
 
 class InvalidRequest(SignedRequestError):
     pass
+
+
+class CredentialsRevoked(AccessDenied):
+    """AWS answers a revoked role session (an inline deny on ``aws:TokenIssueTime``) with
+    AccessDenied and "explicit deny"; so does Cognitio, under the same code."""
+
+    @property
+    def code(self) -> str:
+        return "AccessDenied"
+
+
+class ServiceUnavailable(SignedRequestError):
+    status = 503

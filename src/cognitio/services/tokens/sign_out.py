@@ -17,6 +17,7 @@ from cognitio.errors import (
 )
 from cognitio.services.clients.app_clients import ClientAuthenticator, find_client
 from cognitio.services.clients.settings import client_settings
+from cognitio.services.sts.revocations import now_ms, revoke_signed_out_user
 from cognitio.services.tokens.access_tokens import current_user
 from cognitio.services.tokens.tokens import Tokens, token_hash
 from cognitio.store.records import UserRecord
@@ -68,6 +69,9 @@ class SignOut:
 
 async def sign_out_everywhere(tx: Transaction, user: UserRecord) -> None:
     """Every sign-in of the user ends: its tokens (access tokens through their origin) and the
-    hosted pages' sign-on sessions. GlobalSignOut, AdminUserGlobalSignOut, AdminDisableUser."""
+    hosted pages' sign-on sessions, and the identity pools' credentials of the identities it is
+    linked to where ServerSideTokenCheck is on. GlobalSignOut, AdminUserGlobalSignOut,
+    AdminDisableUser."""
     await tx.refresh_tokens.revoke_user(user.sub)
     await tx.hosted_sessions.end_all(user.sub)  # the hosted pages' sign-on cookie too
+    await revoke_signed_out_user(tx, user.pool_id, user.sub, now_ms())

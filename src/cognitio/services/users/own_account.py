@@ -27,6 +27,7 @@ from cognitio.services.pools.attributes import (
 from cognitio.services.pools.settings import pool_settings
 from cognitio.services.security.lockout import Lockout
 from cognitio.services.security.passwords import check_policy
+from cognitio.services.sts.revocations import now_ms, revoke_signed_out_user
 from cognitio.services.tokens.access_tokens import current_user, signed_in
 from cognitio.services.tokens.tokens import Tokens
 from cognitio.services.triggers.triggers import Call
@@ -158,6 +159,7 @@ class OwnAccount:
         async with self._store.write() as tx:
             user = await current_user(tx, self._tokens, access_token)
             await tx.users.delete(user.sub)
+            await revoke_signed_out_user(tx, user.pool_id, user.sub, now_ms())
 
     async def update_attributes(self, command: UpdateUserAttributes) -> tuple[Destination, ...]:
         """Where the codes for changed addresses went (none when nothing needs verifying)."""

@@ -31,6 +31,7 @@ from cognitio.services.security.passwords import (
     check_policy,
     generate_temporary_password,
 )
+from cognitio.services.sts.revocations import now_ms, revoke_signed_out_user
 from cognitio.services.tokens.sign_out import sign_out_everywhere
 from cognitio.services.triggers.triggers import Call, Triggers, post_confirmation, pre_sign_up
 from cognitio.services.users.accounts import (
@@ -239,6 +240,8 @@ class Users:
             pool = await load_pool(tx, caller, pool_id)
             user = await require_user(tx, pool, username, for_update=True)
             await tx.users.delete(user.sub)
+            # Identities linked to the user (ServerSideTokenCheck) lose their credentials.
+            await revoke_signed_out_user(tx, user.pool_id, user.sub, now_ms())
 
     async def set_enabled(self, caller: Caller, pool_id: str, username: str, enabled: bool) -> None:
         """AdminEnableUser / AdminDisableUser. Disabling "revokes all access tokens for the
