@@ -314,14 +314,14 @@ def test_a_guest_passing_a_policy_to_sts_stays_scoped_down(
     )["Credentials"]
     assert _decide(server, plain, "iam:ListUsers", "*")["decision"] == "Deny"
     # A Policy cannot name the scope-down (or any policy) by id.
-    with pytest.raises(ClientError) as refused:
+    with pytest.raises(ClientError) as caught:
         _sts(server).assume_role_with_web_identity(
             RoleArn=GUEST,
             RoleSessionName="guest",
             WebIdentityToken=token,
             Policy=GUEST_SCOPE_DOWN_ID,
         )
-    assert refused.value.response["Error"]["Code"] == "MalformedPolicyDocument"
+    assert caught.value.response["Error"]["Code"] == "MalformedPolicyDocument"
 
 
 def test_an_authenticated_sts_session_is_not_scoped_down(

@@ -246,7 +246,9 @@ def test_oidc_tokens_of_another_issuer_client_or_key_are_refused(pool: Pool) -> 
     )
     stranger = RSAKey.generate_key(2048, parameters={"kid": "not-in-the-jwks"})
     assert pool.refused({key: pool.oidc_token(key=stranger)}) == UNVERIFIED
-    forged = RSAKey.generate_key(2048, parameters={"kid": stand_in.key.kid})
+    kid = stand_in.key.kid
+    assert kid is not None
+    forged = RSAKey.generate_key(2048, parameters={"kid": kid})
     assert pool.refused({key: pool.oidc_token(key=forged)}) == UNVERIFIED
     assert pool.refused({key: "not-a-token"}) == UNVERIFIED
     assert pool.refused({key: pool.oidc_token(exp=int(time.time()) - 301)}) == EXPIRED

@@ -82,8 +82,8 @@ class _Targets:
         self._s3 = S3Targets()
         self._iam = RouteTable([Route("POST", "/iam", "iam:CreateUser", "*")])
 
-    def __call__(self, line: RequestLine) -> Target | None:
-        return self._iam(line) if line.path == "/iam" else self._s3(line)
+    def __call__(self, request: RequestLine) -> Target | None:
+        return self._iam(request) if request.path == "/iam" else self._s3(request)
 
 
 def _app() -> Starlette:

@@ -12,6 +12,7 @@ import pytest
 
 from cognitio.authz.verifier import refuse_if_revoked
 from cognitio.crypto.envelope import Envelope
+from cognitio.documents import JsonObject
 from cognitio.services.sts.credentials import CredentialAuthority, SessionClaims
 from cognitio.services.sts.errors import CredentialsRevoked
 from cognitio.services.sts.revocations import (
@@ -158,7 +159,7 @@ def test_a_list_of_the_wrong_shape_is_refused(forged: object) -> None:
 
 
 def _pool(pool_id: str, check: bool, user_pool: str = "us-east-1_Abc") -> IdentityPoolRecord:
-    provider = {
+    provider: JsonObject = {
         "ProviderName": f"cognito-idp.us-east-1.amazonaws.com/{user_pool}",
         "ClientId": "c" * 26,
         "ServerSideTokenCheck": check,
