@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import orjson
@@ -45,7 +44,7 @@ from cognitio.services.sts.credentials import CredentialAuthority
 from cognitio.services.sts.errors import AccessDenied, CredentialsRevoked, SignedRequestError
 from cognitio.services.sts.revocations import CredentialRevocations
 from cognitio.wire.front import Receive, Scope, Send, read_body, request_headers, send_error
-from cognitio.wire.sigv4 import parse_authorization, unknown_access_key, verify_signature
+from cognitio.wire.sigv4 import verify_admin_request
 
 log = logging.getLogger("cognitio.authorize")
 
@@ -170,19 +169,7 @@ async def authenticate_admin(
 ) -> str:
     """The caller's administrator access key secret, once its SigV4 signature (service
     ``cognito-identity``) verifies; the front door's JSON errors otherwise."""
-    parsed = parse_authorization(headers, services=(SIGNING_SERVICE,), now=datetime.now(UTC))
-    secret = await keys.secret_for(parsed.access_key_id)
-    if secret is None:
-        raise unknown_access_key()
-    verify_signature(
-        parsed,
-        secret,
-        method=scope["method"],
-        path=scope.get("raw_path", b"/").decode("latin-1").split("?", 1)[0],
-        query_string=scope.get("query_string", b"").decode("latin-1"),
-        headers=headers,
-        body=body,
-    )
+    _, secret = await verify_admin_request(keys, scope, headers, body, (SIGNING_SERVICE,))
     return secret
 
 

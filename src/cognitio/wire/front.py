@@ -13,7 +13,6 @@ import logging
 import os
 import re
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -32,7 +31,7 @@ from cognitio.errors import (
 from cognitio.services.pools.user_pools import Caller
 from cognitio.services.security.rate_limits import RateLimits
 from cognitio.wire.model import Operation, operations
-from cognitio.wire.sigv4 import parse_authorization, unknown_access_key, verify_signature
+from cognitio.wire.sigv4 import verify_admin_request
 
 log = logging.getLogger("cognitio.wire")
 
@@ -119,23 +118,13 @@ class AwsJsonEndpoint:
     async def _authenticate(
         self, op: Operation, scope: Scope, headers: dict[str, str], body: bytes
     ) -> tuple[str, str]:
-        parsed = parse_authorization(headers, services=(op.service,), now=datetime.now(UTC))
+        parsed, _ = await verify_admin_request(
+            self._services.keys, scope, headers, body, (op.service,)
+        )
         if not _REGION.match(parsed.region):
             raise InvalidSignatureException(
                 f"Credential should be scoped to a valid region, not '{parsed.region[:32]}'."
             )
-        secret = await self._services.keys.secret_for(parsed.access_key_id)
-        if secret is None:
-            raise unknown_access_key()
-        verify_signature(
-            parsed,
-            secret,
-            method=scope["method"],
-            path=scope.get("raw_path", b"/").decode("latin-1").split("?", 1)[0],
-            query_string=scope.get("query_string", b"").decode("latin-1"),
-            headers=headers,
-            body=body,
-        )
         return parsed.access_key_id, parsed.region
 
 

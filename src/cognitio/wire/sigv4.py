@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
+from typing import Any, Protocol
 from urllib.parse import quote, unquote_to_bytes
 
 from cognitio.errors import (
@@ -159,6 +160,38 @@ def verify_signature(
     expected = hmac.digest(key, string_to_sign.encode(), "sha256").hex()
     if not hmac.compare_digest(expected.encode(), parsed.signature.encode()):
         raise InvalidSignatureException(_SIGNATURE_MISMATCH)
+
+
+async def verify_admin_request(
+    keys: SecretLookup,
+    scope: Mapping[str, Any],
+    headers: Mapping[str, str],
+    body: bytes,
+    services: Collection[str],
+) -> tuple[ParsedAuthorization, str]:
+    """An administrator's signed ASGI request, verified with the access key's secret: the
+    parsed authorization and that secret. Unknown keys and bad signatures raise."""
+    parsed = parse_authorization(headers, services=services, now=datetime.now(UTC))
+    secret = await keys.secret_for(parsed.access_key_id)
+    if secret is None:
+        raise unknown_access_key()
+    raw_path = scope.get("raw_path") or b"/"
+    verify_signature(
+        parsed,
+        secret,
+        method=str(scope["method"]),
+        path=raw_path.decode("latin-1").split("?", 1)[0],
+        query_string=scope.get("query_string", b"").decode("latin-1"),
+        headers=headers,
+        body=body,
+    )
+    return parsed, secret
+
+
+class SecretLookup(Protocol):
+    """Where an access key's secret is found (the server's administrator keys)."""
+
+    async def secret_for(self, access_key_id: str) -> str | None: ...
 
 
 def unknown_access_key() -> UnrecognizedClientException:
