@@ -445,3 +445,19 @@ def test_a_deleted_user_loses_credentials_where_tokens_are_checked(
     idp.admin_delete_user(UserPoolId=user_pool, Username=name)
     assert _caller(server, credentials[True]) == "InvalidClientTokenId"
     assert _caller(server, credentials[False]).endswith("/CognitoIdentityCredentials")
+
+
+def test_a_guests_own_openid_token_at_getcredentials_keeps_the_scope_down(
+    server: ServerProcess, identity: Any
+) -> None:
+    pool = _guest_pool(identity)
+    guest = identity.get_id(IdentityPoolId=pool)["IdentityId"]
+    token = identity.get_open_id_token(IdentityId=guest)["Token"]
+    answer = identity.get_credentials_for_identity(
+        IdentityId=guest, Logins={"cognito-identity.amazonaws.com": token}
+    )
+    credentials = dict(answer["Credentials"])
+    iam = _decide(server, credentials, "iam:CreateUser", "*")
+    assert (iam["decision"], iam["reason"]) == ("Deny", "no session policy allows the request")
+    s3 = _decide(server, credentials, "s3:GetObject", "arn:aws:s3:::public/cat.jpg")
+    assert s3["decision"] == "Allow"

@@ -251,6 +251,15 @@ def test_a_guest_who_signs_in_keeps_the_identity_and_then_needs_the_login(
     assert error_of(caught) == ("NotAuthorizedException", LOGINS_DONT_MATCH)
 
 
+def test_a_guest_token_from_before_sign_in_gets_no_guest_credentials_after(world: World) -> None:
+    guest = world.get_id()
+    token = world.identity.get_open_id_token(IdentityId=guest)["Token"]
+    world.credentials(guest, {world.key: world.tokens()["IdToken"]})
+    with pytest.raises(ClientError) as caught:
+        world.credentials(guest, {"cognito-identity.amazonaws.com": token})
+    assert error_of(caught) == ("NotAuthorizedException", LOGINS_DONT_MATCH)
+
+
 def test_a_guest_shown_the_login_of_a_user_with_an_identity_gets_that_identity(
     world: World,
 ) -> None:
