@@ -222,12 +222,15 @@ def _developer(
     pool: IdentityPoolRecord, identity: IdentityRecord, claims: OpenIdTokenClaims
 ) -> _Session:
     """The identity's own OpenID token (developer-authenticated identities): its amr and
-    principal tags pass through; the default role of its kind."""
+    principal tags pass through with the authenticated role; a guest's token is a guest."""
     check_proves(claims, pool.id, identity.id)
-    kind = "authenticated" if "authenticated" in claims.amr else "unauthenticated"
-    if kind == "unauthenticated" and not pool.allow_unauthenticated:
-        raise NotAuthorizedException(GUESTS_OFF)
-    return _Session(default_role(pool.roles, kind), claims.amr, claims.principal_tags)
+    if "authenticated" in claims.amr:
+        return _Session(
+            default_role(pool.roles, "authenticated"), claims.amr, claims.principal_tags
+        )
+    # A guest's token (GetOpenIdToken without logins) stands for the guest: the same checks
+    # and the same scope-down as credentials asked for without logins.
+    return _guest(pool, identity)
 
 
 def _identity_token(logins: Mapping[str, str], tokens: OpenIdTokens) -> str | None:
