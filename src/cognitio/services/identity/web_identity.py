@@ -26,7 +26,7 @@ from cognitio.services.iam.policy import PolicyKind, parse_policy_json
 from cognitio.services.iam.roles import IDENTITY_ISSUER, Role
 from cognitio.services.iam.scope_down import guest_session_policy
 from cognitio.services.identity.openid_token import OpenIdTokenClaims, OpenIdTokens
-from cognitio.services.identity.role_selection import roles_named
+from cognitio.services.identity.role_selection import roles_named_for
 from cognitio.services.sts.credentials import CredentialAuthority, Credentials, SessionClaims
 from cognitio.services.sts.service_errors import (
     AccessDenied,
@@ -154,7 +154,7 @@ class WebIdentitySessions:
             ) from None
 
     async def _trusts(self, role: Role, claims: OpenIdTokenClaims) -> bool:
-        pool_ids = await self._pools_naming(role, claims.identity_pool_id)
+        pool_ids = await self._pools_naming(role, claims)
         request = Request(
             action=ACTION,
             principal=Principal("Federated", IDENTITY_ISSUER),
@@ -183,16 +183,19 @@ class WebIdentitySessions:
         )
         return evaluate([trust], tagging).allowed
 
-    async def _pools_naming(self, role: Role, pool_id: str) -> list[str]:
-        """``[pool_id]`` when that pool names the role (its roles or role mappings): whom a
-        role without a trust policy trusts."""
+    async def _pools_naming(self, role: Role, claims: OpenIdTokenClaims) -> list[str]:
+        """``[pool]`` of the token when that pool names the role for identities of the token's
+        kind (a guest's: the unauthenticated role; a signed-in identity's: the authenticated
+        role or a rule's): whom a role without a trust policy trusts."""
         if role.trust_policy is not None:
             return []
+        pool_id = claims.identity_pool_id
         async with self._store.read() as tx:
             pool = await tx.identity_pools.get(pool_id)
         if pool is None:
             return []
-        return [pool_id] if role.arn in roles_named(pool.roles, pool.role_mappings) else []
+        named = roles_named_for(pool.roles, pool.role_mappings, claims.amr)
+        return [pool_id] if role.arn in named else []
 
 
 def role_id(role_arn: str) -> str:
