@@ -406,6 +406,20 @@ def test_server_side_token_check_refuses_tokens_after_global_sign_out(
     assert world.credentials(identity_id, {world.key: world.tokens()["IdToken"]})
 
 
+def test_an_openid_token_from_before_a_server_side_sign_out_buys_no_credentials(
+    idp: Any, identity: Any, roles_server: ServerProcess
+) -> None:
+    world = World(idp, identity, roles_server, server_side_token_check=True)
+    tokens = world.tokens()
+    logins = {world.key: tokens["IdToken"]}
+    identity_id = world.get_id(logins)
+    token = world.identity.get_open_id_token(IdentityId=identity_id, Logins=logins)["Token"]
+    world.idp.global_sign_out(AccessToken=tokens["AccessToken"])
+    with pytest.raises(ClientError) as caught:
+        world.credentials(identity_id, {"cognito-identity.amazonaws.com": token})
+    assert error_of(caught) == ("NotAuthorizedException", "Invalid login token. Token revoked.")
+
+
 def _group(world: World, name: str, role: str, precedence: int) -> None:
     world.idp.create_group(
         UserPoolId=world.user_pool, GroupName=name, RoleArn=f"{ROLE}{role}", Precedence=precedence
