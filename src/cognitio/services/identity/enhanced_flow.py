@@ -50,6 +50,7 @@ from cognitio.services.identity.role_selection import (
 from cognitio.services.identity.sts_broker import BrokeredSession, StsBroker
 from cognitio.services.pools.user_pools import Caller
 from cognitio.services.sts.credentials import CredentialAuthority, Credentials, SessionClaims
+from cognitio.services.sts.revocations import token_revoked
 from cognitio.services.tokens.tokens import Tokens
 from cognitio.store.records import IdentityPoolRecord, IdentityRecord
 from cognitio.store.repositories import Store, Transaction
@@ -57,6 +58,7 @@ from cognitio.store.repositories import Store, Transaction
 SESSION_NAME = "CognitoIdentityCredentials"
 LIFETIME = timedelta(hours=1)  # enhanced-flow credentials, not configurable in Cognito
 _MAX_TAG_VALUE = 256
+TOKEN_REVOKED = "Invalid login token. Token revoked."  # noqa: S105 (a message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +125,8 @@ class EnhancedFlow:
                 raise NotAuthorizedException(DISABLED.format(identity.id))
             pool = await load_pool(tx, caller, identity.pool_id)
             if token_claims is not None:
+                if await token_revoked(tx, identity.id, pool.id, token_claims.issued_at):
+                    raise NotAuthorizedException(TOKEN_REVOKED)
                 session = _developer(pool, identity, token_claims)
             elif logins:
                 pool, identity, session = await self._signed_in(

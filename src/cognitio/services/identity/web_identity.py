@@ -28,7 +28,7 @@ from cognitio.services.iam.scope_down import guest_session_policy
 from cognitio.services.identity.openid_token import OpenIdTokenClaims, OpenIdTokens
 from cognitio.services.identity.role_selection import roles_named_for
 from cognitio.services.sts.credentials import CredentialAuthority, Credentials, SessionClaims
-from cognitio.services.sts.revocations import RevocationKind, latest
+from cognitio.services.sts.revocations import token_revoked
 from cognitio.services.sts.service_errors import (
     AccessDenied,
     ExpiredTokenException,
@@ -158,16 +158,12 @@ class WebIdentitySessions:
     async def _refuse_revoked(self, claims: OpenIdTokenClaims) -> None:
         """InvalidIdentityToken for a token issued at or before a revocation of its identity or
         identity pool (a deletion, a server-side sign-out, ``cognitio credentials revoke``): it
-        would buy fresh credentials the revocation meant to end. ``iat`` has whole seconds, so
-        a token of the revocation's own second is refused too."""
+        would buy fresh credentials the revocation meant to end."""
         async with self._store.read() as tx:
-            records = await tx.credential_revocations.of_session(
-                claims.identity_id, "", claims.identity_pool_id
+            revoked = await token_revoked(
+                tx, claims.identity_id, claims.identity_pool_id, claims.issued_at
             )
-        not_before = latest(
-            *(record.not_before_ms for record in records if record.kind != RevocationKind.ROLE)
-        )
-        if not_before is not None and claims.issued_at * 1000 <= not_before:
+        if revoked:
             raise InvalidIdentityToken(
                 "The web identity token that was passed could not be validated: revoked."
             )
