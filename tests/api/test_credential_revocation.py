@@ -445,3 +445,53 @@ def test_a_deleted_user_loses_credentials_where_tokens_are_checked(
     idp.admin_delete_user(UserPoolId=user_pool, Username=name)
     assert _caller(server, credentials[True]) == "InvalidClientTokenId"
     assert _caller(server, credentials[False]).endswith("/CognitoIdentityCredentials")
+
+
+def test_a_guests_own_openid_token_at_getcredentials_keeps_the_scope_down(
+    server: ServerProcess, identity: Any
+) -> None:
+    pool = _guest_pool(identity)
+    guest = identity.get_id(IdentityPoolId=pool)["IdentityId"]
+    token = identity.get_open_id_token(IdentityId=guest)["Token"]
+    answer = identity.get_credentials_for_identity(
+        IdentityId=guest, Logins={"cognito-identity.amazonaws.com": token}
+    )
+    credentials = dict(answer["Credentials"])
+    iam = _decide(server, credentials, "iam:CreateUser", "*")
+    assert (iam["decision"], iam["reason"]) == ("Deny", "no session policy allows the request")
+    s3 = _decide(server, credentials, "s3:GetObject", "arn:aws:s3:::public/cat.jpg")
+    assert s3["decision"] == "Allow"
+
+
+def test_an_openid_token_from_before_its_identity_was_deleted_buys_no_sts_credentials(
+    server: ServerProcess, identity: Any
+) -> None:
+    pool = _guest_pool(identity)
+    deleted = identity.get_id(IdentityPoolId=pool)["IdentityId"]
+    token = identity.get_open_id_token(IdentityId=deleted)["Token"]
+    kept = identity.get_id(IdentityPoolId=pool)["IdentityId"]
+    kept_token = identity.get_open_id_token(IdentityId=kept)["Token"]
+    identity.delete_identities(IdentityIdsToDelete=[deleted])
+    with pytest.raises(ClientError) as refused:
+        _sts(server).assume_role_with_web_identity(
+            RoleArn=GUEST, RoleSessionName="gone", WebIdentityToken=token
+        )
+    assert refused.value.response["Error"]["Code"] == "InvalidIdentityToken"
+    answer = _sts(server).assume_role_with_web_identity(
+        RoleArn=GUEST, RoleSessionName="kept", WebIdentityToken=kept_token
+    )
+    assert _caller(server, answer["Credentials"]).endswith("/WideGuest/kept")
+
+
+def test_an_openid_token_from_before_its_pool_was_deleted_buys_no_sts_credentials(
+    server: ServerProcess, identity: Any
+) -> None:
+    pool = _guest_pool(identity)
+    guest = identity.get_id(IdentityPoolId=pool)["IdentityId"]
+    token = identity.get_open_id_token(IdentityId=guest)["Token"]
+    identity.delete_identity_pool(IdentityPoolId=pool)
+    with pytest.raises(ClientError) as refused:
+        _sts(server).assume_role_with_web_identity(
+            RoleArn=GUEST, RoleSessionName="gone", WebIdentityToken=token
+        )
+    assert refused.value.response["Error"]["Code"] in ("InvalidIdentityToken", "AccessDenied")

@@ -251,6 +251,15 @@ def test_a_guest_who_signs_in_keeps_the_identity_and_then_needs_the_login(
     assert error_of(caught) == ("NotAuthorizedException", LOGINS_DONT_MATCH)
 
 
+def test_a_guest_token_from_before_sign_in_gets_no_guest_credentials_after(world: World) -> None:
+    guest = world.get_id()
+    token = world.identity.get_open_id_token(IdentityId=guest)["Token"]
+    world.credentials(guest, {world.key: world.tokens()["IdToken"]})
+    with pytest.raises(ClientError) as caught:
+        world.credentials(guest, {"cognito-identity.amazonaws.com": token})
+    assert error_of(caught) == ("NotAuthorizedException", LOGINS_DONT_MATCH)
+
+
 def test_a_guest_shown_the_login_of_a_user_with_an_identity_gets_that_identity(
     world: World,
 ) -> None:
@@ -395,6 +404,20 @@ def test_server_side_token_check_refuses_tokens_after_global_sign_out(
     code, message = error_of(caught)
     assert code == "NotAuthorizedException" and message.startswith("Invalid login token.")
     assert world.credentials(identity_id, {world.key: world.tokens()["IdToken"]})
+
+
+def test_an_openid_token_from_before_a_server_side_sign_out_buys_no_credentials(
+    idp: Any, identity: Any, roles_server: ServerProcess
+) -> None:
+    world = World(idp, identity, roles_server, server_side_token_check=True)
+    tokens = world.tokens()
+    logins = {world.key: tokens["IdToken"]}
+    identity_id = world.get_id(logins)
+    token = world.identity.get_open_id_token(IdentityId=identity_id, Logins=logins)["Token"]
+    world.idp.global_sign_out(AccessToken=tokens["AccessToken"])
+    with pytest.raises(ClientError) as caught:
+        world.credentials(identity_id, {"cognito-identity.amazonaws.com": token})
+    assert error_of(caught) == ("NotAuthorizedException", "Invalid login token. Token revoked.")
 
 
 def _group(world: World, name: str, role: str, precedence: int) -> None:

@@ -315,7 +315,7 @@ def test_a_role_the_pool_mentions_but_does_not_name_is_denied(
             }
         },
     )
-    _, token = mint(sts_server, pool)
+    _, token = mint(sts_server, pool, ("authenticated", "accounts.example.com"))
     with pytest.raises(ClientError) as caught:
         sts(sts_server).assume_role_with_web_identity(
             RoleArn=OTHER_ROLE, RoleSessionName="mentioned", WebIdentityToken=token
@@ -365,6 +365,32 @@ def test_a_role_that_does_not_trust_the_pool_is_denied(
         RoleArn=STRICT_ROLE, RoleSessionName="ok", WebIdentityToken=signed_in
     )
     assert allowed["AssumedRoleUser"]["Arn"].endswith(":assumed-role/AuthenticatedOnly/ok")
+
+
+def test_a_guests_token_assumes_only_the_pools_guest_role_under_the_default_trust(
+    sts_server: ServerProcess, pool_id: str
+) -> None:
+    identity = client("cognito-identity", sts_server.url)
+    guest = identity.get_id(IdentityPoolId=pool_id)["IdentityId"]
+    token = identity.get_open_id_token(IdentityId=guest)["Token"]
+    with pytest.raises(ClientError) as caught:
+        sts(sts_server).assume_role_with_web_identity(
+            RoleArn=AUTH_ROLE, RoleSessionName="guest", WebIdentityToken=token
+        )
+    assert error(caught) == (
+        "AccessDenied",
+        "Not authorized to perform sts:AssumeRoleWithWebIdentity",
+    )
+    allowed = sts(sts_server).assume_role_with_web_identity(
+        RoleArn=LONG_ROLE, RoleSessionName="guest", WebIdentityToken=token
+    )
+    assert allowed["AssumedRoleUser"]["Arn"].endswith(":assumed-role/LongSessions/guest")
+    _, signed_in = mint(sts_server, pool_id, ("authenticated", "accounts.example.com"))
+    with pytest.raises(ClientError) as caught:
+        sts(sts_server).assume_role_with_web_identity(
+            RoleArn=LONG_ROLE, RoleSessionName="member", WebIdentityToken=signed_in
+        )
+    assert error(caught)[0] == "AccessDenied"
 
 
 def test_duration_seconds_is_bounded_by_sts_and_the_role(

@@ -140,6 +140,43 @@ def test_another_identitys_prefix_is_refused(store: tuple[str, dict[str, bytes]]
     assert objects[f"/photos/{OTHER_IDENTITY}/dog.jpg"] == b"woof"
 
 
+def test_copying_another_identitys_object_needs_read_access_to_it(
+    store: tuple[str, dict[str, bytes]],
+) -> None:
+    """CopyObject (and UploadPartCopy) read the source: s3:GetObject on it, as S3 asks."""
+    url, objects = store
+    objects[f"/photos/{OTHER_IDENTITY}/secret.jpg"] = b"mine"
+    s3 = _s3(url, mint(AUTHORITY))
+    code, message = _refusal(
+        s3.copy_object,
+        Bucket="photos",
+        Key=f"{IDENTITY}/stolen.jpg",
+        CopySource={"Bucket": "photos", "Key": f"{OTHER_IDENTITY}/secret.jpg"},
+    )
+    assert code == "AccessDenied"
+    assert f"s3:GetObject on resource: arn:aws:s3:::photos/{OTHER_IDENTITY}/secret.jpg" in message
+    assert f"/photos/{IDENTITY}/stolen.jpg" not in objects
+    objects[f"/photos/{IDENTITY}/own.jpg"] = b"own"
+    s3.copy_object(
+        Bucket="photos",
+        Key=f"{IDENTITY}/copy.jpg",
+        CopySource={"Bucket": "photos", "Key": f"{IDENTITY}/own.jpg"},
+    )
+
+
+def test_a_copy_source_s3_cannot_read_names_no_target() -> None:
+    targets = S3Targets()
+    for source in ("photos/me/../you/a", "arn:aws:s3:us-east-1:1:accesspoint/ap/object/k", "", "/"):
+        line = RequestLine("PUT", "h", "/photos/me/b", "", {"x-amz-copy-source": source})
+        assert targets(line) is None, source
+    versioned = RequestLine(
+        "PUT", "h", "/photos/me/b", "", {"x-amz-copy-source": "/photos/me/a%20b?versionId=3"}
+    )
+    target = targets(versioned)
+    assert target is not None
+    assert target.also == (("s3:GetObjectVersion", "arn:aws:s3:::photos/me/a b"),)
+
+
 def test_a_principal_tag_opens_its_teams_prefix_only(store: tuple[str, dict[str, bytes]]) -> None:
     url, objects = store
     objects["/photos/team-red/plan.txt"] = b"red"

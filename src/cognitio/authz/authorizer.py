@@ -107,6 +107,10 @@ class PolicyAuthorizer:
         )
         if not decision.allowed:
             raise AccessDenied(refusal(principal, target.action, target.resource, decision))
+        for action, resource in target.also:
+            needed = self.decide(principal, action, resource, source_ip=source_ip, secure=secure)
+            if not needed.allowed:
+                raise AccessDenied(refusal(principal, action, resource, needed))
         return decision
 
     def __call__(self, principal: Principal, scope: Scope) -> None:

@@ -38,6 +38,9 @@ class Target:
     action: str
     resource: str
     context: Mapping[str, ContextValue] = field(default_factory=dict)
+    # Further (action, resource) pairs the request needs allowed as well: CopyObject reads its
+    # source, which the role must let it read (s3:GetObject on the source object).
+    also: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -203,7 +206,36 @@ class S3Targets:
         }
         if "versionId" in query:
             context["s3:versionid"] = query["versionId"]
-        return Target(action, f"{S3_ARN}{bucket}/{key}", context)
+        also: tuple[tuple[str, str], ...] = ()
+        if method == "PUT" and "x-amz-copy-source" in headers:
+            source = _copy_source(headers["x-amz-copy-source"])
+            if source is None:
+                return None
+            also = (source,)
+        return Target(action, f"{S3_ARN}{bucket}/{key}", context, also)
+
+
+def _copy_source(value: str) -> tuple[str, str] | None:
+    """What CopyObject or UploadPartCopy reads: (s3:GetObject or s3:GetObjectVersion, the
+    source object's ARN), from ``x-amz-copy-source`` (``[/]bucket/key[?versionId=...]``,
+    URL-encoded); None for a source the store might read otherwise than written (an access
+    point ARN, a dot segment, another parameter) or that names no object."""
+    text, _, query = value.partition("?")
+    path = unquote(text)
+    path = path[1:] if path.startswith("/") else path
+    bucket, _, key = path.partition("/")
+    params = _query(query)
+    if (
+        params is None
+        or set(params) - {"versionId"}
+        or not bucket
+        or not key
+        or path.startswith("arn:")
+        or any(segment in (".", "..") for segment in key.split("/"))
+    ):
+        return None
+    action = "s3:GetObjectVersion" if "versionId" in params else "s3:GetObject"
+    return action, f"{S3_ARN}{bucket}/{key}"
 
 
 def _pick(subresources: Sequence[tuple[str, str]], query: Mapping[str, str]) -> str | None:

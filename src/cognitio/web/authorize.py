@@ -135,13 +135,21 @@ class AuthorizeEndpoint:
                 ),
                 principal,
             )
+        secure = urlsplit(described.url).scheme == "https"
         decision = self._authorizer.decide(
             principal,
             target.action,
             target.resource,
-            secure=urlsplit(described.url).scheme == "https",
+            secure=secure,
             extra={**target.context, **described.context},
         )
+        for action, resource in target.also if decision.allowed else ():
+            # A copy's source must be readable too; the first refusal is the answer.
+            needed = self._authorizer.decide(
+                principal, action, resource, secure=secure, extra=described.context
+            )
+            if not needed.allowed:
+                return _decided(principal, Target(action, resource), needed)
         return _decided(principal, target, decision)
 
     def _target(self, described: _Described, principal: Principal) -> Target | None:

@@ -50,6 +50,7 @@ from cognitio.services.identity.role_selection import (
 from cognitio.services.identity.sts_broker import BrokeredSession, StsBroker
 from cognitio.services.pools.user_pools import Caller
 from cognitio.services.sts.credentials import CredentialAuthority, Credentials, SessionClaims
+from cognitio.services.sts.revocations import token_revoked
 from cognitio.services.tokens.tokens import Tokens
 from cognitio.store.records import IdentityPoolRecord, IdentityRecord
 from cognitio.store.repositories import Store, Transaction
@@ -57,6 +58,7 @@ from cognitio.store.repositories import Store, Transaction
 SESSION_NAME = "CognitoIdentityCredentials"
 LIFETIME = timedelta(hours=1)  # enhanced-flow credentials, not configurable in Cognito
 _MAX_TAG_VALUE = 256
+TOKEN_REVOKED = "Invalid login token. Token revoked."  # noqa: S105 (a message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +125,8 @@ class EnhancedFlow:
                 raise NotAuthorizedException(DISABLED.format(identity.id))
             pool = await load_pool(tx, caller, identity.pool_id)
             if token_claims is not None:
+                if await token_revoked(tx, identity.id, pool.id, token_claims.issued_at):
+                    raise NotAuthorizedException(TOKEN_REVOKED)
                 session = _developer(pool, identity, token_claims)
             elif logins:
                 pool, identity, session = await self._signed_in(
@@ -222,12 +226,15 @@ def _developer(
     pool: IdentityPoolRecord, identity: IdentityRecord, claims: OpenIdTokenClaims
 ) -> _Session:
     """The identity's own OpenID token (developer-authenticated identities): its amr and
-    principal tags pass through; the default role of its kind."""
+    principal tags pass through with the authenticated role; a guest's token is a guest."""
     check_proves(claims, pool.id, identity.id)
-    kind = "authenticated" if "authenticated" in claims.amr else "unauthenticated"
-    if kind == "unauthenticated" and not pool.allow_unauthenticated:
-        raise NotAuthorizedException(GUESTS_OFF)
-    return _Session(default_role(pool.roles, kind), claims.amr, claims.principal_tags)
+    if "authenticated" in claims.amr:
+        return _Session(
+            default_role(pool.roles, "authenticated"), claims.amr, claims.principal_tags
+        )
+    # A guest's token (GetOpenIdToken without logins) stands for the guest: the same checks
+    # and the same scope-down as credentials asked for without logins.
+    return _guest(pool, identity)
 
 
 def _identity_token(logins: Mapping[str, str], tokens: OpenIdTokens) -> str | None:

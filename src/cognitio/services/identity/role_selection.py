@@ -19,7 +19,7 @@ Cognito Developer Guide, "Role-based access control"
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from cognitio.documents import JsonObject, JsonValue
 from cognitio.errors import InvalidIdentityPoolConfigurationException, NotAuthorizedException
@@ -121,6 +121,19 @@ def _strings(value: JsonValue) -> list[str]:
         elif isinstance(item, str | int | float):
             shown.append(str(item))
     return shown
+
+
+def roles_named_for(
+    roles: Mapping[str, str], role_mappings: JsonObject, amr: Sequence[str]
+) -> set[str]:
+    """The role ARNs a pool names for identities signed in as ``amr`` says: a guest's, only
+    its unauthenticated role; a signed-in identity's, its authenticated role and rules' roles
+    (the ``amr`` condition of the trust policies AWS's console writes for a pool's roles)."""
+    if "unauthenticated" in amr:
+        guest_role = roles.get("unauthenticated")
+        return {guest_role} if guest_role else set()
+    signed_in = {kind: arn for kind, arn in roles.items() if kind != "unauthenticated"}
+    return roles_named(signed_in, role_mappings)
 
 
 def roles_named(roles: Mapping[str, str], role_mappings: JsonObject) -> set[str]:

@@ -26,8 +26,9 @@ from cognitio.services.iam.policy import PolicyKind, parse_policy_json
 from cognitio.services.iam.roles import IDENTITY_ISSUER, Role
 from cognitio.services.iam.scope_down import guest_session_policy
 from cognitio.services.identity.openid_token import OpenIdTokenClaims, OpenIdTokens
-from cognitio.services.identity.role_selection import roles_named
+from cognitio.services.identity.role_selection import roles_named_for
 from cognitio.services.sts.credentials import CredentialAuthority, Credentials, SessionClaims
+from cognitio.services.sts.revocations import token_revoked
 from cognitio.services.sts.service_errors import (
     AccessDenied,
     ExpiredTokenException,
@@ -96,6 +97,7 @@ class WebIdentitySessions:
         verifies and the role's trust policy allows it."""
         moment = now or datetime.now(UTC)
         claims = await self._verify(web_identity_token, moment)
+        await self._refuse_revoked(claims)
         role = self._roles.get(role_arn)
         if role is None or not await self._trusts(role, claims):
             raise AccessDenied(f"Not authorized to perform {ACTION}")
@@ -153,8 +155,21 @@ class WebIdentitySessions:
                 f"The web identity token that was passed could not be validated: {error}."
             ) from None
 
+    async def _refuse_revoked(self, claims: OpenIdTokenClaims) -> None:
+        """InvalidIdentityToken for a token issued at or before a revocation of its identity or
+        identity pool (a deletion, a server-side sign-out, ``cognitio credentials revoke``): it
+        would buy fresh credentials the revocation meant to end."""
+        async with self._store.read() as tx:
+            revoked = await token_revoked(
+                tx, claims.identity_id, claims.identity_pool_id, claims.issued_at
+            )
+        if revoked:
+            raise InvalidIdentityToken(
+                "The web identity token that was passed could not be validated: revoked."
+            )
+
     async def _trusts(self, role: Role, claims: OpenIdTokenClaims) -> bool:
-        pool_ids = await self._pools_naming(role, claims.identity_pool_id)
+        pool_ids = await self._pools_naming(role, claims)
         request = Request(
             action=ACTION,
             principal=Principal("Federated", IDENTITY_ISSUER),
@@ -183,16 +198,19 @@ class WebIdentitySessions:
         )
         return evaluate([trust], tagging).allowed
 
-    async def _pools_naming(self, role: Role, pool_id: str) -> list[str]:
-        """``[pool_id]`` when that pool names the role (its roles or role mappings): whom a
-        role without a trust policy trusts."""
+    async def _pools_naming(self, role: Role, claims: OpenIdTokenClaims) -> list[str]:
+        """``[pool]`` of the token when that pool names the role for identities of the token's
+        kind (a guest's: the unauthenticated role; a signed-in identity's: the authenticated
+        role or a rule's): whom a role without a trust policy trusts."""
         if role.trust_policy is not None:
             return []
+        pool_id = claims.identity_pool_id
         async with self._store.read() as tx:
             pool = await tx.identity_pools.get(pool_id)
         if pool is None:
             return []
-        return [pool_id] if role.arn in roles_named(pool.roles, pool.role_mappings) else []
+        named = roles_named_for(pool.roles, pool.role_mappings, claims.amr)
+        return [pool_id] if role.arn in named else []
 
 
 def role_id(role_arn: str) -> str:

@@ -137,6 +137,19 @@ def _instants(value: object) -> dict[str, int]:
     return dict(value)
 
 
+async def token_revoked(
+    tx: Transaction, identity_id: str, identity_pool_id: str, issued_s: int
+) -> bool:
+    """Whether an identity's OpenID token issued at ``issued_s`` (its ``iat``, whole seconds)
+    predates a revocation of the identity or its pool, which meant to end what it would buy.
+    A token of the revocation's own second is taken as older (when in doubt, it loses)."""
+    records = await tx.credential_revocations.of_session(identity_id, "", identity_pool_id)
+    not_before = latest(
+        *(record.not_before_ms for record in records if record.kind != RevocationKind.ROLE)
+    )
+    return not_before is not None and issued_s * 1000 <= not_before
+
+
 async def revoke_in(tx: Transaction, kind: RevocationKind, subject: str, at_ms: int) -> None:
     """Within ``tx``: refuse ``subject``'s credentials issued at or before ``at_ms``."""
     await tx.credential_revocations.revoke(kind.value, subject, at_ms)
