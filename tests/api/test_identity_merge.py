@@ -7,12 +7,14 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import boto3
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from tests.helpers.errors import error_of
 from tests.helpers.identity_world import World, open_credentials, start_server
-from tests.server import ServerProcess
+from tests.server import REGION, ServerProcess
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +27,23 @@ def links_server(
 @pytest.fixture
 def world(links_server: ServerProcess) -> World:
     return World(links_server)
+
+
+def caller_arn(server: ServerProcess, credentials: dict[str, Any]) -> str:
+    """GetCallerIdentity's Arn for the credentials, or the error code."""
+    sts = boto3.client(
+        "sts",
+        endpoint_url=server.url,
+        region_name=REGION,
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretKey"],
+        aws_session_token=credentials["SessionToken"],
+        config=Config(retries={"max_attempts": 0}),
+    )
+    try:
+        return str(sts.get_caller_identity()["Arn"])
+    except ClientError as refused:
+        return str(refused.response["Error"]["Code"])
 
 
 def listed(world: World, *, hide_disabled: bool) -> dict[str, list[str]]:
@@ -67,6 +86,22 @@ def test_a_guest_signing_in_with_a_known_login_takes_that_identity(world: World)
     with pytest.raises(ClientError) as caught:
         world.open_id_token(guest)
     assert error_of(caught)[0] == "NotAuthorizedException"
+
+
+def test_what_a_merged_away_identity_was_given_stops_working(world: World) -> None:
+    """A guest signing in with a known login is merged into that user's identity: its guest
+    credentials and OpenID token are revoked with it."""
+    logins = world.user()
+    owner = world.get_id(logins)
+    guest = world.get_id()
+    credentials = world.credentials(guest)["Credentials"]
+    token = world.open_id_token(guest)["Token"]
+    assert caller_arn(world.server, credentials).endswith("/CognitoIdentityCredentials")
+    assert world.credentials(guest, logins)["IdentityId"] == owner
+    assert caller_arn(world.server, credentials) == "InvalidClientTokenId"
+    with pytest.raises(ClientError) as caught:
+        world.assume(token, role="Guest")
+    assert error_of(caught)[0] == "InvalidIdentityToken"
 
 
 def test_two_users_of_one_provider_never_share_an_identity(world: World) -> None:

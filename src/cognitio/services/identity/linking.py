@@ -27,6 +27,7 @@ from typing import TypeVar
 from cognitio.errors import NotAuthorizedException, ResourceConflictException
 from cognitio.services.common import ids
 from cognitio.services.identity.login_kinds import Login
+from cognitio.services.sts.revocations import RevocationKind, revoke_in
 from cognitio.store.records import (
     DeveloperUserRecord,
     IdentityLoginRecord,
@@ -115,7 +116,7 @@ async def link_logins(
     _check_one_login_per_provider(survivor, losers, logins)
     now = ids.now_ms()
     for loser in losers:
-        await tx.pool_identities.merge_into(loser.id, survivor.id, now)
+        await _merge(tx, loser.id, survivor.id, now)
     for login, owner in zip(logins, owners[0], strict=True):
         if owner is None and not await _link(tx, survivor.id, pool.id, login):
             raise LostRace
@@ -137,7 +138,14 @@ async def merge_identities(
     if source.disabled or target.disabled:
         raise LostRace
     _check_one_login_per_provider(target, [source], [])
-    await tx.pool_identities.merge_into(source.id, target.id, ids.now_ms())
+    await _merge(tx, source.id, target.id, ids.now_ms())
+
+
+async def _merge(tx: Transaction, source_id: str, target_id: str, now: int) -> None:
+    """``source_id`` merged into ``target_id``; what was issued to the source (credentials, its
+    OpenID tokens) stops working with it, as a disabled identity gets nothing more."""
+    await tx.pool_identities.merge_into(source_id, target_id, now)
+    await revoke_in(tx, RevocationKind.IDENTITY, source_id, now)
 
 
 def _check_known(
