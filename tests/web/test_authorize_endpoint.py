@@ -259,3 +259,19 @@ def test_a_header_named_twice_is_an_invalid_parameter(server: ServerProcess) -> 
     assert status == 400
     assert answer["__type"] == "InvalidParameterException"
     assert "x-amz-copy-source twice" in answer["message"]
+
+
+def test_a_copy_needs_read_access_to_its_source(server: ServerProcess) -> None:
+    """CopyObject writes the destination and reads the source: another identity's object
+    cannot be copied into one's own prefix."""
+    credentials = mint(AUTHORITY)
+    key = f"{IDENTITY}/copy.jpg"
+    own = {"x-amz-copy-source": f"photos/{quote(IDENTITY)}/a.jpg"}
+    status, answer = _call(server, _description(_s3_request(credentials, "PUT", key, headers=own)))
+    assert (status, answer["decision"]) == (200, "Allow"), answer
+    other = {"x-amz-copy-source": f"photos/{quote(OTHER_IDENTITY)}/a.jpg"}
+    request = _s3_request(credentials, "PUT", key, headers=other)
+    status, answer = _call(server, _description(request))
+    assert (status, answer["decision"]) == (200, "Deny"), answer
+    assert answer["error"]["code"] == "AccessDenied"
+    assert "s3:GetObject" in answer["error"]["message"], answer
