@@ -164,7 +164,9 @@ def _policy(where: str, source: object, base_dir: Path, kind: PolicyKind) -> Pol
         raise RoleError(f"{where}: name must be 1-128 letters, digits and +=,.@_-")
     try:
         if "file" in source:
-            return parse_policy_json(_read(where, source["file"], base_dir), name=name, kind=kind)
+            return parse_policy_json(
+                read_beside(where, source["file"], base_dir), name=name, kind=kind
+            )
         document = source["document"]
         if isinstance(document, str):
             return parse_policy_json(document, name=name, kind=kind)
@@ -173,13 +175,22 @@ def _policy(where: str, source: object, base_dir: Path, kind: PolicyKind) -> Pol
         raise RoleError(f"{where}: {error}") from None
 
 
-def _read(where: str, file: object, base_dir: Path) -> str:
+def read_beside(
+    where: str,
+    file: object,
+    base_dir: Path,
+    *,
+    member: str = "file",
+    error: type[ValueError] = RoleError,
+) -> str:
+    """The text of a file the configuration names (``member``), relative to its own folder;
+    ``error`` naming ``where`` when it cannot be read."""
     if not isinstance(file, str) or not file:
-        raise RoleError(f"{where}: file must be a path")
+        raise error(f"{where}: {member} must be a path")
     path = base_dir / file
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise RoleError(f"{where}: file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise RoleError(f"{where}: cannot read {path}: {error}") from None
+        raise error(f"{where}: {member} not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as problem:
+        raise error(f"{where}: cannot read {path}: {problem}") from None

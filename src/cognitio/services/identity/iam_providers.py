@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 from cognitio.errors import InvalidParameterException
 from cognitio.services.federation.saml_metadata import IdpMetadata, parse_metadata
+from cognitio.services.iam.roles import read_beside
 
 _OIDC_KEYS = frozenset({"url", "client_ids", "thumbprints"})
 _SAML_KEYS = frozenset({"name", "metadata", "metadata_file"})
@@ -181,7 +182,13 @@ def _saml(where: str, entry: object, base_dir: Path, account_id: str) -> SamlPro
         raise IamProviderError(f"{where}: needs exactly one of metadata and metadata_file")
     text = entry.get("metadata")
     if "metadata_file" in entry:
-        text = _read(where, entry["metadata_file"], base_dir)
+        text = read_beside(
+            where,
+            entry["metadata_file"],
+            base_dir,
+            member="metadata_file",
+            error=IamProviderError,
+        )
     if not isinstance(text, str):
         raise IamProviderError(f"{where}: metadata must be the XML text")
     try:
@@ -191,15 +198,3 @@ def _saml(where: str, entry: object, base_dir: Path, account_id: str) -> SamlPro
     if not metadata.signing_certificates:
         raise IamProviderError(f"{where}: the metadata names no signing certificate")
     return SamlProvider(f"arn:aws:iam::{account_id}:saml-provider/{name}", name, metadata)
-
-
-def _read(where: str, file: object, base_dir: Path) -> str:
-    if not isinstance(file, str) or not file:
-        raise IamProviderError(f"{where}: metadata_file must be a path")
-    path = base_dir / file
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise IamProviderError(f"{where}: metadata_file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise IamProviderError(f"{where}: cannot read {path}: {error}") from None
