@@ -16,6 +16,7 @@ SERVICES = SOURCE / "cognitio" / "services"
 # same list, with what each owns, is the docstring of cognitio.services).
 LAYERS = (
     "common",
+    "events",
     "iam",
     "security",
     "sts",

@@ -5,6 +5,7 @@ Packages are layered; each imports only from itself and the packages above it in
 another in a circle):
 
 - ``common``: ids, clocks and pagination tokens, shared by everything.
+- ``events``: events of users and pools, appended to the transactional outbox.
 - ``iam``: IAM policies (grammar, evaluator) and the roles declared in the configuration file,
   for identity pools' credentials.
 - ``security``: password hashing and history, lockout, abuse limits, admin access keys,

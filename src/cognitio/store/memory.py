@@ -37,6 +37,7 @@ from cognitio.store.records import (
     DeveloperUserRecord,
     DeviceRecord,
     DomainRecord,
+    EventRecord,
     GroupRecord,
     HostedSessionRecord,
     IdentityLoginRecord,
@@ -125,6 +126,7 @@ class _State:
     # (pool id, user identifier) -> the developer user
     developer_users: dict[tuple[str, str], DeveloperUserRecord] = field(default_factory=dict)
     revocations: dict[tuple[str, str], int] = field(default_factory=dict)  # -> not before (ms)
+    events: list[EventRecord] = field(default_factory=list)  # in the order written
 
 
 class _Repository:
@@ -1299,6 +1301,15 @@ class MemoryTransaction:
         self.identity_pools = MemoryIdentityPoolRepository(store)
         self.pool_identities = MemoryPoolIdentityRepository(store)
         self.credential_revocations = MemoryCredentialRevocations(store)
+        self.events = MemoryEventOutbox(store)
+
+
+class MemoryEventOutbox(_Repository):
+    async def append(self, record: EventRecord) -> None:
+        if any(known.id == record.id for known in self._db.events):
+            raise ValueError(f"event {record.id} is in the outbox already")
+        seq = self._db.events[-1].seq + 1 if self._db.events else 1
+        self._db.events.append(replace(record, seq=seq))
 
 
 class MemoryStore:

@@ -405,3 +405,20 @@ class CredentialRevocationRecord:
     kind: str
     subject: str
     not_before_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """One event in the transactional outbox, written in the transaction of the change it tells.
+
+    ``body`` is the whole CloudEvent (structured JSON), fixed when written; ``partition_key``
+    orders delivery (a user's events in the order they were written: ``<pool id>/<sub>``);
+    ``seq`` is the database's, unknown (0) until written.
+    """
+
+    id: str
+    partition_key: str
+    type: str
+    body: str
+    created_ms: int
+    seq: int = 0

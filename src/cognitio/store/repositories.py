@@ -22,6 +22,7 @@ from cognitio.store.records import (
     DeveloperUserRecord,
     DeviceRecord,
     DomainRecord,
+    EventRecord,
     GroupRecord,
     HostedSessionRecord,
     IdentityLoginRecord,
@@ -628,6 +629,13 @@ class CredentialRevocations(Protocol):
         ...
 
 
+class EventOutbox(Protocol):
+    """The transactional outbox (see cognitio.services.events): appended to in the transaction
+    of the change an event tells, so an event is written exactly when its change is."""
+
+    async def append(self, record: EventRecord) -> None: ...
+
+
 class Transaction(Protocol):
     @property
     def meta(self) -> MetaRepository: ...
@@ -677,6 +685,8 @@ class Transaction(Protocol):
     def pool_identities(self) -> PoolIdentityRepository: ...
     @property
     def credential_revocations(self) -> CredentialRevocations: ...
+    @property
+    def events(self) -> EventOutbox: ...
 
 
 class Store(Protocol):

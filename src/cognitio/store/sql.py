@@ -16,6 +16,7 @@ from cognitio.store.records import (
 )
 from cognitio.store.repositories import Cursor
 from cognitio.store.sql_devices import SqlDeviceRepository
+from cognitio.store.sql_events import SqlEventOutbox
 from cognitio.store.sql_federation import SqlIdentityProviderRepository
 from cognitio.store.sql_groups import SqlGroupRepository
 from cognitio.store.sql_identities import SqlUserIdentities
@@ -235,6 +236,7 @@ class SqlTransaction:
         self.identity_pools = SqlIdentityPoolRepository(sql)
         self.pool_identities = SqlPoolIdentityRepository(sql)
         self.credential_revocations = SqlCredentialRevocations(sql)
+        self.events = SqlEventOutbox(sql)
 
 
 class SqlStore:

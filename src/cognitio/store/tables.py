@@ -183,6 +183,24 @@ credential_revocations = Table(
     Index(None, "not_before_ms"),
 )
 
+# The transactional outbox: every event, written in the transaction of the change it tells;
+# ``seq`` is the order of writing.
+events = Table(
+    "events",
+    metadata,
+    Column(
+        "seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("partition_key", String(512), nullable=False),
+    Column("type", String(128), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Index(None, "partition_key", "seq"),
+    # SQLite: never reuse a seq after the newest rows were pruned.
+    sqlite_autoincrement=True,
+)
+
 # Refresh tokens, kept only as SHA-256 hashes.
 refresh_tokens = Table(
     "refresh_tokens",
